@@ -1,0 +1,95 @@
+"""Shared fixtures: a fresh, migrated database per test, on SQLite and (when
+``WORKBENCH_TEST_POSTGRES_URL`` is set) on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from workbench import db, users
+from workbench.models import Role, User
+from workbench.settings import get_settings
+
+POSTGRES_URL = os.environ.get("WORKBENCH_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+EVAL_DATA = Path(os.environ.get("WORKBENCH_EVAL_DATA", SHARED / "eval-data"))
+
+
+def _postgres_database() -> Iterator[str]:
+    """A throw-away database on the test server, dropped afterwards."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"wb_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        db.get_engine.cache_clear()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A migrated, empty database; also made the process default via the environment."""
+    if request.param == "postgres":
+        if not POSTGRES_URL:
+            pytest.skip("WORKBENCH_TEST_POSTGRES_URL is not set (PostgreSQL run disabled)")
+        generator = _postgres_database()
+        url = next(generator)
+    else:
+        generator = None
+        url = f"sqlite:///{tmp_path / 'workbench.sqlite3'}"
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    db.upgrade(url)
+    yield url
+    db.get_engine(url).dispose()
+    db.get_engine.cache_clear()
+    get_settings.cache_clear()
+    if generator is not None:
+        next(generator, None)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Engine:
+    return db.get_engine(database_url)
+
+
+def make_user(engine: Engine, name: str, role: Role) -> User:
+    with db.write_session(engine) as session:
+        admin = users.builtin_user(session, users.CLI_USER)
+        return users.add_user(session, admin, name=name, role=role, password="correct horse 1")
+
+
+@pytest.fixture
+def reviewer(engine: Engine) -> User:
+    return make_user(engine, "rita", Role.reviewer)
+
+
+@pytest.fixture
+def editor(engine: Engine) -> User:
+    return make_user(engine, "eddie", Role.editor)
+
+
+@pytest.fixture
+def second_editor(engine: Engine) -> User:
+    return make_user(engine, "erin", Role.editor)
+
+
+@pytest.fixture
+def eval_data() -> Path:
+    if not EVAL_DATA.is_dir():
+        pytest.skip(f"{EVAL_DATA} is not present (third-party evaluation data lives outside "
+                    "the repository)")
+    return EVAL_DATA

@@ -1,0 +1,293 @@
+"""Claims: creating them from spans of an article, editing them safely, moving them
+through the workflow.
+
+Every edit names the ``version`` it was based on; if someone saved in between,
+the edit is refused with :class:`StaleEdit` instead of overwriting their work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, col, delete, select
+
+from workbench import audit
+from workbench.errors import InvalidInput, NotFound, StaleEdit, WorkflowError
+from workbench.models import (
+    AnchorStatus,
+    Article,
+    AuditEvent,
+    Claim,
+    ClaimState,
+    ClaimTag,
+    ClaimType,
+    User,
+    utcnow,
+)
+from workbench.permissions import REVIEW_DESK, require
+from workbench.text.anchor import make_selector
+from workbench.validation import clean_line
+
+MAX_TAGS = 20
+MAX_STATEMENT = 2000
+
+#: Fields a reviewer edits; the audit trail and stale-edit messages list these.
+EDITABLE = ("statement", "claimant", "claim_date", "claim_type", "tags", "start", "end",
+            "repeat_of_id", "assignee_id")
+
+#: Workflow moves a person may make by hand; verdict services make the others.
+MANUAL_MOVES = {
+    ClaimState.new: {ClaimState.researching, ClaimState.dismissed},
+    ClaimState.researching: {ClaimState.dismissed},
+    ClaimState.dismissed: {ClaimState.new},
+}
+
+
+@dataclass
+class ClaimDraft:
+    article_id: int | None
+    start: int | None = None
+    end: int | None = None
+    quote: str = ""  # only for claims without an article (imports)
+    statement: str = ""
+    claimant: str = ""
+    claim_date: date | None = None
+    claim_type: str = ClaimType.other
+    tags: list[str] = field(default_factory=list)
+    score: float | None = None
+    reasons: list[str] = field(default_factory=list)
+    repeat_of_id: int | None = None
+
+
+def clean_tags(tags: list[str] | str) -> list[str]:
+    """Trimmed, de-duplicated (case-insensitively), order kept."""
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    seen: dict[str, str] = {}
+    for tag in tags:
+        text = clean_line(tag, field="Tag", max_length=60)
+        if text and text.lower() not in seen:
+            seen[text.lower()] = text
+    if len(seen) > MAX_TAGS:
+        raise InvalidInput(f"At most {MAX_TAGS} tags per claim.")
+    return list(seen.values())
+
+
+def _check_type(value: str) -> str:
+    if value not in ClaimType.__members__:
+        raise InvalidInput(f"Claim type must be one of: {', '.join(ClaimType)}.")
+    return value
+
+
+def get_claim(session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFound(f"There is no claim #{claim_id}.")
+    return claim
+
+
+def claim_tags(session: Session, claim_id: int) -> list[str]:
+    return list(session.exec(select(ClaimTag.tag).where(ClaimTag.claim_id == claim_id)
+                             .order_by(ClaimTag.tag)))
+
+
+def _set_tags(session: Session, claim_id: int, tags: list[str]) -> None:
+    session.exec(delete(ClaimTag).where(col(ClaimTag.claim_id) == claim_id))
+    session.add_all(ClaimTag(claim_id=claim_id, tag=tag) for tag in tags)
+
+
+def _span(article: Article, start: int | None, end: int | None) -> tuple[int, int]:
+    if start is None or end is None or not 0 <= start < end <= len(article.body):
+        raise InvalidInput(
+            f"The selected span ({start}–{end}) is not inside the article "
+            f"(0–{len(article.body)} characters)."
+        )
+    if not article.body[start:end].strip():
+        raise InvalidInput("The selected span holds only spaces; select the words of the claim.")
+    return start, end
+
+
+def _check_repeat(session: Session, claim_id: int | None, repeat_of_id: int | None) -> None:
+    if repeat_of_id is None:
+        return
+    if repeat_of_id == claim_id:
+        raise InvalidInput("A claim cannot repeat itself.")
+    get_claim(session, repeat_of_id)
+
+
+def create_claim(session: Session, actor: User, draft: ClaimDraft) -> Claim:
+    """A new claim anchored to ``article.body[start:end]`` (code points), or a free-standing
+    claim with only a quote when ``article_id`` is None."""
+    require(actor, REVIEW_DESK, "create claims")
+    claim = Claim(
+        statement=clean_line(draft.statement, field="Claim statement", max_length=MAX_STATEMENT),
+        claimant=clean_line(draft.claimant, field="Claimant", max_length=300),
+        claim_date=draft.claim_date,
+        claim_type=_check_type(draft.claim_type),
+        score=draft.score,
+        reasons=list(draft.reasons),
+        created_by=actor.id,
+        assignee_id=actor.id,
+    )
+    _check_repeat(session, None, draft.repeat_of_id)
+    claim.repeat_of_id = draft.repeat_of_id
+    if draft.article_id is not None:
+        article = session.get(Article, draft.article_id)
+        if article is None:
+            raise NotFound(f"There is no article #{draft.article_id}.")
+        claim.article_id = article.id
+        claim.start, claim.end = _span(article, draft.start, draft.end)
+        selector = make_selector(article.body, claim.start, claim.end)
+        claim.quote, claim.prefix, claim.suffix = selector.quote, selector.prefix, selector.suffix
+    else:
+        quote = (draft.quote or draft.statement).strip()
+        if not quote:
+            raise InvalidInput("A claim needs a quote or a statement.")
+        claim.quote, claim.anchor_status = quote, AnchorStatus.none
+    if not claim.statement:
+        claim.statement = " ".join(claim.quote.split())[:MAX_STATEMENT]
+    tags = clean_tags(draft.tags)
+    session.add(claim)
+    session.flush()
+    _set_tags(session, claim.id, tags)
+    audit.record(
+        session, actor, entity="claim", entity_id=claim.id, action="create", claim_id=claim.id,
+        changes={name: [None, value] for name, value in
+                 {**audit.snapshot(claim, ("article_id", "start", "end", "quote", "statement",
+                                           "claimant", "claim_date", "claim_type", "state")),
+                  "tags": tags}.items() if value not in (None, "", [])},
+    )
+    return claim
+
+
+def _last_editor(session: Session, claim_id: int) -> AuditEvent | None:
+    return session.exec(
+        select(AuditEvent).where(AuditEvent.claim_id == claim_id)
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(1)
+    ).first()
+
+
+def claim_fields(session: Session, claim: Claim) -> dict[str, Any]:
+    """The editable fields as plain values (what a stale-edit dialog compares)."""
+    columns = tuple(name for name in EDITABLE if name != "tags")
+    return {**audit.snapshot(claim, (*columns, "state", "version")),
+            "tags": claim_tags(session, claim.id)}
+
+
+def stale_edit(session: Session, claim: Claim, attempted: dict[str, Any]) -> StaleEdit:
+    """The error for an edit based on an old version, naming who saved last and when."""
+    session.refresh(claim)
+    last = _last_editor(session, claim.id)
+    who = f"{last.actor_name} changed this claim at {last.at:%H:%M} (UTC)" if last else \
+        "Someone changed this claim"
+    return StaleEdit(
+        f"{who}, after you opened it (you edited version {attempted.get('version')}, it is now "
+        f"version {claim.version}). Your text is kept below: compare, then save again.",
+        current=claim_fields(session, claim), attempted=attempted,
+    )
+
+
+def apply_changes(
+    session: Session, actor: User, claim: Claim, expected_version: int,
+    changes: dict[str, Any], *, action: str = "update",
+) -> Claim:
+    """Write ``changes`` to ``claim`` if it is still at ``expected_version``, with its audit event.
+
+    Used by every service that modifies a claim, so the version check lives in one place.
+    """
+    if claim.version != expected_version:
+        raise stale_edit(session, claim, {**changes, "version": expected_version})
+    changes = dict(changes)
+    tags = changes.pop("tags", None)
+    before = audit.snapshot(claim, tuple(changes))
+    after = {name: audit.snapshot_value(value) for name, value in changes.items()}
+    if tags is not None:
+        before["tags"], after["tags"] = claim_tags(session, claim.id), tags
+    changed = audit.diff(before, after)
+    if not changed:
+        return claim
+    for name, value in changes.items():
+        setattr(claim, name, value)
+    claim.updated_at = utcnow()
+    session.add(claim)
+    try:
+        session.flush()
+    except StaleDataError:
+        # Another transaction (PostgreSQL) committed between our read and write.
+        session.rollback()
+        raise stale_edit(session, claim, {**after, "version": expected_version}) from None
+    if tags is not None:
+        _set_tags(session, claim.id, tags)
+    audit.record(session, actor, entity="claim", entity_id=claim.id, action=action,
+                 claim_id=claim.id, changes=changed)
+    return claim
+
+
+def update_claim(
+    session: Session, actor: User, claim_id: int, expected_version: int, **fields: Any
+) -> Claim:
+    """Edit a claim's statement, claimant, date, type, tags, boundaries, repeat link or
+    assignee. Raises StaleEdit when ``expected_version`` is not the stored version."""
+    require(actor, REVIEW_DESK, "edit claims")
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput(f"These claim fields cannot be edited: {', '.join(sorted(unknown))}.")
+    claim = get_claim(session, claim_id)
+    if claim.state in (ClaimState.approved, ClaimState.in_review) and (
+        {"start", "end", "statement"} & set(fields)
+    ):
+        raise WorkflowError(
+            "This claim's verdict is under review or published; its wording and span are frozen. "
+            "Propose a correction instead."
+        )
+    changes: dict[str, Any] = {}
+    if "statement" in fields:
+        changes["statement"] = clean_line(fields["statement"], field="Claim statement",
+                                          max_length=MAX_STATEMENT, required=True)
+    if "claimant" in fields:
+        changes["claimant"] = clean_line(fields["claimant"], field="Claimant", max_length=300)
+    if "claim_date" in fields:
+        changes["claim_date"] = fields["claim_date"]
+    if "claim_type" in fields:
+        changes["claim_type"] = _check_type(fields["claim_type"])
+    if "tags" in fields:
+        changes["tags"] = clean_tags(fields["tags"])
+    if "repeat_of_id" in fields:
+        _check_repeat(session, claim.id, fields["repeat_of_id"])
+        changes["repeat_of_id"] = fields["repeat_of_id"]
+    if "assignee_id" in fields:
+        changes["assignee_id"] = fields["assignee_id"]
+    if "start" in fields or "end" in fields:
+        if claim.article_id is None:
+            raise InvalidInput("This claim has no article, so it has no span to adjust.")
+        article = session.get(Article, claim.article_id)
+        start, end = _span(article, fields.get("start", claim.start), fields.get("end", claim.end))
+        selector = make_selector(article.body, start, end)
+        changes.update(start=start, end=end, quote=selector.quote, prefix=selector.prefix,
+                       suffix=selector.suffix, anchor_status=AnchorStatus.anchored)
+    return apply_changes(session, actor, claim, expected_version, changes)
+
+
+def move_claim(
+    session: Session, actor: User, claim_id: int, expected_version: int, to_state: str
+) -> Claim:
+    """Start research on, dismiss, or reopen a claim (other moves go through verdicts)."""
+    require(actor, REVIEW_DESK, "change a claim's state")
+    claim = get_claim(session, claim_id)
+    if to_state not in MANUAL_MOVES.get(ClaimState(claim.state), set()):
+        raise WorkflowError(f"A claim that is {claim.state.replace('_', ' ')} cannot be moved "
+                            f"to {to_state.replace('_', ' ')} by hand.")
+    return apply_changes(session, actor, claim, expected_version, {"state": to_state},
+                         action="state")
+
+
+def claims_for_article(session: Session, article_id: int) -> list[Claim]:
+    return list(session.exec(select(Claim).where(Claim.article_id == article_id)
+                             .order_by(col(Claim.start), col(Claim.id))))
+
+
+def list_all_claims(session: Session, *, limit: int = 1000, offset: int = 0) -> list[Claim]:
+    return list(session.exec(select(Claim).order_by(col(Claim.id)).limit(limit).offset(offset)))

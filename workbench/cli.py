@@ -1,0 +1,187 @@
+"""The ``workbench`` command: admin and batch work over the same services as the app.
+
+Human-readable output by default; ``--json`` for scripts. Domain errors print
+their message and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from workbench import articles, claims, db, users
+from workbench.errors import WorkbenchError
+from workbench.models import Claim
+from workbench.sample import load_sample
+from workbench.text.extract import ArticleInputError, extract_upload
+
+Handler = Callable[[argparse.Namespace], Any]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def emit(args: argparse.Namespace, data: Any, human: str) -> None:
+    """Print ``data`` as JSON with --json, else the human-readable text."""
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+    else:
+        print(human)
+
+
+def claim_json(session: Session, claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.id, "article_id": claim.article_id, "start": claim.start, "end": claim.end,
+        "quote": claim.quote, "statement": claim.statement, "claimant": claim.claimant,
+        "claim_date": claim.claim_date, "type": claim.claim_type,
+        "tags": claims.claim_tags(session, claim.id), "state": claim.state,
+        "anchor_status": claim.anchor_status, "version": claim.version,
+    }
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> None:
+    db.upgrade()
+    emit(args, {"status": "ok"}, "Database is up to date.")
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat password: "):
+        raise WorkbenchError("The two passwords differ.")
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace) -> None:
+    password = _read_password(args)
+    with db.write_session() as session:
+        user = users.add_user(session, users.builtin_user(session, users.CLI_USER),
+                              name=args.name, role=args.role, password=password)
+        result = {"id": user.id, "name": user.name, "role": user.role}
+    emit(args, result, f"Added {result['role']} {result['name']} (#{result['id']}).")
+
+
+def cmd_article_add(args: argparse.Namespace) -> None:
+    path = Path(args.file)
+    try:
+        extracted = extract_upload(path.name, path.read_bytes())
+    except OSError as error:
+        raise WorkbenchError(f"Cannot read {path}: {error.strerror}.") from error
+    except ArticleInputError as error:
+        raise WorkbenchError(str(error)) from error
+    draft = articles.ArticleDraft(
+        title=args.title or extracted.title or "", body=extracted.body, outlet=args.outlet,
+        url=args.url, author=args.author, language=args.language,
+        published=date.fromisoformat(args.published) if args.published else None,
+    )
+    with db.write_session() as session:
+        article = articles.add_article(session, users.builtin_user(session, users.CLI_USER),
+                                       draft, allow_duplicate=args.allow_duplicate)
+        result = {"id": article.id, "title": article.title}
+    emit(args, result, str(result["id"]))
+
+
+def cmd_article_show(args: argparse.Namespace) -> None:
+    with db.read_session() as session:
+        article = articles.get_article(session, args.id)
+        data = article.model_dump(exclude={"body_hash"})
+    emit(args, data, f"#{data['id']} {data['title']}\n{data['outlet']} {data['url']}\n\n"
+                     f"{data['body']}")
+
+
+def cmd_claims_list(args: argparse.Namespace) -> None:
+    with db.read_session() as session:
+        if args.article is not None:
+            articles.get_article(session, args.article)
+            rows = claims.claims_for_article(session, args.article)
+        else:
+            rows = claims.list_all_claims(session, limit=args.limit)
+        data = [claim_json(session, claim) for claim in rows]
+    human = "\n".join(f"#{c['id']} [{c['state']}] {c['statement']}" for c in data)
+    emit(args, data, human or "No claims.")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    with db.write_session() as session:
+        article = load_sample(session, users.builtin_user(session, users.CLI_USER))
+        result = {"id": article.id, "title": article.title}
+    emit(args, result, f"Sample article #{result['id']}: {result['title']}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    json_flag = argparse.ArgumentParser(add_help=False)
+    json_flag.add_argument("--json", action="store_true", help="print JSON for scripts")
+    parser = argparse.ArgumentParser(prog="workbench", description=__doc__.splitlines()[0])
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    database = groups.add_parser("db", help="database administration").add_subparsers(
+        dest="command", required=True)
+    database.add_parser("upgrade", parents=[json_flag], help="create or migrate the database"
+                        ).set_defaults(handler=cmd_db_upgrade)
+
+    user = groups.add_parser("user", help="accounts").add_subparsers(dest="command",
+                                                                     required=True)
+    add = user.add_parser("add", parents=[json_flag], help="add an account")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["reviewer", "editor", "admin"])
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of standard input")
+    add.set_defaults(handler=cmd_user_add)
+
+    article = groups.add_parser("article", help="articles").add_subparsers(dest="command",
+                                                                           required=True)
+    add = article.add_parser("add", parents=[json_flag],
+                             help="add an article from a .txt, .md, .html or .docx file")
+    add.add_argument("file")
+    for flag in ("title", "url", "outlet", "author"):
+        add.add_argument(f"--{flag}", default="")
+    add.add_argument("--published", help="YYYY-MM-DD")
+    add.add_argument("--language", default="en")
+    add.add_argument("--allow-duplicate", action="store_true",
+                     help="add even if the same text is already stored")
+    add.set_defaults(handler=cmd_article_add)
+    show = article.add_parser("show", parents=[json_flag], help="show one article")
+    show.add_argument("id", type=int)
+    show.set_defaults(handler=cmd_article_show)
+
+    claim = groups.add_parser("claims", help="claims").add_subparsers(dest="command",
+                                                                      required=True)
+    listing = claim.add_parser("list", parents=[json_flag], help="list claims")
+    listing.add_argument("--article", type=int)
+    listing.add_argument("--limit", type=int, default=1000)
+    listing.set_defaults(handler=cmd_claims_list)
+
+    groups.add_parser("demo", parents=[json_flag], help="load the sample article"
+                      ).set_defaults(handler=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.handler is not cmd_db_upgrade:
+            db.upgrade()
+        args.handler(args)
+    except WorkbenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except ValueError as error:  # e.g. a malformed --published date
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

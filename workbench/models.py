@@ -1,0 +1,233 @@
+"""The database tables (SQLModel).
+
+Offsets (``Claim.start``/``Claim.end``) are Python code points into
+``Article.body``. Datetimes are timezone-aware UTC. ``version`` columns drive
+optimistic locking: SQLAlchemy adds ``WHERE version = <loaded>`` to every
+UPDATE, so a stale write touches no row and raises instead of overwriting.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(**kwargs: Any) -> Any:
+    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), **kwargs)
+
+
+class Role(enum.StrEnum):
+    reviewer = "reviewer"
+    editor = "editor"
+    admin = "admin"
+
+
+class ClaimState(enum.StrEnum):
+    new = "new"
+    researching = "researching"
+    in_review = "in_review"
+    approved = "approved"
+    dismissed = "dismissed"
+
+
+class ClaimType(enum.StrEnum):
+    numeric = "numeric"
+    quote = "quote"
+    historical = "historical"
+    comparison = "comparison"
+    causal = "causal"
+    prediction = "prediction"
+    other = "other"
+
+
+class AnchorStatus(enum.StrEnum):
+    anchored = "anchored"
+    fuzzy = "fuzzy"
+    unplaced = "unplaced"
+    none = "none"  # imported without an article
+
+
+class Stance(enum.StrEnum):
+    supports = "supports"
+    refutes = "refutes"
+    context = "context"
+
+
+class SourceKind(enum.StrEnum):
+    primary_document = "primary document"
+    official_statement = "official statement"
+    data_set = "data set"
+    news_report = "news report"
+    expert = "expert"
+    other = "other"
+
+
+class VerdictStatus(enum.StrEnum):
+    proposed = "proposed"
+    approved = "approved"
+    returned = "returned"
+    superseded = "superseded"
+
+
+class _Versioned:
+    """Mixin turning ``version`` into SQLAlchemy's optimistic-lock column.
+
+    SQLModel only accepts this as a ``declared_attr`` (see STACK-NOTES).
+    """
+
+    @declared_attr
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True, index=True)
+    display_name: str = Field(default="", max_length=120)
+    role: str = Field(default=Role.reviewer, max_length=20)
+    password_hash: str | None = Field(default=None, max_length=255)
+    external_subject: str | None = Field(default=None, max_length=255, unique=True)
+    active: bool = True
+    created_at: datetime = _ts()
+
+
+class RatingScale(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "rating_scale"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    description: str = Field(default="", sa_type=Text)
+    ordered: bool = True
+    conclusion_only: bool = False
+    is_default: bool = False
+
+
+class Rating(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("scale_id", "label"),)
+    id: int | None = Field(default=None, primary_key=True)
+    scale_id: int = Field(foreign_key="rating_scale.id", index=True)
+    label: str = Field(max_length=80)
+    position: int = 0
+    colour: str = Field(default="#888888", max_length=7)
+    rating_value: int | None = None
+    best_rating: int | None = None
+    worst_rating: int | None = None
+
+
+class Article(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=500)
+    outlet: str = Field(default="", max_length=200, index=True)
+    url: str = Field(default="", max_length=2000)
+    author: str = Field(default="", max_length=300)
+    published: date | None = None
+    language: str = Field(default="en", max_length=12)
+    body: str = Field(sa_type=Text)
+    body_hash: str = Field(max_length=64, index=True)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _ts(index=True)
+
+
+class Claim(_Versioned, SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_claim_article_start", "article_id", "start"),
+        Index("ix_claim_state_updated", "state", "updated_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int | None = Field(default=None, foreign_key="article.id", ondelete="RESTRICT")
+    start: int | None = None
+    end: int | None = None
+    quote: str = Field(default="", sa_type=Text)
+    prefix: str = Field(default="", max_length=64)
+    suffix: str = Field(default="", max_length=64)
+    anchor_status: str = Field(default=AnchorStatus.anchored, max_length=12)
+    statement: str = Field(default="", sa_type=Text)
+    claimant: str = Field(default="", max_length=300, index=True)
+    claim_date: date | None = None
+    claim_type: str = Field(default=ClaimType.other, max_length=20)
+    score: float | None = None
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    state: str = Field(default=ClaimState.new, max_length=20)
+    assignee_id: int | None = Field(default=None, foreign_key="user.id")
+    repeat_of_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
+    created_by: int | None = Field(default=None, foreign_key="user.id", index=True)
+    created_at: datetime = _ts(index=True)
+    updated_at: datetime = _ts()
+    version: int = Field(default=1)
+
+
+class ClaimTag(SQLModel, table=True):
+    """Tags as rows, so dashboards can count per tag in SQL."""
+
+    __tablename__: ClassVar[str] = "claim_tag"
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True, ondelete="CASCADE")
+    tag: str = Field(max_length=60, primary_key=True, index=True)
+
+
+class Source(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2000, index=True)
+    title: str = Field(default="", max_length=500)
+    publisher: str = Field(default="", max_length=300)
+    published: date | None = None
+    accessed: date | None = None
+    archive_url: str = Field(default="", max_length=2000)
+    kind: str = Field(default=SourceKind.other, max_length=30)
+    notes: str = Field(default="", sa_type=Text)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _ts()
+
+
+class Evidence(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
+    source_id: int = Field(foreign_key="source.id", index=True)
+    stance: str = Field(default=Stance.context, max_length=12)
+    excerpt: str = Field(default="", sa_type=Text)
+    independent: bool = True
+    added_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _ts()
+
+
+class Verdict(_Versioned, SQLModel, table=True):
+    """Append-only: a new judgement is a new row; only review fields change."""
+
+    __table_args__ = (Index("ix_verdict_claim_created", "claim_id", "created_at"),
+                      Index("ix_verdict_status_created", "status", "created_at"))
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE")
+    rating_id: int | None = Field(default=None, foreign_key="rating.id", index=True)
+    conclusion: str = Field(default="", max_length=300)
+    rationale: str = Field(sa_type=Text)
+    author_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    created_at: datetime = _ts()
+    status: str = Field(default=VerdictStatus.proposed, max_length=12)
+    reviewer_id: int | None = Field(default=None, foreign_key="user.id")
+    reviewed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    review_comment: str = Field(default="", sa_type=Text)
+    corrects_id: int | None = Field(default=None, foreign_key="verdict.id")
+    correction_reason: str = Field(default="", sa_type=Text)
+    version: int = Field(default=1)
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "audit_event"
+    __table_args__ = (Index("ix_audit_claim_at", "claim_id", "at"),
+                      Index("ix_audit_entity", "entity", "entity_id"))
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts()
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    actor_name: str = Field(default="", max_length=80)
+    entity: str = Field(max_length=30)
+    entity_id: int
+    action: str = Field(max_length=30)
+    claim_id: int | None = None
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

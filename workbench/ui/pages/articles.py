@@ -1,0 +1,95 @@
+"""Articles: the list, and bringing a new one in (paste or upload)."""
+
+import streamlit as st
+
+from workbench import articles, db
+from workbench.errors import DuplicateArticle
+from workbench.text.extract import (
+    MAX_ARTICLE_CHARS,
+    MAX_UPLOAD_BYTES,
+    ArticleInputError,
+    extract_upload,
+)
+from workbench.ui.context import perform
+from workbench.ui.safe import md
+
+ANNOTATE = "workbench/ui/pages/annotate.py"
+PAGE_SIZE = 25
+
+st.title("Articles")
+
+with st.expander("Add an article", expanded=st.session_state.get("articles_add_open", False)):
+    mode = st.segmented_control("Bring it in by", ["Paste text", "Upload a file"],
+                                default="Paste text", key="articles_mode")
+    upload = None
+    if mode == "Upload a file":
+        upload = st.file_uploader(
+            f"A .txt, .md, .html or .docx file, up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+            type=["txt", "md", "html", "htm", "docx"], key="articles_upload")
+    with st.form("articles_add", clear_on_submit=False, enter_to_submit=False):
+        title = st.text_input("Title (from the file if left empty)", key="articles_title",
+                              max_chars=500)
+        body = ""
+        if mode != "Upload a file":
+            body = st.text_area(f"Article text (up to {MAX_ARTICLE_CHARS:,} characters)",
+                                height=260, key="articles_body")
+        left, middle, right = st.columns(3)
+        outlet = left.text_input("Outlet", key="articles_outlet", max_chars=200)
+        author = middle.text_input("Author", key="articles_author", max_chars=300)
+        language = right.selectbox("Language", ["en", "de", "uk", "ar", "fr", "es", "ru",
+                                                "other"], key="articles_language")
+        left, right = st.columns([2, 1])
+        url = left.text_input("URL", key="articles_url", placeholder="https://…")
+        published = right.date_input("Published", value=None, key="articles_published")
+        allow_duplicate = st.checkbox("Add it even if the same text is already stored",
+                                      key="articles_allow_duplicate")
+        submitted = st.form_submit_button("Add article", type="primary")
+
+    if submitted:
+        st.session_state["articles_add_open"] = True
+        try:
+            extracted_title = None
+            if upload is not None:
+                extracted = extract_upload(upload.name, upload.getvalue())
+                body, extracted_title = extracted.body, extracted.title
+                for warning in extracted.warnings:
+                    st.warning(warning)
+            draft = articles.ArticleDraft(
+                title=title or extracted_title or "", body=body, outlet=outlet, url=url,
+                author=author, published=published, language=language)
+        except ArticleInputError as error:
+            st.error(str(error))
+        else:
+            try:
+                new_id = perform(lambda s, u: articles.add_article(
+                    s, u, draft, allow_duplicate=allow_duplicate).id,
+                    reraise=(DuplicateArticle,))
+            except DuplicateArticle as duplicate:
+                st.warning(str(duplicate))
+                st.page_link(ANNOTATE, label="Open the existing article",
+                             query_params={"article": str(duplicate.existing_id)}, icon="📰")
+            else:
+                if new_id is not None:
+                    st.session_state["articles_add_open"] = False
+                    st.switch_page(ANNOTATE, query_params={"article": str(new_id)})
+
+search = st.text_input("Search titles and outlets", key="articles_search",
+                       placeholder="e.g. Ukraine")
+page = st.session_state.get("articles_page", 0)
+with db.read_session() as session:
+    rows = articles.list_articles(session, search=search, limit=PAGE_SIZE + 1,
+                                  offset=page * PAGE_SIZE)
+
+if not rows:
+    st.info("No articles yet." if not search else "No article matches that search.")
+for row in rows[:PAGE_SIZE]:
+    label = f"{md(row.title)} — {md(row.outlet) or 'no outlet'} · {row.claims} claims"
+    st.page_link(ANNOTATE, label=label, query_params={"article": str(row.id)})
+
+previous, _, following = st.columns([1, 4, 1])
+if page > 0 and previous.button("← Newer", key="articles_prev"):
+    st.session_state["articles_page"] = page - 1
+    st.rerun()
+if len(rows) > PAGE_SIZE and following.button("Older →", key="articles_next"):
+    st.session_state["articles_page"] = page + 1
+    st.rerun()

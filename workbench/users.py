@@ -1,0 +1,135 @@
+"""Accounts and roles.
+
+Two built-in accounts exist without passwords, so they can never sign in:
+``cli`` acts for admin commands run on the server, ``local`` acts in the
+browser when sign-in is switched off (single-user local use). Both appear by
+name in the audit trail.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pwdlib import PasswordHash
+from sqlmodel import Session, select
+
+from workbench import audit
+from workbench.errors import InvalidInput, NotFound
+from workbench.models import Role, User
+from workbench.permissions import ADMINS, require
+
+CLI_USER = "cli"
+LOCAL_USER = "local"
+MIN_PASSWORD_LENGTH = 10
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
+
+_hasher = PasswordHash.recommended()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """Constant-work check: hashes a dummy when there is no stored hash, so timing
+    does not reveal whether the account exists."""
+    if not password_hash:
+        _hasher.verify(password, _DUMMY_HASH)
+        return False
+    return _hasher.verify(password, password_hash)
+
+
+_DUMMY_HASH = hash_password("not-a-real-password-for-timing-only")
+
+
+def builtin_user(session: Session, name: str) -> User:
+    """The ``cli`` or ``local`` account, created on first use."""
+    if name not in (CLI_USER, LOCAL_USER):
+        raise ValueError(name)
+    user = session.exec(select(User).where(User.name == name)).first()
+    if user is None:
+        label = "Command line" if name == CLI_USER else "Local user (no sign-in)"
+        user = User(name=name, display_name=label, role=Role.admin, password_hash=None)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user #{user_id}.")
+    return user
+
+
+def find_user(session: Session, name: str) -> User | None:
+    return session.exec(select(User).where(User.name == name)).first()
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(User.name)))
+
+
+def add_user(
+    session: Session, actor: User, *, name: str, role: str, password: str | None,
+    display_name: str = "", external_subject: str | None = None,
+) -> User:
+    """Create an account; only admins may. Passwords are stored as argon2 hashes."""
+    require(actor, ADMINS, "add users")
+    name = name.strip()
+    if not _NAME.match(name) or name in (CLI_USER, LOCAL_USER):
+        raise InvalidInput(
+            "User names are 2–80 letters, digits or . _ @ - and cannot be 'cli' or 'local'."
+        )
+    if role not in Role.__members__:
+        raise InvalidInput(f"Role must be one of: {', '.join(Role)}.")
+    if find_user(session, name):
+        raise InvalidInput(f"A user called {name!r} already exists.")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    user = User(
+        name=name, display_name=display_name or name, role=Role(role),
+        password_hash=hash_password(password) if password else None,
+        external_subject=external_subject,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, entity="user", entity_id=user.id, action="create",
+                 changes={"name": [None, name], "role": [None, role]})
+    return user
+
+
+def set_role(session: Session, actor: User, user_id: int, role: str) -> User:
+    require(actor, ADMINS, "change roles")
+    if role not in Role.__members__:
+        raise InvalidInput(f"Role must be one of: {', '.join(Role)}.")
+    user = get_user(session, user_id)
+    audit.record(session, actor, entity="user", entity_id=user.id, action="update",
+                 changes={"role": [user.role, role]})
+    user.role = Role(role)
+    session.add(user)
+    return user
+
+
+def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
+    require(actor, ADMINS, "activate or deactivate users")
+    user = get_user(session, user_id)
+    audit.record(session, actor, entity="user", entity_id=user.id, action="update",
+                 changes={"active": [user.active, active]})
+    user.active = active
+    session.add(user)
+    return user
+
+
+def set_password(session: Session, actor: User, user_id: int, password: str) -> User:
+    """Admins reset anyone's password; users change their own."""
+    if actor.id != user_id:
+        require(actor, ADMINS, "change another user's password")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    user = get_user(session, user_id)
+    user.password_hash = hash_password(password)
+    session.add(user)
+    audit.record(session, actor, entity="user", entity_id=user.id, action="password",
+                 changes={"password": ["(hidden)", "(changed)"]})
+    return user
