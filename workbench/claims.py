@@ -82,8 +82,15 @@ def _check_type(value: str) -> str:
     return value
 
 
-def get_claim(session: Session, claim_id: int) -> Claim:
-    claim = session.get(Claim, claim_id)
+def get_claim(session: Session, claim_id: int, *, for_update: bool = False) -> Claim:
+    """The claim, or NotFound. ``for_update`` locks the row until the transaction ends
+    (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so a
+    read-then-write cannot interleave with another writer's."""
+    if for_update:
+        claim = session.exec(select(Claim).where(Claim.id == claim_id).with_for_update()
+                             .execution_options(populate_existing=True)).first()
+    else:
+        claim = session.get(Claim, claim_id)
     if claim is None:
         raise NotFound(f"There is no claim #{claim_id}.")
     return claim
@@ -235,7 +242,7 @@ def update_claim(
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise InvalidInput(f"These claim fields cannot be edited: {', '.join(sorted(unknown))}.")
-    claim = get_claim(session, claim_id)
+    claim = get_claim(session, claim_id, for_update=True)
     if claim.state in (ClaimState.approved, ClaimState.in_review) and (
         {"start", "end", "statement"} & set(fields)
     ):
@@ -276,7 +283,7 @@ def move_claim(
 ) -> Claim:
     """Start research on, dismiss, or reopen a claim (other moves go through verdicts)."""
     require(actor, REVIEW_DESK, "change a claim's state")
-    claim = get_claim(session, claim_id)
+    claim = get_claim(session, claim_id, for_update=True)
     if to_state not in MANUAL_MOVES.get(ClaimState(claim.state), set()):
         raise WorkflowError(f"A claim that is {claim.state.replace('_', ' ')} cannot be moved "
                             f"to {to_state.replace('_', ' ')} by hand.")

@@ -90,7 +90,7 @@ def attach_source(
     require(actor, REVIEW_DESK, "attach evidence")
     if stance not in Stance.__members__:
         raise InvalidInput(f"Stance must be one of: {', '.join(Stance)}.")
-    claim = get_claim(session, claim_id)
+    claim = get_claim(session, claim_id, for_update=True)
     if claim.state == ClaimState.dismissed:
         raise WorkflowError("This claim was dismissed; reopen it before adding evidence.")
     source = get_source(session, source_id)

@@ -102,7 +102,7 @@ def propose_verdict(
 ) -> Verdict:
     """Propose a rating with a rationale; the claim moves to ``in_review``."""
     require(actor, REVIEW_DESK, "propose verdicts")
-    claim = get_claim(session, claim_id)
+    claim = get_claim(session, claim_id, for_update=True)
     if claim.state not in (ClaimState.new, ClaimState.researching):
         raise WorkflowError(
             f"This claim is {claim.state.replace('_', ' ')}; a verdict can be proposed for new "
@@ -120,7 +120,7 @@ def propose_correction(
 ) -> Verdict:
     """Change a published verdict: a new verdict that a second editor must approve."""
     require(actor, EDITORS, "correct published verdicts")
-    claim = get_claim(session, claim_id)
+    claim = get_claim(session, claim_id, for_update=True)
     published = current_verdict(session, claim_id)
     if claim.state != ClaimState.approved or published is None:
         raise WorkflowError("Only a published (approved) verdict can be corrected.")
@@ -183,7 +183,7 @@ def approve_verdict(
             f"Only {independent} independent source{'s' if independent != 1 else ''} "
             f"(at least {MIN_INDEPENDENT_SOURCES} recommended). Approve anyway?"
         )
-    claim = get_claim(session, verdict.claim_id)
+    claim = get_claim(session, verdict.claim_id, for_update=True)
     _review(session, actor, verdict, expected_version, VerdictStatus.approved, "")
     if verdict.corrects_id is not None:
         old = get_verdict(session, verdict.corrects_id)
@@ -206,7 +206,7 @@ def return_verdict(
     if not comment:
         raise InvalidInput("Say what the reviewer should look at: a comment is required.")
     verdict = _proposed(session, verdict_id)
-    claim = get_claim(session, verdict.claim_id)
+    claim = get_claim(session, verdict.claim_id, for_update=True)
     _review(session, actor, verdict, expected_version, VerdictStatus.returned, comment[:5000])
     back_to = ClaimState.approved if verdict.corrects_id else ClaimState.researching
     apply_changes(session, actor, claim, claim.version, {"state": back_to}, action="state")

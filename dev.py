@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Set everything up, then start the app or run the tests.
+
+    python3 dev.py start      # the app on http://localhost:8501 (SQLite under db/)
+    python3 dev.py test       # the whole test suite (extra arguments go to pytest)
+
+Needs only Python 3.11+. The first run creates ``.venv`` and installs the pinned
+dependencies from ``constraints.txt``; later runs reinstall only when
+``pyproject.toml`` or ``constraints.txt`` changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def _fingerprint(extras: str) -> str:
+    digest = hashlib.sha256(extras.encode())
+    for name in ("pyproject.toml", "constraints.txt"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_environment(extras: str) -> None:
+    """Create the virtualenv and install the project with ``extras`` if anything changed."""
+    if sys.version_info < (3, 11):
+        sys.exit("The workbench needs Python 3.11 or newer.")
+    if not PYTHON.exists():
+        print("Creating .venv …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp = VENV / f".installed-{extras or 'app'}"
+    fingerprint = _fingerprint(extras)
+    if stamp.exists() and stamp.read_text() == fingerprint:
+        return
+    print("Installing pinned dependencies (first run takes a minute) …", flush=True)
+    target = f"{ROOT}[{extras}]" if extras else str(ROOT)
+    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "-c", ROOT / "constraints.txt", "-e", target], check=True)
+    stamp.write_text(fingerprint)
+
+
+def start(args: list[str]) -> int:
+    ensure_environment("postgres")
+    subprocess.run([BIN / "workbench", "db", "upgrade"], check=True, cwd=ROOT)
+    return subprocess.call([BIN / "streamlit", "run", ROOT / "app.py", *args], cwd=ROOT)
+
+
+def test(args: list[str]) -> int:
+    ensure_environment("postgres,test")
+    return subprocess.call([PYTHON, "-m", "pytest", *args], cwd=ROOT)
+
+
+def main() -> int:
+    commands = {"start": start, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Browser tests: a real Streamlit server and headless Debian Chromium.
+
+They skip (saying why) where /usr/bin/chromium is missing, except when
+``WORKBENCH_REQUIRE_BROWSER=1`` (CI), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def _require_browser() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    message = f"{CHROMIUM} is not installed (Debian package 'chromium')"
+    if os.environ.get("WORKBENCH_REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    database_url: str
+    process: subprocess.Popen
+
+    def cli(self, *args: str) -> str:
+        """Run the workbench CLI against this server's database."""
+        env = {**os.environ, "WORKBENCH_DATABASE_URL": self.database_url}
+        return subprocess.run([sys.executable, "-m", "workbench.cli", *args], env=env,
+                              check=True, capture_output=True, text=True, cwd=ROOT).stdout
+
+
+def start_server(script: Path, database_url: str, extra_env: dict[str, str] | None = None
+                 ) -> Server:
+    port = free_port()
+    env = {**os.environ, "WORKBENCH_DATABASE_URL": database_url, **(extra_env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+         "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return Server(url, database_url, process)
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("streamlit did not become healthy within 60 s")
+
+
+@pytest.fixture
+def app_server(tmp_path: Path) -> Iterator[Server]:
+    """The real app on a fresh SQLite database."""
+    _require_browser()
+    server = start_server(ROOT / "app.py", f"sqlite:///{tmp_path / 'e2e.sqlite3'}")
+    yield server
+    server.process.terminate()
+    server.process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
+            "args": CHROMIUM_ARGS}
+
+
+def wait_for_app(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait the way Streamlit's own e2e suite does: connected, then the script idle."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']",
+                           timeout=30_000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
+                           timeout=30_000)

@@ -1,0 +1,39 @@
+"""Every page renders without an exception, on an empty and on a filled database."""
+
+import pytest
+
+from tests.ui.conftest import PAGES, open_page
+from workbench import claims, db
+from workbench.sample import load_sample
+
+
+@pytest.fixture
+def filled(app_db, engine, reviewer):
+    with db.write_session(engine) as session:
+        article = load_sample(session, reviewer)
+        start = article.body.index("$6.2 billion")
+        claims.create_claim(session, reviewer, claims.ClaimDraft(
+            article_id=article.id, start=start, end=start + len("$6.2 billion")))
+    return article
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_empty_database(app_db, page):
+    at = open_page(page)
+    assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_filled_database(filled, page):
+    at = open_page(page, {"article": str(filled.id)})
+    assert not at.exception, at.exception
+
+
+def test_welcome_offers_sample_then_loads_it(app_db):
+    at = open_page()
+    assert any("empty" in info.value for info in at.info)
+    at.button(key="welcome_load_sample").click().run()
+    assert not at.exception
+    with db.read_session() as session:
+        from workbench import articles
+        assert articles.count_articles(session) == 1
