@@ -1,0 +1,282 @@
+// Browser half of workbench/ui/components/span_selector.py (st.components.v2).
+//
+// Security: the article arrives as data and is written only through text nodes
+// (createTextNode / textContent / setAttribute); nothing from data reaches innerHTML.
+//
+// Offsets: Python counts code points, JavaScript strings count UTF-16 units.
+// Every offset crossing the boundary goes through the tables built by
+// unitTables(), so emoji, flags and other astral characters never shift a span.
+//
+// Lifecycle (Streamlit 1.67): this function runs again whenever `data` changes,
+// with the same parentElement, and only the cleanup returned by the LAST call
+// runs (on unmount). So per-container state lives in a WeakMap, listeners are
+// attached once, and every call returns the same cleanup.
+
+const COLOUR_RE = /^#[0-9a-fA-F]{6}$/;
+const STATES = new WeakMap();
+
+function unitTables(body) {
+  // cpToUnit[i]: UTF-16 index where code point i starts (plus one past the end).
+  // unitToCp[u]: code point index of the boundary at UTF-16 index u; a boundary
+  // inside a surrogate pair (which a browser should never report) rounds up.
+  const cpToUnit = [];
+  const unitToCp = new Uint32Array(body.length + 1);
+  let unit = 0;
+  let cp = 0;
+  for (const ch of body) {
+    cpToUnit.push(unit);
+    unitToCp[unit] = cp;
+    if (ch.length === 2) unitToCp[unit + 1] = cp + 1;
+    unit += ch.length;
+    cp += 1;
+  }
+  cpToUnit.push(unit);
+  unitToCp[unit] = cp;
+  return { cpToUnit, unitToCp };
+}
+
+function isIndex(value, max) {
+  return Number.isSafeInteger(value) && value >= 0 && value <= max;
+}
+
+function toUnitHighlights(highlights, cpToUnit) {
+  // Re-validate even though Python already did: this is the last stop before the DOM.
+  const cpCount = cpToUnit.length - 1;
+  const out = [];
+  for (const h of highlights) {
+    if (!h || !isIndex(h.start, cpCount) || !isIndex(h.end, cpCount) || h.start >= h.end) continue;
+    out.push({
+      start: cpToUnit[h.start],
+      end: cpToUnit[h.end],
+      colour: typeof h.colour === "string" && COLOUR_RE.test(h.colour) ? h.colour : null,
+      label: typeof h.label === "string" ? h.label : "",
+      claimId: Number.isSafeInteger(h.claim_id) ? h.claim_id : null,
+    });
+  }
+  return out;
+}
+
+function readableTextColour(hex) {
+  // Black or white text, whichever stays legible on the highlight in light and dark themes.
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+  const lin = (c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  return luminance > 0.35 ? "#000000" : "#ffffff";
+}
+
+function makeMark(text, covering) {
+  // The shortest covering highlight is the most specific one: it gives colour and click target.
+  const main = covering.reduce((a, b) => (b.end - b.start < a.end - a.start ? b : a));
+  const mark = document.createElement("mark");
+  mark.appendChild(document.createTextNode(text));
+  if (main.colour) {
+    mark.style.backgroundColor = main.colour;
+    mark.style.color = readableTextColour(main.colour);
+  }
+  const labels = covering.map((h) => h.label).filter((label) => label !== "");
+  if (labels.length) mark.setAttribute("title", labels.join("\n"));
+  if (main.claimId !== null) {
+    mark.setAttribute("data-claim-id", String(main.claimId));
+    mark.setAttribute("tabindex", "0");
+  }
+  if (covering.length > 1) mark.classList.add("wb-overlap");
+  return mark;
+}
+
+function render(st, body, rawHighlights) {
+  const { cpToUnit, unitToCp } = unitTables(body);
+  const highlights = toUnitHighlights(rawHighlights, cpToUnit);
+  // Every DOM node we create records the UTF-16 range it covers, so a selection
+  // boundary (node, offset) maps to a body index without walking the tree.
+  const starts = new WeakMap();
+  const ends = new WeakMap();
+  const cuts = new Set([0, body.length]);
+  for (const h of highlights) {
+    cuts.add(h.start);
+    cuts.add(h.end);
+  }
+  const sortedCuts = [...cuts].sort((a, b) => a - b);
+
+  const fragment = document.createDocumentFragment();
+  let lineStart = 0;
+  while (lineStart <= body.length) {
+    const newline = body.indexOf("\n", lineStart);
+    const lineEnd = newline === -1 ? body.length : newline;
+    // One block per line so dir="auto" picks LTR/RTL per paragraph (Arabic, Hebrew).
+    const para = document.createElement("div");
+    para.className = "wb-p";
+    para.setAttribute("dir", "auto");
+    starts.set(para, lineStart);
+    ends.set(para, lineEnd);
+    const points = [lineStart, ...sortedCuts.filter((c) => c > lineStart && c < lineEnd), lineEnd];
+    for (let i = 0; i + 1 < points.length; i += 1) {
+      const [from, to] = [points[i], points[i + 1]];
+      if (from === to) continue;
+      const text = body.slice(from, to);
+      const covering = highlights.filter((h) => h.start <= from && h.end >= to);
+      const node = covering.length ? makeMark(text, covering) : document.createTextNode(text);
+      starts.set(node, from);
+      ends.set(node, to);
+      if (node.firstChild) {
+        starts.set(node.firstChild, from);
+        ends.set(node.firstChild, to);
+      }
+      para.appendChild(node);
+    }
+    fragment.appendChild(para);
+    if (newline === -1) break;
+    lineStart = newline + 1;
+  }
+  st.container.replaceChildren(fragment);
+  starts.set(st.container, 0);
+  ends.set(st.container, body.length);
+  Object.assign(st, { body, cpToUnit, unitToCp, starts, ends, selectedId: undefined });
+}
+
+function boundaryToUnit(st, node, offset) {
+  // Map a DOM boundary point to a UTF-16 index into the body, clamping points
+  // outside the article to its start or end. Returns null when unrelated.
+  const { container, starts, ends, body } = st;
+  if (node.nodeType === Node.TEXT_NODE && starts.has(node)) return starts.get(node) + offset;
+  if (starts.has(node)) {
+    const child = node.childNodes[offset];
+    return child && starts.has(child) ? starts.get(child) : ends.get(node);
+  }
+  // Outside the article: compare with the container, or with the shadow host when
+  // the boundary lies in the light DOM (a selection that starts above the component).
+  const root = container.getRootNode();
+  const ref = root === node.getRootNode() ? container : root.host;
+  if (!ref) return null;
+  const position = ref.compareDocumentPosition(node);
+  if (position & Node.DOCUMENT_POSITION_CONTAINS) {
+    let child = ref;
+    while (child.parentNode !== node) child = child.parentNode;
+    return offset <= Array.prototype.indexOf.call(node.childNodes, child) ? 0 : body.length;
+  }
+  if (position & Node.DOCUMENT_POSITION_PRECEDING) return 0;
+  if (position & Node.DOCUMENT_POSITION_FOLLOWING) return body.length;
+  return null;
+}
+
+function currentRange(root) {
+  // Inside a shadow root document.getSelection() reports the host, not our nodes:
+  // getComposedRanges (Chromium 137+, Firefox, Safari) or the older non-standard
+  // ShadowRoot.getSelection (Chromium) see into it.
+  const selection = document.getSelection();
+  if (!selection || selection.rangeCount === 0) return null;
+  if (root instanceof ShadowRoot) {
+    if (typeof selection.getComposedRanges === "function") {
+      let ranges;
+      try {
+        ranges = selection.getComposedRanges({ shadowRoots: [root] });
+      } catch {
+        ranges = selection.getComposedRanges(root); // Safari 17 takes the roots as arguments
+      }
+      return ranges.length ? ranges[0] : null;
+    }
+    if (typeof root.getSelection === "function") {
+      const inner = root.getSelection();
+      return inner && inner.rangeCount ? inner.getRangeAt(0) : null;
+    }
+  }
+  return selection.getRangeAt(0);
+}
+
+function selectionValue(st) {
+  const range = currentRange(st.root);
+  if (!range || range.collapsed) return null;
+  const a = boundaryToUnit(st, range.startContainer, range.startOffset);
+  const b = boundaryToUnit(st, range.endContainer, range.endOffset);
+  if (a === null || b === null) return null;
+  const clamp = (u) => Math.max(0, Math.min(u, st.body.length));
+  const start = st.unitToCp[clamp(a)];
+  const end = st.unitToCp[clamp(b)];
+  if (start >= end) return null;
+  return { start, end, text: st.body.slice(st.cpToUnit[start], st.cpToUnit[end]) };
+}
+
+function signature(value) {
+  return value ? `${value.start}:${value.end}` : "";
+}
+
+function report(st) {
+  // Send only changes: every setStateValue costs a script rerun.
+  const value = selectionValue(st);
+  const sig = signature(value);
+  if (sig === st.lastSent) return;
+  st.lastSent = sig;
+  st.setStateValue("selection", value);
+}
+
+function clickMark(st, target) {
+  const mark = target instanceof Element ? target.closest("mark[data-claim-id]") : null;
+  if (!mark || !st.container.contains(mark)) return;
+  const range = currentRange(st.root);
+  if (range && !range.collapsed) return; // the end of a drag, not a click
+  const claimId = Number(mark.getAttribute("data-claim-id"));
+  if (Number.isSafeInteger(claimId)) st.setTriggerValue("clicked", claimId);
+}
+
+function createState(container, root) {
+  const st = { container, root, lastSent: "", pointerInside: false };
+  const onDocumentMouseUp = (event) => {
+    // A drag that starts in the article may end outside it; other clicks on the
+    // page (e.g. a "save claim" button) must not clear the selection Python holds.
+    const inside = st.pointerInside || event.composedPath().includes(container);
+    st.pointerInside = false;
+    if (inside) report(st);
+  };
+  container.addEventListener("mousedown", () => {
+    st.pointerInside = true;
+  });
+  container.addEventListener("keyup", () => report(st));
+  container.addEventListener("click", (event) => clickMark(st, event.target));
+  container.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") clickMark(st, event.target);
+  });
+  document.addEventListener("mouseup", onDocumentMouseUp);
+  st.cleanup = () => {
+    document.removeEventListener("mouseup", onDocumentMouseUp);
+    STATES.delete(container);
+  };
+  return st;
+}
+
+function showSelectedClaim(st, claimId) {
+  const id = Number.isSafeInteger(claimId) ? String(claimId) : null;
+  let first = null;
+  for (const mark of st.container.querySelectorAll("mark[data-claim-id]")) {
+    const on = mark.getAttribute("data-claim-id") === id;
+    mark.classList.toggle("wb-selected", on);
+    if (on && !first) first = mark;
+  }
+  // Scroll only when the selected claim changes, never on unrelated reruns.
+  if (first && st.selectedId !== id) first.scrollIntoView({ block: "nearest" });
+  st.selectedId = id;
+}
+
+export default function ({ data, parentElement, setStateValue, setTriggerValue }) {
+  const container = parentElement.querySelector(".wb-article");
+  if (!container) return undefined;
+  let st = STATES.get(container);
+  if (!st) {
+    st = createState(container, parentElement);
+    STATES.set(container, st);
+  }
+  Object.assign(st, { setStateValue, setTriggerValue });
+
+  const body = typeof data?.body === "string" ? data.body : "";
+  const highlights = Array.isArray(data?.highlights) ? data.highlights : [];
+  const contentSig = JSON.stringify([body, highlights]);
+  // Rebuilding the DOM would drop the user's live selection, so only do it when
+  // the text or the highlights really changed.
+  if (contentSig !== st.contentSig) {
+    render(st, body, highlights);
+    st.contentSig = contentSig;
+  }
+  // The server echoes the selection it holds; if Python cleared it, the same
+  // span must be sendable again.
+  st.lastSent = signature(data?.selection);
+  showSelectedClaim(st, data?.selected_claim_id);
+  return st.cleanup;
+}

@@ -1,0 +1,196 @@
+"""Article viewer with claim highlights and mouse/keyboard span selection.
+
+The browser half lives in ``span_selector.js`` / ``span_selector.css`` next to
+this file. They are read once at import and registered as a single
+``st.components.v2`` component: registering on every script run would log
+"registered multiple times" warnings and re-send the JS on each rerun.
+
+Trust boundary: the article text travels as ``data`` (JSON) and the JS only
+writes it with text nodes, so an article containing ``<script>`` or
+``<img onerror=…>`` stays inert. Everything the browser sends back is
+re-validated here against the body the server rendered.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+__all__ = ["Highlight", "SpanSelection", "parse_clicked", "parse_selection", "span_selector"]
+
+_LOG = logging.getLogger(__name__)
+_HERE = Path(__file__).resolve().parent
+_COLOUR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+
+# Static markup only: user data never goes here (see module docstring). The
+# class and test id give Playwright a stable handle inside the shadow root.
+_HTML = '<div class="wb-article" data-testid="wb-article" tabindex="0"></div>'
+_CSS = (_HERE / "span_selector.css").read_text(encoding="utf-8")
+_JS = (_HERE / "span_selector.js").read_text(encoding="utf-8")
+
+_COMPONENT = st.components.v2.component("wb_span_selector", html=_HTML, css=_CSS, js=_JS)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A coloured span of the article, usually the anchor of a claim.
+
+    Offsets are Python code-point indexes into the article body (what
+    ``body[start:end]`` uses), not UTF-16 units: the JS converts them.
+    """
+
+    start: int
+    end: int
+    colour: str
+    label: str
+    claim_id: int | None
+
+    def __post_init__(self) -> None:
+        """Reject malformed highlights early, where the caller's bug is visible."""
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"highlight needs 0 <= start < end, got {self.start}..{self.end}")
+        if not _COLOUR_RE.fullmatch(self.colour):
+            raise ValueError(f"highlight colour must look like #rrggbb, got {self.colour!r}")
+
+
+@dataclass(frozen=True)
+class SpanSelection:
+    """A span the user selected, validated against the body (code points)."""
+
+    start: int
+    end: int
+    text: str
+
+
+def _is_int(value: object) -> bool:
+    """True for real ints only: JSON booleans arrive as ``bool``, a subclass of int."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_selection(raw: object, body: str) -> SpanSelection | None:
+    """Turn the browser's ``{start, end, text}`` into a trusted selection, or None.
+
+    The browser is not trusted: offsets must be ints inside the body and
+    non-empty. A text that disagrees with the body (e.g. the article changed
+    between render and selection) is replaced by ``body[start:end]`` so the
+    caller always stores text that matches its offsets.
+    """
+    if not isinstance(raw, Mapping):
+        return None
+    start, end = raw.get("start"), raw.get("end")
+    if not (_is_int(start) and _is_int(end)):
+        return None
+    if not 0 <= start < end <= len(body):
+        return None
+    text = body[start:end]
+    if raw.get("text") != text:
+        _LOG.debug("span_selector: browser text differs from body[%d:%d]", start, end)
+    return SpanSelection(start=start, end=end, text=text)
+
+
+def parse_clicked(raw: object, highlights: Sequence[Highlight]) -> int | None:
+    """Return the clicked claim id only if it belongs to one of the shown highlights."""
+    if not _is_int(raw):
+        return None
+    known = {h.claim_id for h in highlights if h.claim_id is not None}
+    return raw if raw in known else None
+
+
+def _component_data(
+    body: str,
+    highlights: Sequence[Highlight],
+    selected_claim_id: int | None,
+    selection: SpanSelection | None,
+) -> dict[str, Any]:
+    """Build the JSON payload; highlights past the end of the body are dropped.
+
+    A stale anchor (body edited after the claim was anchored) should not take
+    the whole article view down, so it is logged and skipped rather than raised.
+    ``selection`` is the selection the server holds, echoed so that the JS,
+    which only sends changes, can send the same span again after Python cleared it.
+    """
+    shown = []
+    for h in highlights:
+        if h.end > len(body):
+            _LOG.warning(
+                "span_selector: dropping highlight %d..%d past end of body", h.start, h.end
+            )
+            continue
+        shown.append(
+            {
+                "start": h.start,
+                "end": h.end,
+                "colour": h.colour,
+                "label": h.label,
+                "claim_id": h.claim_id,
+            }
+        )
+    return {
+        "body": body,
+        "highlights": shown,
+        "selected_claim_id": selected_claim_id,
+        "selection": None
+        if selection is None
+        else {"start": selection.start, "end": selection.end},
+    }
+
+
+def _on_change() -> None:
+    """Do nothing; it exists because CCv2 needs an ``on_<key>_change`` per key.
+
+    Without it a trigger value is never returned and Python cannot write the
+    state key (e.g. to clear a selection).
+    """
+
+
+def span_selector(
+    body: str,
+    highlights: Sequence[Highlight],
+    *,
+    key: str,
+    selected_claim_id: int | None = None,
+    height: int | None = None,
+) -> tuple[SpanSelection | None, int | None]:
+    """Show ``body`` with ``highlights``; return (current selection, clicked claim id).
+
+    The selection persists across reruns until the user selects again or
+    clicks in the article; the clicked claim id is a one-shot trigger that is
+    None on every later run. ``height`` in pixels makes the article scroll
+    inside a fixed box; None sizes it to its content.
+
+    Use one ``key`` per article (e.g. ``f"article-{article_id}"``): component
+    state is tied to the key, so a shared key would carry a selection made in
+    one article over to the next, where its offsets point at other text.
+    """
+    previous = st.session_state.get(key)
+    previous_selection = (
+        parse_selection(previous.get("selection"), body) if isinstance(previous, Mapping) else None
+    )
+    data = _component_data(body, highlights, selected_claim_id, previous_selection)
+    result = _COMPONENT(
+        key=key,
+        data=data,
+        height="content" if height is None else height,
+        on_selection_change=_on_change,
+        on_clicked_change=_on_change,
+    )
+    return parse_selection(result.get("selection"), body), parse_clicked(
+        result.get("clicked"), highlights
+    )
+
+
+def clear_selection(key: str) -> None:
+    """Forget the stored mouse selection (after it became a claim).
+
+    Call before ``span_selector`` renders in this run (e.g. at the top of the page or
+    in a callback): Streamlit refuses writes to a widget's state after it rendered.
+    """
+    state = st.session_state.get(key)
+    if isinstance(state, Mapping) and state.get("selection") is not None:
+        st.session_state[key] = {**state, "selection": None}
