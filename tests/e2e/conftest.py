@@ -33,7 +33,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-def _require_browser() -> None:
+def require_browser() -> None:
     if Path(CHROMIUM).exists():
         return
     message = f"{CHROMIUM} is not installed (Debian package 'chromium')"
@@ -88,7 +88,7 @@ def start_server(script: Path, database_url: str, extra_env: dict[str, str] | No
 @pytest.fixture
 def app_server(tmp_path: Path) -> Iterator[Server]:
     """The real app on a fresh SQLite database."""
-    _require_browser()
+    require_browser()
     server = start_server(ROOT / "app.py", f"sqlite:///{tmp_path / 'e2e.sqlite3'}")
     yield server
     server.process.terminate()

@@ -9,18 +9,14 @@ computed in Python from the same body.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.e2e.browser import drag_select as _drag
+from tests.e2e.conftest import require_browser, start_server, wait_for_app
 from tests.e2e.span_selector_app import BODY
 
 pytestmark = pytest.mark.e2e
@@ -29,21 +25,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
 APP = Path(__file__).with_name("span_selector_app.py")
 TIMEOUT_MS = 15_000
-
-# Bounding box of the first occurrence of `word` inside one text node of the article.
-_WORD_BOX_JS = """(article, word) => {
-  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const i = node.data.indexOf(word);
-    if (i === -1) continue;
-    const range = document.createRange();
-    range.setStart(node, i);
-    range.setEnd(node, i + word.length);
-    const box = range.getBoundingClientRect();
-    return {left: box.left, right: box.right, y: (box.top + box.bottom) / 2};
-  }
-  return null;
-}"""
 
 # Select from the start of `first` to the end of `last` without the mouse (for
 # ranges where hit-testing is layout-dependent), then release as a mouse would.
@@ -66,78 +47,25 @@ _SELECT_JS = """(article, [first, last]) => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve the fixture page with `streamlit run` for the whole module."""
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian chromium at /usr/bin/chromium")
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
-        "--server.headless", "true",
-        "--server.fileWatcherType", "none",
-        "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    server = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("streamlit server did not become healthy")
-                time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """One headless system Chromium for the module (never `playwright install`)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
+    require_browser()
+    database = tmp_path_factory.mktemp("selector") / "unused.sqlite3"
+    server = start_server(APP, f"sqlite:///{database}")
+    yield server.url
+    server.process.terminate()
+    server.process.wait(timeout=10)
 
 
 @pytest.fixture
-def app_page(app_url: str, chromium: Any) -> Iterator[Any]:
+def app_page(app_url: str, page: Any) -> Any:
     """A fresh session of the fixture page, waited for as Streamlit's own e2e suite does."""
-    context = chromium.new_context()
-    page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(app_url)
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
-    page.wait_for_selector("[data-test-script-state='notRunning']")
+    wait_for_app(page)
     page.locator(".wb-article mark").first.wait_for()
-    yield page
-    context.close()
+    return page
 
 
 def _expect_text(page: Any, label: str, value: str) -> None:
@@ -145,20 +73,6 @@ def _expect_text(page: Any, label: str, value: str) -> None:
 
     line = page.get_by_test_id("stText").filter(has_text=f"{label}=")
     expect(line).to_have_text(f"{label}={value}", timeout=TIMEOUT_MS)
-
-
-def _drag(page: Any, first: str, last: str, *, rtl: bool = False) -> None:
-    """Press on the first character of `first`, drag to the last of `last`, release."""
-    article = page.locator(".wb-article")  # CSS selectors pierce the shadow root
-    start = article.evaluate(_WORD_BOX_JS, first)
-    end = article.evaluate(_WORD_BOX_JS, last)
-    # 1px inside the word's edges: a drag starts/ends at the nearest character boundary.
-    x0 = start["right"] - 1 if rtl else start["left"] + 1
-    x1 = end["left"] + 1 if rtl else end["right"] - 1
-    page.mouse.move(x0, start["y"])
-    page.mouse.down()
-    page.mouse.move(x1, end["y"], steps=8)
-    page.mouse.up()
 
 
 def _expected(first: str, last: str) -> str:
