@@ -21,6 +21,7 @@ from workbench import articles, claims, db, users
 from workbench.errors import WorkbenchError
 from workbench.models import Claim
 from workbench.sample import load_sample
+from workbench.text.checkworthiness import suggest_claims
 from workbench.text.extract import ArticleInputError, extract_upload
 
 Handler = Callable[[argparse.Namespace], Any]
@@ -113,6 +114,17 @@ def cmd_claims_list(args: argparse.Namespace) -> None:
     emit(args, data, human or "No claims.")
 
 
+def cmd_claims_suggest(args: argparse.Namespace) -> None:
+    with db.read_session() as session:
+        article = articles.get_article(session, args.article_id)
+        suggestions = suggest_claims(article.body, article.language, limit=args.limit)
+    data = [{"start": s.start, "end": s.end, "quote": s.quote, "score": round(s.score, 4),
+             "reasons": list(s.reasons)} for s in suggestions]
+    human = "\n\n".join(f"{d['score']:.2f} [{d['start']}–{d['end']}] {d['quote']}\n"
+                         f"      {'; '.join(d['reasons'])}" for d in data)
+    emit(args, data, human or "No check-worthy sentences found.")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     with db.write_session() as session:
         article = load_sample(session, users.builtin_user(session, users.CLI_USER))
@@ -162,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--article", type=int)
     listing.add_argument("--limit", type=int, default=1000)
     listing.set_defaults(handler=cmd_claims_list)
+
+    suggest = claim.add_parser("suggest", parents=[json_flag],
+                               help="check-worthy sentences of an article, best first")
+    suggest.add_argument("article_id", type=int)
+    suggest.add_argument("--limit", type=int)
+    suggest.set_defaults(handler=cmd_claims_suggest)
 
     groups.add_parser("demo", parents=[json_flag], help="load the sample article"
                       ).set_defaults(handler=cmd_demo)

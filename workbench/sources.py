@@ -77,7 +77,7 @@ def find_sources(session: Session, query: str, *, limit: int = 10) -> list[tuple
         return []
     rows = session.exec(select(Source.id, Source.url, Source.title)).all()
     choices = {sid: f"{url} {title}" for sid, url, title in rows}
-    hits = process.extract(query, choices, scorer=fuzz.partial_token_set_ratio,
+    hits = process.extract(query, choices, scorer=fuzz.partial_ratio,
                            processor=utils.default_process, limit=limit, score_cutoff=60)
     return [(session.get(Source, sid), score) for _text, score, sid in hits]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from pwdlib import PasswordHash
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from workbench import audit
@@ -62,6 +63,15 @@ def get_user(session: Session, user_id: int) -> User:
     return user
 
 
+def _changeable(session: Session, user_id: int) -> User:
+    """A real account: the built-in ones keep their role, stay active and never get a password
+    (changing them would lock the CLI out or let someone sign in as them)."""
+    user = get_user(session, user_id)
+    if user.name in (CLI_USER, LOCAL_USER):
+        raise InvalidInput("Built-in accounts (cli, local) cannot be changed or signed in to.")
+    return user
+
+
 def find_user(session: Session, name: str) -> User | None:
     return session.exec(select(User).where(User.name == name)).first()
 
@@ -83,7 +93,7 @@ def add_user(
         )
     if role not in Role.__members__:
         raise InvalidInput(f"Role must be one of: {', '.join(Role)}.")
-    if find_user(session, name):
+    if session.exec(select(User).where(func.lower(User.name) == name.lower())).first():
         raise InvalidInput(f"A user called {name!r} already exists.")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
@@ -103,7 +113,7 @@ def set_role(session: Session, actor: User, user_id: int, role: str) -> User:
     require(actor, ADMINS, "change roles")
     if role not in Role.__members__:
         raise InvalidInput(f"Role must be one of: {', '.join(Role)}.")
-    user = get_user(session, user_id)
+    user = _changeable(session, user_id)
     audit.record(session, actor, entity="user", entity_id=user.id, action="update",
                  changes={"role": [user.role, role]})
     user.role = Role(role)
@@ -113,7 +123,7 @@ def set_role(session: Session, actor: User, user_id: int, role: str) -> User:
 
 def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
     require(actor, ADMINS, "activate or deactivate users")
-    user = get_user(session, user_id)
+    user = _changeable(session, user_id)
     audit.record(session, actor, entity="user", entity_id=user.id, action="update",
                  changes={"active": [user.active, active]})
     user.active = active
@@ -125,9 +135,9 @@ def set_password(session: Session, actor: User, user_id: int, password: str) -> 
     """Admins reset anyone's password; users change their own."""
     if actor.id != user_id:
         require(actor, ADMINS, "change another user's password")
+    user = _changeable(session, user_id)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
-    user = get_user(session, user_id)
     user.password_hash = hash_password(password)
     session.add(user)
     audit.record(session, actor, entity="user", entity_id=user.id, action="password",

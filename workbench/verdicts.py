@@ -32,6 +32,7 @@ from workbench.models import (
 from workbench.permissions import EDITORS, REVIEW_DESK, require
 from workbench.ratings import get_rating
 from workbench.sources import independent_source_count
+from workbench.validation import clean_line
 
 MIN_RATIONALE = 10
 MIN_INDEPENDENT_SOURCES = 2
@@ -70,7 +71,7 @@ def _new_verdict(
     rationale = (rationale or "").strip()
     if len(rationale) < MIN_RATIONALE:
         raise InvalidInput("Write the rationale: why this rating? (at least a sentence).")
-    conclusion = " ".join((conclusion or "").split())[:300]
+    conclusion = clean_line(conclusion, field="Conclusion", max_length=300)
     if rating_id is None:
         if not conclusion:
             raise InvalidInput("Choose a rating, or write a one-line conclusion.")

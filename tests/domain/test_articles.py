@@ -1,12 +1,12 @@
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
 from workbench import articles, db
 from workbench.errors import DuplicateArticle, InvalidInput, PermissionDenied
 from workbench.models import Article, AuditEvent
 from workbench.sample import load_sample, sample_draft
-from sqlmodel import select
 
 
 def draft(**overrides):

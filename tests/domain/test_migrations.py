@@ -30,7 +30,7 @@ def test_upgrade_from_first_migration_keeps_rows(database_url, engine):
             "'', 'other', '[]', 'new', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"))
     command.upgrade(config, "head")
     with engine.connect() as connection:
-        counts = {table: connection.execute(text(f'SELECT COUNT(*) FROM "{table}"')).scalar()
+        counts = {table: connection.execute(text(f'SELECT COUNT(*) FROM "{table}"')).scalar()  # noqa: S608
                   for table in ("user", "article", "claim")}
         scales = connection.execute(text("SELECT COUNT(*) FROM rating_scale")).scalar()
     assert counts == {"user": 1, "article": 1, "claim": 1}

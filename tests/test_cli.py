@@ -1,0 +1,212 @@
+"""The ``workbench`` command, run in-process against the test database (``database_url`` sets
+WORKBENCH_DATABASE_URL), plus one run of the installed console script."""
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from workbench import claims, cli, db, users
+from workbench.models import Article, Role
+
+SCRIPT_TIMEOUT = 120
+
+
+@pytest.fixture
+def run(database_url, capsys):
+    """Run the CLI; returns (exit code, stdout, stderr)."""
+
+    def _run(*argv: str) -> tuple[int, str, str]:
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    yield _run
+    db.get_engine().dispose()  # the CLI's engine (default URL), not the fixture's
+
+
+def run_json(run, *argv: str):
+    code, out, err = run(*argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def article_count(engine) -> int:
+    with db.read_session(engine) as session:
+        return len(session.exec(select(Article.id)).all())
+
+
+def test_demo_then_article_show(run):
+    demo = run_json(run, "demo")
+    assert isinstance(demo["id"], int) and demo["title"]
+    shown = run_json(run, "article", "show", str(demo["id"]))
+    assert shown["id"] == demo["id"] and shown["title"] == demo["title"]
+    assert "Kallas" in shown["body"] and "$6.2 billion" in shown["body"]
+    assert "body_hash" not in shown
+    assert run_json(run, "demo")["id"] == demo["id"]  # loading twice reuses the article
+
+
+def test_article_show_human_output(run):
+    demo = run_json(run, "demo")
+    code, out, _err = run("article", "show", str(demo["id"]))
+    assert code == 0
+    assert out.startswith(f"#{demo['id']} {demo['title']}\n")
+    assert "$6.2 billion" in out
+
+
+def test_claims_list(run, engine, reviewer):
+    assert run_json(run, "claims", "list") == []
+    code, out, _err = run("claims", "list")
+    assert code == 0 and out.strip() == "No claims."
+
+    article_id = run_json(run, "demo")["id"]
+    with db.read_session(engine) as session:
+        body = session.get(Article, article_id).body
+    texts = ["an €800 billion plan", "valued at least at $6.2 billion"]
+    for text in texts:
+        start = body.index(text)
+        with db.write_session(engine) as session:
+            claims.create_claim(session, reviewer, claims.ClaimDraft(
+                article_id=article_id, start=start, end=start + len(text), tags=["aid"]))
+
+    listed = run_json(run, "claims", "list")
+    assert [c["quote"] for c in listed] == texts  # by id
+    for item in listed:
+        assert {"id", "article_id", "start", "end", "quote", "statement", "state",
+                "version"} <= set(item)
+        assert item["article_id"] == article_id
+        assert item["quote"] == body[item["start"]:item["end"]]
+        assert item["statement"] == item["quote"]
+        assert (item["state"], item["version"], item["tags"]) == ("new", 1, ["aid"])
+    by_article = run_json(run, "claims", "list", "--article", str(article_id))
+    assert [c["start"] for c in by_article] == sorted(c["start"] for c in listed)
+    assert run_json(run, "claims", "list", "--limit", "1") == listed[:1]
+
+
+def test_article_add_txt(run, engine, tmp_path: Path):
+    path = tmp_path / "story.txt"
+    path.write_text("Officials said the fund holds €800 billion.\n\nA second paragraph.\n",
+                    encoding="utf-8")
+    added = run_json(run, "article", "add", str(path), "--title", "Fund story",
+                     "--outlet", "Wire", "--url", "https://example.org/fund")
+    with db.read_session(engine) as session:
+        stored = session.get(Article, added["id"])
+    assert added["title"] == stored.title == "Fund story"
+    assert stored.body.startswith("Officials said the fund holds €800 billion.")
+    assert (stored.outlet, stored.url) == ("Wire", "https://example.org/fund")
+    # Without --json the id alone is printed, for shell scripts.
+    other = tmp_path / "other.txt"
+    other.write_text("A different article about aid.", encoding="utf-8")
+    code, out, _err = run("article", "add", str(other), "--title", "Other")
+    assert code == 0 and out.strip().isdigit() and int(out) != added["id"]
+    with db.read_session(engine) as session:
+        assert session.get(Article, int(out)).title == "Other"
+
+
+def test_article_add_html_extracts_text_without_script(run, engine, tmp_path: Path):
+    path = tmp_path / "story.html"
+    path.write_text(
+        "<html><head><title>Page title</title><script>alert('x')</script></head>"
+        "<body><p>The EU pledged €800 billion for defence.</p>"
+        "<p>Hungary rejected the draft.</p></body></html>", encoding="utf-8")
+    added = run_json(run, "article", "add", str(path), "--title", "Aid in HTML")
+    with db.read_session(engine) as session:
+        stored = session.get(Article, added["id"])
+    assert stored.title == "Aid in HTML"
+    assert "The EU pledged €800 billion for defence." in stored.body
+    assert "Hungary rejected the draft." in stored.body
+    assert "alert" not in stored.body and "<p>" not in stored.body
+
+
+@pytest.mark.parametrize("name,data", [
+    ("scan.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4),
+    ("dump.txt", b"text\x00with\x00nul\x00bytes" * 10),
+    ("report.pdf", b"%PDF-1.7\n%binary"),
+])
+def test_article_add_binary_file_is_refused(run, engine, tmp_path: Path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    code, out, err = run("article", "add", str(path), "--title", "Binary", "--json")
+    assert code == 1
+    assert out == ""
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert "binary" in err.lower() or "not text" in err or "not supported" in err
+    assert article_count(engine) == 0
+
+
+def test_article_add_missing_file(run, engine, tmp_path: Path):
+    code, _out, err = run("article", "add", str(tmp_path / "nope.txt"), "--title", "X")
+    assert code == 1 and "Cannot read" in err
+    assert article_count(engine) == 0
+
+
+def test_article_add_duplicate_is_refused(run, engine, tmp_path: Path):
+    path = tmp_path / "story.txt"
+    path.write_text("The same story twice.", encoding="utf-8")
+    first = run_json(run, "article", "add", str(path))
+    code, _out, err = run("article", "add", str(path))
+    assert code == 1 and f"#{first['id']}" in err
+    assert run_json(run, "article", "add", str(path), "--allow-duplicate")["id"] != first["id"]
+    assert article_count(engine) == 2
+
+
+def test_user_add_reads_password_from_stdin(run, engine, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long cli password\nignored line\n"))
+    added = run_json(run, "user", "add", "carol", "--role", "editor", "--password-stdin")
+    assert added["name"] == "carol" and added["role"] == "editor"
+    with db.read_session(engine) as session:
+        user = users.find_user(session, "carol")
+    assert user.id == added["id"] and user.role == Role.editor
+    assert users.verify_password("a long cli password", user.password_hash)
+    assert not users.verify_password("a long cli password\n", user.password_hash)
+
+
+def test_user_add_short_password_fails_cleanly(run, engine, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    code, out, err = run("user", "add", "dave", "--role", "reviewer", "--password-stdin")
+    assert code == 1 and out == ""
+    assert "at least 10" in err
+    with db.read_session(engine) as session:
+        assert users.find_user(session, "dave") is None
+
+
+def test_unknown_article_id(run):
+    code, out, err = run("article", "show", "424242", "--json")
+    assert code == 1 and out == ""
+    assert "There is no article #424242" in err
+    code, _out, err = run("claims", "list", "--article", "424242")
+    assert code == 1 and "There is no article #424242" in err
+
+
+def test_bad_arguments_exit_with_usage(run):
+    with pytest.raises(SystemExit) as raised:
+        run("article", "show", "not-a-number")
+    assert raised.value.code == 2
+
+
+def _console_script() -> list[str]:
+    found = shutil.which("workbench") or shutil.which(
+        "workbench", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "workbench.cli"]
+
+
+def test_installed_console_script(tmp_path: Path):
+    command = _console_script()
+    env = {**os.environ, "WORKBENCH_DATABASE_URL": f"sqlite:///{tmp_path / 'script.sqlite3'}"}
+    helped = subprocess.run([*command, "--help"], capture_output=True, text=True, env=env,
+                            timeout=SCRIPT_TIMEOUT, check=False)
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.startswith("usage: workbench")
+    for group in ("db", "user", "article", "claims", "demo"):
+        assert group in helped.stdout
+    # The script's exit status is main()'s return value.
+    missing = subprocess.run([*command, "article", "show", "7"], capture_output=True,
+                             text=True, env=env, timeout=SCRIPT_TIMEOUT, check=False)
+    assert missing.returncode == 1
+    assert "There is no article #7" in missing.stderr
