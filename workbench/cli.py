@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from workbench import articles, claims, db, users
+from workbench import articles, claims, cli_reports, db, users
 from workbench.errors import WorkbenchError
 from workbench.models import Claim
 from workbench.sample import load_sample
@@ -183,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     groups.add_parser("demo", parents=[json_flag], help="load the sample article"
                       ).set_defaults(handler=cmd_demo)
+    cli_reports.register(groups)
     return parser
 
 

@@ -1,0 +1,219 @@
+"""CSV import: real files (LIAR, CLEF), broken files, updates with the version check,
+and the verdict-label mapping (X-FACT's 35 fact-checkers)."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func
+from sqlmodel import col, select
+
+from tests.reports.test_csv_export import HEADER, build_fixed_db, import_as_cli
+from workbench import claims, db
+from workbench.errors import PermissionDenied
+from workbench.models import AuditEvent, Claim, User, Verdict
+from workbench.reports.csv_export import csv_bytes
+from workbench.reports.csv_import import import_csv
+from workbench.reports.csv_read import ReadOptions, read_records
+from workbench.reports.rating_map import load_rating_map, parse_rating_map
+
+LIAR_OPTIONS = ReadOptions("\t", "none", False, "statement=2,claimant=4,rating=1,tags=3")
+LIAR_TO_OURS = {"true": "True", "mostly-true": "Mostly true", "half-true": "Half true",
+                "barely-true": "Mostly false", "false": "False", "pants-fire": "Pants on fire"}
+
+
+def claim_count(engine: Engine) -> int:
+    with db.read_session(engine) as s:
+        return s.exec(select(func.count()).select_from(Claim)).one()
+
+
+def rows_of(data: bytes) -> list[dict[str, str]]:
+    import io
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_liar_train_needs_quoting_off(eval_data: Path) -> None:
+    data = (eval_data / "claims/liar/train.tsv").read_bytes()
+    assert len(read_records(data, LIAR_OPTIONS).records) == 10_269
+    quoted = read_records(data, ReadOptions("\t", "minimal", False, LIAR_OPTIONS.columns))
+    assert len(quoted.records) < 10_269 and quoted.errors
+    assert "wrong number of fields" in quoted.notes[-1]
+
+
+def test_liar_train_dry_run(engine: Engine, eval_data: Path) -> None:
+    report = import_as_cli(engine, (eval_data / "claims/liar/train.tsv").read_bytes(),
+                           LIAR_OPTIONS, rating_map=load_rating_map("politifact"), dry_run=True)
+    assert (report.records, report.created, report.errors) == (10_269, 10_269, [])
+    assert claim_count(engine) == 0
+
+
+def test_all_liar_statements_import_and_export(tmp_path: Path, eval_data: Path) -> None:
+    """The big one, on SQLite only: 12,836 claims with mapped ratings, out again."""
+    url = f"sqlite:///{tmp_path / 'liar.sqlite3'}"
+    db.upgrade(url)
+    engine = db.get_engine(url)
+    expected: Counter[str] = Counter()
+    progress: list[tuple[int, int]] = []
+    for split in ("train", "valid", "test"):
+        path = eval_data / f"claims/liar/{split}.tsv"
+        with open(path, encoding="utf-8", newline="") as handle:
+            expected.update(LIAR_TO_OURS[r[1]] for r in csv.reader(
+                handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+        report = import_as_cli(engine, path.read_bytes(), LIAR_OPTIONS, source_name=path.name,
+                               rating_map=load_rating_map("politifact"),
+                               on_progress=lambda d, t: progress.append((d, t)))
+        assert not report.errors and report.written
+    assert claim_count(engine) == 12_836 and progress[-1] == (1283, 1283)
+    rows = rows_of(csv_bytes(engine))
+    assert len(rows) == 12_836
+    assert Counter(r["rating_label"] for r in rows) == expected
+    assert sum(expected.values()) == 12_836 and expected["Mostly false"] > 1657
+    assert {r["state"] for r in rows} == {"approved"}
+    assert rows[1]["tags"] == "energy | history | job-accomplishments"
+    db.get_engine.cache_clear()
+
+
+def test_clef_verified_claims(engine: Engine, eval_data: Path) -> None:
+    data = (eval_data / "claim-matching/clef2020_t2/verified_claims.docs.tsv").read_bytes()
+    good = import_as_cli(engine, data, ReadOptions("\t", "minimal", True, "statement=vclaim"),
+                         dry_run=True)
+    assert good.records == 10_375 and not good.errors
+    assert any("inside quoted cells" in note for note in good.notes)
+    bad = import_as_cli(engine, data, ReadOptions("\t", "none", True, "statement=vclaim"),
+                        dry_run=True)
+    assert bad.errors and all("fields where the header has 3" in e.message for e in bad.errors)
+    assert bad.errors[0].line > 1 and "quoting" in bad.notes[-1]
+
+
+def _file(*rows: str) -> bytes:
+    return ("\r\n".join([HEADER, *rows]) + "\r\n").encode()
+
+
+def _row(**cells: str) -> str:
+    values = {name: "" for name in HEADER.split(",")}
+    values.update(cells)
+    return ",".join(values.values())
+
+
+BROKEN = {
+    "wrong columns": (b"statement,claimant\r\nfine,x\r\ntoo,many,fields\r\n", 3,
+                      "3 fields where the header has 2"),
+    "bad date": (_file(_row(statement="a"), _row(statement="b", claim_date="2025-02-30")), 3,
+                 "is not a date"),
+    "unknown rating": (_file(_row(statement="a", rating_label="Sorta true")), 2,
+                       "unknown rating"),
+    "duplicate ids": (_file(_row(claim_id="7", statement="a"), _row(claim_id="7",
+                                                                     statement="b")), 3,
+                      "also on line 2"),
+    "bad type": (_file(_row(statement="a", type="opinion")), 2, "not a claim type"),
+    "approver is author": (_file(_row(statement="a", rating_label="False", reviewer="eddie",
+                                      approver="eddie")), 2, "two-person rule"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_broken_files_write_nothing(engine: Engine, editor: User, case: str) -> None:
+    data, line, message = BROKEN[case]
+    report = import_as_cli(engine, data)
+    assert not report.written and claim_count(engine) == 0
+    assert any(e.line == line and message in e.message for e in report.errors), report.errors
+
+
+def test_every_error_listed_and_nothing_written(engine: Engine) -> None:
+    data = _file(_row(statement="good one"), _row(statement="x", claim_date="yesterday"),
+                 _row(statement="good two"), _row(statement="y", state="flying"))
+    report = import_as_cli(engine, data)
+    assert [e.line for e in report.errors] == [3, 5] and claim_count(engine) == 0
+
+
+def test_update_with_version_check(engine: Engine, reviewer: User, editor: User) -> None:
+    build_fixed_db(engine, reviewer, editor)
+    exported = csv_bytes(engine).decode()
+    edited = exported.replace("ReArm Europe,,,other,,", "ReArm Europe,Von der Leyen,,other,"
+                              "defence,")
+    report = import_as_cli(engine, edited.encode())
+    assert (report.updated, report.unchanged, report.errors) == (1, 3, [])
+    with db.read_session(engine) as s:
+        claim = claims.get_claim(s, 3)
+        assert claim.claimant == "Von der Leyen" and claims.claim_tags(s, 3) == ["defence"]
+        event = s.exec(select(AuditEvent).where(AuditEvent.claim_id == 3)
+                       .order_by(col(AuditEvent.id).desc())).first()
+        assert event.actor_name == "cli" and event.changes["claimant"] == ["", "Von der Leyen"]
+    stale = import_as_cli(engine, edited.replace("Von der Leyen", "Someone else").encode())
+    assert len(stale.errors) == 1 and "was changed after this file was exported" in str(
+        stale.errors[0]) and stale.errors[0].line == 6  # physical line: cells hold newlines
+    with db.read_session(engine) as s:
+        assert claims.get_claim(s, 3).claimant == "Von der Leyen"
+
+
+def test_published_verdict_not_changed_by_import(engine: Engine, reviewer: User,
+                                                 editor: User) -> None:
+    build_fixed_db(engine, reviewer, editor)
+    changed = csv_bytes(engine).decode().replace(",approved,Mostly true,", ",approved,False,")
+    report = import_as_cli(engine, changed.encode())
+    assert report.errors[0].column == "rating_label" and report.errors[0].line == 2
+
+
+def test_imported_verdicts_are_marked(engine: Engine, reviewer: User) -> None:
+    data = _file(_row(statement="Imported claim", rating_label="false"))
+    with db.write_session(engine) as s, pytest.raises(PermissionDenied):
+        import_csv(s, reviewer, data, ReadOptions())
+    import_as_cli(engine, data, source_name="x.csv")
+    with db.read_session(engine) as s:
+        verdict = s.exec(select(Verdict)).one()
+        assert verdict.status == "approved" and verdict.reviewer_id is None
+        assert "approved outside the workbench (x.csv, line 2)" in verdict.review_comment
+        actions = {(e.entity, e.action) for e in s.exec(select(AuditEvent))}
+        assert {("claim", "import"), ("verdict", "import")} <= actions
+
+
+def xfact_chain(eval_data: Path, site: str):  # type: ignore[no-untyped-def]
+    path = eval_data / "verdict-maps/xfact" / f"{site}.txt"
+    return parse_rating_map(path.read_text(encoding="utf-8"), site).then(
+        load_rating_map("xfact_master"))
+
+
+def test_every_xfact_label_maps(eval_data: Path) -> None:
+    folder = eval_data / "verdict-maps/xfact"
+    missing, mapped = [], 0
+    for path in sorted(folder.glob("*.txt")):
+        chain = xfact_chain(eval_data, path.stem)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            label = line.split("\t")[0]
+            if "\t" in line and "://" not in label:
+                mapped += 1
+                if chain.lookup(label) is None:
+                    missing.append((path.stem, label))
+    assert mapped > 600 and missing == []
+
+
+@pytest.mark.parametrize(("site", "label", "ours"), [
+    ("demagog.org.pl", "Prawda.", "True"),              # trailing punctuation
+    ("demagog.org.pl", "PRAWDA", "True"),               # case
+    ("demagog.org.pl", "falsz", "False"),               # diacritics not typed
+    ("demagog.org.pl", "prawda. ale inne zdanie niż w tabeli", "True"),  # a whole sentence
+    ("chequeado.com", "ENGANOSO", "Half true"),
+    ("chequeado.com", "Verdadero, pero…", "Mostly true"),
+    ("correctiv.org", "missing_context", "Half true"),  # snake_case
+    ("misbar.com", "زائف", "False"),                    # Arabic
+    ("factcheck.ge", "ტყუილი", "False"),               # Georgian
+    ("poligrafo.sapo.pt", "Impreciso", "Half true"),
+    ("faktisk.no", "Helt sant", "True"),
+])
+def test_xfact_label_variants(eval_data: Path, site: str, label: str, ours: str) -> None:
+    assert xfact_chain(eval_data, site).lookup(label) == ours
+
+
+def test_import_through_xfact_map(engine: Engine, eval_data: Path) -> None:
+    chain = xfact_chain(eval_data, "demagog.org.pl")
+    data = "claim\tverdict\nA claim\tFałsz\nAnother\tnieweryfikowalne\n".encode()
+    report = import_as_cli(engine, data, ReadOptions("\t", "minimal", True,
+                                                     "statement=claim,rating=verdict"),
+                           rating_map=chain)
+    assert report.written and report.unrated == 1
+    rows = rows_of(csv_bytes(engine))
+    assert [(r["rating_label"], r["state"]) for r in rows] == [("False", "approved"),
+                                                              ("", "new")]

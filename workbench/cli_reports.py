@@ -1,0 +1,157 @@
+"""``workbench export csv|claimreview`` and ``workbench import csv``.
+
+Kept apart from ``cli.py`` (which calls :func:`register`) so the report commands
+can grow without crowding the core commands. Human output by default, ``--json``
+for scripts; an import with problems prints every one with its line number and
+exits non-zero with nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from workbench import db, users
+from workbench.errors import InvalidInput, WorkbenchError
+from workbench.reports.claimreview import claimreview_feed
+from workbench.reports.csv_export import csv_chunks, write_csv
+from workbench.reports.csv_import import import_csv
+from workbench.reports.csv_read import ReadOptions
+from workbench.reports.filters import ReportFilters
+from workbench.reports.rating_map import builtin_maps, load_rating_map
+
+_DELIMITERS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+
+
+def _emit(args: argparse.Namespace, data: Any, human: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(human)
+
+
+def _filters(args: argparse.Namespace) -> ReportFilters:
+    try:
+        return ReportFilters(
+            date_from=date.fromisoformat(args.date_from) if args.date_from else None,
+            date_to=date.fromisoformat(args.date_to) if args.date_to else None,
+            outlet=args.outlet, tag=args.tag, reviewer=args.reviewer, state=args.state)
+    except ValueError as error:
+        raise InvalidInput(f"Dates are written YYYY-MM-DD ({error}).") from error
+
+
+def cmd_export_csv(args: argparse.Namespace) -> None:
+    filters = _filters(args)
+    if args.output == "-":
+        for chunk in csv_chunks(filters=filters, bom=args.bom):
+            sys.stdout.write(chunk)
+        return
+    rows = write_csv(args.output, filters=filters, bom=args.bom)
+    _emit(args, {"file": args.output, "claims": rows},
+          f"Wrote {rows:,} claims to {args.output}.")
+
+
+def cmd_export_claimreview(args: argparse.Namespace) -> None:
+    feed, issues = claimreview_feed(filters=_filters(args))
+    text = json.dumps(feed, ensure_ascii=False, indent=2)
+    if args.output == "-":
+        print(text)
+    else:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    left_out = sorted({i.claim_id for i in issues if i.level == "error"})
+    lines = [f"Wrote {len(feed['@graph']):,} ClaimReview objects to {args.output}; "
+             f"{len(left_out):,} claims left out."]
+    lines += [f"  claim {i.claim_id}: {i.level}: {i.message}" for i in issues]
+    if args.output != "-":
+        _emit(args, {"file": args.output, "exported": len(feed["@graph"]),
+                     "left_out": left_out, "issues": [vars(i) for i in issues]},
+              "\n".join(lines))
+    elif issues:
+        print("\n".join(lines[1:]), file=sys.stderr)
+
+
+def _delimiter(value: str | None, path: Path) -> str:
+    if value is None:
+        return "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    return _DELIMITERS.get(value.lower(), value)
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\r{done:,}/{total:,}", end="" if done < total else "\n", file=sys.stderr)
+
+
+def cmd_import_csv(args: argparse.Namespace) -> None:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise WorkbenchError(f"Cannot read {path}: {error.strerror}.") from error
+    options = ReadOptions(delimiter=_delimiter(args.delimiter, path), quoting=args.quoting,
+                          header=not args.no_header, columns=args.columns or "")
+    rating_map = load_rating_map(args.rating_map) if args.rating_map else None
+    with db.write_session() as session:
+        actor = users.builtin_user(session, users.CLI_USER)
+        report = import_csv(session, actor, data, options, rating_map=rating_map,
+                            dry_run=args.dry_run, source_name=path.name,
+                            on_progress=_progress if sys.stderr.isatty() else None)
+    verb = "Would import" if args.dry_run else "Imported"
+    lines = [f"{verb} {path.name}: {report.records:,} records — {report.created:,} new, "
+             f"{report.updated:,} updated, {report.unchanged:,} unchanged "
+             f"({report.seconds:.2f} s)."]
+    lines += [f"note: {note}" for note in report.notes]
+    lines += [f"line {e.line}{', ' + e.column if e.column else ''}: {e.message}"
+              for e in report.errors]
+    if report.errors:
+        lines[0] = f"{path.name}: {len(report.errors):,} problems; nothing was imported."
+    _emit(args, report.as_dict(), "\n".join(lines))
+    if report.errors:
+        raise WorkbenchError(f"{len(report.errors):,} problems in {path.name}; "
+                             "nothing was imported.")
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="date_from", help="claims created on or after YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", help="claims created on or before YYYY-MM-DD")
+    parser.add_argument("--outlet", help="the article's outlet")
+    parser.add_argument("--tag")
+    parser.add_argument("--reviewer", help="user name")
+    parser.add_argument("--state", choices=["new", "researching", "in_review", "approved",
+                                            "dismissed"])
+    parser.add_argument("-o", "--output", required=True, help="file to write, or - for stdout")
+
+
+def register(groups: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``export`` and ``import`` command groups to the ``workbench`` parser."""
+    json_flag = argparse.ArgumentParser(add_help=False)
+    json_flag.add_argument("--json", action="store_true", help="print JSON for scripts")
+    export = groups.add_parser("export", help="reports out").add_subparsers(
+        dest="command", required=True)
+    csv_cmd = export.add_parser("csv", parents=[json_flag], help="the CSV claim report")
+    _add_filters(csv_cmd)
+    csv_cmd.add_argument("--bom", action="store_true", help="start with a UTF-8 BOM (Excel)")
+    csv_cmd.set_defaults(handler=cmd_export_csv)
+    review = export.add_parser("claimreview", parents=[json_flag],
+                               help="ClaimReview JSON-LD feed of published verdicts")
+    _add_filters(review)
+    review.set_defaults(handler=cmd_export_claimreview)
+
+    importing = groups.add_parser("import", help="reports in").add_subparsers(
+        dest="command", required=True)
+    imp = importing.add_parser("csv", parents=[json_flag],
+                               help="import claims from the CSV report or a foreign file")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    imp.add_argument("--delimiter", help="one character, or tab/comma/semicolon/pipe "
+                     "(default: tab for .tsv, else comma)")
+    imp.add_argument("--quoting", choices=["minimal", "none"], default="minimal",
+                     help="none for files with stray quotes (LIAR); minimal (RFC 4180) else")
+    imp.add_argument("--columns", help="mapping, e.g. statement=2,claimant=4,rating=1,tags=3 "
+                     "(0-based) or statement=vclaim (header names)")
+    imp.add_argument("--rating-map", help="TSV “their label<TAB>our label”, or a built-in: "
+                     + ", ".join(builtin_maps()))
+    imp.add_argument("--no-header", action="store_true", help="the first line is a record")
+    imp.set_defaults(handler=cmd_import_csv)
