@@ -17,11 +17,12 @@ from typing import Any
 
 from workbench import db, users
 from workbench.errors import InvalidInput, WorkbenchError
+from workbench.filters import ClaimFilters
+from workbench.models import ClaimState
 from workbench.reports.claimreview import claimreview_feed
 from workbench.reports.csv_export import csv_chunks, write_csv
 from workbench.reports.csv_import import import_csv
 from workbench.reports.csv_read import ReadOptions
-from workbench.reports.filters import ReportFilters
 from workbench.reports.rating_map import builtin_maps, load_rating_map
 
 _DELIMITERS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
@@ -34,12 +35,14 @@ def _emit(args: argparse.Namespace, data: Any, human: str) -> None:
         print(human)
 
 
-def _filters(args: argparse.Namespace) -> ReportFilters:
+def _filters(args: argparse.Namespace) -> ClaimFilters:
+    """The dashboard's filters (:class:`workbench.filters.ClaimFilters`) from the flags."""
     try:
-        return ReportFilters(
-            date_from=date.fromisoformat(args.date_from) if args.date_from else None,
-            date_to=date.fromisoformat(args.date_to) if args.date_to else None,
-            outlet=args.outlet, tag=args.tag, reviewer=args.reviewer, state=args.state)
+        return ClaimFilters(
+            start=date.fromisoformat(args.date_from) if args.date_from else None,
+            end=date.fromisoformat(args.date_to) if args.date_to else None,
+            outlet=args.outlet or "", tag=args.tag or "", reviewer=args.reviewer or "",
+            states=tuple(dict.fromkeys(args.state or ())))
     except ValueError as error:
         raise InvalidInput(f"Dates are written YYYY-MM-DD ({error}).") from error
 
@@ -118,9 +121,9 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="date_to", help="claims created on or before YYYY-MM-DD")
     parser.add_argument("--outlet", help="the article's outlet")
     parser.add_argument("--tag")
-    parser.add_argument("--reviewer", help="user name")
-    parser.add_argument("--state", choices=["new", "researching", "in_review", "approved",
-                                            "dismissed"])
+    parser.add_argument("--reviewer", help="user name of the person who created the claim")
+    parser.add_argument("--state", action="append", choices=[s.value for s in ClaimState],
+                        help="workflow state; repeat for several (any of them)")
     parser.add_argument("-o", "--output", required=True, help="file to write, or - for stdout")
 
 

@@ -200,8 +200,12 @@ class Evidence(SQLModel, table=True):
 class Verdict(_Versioned, SQLModel, table=True):
     """Append-only: a new judgement is a new row; only review fields change."""
 
-    __table_args__ = (Index("ix_verdict_claim_created", "claim_id", "created_at"),
-                      Index("ix_verdict_status_created", "status", "created_at"))
+    __table_args__ = (
+        Index("ix_verdict_claim_created", "claim_id", "created_at"),
+        Index("ix_verdict_status_created", "status", "created_at"),
+        Index("ix_verdict_status_rating", "status", "rating_id", "claim_id"),
+        Index("ix_verdict_status_reviewed", "status", "reviewed_at", "author_id", "claim_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE")
     rating_id: int | None = Field(default=None, foreign_key="rating.id", index=True)
@@ -231,3 +235,19 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=30)
     claim_id: int | None = None
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser, stored server-side so sign-out and password changes revoke it.
+
+    ``id`` is the SHA-256 hex digest of the opaque token in the cookie: a copy of
+    this table (a backup, a log) cannot be replayed as a cookie.
+    """
+
+    __tablename__: ClassVar[str] = "user_session"
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = _ts()
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    last_seen_at: datetime = _ts()

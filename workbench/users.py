@@ -14,7 +14,7 @@ from pwdlib import PasswordHash
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from workbench import audit
+from workbench import audit, auth
 from workbench.errors import InvalidInput, NotFound
 from workbench.models import Role, User
 from workbench.permissions import ADMINS, require
@@ -128,6 +128,8 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
                  changes={"active": [user.active, active]})
     user.active = active
     session.add(user)
+    if not active:
+        auth.revoke_sessions(session, user.id)
     return user
 
 
@@ -140,6 +142,7 @@ def set_password(session: Session, actor: User, user_id: int, password: str) -> 
         raise InvalidInput(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
     user.password_hash = hash_password(password)
     session.add(user)
+    auth.revoke_sessions(session, user.id)
     audit.record(session, actor, entity="user", entity_id=user.id, action="password",
                  changes={"password": ["(hidden)", "(changed)"]})
     return user

@@ -61,15 +61,21 @@ class Server:
                               check=True, capture_output=True, text=True, cwd=ROOT).stdout
 
 
-def start_server(script: Path, database_url: str, extra_env: dict[str, str] | None = None
-                 ) -> Server:
-    port = free_port()
+def start_server(script: Path, database_url: str, extra_env: dict[str, str] | None = None,
+                 cwd: Path = ROOT, port: int | None = None) -> Server:
+    """Serve ``script``: the workbench's app.py through ``python -m workbench.web`` (so the
+    sign-in routes exist), any other test script with ``streamlit run``. ``cwd`` is where
+    Streamlit looks for ``.streamlit/secrets.toml`` (single sign-on tests use a temp dir)."""
+    port = port or free_port()
     env = {**os.environ, "WORKBENCH_DATABASE_URL": database_url, **(extra_env or {})}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    flags = ["--server.port", str(port), "--server.headless", "true",
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    if Path(script).resolve() == ROOT / "app.py":
+        command = [sys.executable, "-m", "workbench.web", *flags]
+    else:
+        command = [sys.executable, "-m", "streamlit", "run", str(script), *flags]
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

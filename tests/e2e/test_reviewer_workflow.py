@@ -7,6 +7,7 @@ source to each, propose a verdict; then reload and find everything there.
 from __future__ import annotations
 
 import json
+import re
 
 from playwright.sync_api import Page, expect
 
@@ -23,21 +24,21 @@ def _accept(page: Page, text: str) -> None:
 
 
 def _open_claim(page: Page, text: str) -> None:
-    page.get_by_role("link").filter(has_text=text).first.click()
+    page.locator("[class*='st-key-annotate_open_']").filter(has_text=text).first.click()
     wait_for_app(page)
     expect(page.locator(".st-key-annotate_claim_panel")).to_contain_text(text, timeout=TIMEOUT)
 
 
 def _attach_source(page: Page, number: int) -> None:
     panel = page.locator(".st-key-annotate_claim_panel")
-    panel.get_by_role("tab", name="Evidence").click()
+    panel.get_by_role("tab", name=re.compile("Evidence")).click()
     panel.get_by_label("Source URL").fill(f"https://example.org/report-{number}")
     panel.get_by_label("Title", exact=True).fill(f"Report {number}")
     panel.get_by_label("Archived copy URL").fill(f"https://web.archive.org/report-{number}")
     panel.get_by_label("Relevant excerpt").fill("The figure appears on page 2.")
     panel.get_by_role("button", name="Attach source").click()
     wait_for_app(page)
-    expect(panel.get_by_text(f"Report {number}")).to_be_visible(timeout=TIMEOUT)
+    expect(panel.get_by_role("tab", name="Evidence (1)")).to_be_visible(timeout=TIMEOUT)
 
 
 def test_seed_scenario(app_server: Server, page: Page) -> None:
@@ -62,7 +63,7 @@ def test_seed_scenario(app_server: Server, page: Page) -> None:
     expect(page.locator(".st-key-annotate_claim_panel")).to_contain_text("Iraq in 2003",
                                                                           timeout=TIMEOUT)
 
-    for number, text in enumerate(["$6.2 billion", "€800 billion", "2003 Iraq invasion"]):
+    for number, text in enumerate(["$6.2 billion", "ReArm Europe", "2003 Iraq invasion"]):
         _open_claim(page, text)
         _attach_source(page, number)
 

@@ -16,13 +16,13 @@ import pytest
 from sqlalchemy import Engine, text
 
 from workbench import articles, claims, db, sources, users, verdicts
+from workbench.filters import ClaimFilters
 from workbench.models import User
 from workbench.ratings import find_rating
 from workbench.reports.columns import COLUMNS, neutralise, unneutralise
 from workbench.reports.csv_export import csv_bytes, csv_chunks
 from workbench.reports.csv_import import import_csv
 from workbench.reports.csv_read import ReadOptions
-from workbench.reports.filters import ReportFilters
 
 BODY = ("Brussels (Wire) - The EU backed an aid package valued at least at $6.2 billion, "
         "reports said.\nUrsula von der Leyen called ReArm Europe \"an €800 billion plan\".")
@@ -164,16 +164,18 @@ def test_tab_and_cr_cells_from_old_data_are_neutralised(fixed: Engine) -> None:
 
 def test_filters(fixed: Engine) -> None:
     def ids(**kw: object) -> list[str]:
-        text_ = csv_bytes(fixed, ReportFilters(**kw)).decode()  # type: ignore[arg-type]
+        text_ = csv_bytes(fixed, ClaimFilters(**kw)).decode()  # type: ignore[arg-type]
         return [r["claim_id"] for r in csv.DictReader(io.StringIO(text_, newline=""))]
 
-    assert ids(state="approved") == ["1"]
+    assert ids(states=("approved",)) == ["1"]
+    assert ids(states=("new", "dismissed")) == ["2", "3", "4"]
     assert ids(tag="EU") == ["1"]
     assert ids(outlet="Wire") == ["1", "3"]
-    assert ids(reviewer="rita") == ["1", "3"]
+    assert ids(reviewer="rita") == ["1", "3"]  # the claim's creator
     assert ids(reviewer="cli") == ["2", "4"]
-    assert ids(date_from=date(2025, 3, 5), date_to=date(2025, 3, 5)) == ["1", "2", "3", "4"]
-    assert ids(date_to=date(2025, 3, 4)) == []
+    assert ids(rating="Mostly true") == ["1"]
+    assert ids(start=date(2025, 3, 5), end=date(2025, 3, 5)) == ["1", "2", "3", "4"]
+    assert ids(end=date(2025, 3, 4)) == []
 
 
 def test_reports_page_renders(fixed: Engine) -> None:

@@ -2,9 +2,16 @@
 
 import pytest
 
+from tests.conftest import make_user
 from tests.ui.conftest import PAGES, open_page
 from workbench import claims, db
+from workbench.models import Role
 from workbench.sample import load_sample
+
+
+@pytest.fixture
+def admin(engine):
+    return make_user(engine, "ada", Role.admin)
 
 
 @pytest.fixture
@@ -24,8 +31,8 @@ def test_page_renders_on_empty_database(app_db, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_renders_on_filled_database(filled, page):
-    at = open_page(page, {"article": str(filled.id)})
+def test_page_renders_on_filled_database(filled, admin, page):
+    at = open_page(page, {"article": str(filled.id)}, user=admin)
     assert not at.exception, at.exception
 
 

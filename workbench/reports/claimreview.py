@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine
 
 from workbench import db
-from workbench.reports.filters import ReportFilters
+from workbench.filters import ClaimFilters
 from workbench.reports.query import iter_report_rows
 from workbench.settings import Settings, get_settings
 
@@ -123,7 +123,7 @@ def validate(review: dict[str, Any], claim_id: int) -> list[Issue]:
     return issues
 
 
-def claimreview_feed(engine: Engine | None = None, filters: ReportFilters | None = None,
+def claimreview_feed(engine: Engine | None = None, filters: ClaimFilters | None = None,
                      settings: Settings | None = None) -> tuple[dict[str, Any], list[Issue]]:
     """``({"@context", "@graph": [...]}, issues)`` for every claim with a published verdict.
 

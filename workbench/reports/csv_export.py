@@ -17,15 +17,15 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from workbench import db
+from workbench.filters import ClaimFilters
 from workbench.reports.columns import COLUMNS, TEXT_COLUMNS, TRIGGERS, neutralise
-from workbench.reports.filters import ReportFilters
 from workbench.reports.query import iter_report_values
 
 BOM = "\ufeff"
 CHUNK_ROWS = 1000
 
 
-def csv_chunks(engine: Engine | None = None, filters: ReportFilters | None = None, *,
+def csv_chunks(engine: Engine | None = None, filters: ClaimFilters | None = None, *,
                bom: bool = False, chunk_rows: int = CHUNK_ROWS) -> Iterator[str]:
     """The report as a sequence of ``str`` chunks (header first), ``chunk_rows`` rows each.
 
@@ -35,7 +35,7 @@ def csv_chunks(engine: Engine | None = None, filters: ReportFilters | None = Non
         yield text
 
 
-def _counted_chunks(engine: Engine | None, filters: ReportFilters | None, bom: bool,
+def _counted_chunks(engine: Engine | None, filters: ClaimFilters | None, bom: bool,
                     chunk_rows: int) -> Iterator[tuple[str, int]]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
@@ -62,14 +62,14 @@ def _take(buffer: io.StringIO, bom: bool) -> str:
     return BOM + text if bom else text
 
 
-def csv_bytes(engine: Engine | None = None, filters: ReportFilters | None = None, *,
+def csv_bytes(engine: Engine | None = None, filters: ClaimFilters | None = None, *,
               bom: bool = False) -> bytes:
     """The whole report as UTF-8 bytes (for downloads; large files prefer :func:`write_csv`)."""
     return "".join(csv_chunks(engine, filters, bom=bom)).encode("utf-8")
 
 
 def write_csv(path: Path | str, engine: Engine | None = None,
-              filters: ReportFilters | None = None, *, bom: bool = False) -> int:
+              filters: ClaimFilters | None = None, *, bom: bool = False) -> int:
     """Stream the report into ``path``; returns the number of claims written."""
     rows = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:

@@ -17,9 +17,9 @@ from sqlalchemy import Engine, String, and_, case, cast, func, select, type_coer
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from workbench.filters import ClaimFilters, apply_filters
 from workbench.models import Article, Claim, ClaimTag, Evidence, Rating, Source, User, Verdict
 from workbench.reports.columns import COLUMNS, MULTI_SEPARATOR
-from workbench.reports.filters import ReportFilters, apply_filters
 
 ITEM = "\x1e"  # between aggregated items (never in cleaned text: it is whitespace)
 FIELD = "\x1f"  # between the fields of one item
@@ -37,7 +37,7 @@ def _raw(column: Any) -> Any:
     return type_coerce(column, String).label(column.key)
 
 
-def report_select(filters: ReportFilters | None = None) -> Any:
+def report_select(filters: ClaimFilters | None = None) -> Any:
     """SELECT one row per claim with every report column (raw values), ordered by id."""
     tags = (select(ClaimTag.claim_id.label("claim_id"),
                    func.aggregate_strings(ClaimTag.tag, ITEM).label("tags"))
@@ -138,7 +138,7 @@ def report_values(raw: Sequence[Any]) -> tuple[Any, ...]:
               timestamp(updated_at), version)
 
 
-def _iter_raw(engine: Engine, filters: ReportFilters | None, batch: int) -> Iterator[Any]:
+def _iter_raw(engine: Engine, filters: ClaimFilters | None, batch: int) -> Iterator[Any]:
     """Rows streamed: a server-side cursor on PostgreSQL, SQLite's lazy cursor otherwise,
     fetched ``batch`` at a time so memory stays flat."""
     with engine.connect() as connection:
@@ -148,21 +148,21 @@ def _iter_raw(engine: Engine, filters: ReportFilters | None, batch: int) -> Iter
             yield from partition
 
 
-def iter_report_values(engine: Engine, filters: ReportFilters | None = None,
+def iter_report_values(engine: Engine, filters: ClaimFilters | None = None,
                        *, batch: int = BATCH) -> Iterator[tuple[Any, ...]]:
     """Report rows as tuples in :data:`COLUMNS` order (the CSV export's fast path)."""
     for raw in _iter_raw(engine, filters, batch):
         yield report_values(raw)
 
 
-def iter_report_rows(engine: Engine, filters: ReportFilters | None = None,
+def iter_report_rows(engine: Engine, filters: ClaimFilters | None = None,
                      *, batch: int = BATCH) -> Iterator[dict[str, Any]]:
     """Report rows by column name (see :func:`report_row`)."""
     for raw in _iter_raw(engine, filters, batch):
         yield report_row(raw)
 
 
-def count_claims(engine: Engine, filters: ReportFilters | None = None) -> int:
+def count_claims(engine: Engine, filters: ClaimFilters | None = None) -> int:
     statement = apply_filters(select(func.count(Claim.id)).select_from(Claim), filters)
     with engine.connect() as connection:
         return int(connection.execute(statement).scalar_one())

@@ -1,13 +1,57 @@
-"""Claims across all articles."""
+"""Claims across all articles: search (typo-tolerant), filters and paging."""
 
+import pandas as pd
 import streamlit as st
 
-from workbench import claims, db
+from workbench import db
+from workbench.claim_list import PAGE_SIZE, list_claims
+from workbench.filters import ClaimFilters, filter_options
+from workbench.models import ClaimState
 
 st.title("Claims")
+
 with db.read_session() as session:
-    rows = claims.list_all_claims(session, limit=100)
-if not rows:
-    st.info("No claims yet. Open an article and pin its check-worthy claims.")
-for claim in rows:
-    st.text(f"#{claim.id} [{claim.state}] {claim.statement}")
+    options = filter_options(session)
+
+search = st.text_input("Search statements, quotes, claimants, tags and article titles",
+                       key="claims_search", placeholder="e.g. aid package")
+state_col, rating_col, outlet_col, reviewer_col, tag_col = st.columns(5)
+states = state_col.multiselect("State", [s.value for s in ClaimState], key="claims_states")
+rating = rating_col.selectbox("Rating", ["", *options["rating"]], key="claims_rating")
+outlet = outlet_col.selectbox("Outlet", ["", *options["outlet"]], key="claims_outlet")
+reviewer = reviewer_col.selectbox("Reviewer", ["", *options["reviewer"]], key="claims_reviewer")
+tag = tag_col.selectbox("Tag", ["", *options["tag"]], key="claims_tag")
+filters = ClaimFilters(search=search, states=tuple(states), rating=rating, outlet=outlet,
+                       reviewer=reviewer, tag=tag)
+
+if st.session_state.get("claims_filters") != filters:
+    st.session_state["claims_filters"] = filters
+    st.session_state["claims_page"] = 0
+page = st.session_state.get("claims_page", 0)
+
+with db.read_session() as session:
+    rows, total = list_claims(session, filters, page=page)
+
+if total == 0:
+    st.info("No claims match." if any((search, states, rating, outlet, reviewer, tag))
+            else "No claims yet. Open an article and pin its check-worthy claims.")
+    st.stop()
+
+pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+st.caption(f"{total:,} claims · page {page + 1} of {pages}")
+table = pd.DataFrame([{
+    "open": f"./annotate?article={row.article_id}&claim={row.id}" if row.article_id else None,
+    "id": row.id, "statement": row.statement, "claimant": row.claimant,
+    "state": row.state, "rating": row.rating, "article": row.article_title,
+    "outlet": row.outlet, "reviewer": row.reviewer,
+} for row in rows])
+st.dataframe(table, hide_index=True, use_container_width=True, column_config={
+    "open": st.column_config.LinkColumn("open", display_text="open")})
+
+previous, _, following = st.columns([1, 4, 1])
+if page > 0 and previous.button("← Previous", key="claims_prev"):
+    st.session_state["claims_page"] = page - 1
+    st.rerun()
+if page + 1 < pages and following.button("Next →", key="claims_next"):
+    st.session_state["claims_page"] = page + 1
+    st.rerun()

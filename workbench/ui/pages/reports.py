@@ -1,8 +1,10 @@
 """Reports: the CSV claim report, the ClaimReview feed, and CSV import.
 
 Downloads are built only when clicked (``st.download_button(data=callable)``), with
-the same filters as the dashboard (bound to the URL so a filtered report can be
-bookmarked). User text is shown only through dataframes, ``st.text`` and ``st.code``.
+the dashboard's filters: the same widgets, bound to the same URL query parameters
+(``dash_dates``, ``dash_outlet``, ``dash_tag``, ``dash_reviewer``, ``dash_states``), so a
+filtered report can be bookmarked and a dashboard link opens the same rows here. User
+text is shown only through dataframes, ``st.text`` and ``st.code``.
 """
 
 import csv
@@ -13,14 +15,14 @@ import streamlit as st
 
 from workbench.reports.claimreview import claimreview_feed
 from workbench.reports.columns import COLUMNS
-from workbench.reports.csv_export import csv_bytes
 from workbench.reports.csv_import import ImportFailed, import_csv
 from workbench.reports.csv_read import QUOTING, ReadOptions, decode, target
-from workbench.reports.filters import ReportFilters
 from workbench.reports.rating_map import builtin_maps, load_rating_map, parse_rating_map
+from workbench.settings import get_settings
+from workbench.ui.components.claim_filters import cached_options, dashboard_filters
+from workbench.ui.components.report_download import csv_download
 from workbench.ui.context import perform
 
-STATES = ["", "new", "researching", "in_review", "approved", "dismissed"]
 DELIMITERS = {"comma ,": ",", "tab": "\t", "semicolon ;": ";", "pipe |": "|"}
 NOT_MAPPED = "(not mapped)"
 MAIN_FIELDS = ("statement", "claimant", "claim_date", "type", "tags", "rating_label",
@@ -29,26 +31,14 @@ MAIN_FIELDS = ("statement", "claimant", "claim_date", "type", "tags", "rating_la
 st.title("Reports")
 
 st.subheader("Filters")
-left, middle, right = st.columns(3)
-date_from = left.date_input("Created from", value=None, key="reports_from", bind="query-params")
-date_to = left.date_input("Created to", value=None, key="reports_to", bind="query-params")
-outlet = middle.text_input("Outlet", key="reports_outlet", bind="query-params")
-tag = middle.text_input("Tag", key="reports_tag", bind="query-params")
-reviewer = right.text_input("Reviewer (user name)", key="reports_reviewer",
-                            bind="query-params")
-state = right.selectbox("State", STATES, key="reports_state", bind="query-params",
-                        format_func=lambda s: s.replace("_", " ") or "any")
-filters = ReportFilters(date_from=date_from, date_to=date_to, outlet=outlet.strip() or None,
-                        tag=tag.strip() or None, reviewer=reviewer.strip() or None,
-                        state=state or None)
+st.caption("The dashboard's filters: a dashboard link's query string selects the same claims "
+           "here, and the report has exactly the claims the dashboard counts.")
+filters = dashboard_filters(cached_options(get_settings().database_url))
 
 st.subheader("CSV claim report")
 st.caption("One row per claim, every documented column. Cells that a spreadsheet would run "
            "as a formula start with an apostrophe.")
-bom = st.checkbox("Add a BOM (for Excel)", key="reports_bom")
-st.download_button("Download the CSV report", data=lambda: csv_bytes(filters=filters, bom=bom),
-                   file_name="claims.csv", mime="text/csv", key="reports_csv_download",
-                   on_click="ignore", icon="⬇️")
+csv_download(filters, key="reports")
 
 st.subheader("ClaimReview (schema.org JSON-LD)")
 if st.button("Check the published verdicts", key="reports_claimreview_check"):

@@ -1,0 +1,164 @@
+"""How fast and how complete "seen before?" and claim search are at 100,000 claims.
+
+Fills a temporary database with real claim text (LIAR statements and the CLEF-2020
+verified claims; beyond those, spliced halves of two claims so the corpus reaches the
+target size without exact copies), builds the search documents in bulk, then times:
+
+* 200 ``matching.seen_before`` lookups of perturbed copies of stored claims (typos, a
+  dropped or swapped word, amounts respelled: "$6.2 billion" -> "6.2bn dollars"), with
+  recall@5 (the original is among the five matches shown);
+* 200 ``search.search_claim_ids`` queries: three words of a stored claim, one with a typo.
+
+The ``prepare`` cache is cleared before every lookup, so timings are cold.
+
+    python benchmarks/seen_before.py [--claims 100000] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import re
+import statistics
+import time
+
+from matching_eval import (
+    EVAL_DATA,
+    bulk_load,
+    claim_row,
+    drop_database,
+    load_clef,
+    read_tsv,
+    temporary_database,
+)
+
+from workbench import db, matching, search
+
+_AMOUNT = re.compile(r"\$(\d[\d.,]*) (million|billion|trillion)\b")
+_SHORT = {"million": "m", "billion": "bn", "trillion": "tn"}
+
+
+def base_claims() -> list[tuple[str, str]]:
+    """(statement, claimant) from LIAR (quoting off, statement = 3rd column) and CLEF."""
+    rows = []
+    for path in sorted((EVAL_DATA / "claims" / "liar").glob("*.tsv")):
+        for row in read_tsv(path, quoting=csv.QUOTE_NONE):
+            if len(row) > 4 and row[2].strip():
+                rows.append((row[2].strip(), row[4].replace("-", " ")))
+    claims, _tweets, _qrels = load_clef("train")
+    rows += [(" ".join(claim.split()), "") for claim, _title in claims.values()]
+    return rows
+
+
+def corpus(size: int, rng: random.Random) -> list[tuple[str, str]]:
+    """``size`` claims: every base claim once, then spliced halves of two random ones."""
+    base = base_claims()
+    rows = base[:size]
+    while len(rows) < size:
+        (a, who), (b, _) = rng.choice(base), rng.choice(base)
+        left, right = a.split(), b.split()
+        rows.append((" ".join(left[: len(left) // 2] + right[len(right) // 2:]), who))
+    return rows
+
+
+def typo(word: str, rng: random.Random) -> str:
+    if len(word) < 5 or not word.isalpha():
+        return word
+    i = rng.randrange(1, len(word) - 2)
+    if rng.random() < 0.5:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + word[i + 1:]
+
+
+def perturb(statement: str, rng: random.Random) -> str:
+    """A reworded duplicate: amounts respelled, plus two of typo / drop / swap / prefix."""
+    text = _AMOUNT.sub(lambda m: f"{m[1]}{_SHORT[m[2]]} dollars", statement)
+    words = text.split()
+    for operation in rng.sample(["typo", "drop", "swap", "says"], 2):
+        if operation == "typo":
+            i = rng.randrange(len(words))
+            words[i] = typo(words[i], rng)
+        elif operation == "drop" and len(words) > 6:
+            del words[rng.randrange(len(words))]
+        elif operation == "swap" and len(words) > 3:
+            i = rng.randrange(len(words) - 1)
+            words[i], words[i + 1] = words[i + 1], words[i]
+        elif operation == "says":
+            words = words[1:] if words[0] == "Says" else ["Says", *words]
+    return " ".join(words)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def summary(name: str, times: list[float]) -> str:
+    return (f"{name}: median {statistics.median(times):.1f} ms, "
+            f"p95 {percentile(times, 0.95):.1f} ms, max {max(times):.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--lookups", type=int, default=200)
+    parser.add_argument("--postgres", help="a PostgreSQL server URL (a database is made)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    texts = corpus(args.claims, rng)
+    url, engine = temporary_database(args.postgres)
+    print(f"{engine.dialect.name}: {len(texts):,} claims")
+
+    started = time.perf_counter()
+    rows = [claim_row(i + 1, statement, who) for i, (statement, who) in enumerate(texts)]
+    docs = [{"id": i + 1, "doc": search.claim_document(statement, statement, who, (), "")}
+            for i, (statement, who) in enumerate(texts)]
+    built = time.perf_counter() - started
+    loaded = bulk_load(engine, rows, docs)
+    print(f"documents built in {built:.1f} s; claims + documents inserted and indexed in "
+          f"{loaded:.1f} s")
+
+    targets = rng.sample(range(min(args.claims, len(base_claims()))), args.lookups)
+    by_text: dict[str, set[int]] = {}
+    for i, (statement, _who) in enumerate(texts):
+        by_text.setdefault(statement, set()).add(i + 1)
+    times, hits, shown, scores = [], 0, 0, []
+    with db.read_session(engine) as session:
+        search.candidate_claim_ids(session, "warm up the connection", limit=5)
+        for target in targets:
+            statement = texts[target][0]
+            query = perturb(statement, rng)
+            matching.prepare.cache_clear()
+            begin = time.perf_counter()
+            matches = matching.seen_before(session, query, limit=5)
+            times.append((time.perf_counter() - begin) * 1000)
+            found = [m for m in matches if m.claim_id in by_text[statement]]
+            hits += bool(found)
+            shown += bool(matches)
+            scores += [m.score for m in found]
+        print(summary(f"seen_before x{len(targets)}", times))
+        print(f"  recall@5 on perturbed duplicates (threshold {matching.MATCH_THRESHOLD}): "
+              f"{hits / len(targets):.3f}; lookups showing any match: "
+              f"{shown / len(targets):.3f}; median score of the found original: "
+              f"{statistics.median(scores) if scores else float('nan'):.1f}")
+
+        search_times, search_hits = [], 0
+        for target in rng.sample(range(args.claims), args.lookups):
+            words = [w for w in texts[target][0].split() if len(w) > 4 and w.isalpha()]
+            if len(words) < 3:
+                words = texts[target][0].split()
+            picked = rng.sample(words, min(3, len(words)))
+            picked[0] = typo(picked[0], rng)
+            begin = time.perf_counter()
+            ids = search.search_claim_ids(session, " ".join(picked), limit=20)
+            search_times.append((time.perf_counter() - begin) * 1000)
+            search_hits += target + 1 in ids
+        print(summary(f"search_claim_ids x{args.lookups} (3 words, 1 typo)", search_times))
+        print(f"  the claim among the first 20 results: {search_hits / args.lookups:.3f}")
+    drop_database(url, args.postgres)
+
+
+if __name__ == "__main__":
+    main()

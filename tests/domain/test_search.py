@@ -1,0 +1,140 @@
+"""Claim search: typo-tolerant, over every searchable field, safe against FTS syntax."""
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+
+from workbench import claims, db, search
+from workbench.sample import load_sample
+
+HOSTILE = ['"', '""', "*", "-", ":", "NEAR(", 'NEAR("a" "b", 2)', "doc:aid", "aid AND",
+           "OR OR", "(", ")", "^kallas", "{doc}:x", "'; DROP TABLE claim; --", "\x00", "a*b*",
+           "'", "\\", "%", "_", "é", "'kallas'", "🙂", "6.2 billion*"]
+
+
+@pytest.fixture
+def article(engine, reviewer):
+    with db.write_session(engine) as session:
+        return load_sample(session, reviewer)
+
+
+def add_claim(engine, user, statement, article_id=None, **extra):
+    """Create a claim through the service, then index it as the claim services will."""
+    with db.write_session(engine) as session:
+        claim = claims.create_claim(session, user, claims.ClaimDraft(
+            article_id=article_id, statement=statement, **extra))
+        search.index_claim(session, claim.id)
+        return claim.id
+
+
+def found(engine, query, limit=10):
+    with db.read_session(engine) as session:
+        return search.search_claim_ids(session, query, limit=limit)
+
+
+@pytest.fixture
+def stored(engine, reviewer, article):
+    body = article.body
+    start = body.index("Hungary has already rejected")
+    first = add_claim(engine, reviewer, "Hungary rejected an EU draft proposal on Ukraine",
+                      article_id=article.id, start=start, end=start + 60,
+                      claimant="Kaja Kallas", tags=["security guarantees"])
+    second = add_claim(engine, reviewer, "The EU aid package is worth $6.2 billion",
+                       claimant="European Commission", tags=["budget"])
+    third = add_claim(engine, reviewer, "Unemployment in Pennsylvania fell to 4.1 percent",
+                      claimant="Governor's office", tags=["jobs"])
+    return first, second, third
+
+
+def test_typo_query_finds_the_claim(engine, stored):
+    first, second, third = stored
+    assert found(engine, "Hungray rejectd")[:1] == [first]
+    assert found(engine, "Pensylvania unemployment")[:1] == [third]
+    assert found(engine, "packge")[:1] == [second]
+
+
+def test_prefix_and_claimant_are_searchable(engine, stored):
+    first, _second, third = stored
+    assert found(engine, "Kall")[:1] == [first]
+    assert found(engine, "governor")[:1] == [third]
+
+
+def test_tags_and_article_title_are_searchable(engine, stored):
+    first, second, _third = stored
+    assert found(engine, "guarantees")[:1] == [first]
+    assert found(engine, "budget")[:1] == [second]
+    # only the first claim belongs to the article "EU aims to circumvent detractors ..."
+    assert found(engine, "circumvent detractors")[:1] == [first]
+
+
+def test_amount_spellings_find_each_other(engine, stored):
+    _first, second, third = stored
+    assert found(engine, "6.2bn dollars")[:1] == [second]
+    assert found(engine, "USD 6,200 million")[:1] == [second]
+    assert found(engine, "4.1%")[:1] == [third]
+
+
+def test_accents_do_not_matter(engine, reviewer):
+    claim_id = add_claim(engine, reviewer, "Le café coûte 3 euros à Zürich")
+    assert found(engine, "cafe zurich")[:1] == [claim_id]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_do_not_crash(engine, stored, query):
+    assert isinstance(found(engine, query), list)
+    with db.read_session(engine) as session:
+        assert isinstance(search.candidate_claim_ids(session, query), list)
+
+
+def test_empty_query_finds_nothing(engine, stored):
+    assert found(engine, "") == found(engine, "   ") == []
+
+
+def test_edits_are_reindexed_and_deletes_cascade(engine, reviewer, stored):
+    _first, second, _third = stored
+    with db.write_session(engine) as session:
+        claims.update_claim(session, reviewer, second, 1, statement="Grants total $7 billion",
+                            tags=["grants"])
+        search.index_claim(session, second)
+    assert found(engine, "budget") == []  # the old tag (the quote keeps the old wording)
+    assert found(engine, "grants")[:1] == [second]
+    with db.write_session(engine) as session:
+        session.execute(text("DELETE FROM claim_tag WHERE claim_id = :id"), {"id": second})
+        session.execute(text("DELETE FROM audit_event WHERE claim_id = :id"), {"id": second})
+        session.execute(text("DELETE FROM claim WHERE id = :id"), {"id": second})
+    assert found(engine, "grants") == []
+    with db.read_session(engine) as session:
+        docs = session.execute(text("SELECT COUNT(*) FROM claim_search_doc")).scalar()
+    assert docs == 2
+
+
+def test_candidates_share_rare_terms_or_amounts(engine, stored):
+    first, second, third = stored
+    with db.read_session(engine) as session:
+        ids = search.candidate_claim_ids(session, "Budapest rejected the Ukraine draft")
+        assert ids[:1] == [first]
+        assert second in search.candidate_claim_ids(session, "a 6.2bn dollars bailout")
+        assert search.candidate_claim_ids(session, "a 6.2bn dollars bailout",
+                                          exclude_ids=[second]) == []
+        assert third not in search.candidate_claim_ids(session, "Hungary rejected it")
+
+
+def test_claim_document_adds_amount_words():
+    doc = search.claim_document("Aid worth $6.2 billion, up 41%", "", "Kallas", ["EU"], "Title")
+    assert "usd6200000000" in doc.split() and "pct41" in doc.split()
+    assert doc == doc.lower()
+    other = search.claim_document("6.2bn dollars of aid", "", "", [], "")
+    assert "usd6200000000" in other.split()
+
+
+def test_migration_backfills_existing_claims(database_url, engine, reviewer):
+    add_claim(engine, reviewer, "Tariffs on steel doubled last year", tags=["trade"])
+    config = db.alembic_config(database_url)
+    command.downgrade(config, "0002")
+    command.upgrade(config, "head")
+    search._VOCAB.clear()  # a new index: this process's vocabulary cache is stale
+    assert len(found(engine, "tarifs steel")) == 1
+    assert len(found(engine, "trade")) == 1
+    with db.write_session(engine) as session:
+        assert search.rebuild_index(session) == 1
+    assert len(found(engine, "tariffs")) == 1

@@ -1,0 +1,107 @@
+"""Number-aware claim similarity (pure) and the "seen before?" lookup (both databases)."""
+
+import pytest
+from sqlmodel import select
+
+from workbench import claims, db, matching, search
+from workbench.matching import MATCH_THRESHOLD, Match, seen_before, similarity
+from workbench.models import Rating, Verdict, VerdictStatus
+
+SAME_AMOUNT = ["The EU pledged $6.2 billion in aid to Ukraine",
+               "The EU pledged 6.2bn dollars in aid to Ukraine",
+               "The EU pledged USD 6,200 million in aid to Ukraine"]
+
+
+@pytest.mark.parametrize("other", SAME_AMOUNT[1:])
+def test_same_amount_in_other_spellings_matches(other):
+    assert similarity(SAME_AMOUNT[0], other) >= MATCH_THRESHOLD
+    assert similarity(other, SAME_AMOUNT[0]) == similarity(SAME_AMOUNT[0], other)
+
+
+@pytest.mark.parametrize("other", ["The EU pledged $62 billion in aid to Ukraine",
+                                   "The EU pledged €6.2 billion in aid to Ukraine",
+                                   "The EU pledged $6.2 million in aid to Ukraine"])
+def test_different_amount_is_below_threshold(other):
+    assert similarity(SAME_AMOUNT[0], other) < MATCH_THRESHOLD
+
+
+def test_different_percentages_and_years_conflict():
+    assert similarity("Unemployment fell to 4% in 2019", "Unemployment fell to 14% in 2019") \
+        < MATCH_THRESHOLD
+    assert similarity("Crime rose 10% in 2003", "Crime rose 10% in 2022") < MATCH_THRESHOLD
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Says Barack Obama promised to cut the deficit in half.",
+     "Obama promised he would cut the deficit in half"),
+    ("I balanced the budget for four straight years, paid off $405 billion in debt.",
+     "For four straight years we balanced the budget and paid off 405bn dollars in debt."),
+    ("Texas has the nation's highest rate of uninsured residents.",
+     "Texas has the highest rate of uninsured residents in the nation."),
+    ("Hungary rejected an EU draft on Ukraine security guarantees",
+     "Hungary rejectd an EU draft on security guarantees for Ukraine"),
+])
+def test_reworded_duplicates_match(a, b):
+    assert similarity(a, b) >= MATCH_THRESHOLD
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Says Barack Obama promised to cut the deficit in half.",
+     "The Green New Deal will cost $93 trillion."),
+    ("Texas has the nation's highest rate of uninsured residents.",
+     "Texas has the lowest unemployment rate among large states."),
+    ("On reconciliation", "On the propriety of budget reconciliation."),
+    ("Hungary rejected an EU draft on Ukraine security guarantees", ""),
+])
+def test_unrelated_claims_do_not_match(a, b):
+    assert similarity(a, b) < MATCH_THRESHOLD
+
+
+def test_similarity_is_bounded():
+    for a, b in [("", ""), ("x", "x"), (SAME_AMOUNT[0], SAME_AMOUNT[0])]:
+        assert 0.0 <= similarity(a, b) <= 100.0
+    assert similarity(SAME_AMOUNT[0], SAME_AMOUNT[0]) == 100.0
+
+
+def add(engine, user, statement, **extra):
+    with db.write_session(engine) as session:
+        claim = claims.create_claim(session, user, claims.ClaimDraft(
+            article_id=None, statement=statement, **extra))
+        search.index_claim(session, claim.id)
+        return claim.id
+
+
+def test_seen_before_finds_repeats_with_their_verdict(engine, reviewer):
+    aid = add(engine, reviewer, "The EU aid package for Ukraine is worth $6.2 billion")
+    other = add(engine, reviewer, "The EU aid package for Ukraine is worth $62 billion")
+    add(engine, reviewer, "Hungary blocked the aid package in the Council")
+    with db.write_session(engine) as session:
+        false = session.exec(select(Rating).where(Rating.label == "False")).first()
+        session.add(Verdict(claim_id=aid, rating_id=false.id, rationale="r",
+                            status=VerdictStatus.approved))
+        session.add(Verdict(claim_id=other, rating_id=false.id, rationale="r",
+                            status=VerdictStatus.proposed))
+    with db.read_session(engine) as session:
+        found = seen_before(session, "EU aid package to Ukraine worth 6.2bn dollars")
+        assert [m.claim_id for m in found] == [aid]
+        match = found[0]
+        assert isinstance(match, Match) and match.score >= MATCH_THRESHOLD
+        assert match.rating_label == "False" and match.state == "new"
+        assert match.article_id is None and "$6.2 billion" in match.statement
+        assert seen_before(session, "EU aid package to Ukraine worth 6.2bn dollars",
+                           exclude_claim_id=aid) == []
+        assert seen_before(session, "") == []
+        unrated = seen_before(session, "The EU aid package for Ukraine is worth $62 billion.",
+                              exclude_claim_id=None)
+        assert [m.claim_id for m in unrated] == [other]
+        assert unrated[0].rating_label is None  # only a proposed verdict
+
+
+def test_seen_before_orders_best_first_and_limits(engine, reviewer):
+    ids = [add(engine, reviewer, f"Crime in Springfield rose sharply last year {suffix}")
+           for suffix in ("", "say police", "say police and the mayor")]
+    with db.read_session(engine) as session:
+        found = seen_before(session, "Crime in Springfield rose sharply last year", limit=2)
+    assert [m.claim_id for m in found] == ids[:2]
+    assert found[0].score >= found[1].score
+    assert matching.prepare.cache_info().maxsize

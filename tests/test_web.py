@@ -1,0 +1,128 @@
+"""The sign-in routes on a real server (``python -m workbench.web``), spoken to over HTTP:
+the cookie's attributes, revocation on sign-out, and refusal of cross-site POSTs."""
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import make_user
+from tests.e2e.conftest import ROOT, Server, start_server
+from workbench import auth, db
+from workbench.models import Role
+
+PASSWORD = "correct horse 1"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.sqlite3'}"
+    db.upgrade(url)
+    make_user(db.get_engine(url), "rita", Role.reviewer)
+    running = start_server(ROOT / "app.py", url)
+    yield running
+    running.process.terminate()
+    running.process.wait(timeout=20)
+    db.get_engine(url).dispose()
+
+
+@pytest.fixture
+def client(server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, follow_redirects=False, timeout=30) as http:
+        yield http
+
+
+def same_origin(server: Server) -> dict[str, str]:
+    return {"Origin": server.url}
+
+
+def login(client: httpx.Client, headers: dict[str, str], password: str = PASSWORD
+          ) -> httpx.Response:
+    response = client.post("/auth/login", data={"username": "rita", "password": password},
+                           headers=headers)
+    client.cookies.clear()  # each test sends the cookie it means to, explicitly
+    return response
+
+
+def with_cookie(headers: dict[str, str], value: str) -> dict[str, str]:
+    return {**headers, "Cookie": f"{auth.COOKIE_NAME}={value}"}
+
+
+def user_behind(server: Server, cookie_value: str):  # type: ignore[no-untyped-def]
+    token = auth.token_from_cookie(cookie_value)
+    assert token
+    with db.write_session(db.get_engine(server.database_url)) as session:
+        return auth.user_for_token(session, token)
+
+
+def test_health_check(client: httpx.Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.text == "ok"
+
+
+def test_login_sets_an_httponly_samesite_cookie(server: Server, client: httpx.Client) -> None:
+    response = login(client, same_origin(server))
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    set_cookie = response.headers["set-cookie"]
+    attributes = {part.strip().split("=")[0].lower() for part in set_cookie.split(";")}
+    assert set_cookie.startswith(f"{auth.COOKIE_NAME}=")
+    assert {"httponly", "samesite", "path", "max-age"} <= attributes
+    assert "samesite=lax" in set_cookie.lower() and "path=/" in set_cookie.lower()
+    assert "secure" not in attributes  # plain http here; see the https test
+    assert user_behind(server, response.cookies[auth.COOKIE_NAME]).name == "rita"
+
+
+def test_cookie_is_secure_behind_an_https_proxy(server: Server, client: httpx.Client) -> None:
+    response = login(client, {**same_origin(server), "X-Forwarded-Proto": "https"})
+    assert "secure" in response.headers["set-cookie"].lower()
+
+
+def test_wrong_password_redirects_without_cookie(server: Server, client: httpx.Client) -> None:
+    response = login(client, same_origin(server), password="not the password")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/?login=failed"
+    assert "set-cookie" not in response.headers
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": "https://evil.example"},
+    {"Referer": "https://evil.example/page"},
+    {"Origin": "null"},
+    {},
+])
+def test_cross_site_login_is_refused(client: httpx.Client, headers: dict[str, str]) -> None:
+    response = login(client, headers)
+    assert response.status_code == 403 and "set-cookie" not in response.headers
+
+
+def test_same_origin_referer_is_enough(server: Server, client: httpx.Client) -> None:
+    response = login(client, {"Referer": f"{server.url}/"})
+    assert response.status_code == 303 and auth.COOKIE_NAME in response.cookies
+
+
+def test_logout_revokes_the_session_and_deletes_the_cookie(server: Server,
+                                                           client: httpx.Client) -> None:
+    cookie = login(client, same_origin(server)).cookies[auth.COOKIE_NAME]
+    refused = client.post("/auth/logout",
+                          headers=with_cookie({"Origin": "https://evil.example"}, cookie))
+    assert refused.status_code == 403
+    assert user_behind(server, cookie) is not None  # a forged sign-out changed nothing
+    response = client.post("/auth/logout", headers=with_cookie(same_origin(server), cookie))
+    assert response.status_code == 303
+    deletion = response.headers["set-cookie"].lower()
+    assert deletion.startswith(f"{auth.COOKIE_NAME}=") and "max-age=0" in deletion
+    assert user_behind(server, cookie) is None  # revoked on the server, not only forgotten
+
+
+def test_tampered_cookie_signs_nobody_out_or_in(server: Server, client: httpx.Client) -> None:
+    cookie = login(client, same_origin(server)).cookies[auth.COOKIE_NAME]
+    response = client.post("/auth/logout",
+                           headers=with_cookie(same_origin(server), cookie[:-3] + "xyz"))
+    assert response.status_code == 303
+    assert user_behind(server, cookie) is not None
+
+
+def test_streamlit_still_serves_the_app(client: httpx.Client) -> None:
+    assert client.get("/_stcore/health").status_code == 200
+    assert "<div id=\"root\">" in client.get("/").text
+

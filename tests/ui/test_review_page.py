@@ -1,0 +1,156 @@
+"""AppTest for the review queue: empty queue, approve, return with a comment, the
+two-person rule, "approve anyway", bulk approval and corrections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.domain.test_review import build_desk
+from tests.ui.conftest import ROOT, signed_in
+from workbench import claims, db, ratings, sources, verdicts
+from workbench.models import User
+
+_HARNESS = """
+import streamlit as st
+from workbench.ui.context import ensure_database
+
+st.set_page_config(layout="wide")
+ensure_database()
+st.navigation([st.Page({page!r}, default=True)]).run()
+"""
+
+
+def open_ui(page: str, tmp_path: Path, query: dict[str, str] | None = None,
+            user: User | None = None, *, alone: bool = False) -> AppTest:
+    """Open ``page`` as ``user`` through app.py (which lists it for editors), or with
+    ``alone`` (or while app.py does not list it) through a one-page navigation, to test
+    the page's own checks."""
+    state = signed_in(user)
+    if not alone and Path(page).name in (ROOT / "app.py").read_text():
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        for key, value in state.items():
+            at.session_state[key] = value
+        at.run()
+        at.switch_page(page)
+    else:
+        script = tmp_path / "harness.py"
+        script.write_text(_HARNESS.format(page=str(ROOT / page)))
+        at = AppTest.from_file(str(script), default_timeout=30)
+        for key, value in state.items():
+            at.session_state[key] = value
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+PAGE = "workbench/ui/pages/review.py"
+
+
+@pytest.fixture
+def desk(app_db, engine, reviewer, editor, second_editor):
+    built = build_desk(engine, reviewer, editor)
+    built.editor = second_editor  # acts in the page: not the approver of the seed verdicts
+    return built
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(str(element.value) for kind in ("text", "markdown", "caption", "info",
+                                                      "warning", "error", "success")
+                     for element in getattr(at, kind))
+
+
+def test_empty_queue(app_db, tmp_path):
+    at = open_ui(PAGE, tmp_path)  # the local user (an admin) while no account exists
+    assert not at.exception, at.exception
+    assert any("Nothing waiting" in s.value for s in at.success)
+
+
+def test_queue_shows_item_and_approve_asks_confirmation(desk, tmp_path):
+    vid = desk.verdict_ids[2]
+    at = open_ui(PAGE, tmp_path, user=desk.editor)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "«coalition of the willing»" in shown and "Mostly false" in shown
+    at.button(key=f"review_approve_{vid}").click().run()
+    assert not at.exception, at.exception
+    assert any("independent source" in w.value for w in at.warning)
+    at.button(key=f"review_confirm_{vid}").click().run()
+    assert not at.exception, at.exception
+    with db.read_session() as session:
+        assert verdicts.get_verdict(session, vid).status == "approved"
+        assert claims.get_claim(session, desk.claim_ids[2]).state == "approved"
+    assert any("Nothing waiting" in s.value for s in at.success)
+
+
+def test_return_needs_comment_then_sends_back(desk, tmp_path):
+    vid = desk.verdict_ids[2]
+    at = open_ui(PAGE, tmp_path, user=desk.editor)
+    at.button(key=f"review_return_{vid}").click().run()
+    assert any("comment is required" in e.value for e in at.error)
+    at.text_area(key=f"review_comment_{vid}").input("Find a second source, please.")
+    at.button(key=f"review_return_{vid}").click().run()
+    assert not at.exception, at.exception
+    with db.read_session() as session:
+        assert verdicts.get_verdict(session, vid).review_comment == "Find a second source, please."
+        assert claims.get_claim(session, desk.claim_ids[2]).state == "researching"
+
+
+def test_own_verdict_is_refused_clearly(desk, tmp_path, second_editor):
+    """An editor proposes, then cannot approve its own verdict (two-person rule)."""
+    with db.write_session() as session:
+        local = session.get(User, second_editor.id)
+        claim = claims.get_claim(session, desk.claim_ids[3])
+        source = sources.add_source(session, local, sources.SourceDraft(url="https://x.example"))
+        sources.attach_source(session, local, claim.id, source.id, stance="refutes")
+        claim = claims.get_claim(session, claim.id)
+        own = verdicts.propose_verdict(session, local, claim.id, claim.version,
+                                       rating_id=ratings.find_rating(session, "True").id,
+                                       rationale="Checked against the minister's speech.").id
+    at = open_ui(PAGE, tmp_path, user=second_editor)
+    assert any("second editor must approve" in c.value for c in at.caption)
+    at.button(key=f"review_approve_{own}").click().run()
+    assert any("two-person rule" in e.value for e in at.error)
+    with db.read_session() as session:
+        assert verdicts.get_verdict(session, own).status == "proposed"
+
+
+def test_reviewer_sees_no_review_controls(desk, tmp_path, reviewer):
+    at = open_ui(PAGE, tmp_path, user=reviewer, alone=True)
+    assert not at.exception, at.exception
+    assert any("Only editors" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key and b.key.startswith("review_approve")]
+
+
+def test_bulk_approve_selected(desk, tmp_path):
+    vid = desk.verdict_ids[2]
+    at = open_ui(PAGE, tmp_path, user=desk.editor)
+    at.checkbox(key=f"review_pick_{vid}").check().run()
+    at.button(key="review_bulk").click().run()
+    assert not at.exception, at.exception
+    assert any("independent source" in w.value for w in at.warning)
+    at.button(key="review_bulk_anyway").click().run()
+    assert any(f"#{vid}" in s.value for s in at.success)
+    with db.read_session() as session:
+        assert verdicts.get_verdict(session, vid).status == "approved"
+
+
+def test_correction_of_published_verdict(desk, tmp_path):
+    claim_id = desk.claim_ids[0]
+    at = open_ui(PAGE, tmp_path, user=desk.editor)
+    at.number_input(key="review_correct_claim").set_value(claim_id).run()
+    assert not at.exception, at.exception
+    assert any("No corrections" in c.value for c in at.caption)
+    at.selectbox(key="review_correct_rating").set_value("Mostly false")
+    at.text_area(key="review_correct_rationale").input("The revised release gives less.")
+    at.text_area(key="review_correct_reason").input("The Council revised its figure.")
+    submit = next(b for b in at.button if b.label == "Propose correction")
+    submit.click().run()
+    assert not at.exception, at.exception
+    with db.read_session() as session:
+        pending = verdicts.pending_verdict(session, claim_id)
+        assert pending is not None and pending.correction_reason == (
+            "The Council revised its figure.")
+        assert ratings.get_rating(session, pending.rating_id).label == "Mostly false"

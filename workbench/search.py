@@ -1,0 +1,299 @@
+"""Full-text claim search and the candidate pre-selection behind "seen before?".
+
+Why a document table: a claim's searchable text spans the claim, its tags and its
+article's title, plus amount words computed in Python ("$6.2 billion" and "6.2bn dollars"
+share no word, but both give ``usd6200000000``). So each claim has one row in
+``claim_search_doc`` (migration 0003), rewritten by :func:`index_claim` in the transaction
+that changed the claim; SQLite indexes it with FTS5, PostgreSQL with pg_trgm and tsvector.
+All SQL is parameterised; FTS5 queries are built only from terms this module tokenised
+and quoted itself, so user input can never be FTS5 syntax.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import bindparam, text
+from sqlmodel import Session, col, select
+
+from workbench.models import Article, Claim, ClaimTag
+from workbench.text.amounts import amount_tokens, scan
+
+_TERM = re.compile(r"[^\W_]+")
+#: Terms found in fewer documents than this are expanded with close vocabulary terms.
+RARE_DF = 3
+#: Rarest terms of a text used to pre-select "seen before?" candidates: STACK-NOTES found
+#: 4-6 enough for claim-length text; long text (tweets, paragraphs) needs more, so a
+#: third of its distinct terms is used, up to the maximum (CLEF-2020 train tweets: gold
+#: claim among 200 candidates 85% with 6 terms, 89% with a quarter, 92% with a third).
+RAREST_TERMS = 6
+MAX_RAREST_TERMS = 12
+_MAX_GROUPS, _FUZZY_CUTOFF, _VOCAB_TTL_S = 24, 80, 600.0
+#: pg_trgm word_similarity a document needs to be a search hit on PostgreSQL.
+PG_WORD_SIMILARITY = 0.45
+
+
+def fold(value: str) -> str:
+    """Lowercase without diacritics, as FTS5's ``unicode61 remove_diacritics 2`` sees it."""
+    decomposed = unicodedata.normalize("NFD", value.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def terms(value: str) -> list[str]:
+    """Unique FTS terms of ``value`` in order (letters and digits; everything else splits)."""
+    return list(dict.fromkeys(_TERM.findall(fold(value))))
+
+
+def amount_word(token: str) -> str:
+    """"USD:6200000000" -> "usd6200000000": one token for FTS5, pg tsvector and rapidfuzz."""
+    mapped = token.lower().replace(".", "d").replace("+", "p").replace("-", "m")
+    return re.sub(r"[^0-9a-z]", "", mapped)
+
+
+def amount_spans(value: str, language: str = "en") -> list[tuple[int, int, str]]:
+    """(start, end, amount word) for every amount, percentage, number and year in ``value``."""
+    return [(item.start, item.end, amount_word(tokens[0])) for _kind, item in scan(value, language)
+            if (tokens := amount_tokens(item.text, language))]
+
+
+def claim_document(statement: str, quote: str, claimant: str, tags: Iterable[str],
+                   article_title: str, language: str = "en") -> str:
+    """The searchable text of a claim: its fields lowercased (accents kept; FTS5 strips
+    them) plus its amounts as canonical words, so every spelling of an amount matches."""
+    parts = [statement]
+    if " ".join(quote.split()) != " ".join(statement.split()):
+        parts.append(quote)
+    parts += [claimant, " ".join(tags), article_title]
+    body = " ".join(" ".join(part.split()) for part in parts if part and part.strip())
+    words = dict.fromkeys(amount_word(token) for token in
+                          amount_tokens(" \n ".join((statement, quote)), language))
+    # Unaccented twins ("cafe" for "café") make PostgreSQL's trigram search accent-blind
+    # too; FTS5 folds accents itself, so for SQLite they are merely redundant.
+    lowered = body.lower()
+    raw = set(_TERM.findall(lowered))
+    twins = [term for term in terms(lowered) if term not in raw]
+    return " ".join([lowered, *twins, *words]).strip()
+
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _documents(session: Session, claim_ids: list[int] | None = None) -> list[dict[str, object]]:
+    """Search documents (``{"id", "doc"}``) built from the database: given claims, or all."""
+    tag_query = select(ClaimTag.claim_id, ClaimTag.tag).order_by(ClaimTag.claim_id, ClaimTag.tag)
+    claim_query = (select(Claim.id, Claim.statement, Claim.quote, Claim.claimant, Article.title,
+                          Article.language)
+                   .join(Article, Article.id == Claim.article_id, isouter=True)  # type: ignore[arg-type]
+                   .order_by(Claim.id))
+    if claim_ids is not None:
+        tag_query = tag_query.where(col(ClaimTag.claim_id).in_(claim_ids))
+        claim_query = claim_query.where(col(Claim.id).in_(claim_ids))
+    tags: dict[int, list[str]] = {}
+    for claim_id, tag in session.exec(tag_query):
+        tags.setdefault(claim_id, []).append(tag)
+    return [{"id": cid, "doc": claim_document(statement, quote, claimant, tags.get(cid, ()),
+                                              title or "", language or "en")}
+            for cid, statement, quote, claimant, title, language in session.exec(claim_query)]
+
+
+def _write_docs(session: Session, rows: list[dict[str, object]]) -> None:
+    session.execute(text(
+        "INSERT INTO claim_search_doc (claim_id, doc) VALUES (:id, :doc) "
+        "ON CONFLICT (claim_id) DO UPDATE SET doc = excluded.doc "
+        "WHERE claim_search_doc.doc <> excluded.doc"), rows)
+
+
+def index_claim(session: Session, claim_id: int) -> None:
+    """(Re)write one claim's search document; call inside the transaction that changed it."""
+    session.flush()
+    docs = _documents(session, [claim_id])
+    if not docs:
+        session.execute(text("DELETE FROM claim_search_doc WHERE claim_id = :id"),
+                        {"id": claim_id})
+        return
+    _write_docs(session, docs)
+    cached = _VOCAB.get(str(session.get_bind().url))
+    for term in terms(str(docs[0]["doc"])) if cached else ():
+        cached[1][term] = cached[1].get(term, 0) + 1
+
+
+def rebuild_index(session: Session, *, batch: int = 5000) -> int:
+    """Rewrite every claim's document (after bulk imports, or to upgrade backfilled ones)."""
+    docs = _documents(session)
+    for i in range(0, len(docs), batch):
+        _write_docs(session, docs[i:i + batch])
+    _VOCAB.clear()
+    return len(docs)
+
+
+#: Per database: (loaded at, {term: document count}). Reading every term's count walks
+#: every posting list, so it happens once per ``_VOCAB_TTL_S``; :func:`index_claim` adds
+#: its terms. Other processes' new terms arrive late (SQLite counts stay live, though).
+_VOCAB: dict[str, tuple[float, dict[str, int]]] = {}
+_VOCAB_SQL = {"sqlite": "SELECT term, doc FROM claim_fts_vocab",
+              "postgresql": "SELECT word, ndoc FROM ts_stat("
+                            "'SELECT to_tsvector(''simple'', doc) FROM claim_search_doc')"}
+
+
+def _vocabulary(session: Session) -> dict[str, int]:
+    key = str(session.get_bind().url)
+    cached = _VOCAB.get(key)
+    if cached is None or time.monotonic() - cached[0] > _VOCAB_TTL_S:
+        sql = _VOCAB_SQL[session.get_bind().dialect.name]
+        counts = {term: count for term, count in session.execute(text(sql))}
+        cached = _VOCAB[key] = (time.monotonic(), counts)
+    return cached[1]
+
+
+def close_terms(session: Session, term: str, *, limit: int = 3) -> list[str]:
+    """Vocabulary terms within ``fuzz.ratio`` >= 80 of ``term`` (length within 2), best first."""
+    if len(term) < 4 or term.isdigit():
+        return []
+    lengths = range(len(term) - 2, len(term) + 3)
+    choices = [t for t in _vocabulary(session) if len(t) in lengths and t != term]
+    hits = process.extract(term, choices, scorer=fuzz.ratio, processor=None,
+                           score_cutoff=_FUZZY_CUTOFF, limit=limit * 3)
+    # Prefer candidates sharing the first letter: first-letter typos are rare.
+    hits.sort(key=lambda hit: (hit[0][0] != term[0], -hit[1]))
+    return [hit[0] for hit in hits[:limit]]
+
+
+def doc_frequencies(session: Session, words: Sequence[str]) -> dict[str, int]:
+    """Documents containing each word (0 if none), from the cached vocabulary (a live count
+    walks the word's posting list) and, on SQLite, live for words missing from it."""
+    vocabulary = _vocabulary(session) if words else {}
+    counts = {word: vocabulary.get(word, 0) for word in words}
+    missing = [word for word, count in counts.items() if not count]
+    if missing and _is_sqlite(session):
+        counts.update({term: doc for term, doc in session.execute(
+            text("SELECT term, doc FROM claim_fts_vocab WHERE term IN :terms")
+            .bindparams(bindparam("terms", expanding=True)), {"terms": missing})})
+    return counts
+
+
+def _quote(phrase: str) -> str:
+    return '"' + phrase.replace('"', '""') + '"'
+
+
+def _query_groups(value: str, language: str) -> list[tuple[list[str], str]]:
+    """Split a query into (word terms, amount word) groups; amounts keep their own words
+    as a phrase so "6.2 billion" still finds documents indexed without amount words."""
+    groups: list[tuple[list[str], str]] = []
+    position = 0
+    for start, end, word in amount_spans(value, language):
+        groups += [([term], "") for term in terms(value[position:start])]
+        groups.append((terms(value[start:end]), word))
+        position = end
+    groups += [([term], "") for term in terms(value[position:])]
+    unique = {(*words, amount): (words, amount) for words, amount in groups if words or amount}
+    return list(unique.values())[:_MAX_GROUPS]
+
+
+def _fts_groups(session: Session, query: str, language: str) -> list[str]:
+    """One parenthesised FTS5 alternative list per query term or amount."""
+    groups = _query_groups(query, language)
+    frequencies = doc_frequencies(session, [w[0] for w, amount in groups if not amount and w])
+    parts = []
+    for words, amount in groups:
+        if amount:
+            options = [_quote(amount)] + ([_quote(" ".join(words))] if words else [])
+        else:
+            options = [_quote(words[0])]
+            if frequencies.get(words[0], 0) < RARE_DF:
+                options += [_quote(t) for t in close_terms(session, words[0])]
+            if len(words[0]) >= 3:
+                options.append(_quote(words[0]) + "*")
+        parts.append("(" + " OR ".join(options) + ")")
+    return parts
+
+
+def _fts_ids(session: Session, match: str, limit: int) -> list[int]:
+    if not match:
+        return []
+    rows = session.execute(text("SELECT rowid FROM claim_fts WHERE claim_fts MATCH :q "
+                                "ORDER BY rank LIMIT :n"), {"q": match, "n": limit})
+    return [row[0] for row in rows]
+
+
+def search_claim_ids(session: Session, query: str, *, limit: int, candidates: int = 2000,
+                     language: str = "en") -> list[int]:
+    """Claim ids matching ``query`` best first, forgiving of typos.
+
+    SQLite: every term must match (itself, a close vocabulary term, or as a prefix),
+    ranked by bm25; if that finds fewer than ``limit``, any-term matches follow.
+    PostgreSQL: trigram ``word_similarity`` (or an amount word), examining at most
+    ``candidates`` matching rows before ranking.
+    """
+    query = query.strip()[:1000]
+    if not query or limit <= 0:
+        return []
+    if not _is_sqlite(session):
+        return _pg_search(session, query, limit, candidates, language)
+    groups = _fts_groups(session, query, language)
+    ids = _fts_ids(session, " AND ".join(groups), limit)
+    if len(ids) < limit and len(groups) > 1:
+        seen = set(ids)
+        extra = _fts_ids(session, " OR ".join(groups), limit + len(ids))
+        ids += [cid for cid in extra if cid not in seen][: limit - len(ids)]
+    return ids
+
+
+_PG_SEARCH = (
+    "SELECT claim_id FROM (SELECT claim_id, doc FROM claim_search_doc WHERE :q <% doc "
+    "LIMIT :candidates) AS hit ORDER BY word_similarity(:q, doc) DESC, claim_id LIMIT :n")
+_PG_SEARCH_AMOUNTS = (
+    "SELECT claim_id FROM (SELECT claim_id, doc FROM claim_search_doc WHERE :q <% doc "
+    "OR to_tsvector('simple', doc) @@ to_tsquery('simple', :amounts) "
+    "LIMIT :candidates) AS hit ORDER BY word_similarity(:q, doc) DESC, claim_id LIMIT :n")
+
+
+def _pg_search(session: Session, query: str, limit: int, candidates: int,
+               language: str) -> list[int]:
+    words = " ".join(terms(query))  # folded, no punctuation or NUL (PostgreSQL rejects it)
+    if not words:
+        return []
+    amounts = _tsquery(word for _s, _e, word in amount_spans(query, language))
+    # pg_trgm's default 0.6 rejects two typos in two words ("hungray rejectd": 0.5);
+    # is_local=true: the setting ends with this transaction.
+    session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
+                    {"t": str(PG_WORD_SIMILARITY)})
+    rows = session.execute(text(_PG_SEARCH_AMOUNTS if amounts else _PG_SEARCH),
+                           {"q": words, "amounts": amounts, "candidates": candidates,
+                            "n": limit})
+    return [row[0] for row in rows]
+
+
+def _tsquery(words: Iterable[str]) -> str:
+    """An OR tsquery of quoted lexemes (our terms hold only letters and digits)."""
+    return " | ".join("'" + word.replace("'", "''") + "'" for word in words)
+
+
+def candidate_claim_ids(session: Session, value: str, *, limit: int = 200,
+                        exclude_ids: Iterable[int] = (), language: str = "en") -> list[int]:
+    """Pre-selection for "seen before?": claims sharing the rarest terms or the amounts
+    of ``value``, best first (SQLite: bm25; PostgreSQL: ts_rank). Rarity beats a stop-word
+    list (STACK-NOTES: a stop-word cut lost 25% recall at 1M claims)."""
+    exclude = set(exclude_ids)
+    amounts = list(dict.fromkeys(word for _s, _e, word in amount_spans(value, language)))
+    words = [t for t in terms(value) if t not in amounts]
+    frequencies = doc_frequencies(session, words + amounts)
+    present = [w for w in words if frequencies[w] > 0]
+    wanted = min(MAX_RAREST_TERMS, max(RAREST_TERMS, len(words) // 3))
+    chosen = sorted(present, key=lambda w: frequencies[w])[:wanted]
+    chosen += [a for a in amounts if frequencies[a] > 0]
+    if not chosen:
+        return []
+    if _is_sqlite(session):
+        ids = _fts_ids(session, " OR ".join(_quote(w) for w in chosen), limit + len(exclude))
+    else:
+        ids = [row[0] for row in session.execute(text(
+            "SELECT claim_id FROM claim_search_doc, to_tsquery('simple', :q) AS query "
+            "WHERE to_tsvector('simple', doc) @@ query ORDER BY "
+            "ts_rank(to_tsvector('simple', doc), query, 1) DESC, claim_id LIMIT :n"),
+            {"q": _tsquery(chosen), "n": limit + len(exclude)})]
+    return [cid for cid in ids if cid not in exclude][:limit]

@@ -1,0 +1,31 @@
+"""The public list of corrections on a claim: old and new rating, date and reason."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workbench import db, review
+
+
+def _rating(label: str | None, conclusion: str) -> str:
+    return " · ".join(part for part in (label or "", conclusion) if part) or "—"
+
+
+def corrections_panel(claim_id: int, *, key_prefix: str = "corrections") -> None:
+    """Render the claim's published corrections (nothing but a caption when there are none).
+
+    User text goes into a dataframe (never markdown), so a reason cannot inject links.
+    """
+    with db.read_session() as session:
+        listed = review.corrections(session, claim_id)
+    if not listed:
+        st.caption("No corrections.")
+        return
+    st.dataframe(pd.DataFrame([{
+        "corrected (UTC)": f"{c.corrected_at:%Y-%m-%d %H:%M}" if c.corrected_at else "",
+        "was": _rating(c.old_rating, c.old_conclusion),
+        "now": _rating(c.new_rating, c.new_conclusion),
+        "reason": c.reason,
+    } for c in listed]), hide_index=True, width="stretch",
+        key=f"{key_prefix}_table_{claim_id}")

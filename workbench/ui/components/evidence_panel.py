@@ -1,0 +1,82 @@
+"""Evidence for the selected claim: list it, and add a new or existing source."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workbench import db, sources
+from workbench.models import Claim, ClaimState, SourceKind, Stance
+from workbench.ui.context import perform
+
+
+def _evidence_table(claim_id: int) -> None:
+    with db.read_session() as session:
+        rows = sources.evidence_for_claim(session, claim_id)
+    if not rows:
+        st.caption("No evidence yet.")
+        return
+    st.dataframe(pd.DataFrame([{
+        "stance": evidence.stance, "source": source.title or source.url, "url": source.url,
+        "archived": source.archive_url, "publisher": source.publisher,
+        "independent": evidence.independent, "excerpt": evidence.excerpt,
+    } for evidence, source in rows]), hide_index=True, use_container_width=True,
+        column_config={"url": st.column_config.LinkColumn("url"),
+                       "archived": st.column_config.LinkColumn("archived")})
+
+
+def _pick_source(claim_id: int) -> int | None:
+    query = st.text_input("Find a source already used (URL or title)",
+                          key=f"annotate_source_query_{claim_id}")
+    if not query:
+        return None
+    with db.read_session() as session:
+        found = sources.find_sources(session, query)
+    if not found:
+        st.caption("No stored source looks like that; add it below.")
+        return None
+    labels = {source.id: f"{source.title or source.url} — {source.url} ({score:.0f}%)"
+              for source, score in found}
+    return st.selectbox("Matching sources", [None, *labels], key=f"annotate_source_pick_{claim_id}",
+                        format_func=lambda v: "— add a new source —" if v is None else labels[v])
+
+
+def evidence_panel(claim: Claim) -> None:
+    _evidence_table(claim.id)
+    if claim.state in (ClaimState.approved, ClaimState.dismissed):
+        return
+    st.markdown("**Add evidence**")
+    existing = _pick_source(claim.id)
+    key = f"annotate_ev_{claim.id}"
+    with st.form(key, clear_on_submit=True, border=False):
+        if existing is None:
+            url = st.text_input("Source URL", key=f"{key}_url", placeholder="https://…")
+            title = st.text_input("Title", key=f"{key}_title")
+            left, right = st.columns(2)
+            publisher = left.text_input("Publisher", key=f"{key}_publisher")
+            kind = right.selectbox("Kind", [k.value for k in SourceKind], key=f"{key}_kind")
+            published = left.date_input("Published", value=None, key=f"{key}_published")
+            accessed = right.date_input("Accessed", value="today", key=f"{key}_accessed")
+            archive_url = st.text_input("Archived copy URL", key=f"{key}_archive",
+                                        placeholder="https://web.archive.org/…")
+        stance = st.segmented_control("Stance", [s.value for s in Stance], default="supports",
+                                      key=f"{key}_stance")
+        excerpt = st.text_area("Relevant excerpt", key=f"{key}_excerpt", height=80)
+        independent = st.checkbox("Independent of the claimant", value=True,
+                                  key=f"{key}_independent")
+        submitted = st.form_submit_button("Attach source", type="primary")
+    if not submitted:
+        return
+
+    def attach(session, user):  # type: ignore[no-untyped-def]
+        source_id = existing
+        if source_id is None:
+            source_id = sources.add_source(session, user, sources.SourceDraft(
+                url=url, title=title, publisher=publisher, kind=kind, published=published,
+                accessed=accessed, archive_url=archive_url)).id
+        return sources.attach_source(session, user, claim.id, source_id, stance=stance or "",
+                                     excerpt=excerpt, independent=independent)
+
+    if perform(attach) is not None:
+        st.toast("Evidence attached.")
+        st.rerun()

@@ -1,0 +1,56 @@
+"""Creating a claim from the reviewer's mouse selection, with the "Seen before?" panel."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench import claims, db
+from workbench.matching import seen_before
+from workbench.models import ClaimType
+from workbench.text.anchor import snap_to_words
+from workbench.ui.components.span_selector import SpanSelection
+from workbench.ui.context import perform
+
+
+def _seen_before_panel(text: str) -> int | None:
+    """Earlier look-alike claims; returns the one the reviewer marks this claim as repeating."""
+    with db.read_session() as session:
+        matches = seen_before(session, text, limit=5)
+    st.markdown("**Seen before?**")
+    if not matches:
+        st.caption("No earlier claim looks like this one.")
+        return None
+    for match in matches:
+        verdict = match.rating_label or match.state.replace("_", " ")
+        st.text(f"#{match.claim_id} · {match.score:.0f}% · {verdict}\n{match.statement}")
+        if match.article_id is not None:
+            st.page_link("workbench/ui/pages/annotate.py", label=f"Open claim #{match.claim_id}",
+                         query_params={"article": str(match.article_id),
+                                       "claim": str(match.claim_id)})
+    options = [None, *(m.claim_id for m in matches)]
+    return st.selectbox("Mark the new claim as a repeat of", options, key="annotate_repeat_of",
+                        format_func=lambda v: "— not a repeat —" if v is None else f"claim #{v}")
+
+
+def new_claim_panel(article_id: int, body: str, selection: SpanSelection) -> None:
+    start, end = snap_to_words(body, selection.start, selection.end)
+    quote = body[start:end]
+    st.markdown("**New claim from your selection**")
+    st.text(quote)
+    st.caption(f"Characters {start}–{end} (whole words).")
+    repeat_of = _seen_before_panel(quote)
+    with st.form("annotate_new_claim", border=False):
+        statement = st.text_area("Claim statement (the claim in your words)", value=quote,
+                                 key="annotate_new_statement", max_chars=2000)
+        claimant = st.text_input("Claimant (who said it)", key="annotate_new_claimant")
+        claim_type = st.selectbox("Type", list(ClaimType), key="annotate_new_type")
+        submitted = st.form_submit_button("Create claim", type="primary")
+    if submitted:
+        draft = claims.ClaimDraft(article_id=article_id, start=start, end=end,
+                                  statement=statement, claimant=claimant, claim_type=claim_type,
+                                  repeat_of_id=repeat_of)
+        claim = perform(lambda session, user: claims.create_claim(session, user, draft))
+        if claim is not None:
+            st.session_state["annotate_clear_selection"] = True
+            st.query_params["claim"] = str(claim.id)
+            st.rerun()

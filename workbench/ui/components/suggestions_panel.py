@@ -1,0 +1,36 @@
+"""Suggested claims with their reasons: accept or dismiss in one click."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.text.checkworthiness import Suggestion
+from workbench.ui.context import perform
+from workbench.workspace import accept_suggestion, dismiss_suggestion
+
+SHOWN = 10
+
+
+def _act(article_id: int, suggestion: Suggestion, accept: bool) -> None:
+    action = accept_suggestion if accept else dismiss_suggestion
+    claim = perform(lambda session, user: action(session, user, article_id, suggestion))
+    if claim is not None and accept:
+        st.query_params["claim"] = str(claim.id)
+
+
+def suggestions_panel(article_id: int, suggestions: list[Suggestion]) -> None:
+    if not suggestions:
+        st.caption("No open suggestions: every check-worthy sentence has a claim or was dismissed.")
+        return
+    st.caption(f"{len(suggestions)} sentences look check-worthy; the best {SHOWN} are shown.")
+    for rank, suggestion in enumerate(suggestions[:SHOWN]):
+        with st.container(border=True, key=f"annotate_suggestion_{rank}"):
+            st.text(suggestion.quote)
+            st.caption(f"Score {suggestion.score:.2f} · " + " · ".join(suggestion.reasons))
+            accept, dismiss = st.columns(2)
+            accept.button("Accept", key=f"annotate_accept_{suggestion.start}", type="primary",
+                          on_click=_act, args=(article_id, suggestion, True),
+                          use_container_width=True)
+            dismiss.button("Not check-worthy", key=f"annotate_dismiss_{suggestion.start}",
+                           on_click=_act, args=(article_id, suggestion, False),
+                           use_container_width=True)

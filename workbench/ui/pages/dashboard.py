@@ -1,0 +1,147 @@
+"""Dashboards: the desk's verdicts and workload at a glance.
+
+Filters are bound to the URL (``bind="query-params"``), so a filtered view can be
+shared as a link (the Reports page reads the same parameters). Figures' data comes from
+SQL aggregates, cached briefly per filter set; clicking a bar lists the claims behind it,
+each opening in Annotate. The CSV report of the same claims downloads from here too.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from workbench import dashboard as dash
+from workbench import db
+from workbench.filters import ClaimFilters
+from workbench.settings import get_settings
+from workbench.ui.components.claim_filters import cached_options, dashboard_filters
+from workbench.ui.components.report_download import csv_download
+
+DRILL = "dash_drill"  # (dimension, value, label) of the last clicked bar
+TTL = 30
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _figures(filters: ClaimFilters, database_url: str) -> dash.Dashboard:
+    """All aggregates for ``filters``; keyed on the URL so two databases never mix."""
+    with db.read_session(db.get_engine(database_url)) as session:
+        return dash.dashboard(session, filters)
+
+
+def _remember(chart_key: str, dimension: str, bars: list[tuple[str, str]]) -> None:
+    """on_select callback: keep the clicked bar so the claim list survives reruns."""
+    points = st.session_state[chart_key]["selection"]["points"]
+    if not points:
+        st.session_state.pop(DRILL, None)
+        return
+    index = points[0].get("point_index", points[0].get("point_number", 0))
+    if 0 <= index < len(bars):
+        label, value = bars[index]
+        st.session_state[DRILL] = (dimension, value, label)
+
+
+def _bar_chart(title: str, dimension: str, labels: list[str], values: list[str],
+               counts: list[int], colours: list[str] | None = None, *,
+               horizontal: bool = False) -> None:
+    key = f"dash_chart_{dimension}"
+    bar = (go.Bar(y=labels, x=counts, orientation="h") if horizontal
+           else go.Bar(x=labels, y=counts))
+    if colours:
+        bar.marker.color = colours
+    figure = go.Figure(bar)
+    figure.update_layout(title=title, height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                         clickmode="event+select", showlegend=False)
+    if horizontal:
+        figure.update_yaxes(autorange="reversed", type="category")
+    else:
+        figure.update_xaxes(type="category")
+    st.plotly_chart(figure, key=key, on_select=partial(
+        _remember, key, dimension, list(zip(labels, values, strict=True))),
+        selection_mode="points", config={"displaylogo": False})
+
+
+def _bars(title: str, dimension: str, bars: list[dash.Bar], empty: str, *,
+          coloured: bool = False, horizontal: bool = False) -> None:
+    if not any(bar.count for bar in bars):
+        st.caption(f"{title}: {empty}")
+        return
+    _bar_chart(title, dimension, [b.label for b in bars], [b.key for b in bars],
+               [b.count for b in bars],
+               [b.colour or "#888888" for b in bars] if coloured else None,
+               horizontal=horizontal)
+
+
+def _weekly(weeks: list[dash.Week]) -> None:
+    if not weeks:
+        st.caption("Approvals per week: none yet.")
+        return
+    _bar_chart("Approved verdicts per ISO week", "week", [w.label for w in weeks],
+               [w.start.isoformat() for w in weeks], [w.approved for w in weeks])
+    st.dataframe(pd.DataFrame([{"week": w.label, "approved": w.approved,
+                                "mean days to verdict": w.avg_days} for w in weeks]),
+                 hide_index=True, width="stretch", height=150, key="dash_weeks_table")
+
+
+def _drill(filters: ClaimFilters, database_url: str) -> None:
+    chosen = st.session_state.get(DRILL)
+    if not chosen:
+        st.caption("Click a bar to list the claims behind it.")
+        return
+    dimension, value, label = chosen
+    with db.read_session(db.get_engine(database_url)) as session:
+        found = dash.claims_for_selection(session, filters, dimension, value, limit=200)
+    st.subheader(f"Claims: {dimension} = {label}", anchor=False)
+    if st.button("Clear selection", key="dash_clear"):
+        st.session_state.pop(DRILL, None)
+        st.rerun()
+    if not found:
+        st.info("No claims behind that bar with the current filters.")
+        return
+    st.dataframe(pd.DataFrame([{
+        "open": f"./annotate?article={ref.article_id}&claim={ref.id}" if ref.article_id else None,
+        "id": ref.id, "statement": ref.statement, "claimant": ref.claimant,
+        "state": ref.state.replace("_", " "), "created": f"{ref.created_at:%Y-%m-%d}",
+    } for ref in found]), hide_index=True, width="stretch", key="dash_claims_table",
+        column_config={"open": st.column_config.LinkColumn("open", display_text="open")})
+
+
+st.title("Dashboard")
+url = get_settings().database_url
+filters = dashboard_filters(cached_options(url))
+if st.button("Refresh figures", key="dash_refresh"):
+    _figures.clear()
+    cached_options.clear()
+data = _figures(filters, url)
+
+if data.total_claims == 0:
+    st.info("No claims match these filters yet." if not filters.is_empty() else
+            "No claims yet: the dashboard fills in as reviewers pin claims and editors "
+            "approve verdicts.")
+    st.stop()
+
+st.caption(f"{data.total_claims:,} claims · figures refresh every {TTL} s")
+with st.expander("CSV report of these claims"):
+    csv_download(filters, key="dash")
+left, right = st.columns(2)
+with left:
+    _bars("Published verdicts", "rating", data.verdicts, "no published verdicts yet.",
+          coloured=True)
+    _weekly(data.weeks)
+    _bars("Days from claim to approved verdict", "time", data.time_to_verdict,
+          "no approved verdicts yet.")
+    _bars("Claims per outlet", "outlet", data.outlets, "no claims from articles.",
+          horizontal=True)
+    _bars("Most-repeated claims", "repeated", data.repeated, "no claim marked as a repeat.",
+          horizontal=True)
+with right:
+    _bars("Claims by state", "state", data.states, "none.")
+    _bars("Approved verdicts per reviewer", "reviewer", data.reviewers,
+          "no approved verdicts yet.", horizontal=True)
+    _bars("Claims per claimant", "claimant", data.claimants, "no claimants recorded.",
+          horizontal=True)
+    _bars("Claims per tag", "tag", data.tags, "no tags yet.", horizontal=True)
+_drill(filters, url)

@@ -1,0 +1,60 @@
+"""Sign-in page: the only page a visitor sees while the desk requires sign-in.
+
+Password accounts: a plain HTML form that the browser POSTs to ``/auth/login``
+(``workbench.web``), because only an HTTP response can set the HttpOnly session
+cookie; the password never travels over Streamlit's WebSocket. The markup is a
+constant (no user data), rendered by ``st.html`` (DOMPurify keeps forms; the field
+is called ``username`` because DOMPurify strips ``name="name"`` as DOM clobbering).
+
+Single sign-on: Streamlit's own ``st.login``.
+"""
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from workbench import auth, db
+from workbench.ui.context import current_user, oidc_settings
+from workbench.ui.safe import md
+
+FORM = """
+<form method="post" action="/auth/login" style="max-width: 24rem">
+  <p><label>User name<br>
+    <input name="username" autocomplete="username" required maxlength="80"
+           style="width: 100%; padding: 0.4rem; border: 1px solid #ccc; border-radius: 0.4rem">
+  </label></p>
+  <p><label>Password<br>
+    <input type="password" name="password" autocomplete="current-password" required
+           style="width: 100%; padding: 0.4rem; border: 1px solid #ccc; border-radius: 0.4rem">
+  </label></p>
+  <button type="submit" style="padding: 0.4rem 1.2rem; border: 0; border-radius: 0.4rem;
+          background: #1f4e79; color: white; cursor: pointer">Sign in</button>
+</form>
+"""
+
+st.title("Sign in to the claim workbench")
+already = current_user()
+if already is not None:
+    st.info("Nobody needs to sign in: this desk has no accounts yet." if already.name == "local"
+            else f"You are signed in as {md(already.name)}. Sign out first to switch accounts.")
+    st.stop()
+oidc = oidc_settings()
+
+if oidc is not None:
+    st.write("This desk signs you in with your organisation's account.")
+    providers = [name for name, value in oidc.items() if isinstance(value, Mapping)]
+    if not providers:
+        st.button("Sign in", type="primary", key="sign_in_oidc", on_click=st.login)
+    for provider in providers:
+        st.button(f"Sign in with {provider}", key=f"sign_in_oidc_{provider}",
+                  on_click=st.login, args=(provider,))
+    st.caption("First time here? You start as a reviewer; an admin can change your role.")
+else:
+    if st.query_params.get("login") == "failed":
+        st.error(auth.SIGN_IN_FAILED)
+    st.html(FORM)
+    with db.read_session() as session:
+        if not auth.has_accounts(session):
+            st.info("There are no accounts yet. On the server, create the first admin with "
+                    "`workbench user add NAME --role admin`.")
+    st.caption("Forgot your password? Ask an admin to reset it.")

@@ -1,0 +1,170 @@
+"""The HTTP side of the workbench: Streamlit's ``st.App`` plus our own routes.
+
+Why routes at all: a Streamlit script talks to the browser over a WebSocket and
+cannot set an HttpOnly cookie. So the sign-in page renders a plain HTML form
+that the browser POSTs to ``/auth/login``; this route checks the password, stores
+the session and answers ``303 /`` with ``Set-Cookie: wb_session`` (HttpOnly,
+SameSite=Lax, Secure on https). The reloaded page opens a new WebSocket whose
+handshake carries the cookie, and the script reads it from ``st.context.cookies``.
+
+Streamlit's own ``/auth/login`` and ``/auth/logout`` (for ``st.login``) answer GET;
+ours answer POST only, and Starlette picks the route whose method matches.
+
+CSRF: the cookie is SameSite=Lax, and both POST routes refuse a request whose
+``Origin`` (or, failing that, ``Referer``) is not this host, so another site can
+neither sign a visitor in to its own account nor sign them out.
+
+Start with ``python -m workbench.web [--server.port 8501 ...]`` (what ``dev.py start``
+runs) or ``uvicorn workbench.web:app``. ``streamlit run app.py`` would serve the
+UI without these routes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import streamlit as st
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from workbench import auth, db
+from workbench.settings import PROJECT_ROOT, get_settings
+
+APP_SCRIPT = PROJECT_ROOT / "app.py"
+MAX_FORM_BYTES = 4096
+MAX_RESPONSE_DELAY_S = 5.0
+
+
+def _same_origin(request: Request) -> bool:
+    """True when the browser says the form came from a page on this host."""
+    source = request.headers.get("origin") or request.headers.get("referer")
+    if not source or source == "null":
+        return False
+    return urlsplit(source).netloc.lower() == request.headers.get("host", "").lower()
+
+
+def _is_https(request: Request) -> bool:
+    # Behind a TLS-terminating proxy the hop to us is plain http; trusting the header
+    # here can only make the cookie stricter.
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+
+
+async def _form(request: Request) -> dict[str, str]:
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        return {}
+    fields = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    return {key: values[0] for key, values in fields.items()}
+
+
+def _attempt(name: str, password: str) -> str:
+    with db.write_session() as session:
+        token, _user = auth.sign_in(session, name, password)
+    return token
+
+
+async def login(request: Request) -> Response:
+    """POST /auth/login with ``username`` (or ``name``) and ``password`` form fields."""
+    if not _same_origin(request):
+        return PlainTextResponse("Cross-site sign-in refused.", status_code=403)
+    form = await _form(request)
+    name = form.get("username") or form.get("name") or ""
+    try:
+        token = await run_in_threadpool(_attempt, name, form.get("password", ""))
+    except auth.SignInFailed as error:
+        # Waiting here (without holding a thread) slows a scripted guesser further.
+        await asyncio.sleep(min(error.delay, MAX_RESPONSE_DELAY_S))
+        return RedirectResponse("/?login=failed", status_code=303)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(auth.COOKIE_NAME, auth.cookie_value(token),
+                        max_age=get_settings().session_hours * 3600, path="/",
+                        httponly=True, samesite="lax", secure=_is_https(request))
+    return response
+
+
+def _revoke(cookie: str | None) -> None:
+    token = auth.token_from_cookie(cookie)
+    if token:
+        with db.write_session() as session:
+            auth.sign_out(session, token)
+
+
+async def logout(request: Request) -> Response:
+    """POST /auth/logout: revoke the session server-side and delete the cookie."""
+    if not _same_origin(request):
+        return PlainTextResponse("Cross-site sign-out refused.", status_code=403)
+    await run_in_threadpool(_revoke, request.cookies.get(auth.COOKIE_NAME))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(auth.COOKIE_NAME, path="/", httponly=True, samesite="lax",
+                           secure=_is_https(request))
+    return response
+
+
+async def healthz(_request: Request) -> Response:
+    """Liveness for load balancers; Streamlit's own is ``/_stcore/health``."""
+    return PlainTextResponse("ok")
+
+
+ROUTES = [
+    Route("/auth/login", login, methods=["POST"]),
+    Route("/auth/logout", logout, methods=["POST"]),
+    Route("/healthz", healthz, methods=["GET"]),
+]
+
+
+
+@asynccontextmanager
+async def _migrate_on_start(_app: st.App) -> AsyncIterator[None]:
+    # The routes may be hit before any page ran ensure_database(): migrate first.
+    await run_in_threadpool(db.upgrade)
+    yield
+
+
+app = st.App(APP_SCRIPT, routes=ROUTES, lifespan=_migrate_on_start)
+
+
+def _config_from_flags(args: Sequence[str]) -> dict[str, Any]:
+    """``--server.port 8502`` / ``--server.port=8502`` → ``{"server.port": 8502}``,
+    typed like ``streamlit run`` does it."""
+    from streamlit import config
+
+    options: dict[str, Any] = {}
+    items = list(args)
+    while items:
+        flag = items.pop(0)
+        if not flag.startswith("--"):
+            raise SystemExit(f"Unexpected argument {flag!r}; use --section.option value.")
+        key, _, value = flag[2:].partition("=")
+        if not _:
+            if not items:
+                raise SystemExit(f"{flag} needs a value.")
+            value = items.pop(0)
+        option = config._config_options_template.get(key)
+        if option is None:
+            raise SystemExit(f"Unknown Streamlit option {key!r}.")
+        if option.type is bool:
+            options[key] = value.lower() in ("1", "true", "yes")
+        elif option.type is list:
+            options[key] = [item for item in value.split(",") if item]
+        else:
+            options[key] = option.type(value)
+    return options
+
+
+def main(args: Sequence[str]) -> None:
+    """Serve the app and the routes (``python -m workbench.web``)."""
+    # st.App.run() treats sys.argv[0] as the launcher script: point it at app.py so
+    # config, secrets and sys.path resolve exactly as with `streamlit run app.py`.
+    sys.argv = [str(APP_SCRIPT)]
+    app.run(config=_config_from_flags(args))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

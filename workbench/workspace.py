@@ -1,0 +1,130 @@
+"""What the annotate page shows for one article, read in a few queries.
+
+Kept out of the page so it can be tested without Streamlit and reused by the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from workbench.articles import get_article
+from workbench.claims import ClaimDraft, claims_for_article, create_claim, move_claim
+from workbench.models import (
+    Article,
+    Claim,
+    ClaimState,
+    ClaimType,
+    Evidence,
+    Rating,
+    User,
+    Verdict,
+    VerdictStatus,
+)
+from workbench.text.checkworthiness import Suggestion, suggest_claims
+
+#: Highlight colours for claims without a published verdict.
+STATE_COLOURS = {
+    ClaimState.new: "#9ecae1",
+    ClaimState.researching: "#fdd49e",
+    ClaimState.in_review: "#bcbddc",
+    ClaimState.approved: "#a1d99b",
+    ClaimState.dismissed: "#e0e0e0",
+}
+
+
+@dataclass(frozen=True)
+class ClaimMark:
+    """A claim as the article view shows it."""
+
+    claim: Claim
+    colour: str
+    label: str
+    rating: str | None
+    evidence_count: int
+
+
+@dataclass(frozen=True)
+class Workspace:
+    article: Article
+    marks: list[ClaimMark]
+    suggestions: list[Suggestion]
+
+
+def published_ratings(session: Session, claim_ids: list[int]) -> dict[int, Rating]:
+    """The rating of each claim's published verdict (at most one approved verdict per claim)."""
+    if not claim_ids:
+        return {}
+    rows = session.exec(
+        select(Verdict.claim_id, Rating)
+        .join(Rating, col(Rating.id) == Verdict.rating_id)
+        .where(col(Verdict.claim_id).in_(claim_ids), Verdict.status == VerdictStatus.approved)
+    )
+    return dict(rows.all())
+
+
+def evidence_counts(session: Session, claim_ids: list[int]) -> dict[int, int]:
+    if not claim_ids:
+        return {}
+    rows = session.exec(select(Evidence.claim_id, func.count()).where(
+        col(Evidence.claim_id).in_(claim_ids)).group_by(Evidence.claim_id))
+    return dict(rows.all())
+
+
+def open_suggestions(body: str, language: str, claims: list[Claim]) -> list[Suggestion]:
+    """Suggested sentences that no claim (kept or dismissed) overlaps yet, best first."""
+    taken = [(c.start, c.end) for c in claims if c.start is not None]
+    return [s for s in suggest_claims(body, language)
+            if not any(start < s.end and s.start < end for start, end in taken)]
+
+
+def load_workspace(session: Session, article_id: int) -> Workspace:
+    article = get_article(session, article_id)
+    claims = claims_for_article(session, article_id)
+    ratings = published_ratings(session, [c.id for c in claims])
+    evidence = evidence_counts(session, [c.id for c in claims])
+    marks = []
+    for claim in claims:
+        rating = ratings.get(claim.id)
+        state = claim.state.replace("_", " ")
+        label = f"#{claim.id} · {state}" + (f" · {rating.label}" if rating else "")
+        marks.append(ClaimMark(claim, rating.colour if rating else STATE_COLOURS[claim.state],
+                               label, rating.label if rating else None,
+                               evidence.get(claim.id, 0)))
+    return Workspace(article, marks, open_suggestions(article.body, article.language, claims))
+
+
+def suggested_type(reasons: tuple[str, ...]) -> str:
+    """A first guess at the claim type from the suggestion's reasons; the reviewer can change it."""
+    kinds = {reason.split(":", 1)[0] for reason in reasons}
+    if kinds & {"money amount", "percentage", "other number"}:
+        return ClaimType.numeric
+    if "comparison or superlative" in kinds:
+        return ClaimType.comparison
+    if kinds & {"past event", "year or date"}:
+        return ClaimType.historical
+    if "attribution" in kinds:
+        return ClaimType.quote
+    return ClaimType.other
+
+
+def _suggestion_draft(article_id: int, suggestion: Suggestion) -> ClaimDraft:
+    return ClaimDraft(article_id=article_id, start=suggestion.start, end=suggestion.end,
+                      score=suggestion.score, reasons=list(suggestion.reasons),
+                      claim_type=suggested_type(suggestion.reasons))
+
+
+def accept_suggestion(session: Session, actor: User, article_id: int,
+                      suggestion: Suggestion) -> Claim:
+    """Turn a suggested sentence into a new claim, keeping its score and reasons."""
+    return create_claim(session, actor, _suggestion_draft(article_id, suggestion))
+
+
+def dismiss_suggestion(session: Session, actor: User, article_id: int,
+                       suggestion: Suggestion) -> Claim:
+    """Record the sentence as not check-worthy (a dismissed claim), so it is not suggested again
+    and the decision is in the audit trail."""
+    claim = create_claim(session, actor, _suggestion_draft(article_id, suggestion))
+    return move_claim(session, actor, claim.id, claim.version, ClaimState.dismissed)
