@@ -1,6 +1,6 @@
 """Entry point: page config, the sign-in gate and navigation; each page is its own file.
 
-Served by ``python -m workbench.web`` (see ``workbench/web.py``), which adds the
+Served by ``python -m workbench.ui.web`` (see ``workbench/ui/web.py``), which adds the
 HTTP routes that set the session cookie.
 """
 

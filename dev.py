@@ -52,10 +52,10 @@ def ensure_environment(extras: str) -> None:
 def start(args: list[str]) -> int:
     ensure_environment("postgres")
     subprocess.run([BIN / "workbench", "db", "upgrade"], check=True, cwd=ROOT)
-    # workbench.web serves app.py through st.App together with the sign-in routes that
+    # workbench.ui.web serves app.py through st.App together with the sign-in routes that
     # set the session cookie; `streamlit run app.py` would leave those routes out.
     # Extra arguments are Streamlit options, e.g. --server.port 8502.
-    return subprocess.call([PYTHON, "-m", "workbench.web", *args], cwd=ROOT)
+    return subprocess.call([PYTHON, "-m", "workbench.ui.web", *args], cwd=ROOT)
 
 
 def test(args: list[str]) -> int:

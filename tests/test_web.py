@@ -1,4 +1,4 @@
-"""The sign-in routes on a real server (``python -m workbench.web``), spoken to over HTTP:
+"""The sign-in routes on a real server (``python -m workbench.ui.web``), spoken to over HTTP:
 the cookie's attributes, revocation on sign-out, and refusal of cross-site POSTs."""
 
 from collections.abc import Iterator
@@ -126,3 +126,34 @@ def test_streamlit_still_serves_the_app(client: httpx.Client) -> None:
     assert client.get("/_stcore/health").status_code == 200
     assert "<div id=\"root\">" in client.get("/").text
 
+
+
+def test_claimreview_feed_serves_published_claims(server: Server, client: httpx.Client) -> None:
+    from workbench import claims, sources, users, verdicts
+    from workbench.ratings import find_rating
+    from workbench.sample import load_sample
+
+    engine = db.get_engine(server.database_url)
+    with db.write_session(engine) as session:
+        rita = users.find_user(session, "rita")
+        editor = users.add_user(session, users.builtin_user(session, users.CLI_USER),
+                                name="feed-editor", role=Role.editor, password=PASSWORD)
+        article = load_sample(session, rita)
+        start = article.body.index("an €800 billion plan")
+        claim = claims.create_claim(session, rita, claims.ClaimDraft(
+            article_id=article.id, start=start, end=start + len("an €800 billion plan"),
+            statement="ReArm Europe is an €800 billion plan", claimant="Ursula von der Leyen"))
+        for n in range(2):
+            source = sources.add_source(session, rita, sources.SourceDraft(
+                url=f"https://example.org/rearm-{n}"))
+            sources.attach_source(session, rita, claim.id, source.id, stance="supports")
+        verdict = verdicts.propose_verdict(session, rita, claim.id, claim.version,
+                                           rating_id=find_rating(session, "True").id,
+                                           rationale="The Commission's own figure.")
+        verdicts.approve_verdict(session, editor, verdict.id, verdict.version)
+    response = client.get("/claimreview.jsonld")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/ld+json")
+    reviews = response.json()["@graph"]
+    assert [r["claimReviewed"] for r in reviews] == ["ReArm Europe is an €800 billion plan"]
+    assert reviews[0]["reviewRating"]["alternateName"] == "True"

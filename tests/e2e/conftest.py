@@ -63,7 +63,7 @@ class Server:
 
 def start_server(script: Path, database_url: str, extra_env: dict[str, str] | None = None,
                  cwd: Path = ROOT, port: int | None = None) -> Server:
-    """Serve ``script``: the workbench's app.py through ``python -m workbench.web`` (so the
+    """Serve ``script``: the workbench's app.py through ``python -m workbench.ui.web`` (so the
     sign-in routes exist), any other test script with ``streamlit run``. ``cwd`` is where
     Streamlit looks for ``.streamlit/secrets.toml`` (single sign-on tests use a temp dir)."""
     port = port or free_port()
@@ -71,7 +71,7 @@ def start_server(script: Path, database_url: str, extra_env: dict[str, str] | No
     flags = ["--server.port", str(port), "--server.headless", "true",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
     if Path(script).resolve() == ROOT / "app.py":
-        command = [sys.executable, "-m", "workbench.web", *flags]
+        command = [sys.executable, "-m", "workbench.ui.web", *flags]
     else:
         command = [sys.executable, "-m", "streamlit", "run", str(script), *flags]
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,

@@ -6,7 +6,7 @@ switched-off account stops working at the next click):
 * OpenID Connect configured (``[auth]`` in ``secrets.toml``): ``st.user``, mapped to a
   User row by issuer and subject (``auth.external_sign_in``).
 * Otherwise the ``wb_session`` cookie set by ``POST /auth/login`` (see
-  ``workbench.web``), read from ``st.context.cookies``.
+  ``workbench.ui.web``), read from ``st.context.cookies``.
 * Nobody signed in: the built-in ``local`` user, but only while sign-in is not
   required. It is required as soon as one real account exists (``workbench user
   add`` switches a desk over), whenever OIDC is configured, and always outside

@@ -9,6 +9,7 @@ import streamlit as st
 from workbench import db
 from workbench.errors import NotFound
 from workbench.ui.components.claim_editor import claim_editor
+from workbench.ui.components.corrections_panel import corrections_panel
 from workbench.ui.components.evidence_panel import evidence_panel
 from workbench.ui.components.history_panel import history_panel
 from workbench.ui.components.new_claim_panel import new_claim_panel
@@ -85,14 +86,17 @@ with panel_column:
                 del st.query_params["claim"]
                 st.rerun()
             verdict_status(mark.claim)
-            details, evidence, verdict, history = st.tabs(
-                ["Details", f"Evidence ({mark.evidence_count})", "Verdict", "History"])
+            details, evidence, verdict, corrections, history = st.tabs(
+                ["Details", f"Evidence ({mark.evidence_count})", "Verdict", "Corrections",
+                 "History"])
             with details:
                 claim_editor(mark.claim, selection)
             with evidence:
                 evidence_panel(mark.claim)
             with verdict:
                 propose_form(mark.claim)
+            with corrections:
+                corrections_panel(claim_id, key_prefix="annotate_corrections")
             with history:
                 history_panel(claim_id)
     st.subheader("Suggested claims", anchor=False)

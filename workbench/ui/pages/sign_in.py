@@ -1,7 +1,7 @@
 """Sign-in page: the only page a visitor sees while the desk requires sign-in.
 
 Password accounts: a plain HTML form that the browser POSTs to ``/auth/login``
-(``workbench.web``), because only an HTTP response can set the HttpOnly session
+(``workbench.ui.web``), because only an HTTP response can set the HttpOnly session
 cookie; the password never travels over Streamlit's WebSocket. The markup is a
 constant (no user data), rendered by ``st.html`` (DOMPurify keeps forms; the field
 is called ``username`` because DOMPurify strips ``name="name"`` as DOM clobbering).

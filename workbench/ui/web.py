@@ -14,14 +14,15 @@ CSRF: the cookie is SameSite=Lax, and both POST routes refuse a request whose
 ``Origin`` (or, failing that, ``Referer``) is not this host, so another site can
 neither sign a visitor in to its own account nor sign them out.
 
-Start with ``python -m workbench.web [--server.port 8501 ...]`` (what ``dev.py start``
-runs) or ``uvicorn workbench.web:app``. ``streamlit run app.py`` would serve the
+Start with ``python -m workbench.ui.web [--server.port 8501 ...]`` (what ``dev.py start``
+runs) or ``uvicorn workbench.ui.web:app``. ``streamlit run app.py`` would serve the
 UI without these routes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -35,6 +36,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from workbench import auth, db
+from workbench.reports.claimreview import claimreview_feed
 from workbench.settings import PROJECT_ROOT, get_settings
 
 APP_SCRIPT = PROJECT_ROOT / "app.py"
@@ -112,12 +114,26 @@ async def healthz(_request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
+def _feed_body() -> bytes:
+    feed, _issues = claimreview_feed()
+    return json.dumps(feed, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+async def claimreview(_request: Request) -> Response:
+    """GET /claimreview.jsonld: the published fact-checks as schema.org ClaimReview.
+
+    Public on purpose (it is what aggregators read); only approved, valid claims are in it.
+    """
+    body = await run_in_threadpool(_feed_body)
+    return Response(body, media_type="application/ld+json")
+
+
 ROUTES = [
     Route("/auth/login", login, methods=["POST"]),
     Route("/auth/logout", logout, methods=["POST"]),
     Route("/healthz", healthz, methods=["GET"]),
+    Route("/claimreview.jsonld", claimreview, methods=["GET"]),
 ]
-
 
 
 @asynccontextmanager
@@ -159,7 +175,7 @@ def _config_from_flags(args: Sequence[str]) -> dict[str, Any]:
 
 
 def main(args: Sequence[str]) -> None:
-    """Serve the app and the routes (``python -m workbench.web``)."""
+    """Serve the app and the routes (``python -m workbench.ui.web``)."""
     # st.App.run() treats sys.argv[0] as the launcher script: point it at app.py so
     # config, secrets and sys.path resolve exactly as with `streamlit run app.py`.
     sys.argv = [str(APP_SCRIPT)]
