@@ -3,6 +3,7 @@
 
     python3 dev.py start      # the app on http://localhost:8501 (SQLite under db/)
     python3 dev.py test       # the whole test suite (extra arguments go to pytest)
+    python3 dev.py bench      # every benchmark in benchmarks/, printing its figures
 
 Needs only Python 3.11+. The first run creates ``.venv`` and installs the pinned
 dependencies from ``constraints.txt``; later runs reinstall only when
@@ -33,7 +34,7 @@ def _fingerprint(extras: str) -> str:
 
 def ensure_environment(extras: str) -> None:
     """Create the virtualenv and install the project with ``extras`` if anything changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (this script may be run by an older python3)
         sys.exit("The workbench needs Python 3.11 or newer.")
     if not PYTHON.exists():
         print("Creating .venv …", flush=True)
@@ -63,8 +64,35 @@ def test(args: list[str]) -> int:
     return subprocess.call([PYTHON, "-m", "pytest", *args], cwd=ROOT)
 
 
+#: Each benchmark is a script that prints its figures; ``bench`` runs them in this order.
+BENCHMARKS = [
+    ["checkworthiness_eval.py"],
+    ["suggest_speed.py"],
+    ["matching_eval.py"],
+    ["seen_before.py"],
+    ["export_import.py"],
+    ["generate.py", "{tmp}/dashboard.sqlite3"],
+    ["dashboard_bench.py", "{tmp}/dashboard.sqlite3"],
+]
+
+
+def bench(args: list[str]) -> int:
+    """Run every benchmark (several minutes; they need ../shared/eval-data)."""
+    import tempfile
+
+    ensure_environment("postgres,test")
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for script, *rest in BENCHMARKS:
+            print(f"\n== benchmarks/{script}", flush=True)
+            command = [PYTHON, ROOT / "benchmarks" / script, *(a.format(tmp=tmp) for a in rest)]
+            failures += subprocess.call([*command, *args] if script == "dashboard_bench.py"
+                                        else command, cwd=ROOT) != 0
+    return 1 if failures else 0
+
+
 def main() -> int:
-    commands = {"start": start, "test": test}
+    commands = {"start": start, "test": test, "bench": bench}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

@@ -176,8 +176,12 @@ def doc_frequencies(session: Session, words: Sequence[str]) -> dict[str, int]:
     return counts
 
 
-def _quote(phrase: str) -> str:
-    return '"' + phrase.replace('"', '""') + '"'
+def _quote(phrase: str, sqlite: bool = True, prefix: bool = False) -> str:
+    """An FTS5 string ("a b"*) or a tsquery phrase ('a' <-> 'b':*); terms are alphanumeric."""
+    if sqlite:
+        return '"' + phrase.replace('"', '""') + '"' + ("*" if prefix else "")
+    lexemes = ["'" + word.replace("'", "''") + "'" for word in phrase.split()]
+    return " <-> ".join(lexemes) + (":*" if prefix else "")
 
 
 def _query_groups(value: str, language: str) -> list[tuple[list[str], str]]:
@@ -194,83 +198,73 @@ def _query_groups(value: str, language: str) -> list[tuple[list[str], str]]:
     return list(unique.values())[:_MAX_GROUPS]
 
 
-def _fts_groups(session: Session, query: str, language: str) -> list[str]:
-    """One parenthesised FTS5 alternative list per query term or amount."""
+def _match_groups(session: Session, query: str, language: str, sqlite: bool) -> list[str]:
+    """One parenthesised list of alternatives per query term (itself, close vocabulary
+    terms if it is rare, a prefix) or amount (its word, its own words as a phrase)."""
     groups = _query_groups(query, language)
     frequencies = doc_frequencies(session, [w[0] for w, amount in groups if not amount and w])
     parts = []
     for words, amount in groups:
         if amount:
-            options = [_quote(amount)] + ([_quote(" ".join(words))] if words else [])
+            options = [_quote(amount, sqlite)] + ([_quote(" ".join(words), sqlite)] * bool(words))
         else:
-            options = [_quote(words[0])]
+            options = [_quote(words[0], sqlite)]
             if frequencies.get(words[0], 0) < RARE_DF:
-                options += [_quote(t) for t in close_terms(session, words[0])]
+                options += [_quote(t, sqlite) for t in close_terms(session, words[0])]
             if len(words[0]) >= 3:
-                options.append(_quote(words[0]) + "*")
-        parts.append("(" + " OR ".join(options) + ")")
+                options.append(_quote(words[0], sqlite, prefix=True))
+        parts.append("(" + (" OR " if sqlite else " | ").join(options) + ")")
     return parts
 
 
-def _fts_ids(session: Session, match: str, limit: int) -> list[int]:
+def _ids(session: Session, match: str, limit: int) -> list[int]:
+    """Claim ids matching an FTS5 query (bm25 order) or a tsquery (ts_rank order)."""
     if not match:
         return []
-    rows = session.execute(text("SELECT rowid FROM claim_fts WHERE claim_fts MATCH :q "
-                                "ORDER BY rank LIMIT :n"), {"q": match, "n": limit})
-    return [row[0] for row in rows]
+    sql = ("SELECT rowid FROM claim_fts WHERE claim_fts MATCH :q ORDER BY rank LIMIT :n"
+           if _is_sqlite(session) else
+           "SELECT claim_id FROM claim_search_doc, to_tsquery('simple', :q) AS query "
+           "WHERE to_tsvector('simple', doc) @@ query ORDER BY "
+           "ts_rank(to_tsvector('simple', doc), query, 1) DESC, claim_id LIMIT :n")
+    return [row[0] for row in session.execute(text(sql), {"q": match, "n": limit})]
 
 
 def search_claim_ids(session: Session, query: str, *, limit: int, candidates: int = 2000,
                      language: str = "en") -> list[int]:
     """Claim ids matching ``query`` best first, forgiving of typos.
 
-    SQLite: every term must match (itself, a close vocabulary term, or as a prefix),
-    ranked by bm25; if that finds fewer than ``limit``, any-term matches follow.
-    PostgreSQL: trigram ``word_similarity`` (or an amount word), examining at most
-    ``candidates`` matching rows before ranking.
+    Every term must match (itself, a close vocabulary term, or as a prefix), ranked by
+    bm25 (SQLite FTS5) or ts_rank (PostgreSQL tsvector); if that finds fewer than
+    ``limit``, any-term matches follow. PostgreSQL falls back to trigram
+    ``word_similarity`` (at most ``candidates`` rows) when nothing matched at all.
     """
     query = query.strip()[:1000]
     if not query or limit <= 0:
         return []
-    if not _is_sqlite(session):
-        return _pg_search(session, query, limit, candidates, language)
-    groups = _fts_groups(session, query, language)
-    ids = _fts_ids(session, " AND ".join(groups), limit)
+    sqlite = _is_sqlite(session)
+    groups = _match_groups(session, query, language, sqlite)
+    ids = _ids(session, (" AND " if sqlite else " & ").join(groups), limit)
     if len(ids) < limit and len(groups) > 1:
         seen = set(ids)
-        extra = _fts_ids(session, " OR ".join(groups), limit + len(ids))
+        extra = _ids(session, (" OR " if sqlite else " | ").join(groups), limit + len(ids))
         ids += [cid for cid in extra if cid not in seen][: limit - len(ids)]
-    return ids
+    return ids or ([] if sqlite else _pg_similar(session, query, limit, candidates))
 
 
-_PG_SEARCH = (
-    "SELECT claim_id FROM (SELECT claim_id, doc FROM claim_search_doc WHERE :q <% doc "
-    "LIMIT :candidates) AS hit ORDER BY word_similarity(:q, doc) DESC, claim_id LIMIT :n")
-_PG_SEARCH_AMOUNTS = (
-    "SELECT claim_id FROM (SELECT claim_id, doc FROM claim_search_doc WHERE :q <% doc "
-    "OR to_tsvector('simple', doc) @@ to_tsquery('simple', :amounts) "
-    "LIMIT :candidates) AS hit ORDER BY word_similarity(:q, doc) DESC, claim_id LIMIT :n")
-
-
-def _pg_search(session: Session, query: str, limit: int, candidates: int,
-               language: str) -> list[int]:
+def _pg_similar(session: Session, query: str, limit: int, candidates: int) -> list[int]:
+    """Trigram fallback for words the vocabulary cache has not seen yet."""
     words = " ".join(terms(query))  # folded, no punctuation or NUL (PostgreSQL rejects it)
     if not words:
         return []
-    amounts = _tsquery(word for _s, _e, word in amount_spans(query, language))
     # pg_trgm's default 0.6 rejects two typos in two words ("hungray rejectd": 0.5);
     # is_local=true: the setting ends with this transaction.
     session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
                     {"t": str(PG_WORD_SIMILARITY)})
-    rows = session.execute(text(_PG_SEARCH_AMOUNTS if amounts else _PG_SEARCH),
-                           {"q": words, "amounts": amounts, "candidates": candidates,
-                            "n": limit})
+    rows = session.execute(text(
+        "SELECT claim_id FROM (SELECT claim_id, doc FROM claim_search_doc WHERE :q <% doc "
+        "LIMIT :candidates) AS hit ORDER BY word_similarity(:q, doc) DESC, claim_id LIMIT :n"),
+        {"q": words, "candidates": candidates, "n": limit})
     return [row[0] for row in rows]
-
-
-def _tsquery(words: Iterable[str]) -> str:
-    """An OR tsquery of quoted lexemes (our terms hold only letters and digits)."""
-    return " | ".join("'" + word.replace("'", "''") + "'" for word in words)
 
 
 def candidate_claim_ids(session: Session, value: str, *, limit: int = 200,
@@ -286,14 +280,7 @@ def candidate_claim_ids(session: Session, value: str, *, limit: int = 200,
     wanted = min(MAX_RAREST_TERMS, max(RAREST_TERMS, len(words) // 3))
     chosen = sorted(present, key=lambda w: frequencies[w])[:wanted]
     chosen += [a for a in amounts if frequencies[a] > 0]
-    if not chosen:
-        return []
-    if _is_sqlite(session):
-        ids = _fts_ids(session, " OR ".join(_quote(w) for w in chosen), limit + len(exclude))
-    else:
-        ids = [row[0] for row in session.execute(text(
-            "SELECT claim_id FROM claim_search_doc, to_tsquery('simple', :q) AS query "
-            "WHERE to_tsvector('simple', doc) @@ query ORDER BY "
-            "ts_rank(to_tsvector('simple', doc), query, 1) DESC, claim_id LIMIT :n"),
-            {"q": _tsquery(chosen), "n": limit + len(exclude)})]
-    return [cid for cid in ids if cid not in exclude][:limit]
+    sqlite = _is_sqlite(session)
+    match = (" OR " if sqlite else " | ").join(_quote(word, sqlite) for word in chosen)
+    return [cid for cid in _ids(session, match, limit + len(exclude))
+            if cid not in exclude][:limit]
