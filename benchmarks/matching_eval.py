@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -74,10 +75,12 @@ def temporary_database(postgres_url: str | None = None) -> tuple[str, Engine]:
 
 
 def drop_database(url: str, postgres_url: str | None) -> None:
-    """Drop a PostgreSQL database made by :func:`temporary_database` (SQLite: keep the file
-    in the temporary directory)."""
+    """Drop what :func:`temporary_database` made: the PostgreSQL database or the SQLite
+    file's temporary directory."""
     db.get_engine(url).dispose()
-    if postgres_url:
+    if not postgres_url:
+        shutil.rmtree(Path(make_url(url).database or "").parent, ignore_errors=True)
+    else:
         admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             name = make_url(url).database

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, delete, select
 
-from workbench import audit
+from workbench import audit, search
 from workbench.errors import InvalidInput, NotFound, StaleEdit, WorkflowError
 from workbench.models import (
     AnchorStatus,
@@ -160,6 +160,7 @@ def create_claim(session: Session, actor: User, draft: ClaimDraft) -> Claim:
     session.add(claim)
     session.flush()
     _set_tags(session, claim.id, tags)
+    search.index_claim(session, claim.id)
     audit.record(
         session, actor, entity="claim", entity_id=claim.id, action="create", claim_id=claim.id,
         changes={name: [None, value] for name, value in
@@ -228,6 +229,8 @@ def apply_changes(
         raise stale_edit(session, claim, {**after, "version": expected_version}) from None
     if tags is not None:
         _set_tags(session, claim.id, tags)
+    if tags is not None or {"statement", "quote", "claimant"} & changes.keys():
+        search.index_claim(session, claim.id)
     audit.record(session, actor, entity="claim", entity_id=claim.id, action=action,
                  claim_id=claim.id, changes=changed)
     return claim

@@ -122,6 +122,14 @@ def index_claim(session: Session, claim_id: int) -> None:
         cached[1][term] = cached[1].get(term, 0) + 1
 
 
+def index_claims(session: Session, claim_ids: list[int], *, batch: int = 5000) -> None:
+    """Write many claims' documents in bulk (imports), in the caller's transaction."""
+    session.flush()
+    for i in range(0, len(claim_ids), batch):
+        _write_docs(session, _documents(session, claim_ids[i:i + batch]))
+    _VOCAB.clear()
+
+
 def rebuild_index(session: Session, *, batch: int = 5000) -> int:
     """Rewrite every claim's document (after bulk imports, or to upgrade backfilled ones)."""
     docs = _documents(session)

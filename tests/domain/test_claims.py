@@ -107,3 +107,16 @@ def test_repeat_link_must_exist_and_not_be_itself(engine, reviewer, article):
     with db.write_session(engine) as session:
         assert claims.update_claim(session, reviewer, other.id, 1,
                                    repeat_of_id=claim.id).repeat_of_id == claim.id
+
+
+def test_claims_are_searchable_as_soon_as_they_are_written(engine, reviewer, article):
+    from workbench.search import search_claim_ids
+
+    claim = new_claim(engine, reviewer, article, claimant="Kaja Kallas", tags=["defence"])
+    with db.write_session(engine) as session:
+        claims.update_claim(session, reviewer, claim.id, 1,
+                            statement="The EU aid package is worth $6.2bn")
+    with db.read_session(engine) as session:
+        assert search_claim_ids(session, "Kalas", limit=5) == [claim.id]  # typo
+        assert search_claim_ids(session, "defence", limit=5) == [claim.id]
+        assert search_claim_ids(session, "worth", limit=5) == [claim.id]

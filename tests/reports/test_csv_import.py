@@ -73,6 +73,12 @@ def test_all_liar_statements_import_and_export(tmp_path: Path, eval_data: Path) 
     assert sum(expected.values()) == 12_836 and expected["Mostly false"] > 1657
     assert {r["state"] for r in rows} == {"approved"}
     assert rows[1]["tags"] == "energy | history | job-accomplishments"
+    from workbench.search import search_claim_ids
+
+    with db.read_session(engine) as session:  # imported claims are searchable at once
+        found = search_claim_ids(session, "Annies List third-trimester", limit=3)
+        statements = [session.get(Claim, i).statement for i in found]
+    assert any("Annies List" in statement for statement in statements)
     db.get_engine.cache_clear()
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlmodel import Session, col
 
+from workbench import search
 from workbench.models import (
     AuditEvent,
     Claim,
@@ -115,3 +116,4 @@ def insert_claims(session: Session, actor: User, plans: list[NewClaim], source_n
         "approved_by": [None, p.verdict["reviewer_id"] or "outside the workbench"]})
         for vid, (cid, p) in zip(verdict_ids, rated, strict=True)]
     session.execute(insert(AuditEvent.__table__), events)  # type: ignore[attr-defined]
+    search.index_claims(session, ids)
