@@ -17,6 +17,8 @@ from workbench.models import Role, User
 from workbench.settings import get_settings
 
 POSTGRES_URL = os.environ.get("WORKBENCH_TEST_POSTGRES_URL", "")
+#: The password of every account the fixtures make.
+PASSWORD = "correct horse 1"
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 EVAL_DATA = Path(os.environ.get("WORKBENCH_EVAL_DATA", SHARED / "eval-data"))
@@ -69,7 +71,7 @@ def engine(database_url: str) -> Engine:
 def make_user(engine: Engine, name: str, role: Role) -> User:
     with db.write_session(engine) as session:
         admin = users.builtin_user(session, users.CLI_USER)
-        return users.add_user(session, admin, name=name, role=role, password="correct horse 1")
+        return users.add_user(session, admin, name=name, role=role, password=PASSWORD)
 
 
 @pytest.fixture
@@ -85,6 +87,26 @@ def editor(engine: Engine) -> User:
 @pytest.fixture
 def second_editor(engine: Engine) -> User:
     return make_user(engine, "erin", Role.editor)
+
+
+@pytest.fixture
+def article(engine: Engine, reviewer: User):
+    """The sample article, added by the reviewer."""
+    from workbench.sample import load_sample
+
+    with db.write_session(engine) as session:
+        return load_sample(session, reviewer)
+
+
+def new_claim(engine: Engine, user: User, article, text: str = "valued at least at $6.2 billion",
+              **extra):
+    """A claim on the first occurrence of ``text`` in ``article``."""
+    from workbench import claims
+
+    start = article.body.index(text)
+    with db.write_session(engine) as session:
+        return claims.create_claim(session, user, claims.ClaimDraft(
+            article_id=article.id, start=start, end=start + len(text), **extra))
 
 
 @pytest.fixture

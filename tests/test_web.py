@@ -6,24 +6,17 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import make_user
-from tests.e2e.conftest import ROOT, Server, start_server
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import Server, serving_app
 from workbench import auth, db
 from workbench.models import Role
-
-PASSWORD = "correct horse 1"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.sqlite3'}"
-    db.upgrade(url)
-    make_user(db.get_engine(url), "rita", Role.reviewer)
-    running = start_server(ROOT / "app.py", url)
-    yield running
-    running.process.terminate()
-    running.process.wait(timeout=20)
-    db.get_engine(url).dispose()
+    with serving_app(tmp_path_factory.mktemp("web") / "web.sqlite3",
+                     {"rita": Role.reviewer}) as running:
+        yield running
 
 
 @pytest.fixture

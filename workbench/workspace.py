@@ -101,9 +101,11 @@ def suggested_type(reasons: tuple[str, ...]) -> str:
     kinds = {reason.split(":", 1)[0] for reason in reasons}
     if kinds & {"money amount", "percentage", "other number"}:
         return ClaimType.numeric
+    if "past event" in kinds:
+        return ClaimType.historical
     if "comparison or superlative" in kinds:
         return ClaimType.comparison
-    if kinds & {"past event", "year or date"}:
+    if "year or date" in kinds:
         return ClaimType.historical
     if "attribution" in kinds:
         return ClaimType.quote

@@ -1,28 +1,15 @@
 import pytest
 from sqlmodel import select
 
+from tests.conftest import new_claim
 from workbench import claims, db
 from workbench.errors import InvalidInput, StaleEdit, WorkflowError
 from workbench.models import AuditEvent, ClaimState
-from workbench.sample import load_sample
-
-
-@pytest.fixture
-def article(engine, reviewer):
-    with db.write_session(engine) as session:
-        return load_sample(session, reviewer)
 
 
 def span_of(body: str, text: str) -> tuple[int, int]:
     start = body.index(text)
     return start, start + len(text)
-
-
-def new_claim(engine, user, article, text="valued at least at $6.2 billion", **extra):
-    start, end = span_of(article.body, text)
-    with db.write_session(engine) as session:
-        return claims.create_claim(session, user, claims.ClaimDraft(
-            article_id=article.id, start=start, end=end, **extra))
 
 
 def test_create_claim_anchors_quote_and_context(engine, reviewer, article):

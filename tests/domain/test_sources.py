@@ -3,26 +3,13 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from tests.conftest import new_claim
 from workbench import audit, claims, db, sources
 from workbench.errors import InvalidInput, NotFound, PermissionDenied, WorkflowError
 from workbench.models import AuditEvent, ClaimState, Evidence, Source, SourceKind
-from workbench.sample import load_sample
 
 COUNCIL_URL = "https://www.consilium.europa.eu/en/press/press-releases/2025/03/06/ukraine-aid/"
 REUTERS_URL = "https://www.reuters.com/world/europe/hungary-blocks-eu-draft-2025-03-06/"
-
-
-@pytest.fixture
-def article(engine, reviewer):
-    with db.write_session(engine) as session:
-        return load_sample(session, reviewer)
-
-
-def new_claim(engine, user, article, text="valued at least at $6.2 billion"):
-    start = article.body.index(text)
-    with db.write_session(engine) as session:
-        return claims.create_claim(session, user, claims.ClaimDraft(
-            article_id=article.id, start=start, end=start + len(text)))
 
 
 def add(engine, user, **fields):

@@ -1,6 +1,7 @@
 import pytest
 from sqlmodel import col, select
 
+from tests.conftest import new_claim
 from workbench import audit, claims, db, ratings, sources, verdicts
 from workbench.errors import (
     InvalidInput,
@@ -11,25 +12,11 @@ from workbench.errors import (
     WorkflowError,
 )
 from workbench.models import AuditEvent, ClaimState, Rating, RatingScale, Verdict, VerdictStatus
-from workbench.sample import load_sample
 
 RATIONALE = "The Council's release puts the package at €5.9 billion, not $6.2 billion."
 URLS = ("https://www.consilium.europa.eu/en/press/ukraine-aid/",
         "https://www.reuters.com/world/europe/eu-aid-package/",
         "https://blog.example.org/aid-opinion")
-
-
-@pytest.fixture
-def article(engine, reviewer):
-    with db.write_session(engine) as session:
-        return load_sample(session, reviewer)
-
-
-def new_claim(engine, user, article, text="valued at least at $6.2 billion"):
-    start = article.body.index(text)
-    with db.write_session(engine) as session:
-        return claims.create_claim(session, user, claims.ClaimDraft(
-            article_id=article.id, start=start, end=start + len(text)))
 
 
 def add_evidence(engine, user, claim_id, url, *, independent=True):

@@ -3,7 +3,6 @@ import pytest
 from workbench import db, verdicts
 from workbench.models import ClaimState, ClaimType
 from workbench.ratings import find_rating
-from workbench.sample import load_sample
 from workbench.sources import SourceDraft, add_source, attach_source
 from workbench.workspace import (
     STATE_COLOURS,
@@ -12,12 +11,6 @@ from workbench.workspace import (
     load_workspace,
     suggested_type,
 )
-
-
-@pytest.fixture
-def article(engine, reviewer):
-    with db.write_session(engine) as session:
-        return load_sample(session, reviewer)
 
 
 def test_seed_article_suggests_the_three_known_claims_first(engine, article):
@@ -67,6 +60,7 @@ def test_published_verdict_colours_the_claim(engine, reviewer, editor, article):
 @pytest.mark.parametrize("reasons,expected", [
     (("money amount: $6.2 billion", "year or date: 2022"), ClaimType.numeric),
     (("past event: in 2003",), ClaimType.historical),
+    (("comparison or superlative: most", "past event: invasion"), ClaimType.historical),
     (("comparison or superlative: largest",), ClaimType.comparison),
     (("attribution: said",), ClaimType.quote),
     ((), ClaimType.other),

@@ -13,10 +13,15 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import make_user
+from workbench import db
+from workbench.models import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -91,14 +96,30 @@ def start_server(script: Path, database_url: str, extra_env: dict[str, str] | No
     raise RuntimeError("streamlit did not become healthy within 60 s")
 
 
+@contextmanager
+def serving_app(database_file: Path, accounts: dict[str, Role] | None = None
+                ) -> Iterator[Server]:
+    """The real app on a fresh SQLite database, with ``accounts`` (name -> role) made first
+    (their password: ``tests.conftest.PASSWORD``)."""
+    url = f"sqlite:///{database_file}"
+    db.upgrade(url)
+    for name, role in (accounts or {}).items():
+        make_user(db.get_engine(url), name, role)
+    server = start_server(ROOT / "app.py", url)
+    try:
+        yield server
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=20)
+        db.get_engine(url).dispose()
+
+
 @pytest.fixture
 def app_server(tmp_path: Path) -> Iterator[Server]:
-    """The real app on a fresh SQLite database."""
+    """The real app on a fresh SQLite database, in single-user mode."""
     require_browser()
-    server = start_server(ROOT / "app.py", f"sqlite:///{tmp_path / 'e2e.sqlite3'}")
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=20)
+    with serving_app(tmp_path / "e2e.sqlite3") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -32,11 +32,14 @@ def _open_claim(page: Page, text: str) -> None:
 def _attach_source(page: Page, number: int) -> None:
     panel = page.locator(".st-key-annotate_claim_panel")
     panel.get_by_role("tab", name=re.compile("Evidence")).click()
-    panel.get_by_label("Source URL").fill(f"https://example.org/report-{number}")
-    panel.get_by_label("Title", exact=True).fill(f"Report {number}")
-    panel.get_by_label("Archived copy URL").fill(f"https://web.archive.org/report-{number}")
-    panel.get_by_label("Relevant excerpt").fill("The figure appears on page 2.")
-    panel.get_by_role("button", name="Attach source").click()
+    claim_id = re.search(r"claim=(\d+)", page.url).group(1)
+    # Scoped to this claim's form: a rerun may briefly keep the previous claim's form.
+    form = page.locator(f".st-key-annotate_evidence_{claim_id}")
+    form.get_by_label("Source URL").fill(f"https://example.org/report-{number}")
+    form.get_by_label("Title", exact=True).fill(f"Report {number}")
+    form.get_by_label("Archived copy URL").fill(f"https://web.archive.org/report-{number}")
+    form.get_by_label("Relevant excerpt").fill("The figure appears on page 2.")
+    form.get_by_role("button", name="Attach source").click()
     wait_for_app(page)
     expect(panel.get_by_role("tab", name="Evidence (1)")).to_be_visible(timeout=TIMEOUT)
 
@@ -69,6 +72,8 @@ def test_seed_scenario(app_server: Server, page: Page) -> None:
 
     panel = page.locator(".st-key-annotate_claim_panel")
     panel.get_by_role("tab", name="Verdict").click()
+    claim_id = re.search(r"claim=(\d+)", page.url).group(1)
+    panel = page.locator(f".st-key-annotate_verdict_box_{claim_id}")
     panel.get_by_label("Rationale (required)").fill(
         "Historical record: the term was used for the 2003 invasion coalition.")
     panel.get_by_role("button", name="Propose verdict").click()

@@ -9,12 +9,13 @@ from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from tests.conftest import make_user
+from tests.conftest import PASSWORD
 from tests.e2e.conftest import (
     ROOT,
     Server,
     free_port,
     require_browser,
+    serving_app,
     start_server,
     wait_for_app,
 )
@@ -28,14 +29,8 @@ SIGN_IN = "Sign in to the claim workbench"
 def desk(tmp_path: Path) -> Iterator[Server]:
     """The app with one editor account, so sign-in is required."""
     require_browser()
-    url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
-    db.upgrade(url)
-    make_user(db.get_engine(url), "eddie", Role.editor)
-    server = start_server(ROOT / "app.py", url)
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=20)
-    db.get_engine(url).dispose()
+    with serving_app(tmp_path / "desk.sqlite3", {"eddie": Role.editor}) as server:
+        yield server
 
 
 def sign_in(page: Page, name: str, password: str) -> None:
@@ -54,7 +49,7 @@ def test_password_sign_in_and_out(desk: Server, page: Page) -> None:
     sign_in(page, "eddie", "wrong password!")
     expect(page.get_by_text("Wrong user name or password")).to_be_visible()
 
-    sign_in(page, "eddie", "correct horse 1")
+    sign_in(page, "eddie", PASSWORD)
     expect(page.get_by_role("heading", name="Claim workbench")).to_be_visible()
     expect(page.get_by_text("Signed in as")).to_be_visible()
     cookie = next(c for c in page.context.cookies() if c["name"] == auth.COOKIE_NAME)

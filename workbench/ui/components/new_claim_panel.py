@@ -8,8 +8,10 @@ from workbench import claims, db
 from workbench.matching import seen_before
 from workbench.models import ClaimType
 from workbench.text.anchor import snap_to_words
+from workbench.text.checkworthiness import score_sentence
 from workbench.ui.components.span_selector import SpanSelection
 from workbench.ui.context import perform
+from workbench.workspace import suggested_type
 
 
 def _seen_before_panel(text: str) -> int | None:
@@ -32,18 +34,23 @@ def _seen_before_panel(text: str) -> int | None:
                         format_func=lambda v: "— not a repeat —" if v is None else f"claim #{v}")
 
 
-def new_claim_panel(article_id: int, body: str, selection: SpanSelection) -> None:
+def new_claim_panel(article_id: int, body: str, language: str,
+                    selection: SpanSelection) -> None:
     start, end = snap_to_words(body, selection.start, selection.end)
     quote = body[start:end]
+    _score, reasons = score_sentence(quote, language)
     st.markdown("**New claim from your selection**")
     st.text(quote)
-    st.caption(f"Characters {start}–{end} (whole words).")
+    st.caption(f"Characters {start}–{end} (whole words)."
+               + (f" Check-worthy because: {'; '.join(reasons)}." if reasons else ""))
     repeat_of = _seen_before_panel(quote)
     with st.form("annotate_new_claim", border=False):
         statement = st.text_area("Claim statement (the claim in your words)", value=quote,
                                  key="annotate_new_statement", max_chars=2000)
         claimant = st.text_input("Claimant (who said it)", key="annotate_new_claimant")
-        claim_type = st.selectbox("Type", list(ClaimType), key="annotate_new_type")
+        types = list(ClaimType)
+        claim_type = st.selectbox("Type", types, key="annotate_new_type",
+                                  index=types.index(suggested_type(reasons)))
         submitted = st.form_submit_button("Create claim", type="primary")
     if submitted:
         draft = claims.ClaimDraft(article_id=article_id, start=start, end=end,

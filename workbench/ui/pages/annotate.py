@@ -75,7 +75,7 @@ with panel_column:
     spans = {(m.claim.start, m.claim.end) for m in workspace.marks}
     if selection is not None and (selection.start, selection.end) not in spans:
         with st.container(border=True, key="annotate_new_claim_panel"):
-            new_claim_panel(article.id, article.body, selection)
+            new_claim_panel(article.id, article.body, article.language, selection)
     if claim_id is not None:
         mark = marks[claim_id]
         with st.container(border=True, key="annotate_claim_panel"):
@@ -91,9 +91,9 @@ with panel_column:
                  "History"])
             with details:
                 claim_editor(mark.claim, selection)
-            with evidence:
+            with evidence, st.container(key=f"annotate_evidence_{claim_id}"):
                 evidence_panel(mark.claim)
-            with verdict:
+            with verdict, st.container(key=f"annotate_verdict_box_{claim_id}"):
                 propose_form(mark.claim)
             with corrections:
                 corrections_panel(claim_id, key_prefix="annotate_corrections")
