@@ -223,6 +223,9 @@ class Dashboard:
     def total_claims(self) -> int:
         return sum(bar.count for bar in self.states)
 
+    def in_state(self, state: str) -> int:
+        return sum(bar.count for bar in self.states if bar.key == state)
+
 
 def dashboard(session: Session, filters: ClaimFilters) -> Dashboard:
     """Every figure's data (about ten GROUP BY queries)."""

@@ -123,7 +123,11 @@ if data.total_claims == 0:
             "approve verdicts.")
     st.stop()
 
-st.caption(f"{data.total_claims:,} claims · figures refresh every {TTL} s")
+st.caption(f"Figures refresh every {TTL} s.")
+claims_metric, published_metric, review_metric = st.columns(3)
+claims_metric.metric("Claims", f"{data.total_claims:,}")
+published_metric.metric("Published verdicts", f"{data.in_state('approved'):,}")
+review_metric.metric("Waiting for review", f"{data.in_state('in_review'):,}")
 with st.expander("CSV report of these claims"):
     csv_download(filters, key="dash")
 left, right = st.columns(2)
