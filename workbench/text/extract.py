@@ -8,7 +8,6 @@ fact-checker what to do, never a traceback.
 
 from __future__ import annotations
 
-import codecs
 import copy
 import hashlib
 import io
@@ -18,12 +17,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
-import charset_normalizer
 import docx
 import lxml.html
 import trafilatura
 from docx.table import Table
 from lxml import etree
+
+from workbench.text.encoding import BOMS, ArticleInputError, declared_charset, decode
 
 # About 30,000 words: several times the longest news feature, so only a wrong file hits it,
 # and small enough that anchoring and fuzzy matching stay interactive.
@@ -39,14 +39,6 @@ SUPPORTED = ".txt, .md, .html or .docx"
 _TEXT_EXTS = {".txt", ".md"}
 _HTML_EXTS = {".html", ".htm"}
 
-# Checked longest first, so UTF-32 LE is not mistaken for UTF-16 LE.
-_BOMS = (
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
 _MAGIC = (
     (b"%PDF", "a PDF"),
     (b"\x89PNG", "a PNG image"),
@@ -64,27 +56,8 @@ _BINARY_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D}
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _BREAKS_RE = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
-_META_CHARSET_RE = re.compile(
-    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
-)
-# DOS, EBCDIC, classic-Mac and UTF-7 code pages: not used for news text today, yet they map
-# typographic quotes and dashes to letters, so they "fit" cp1252 text better than cp1252 does.
-_OBSOLETE_ENCODINGS = [
-    "cp037", "cp273", "cp424", "cp437", "cp500", "cp720", "cp737", "cp775", "cp850", "cp852",
-    "cp855", "cp856", "cp857", "cp858", "cp860", "cp861", "cp862", "cp863", "cp864", "cp865",
-    "cp866", "cp869", "cp875", "cp1006", "cp1026", "cp1125", "cp1140", "hp_roman8",
-    "mac_cyrillic", "mac_greek", "mac_iceland", "mac_latin2", "mac_roman", "mac_turkish",
-    "utf_7",
-]
-# Candidates the detector scores within this "mess" distance of its favourite are treated
-# as equally plausible; short Latin-script texts often decode cleanly in several code pages.
-_CHAOS_TOLERANCE = 0.1
 _HTML_BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
                 "pre", "section", "article", "header", "footer", "table", "ul", "ol", "dd", "dt")
-
-
-class ArticleInputError(ValueError):
-    """Input we refuse; the message is shown to the reviewer as is, so it must say what to do."""
 
 
 @dataclass(frozen=True)
@@ -138,8 +111,8 @@ def extract_upload(filename: str, data: bytes) -> ExtractedArticle:
     if ext == ".docx":
         return _extract_docx(data)
     _reject_binary(data)
-    declared = _declared_charset(data) if ext in _HTML_EXTS else None
-    text, encoding, warnings = _decode(data, declared)
+    declared = declared_charset(data) if ext in _HTML_EXTS else None
+    text, encoding, warnings = decode(data, declared)
     if ext in _HTML_EXTS:
         body, title, html_warnings = _extract_html(text)
         return ExtractedArticle(clean_pasted_text(body), title, encoding,
@@ -156,7 +129,7 @@ def _reject_binary(data: bytes) -> None:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise ArticleInputError(f"This file looks like {what}, not text. Upload {SUPPORTED}.")
-    if any(data.startswith(bom) for bom, _ in _BOMS):
+    if any(data.startswith(bom) for bom, _ in BOMS):
         return  # UTF-16/32 text legitimately contains NUL bytes
     sample = data[:65536]
     controls = sum(byte in _BINARY_BYTES for byte in sample)
@@ -164,87 +137,6 @@ def _reject_binary(data: bytes) -> None:
         raise ArticleInputError(
             f"This file looks binary (a PDF or image?). Upload {SUPPORTED}."
         )
-
-
-def _declared_charset(data: bytes) -> str | None:
-    """The charset an HTML page declares in a <meta> tag, if Python knows it."""
-    match = _META_CHARSET_RE.search(data[:4096])
-    if not match:
-        return None
-    label = match.group(1).decode("ascii").lower()
-    # As in browsers (WHATWG Encoding), these labels mean windows-1252 in practice.
-    if label in {"iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii"}:
-        return "cp1252"
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        return None
-    # A page whose bytes reached us as ASCII-compatible cannot really be UTF-16/32 (WHATWG).
-    return None if name.startswith(("utf-16", "utf-32")) else name
-
-
-def _decode(data: bytes, declared: str | None) -> tuple[str, str, list[str]]:
-    """Decode bytes: BOM, then strict UTF-8, then a declared charset, then detection.
-
-    Strict UTF-8 comes before a declared charset because legacy bytes almost never form valid
-    multi-byte UTF-8, while mislabelled UTF-8 pages are common.
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(encoding), encoding, []
-            except UnicodeDecodeError as exc:
-                raise ArticleInputError(
-                    f"The file says it is {encoding} but is damaged; save it again as UTF-8."
-                ) from exc
-    candidates = ["utf-8"] + ([declared] if declared else [])
-    for encoding in candidates:
-        try:
-            return data.decode(encoding), encoding, []
-        except UnicodeDecodeError:
-            continue
-    return _detect(data)
-
-
-def _detect(data: bytes) -> tuple[str, str, list[str]]:
-    """Guess a legacy encoding with charset-normalizer, refusing guesses that read as garbage.
-
-    Among equally plausible candidates we prefer the one with the fewest symbols wedged inside
-    words (cp1252 reads Polish "Rząd" as "Rz¹d"), then the better language fit, then
-    windows-1252, the commonest legacy encoding. The detector alone picked cp1257 for
-    ordinary French text in our tests.
-    """
-    refuse = ArticleInputError(
-        "We could not work out the text encoding of this file. Open it in a text editor and "
-        "save it as UTF-8, or paste the text instead."
-    )
-    matches = list(charset_normalizer.from_bytes(data, cp_exclusion=_OBSOLETE_ENCODINGS))
-    if not matches:
-        raise refuse
-    floor = min(match.chaos for match in matches)
-    plausible = [match for match in matches if match.chaos <= floor + _CHAOS_TOLERANCE]
-    best = max(plausible, key=lambda m: (-_symbols_inside_words(str(m)), m.coherence,
-                                         m.encoding == "cp1252"))
-    text = str(best)
-    junk = sum(ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r")
-               for ch in text)
-    if junk > len(text) * 0.01:
-        raise refuse
-    warning = f"The text encoding was guessed as {best.encoding}."
-    if any(str(match) != text for match in plausible):
-        warning += " Other encodings read some letters differently: check accented letters."
-    return text, best.encoding, [warning]
-
-
-def _symbols_inside_words(text: str) -> int:
-    """Count non-ASCII non-letters between two letters, a typical sign of a wrong code page."""
-    return sum(
-        1
-        for before, char, after in zip(text, text[1:], text[2:], strict=False)
-        if ord(char) > 127 and char not in "’ʼ‐‑–"
-        and unicodedata.category(char)[0] not in "LM"
-        and before.isalpha() and after.isalpha()
-    )
 
 
 def _extract_html(html: str) -> tuple[str, str | None, list[str]]:
