@@ -66,6 +66,7 @@ def test(args: list[str]) -> int:
 
 #: Each benchmark is a script that prints its figures; ``bench`` runs them in this order.
 BENCHMARKS = [
+    ["cold_start.py"],
     ["checkworthiness_eval.py"],
     ["suggest_speed.py"],
     ["matching_eval.py"],
