@@ -12,11 +12,12 @@ to use another copy of ``shared/eval-data``).
 from __future__ import annotations
 
 import csv
-import os
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from eval_data import EVAL_DATA
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -28,13 +29,6 @@ _BASELINE = re.compile(
     r"|forty|fifty|hundred|thousand|million|billion|trillion|percent|dollars?)\b",
     re.I,
 )
-
-
-def eval_data_dir() -> Path:
-    """Where the eval data lives: ``WORKBENCH_EVAL_DATA`` or ``../shared/eval-data``."""
-    override = os.environ.get("WORKBENCH_EVAL_DATA")
-    default = Path(__file__).resolve().parents[2] / "shared" / "eval-data"
-    return Path(override) if override else default
 
 
 def load_sets(root: Path) -> dict[str, list[tuple[str, int]]]:
@@ -73,7 +67,7 @@ def report(name: str, rows: list[tuple[str, int]], rule: Callable[[str], bool]) 
 
 def main() -> int:
     """Print the comparison for each evaluation set; 2 if the data is missing."""
-    root = eval_data_dir()
+    root = EVAL_DATA
     if not (root / "checkworthiness").is_dir():
         print(f"eval data not found at {root} (set WORKBENCH_EVAL_DATA)", file=sys.stderr)
         return 2

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from eval_data import EVAL_DATA
 from sqlalchemy import Engine, insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -39,7 +40,7 @@ from workbench.reports.csv_import import import_csv  # noqa: E402
 from workbench.reports.csv_read import ReadOptions  # noqa: E402
 from workbench.reports.rating_map import load_rating_map  # noqa: E402
 
-LIAR = Path(__file__).resolve().parents[2] / "shared" / "eval-data" / "claims" / "liar"
+LIAR = EVAL_DATA / "claims" / "liar"
 TAGS = ["economy", "health", "=formula", "taxes", "immigration", "energy", "crime", "ukraine"]
 
 

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from eval_data import EVAL_DATA
 from sqlalchemy import func, insert, inspect, select
 
 from workbench import db
@@ -39,7 +40,7 @@ from workbench.models import (
     Verdict,
 )
 
-LIAR = Path(__file__).resolve().parents[2] / "shared/eval-data/claims/liar/train.tsv"
+LIAR = EVAL_DATA / "claims" / "liar" / "train.tsv"
 LABELS = {"true": "True", "mostly-true": "Mostly true", "half-true": "Half true",
           "barely-true": "Mostly false", "false": "False", "pants-fire": "Pants on fire"}
 OUTLETS = ["Reuters", "AP", "AFP", "BBC News", "The Guardian", "Le Monde", "Der Spiegel",

@@ -24,6 +24,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from eval_data import EVAL_DATA
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import Engine, create_engine, insert, text
 from sqlalchemy.engine import make_url
@@ -35,7 +36,6 @@ sys.path.insert(0, str(ROOT))
 from workbench import db, matching, search  # noqa: E402
 from workbench.models import Claim  # noqa: E402
 
-EVAL_DATA = Path(os.environ.get("WORKBENCH_EVAL_DATA", ROOT.parent / "shared" / "eval-data"))
 CLEF = EVAL_DATA / "claim-matching" / "clef2020_t2"
 
 

@@ -8,11 +8,12 @@ Run: ``python benchmarks/suggest_speed.py [RUNS]``; exits 1 over budget.
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from eval_data import EVAL_DATA
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -24,9 +25,7 @@ BUDGET_MS = 100.0
 
 def main() -> int:
     """Warm up once, then print median and p95 over the runs."""
-    override = os.environ.get("WORKBENCH_EVAL_DATA")
-    default = Path(__file__).resolve().parents[2] / "shared" / "eval-data"
-    root = Path(override) if override else default
+    root = EVAL_DATA
     path = root / ARTICLE
     if not path.is_file():
         print(f"article not found: {path} (set WORKBENCH_EVAL_DATA)", file=sys.stderr)

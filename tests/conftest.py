@@ -109,8 +109,10 @@ def new_claim(engine: Engine, user: User, article, text: str = "valued at least 
             article_id=article.id, start=start, end=start + len(text), **extra))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def eval_data() -> Path:
+    """The third-party evaluation data (research-only licences, so never in the repo);
+    ``WORKBENCH_EVAL_DATA`` points elsewhere."""
     if not EVAL_DATA.is_dir():
         pytest.skip(f"{EVAL_DATA} is not present (third-party evaluation data lives outside "
                     "the repository)")

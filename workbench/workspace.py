@@ -6,6 +6,7 @@ Kept out of the page so it can be tested without Streamlit and reused by the CLI
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -73,10 +74,16 @@ def evidence_counts(session: Session, claim_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
+@lru_cache(maxsize=64)
+def _suggestions(body: str, language: str) -> tuple[Suggestion, ...]:
+    # The annotate page reruns on every click; bodies never change once stored.
+    return tuple(suggest_claims(body, language))
+
+
 def open_suggestions(body: str, language: str, claims: list[Claim]) -> list[Suggestion]:
     """Suggested sentences that no claim (kept or dismissed) overlaps yet, best first."""
     taken = [(c.start, c.end) for c in claims if c.start is not None]
-    return [s for s in suggest_claims(body, language)
+    return [s for s in _suggestions(body, language)
             if not any(start < s.end and s.start < end for start, end in taken)]
 
 

@@ -22,8 +22,6 @@ from workbench.text.extract import (
     extract_upload,
 )
 
-WIKINEWS_CSV = Path("/work/shared/eval-data/articles/corpus/wikinews_en_2019.csv")
-
 HOSTILE_HTML = """<!DOCTYPE html>
 <html><head>
 <title>Minister announces aid | Example News</title>
@@ -226,10 +224,10 @@ def test_html_without_text_is_refused() -> None:
         extract_upload("a.html", b"<html><body><script>alert(1)</script></body></html>")
 
 
-@pytest.mark.skipif(not WIKINEWS_CSV.exists(), reason=f"eval data not available: {WIKINEWS_CSV}")
-def test_wikinews_article_round_trips_through_html() -> None:
+def test_wikinews_article_round_trips_through_html(eval_data: Path) -> None:
     csv.field_size_limit(sys.maxsize)
-    with WIKINEWS_CSV.open(encoding="utf-8", newline="") as handle:
+    corpus = eval_data / "articles/corpus/wikinews_en_2019.csv"
+    with corpus.open(encoding="utf-8", newline="") as handle:
         row = next(csv.DictReader(handle))
     paragraphs = [" ".join(part.split()) for part in row["text"].split("\n\n") if part.strip()]
     main = [paragraph for paragraph in paragraphs if len(paragraph) >= 100]
