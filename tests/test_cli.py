@@ -5,15 +5,19 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from workbench import claims, cli, db, users
 from workbench.models import Article, Role
+from workbench.settings import get_settings
 
 SCRIPT_TIMEOUT = 120
 
@@ -210,3 +214,121 @@ def test_installed_console_script(tmp_path: Path):
                              text=True, env=env, timeout=SCRIPT_TIMEOUT, check=False)
     assert missing.returncode == 1
     assert "There is no article #7" in missing.stderr
+
+
+# --- ids, database failures, derived titles (issue 8) -------------------------------------
+
+BAD_IDS = ["²", "٣", "18446744073709551616", "99999999999999999999999", "-1", "0", "1.5"]
+
+
+@pytest.fixture
+def offline_run(tmp_path: Path, monkeypatch, capsys):
+    """The CLI against a throw-away SQLite file, for refusals that must happen before any
+    database is opened (one backend is enough: nothing reaches it)."""
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.sqlite3'}")
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+    def _run(*argv: str) -> tuple[int, str, str]:
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    yield _run
+    db.get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("bad_id", BAD_IDS)
+@pytest.mark.parametrize("argv", [("article", "show", "{}"), ("claims", "list", "--article",
+                                  "{}"), ("claims", "suggest", "{}")],
+                         ids=["article-show", "claims-list", "claims-suggest"])
+def test_malformed_ids_are_refused_with_a_message(offline_run, capsys, argv, bad_id):
+    """Before: 2**64 gave an OverflowError traceback on SQLite, "-1" and "0" a misleading
+    "There is no article", "²" argparse's bare "invalid int value". Every id argument now goes
+    through one type function."""
+    with pytest.raises(SystemExit) as raised:
+        offline_run(*(part.format(bad_id) for part in argv))
+    err = capsys.readouterr().err
+    assert raised.value.code == 2
+    assert "error: " in err and "Traceback" not in err
+    assert "An id must be" in err
+
+
+@pytest.mark.parametrize("flag_value", ["0", "-5", "99999999999999999999"])
+def test_malformed_limits_are_refused(offline_run, capsys, flag_value):
+    with pytest.raises(SystemExit) as raised:
+        offline_run("claims", "list", "--limit", flag_value)
+    assert raised.value.code == 2
+    assert "A limit must be" in capsys.readouterr().err
+
+
+def _operational_error(driver_error: Exception) -> OperationalError:
+    return OperationalError("SELECT secret_column FROM claim WHERE id = ?", ("p4ss",),
+                            driver_error)
+
+
+@pytest.mark.parametrize(("driver_error", "expected"), [
+    (sqlite3.OperationalError("database is locked"),
+     "error: the database is busy (an import may be running); try again"),
+    (sqlite3.OperationalError("database or disk is full"), "error: disk full — nothing was saved"),
+    (psycopg.errors.DiskFull("could not extend file: No space left on device"),
+     "error: disk full — nothing was saved"),
+], ids=["sqlite-locked", "sqlite-full", "postgres-disk-full"])
+def test_database_failures_become_one_line(run, monkeypatch, driver_error, expected):
+    def fail(*_args, **_kwargs):
+        raise _operational_error(driver_error)
+
+    monkeypatch.setattr(claims, "list_all_claims", fail)
+    code, out, err = run("claims", "list")
+    assert (code, out, err) == (1, "", expected + "\n")  # no SQL, no parameters
+
+
+def test_other_operational_errors_still_raise(run, monkeypatch):
+    def fail(*_args, **_kwargs):
+        raise _operational_error(sqlite3.OperationalError("no such table: claim"))
+
+    monkeypatch.setattr(claims, "list_all_claims", fail)
+    with pytest.raises(OperationalError):
+        run("claims", "list")
+
+
+def test_locked_database_is_reported_not_raised(run, database_url, monkeypatch):
+    """A real lock: another connection holds SQLite's write lock past the busy timeout."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock; PostgreSQL locks rows, not the database")
+    run("db", "upgrade")
+    monkeypatch.setenv("WORKBENCH_SQLITE_BUSY_TIMEOUT_MS", "50")
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code, out, err = run("demo")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert (code, out) == (1, "")
+    assert err == "error: the database is busy (an import may be running); try again\n"
+
+
+def test_article_add_without_title_derives_a_short_one(run, engine, tmp_path: Path):
+    """Before: "Title is too long (2975 characters; at most 500)"."""
+    paragraph = " ".join(f"Officials said the fund holds €{n} billion." for n in range(70))
+    path = tmp_path / "story.txt"
+    path.write_text(f"{paragraph}\n\nSecond paragraph.", encoding="utf-8")
+    added = run_json(run, "article", "add", str(path))
+    assert len(added["title"]) <= 500 and added["title"].endswith("…")
+    assert paragraph.startswith(added["title"].removesuffix("…") + " ")
+    with db.read_session(engine) as session:
+        assert session.get(Article, added["id"]).body.startswith(paragraph)
+
+
+def test_console_script_refuses_a_bad_id_without_traceback(tmp_path: Path):
+    env = {**os.environ, "WORKBENCH_DATABASE_URL": f"sqlite:///{tmp_path / 'script.sqlite3'}"}
+    result = subprocess.run([*_console_script(), "claims", "suggest", "99999999999999999999999"],
+                            capture_output=True, text=True, env=env, timeout=SCRIPT_TIMEOUT,
+                            check=False)
+    assert result.returncode == 2
+    assert "error: " in result.stderr and "Traceback" not in result.stderr
+    assert "between 1 and 2,147,483,647" in result.stderr

@@ -5,18 +5,23 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from sqlmodel import select
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import Server, serving_app
-from workbench import auth, db
-from workbench.models import Role
+from workbench import auth, db, throttle
+from workbench.models import Role, SignInThrottle
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with serving_app(tmp_path_factory.mktemp("web") / "web.sqlite3",
-                     {"rita": Role.reviewer}) as running:
-        yield running
+    with pytest.MonkeyPatch.context() as patch:
+        # This test is the reverse proxy: uvicorn takes the client address from its
+        # X-Forwarded-For (the server listens dual-stack, so IPv4 peers look IPv6-mapped).
+        patch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1,::1,::ffff:127.0.0.1")
+        with serving_app(tmp_path_factory.mktemp("web") / "web.sqlite3",
+                         {"rita": Role.reviewer}) as running:
+            yield running
 
 
 @pytest.fixture
@@ -29,9 +34,9 @@ def same_origin(server: Server) -> dict[str, str]:
     return {"Origin": server.url}
 
 
-def login(client: httpx.Client, headers: dict[str, str], password: str = PASSWORD
-          ) -> httpx.Response:
-    response = client.post("/auth/login", data={"username": "rita", "password": password},
+def login(client: httpx.Client, headers: dict[str, str], password: str = PASSWORD,
+          name: str = "rita") -> httpx.Response:
+    response = client.post("/auth/login", data={"username": name, "password": password},
                            headers=headers)
     client.cookies.clear()  # each test sends the cookie it means to, explicitly
     return response
@@ -75,6 +80,35 @@ def test_wrong_password_redirects_without_cookie(server: Server, client: httpx.C
     assert response.status_code == 303
     assert response.headers["location"] == "/?login=failed"
     assert "set-cookie" not in response.headers
+
+
+def test_failures_are_counted_per_client_address_in_the_database(server: Server,
+                                                                  client: httpx.Client) -> None:
+    # uvicorn takes the client from X-Forwarded-For only because the peer (this test) is in
+    # its FORWARDED_ALLOW_IPS (see the server fixture); from any other peer it is ignored.
+    response = login(client, {**same_origin(server), "X-Forwarded-For": "203.0.113.50"},
+                     password="not the password", name="someone-else")
+    assert response.headers["location"] == "/?login=failed"
+    with db.read_session(db.get_engine(server.database_url)) as session:
+        stored = {(row.scope, row.key): row.failures
+                  for row in session.exec(select(SignInThrottle))}
+    assert stored[(throttle.ADDRESS, "203.0.113.50")] == 1
+    assert stored[throttle.account_key("someone-else")] == 1
+
+
+def test_a_lock_set_by_another_process_holds_until_unlocked(server: Server,
+                                                            client: httpx.Client) -> None:
+    """The server keeps no count of its own: failures written by this test process (another
+    replica, as far as the server knows) lock the name there, and the CLI unlocks it."""
+    engine = db.get_engine(server.database_url)
+    make_user(engine, "wanda", Role.reviewer)
+    for _ in range(throttle.POLICIES[throttle.ACCOUNT].lock_after):
+        throttle.record_failure(engine, [throttle.account_key("wanda")])
+    refused = login(client, same_origin(server), name="wanda")
+    assert refused.headers["location"] == "/?login=failed" and "set-cookie" not in refused.headers
+    assert "Unlocked account wanda" in server.cli("user", "unlock", "wanda")
+    response = login(client, same_origin(server), name="wanda")
+    assert response.headers["location"] == "/" and auth.COOKIE_NAME in response.cookies
 
 
 @pytest.mark.parametrize("headers", [

@@ -12,7 +12,13 @@ from workbench import audit
 from workbench.errors import DuplicateArticle, InvalidInput, NotFound
 from workbench.models import Article, Claim, User
 from workbench.permissions import REVIEW_DESK, require
-from workbench.text.extract import ArticleInputError, body_hash, clean_pasted_text
+from workbench.text.extract import (
+    MAX_TITLE_CHARS,
+    ArticleInputError,
+    body_hash,
+    clean_pasted_text,
+    derived_title,
+)
 from workbench.validation import clean_line, clean_url
 
 SAMPLE_TITLE = "EU aims to circumvent detractors of Ukraine support, says Kallas"
@@ -39,15 +45,17 @@ def add_article(
     session: Session, actor: User, draft: ArticleDraft, *, allow_duplicate: bool = False
 ) -> Article:
     """Store a new article. Raises DuplicateArticle when the same text exists,
-    unless ``allow_duplicate``; InvalidInput for empty, oversized or bad fields."""
+    unless ``allow_duplicate``; InvalidInput for empty, oversized or bad fields.
+
+    Without a title, the body's first line becomes one (shortened to fit); a title the user
+    typed is never shortened, only refused when too long."""
     require(actor, REVIEW_DESK, "add articles")
     try:
         body = clean_pasted_text(draft.body)
     except ArticleInputError as error:
         raise InvalidInput(str(error)) from error
-    title = clean_line(draft.title, field="Title", max_length=500)
-    if not title:
-        title = clean_line(body.split("\n", 1)[0], field="Title", max_length=500)[:500]
+    title = (clean_line(draft.title, field="Title", max_length=MAX_TITLE_CHARS)
+             or derived_title(body.split("\n", 1)[0]))
     language = clean_line(draft.language or "en", field="Language", max_length=12).lower()
     digest = body_hash(body)
     if not allow_duplicate:

@@ -6,14 +6,16 @@ dropped before the database is asked. The database keeps only the token's SHA-25
 digest (``UserSession.id``); every request looks the digest up, so sign-out, a
 password change and deactivation end a session at the browser's next request.
 
-Brute force is slowed by :data:`throttle`, an in-process counter of recent failures
-per attempted name (known or not, so it reveals nothing). After
-``FREE_ATTEMPTS`` failures each further failure doubles a cool-down (capped at
-``MAX_DELAY_S``); during the cool-down attempts are refused without looking at
-the password, and the web route also waits that long before answering. It lives
-in memory: a restart or a second server process starts from zero, which is
-acceptable for a newsroom desk behind one process; a multi-instance deployment
-should add rate limiting at the reverse proxy.
+Guessing is slowed by :mod:`workbench.throttle`: failed sign-ins are counted in the
+database per attempted name and per client address, so restarts and replicas share
+the count; after a few failures each try must wait longer, after 10 the name is locked
+for 15 minutes (``workbench user unlock`` ends it). Every refusal has one message and
+costs one argon2 verification (a dummy hash for unknown names), so neither the text nor
+the timing tells an unknown name from a wrong password or a locked one.
+
+A correct password stored with older hash parameters is re-hashed with today's on
+sign-in (pwdlib's ``verify_and_update``), in the same transaction as the new session,
+with an audit event.
 
 No Streamlit import here: the web routes, the pages and the tests share it.
 """
@@ -21,30 +23,28 @@ No Streamlit import here: the web routes, the pages and the tests share it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
-import threading
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import update
+from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
-from workbench import audit, users
+from workbench import audit, db, throttle, users
 from workbench.errors import AuthenticationFailed
-from workbench.models import Role, User, UserSession, utcnow
+from workbench.models import Role, User, UserSession, as_utc, utcnow
 from workbench.settings import get_settings
 
 COOKIE_NAME = "wb_session"
 COOKIE_SALT = "workbench-session"
 SIGN_IN_FAILED = ("Wrong user name or password. After several wrong tries the desk makes "
-                  "you wait a little before the next one.")
+                  "you wait before the next one, and after many it locks the name for 15 "
+                  "minutes (an admin can unlock it).")
 TOUCH_INTERVAL = timedelta(minutes=1)
-FAILURE_WINDOW_S = 15 * 60
-FREE_ATTEMPTS = 3
-MAX_DELAY_S = 60.0
+
+logger = logging.getLogger(__name__)
 
 
 class SignInFailed(AuthenticationFailed):
@@ -55,61 +55,8 @@ class SignInFailed(AuthenticationFailed):
         self.delay = delay
 
 
-class FailureThrottle:
-    """Recent failed sign-ins per attempted name, in this process (see the module docstring)."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> list[float]:
-        kept = [t for t in self._failures.get(key, []) if now - t < FAILURE_WINDOW_S]
-        if kept:
-            self._failures[key] = kept
-        else:
-            self._failures.pop(key, None)
-        return kept
-
-    def delay(self, key: str) -> float:
-        """Seconds of cool-down earned by the recent failures for ``key``."""
-        with self._lock:
-            count = len(self._recent(key, self.clock()))
-        if count < FREE_ATTEMPTS:
-            return 0.0
-        return min(2.0 ** (count - FREE_ATTEMPTS), MAX_DELAY_S)
-
-    def remaining(self, key: str) -> float:
-        """Seconds until ``key`` may try again (0 when it may now)."""
-        delay = self.delay(key)
-        with self._lock:
-            now = self.clock()
-            recent = self._recent(key, now)
-        return max(0.0, recent[-1] + delay - now) if recent and delay else 0.0
-
-    def record_failure(self, key: str) -> None:
-        with self._lock:
-            now = self.clock()
-            if len(self._failures) > 10_000:  # many names sprayed: forget the stale ones
-                for stale in [k for k, v in self._failures.items() if now - v[-1] > 60]:
-                    del self._failures[stale]
-            self._failures.setdefault(key, []).append(now)
-
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-
-throttle = FailureThrottle()
-
-
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored value is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def create_session(session: Session, user: User) -> str:
@@ -123,27 +70,42 @@ def create_session(session: Session, user: User) -> str:
     return token
 
 
-def sign_in(session: Session, name: str, password: str) -> tuple[str, User]:
+def sign_in(name: str, password: str, *, address: str | None = None,
+            engine: Engine | None = None) -> tuple[str, User]:
     """Check a password and open a session; returns ``(token, user)``.
 
     Raises :class:`SignInFailed` with one message for an unknown name, a wrong
-    password, a switched-off account, a built-in account and a name in cool-down;
-    each costs one argon2 verification, so timing does not tell them apart.
+    password, a switched-off account, a built-in account, and a name or ``address``
+    (the client's IP) that must still wait or is locked; each costs one argon2
+    verification. Runs its own transactions (default engine unless ``engine``): a
+    failure must be stored although the sign-in fails, and the argon2 work runs
+    outside any transaction so SQLite's write lock is never held during it.
     """
-    key = name.strip().casefold()
-    user = users.find_user(session, name.strip()) if key else None
-    usable = bool(user is not None and user.active and user.password_hash)
-    correct = users.verify_password(password, user.password_hash if usable else None)
-    cooling_down = throttle.remaining(key) > 0
-    if not (usable and correct) or cooling_down:
-        if not cooling_down:
-            throttle.record_failure(key)
-        raise SignInFailed(throttle.delay(key))
-    assert user is not None
-    throttle.reset(key)
-    token = create_session(session, user)
-    audit.record(session, user, entity="user", entity_id=user.id, action="sign_in",
-                 changes={"method": "password"})
+    engine = engine or db.get_engine()
+    keys = throttle.keys_for(name, address)
+    with db.read_session(engine) as session:
+        user = users.find_user(session, name.strip()) if name.strip() else None
+        stored = user.password_hash if user is not None and user.active else None
+        wait = throttle.seconds_to_wait(session, keys)
+    correct, new_hash = users.verify_and_update_password(password, stored)
+    if wait > 0:
+        raise SignInFailed(wait)  # not counted: a lock ends when it says it ends
+    if not correct or user is None:
+        raise SignInFailed(throttle.record_failure(engine, keys))
+    with db.write_session(engine) as session:
+        user = session.get(User, user.id)
+        if user is None or not user.active or user.password_hash != stored:
+            raise SignInFailed(0.0)  # changed or switched off while we checked
+        if new_hash:
+            user.password_hash = new_hash
+            session.add(user)
+            audit.record(session, user, entity="user", entity_id=user.id, action="rehash",
+                         changes={"password_hash": ["(older parameters)", "(upgraded)"]})
+            logger.info("Upgraded the password hash of user #%s on sign-in.", user.id)
+        throttle.forget(session, keys[0])
+        token = create_session(session, user)
+        audit.record(session, user, entity="user", entity_id=user.id, action="sign_in",
+                     changes={"method": "password"})
     return token, user
 
 
@@ -156,7 +118,7 @@ def active_session(session: Session, token: str) -> UserSession | None:
 
 def touch_due(record: UserSession) -> bool:
     """True when ``last_seen_at`` is older than a minute (we write it at most that often)."""
-    return _aware(record.last_seen_at) < utcnow() - TOUCH_INTERVAL
+    return as_utc(record.last_seen_at) < utcnow() - TOUCH_INTERVAL
 
 
 def user_for_token(session: Session, token: str, *, touch: bool = True) -> User | None:
@@ -189,6 +151,15 @@ def revoke_sessions(session: Session, user_id: int) -> None:
                     .where(UserSession.user_id == user_id,  # type: ignore[arg-type]
                            UserSession.revoked_at.is_(None))  # type: ignore[union-attr]
                     .values(revoked_at=utcnow()))
+
+
+def revoke_all_sessions(session: Session) -> int:
+    """End every open session; returns how many. After a restore, whose copy of this table
+    would otherwise revive sessions that were signed out since the backup."""
+    result = session.execute(update(UserSession)
+                             .where(UserSession.revoked_at.is_(None))  # type: ignore[union-attr]
+                             .values(revoked_at=utcnow()))
+    return result.rowcount  # type: ignore[attr-defined, no-any-return]
 
 
 def _serializer() -> URLSafeTimedSerializer:

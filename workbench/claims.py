@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, delete, select
 
-from workbench import audit, search
+from workbench import audit, search, summary
 from workbench.errors import InvalidInput, NotFound, StaleEdit, WorkflowError
 from workbench.models import (
     AnchorStatus,
@@ -29,7 +29,8 @@ from workbench.models import (
 )
 from workbench.permissions import REVIEW_DESK, require
 from workbench.text.anchor import make_selector
-from workbench.validation import clean_line
+from workbench.text.extract import MAX_ARTICLE_CHARS
+from workbench.validation import clean_line, clean_text
 
 MAX_TAGS = 20
 MAX_STATEMENT = 2000
@@ -93,6 +94,8 @@ def get_claim(session: Session, claim_id: int, *, for_update: bool = False) -> C
         claim = session.get(Claim, claim_id)
     if claim is None:
         raise NotFound(f"There is no claim #{claim_id}.")
+    if for_update:
+        summary.touch(session, claim_id)  # the dashboard counts follow at commit
     return claim
 
 
@@ -150,7 +153,8 @@ def create_claim(session: Session, actor: User, draft: ClaimDraft) -> Claim:
         selector = make_selector(article.body, claim.start, claim.end)
         claim.quote, claim.prefix, claim.suffix = selector.quote, selector.prefix, selector.suffix
     else:
-        quote = (draft.quote or draft.statement).strip()
+        quote = clean_text(draft.quote or draft.statement, field="Quote",
+                           max_length=MAX_ARTICLE_CHARS)
         if not quote:
             raise InvalidInput("A claim needs a quote or a statement.")
         claim.quote, claim.anchor_status = quote, AnchorStatus.none
@@ -161,6 +165,7 @@ def create_claim(session: Session, actor: User, draft: ClaimDraft) -> Claim:
     session.flush()
     _set_tags(session, claim.id, tags)
     search.index_claim(session, claim.id)
+    summary.touch_new(session, claim.id)
     audit.record(
         session, actor, entity="claim", entity_id=claim.id, action="create", claim_id=claim.id,
         changes={name: [None, value] for name, value in

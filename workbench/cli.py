@@ -1,7 +1,8 @@
 """The ``workbench`` command: admin and batch work over the same services as the app.
 
 Human-readable output by default; ``--json`` for scripts. Domain errors print
-their message and exit with status 1.
+their message and exit with status 1; a malformed argument (an id such as ``²``)
+prints its message and exits with status 2, before the database is opened.
 """
 
 from __future__ import annotations
@@ -15,16 +16,53 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from workbench import articles, claims, cli_reports, db, users
-from workbench.errors import WorkbenchError
+from workbench import articles, claims, cli_admin, cli_dashboard, cli_reports, db, users
+from workbench.errors import InvalidInput, WorkbenchError
 from workbench.models import Claim
 from workbench.sample import load_sample
 from workbench.text.checkworthiness import suggest_claims
 from workbench.text.extract import ArticleInputError, extract_upload
+from workbench.validation import parse_id
 
 Handler = Callable[[argparse.Namespace], Any]
+
+#: SQLite's and PostgreSQL's words for a failure the user can act on, and what to tell them.
+#: Nothing else of the driver's message is printed: it carries SQL and parameters.
+DATABASE_BUSY = "the database is busy (an import may be running); try again"
+DISK_FULL = "disk full — nothing was saved"
+_POSTGRES_DISK_FULL = "53100"
+
+
+def _whole_number(field: str) -> Callable[[str], int]:
+    """An argparse ``type=`` that refuses, with a message and exit status 2, anything but a
+    whole number from 1 to :data:`workbench.validation.MAX_ID`, so no query can overflow."""
+
+    def parse(text: str) -> int:
+        try:
+            return parse_id(text, field=field)
+        except InvalidInput as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return parse
+
+
+#: The type of every id argument (here and in the modules that register commands).
+record_id = _whole_number("An id")
+count = _whole_number("A limit")
+
+
+def database_failure(error: OperationalError) -> str | None:
+    """The message for a locked database or a full disk, or None for any other failure."""
+    text = str(error.orig).lower()
+    if "database is locked" in text:
+        return DATABASE_BUSY
+    if "database or disk is full" in text or getattr(error.orig, "sqlstate", None) == \
+            _POSTGRES_DISK_FULL:
+        return DISK_FULL
+    return None
 
 
 def _json_default(value: Any) -> Any:
@@ -165,25 +203,27 @@ def build_parser() -> argparse.ArgumentParser:
                      help="add even if the same text is already stored")
     add.set_defaults(handler=cmd_article_add)
     show = article.add_parser("show", parents=[json_flag], help="show one article")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=record_id)
     show.set_defaults(handler=cmd_article_show)
 
     claim = groups.add_parser("claims", help="claims").add_subparsers(dest="command",
                                                                       required=True)
     listing = claim.add_parser("list", parents=[json_flag], help="list claims")
-    listing.add_argument("--article", type=int)
-    listing.add_argument("--limit", type=int, default=1000)
+    listing.add_argument("--article", type=record_id)
+    listing.add_argument("--limit", type=count, default=1000)
     listing.set_defaults(handler=cmd_claims_list)
 
     suggest = claim.add_parser("suggest", parents=[json_flag],
                                help="check-worthy sentences of an article, best first")
-    suggest.add_argument("article_id", type=int)
-    suggest.add_argument("--limit", type=int)
+    suggest.add_argument("article_id", type=record_id)
+    suggest.add_argument("--limit", type=count)
     suggest.set_defaults(handler=cmd_claims_suggest)
 
     groups.add_parser("demo", parents=[json_flag], help="load the sample article"
                       ).set_defaults(handler=cmd_demo)
     cli_reports.register(groups)
+    cli_dashboard.register(groups)
+    cli_admin.register(database, user)
     return parser
 
 
@@ -199,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:  # e.g. a malformed --published date
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except OperationalError as error:
+        message = database_failure(error)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return 1
     return 0
 
 

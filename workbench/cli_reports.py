@@ -4,6 +4,12 @@ Kept apart from ``cli.py`` (which calls :func:`register`) so the report commands
 can grow without crowding the core commands. Human output by default, ``--json``
 for scripts; an import with problems prints every one with its line number and
 exits non-zero with nothing written.
+
+The commands act as the built-in ``cli`` admin. ``import csv`` brings ratings in as
+*proposed* verdicts by ``cli``, which any editor approves in the review queue (the
+two-person rule holds for the command line too); ``import csv --restore`` keeps the
+file's historical approvals, recorded in the audit trail as "restored from FILE, line
+N, by cli" (see ``workbench.reports.csv_import``).
 """
 
 from __future__ import annotations
@@ -18,10 +24,10 @@ from typing import Any
 from workbench import db, users
 from workbench.errors import InvalidInput, WorkbenchError
 from workbench.filters import ClaimFilters
-from workbench.models import ClaimState
+from workbench.models import ClaimState, User
 from workbench.reports.claimreview import claimreview_feed
 from workbench.reports.csv_export import csv_chunks, write_csv
-from workbench.reports.csv_import import import_csv
+from workbench.reports.csv_import import ImportFailed, run_import
 from workbench.reports.csv_read import ReadOptions
 from workbench.reports.rating_map import builtin_maps, load_rating_map
 
@@ -47,19 +53,24 @@ def _filters(args: argparse.Namespace) -> ClaimFilters:
         raise InvalidInput(f"Dates are written YYYY-MM-DD ({error}).") from error
 
 
+def _cli_user() -> User:
+    with db.write_session() as session:
+        return users.builtin_user(session, users.CLI_USER)
+
+
 def cmd_export_csv(args: argparse.Namespace) -> None:
-    filters = _filters(args)
+    filters, actor = _filters(args), _cli_user()
     if args.output == "-":
-        for chunk in csv_chunks(filters=filters, bom=args.bom):
+        for chunk in csv_chunks(actor, filters=filters, bom=args.bom):
             sys.stdout.write(chunk)
         return
-    rows = write_csv(args.output, filters=filters, bom=args.bom)
+    rows = write_csv(actor, args.output, filters=filters, bom=args.bom)
     _emit(args, {"file": args.output, "claims": rows},
           f"Wrote {rows:,} claims to {args.output}.")
 
 
 def cmd_export_claimreview(args: argparse.Namespace) -> None:
-    feed, issues = claimreview_feed(filters=_filters(args))
+    feed, issues = claimreview_feed(_cli_user(), filters=_filters(args))
     text = json.dumps(feed, ensure_ascii=False, indent=2)
     if args.output == "-":
         print(text)
@@ -84,27 +95,30 @@ def _delimiter(value: str | None, path: Path) -> str:
 
 
 def _progress(done: int, total: int) -> None:
-    print(f"\r{done:,}/{total:,}", end="" if done < total else "\n", file=sys.stderr)
+    print(f"\r{100 * done // max(total, 1)}%", end="" if done < total else "\n",
+          file=sys.stderr)
 
 
 def cmd_import_csv(args: argparse.Namespace) -> None:
     path = Path(args.file)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise WorkbenchError(f"Cannot read {path}: {error.strerror}.") from error
     options = ReadOptions(delimiter=_delimiter(args.delimiter, path), quoting=args.quoting,
                           header=not args.no_header, columns=args.columns or "")
     rating_map = load_rating_map(args.rating_map) if args.rating_map else None
-    with db.write_session() as session:
-        actor = users.builtin_user(session, users.CLI_USER)
-        report = import_csv(session, actor, data, options, rating_map=rating_map,
-                            dry_run=args.dry_run, source_name=path.name,
+    try:
+        report = run_import(_cli_user(), path, options, rating_map=rating_map,
+                            restore=args.restore, dry_run=args.dry_run, source_name=path.name,
                             on_progress=_progress if sys.stderr.isatty() else None)
+    except ImportFailed as failed:
+        report = failed.report
     verb = "Would import" if args.dry_run else "Imported"
     lines = [f"{verb} {path.name}: {report.records:,} records — {report.created:,} new, "
              f"{report.updated:,} updated, {report.unchanged:,} unchanged "
-             f"({report.seconds:.2f} s)."]
+             f"({report.seconds:.2f} s, database locked {report.write_seconds:.2f} s)."]
+    if report.proposed:
+        lines.append(f"{report.proposed:,} ratings are proposed verdicts: an editor approves "
+                     "them in the review queue.")
+    if report.restored:
+        lines.append(f"{report.restored:,} approved verdicts restored from the file.")
     lines += [f"note: {note}" for note in report.notes]
     lines += [f"line {e.line}{', ' + e.column if e.column else ''}: {e.message}"
               for e in report.errors]
@@ -157,4 +171,7 @@ def register(groups: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     imp.add_argument("--rating-map", help="TSV “their label<TAB>our label”, or a built-in: "
                      + ", ".join(builtin_maps()))
     imp.add_argument("--no-header", action="store_true", help="the first line is a record")
+    imp.add_argument("--restore", action="store_true",
+                     help="keep the file's approvals (admin restore of an export): people it "
+                     "names who have no account are created deactivated; audited")
     imp.set_defaults(handler=cmd_import_csv)

@@ -1,4 +1,12 @@
-"""Dashboard figures, aggregated in SQL (GROUP BY) so they stay fast at 100k claims.
+"""Dashboard figures: summed from the pre-counted summary rows, or aggregated directly.
+
+:func:`dashboard` (what the page calls; editors only) reads each figure from
+:mod:`workbench.summary`'s rows when they carry every filter that is set (see
+``summary.CARRIES``): always without filters or with dates and states; for the claim
+figures (states, verdicts, outlets, the total) also with rating, outlet and reviewer.
+Other figures, and every figure under a tag filter, fall back to the direct GROUP BY
+over claims and verdicts (the per-figure functions below), which stays exact but
+grows with the archive (seconds at 1,000,000 claims).
 
 Nothing here loads claim rows: each function returns at most a few dozen aggregate
 rows. Two expressions differ per dialect (the week of a timestamp and the days
@@ -17,10 +25,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Date, Select, case, cast, func, literal
 from sqlmodel import Session, col, select
 
-from workbench import ratings
+from workbench import ratings, summary
 from workbench.filters import ClaimFilters, apply_filters, claim_conditions, day_bounds
 from workbench.models import Article, Claim, ClaimState, ClaimTag, Rating, User, Verdict
 from workbench.models import VerdictStatus as Status
+from workbench.permissions import EDITORS, require
 
 TOP_N = 15
 #: Upper bounds (days) of the time-to-verdict histogram buckets; the last is open.
@@ -93,7 +102,10 @@ def verdict_distribution(session: Session, filters: ClaimFilters) -> list[Bar]:
     query = (select(Verdict.rating_id, func.count())
              .join(Claim, col(Claim.id) == Verdict.claim_id)
              .where(Verdict.status == Status.approved).group_by(Verdict.rating_id))
-    counts = dict(session.exec(apply_filters(query, filters)).all())
+    return _rating_bars(session, dict(session.exec(apply_filters(query, filters)).all()))
+
+
+def _rating_bars(session: Session, counts: dict[int | None, int]) -> list[Bar]:
     default_id = next((s.id for s in ratings.list_scales(session) if s.is_default), None)
     shown = session.exec(select(Rating).where(
         (col(Rating.id).in_([k for k in counts if k is not None]))
@@ -108,7 +120,10 @@ def verdict_distribution(session: Session, filters: ClaimFilters) -> list[Bar]:
 def claims_by_state(session: Session, filters: ClaimFilters) -> list[Bar]:
     """Claims per workflow state, in workflow order (zero states kept)."""
     query = select(Claim.state, func.count()).group_by(Claim.state)
-    counts = dict(session.exec(apply_filters(query, filters)).all())
+    return _state_bars(dict(session.exec(apply_filters(query, filters)).all()))
+
+
+def _state_bars(counts: dict[str, int]) -> list[Bar]:
     return [Bar(state.value.replace("_", " "), state.value, counts.get(state.value, 0))
             for state in ClaimState]
 
@@ -201,10 +216,8 @@ def most_repeated(session: Session, filters: ClaimFilters, limit: int = TOP_N) -
     n = func.count(Claim.id)
     repeats = (select(Claim.repeat_of_id, n).where(col(Claim.repeat_of_id).is_not(None))
                .group_by(Claim.repeat_of_id).order_by(n.desc(), Claim.repeat_of_id).limit(limit))
-    counted = session.exec(apply_filters(repeats, filters)).all()
-    names = dict(session.exec(select(Claim.id, Claim.statement).where(
-        col(Claim.id).in_([cid for cid, _ in counted]))).all()) if counted else {}
-    return [Bar(f"#{cid} {(names.get(cid) or '')[:60]}", str(cid), n) for cid, n in counted]
+    return _repeated(session, [(str(cid), n) for cid, n in
+                               session.exec(apply_filters(repeats, filters))])
 
 
 @dataclass(frozen=True)
@@ -227,15 +240,58 @@ class Dashboard:
         return sum(bar.count for bar in self.states if bar.key == state)
 
 
-def dashboard(session: Session, filters: ClaimFilters) -> Dashboard:
-    """Every figure's data (about ten GROUP BY queries)."""
-    approvals = _approvals(session, filters)
+def dashboard(session: Session, actor: User, filters: ClaimFilters) -> Dashboard:
+    """Every figure's data: from the summary rows where they answer ``filters`` (a few
+    small queries), else the direct GROUP BY per figure. Editors only."""
+    require(actor, EDITORS, "see the dashboard")
+    read = summary.Reader(session, filters)
+    claims = read.claims()
+    if claims is None:
+        claims = (verdict_distribution(session, filters), claims_by_state(session, filters),
+                  top_outlets(session, filters))
+    else:
+        by_rating, by_state, by_outlet = claims
+        claims = (_rating_bars(session, by_rating), _state_bars(by_state),
+                  _top_bars(by_outlet, TOP_N))
+    approvals = read.approvals()
+    if approvals is None:
+        approvals = _approvals(session, filters)
+    reviewers = read.authors()
     return Dashboard(
-        verdict_distribution(session, filters), claims_by_state(session, filters),
-        _weeks(approvals), throughput_by_reviewer(session, filters),
-        _histogram(approvals), top_outlets(session, filters),
-        top_claimants(session, filters), top_tags(session, filters),
-        most_repeated(session, filters))
+        claims[0], claims[1], _weeks(approvals),
+        throughput_by_reviewer(session, filters) if reviewers is None else _top_bars(
+            _author_names(session, reviewers), TOP_N),
+        _histogram(approvals), claims[2],
+        _summed_or(read.values("claimant", TOP_N), top_claimants, session, filters),
+        _summed_or(read.values("tag", TOP_N), top_tags, session, filters),
+        _repeated(session, read.values("repeat", TOP_N)) if read.answers("repeat")
+        else most_repeated(session, filters))
+
+
+def _top_bars(counts: dict[str, int], limit: int) -> list[Bar]:
+    """Most first, ties by name."""
+    ranked = sorted(((n, name) for name, n in counts.items() if n), key=lambda x: (-x[0], x[1]))
+    return [Bar(name, name, n) for n, name in ranked[:limit]]
+
+
+def _summed_or(counts: list[tuple[str, int]] | None, direct: Any, session: Session,
+               filters: ClaimFilters) -> list[Bar]:
+    if counts is None:
+        return direct(session, filters)
+    return [Bar(value, value, n) for value, n in counts]
+
+
+def _author_names(session: Session, counts: dict[str, int]) -> dict[str, int]:
+    ids = [int(author) for author in counts if author != "0"]
+    names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(ids))).all())
+    return {names[int(a)]: n for a, n in counts.items() if int(a) in names}
+
+
+def _repeated(session: Session, counted: list[tuple[str, int]] | None) -> list[Bar]:
+    pairs = [(int(cid), n) for cid, n in counted or []]
+    names = dict(session.exec(select(Claim.id, Claim.statement).where(
+        col(Claim.id).in_([cid for cid, _ in pairs]))).all()) if pairs else {}
+    return [Bar(f"#{cid} {(names.get(cid) or '')[:60]}", str(cid), n) for cid, n in pairs]
 
 
 def _verdict_claims(filters: ClaimFilters, *extra: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -286,9 +342,10 @@ class ClaimRef:
     created_at: datetime
 
 
-def claims_for_selection(session: Session, filters: ClaimFilters, dimension: str,
+def claims_for_selection(session: Session, actor: User, filters: ClaimFilters, dimension: str,
                          value: str, limit: int = 100) -> list[ClaimRef]:
-    """The claims behind a clicked bar, newest first (at most ``limit``)."""
+    """The claims behind a clicked bar, newest first (at most ``limit``). Editors only."""
+    require(actor, EDITORS, "see the dashboard")
     verdict_based = dimension in ("week", "reviewer", "time")
     query = (select(Claim.id, Claim.article_id, Claim.statement, Claim.claimant, Claim.state,
                     Claim.created_at)

@@ -9,8 +9,10 @@ transactions cannot interleave and silently lose an update.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from workbench.errors import InvalidInput
 from workbench.settings import PROJECT_ROOT, get_settings
 
 _WRITE_OPTION = "workbench_write"
@@ -100,3 +103,82 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)
+
+
+def sqlite_file(url: str | None = None) -> Path | None:
+    """The database file behind a SQLite URL (default: the configured one); None otherwise."""
+    parsed = make_url(url or get_settings().database_url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).resolve()
+
+
+def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    # pages=-1: every page in one step inside one read transaction, so the copy is one
+    # consistent snapshot even while other connections commit (WAL readers never block them).
+    source.backup(target, pages=-1)
+
+
+def backup_sqlite(target: Path, url: str | None = None) -> None:
+    """Copy the live SQLite database into ``target`` with SQLite's online backup API.
+
+    Safe while the app writes: the copy is one committed state, unlike ``cp`` of the file,
+    which misses saves still in the ``-wal`` file. Written to ``target.partial`` and renamed,
+    so ``target`` is never half a backup; the copy is a single plain file (no WAL).
+    """
+    source = sqlite_file(url)
+    if source is None:
+        raise InvalidInput("Online backups are for SQLite; use pg_dump for PostgreSQL.")
+    target = Path(target).resolve()
+    if target == source:
+        raise InvalidInput("The backup cannot overwrite the database it copies.")
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    with closing(sqlite3.connect(source, timeout=30)) as live, \
+            closing(sqlite3.connect(partial)) as copy:
+        _copy(live, copy)
+        copy.execute("PRAGMA journal_mode=DELETE")
+    os.replace(partial, target)
+
+
+def known_revisions() -> set[str]:
+    """Every migration revision this code knows (``db/versions``)."""
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config())
+            .walk_revisions()}
+
+
+def backup_revision(path: Path) -> str:
+    """The migration revision of the workbench backup at ``path``, after checking that it is
+    one: a readable, intact SQLite file whose revision this code knows. Raises InvalidInput."""
+    if not Path(path).is_file():
+        raise InvalidInput(f"There is no file {path}.")
+    try:
+        with closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+                     ) as backup:
+            if backup.execute("PRAGMA quick_check").fetchone() != ("ok",):
+                raise InvalidInput(f"{path} is damaged (SQLite's quick_check failed).")
+            row = backup.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise InvalidInput(f"{path} is not a workbench database ({error}).") from None
+    if row is None or row[0] not in known_revisions():
+        raise InvalidInput(f"{path} is at migration {row[0] if row else 'none'}, which this "
+                           "version of the workbench does not know.")
+    return str(row[0])
+
+
+def restore_sqlite(source: Path, url: str | None = None) -> None:
+    """Replace the configured SQLite database's contents with the backup at ``source``
+    (check it with :func:`backup_revision` first), then migrate it to the current schema.
+
+    Goes through the backup API into the live file, as one write transaction: a running
+    app waits for it (busy timeout) and then sees the restored data, never a torn file.
+    """
+    target = sqlite_file(url)
+    if target is None:
+        raise InvalidInput("Restoring a file is for SQLite; use pg_restore for PostgreSQL.")
+    with closing(sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+                 ) as backup, closing(sqlite3.connect(target, timeout=30)) as live:
+        _copy(backup, live)
+    upgrade(url)

@@ -12,7 +12,7 @@ import enum
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -251,3 +251,49 @@ class UserSession(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     last_seen_at: datetime = _ts()
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Recent failed sign-ins for one attempted account name or one client address.
+
+    Kept in the database, not in a process, so a restart or a second server shares the
+    count (``workbench.throttle``). ``failures`` is only ever changed by one SQL
+    statement (an upsert that adds 1), so concurrent failures from two servers both count.
+    """
+
+    __tablename__: ClassVar[str] = "sign_in_throttle"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=10)  # "account" or "address"
+    key: str = Field(max_length=255)
+    failures: int = 0
+    last_failed_at: datetime = Field(sa_type=DateTime(timezone=True), index=True)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` as an aware UTC datetime: SQLite hands back naive ones, stored as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class DashboardCount(SQLModel, table=True):
+    """Pre-counted dashboard figures (``workbench.summary``): one row per day (or all
+    time, ``day = summary.ALL_TIME``) and fact key; never edited by hand.
+
+    ``rating`` is the claim's published rating id (0: none, -1: approved without a
+    rating); ``creator`` the claim creator's user id (0: none); ``bucket`` the
+    time-to-verdict bucket of an approval (-1: a correction, or not an approval).
+    """
+
+    __tablename__: ClassVar[str] = "dashboard_count"
+    _NO_AUTOINCREMENT: ClassVar[dict[str, Any]] = {"autoincrement": False}
+    kind: str = Field(primary_key=True, max_length=12)
+    day: date = Field(primary_key=True)
+    state: str = Field(primary_key=True, max_length=20)
+    rating: int = Field(primary_key=True, sa_column_kwargs=_NO_AUTOINCREMENT)
+    outlet: str = Field(primary_key=True, max_length=200)
+    creator: int = Field(primary_key=True, sa_column_kwargs=_NO_AUTOINCREMENT)
+    value: str = Field(primary_key=True, max_length=300)
+    bucket: int = Field(primary_key=True, sa_column_kwargs=_NO_AUTOINCREMENT)
+    n: int = 0
+    first_n: int = 0
+    seconds: int = Field(default=0, sa_type=BigInteger)

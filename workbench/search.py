@@ -39,6 +39,8 @@ PG_WORD_SIMILARITY = 0.45
 
 def fold(value: str) -> str:
     """Lowercase without diacritics, as FTS5's ``unicode61 remove_diacritics 2`` sees it."""
+    if value.isascii():  # nothing to fold, and most text is: imports index 100,000s
+        return value.lower()
     decomposed = unicodedata.normalize("NFD", value.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -70,7 +72,7 @@ def claim_document(statement: str, quote: str, claimant: str, tags: Iterable[str
     parts += [claimant, " ".join(tags), article_title]
     body = " ".join(" ".join(part.split()) for part in parts if part and part.strip())
     words = dict.fromkeys(amount_word(token) for token in
-                          amount_tokens(" \n ".join((statement, quote)), language))
+                          amount_tokens(" \n ".join(dict.fromkeys((statement, quote))), language))
     # Unaccented twins ("cafe" for "café") make PostgreSQL's trigram search accent-blind
     # too; FTS5 folds accents itself, so for SQLite they are merely redundant.
     lowered = body.lower()
@@ -122,11 +124,20 @@ def index_claim(session: Session, claim_id: int) -> None:
         cached[1][term] = cached[1].get(term, 0) + 1
 
 
-def index_claims(session: Session, claim_ids: list[int], *, batch: int = 5000) -> None:
-    """Write many claims' documents in bulk (imports), in the caller's transaction."""
-    session.flush()
-    for i in range(0, len(claim_ids), batch):
-        _write_docs(session, _documents(session, claim_ids[i:i + batch]))
+def index_claims(session: Session, documents: Iterable[tuple[int, str]], *,
+                 batch: int = 5000) -> None:
+    """Write many claims' documents in bulk (imports), in the caller's transaction.
+
+    ``documents`` are ``(claim id, claim_document(...))`` pairs the caller built from the
+    rows it inserted (outside its write lock), so the claims are not read back."""
+    rows: list[dict[str, object]] = []
+    for claim_id, doc in documents:
+        rows.append({"id": claim_id, "doc": doc})
+        if len(rows) == batch:
+            _write_docs(session, rows)
+            rows = []
+    if rows:
+        _write_docs(session, rows)
     _VOCAB.clear()
 
 

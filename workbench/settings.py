@@ -8,27 +8,36 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
-from pydantic import model_validator
+from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from workbench.errors import WorkbenchError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "db" / "workbench.sqlite3"
 LOCAL_DEV_SECRET = "local-development-only-secret"
+LOCAL = "local"
+
+
+class SettingsError(WorkbenchError):
+    """The environment variables describe a deployment we refuse to start; the message names
+    the variable and what to do, for the person starting the server or the command."""
 
 
 class Settings(BaseSettings):
     """Deployment configuration.
 
-    ``environment`` is ``local`` on a developer's machine; anything else is
-    treated as production, where the built-in development secret is refused so
-    that session cookies cannot be forged with a value published in this repo.
+    ``environment`` is ``local`` on a developer's machine; anything else (``production``,
+    ``staging``, ``test``, …) is treated as production, where the built-in development
+    secret is refused so that session cookies cannot be forged with a value published in
+    this repo, and sign-in is always required.
     """
 
     model_config = SettingsConfigDict(env_prefix="WORKBENCH_", env_file=None, extra="ignore")
 
-    environment: Literal["local", "production"] = "local"
+    environment: str = LOCAL
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
     secret_key: str = LOCAL_DEV_SECRET
     organisation_name: str = "Our newsroom"
@@ -36,16 +45,27 @@ class Settings(BaseSettings):
     session_hours: int = 12
     sqlite_busy_timeout_ms: int = 5000
 
+    @field_validator("environment")
+    @classmethod
+    def _normalise_environment(cls, value: str) -> str:
+        # "Local " typed in a unit file is still a developer's machine; only that is.
+        return value.strip().lower()
+
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:
-        if self.environment != "local" and self.secret_key == LOCAL_DEV_SECRET:
+        if self.is_production and self.secret_key == LOCAL_DEV_SECRET:
             raise ValueError(
                 "WORKBENCH_SECRET_KEY must be set to a private random value outside local "
                 "development (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)."
             )
-        if self.environment != "local" and len(self.secret_key) < 32:
+        if self.is_production and len(self.secret_key) < 32:
             raise ValueError("WORKBENCH_SECRET_KEY must be at least 32 characters in production.")
         return self
+
+    @property
+    def is_production(self) -> bool:
+        """Anything but ``local`` (case and surrounding spaces ignored; empty is production)."""
+        return self.environment != LOCAL
 
     @property
     def is_sqlite(self) -> bool:
@@ -54,5 +74,20 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings; tests call ``get_settings.cache_clear()`` after changing env."""
-    return Settings()
+    """The process-wide settings; tests call ``get_settings.cache_clear()`` after changing env.
+
+    Raises SettingsError with one line per problem (``WORKBENCH_X: what is wrong``) instead
+    of pydantic's report, which points at its own documentation rather than at the variable.
+    """
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SettingsError("\n".join(_problem(item) for item in error.errors())) from None
+
+
+def _problem(item: Any) -> str:
+    """One pydantic error as the environment variable to fix and why."""
+    reason = item.get("ctx", {}).get("error") or item["msg"]
+    if item["loc"]:
+        return f"WORKBENCH_{str(item['loc'][0]).upper()}: {reason}"
+    return str(reason)

@@ -13,9 +13,11 @@ from workbench.claims import apply_changes, get_claim
 from workbench.errors import InvalidInput, NotFound, WorkflowError
 from workbench.models import ClaimState, Evidence, Source, SourceKind, Stance, User
 from workbench.permissions import REVIEW_DESK, require
-from workbench.validation import clean_line, clean_url
+from workbench.validation import clean_line, clean_text, clean_url
 
 SOURCE_FIELDS = ("url", "title", "publisher", "published", "accessed", "archive_url", "kind")
+#: Longest source note or evidence excerpt: a few paragraphs, not a copy of the source.
+MAX_NOTE = 10_000
 
 
 @dataclass
@@ -44,7 +46,7 @@ def _source_from(draft: SourceDraft, actor: User) -> Source:
         accessed=draft.accessed or date.today(),
         archive_url=clean_url(draft.archive_url, field="Archived copy URL"),
         kind=draft.kind,
-        notes=(draft.notes or "").strip()[:10_000],
+        notes=clean_text(draft.notes, field="Notes", max_length=MAX_NOTE),
         created_by=actor.id,
     )
 
@@ -95,8 +97,8 @@ def attach_source(
         raise WorkflowError("This claim was dismissed; reopen it before adding evidence.")
     source = get_source(session, source_id)
     evidence = Evidence(claim_id=claim.id, source_id=source.id, stance=stance,
-                        excerpt=(excerpt or "").strip()[:10_000], independent=independent,
-                        added_by=actor.id)
+                        excerpt=clean_text(excerpt, field="Excerpt", max_length=MAX_NOTE),
+                        independent=independent, added_by=actor.id)
     session.add(evidence)
     session.flush()
     audit.record(session, actor, entity="evidence", entity_id=evidence.id, action="create",

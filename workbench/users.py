@@ -18,6 +18,7 @@ from workbench import audit, auth
 from workbench.errors import InvalidInput, NotFound
 from workbench.models import Role, User
 from workbench.permissions import ADMINS, require
+from workbench.validation import clean_line
 
 CLI_USER = "cli"
 LOCAL_USER = "local"
@@ -41,6 +42,15 @@ def verify_password(password: str, password_hash: str | None) -> bool:
 
 
 _DUMMY_HASH = hash_password("not-a-real-password-for-timing-only")
+
+
+def verify_and_update_password(password: str, password_hash: str | None
+                               ) -> tuple[bool, str | None]:
+    """:func:`verify_password`, plus a fresh hash when the stored one was made with older
+    or weaker parameters than today's (the caller stores it); ``(ok, None)`` otherwise."""
+    if not password_hash:
+        return verify_password(password, password_hash), None
+    return _hasher.verify_and_update(password, password_hash)
 
 
 def builtin_user(session: Session, name: str) -> User:
@@ -73,6 +83,11 @@ def _changeable(session: Session, user_id: int) -> User:
 
 
 def find_user(session: Session, name: str) -> User | None:
+    """The account called exactly ``name``. A name no account can have (control characters,
+    spaces, …) matches nothing without a query, so sign-in junk never reaches the database
+    (PostgreSQL refuses NUL in a query parameter)."""
+    if not _NAME.match(name):
+        return None
     return session.exec(select(User).where(User.name == name)).first()
 
 
@@ -98,7 +113,8 @@ def add_user(
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
     user = User(
-        name=name, display_name=display_name or name, role=Role(role),
+        name=name, role=Role(role),
+        display_name=clean_line(display_name, field="Display name", max_length=120) or name,
         password_hash=hash_password(password) if password else None,
         external_subject=external_subject,
     )

@@ -32,9 +32,13 @@ from workbench.models import (
 from workbench.permissions import EDITORS, REVIEW_DESK, require
 from workbench.ratings import get_rating
 from workbench.sources import independent_source_count
-from workbench.validation import clean_line
+from workbench.validation import clean_line, clean_text
 
 MIN_RATIONALE = 10
+#: About 8,000 words: room for a full fact-check write-up.
+MAX_RATIONALE = 50_000
+#: Review comments and correction reasons: a few paragraphs.
+MAX_COMMENT = 5_000
 MIN_INDEPENDENT_SOURCES = 2
 
 
@@ -68,7 +72,7 @@ def _new_verdict(
     session: Session, actor: User, claim: Claim, *, rating_id: int | None, conclusion: str,
     rationale: str, corrects: Verdict | None = None, reason: str = "",
 ) -> Verdict:
-    rationale = (rationale or "").strip()
+    rationale = clean_text(rationale, field="Rationale", max_length=MAX_RATIONALE)
     if len(rationale) < MIN_RATIONALE:
         raise InvalidInput("Write the rationale: why this rating? (at least a sentence).")
     conclusion = clean_line(conclusion, field="Conclusion", max_length=300)
@@ -125,7 +129,7 @@ def propose_correction(
     published = current_verdict(session, claim_id)
     if claim.state != ClaimState.approved or published is None:
         raise WorkflowError("Only a published (approved) verdict can be corrected.")
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="Correction reason", max_length=MAX_COMMENT)
     if not reason:
         raise InvalidInput("A correction needs a reason; it is shown publicly with the claim.")
     apply_changes(session, actor, claim, expected_version, {"state": ClaimState.in_review},
@@ -203,12 +207,12 @@ def return_verdict(
 ) -> Verdict:
     """Send a proposed verdict back with a comment the reviewer sees on the claim."""
     require(actor, EDITORS, "return verdicts")
-    comment = (comment or "").strip()
+    comment = clean_text(comment, field="Comment", max_length=MAX_COMMENT)
     if not comment:
         raise InvalidInput("Say what the reviewer should look at: a comment is required.")
     verdict = _proposed(session, verdict_id)
     claim = get_claim(session, verdict.claim_id, for_update=True)
-    _review(session, actor, verdict, expected_version, VerdictStatus.returned, comment[:5000])
+    _review(session, actor, verdict, expected_version, VerdictStatus.returned, comment)
     back_to = ClaimState.approved if verdict.corrects_id else ClaimState.researching
     apply_changes(session, actor, claim, claim.version, {"state": back_to}, action="state")
     return verdict

@@ -6,6 +6,7 @@ Kept out of the page so it can be tested without Streamlit and reused by the CLI
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from sqlalchemy import func
@@ -14,7 +15,6 @@ from sqlmodel import Session, col, select
 from workbench.articles import get_article
 from workbench.claims import ClaimDraft, claims_for_article, create_claim, move_claim
 from workbench.models import (
-    Article,
     Claim,
     ClaimState,
     ClaimType,
@@ -37,10 +37,36 @@ STATE_COLOURS = {
 
 
 @dataclass(frozen=True)
+class ArticleView:
+    """The article as the Annotate page shows it (plain data, no ORM row)."""
+
+    id: int
+    title: str
+    outlet: str
+    author: str
+    published: date | None
+    language: str
+    url: str
+    body: str
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """What the article view and the claim list need of a claim."""
+
+    id: int
+    start: int | None
+    end: int | None
+    state: str
+    quote: str
+    statement: str
+
+
+@dataclass(frozen=True)
 class ClaimMark:
     """A claim as the article view shows it."""
 
-    claim: Claim
+    claim: ClaimView
     colour: str
     label: str
     rating: str | None
@@ -49,7 +75,7 @@ class ClaimMark:
 
 @dataclass(frozen=True)
 class Workspace:
-    article: Article
+    article: ArticleView
     marks: list[ClaimMark]
     suggestions: list[Suggestion]
 
@@ -97,10 +123,15 @@ def load_workspace(session: Session, article_id: int) -> Workspace:
         rating = ratings.get(claim.id)
         state = claim.state.replace("_", " ")
         label = f"#{claim.id} · {state}" + (f" · {rating.label}" if rating else "")
-        marks.append(ClaimMark(claim, rating.colour if rating else STATE_COLOURS[claim.state],
+        view = ClaimView(claim.id, claim.start, claim.end, str(claim.state), claim.quote,
+                         claim.statement)
+        marks.append(ClaimMark(view, rating.colour if rating else STATE_COLOURS[claim.state],
                                label, rating.label if rating else None,
                                evidence.get(claim.id, 0)))
-    return Workspace(article, marks, open_suggestions(article.body, article.language, claims))
+    return Workspace(ArticleView(article.id, article.title, article.outlet, article.author,
+                                 article.published, article.language, article.url,
+                                 article.body),
+                     marks, open_suggestions(article.body, article.language, claims))
 
 
 def suggested_type(reasons: tuple[str, ...]) -> str:

@@ -70,6 +70,20 @@ def test_title_defaults_to_first_line(engine, reviewer):
     assert article.title == "Headline here"
 
 
+def test_long_first_line_becomes_a_shortened_title(engine, reviewer):
+    """A plain-text article whose first line is a paragraph was refused ("Title is too long
+    (2975 characters; at most 500)"); now its title is that line cut at a word boundary."""
+    paragraph = " ".join(f"Sentence {n} of the opening paragraph." for n in range(100))
+    with db.write_session(engine) as session:
+        article = articles.add_article(session, reviewer,
+                                       draft(title="", body=f"{paragraph}\n\nMore text."))
+    with db.read_session(engine) as session:
+        stored = session.get(Article, article.id)
+    assert len(stored.title) <= 500 and stored.title.endswith("…")
+    assert paragraph.startswith(stored.title.removesuffix("…") + " ")
+    assert stored.body.startswith(paragraph)  # the body is never cut
+
+
 def test_list_articles_counts_claims_and_searches(engine, reviewer):
     with db.write_session(engine) as session:
         articles.add_article(session, reviewer, draft())

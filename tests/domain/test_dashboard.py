@@ -1,5 +1,6 @@
 """Dashboard aggregates (workbench.dashboard) give exact figures on a known dataset,
-on SQLite and PostgreSQL, with and without filters."""
+on SQLite and PostgreSQL, with and without filters; the figures read from the summary
+rows equal the direct GROUP BY; only editors see them."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import pytest
 
 from tests.domain.test_review import Desk, build_desk
 from workbench import dashboard as dash
-from workbench import db
+from workbench import db, users
+from workbench.errors import PermissionDenied
 from workbench.filters import ClaimFilters, filter_options
+from workbench.models import User
 
 ALL = ClaimFilters()
 
@@ -20,17 +23,26 @@ def desk(engine, reviewer, editor) -> Desk:
     return build_desk(engine, reviewer, editor)
 
 
-def figures(engine, filters: ClaimFilters = ALL) -> dash.Dashboard:
+def figures(engine, editor, filters: ClaimFilters = ALL) -> dash.Dashboard:
     with db.read_session(engine) as session:
-        return dash.dashboard(session, filters)
+        return dash.dashboard(session, editor, filters)
+
+
+def direct(engine, filters: ClaimFilters) -> dash.Dashboard:
+    """The same figures by the direct GROUP BY over claims and verdicts."""
+    with db.read_session(engine) as session:
+        return dash.Dashboard(*[figure(session, filters) for figure in (
+            dash.verdict_distribution, dash.claims_by_state, dash.throughput_weekly,
+            dash.throughput_by_reviewer, dash.time_to_verdict, dash.top_outlets,
+            dash.top_claimants, dash.top_tags, dash.most_repeated)])
 
 
 def counts(bars: list[dash.Bar]) -> dict[str, int]:
     return {bar.label: bar.count for bar in bars if bar.count}
 
 
-def test_empty_database_gives_zero_figures(engine):
-    data = figures(engine)
+def test_empty_database_gives_zero_figures(engine, editor):
+    data = figures(engine, editor)
     assert data.total_claims == 0
     assert [bar.label for bar in data.verdicts] == [
         "True", "Mostly true", "Half true", "Mostly false", "False", "Pants on fire"]
@@ -40,8 +52,8 @@ def test_empty_database_gives_zero_figures(engine):
     assert not counts(data.time_to_verdict)
 
 
-def test_aggregates_on_known_dataset(engine, desk, reviewer):
-    data = figures(engine)
+def test_aggregates_on_known_dataset(engine, desk, reviewer, editor):
+    data = figures(engine, editor)
     assert counts(data.verdicts) == {"True": 1, "False": 1}
     assert [bar.colour for bar in data.verdicts][:1] == ["#1b7f3b"]
     assert [(b.key, b.count) for b in data.states] == [
@@ -67,17 +79,18 @@ def test_aggregates_on_known_dataset(engine, desk, reviewer):
     (ClaimFilters(start=date(2026, 1, 5), end=date(2026, 1, 5)),
      {"new": 1, "in review": 1, "approved": 2}, {"True": 1, "False": 1}),
 ])
-def test_filters_narrow_claim_counts(engine, desk, filters, states, verdicts):
-    data = figures(engine, filters)
+def test_filters_narrow_claim_counts(engine, desk, editor, filters, states, verdicts):
+    data = figures(engine, editor, filters)
+    assert data == direct(engine, filters)
     assert counts(data.states) == states
     assert counts(data.verdicts) == verdicts
 
 
-def test_date_range_selects_approvals_for_throughput(engine, desk):
-    data = figures(engine, ClaimFilters(start=date(2026, 1, 8), end=date(2026, 1, 31)))
+def test_date_range_selects_approvals_for_throughput(engine, desk, editor):
+    data = figures(engine, editor, ClaimFilters(start=date(2026, 1, 8), end=date(2026, 1, 31)))
     assert [(w.label, w.approved) for w in data.weeks] == [("2026-W03", 1)]
     assert counts(data.time_to_verdict) == {"1–2 weeks": 1}
-    data = figures(engine, ClaimFilters(end=date(2026, 1, 7)))
+    data = figures(engine, editor, ClaimFilters(end=date(2026, 1, 7)))
     assert [(w.label, w.approved) for w in data.weeks] == [("2026-W02", 1)]
 
 
@@ -87,23 +100,23 @@ def test_date_range_selects_approvals_for_throughput(engine, desk):
     ("outlet", "Daily Other", [3]), ("claimant", "Reports", [2, 0]), ("tag", "eu", [3, 1, 0]),
     ("repeated", "c0", [3, 0]),
 ])
-def test_claims_for_selection(engine, desk, dimension, value, expected):
+def test_claims_for_selection(engine, desk, editor, dimension, value, expected):
     with db.read_session(engine) as session:
         if dimension == "rating":
             value = next(b.key for b in dash.verdict_distribution(session, ALL)
                          if b.label == value)
         if value == "c0":
             value = str(desk.claim_ids[0])
-        found = dash.claims_for_selection(session, ALL, dimension, value)
+        found = dash.claims_for_selection(session, editor, ALL, dimension, value)
     assert [ref.id for ref in found] == [desk.claim_ids[i] for i in expected]
 
 
-def test_selection_respects_filters(engine, desk):
+def test_selection_respects_filters(engine, desk, editor):
     with db.read_session(engine) as session:
-        found = dash.claims_for_selection(session, ClaimFilters(tag="aid"), "tag", "eu")
+        found = dash.claims_for_selection(session, editor, ClaimFilters(tag="aid"), "tag", "eu")
         assert [ref.id for ref in found] == [desk.claim_ids[0]]
         with pytest.raises(ValueError):
-            dash.claims_for_selection(session, ALL, "colour", "red")
+            dash.claims_for_selection(session, editor, ALL, "colour", "red")
 
 
 def test_filter_options(engine, desk):
@@ -112,3 +125,36 @@ def test_filter_options(engine, desk):
     assert options["outlet"] == ["Daily Other", "TROIB News"]
     assert options["tag"] == ["aid", "eu"]
     assert {"rita", "eddie"} <= set(options["reviewer"])
+
+
+@pytest.mark.parametrize("filters", [
+    ALL, ClaimFilters(states=("approved", "in_review")), ClaimFilters(outlet="TROIB News"),
+    ClaimFilters(reviewer="rita"), ClaimFilters(rating="False"), ClaimFilters(tag="eu"),
+    ClaimFilters(start=date(2026, 1, 5), end=date(2026, 1, 12)),
+    ClaimFilters(start=date(2026, 1, 1), outlet="TROIB News", states=("approved",)),
+], ids=repr)
+def test_summary_figures_equal_the_direct_group_by(engine, desk, editor, filters):
+    assert figures(engine, editor, filters) == direct(engine, filters)
+
+
+def test_summary_follows_a_new_approval_at_once(engine, desk, editor, second_editor):
+    """No cache to expire: the approval is counted in its own transaction."""
+    from workbench import verdicts
+
+    with db.write_session(engine) as session:
+        pending = verdicts.get_verdict(session, desk.verdict_ids[2])
+        verdicts.approve_verdict(session, second_editor, pending.id, pending.version,
+                                 confirm_few_sources=True)
+    data = figures(engine, editor)
+    assert data.in_state("approved") == 3 and data == direct(engine, ALL)
+
+
+def test_only_active_editors_see_the_dashboard(engine, desk, reviewer, editor):
+    with db.write_session(engine) as session:
+        users.set_active(session, users.builtin_user(session, users.CLI_USER), editor.id, False)
+    with db.read_session(engine) as session:
+        for who in (reviewer, session.get(User, editor.id), None):
+            with pytest.raises(PermissionDenied):
+                dash.dashboard(session, who, ALL)
+            with pytest.raises(PermissionDenied):
+                dash.claims_for_selection(session, who, ALL, "state", "new")

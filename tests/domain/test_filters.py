@@ -13,7 +13,8 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from tests.domain.test_review import Desk, build_desk
-from workbench import claims, cli, dashboard, db, search, users
+from tests.reports.test_csv_export import desk
+from workbench import claims, cli, dashboard, db, search, summary, users
 from workbench.claim_list import list_claims
 from workbench.filters import ClaimFilters, apply_filters, claim_conditions, filter_options
 from workbench.models import Claim
@@ -51,6 +52,7 @@ def ids(engine, reviewer, editor) -> list[int]:
         for index, claim_id in enumerate(all_ids):
             session.exec(update(Claim).where(Claim.id == claim_id).values(
                 created_at=datetime(2026, 1, day[index], 9, 0, tzinfo=UTC)))
+        summary.rebuild(session)  # the dashboard's counts, after the plain UPDATEs
     return all_ids
 
 
@@ -81,17 +83,17 @@ IDS = [repr({k: v for k, v in vars(f).items() if v}) for f, _ in CASES]
 
 
 def _csv_ids(engine, filters: ClaimFilters) -> list[int]:
-    text = csv_bytes(engine, filters).decode()
+    text = csv_bytes(desk(engine), engine, filters).decode()
     return [int(row["claim_id"]) for row in csv.DictReader(io.StringIO(text, newline=""))]
 
 
 @pytest.mark.parametrize(("filters", "expected"), CASES, ids=IDS)
-def test_each_field_narrows_everywhere(engine, ids, filters, expected):
+def test_each_field_narrows_everywhere(engine, ids, editor, filters, expected):
     wanted = sorted(ids[i] for i in expected)
     with db.read_session(engine) as session:
         selected = session.exec(apply_filters(select(Claim.id), filters)).all()
-        listed, total = list_claims(session, filters, page_size=100)
-        figures = dashboard.dashboard(session, filters)
+        listed, total = list_claims(session, editor, filters, page_size=100)
+        figures = dashboard.dashboard(session, editor, filters)
     assert sorted(selected) == wanted
     assert sorted(row.id for row in listed) == wanted and total == len(wanted)
     assert _csv_ids(engine, filters) == wanted
@@ -102,24 +104,46 @@ def test_each_field_narrows_everywhere(engine, ids, filters, expected):
 
 def test_reviewer_filter_is_the_creator_not_the_report_column(engine, ids):
     """The CSV report's reviewer column (verdict author, else assignee) is unchanged."""
-    text = csv_bytes(engine).decode()
+    text = csv_bytes(desk(engine), engine).decode()
     column = {int(r["claim_id"]): r["reviewer"]
               for r in csv.DictReader(io.StringIO(text, newline=""))}
     assert column[ids[2]] == "rita"  # assignee, while the creator is eddie
     assert ids[2] not in _csv_ids(engine, ClaimFilters(reviewer="rita"))
 
 
-def test_search_is_for_the_claims_list_only(engine, ids):
+def test_search_is_for_the_claims_list_only(engine, ids, editor):
     with db.write_session(engine) as session:
         for claim_id in ids:
             search.index_claim(session, claim_id)
     filters = ClaimFilters(search="plan", reviewer="eddie")
     assert claim_conditions(ClaimFilters(search="plan")) == []
     with db.read_session(engine) as session:
-        listed, total = list_claims(session, filters)
-        figures = dashboard.dashboard(session, filters)
+        listed, total = list_claims(session, editor, filters)
+        figures = dashboard.dashboard(session, editor, filters)
     assert [row.id for row in listed] == [ids[3]] and total == 1
     assert _csv_ids(engine, filters) == [ids[2], ids[3]] and figures.total_claims == 2
+
+
+def test_keyed_pages_walk_both_ways_with_filters(engine, ids, editor):
+    """Next (``before_id``) and previous (``after_id``) pages read by key give the same
+    pages as OFFSET, newest first, with a filter set, and the total stays the count."""
+    filters = ClaimFilters(states=("approved", "new", "in_review"))
+    with db.read_session(engine) as session:
+        everything, total = list_claims(session, editor, filters, page_size=100)
+        pages = [list_claims(session, editor, filters, page=n, page_size=2)[0]
+                 for n in range(3)]
+        second, second_total = list_claims(session, editor, filters, page_size=2,
+                                           before_id=pages[0][-1].id)
+        third, _ = list_claims(session, editor, filters, page_size=2,
+                               before_id=second[-1].id)
+        back, _ = list_claims(session, editor, filters, page_size=2, after_id=third[0].id)
+        first_again, _ = list_claims(session, editor, filters, page_size=2,
+                                     after_id=back[0].id)
+    assert [r.id for r in everything] == sorted(ids, reverse=True) and total == 5
+    assert [r.id for r in second] == [r.id for r in pages[1]] and second_total == 5
+    assert [r.id for r in third] == [r.id for r in pages[2]]
+    assert [r.id for r in back] == [r.id for r in pages[1]]
+    assert [r.id for r in first_again] == [r.id for r in pages[0]]
 
 
 def test_filter_options(engine, ids):

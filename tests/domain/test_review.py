@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import select
 
-from workbench import articles, claims, db, ratings, sources, verdicts
+from workbench import articles, claims, db, ratings, sources, summary, verdicts
 from workbench.models import Claim, User, Verdict
 from workbench.sample import load_sample
 
@@ -88,6 +88,7 @@ def pin_times(engine: Engine, claim_ids: list[int], verdict_ids: list[int]) -> N
                          .values(reviewed_at=when, created_at=created))
         session.exec(update(Verdict).where(Verdict.id == verdict_ids[2])
                      .values(created_at=datetime(2026, 1, 6, 9, 0, tzinfo=UTC)))
+        summary.rebuild(session)  # the plain UPDATEs above bypass the services
 
 
 def version_of(engine: Engine, verdict_id: int) -> int:
@@ -118,12 +119,12 @@ def _pending(engine, reviewer, desk, count: int) -> list[int]:
     return ids
 
 
-def test_queue_lists_proposals_with_context_and_evidence(engine, desk, reviewer):
+def test_queue_lists_proposals_with_context_and_evidence(engine, desk, reviewer, editor):
     from workbench import review
 
     with db.read_session(engine) as session:
-        items = review.review_queue(session, limit=10)
-        assert review.count_queue(session) == 1
+        items = review.review_queue(session, editor, limit=10)
+        assert review.count_queue(session, editor) == 1
     assert len(items) == 1
     item = items[0]
     assert (item.verdict_id, item.claim_id) == (desk.verdict_ids[2], desk.claim_ids[2])
@@ -140,17 +141,17 @@ def test_queue_lists_proposals_with_context_and_evidence(engine, desk, reviewer)
     assert (item.before.strip("…") + item.quote + item.after.strip("…")) in body
 
 
-def test_queue_is_oldest_first_and_pages(engine, desk, reviewer):
+def test_queue_is_oldest_first_and_pages(engine, desk, reviewer, editor):
     from workbench import review
 
     more = _pending(engine, reviewer, desk, 3)
     with db.read_session(engine) as session:
-        first = [i.verdict_id for i in review.review_queue(session, limit=2)]
-        second = [i.verdict_id for i in review.review_queue(session, limit=2, offset=2)]
+        first = [i.verdict_id for i in review.review_queue(session, editor, limit=2)]
+        second = [i.verdict_id for i in review.review_queue(session, editor, limit=2, offset=2)]
     assert first + second == [desk.verdict_ids[2], *more]
 
 
-def test_queue_uses_fixed_number_of_queries(engine, desk, reviewer):
+def test_queue_uses_fixed_number_of_queries(engine, desk, reviewer, editor):
     """No N+1: the statement count does not grow with the page size."""
     from sqlalchemy import event
 
@@ -168,11 +169,11 @@ def test_queue_uses_fixed_number_of_queries(engine, desk, reviewer):
         event.listen(engine, "before_cursor_execute", listener)
         try:
             with db.read_session(engine) as session:
-                assert len(review.review_queue(session, limit=limit)) == limit
+                assert len(review.review_queue(session, editor, limit=limit)) == limit
         finally:
             event.remove(engine, "before_cursor_execute", listener)
         counts.append(len([s for s in seen if s.lstrip().upper().startswith("SELECT")]))
-    assert counts[0] == counts[1] == 3
+    assert counts[0] == counts[1] == 4  # page ids, their rows, article bodies, evidence
 
 
 def test_bulk_approve_reports_each_item(engine, desk, reviewer, editor):
@@ -194,7 +195,7 @@ def test_bulk_approve_reports_each_item(engine, desk, reviewer, editor):
                                  confirm_few_sources=True, engine=engine)
     assert report.approved == [more[1]] and not report.failed
     with db.read_session(engine) as session:
-        assert review.count_queue(session) == 0
+        assert review.count_queue(session, editor) == 0
         assert claims.get_claim(session, desk.claim_ids[2]).state == "approved"
 
 
@@ -223,7 +224,7 @@ def test_corrections_are_listed_once_approved(engine, desk, editor, second_edito
                 session, "Mostly false").id, rationale=RATIONALE, reason="Revised figure.")
     with db.read_session(engine) as session:
         assert review.corrections(session, claim_id) == []
-        queued = review.review_queue(session)
+        queued = review.review_queue(session, editor)
     assert [(i.verdict_id, i.is_correction, i.correction_reason) for i in queued][-1] == (
         correction.id, True, "Revised figure.")
     report = review.bulk_approve(second_editor.id, [(correction.id, 1)], engine=engine)
@@ -233,3 +234,31 @@ def test_corrections_are_listed_once_approved(engine, desk, editor, second_edito
     assert [(c.old_rating, c.new_rating, c.reason) for c in listed] == [
         ("False", "Mostly false", "Revised figure.")]
     assert listed[0].corrected_at is not None
+
+
+def test_every_page_from_either_end_reads_in_order(engine, desk, reviewer, editor):
+    """Pages in the back half are read backwards from the newest: same order, no gaps."""
+    from workbench import review
+
+    _pending(engine, reviewer, desk, 6)
+    with db.read_session(engine) as session:
+        everything = [i.verdict_id for i in review.review_queue(session, editor, limit=100)]
+        for limit in (2, 3):
+            paged = [i.verdict_id for offset in range(0, len(everything), limit)
+                     for i in review.review_queue(session, editor, limit=limit, offset=offset)]
+            assert paged == everything
+    assert len(everything) == 7
+
+
+def test_only_active_editors_read_the_queue(engine, desk, reviewer, editor):
+    from workbench import review, users
+    from workbench.errors import PermissionDenied
+
+    with db.write_session(engine) as session:
+        users.set_active(session, users.builtin_user(session, users.CLI_USER), editor.id, False)
+    with db.read_session(engine) as session:
+        for who in (reviewer, session.get(User, editor.id), None):
+            with pytest.raises(PermissionDenied):
+                review.review_queue(session, who)
+            with pytest.raises(PermissionDenied):
+                review.count_queue(session, who)

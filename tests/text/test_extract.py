@@ -15,10 +15,12 @@ import pytest
 from workbench.text import extract
 from workbench.text.extract import (
     MAX_ARTICLE_CHARS,
+    MAX_TITLE_CHARS,
     MAX_UPLOAD_BYTES,
     ArticleInputError,
     body_hash,
     clean_pasted_text,
+    derived_title,
     extract_upload,
 )
 
@@ -213,6 +215,25 @@ def test_html_title_prefers_og_title_then_h1() -> None:
     assert extract_upload("a.html", page.encode()).title == "Only heading"
 
 
+def test_long_titles_from_files_are_shortened_not_refused() -> None:
+    """A page or a Markdown heading whose title is a paragraph still yields an article: the
+    title is cut at a word boundary with "…" (python-docx caps Word titles at 255)."""
+    paragraph = "The minister said on Tuesday that the aid package " * 30
+    page = f"<html><head><title>{paragraph}</title></head><body><p>Text.</p></body></html>"
+    heading = f"# {paragraph}\n\nBody.".encode()
+    for name, data in (("a.html", page.encode()), ("a.md", heading)):
+        title = extract_upload(name, data).title
+        assert title is not None and len(title) <= MAX_TITLE_CHARS, name
+        assert title.endswith(" that the aid…"), name  # "package" did not fit
+        assert paragraph.startswith(title.removesuffix("…")), name
+
+
+def test_derived_title_is_one_clean_line() -> None:
+    assert derived_title("  EU\x00 aid\n\tplan\ud800 ") == "EU aid plan"
+    assert derived_title(None) == ""
+    assert derived_title("y" * 600) == "y" * (MAX_TITLE_CHARS - 1) + "…"
+
+
 def test_xhtml_with_xml_declaration() -> None:
     page = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
             "<body><p>Declared XHTML still works.</p></body></html>")
@@ -285,6 +306,12 @@ def test_docx_zip_bomb_is_refused_before_parsing() -> None:
 def test_clean_pasted_text_normalises_once() -> None:
     raw = "\ufeffTitle  \r\nLine\rNext\x00 \x07bell\tkept\n\ne\u0301t\u00e9 \u2028end\n\n"
     assert clean_pasted_text(raw) == "Title\nLine\nNext bell\tkept\n\nété\nend"
+
+
+def test_clean_pasted_text_drops_lone_surrogates_and_all_c0_but_tab() -> None:
+    raw = "A" + "".join(map(chr, range(32))) + "B\ud800C\udfffD\x7fE"
+    assert clean_pasted_text(raw) == "A\n\n\n\nBCDE"  # the tab ended a line: trimmed
+    clean_pasted_text(raw).encode("utf-8")  # storable on both databases
 
 
 def test_clean_pasted_text_keeps_emoji_and_rtl() -> None:

@@ -11,6 +11,7 @@ from tests.ui.conftest import open_page
 from workbench import claims, db
 from workbench.models import Claim
 from workbench.sample import load_sample
+from workbench.ui.safe import md
 
 PAGE = "workbench/ui/pages/annotate.py"
 
@@ -102,4 +103,4 @@ def test_hostile_article_text_is_never_markup(app_db, engine):
     assert not at.exception
     rendered = " ".join(m.value for m in at.markdown)
     assert "<script>" not in rendered and "](javascript:" not in rendered
-    assert at.header[0].value == "<b>Bold</b> [x](http://e)"  # shown as text, not markup
+    assert at.header[0].value == md("<b>Bold</b> [x](http://e)")  # shown as text, not markup

@@ -5,6 +5,7 @@ import pytest
 from tests.conftest import make_user
 from tests.ui.conftest import PAGES, open_page
 from workbench import claims, db
+from workbench.claim_list import PAGE_SIZE
 from workbench.models import Role
 from workbench.sample import load_sample
 
@@ -44,3 +45,30 @@ def test_welcome_offers_sample_then_loads_it(app_db):
     with db.read_session() as session:
         from workbench import articles
         assert articles.count_articles(session) == 1
+
+
+def test_claims_pages_by_key(app_db, engine, reviewer, admin):
+    """Next and Previous on the Claims list page by key (before_id/after_id) and show the
+    same rows as counting pages from the start."""
+    with db.write_session(engine) as session:
+        made = [claims.create_claim(session, reviewer, claims.ClaimDraft(
+            article_id=None, quote=f"Claim number {i}", statement=f"Claim number {i}")).id
+            for i in range(2 * PAGE_SIZE + 5)]
+    newest = sorted(made, reverse=True)
+    at = open_page("workbench/ui/pages/claims.py", user=admin)
+
+    def shown() -> list[int]:
+        assert not at.exception, at.exception
+        return list(at.dataframe[0].value["id"])
+
+    assert shown() == newest[:PAGE_SIZE]
+    at.button(key="claims_next").click().run()
+    assert shown() == newest[PAGE_SIZE:2 * PAGE_SIZE]
+    assert at.session_state["claims_key"] == {"before_id": newest[PAGE_SIZE - 1]}
+    at.button(key="claims_next").click().run()
+    assert shown() == newest[2 * PAGE_SIZE:]
+    at.button(key="claims_prev").click().run()
+    assert shown() == newest[PAGE_SIZE:2 * PAGE_SIZE]
+    assert at.session_state["claims_key"] == {"after_id": newest[2 * PAGE_SIZE]}
+    at.button(key="claims_prev").click().run()
+    assert shown() == newest[:PAGE_SIZE]

@@ -12,6 +12,7 @@ from tests.domain.test_review import build_desk
 from tests.ui.conftest import ROOT, signed_in
 from workbench import claims, db, ratings, sources, verdicts
 from workbench.models import User
+from workbench.ui.safe import md
 
 _HARNESS = """
 import streamlit as st
@@ -112,7 +113,7 @@ def test_own_verdict_is_refused_clearly(desk, tmp_path, second_editor):
     at = open_ui(PAGE, tmp_path, user=second_editor)
     assert any("second editor must approve" in c.value for c in at.caption)
     at.button(key=f"review_approve_{own}").click().run()
-    assert any("two-person rule" in e.value for e in at.error)
+    assert any(md("two-person rule") in e.value for e in at.error)  # escaped user-facing text
     with db.read_session() as session:
         assert verdicts.get_verdict(session, own).status == "proposed"
 

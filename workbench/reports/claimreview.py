@@ -23,6 +23,8 @@ from sqlalchemy import Engine
 
 from workbench import db
 from workbench.filters import ClaimFilters
+from workbench.models import User
+from workbench.permissions import EDITORS, require
 from workbench.reports.query import iter_report_rows
 from workbench.settings import Settings, get_settings
 
@@ -123,12 +125,27 @@ def validate(review: dict[str, Any], claim_id: int) -> list[Issue]:
     return issues
 
 
-def claimreview_feed(engine: Engine | None = None, filters: ClaimFilters | None = None,
+def claimreview_feed(actor: User, engine: Engine | None = None,
+                     filters: ClaimFilters | None = None,
                      settings: Settings | None = None) -> tuple[dict[str, Any], list[Issue]]:
-    """``({"@context", "@graph": [...]}, issues)`` for every claim with a published verdict.
+    """``({"@context", "@graph": [...]}, issues)`` for the claims with a published verdict
+    that match ``filters``: the desk's check before publishing (editors only, since the
+    issues name claims that are not public). Invalid claims appear only in ``issues``;
+    warnings leave the object in the feed."""
+    require(actor, EDITORS, "check the ClaimReview feed")
+    return _feed(engine, filters, settings)
 
-    Invalid claims appear only in ``issues``; warnings leave the object in the feed.
-    """
+
+def public_claimreview_feed(engine: Engine | None = None,
+                            settings: Settings | None = None) -> dict[str, Any]:
+    """The published fact-checks, for anyone (``GET /claimreview.jsonld``): public on
+    purpose, since it holds only approved verdicts that pass validation, which is what
+    publishing means. No role check, no filters, no issues."""
+    return _feed(engine, None, settings)[0]
+
+
+def _feed(engine: Engine | None, filters: ClaimFilters | None,
+          settings: Settings | None) -> tuple[dict[str, Any], list[Issue]]:
     settings = settings or get_settings()
     graph: list[dict[str, Any]] = []
     issues: list[Issue] = []

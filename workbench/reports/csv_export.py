@@ -18,6 +18,8 @@ from sqlalchemy import Engine
 
 from workbench import db
 from workbench.filters import ClaimFilters
+from workbench.models import User
+from workbench.permissions import EDITORS, require
 from workbench.reports.columns import COLUMNS, TEXT_COLUMNS, TRIGGERS, neutralise
 from workbench.reports.query import iter_report_values
 
@@ -25,12 +27,14 @@ BOM = "\ufeff"
 CHUNK_ROWS = 1000
 
 
-def csv_chunks(engine: Engine | None = None, filters: ClaimFilters | None = None, *,
-               bom: bool = False, chunk_rows: int = CHUNK_ROWS) -> Iterator[str]:
+def csv_chunks(actor: User, engine: Engine | None = None, filters: ClaimFilters | None = None,
+               *, bom: bool = False, chunk_rows: int = CHUNK_ROWS) -> Iterator[str]:
     """The report as a sequence of ``str`` chunks (header first), ``chunk_rows`` rows each.
 
     Nothing is held but the current chunk, so memory does not grow with the claim count.
+    The report is desk data (unpublished claims, names): editors only (PermissionDenied).
     """
+    require(actor, EDITORS, "export the claim report")
     for text, _rows in _counted_chunks(engine, filters, bom, chunk_rows):
         yield text
 
@@ -62,15 +66,18 @@ def _take(buffer: io.StringIO, bom: bool) -> str:
     return BOM + text if bom else text
 
 
-def csv_bytes(engine: Engine | None = None, filters: ClaimFilters | None = None, *,
-              bom: bool = False) -> bytes:
-    """The whole report as UTF-8 bytes (for downloads; large files prefer :func:`write_csv`)."""
-    return "".join(csv_chunks(engine, filters, bom=bom)).encode("utf-8")
+def csv_bytes(actor: User, engine: Engine | None = None, filters: ClaimFilters | None = None,
+              *, bom: bool = False) -> bytes:
+    """The whole report as UTF-8 bytes (for downloads; large files prefer :func:`write_csv`).
+    Editors only (PermissionDenied)."""
+    return "".join(csv_chunks(actor, engine, filters, bom=bom)).encode("utf-8")
 
 
-def write_csv(path: Path | str, engine: Engine | None = None,
+def write_csv(actor: User, path: Path | str, engine: Engine | None = None,
               filters: ClaimFilters | None = None, *, bom: bool = False) -> int:
-    """Stream the report into ``path``; returns the number of claims written."""
+    """Stream the report into ``path``; returns the number of claims written.
+    Editors only (PermissionDenied, before the file is created)."""
+    require(actor, EDITORS, "export the claim report")
     rows = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
         for text, count in _counted_chunks(engine, filters, bom, CHUNK_ROWS):

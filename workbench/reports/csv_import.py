@@ -1,49 +1,78 @@
 """Importing the claim report (or a foreign file through a column mapping).
 
-* **All or nothing.** Every record is checked first; any problem and nothing is
-  written. The writes then happen in the caller's one write transaction, so a
-  failure there (a concurrent edit, say) rolls everything back too.
+* **Two phases, so an import never makes a colleague's save fail.** Phase 1
+  (:func:`check_import`, a read session) streams the file, checks every record and
+  builds compact plans and search documents; phase 2 (:func:`write_import`, one write
+  transaction) only inserts, in bulk, holding the write lock for about a second per
+  100,000 rows instead of the whole import. :func:`run_import` runs both.
+* **All or nothing.** Any problem and nothing is written; a failure in phase 2 rolls
+  the whole transaction back. Updates are re-checked in phase 2: a claim saved by
+  someone between the phases refuses the import with its line number.
 * **Create or update by ``claim_id``.** A stored id is an update, applied through
   :func:`workbench.claims.update_claim` with the file's ``version`` (a stale row is
   refused) and audited as the importing user. Only the editable columns
   (statement, claimant, claim_date, type, tags) change; spans, states and verdicts
   have a workflow and must match. An id that is not stored yet creates the claim
-  *with that id* (restoring an export); no id creates a new one.
-* **Creates are bulk inserts** (thousands per second), each with an ``import``
-  audit event naming the file and line.
-* **Ratings** become approved verdicts (the report only carries published ones):
-  written by the file's ``reviewer`` (or the importer) and approved by its
-  ``approver``, who must be someone else; with no approver, ``reviewer_id`` stays
-  empty and the review comment says the verdict was approved outside the
-  workbench. Importing ratings needs an editor. Evidence comes back as one link
-  per listed source (stance "context"; the first ``independent_source_count``
-  sources marked independent, as the export lists them first).
-* Timestamps, ids and versions in the file are kept when creating, so
-  export → import into an empty database → export gives the same bytes.
+  *with that id*; no id creates a new one.
+* **Ratings arrive as proposed verdicts** (two-person rule): written by the importing
+  user, the claim ``in_review``, waiting in the review queue for a second editor.
+  Nothing imported appears in the ClaimReview feed before that approval.
+* **Restore** (``restore=True``, admins only) keeps a file's historical approvals:
+  verdicts stay approved with their ``approved_at``; the ``reviewer`` and ``approver``
+  named in the file are matched by account name, or created as *deactivated*
+  accounts (no password, cannot sign in) so no one is invented as an active
+  colleague; a rating without an approver is marked as approved outside the
+  workbench. The audit trail says "restored from FILE, line N, by ADMIN". Timestamps,
+  ids and versions are kept, so export → restore into an empty database → export
+  gives the same bytes. Articles the file names by URL that are not stored are
+  created from its ``article_title`` and quotes (in both modes).
+* **Limits.** A dry run streams any size. A real import keeps one compact plan per
+  row until the write (about 1–2 KB each), so it takes at most
+  :data:`MAX_WRITE_RECORDS` records; split bigger files. At most :data:`MAX_ERRORS`
+  problems are listed.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
+from workbench import db
 from workbench.claims import update_claim
-from workbench.errors import WorkbenchError
+from workbench.errors import InvalidInput, WorkbenchError
 from workbench.models import Article, Claim, User, utcnow
-from workbench.permissions import EDITORS, REVIEW_DESK, require
+from workbench.permissions import ADMINS, REVIEW_DESK, require
 from workbench.ratings import default_scale, ratings_of
 from workbench.reports.bulk import insert_claims
-from workbench.reports.csv_read import ReadOptions, RowError, read_records
-from workbench.reports.import_rows import Context, NewClaim, Problems, Update, plan_row
+from workbench.reports.csv_read import ReadOptions, RecordReader, RowError, Source
+from workbench.reports.import_rows import (
+    Context,
+    NewArticle,
+    NewClaim,
+    Problems,
+    Update,
+    build_new_articles,
+    plan_row,
+    read_int,
+)
 from workbench.reports.query import report_row, report_select
 from workbench.reports.rating_map import RatingMap
 
+#: ``on_progress(done, total)``: per mille of the whole import (checking is the first half).
 Progress = Callable[[int, int], None]
-CHUNK = 500
+CHUNK = 1000
+MAX_WRITE_RECORDS = 500_000
+MAX_ERRORS = 10_000
+Records = list[tuple[int, dict[str, str]]]
+BUSY = ("The database is busy (someone is saving or another import is running); nothing "
+        "was imported. Try again in a moment.")
+DISK_FULL = "The disk is full — nothing was imported. Free some space and try again."
 
 
 class ImportFailed(WorkbenchError):
@@ -63,11 +92,14 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     unrated: int = 0
+    proposed: int = 0
+    restored: int = 0
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
     seconds: float = 0.0
+    write_seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {**{k: v for k, v in vars(self).items() if k != "errors"},
@@ -75,99 +107,217 @@ class ImportReport:
                            for e in self.errors]}
 
 
-def _chunks(items: list[Any], size: int = CHUNK) -> list[list[Any]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+@dataclass
+class ImportPlan:
+    """Phase 1's result: the report so far and what phase 2 writes."""
+
+    report: ImportReport
+    restore: bool
+    source_name: str
+    creates: list[NewClaim] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
+    articles: list[NewArticle] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    started: float = 0.0
 
 
-def _context(session: Session, actor: User, records: list[tuple[int, dict[str, str]]],
-             rating_map: RatingMap | None) -> Context:
-    """Ratings, users, the articles named by URL and the claims named by id, loaded in bulk."""
+def _context(session: Session, actor: User, rating_map: RatingMap | None, restore: bool,
+             dry_run: bool) -> Context:
     ratings = {r.label.casefold(): r for r in ratings_of(session, default_scale(session).id)}
     users = {name: uid for uid, name in session.exec(select(User.id, User.name))}
-    urls = sorted({c.get("article_url", "").strip() for _, c in records} - {""})
-    articles: dict[str, list[Article]] = {}
-    for chunk in _chunks(urls):
-        for article in session.exec(select(Article).where(col(Article.url).in_(chunk))):
-            articles.setdefault(article.url, []).append(article)
-    ids = sorted({int(c["claim_id"]) for _, c in records
-                  if c.get("claim_id", "").strip().isdigit()})
-    existing: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(ids):
-        for raw in session.execute(report_select().where(col(Claim.id).in_(chunk))):
-            row = report_row(raw)
-            existing[row["claim_id"]] = row
     return Context(actor=actor, now=utcnow().replace(microsecond=0), ratings=ratings,
-                   rating_map=rating_map, users=users, articles=articles, existing=existing)
+                   rating_map=rating_map, users=users, restore=restore,
+                   search_docs=not dry_run)
 
 
-def import_csv(session: Session, actor: User, data: bytes | str, options: ReadOptions, *,
-               rating_map: RatingMap | None = None, dry_run: bool = False,
-               source_name: str = "", on_progress: Progress | None = None) -> ImportReport:
-    """Check ``data`` and, unless ``dry_run`` or any record has a problem, write it.
+def _load_chunk(session: Session, ctx: Context, records: Records) -> None:
+    """The articles named by URL and the claims named by id in ``records``, in bulk."""
+    urls = sorted({c.get("article_url", "").strip() for _, c in records} - {""})
+    ctx.articles = {}
+    if urls:
+        for article in session.exec(select(Article).where(col(Article.url).in_(urls))):
+            ctx.articles.setdefault(article.url, []).append(article)
+    ids = sorted({claim_id for _, c in records
+                  if (claim_id := read_int(c.get("claim_id", ""), "claim_id", Problems(), 1))})
+    ctx.existing = {}
+    if ids:
+        for raw in session.execute(report_select().where(col(Claim.id).in_(ids))):
+            row = report_row(raw)
+            ctx.existing[row["claim_id"]] = row
 
-    Runs in the caller's write transaction (``db.write_session`` or the app's ``perform``).
-    Problems come back in ``report.errors`` with line numbers; nothing is written then.
-    Raises :class:`ImportFailed` if a write fails after the checks, so the caller rolls back.
+
+def _chunks(reader: RecordReader, report: ImportReport) -> Iterator[Records]:
+    chunk: Records = []
+    for item in reader:
+        if isinstance(item, RowError):
+            _problem(report, item)
+            continue
+        chunk.append(item)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _problem(report: ImportReport, error: RowError) -> None:
+    if len(report.errors) < MAX_ERRORS:
+        report.errors.append(error)
+    elif len(report.errors) == MAX_ERRORS:
+        report.errors.append(RowError(error.line, f"more problems after this line are not "
+                                      f"listed (the first {MAX_ERRORS:,} are)"))
+
+
+def check_import(session: Session, actor: User, source: Source, options: ReadOptions, *,
+                 rating_map: RatingMap | None = None, restore: bool = False,
+                 dry_run: bool = False, source_name: str = "",
+                 on_progress: Progress | None = None) -> ImportPlan:
+    """Phase 1: stream and check ``source`` in a read session; nothing is written.
+
+    Problems come back in ``plan.report.errors`` with line numbers. A dry run keeps no
+    plans, so its memory does not grow with the file. Raises PermissionDenied (restore
+    needs an admin) and InvalidInput (unreadable file, or too big to write at once).
     """
     started = time.perf_counter()
-    require(actor, REVIEW_DESK, "import claims")
-    parsed = read_records(data, options)
-    report = ImportReport(records=len(parsed.records), errors=parsed.errors,
-                          notes=parsed.notes, dry_run=dry_run)
-    ctx = _context(session, actor, parsed.records, rating_map)
-    creates: list[NewClaim] = []
-    updates: list[Update] = []
-    total = len(parsed.records)
-    for done, (line, cells) in enumerate(parsed.records, start=1):
-        plan = plan_row(line, cells, ctx)
-        if isinstance(plan, Problems):
-            report.errors.extend(RowError(line, message, column) for column, message in plan)
-        elif isinstance(plan, NewClaim):
-            creates.append(plan)
-            report.unrated += plan.verdict is None and bool(cells.get("rating_label", "").strip())
-        elif isinstance(plan, Update):
-            updates.append(plan)
-        else:
-            report.unchanged += 1
-        if on_progress and done % 1000 == 0:
-            on_progress(done // 2, total)
-    if any(plan.verdict for plan in creates):
-        require(actor, EDITORS, "import published verdicts (ratings)")
+    require(actor, ADMINS if restore else REVIEW_DESK,
+            "restore approvals from a file" if restore else "import claims")
+    report = ImportReport(dry_run=dry_run)
+    plan = ImportPlan(report, restore, source_name, started=started)
+    ctx = _context(session, actor, rating_map, restore, dry_run)
+    reader = RecordReader(source, options)
+    try:
+        for chunk in _chunks(reader, report):
+            _load_chunk(session, ctx, chunk)
+            for line, cells in chunk:
+                _plan(plan, ctx, line, cells, dry_run)
+            if on_progress and reader.total_bytes:
+                on_progress(500 * reader.bytes_read // reader.total_bytes, 1000)
+    finally:
+        reader.close()
+    report.records = reader.records
+    report.notes = reader.notes + report.notes
+    for line, message in build_new_articles(ctx):
+        _problem(report, RowError(line, message, "quote"))
     report.errors.sort(key=lambda e: e.line)
-    report.created, report.updated = len(creates), len(updates)
+    plan.articles, plan.people = list(ctx.new_articles.values()), list(ctx.people)
     if report.unrated:
         report.notes.append(f"{report.unrated:,} ratings map to no label on our scale: those "
                             "claims are imported without a verdict.")
-    if report.errors or dry_run:
-        report.seconds = time.perf_counter() - started
-        return report
-    _write(session, actor, creates, updates, source_name, on_progress, total)
-    report.written = True
+    if ctx.new_articles:
+        report.notes.append(f"{len(ctx.new_articles):,} articles named by URL are not stored: "
+                            "they are created from the file's titles and quotes (the file "
+                            "has no article text).")
     report.seconds = time.perf_counter() - started
-    if on_progress:
-        on_progress(total, total)
+    return plan
+
+
+def _plan(plan: ImportPlan, ctx: Context, line: int, cells: dict[str, str],
+          dry_run: bool) -> None:
+    report = plan.report
+    result = plan_row(line, cells, ctx)
+    if isinstance(result, Problems):
+        for column, message in result:
+            _problem(report, RowError(line, message, column))
+        return
+    if result is None:
+        report.unchanged += 1
+        return
+    if isinstance(result, NewClaim):
+        report.created += 1
+        report.unrated += result.rating_id is None and bool(cells.get("rating_label", "").strip())
+        rated = result.rating_id is not None
+        report.restored += rated and plan.restore
+        report.proposed += rated and not plan.restore
+    else:
+        report.updated += 1
+    if dry_run:
+        return
+    if report.created + report.updated > MAX_WRITE_RECORDS:
+        raise InvalidInput(f"The file has more than {MAX_WRITE_RECORDS:,} claims to import "
+                           "at once; split it (a dry run checks any size).")
+    (plan.creates if isinstance(result, NewClaim) else plan.updates).append(result)
+
+
+def write_import(session: Session, actor: User, plan: ImportPlan) -> ImportReport:
+    """Phase 2: write a checked plan in the caller's write transaction.
+
+    Updates are re-checked against the stored versions and claims named by id must
+    still be free (someone may have saved between the phases): otherwise raises
+    :class:`ImportFailed` with the line, and the caller's transaction rolls back.
+    """
+    report = plan.report
+    if report.errors or report.dry_run:
+        return report
+    started = time.perf_counter()
+    require(actor, ADMINS if plan.restore else REVIEW_DESK, "import claims")
+    for update in plan.updates:
+        try:
+            update_claim(session, actor, update.claim_id, update.version, **update.changes)
+        except WorkbenchError as error:
+            raise ImportFailed(ImportReport(errors=[RowError(update.line, str(error))])) from error
+    _check_ids_free(session, plan.creates)
+    try:
+        insert_claims(session, actor, plan.creates, articles=plan.articles, people=plan.people,
+                      restore=plan.restore, source_name=plan.source_name)
+        session.flush()
+    except InvalidInput as error:  # a restored person's name that is not a valid account
+        raise ImportFailed(ImportReport(errors=[RowError(0, str(error))])) from error
+    report.written = True
+    report.write_seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - plan.started
     return report
 
 
-def _write(session: Session, actor: User, creates: list[NewClaim], updates: list[Update],
-           source_name: str, on_progress: Progress | None, total: int) -> None:
-    """Updates through the claim service, then creates in bulk chunks (ids from the file
-    first, so a new automatic id can never take one that a later row names)."""
-    work, done = max(1, len(updates) + len(creates)), 0
+def _check_ids_free(session: Session, creates: list[NewClaim]) -> None:
+    named = {plan.claim_id: plan.line for plan in creates if plan.claim_id is not None}
+    ids = sorted(named)
+    for i in range(0, len(ids), CHUNK):
+        taken = session.exec(select(Claim.id).where(col(Claim.id).in_(ids[i:i + CHUNK]))).first()
+        if taken is not None:
+            raise ImportFailed(ImportReport(errors=[RowError(named[taken], (
+                f"claim {taken} was created by someone else while this file was being "
+                "checked; nothing was imported. Import it again."), "claim_id")]))
 
-    def tick(step: int) -> None:
-        nonlocal done
-        done += step
-        if on_progress:
-            on_progress(total // 2 + (total - total // 2) * done // work, total)
 
-    for plan in updates:
-        try:
-            update_claim(session, actor, plan.claim_id, plan.version, **plan.changes)
-        except WorkbenchError as error:
-            raise ImportFailed(ImportReport(errors=[RowError(plan.line, str(error))])) from error
-        tick(1)
-    creates = sorted(creates, key=lambda plan: "id" not in plan.claim)
-    for chunk in _chunks(creates, 1000):
-        insert_claims(session, actor, chunk, source_name)
-        tick(len(chunk))
+def run_import(actor: User, source: Source, options: ReadOptions, *,
+               engine: Engine | None = None, rating_map: RatingMap | None = None,
+               restore: bool = False, dry_run: bool = False, source_name: str = "",
+               on_progress: Progress | None = None) -> ImportReport:
+    """Check ``source`` in a read session, then (unless ``dry_run`` or any problem) write
+    it in one short write transaction. Returns the report; raises :class:`ImportFailed`
+    when writing was refused, WorkbenchError with a plain message when the database is
+    busy or the disk is full (never SQL)."""
+    with db.read_session(engine) as session:
+        plan = check_import(session, actor, source, options, rating_map=rating_map,
+                            restore=restore, dry_run=dry_run, source_name=source_name,
+                            on_progress=on_progress)
+    if plan.report.errors or dry_run:
+        return plan.report
+    try:
+        with db.write_session(engine) as session:
+            report = write_import(session, actor, plan)
+    except OperationalError as error:
+        raise _database_failure(error) from None
+    except Exception as error:
+        if _is_disk_full(error):
+            raise WorkbenchError(DISK_FULL) from None
+        raise
+    if on_progress:
+        on_progress(1000, 1000)
+    return report
+
+
+def _is_disk_full(error: BaseException) -> bool:
+    """SQLite's "database or disk is full", PostgreSQL's DiskFull (SQLSTATE 53100)."""
+    original = getattr(error, "orig", error)
+    return ("database or disk is full" in str(original)
+            or getattr(original, "sqlstate", "") == "53100")
+
+
+def _database_failure(error: OperationalError) -> WorkbenchError:
+    if _is_disk_full(error):
+        return WorkbenchError(DISK_FULL)
+    if "locked" in str(error.orig) or "busy" in str(error.orig):
+        return WorkbenchError(BUSY)
+    return WorkbenchError("The database refused the import; nothing was imported. "
+                          "Try again, or ask an admin to look at the server's log.")

@@ -1,57 +1,114 @@
-"""Checking one imported record and turning it into a plan (create or update).
+"""Checking one imported record and turning it into a compact plan (create or update).
 
 Every problem with a record is collected (not just the first), so a dry run can
-list them all with line numbers. Text cells go through the same cleaning rules
-as the claim services (``clean_line``, ``clean_tags``, ``clean_url``).
+list them all with line numbers. Every text cell goes through the same cleaning
+as the services (``clean_line``, ``clean_text``, ``clean_tags``, ``clean_url``: control
+characters removed), so a file imports the same on SQLite and PostgreSQL. Integer
+cells must be ASCII digits within the database's range.
 
-Decisions about what an import may say (documented for users in ``csv_import``):
-a rating in the file becomes an *approved* verdict, since the report only carries
-published verdicts; its author is the ``reviewer`` named in the file (or the
-importing user) and its approver the ``approver`` named there (never the same
-person), or nobody when the verdict was approved outside the workbench.
+What an import may say (documented for users in ``csv_import``):
+
+* **Normal import**: a rating becomes a *proposed* verdict written by the importing
+  user (claim ``in_review``); a second editor approves it in the review queue. The
+  file's ``approver`` and ``approved_at`` are not used; its ``reviewer`` (an
+  existing account) is the claim's assignee.
+* **Restore** (admins): a rating stays an *approved* verdict with its ``approved_at``;
+  author and approver are the people named in the file, matched by name or created as
+  deactivated accounts; with no approver it is marked as approved outside the workbench.
+* Either way an ``article_url`` that is not stored creates the article from the file's
+  ``article_title`` and the quotes at their offsets (the report does not carry the
+  article's text), so an export re-imports into an empty database.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from workbench.claims import MAX_STATEMENT, clean_tags
 from workbench.errors import InvalidInput
-from workbench.models import AnchorStatus, Article, ClaimState, ClaimType, Rating, User
+from workbench.models import Article, ClaimState, ClaimType, Rating, User
 from workbench.reports.columns import TEXT_COLUMNS, split_multi, unneutralise
 from workbench.reports.rating_map import RatingMap
+from workbench.search import claim_document
 from workbench.text.anchor import make_selector
-from workbench.validation import clean_line, clean_url
+from workbench.text.extract import MAX_ARTICLE_CHARS, MAX_TITLE_CHARS
+from workbench.validation import MAX_ID, clean_line, clean_text, clean_url, shorten
 
 EDITABLE = {"statement": "statement", "claimant": "claimant", "claim_date": "claim_date",
             "type": "claim_type", "tags": "tags"}
 FROZEN = ("article_url", "quote", "start", "end", "state", "rating_label")
+_ASCII_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+#: A person named in the file, not yet an account (restore creates it, deactivated).
+Person = int | str | None
+
+
+@dataclass
+class NewArticle:
+    """An article the file names by URL that is not stored: built from its claims' quotes."""
+
+    url: str
+    title: str
+    claims: list[NewClaim] = field(default_factory=list)
+    body: str = ""
 
 
 @dataclass
 class Context:
-    """What checking needs, loaded once per import."""
+    """What checking needs: loaded once per import, or per chunk of records
+    (``articles`` and ``existing`` are looked up in bulk for each chunk)."""
 
     actor: User
     now: datetime
     ratings: dict[str, Rating]
     rating_map: RatingMap | None
     users: dict[str, int]
-    articles: dict[str, list[Article]]
-    existing: dict[int, dict[str, Any]]
+    restore: bool = False
+    search_docs: bool = True
+    articles: dict[str, list[Article]] = field(default_factory=dict)
+    existing: dict[int, dict[str, Any]] = field(default_factory=dict)
     seen_ids: dict[int, int] = field(default_factory=dict)
+    labels: dict[str, tuple[Rating | None, str]] = field(default_factory=dict)
+    new_articles: dict[str, NewArticle] = field(default_factory=dict)
+    #: On restore: every person the file names (name → first line); accounts are looked
+    #: up again, or created deactivated, when writing.
+    people: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class NewClaim:
+    """One claim to create, compact (a 100,000-row import holds 100,000 of these).
+    ``article`` is an article id or the URL of a :class:`NewArticle`; people are ids or,
+    on restore, names of accounts still to create."""
+
     line: int
-    claim: dict[str, Any]
+    claim_id: int | None
+    article: int | str | None
+    start: int | None
+    end: int | None
+    quote: str
+    prefix: str
+    suffix: str
+    statement: str
+    claimant: str
+    claim_date: date | None
+    claim_type: str
+    state: str
+    assignee: Person
+    created_at: datetime
+    updated_at: datetime
+    version: int
     tags: list[str]
-    verdict: dict[str, Any] | None
     sources: list[tuple[str, str, bool]]
-    rating_label: str = ""
+    rating_id: int | None
+    rating_label: str
+    rationale: str
+    author: Person
+    approver: Person
+    approved_at: datetime | None
+    doc: str
 
 
 @dataclass
@@ -69,18 +126,24 @@ class Problems(list[tuple[str, str]]):
         self.append((column, message))
 
 
-def _int(cells: dict[str, str], name: str, problems: Problems, minimum: int = 0) -> int | None:
-    text = cells.get(name, "").strip()
+def read_int(text: str, name: str, problems: Problems, minimum: int = 0) -> int | None:
+    """An integer cell: ASCII digits (``²`` and ``١٢`` are digits to Python, not to a
+    database) within ``minimum``..``MAX_ID`` (integer columns); None if empty or refused."""
+    text = text.strip()
     if not text:
         return None
-    try:
-        value = int(text)
-    except ValueError:
-        problems.add(name, f"“{text}” is not a whole number")
+    if not _ASCII_INT.fullmatch(text):
+        problems.add(name, f"“{shorten(text, 40)}” is not a whole number")
         return None
-    if value < minimum:
-        problems.add(name, f"must be at least {minimum}")
-    return value
+    digits = text.lstrip("+-").lstrip("0")
+    if len(digits) > len(str(MAX_ID)) or not minimum <= int(text) <= MAX_ID:
+        problems.add(name, f"{shorten(text, 40)} is out of range ({minimum}–{MAX_ID:,})")
+        return None
+    return int(text)
+
+
+def _int(cells: dict[str, str], name: str, problems: Problems, minimum: int = 0) -> int | None:
+    return read_int(cells.get(name, ""), name, problems, minimum)
 
 
 def _date(cells: dict[str, str], problems: Problems) -> date | None:
@@ -88,7 +151,7 @@ def _date(cells: dict[str, str], problems: Problems) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:
-        problems.add("claim_date", f"“{text}” is not a date (write YYYY-MM-DD)")
+        problems.add("claim_date", f"“{text[:40]}” is not a date (write YYYY-MM-DD)")
         return None
 
 
@@ -99,7 +162,7 @@ def _time(cells: dict[str, str], name: str, problems: Problems) -> datetime | No
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        problems.add(name, f"“{text}” is not a time (write YYYY-MM-DDTHH:MM:SSZ)")
+        problems.add(name, f"“{text[:40]}” is not a time (write YYYY-MM-DDTHH:MM:SSZ)")
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
@@ -118,10 +181,21 @@ def clean_cells(cells: dict[str, str]) -> dict[str, str]:
 
 
 def resolve_rating(label: str, ctx: Context, problems: Problems) -> Rating | None:
-    """Our rating for a file's label (through the mapping table, if any); None = no verdict."""
+    """Our rating for a file's label (through the mapping table, if any); None = no verdict.
+    Computed once per distinct label: a file has a handful of labels and many rows."""
     label = label.strip()
     if not label:
         return None
+    if label not in ctx.labels:
+        found = Problems()
+        ctx.labels[label] = (_lookup_rating(label, ctx, found), found[0][1] if found else "")
+    rating, problem = ctx.labels[label]
+    if problem:
+        problems.add("rating_label", problem)
+    return rating
+
+
+def _lookup_rating(label: str, ctx: Context, problems: Problems) -> Rating | None:
     ours = label
     if ctx.rating_map is not None:
         mapped = ctx.rating_map.lookup(label)
@@ -138,32 +212,50 @@ def resolve_rating(label: str, ctx: Context, problems: Problems) -> Rating | Non
     return rating
 
 
-def _user(cells: dict[str, str], name: str, ctx: Context, problems: Problems) -> int | None:
-    who = cells.get(name, "").strip()
+def _person(cells: dict[str, str], name: str, line: int, ctx: Context,
+            problems: Problems) -> Person:
+    """An account named in the file: on restore its name (matched, or created deactivated,
+    when writing); otherwise the id of an existing account (an unknown name is a problem)."""
+    who = _clean(problems, name, clean_line, cells.get(name), field=name.capitalize(),
+                 max_length=80)
     if not who:
         return None
-    if who not in ctx.users:
-        problems.add(name, f"there is no user “{who}” in the workbench")
-    return ctx.users.get(who)
+    if ctx.restore:
+        ctx.people.setdefault(who, line)
+        return who
+    if who in ctx.users:
+        return ctx.users[who]
+    problems.add(name, f"there is no user “{who}” in the workbench (an admin can restore the "
+                 "file to create deactivated accounts for the people it names)")
+    return None
 
 
-def _anchor(cells: dict[str, str], ctx: Context, problems: Problems,
+def _anchor(line: int, cells: dict[str, str], ctx: Context, problems: Problems,
             values: dict[str, Any]) -> None:
-    """Pin the claim to its article (found by URL) or keep it free-standing."""
-    url, quote = cells.get("article_url", "").strip(), cells.get("quote", "")
+    """Pin the claim to its article (found by URL, or created from the file) or keep it
+    free-standing."""
+    url = _clean(problems, "article_url", clean_url, cells.get("article_url"),
+                 field="Article URL") or ""
+    quote = _clean(problems, "quote", clean_text, cells.get("quote", ""), field="Quote",
+                   max_length=MAX_ARTICLE_CHARS) or ""
     start, end = _int(cells, "start", problems), _int(cells, "end", problems)
+    values.update(article=None, start=None, end=None, quote=quote, prefix="",
+                  suffix="")
     if not url:
         if start is not None or end is not None:
             problems.add("start", "offsets need an article (article_url is empty)")
-        values.update(article_id=None, start=None, end=None, quote=quote.strip(), prefix="",
-                      suffix="", anchor_status=AnchorStatus.none)
         return
+    title = _clean(problems, "article_title", clean_line, cells.get("article_title"),
+                   field="Article title", max_length=MAX_TITLE_CHARS) or ""
     found = ctx.articles.get(url, [])
     if len(found) > 1:
-        found = [a for a in found if a.title == cells.get("article_title", "").strip()]
-    if len(found) != 1:
-        problems.add("article_url", f"{'no' if not found else 'more than one'} article with "
-                     "this URL in the workbench: add it first, or leave article_url unmapped")
+        found = [a for a in found if a.title == title]
+    if len(found) > 1:
+        problems.add("article_url", "more than one article with this URL and title in the "
+                     "workbench: leave article_url unmapped")
+        return
+    if not found:
+        _new_article_claim(url, title, quote, start, end, ctx, problems, values)
         return
     body = found[0].body
     if start is None and end is None and quote and body.count(quote) == 1:
@@ -176,9 +268,23 @@ def _anchor(cells: dict[str, str], ctx: Context, problems: Problems,
         problems.add("quote", f"does not match the article's text at {start}–{end}")
         return
     selector = make_selector(body, start, end)
-    values.update(article_id=found[0].id, start=start, end=end, quote=selector.quote,
-                  prefix=selector.prefix, suffix=selector.suffix,
-                  anchor_status=AnchorStatus.anchored)
+    values.update(article=found[0].id, start=start, end=end, quote=selector.quote,
+                  prefix=selector.prefix, suffix=selector.suffix, title=found[0].title,
+                  language=found[0].language)
+
+
+def _new_article_claim(url: str, title: str, quote: str, start: int | None, end: int | None,
+                       ctx: Context, problems: Problems, values: dict[str, Any]) -> None:
+    if not quote:
+        problems.add("quote", "a claim in an article that is not stored needs its quote")
+        return
+    if start is not None and (end != start + len(quote) or end > MAX_ARTICLE_CHARS):
+        problems.add("end", f"the span {start}–{end} does not fit the quote "
+                     f"({len(quote)} characters) in an article of at most "
+                     f"{MAX_ARTICLE_CHARS:,} characters")
+        return
+    ctx.new_articles.setdefault(url, NewArticle(url, title or url[:MAX_TITLE_CHARS]))
+    values.update(article=url, start=start, end=end, title=ctx.new_articles[url].title)
 
 
 def _pipe_split(value: str) -> list[str]:
@@ -205,32 +311,33 @@ def _sources(cells: dict[str, str], problems: Problems) -> list[tuple[str, str, 
     return result
 
 
-def _verdict(cells: dict[str, str], ctx: Context, problems: Problems,
-             values: dict[str, Any]) -> dict[str, Any] | None:
+def _verdict(line: int, cells: dict[str, str], ctx: Context, problems: Problems,
+             values: dict[str, Any]) -> None:
     rating = resolve_rating(cells.get("rating_label", ""), ctx, problems)
-    author = _user(cells, "reviewer", ctx, problems) or ctx.actor.id
-    approver = _user(cells, "approver", ctx, problems)
-    values["assignee_id"] = author
+    reviewer = _person(cells, "reviewer", line, ctx, problems)
+    values["assignee"] = reviewer or (None if ctx.restore else ctx.actor.id)
+    values.update(rating=rating, author=None, approver=None, approved_at=None,
+                  rationale=_clean(problems, "rationale", clean_text, cells.get("rationale"),
+                                   field="Rationale", max_length=MAX_ARTICLE_CHARS) or "")
     state = cells.get("state", "").strip() or (ClaimState.approved if rating else ClaimState.new)
     if state not in ClaimState.__members__:
-        problems.add("state", f"“{state}” is not a state ({', '.join(ClaimState)})")
+        problems.add("state", f"“{state[:40]}” is not a state ({', '.join(ClaimState)})")
     elif rating is not None and state not in (ClaimState.approved, ClaimState.in_review):
-        problems.add("state", f"a claim with a published rating cannot be {state}")
+        problems.add("state", f"a claim with a rating cannot be {state}")
     elif rating is None and state == ClaimState.approved and not any(
             column == "rating_label" for column, _ in problems):
         problems.add("rating_label", "an approved claim needs a rating")
-    values["state"] = ClaimState.approved if rating else (
+    published = ClaimState.approved if ctx.restore else ClaimState.in_review
+    values["state"] = published if rating else (
         ClaimState.researching if state == ClaimState.in_review else state)
-    if rating is None:
-        if approver is not None:
-            problems.add("approver", "an approver without a rating")
-        return None
-    if approver is not None and approver == author:
+    if rating is None or not ctx.restore:
+        values["author"] = ctx.actor.id if rating else None
+        return
+    approver = _person(cells, "approver", line, ctx, problems)
+    if approver is not None and approver == reviewer:
         problems.add("approver", "the approver wrote this verdict (two-person rule)")
-    approved_at = _time(cells, "approved_at", problems) or ctx.now
-    return {"rating_id": rating.id, "rationale": cells.get("rationale", "").strip(),
-            "author_id": author, "reviewer_id": approver, "reviewed_at": approved_at,
-            "created_at": approved_at, "label": rating.label}
+    values.update(author=reviewer, approver=approver,
+                  approved_at=_time(cells, "approved_at", problems) or ctx.now)
 
 
 def plan_row(line: int, raw: dict[str, str], ctx: Context) -> NewClaim | Update | None | Problems:
@@ -244,31 +351,67 @@ def plan_row(line: int, raw: dict[str, str], ctx: Context) -> NewClaim | Update 
     version = _int(cells, "version", problems, minimum=1)
     if claim_id in ctx.existing:
         return problems or _update(line, claim_id, version, cells, ctx, problems)
-    values: dict[str, Any] = {"id": claim_id} if claim_id else {}
+    values: dict[str, Any] = {}
     statement = _clean(problems, "statement", clean_line, cells.get("statement"),
                        field="Claim statement", max_length=MAX_STATEMENT)
-    values["claimant"] = _clean(problems, "claimant", clean_line, cells.get("claimant"),
-                                field="Claimant", max_length=300)
-    values["claim_date"] = _date(cells, problems)
+    claimant = _clean(problems, "claimant", clean_line, cells.get("claimant"),
+                      field="Claimant", max_length=300) or ""
+    claim_date = _date(cells, problems)
     claim_type = cells.get("type", "").strip() or ClaimType.other
     if claim_type not in ClaimType.__members__:
-        problems.add("type", f"“{claim_type}” is not a claim type ({', '.join(ClaimType)})")
+        problems.add("type", f"“{claim_type[:40]}” is not a claim type ({', '.join(ClaimType)})")
     tags = _clean(problems, "tags", clean_tags, split_multi(cells.get("tags", ""))) or []
-    _anchor(cells, ctx, problems, values)
-    if not values.get("quote") and not statement:
+    _anchor(line, cells, ctx, problems, values)
+    quote = values["quote"]
+    if not quote and not statement:
         problems.add("statement", "a claim needs a statement or a quote")
-    values["quote"] = values.get("quote") or statement or ""
-    values["statement"] = statement or " ".join(values["quote"].split())[:MAX_STATEMENT]
-    verdict = _verdict(cells, ctx, problems, values)
+    statement = statement or " ".join(quote.split())[:MAX_STATEMENT]
+    _verdict(line, cells, ctx, problems, values)
     sources = _sources(cells, problems)
     created = _time(cells, "created_at", problems) or ctx.now
-    values.update(claim_type=claim_type, created_at=created, version=version or 1,
-                  updated_at=_time(cells, "updated_at", problems) or created,
-                  created_by=ctx.actor.id, score=None, reasons=[], repeat_of_id=None)
+    updated = _time(cells, "updated_at", problems) or created
     if problems:
         return problems
-    label = verdict.pop("label") if verdict else ""
-    return NewClaim(line, values, tags, verdict, sources, label)
+    rating = values["rating"]
+    title = values.get("title", "")
+    plan = NewClaim(
+        line, claim_id, values["article"], values["start"], values["end"], quote or statement,
+        values["prefix"], values["suffix"], statement, claimant, claim_date, claim_type,
+        values["state"], values["assignee"], created, updated, version or 1, tags, sources,
+        rating.id if rating else None, rating.label if rating else "", values["rationale"],
+        values["author"], values["approver"], values["approved_at"],
+        claim_document(statement, quote or statement, claimant, tags, title,
+                       values.get("language", "en")) if ctx.search_docs else "")
+    if isinstance(plan.article, str):
+        ctx.new_articles[plan.article].claims.append(plan)
+    return plan
+
+
+def build_new_articles(ctx: Context) -> list[tuple[int, str]]:
+    """Give each article the file creates a body: its claims' quotes at their offsets
+    (blank elsewhere; quotes without offsets follow after a blank line), and pin its
+    claims. Returns (line, problem) for quotes that overlap with different text."""
+    problems: list[tuple[int, str]] = []
+    for article in ctx.new_articles.values():
+        chars: list[str] = []
+        placed = sorted((c for c in article.claims if c.start is not None),
+                        key=lambda c: c.start or 0)
+        for claim in placed:
+            start = claim.start or 0
+            chars.extend(" " * (start + len(claim.quote) - len(chars)))
+            if any(chars[start + i] not in (" ", ch) for i, ch in enumerate(claim.quote)):
+                problems.append((claim.line, "the quote overlaps another claim's quote in "
+                                 "the same article with different text"))
+            chars[start:start + len(claim.quote)] = claim.quote
+        for claim in (c for c in article.claims if c.start is None):
+            chars.extend("\n\n" if chars else "")
+            claim.start, claim.end = len(chars), len(chars) + len(claim.quote)
+            chars.extend(claim.quote)
+        article.body = "".join(chars)
+        for claim in article.claims:
+            selector = make_selector(article.body, claim.start or 0, claim.end or 0)
+            claim.prefix, claim.suffix = selector.prefix, selector.suffix
+    return problems
 
 
 def _update(line: int, claim_id: int, version: int | None, cells: dict[str, str],

@@ -24,10 +24,13 @@ from docx.table import Table
 from lxml import etree
 
 from workbench.text.encoding import BOMS, ArticleInputError, declared_charset, decode
+from workbench.validation import one_line, shorten, strip_controls
 
 # About 30,000 words: several times the longest news feature, so only a wrong file hits it,
 # and small enough that anchoring and fuzzy matching stay interactive.
 MAX_ARTICLE_CHARS = 200_000
+# The title column's size; titles nobody typed are shortened to fit (see derived_title).
+MAX_TITLE_CHARS = 500
 # Leaves room for .docx files with embedded images while refusing dumps of whole sites.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A .docx is a zip: cap what it may expand to *before* parsing it (zip bombs). zipfile never
@@ -53,8 +56,6 @@ _MAGIC = (
     (b"{\\rtf", "an RTF document (save it as .docx or .txt)"),
 )
 _BINARY_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D}
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_BREAKS_RE = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _HTML_BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
                 "pre", "section", "article", "header", "footer", "table", "ul", "ol", "dd", "dt")
@@ -73,12 +74,13 @@ class ExtractedArticle:
 def clean_pasted_text(text: str) -> str:
     """Normalise text once, on ingest, so that stored offsets never need to move afterwards.
 
-    Line breaks become "\\n", invisible control characters (including NUL) are removed, the
-    text is NFC-normalised (so "é" typed as e + accent and as one character match) and
-    trailing whitespace is dropped. Empty or oversized text is refused.
+    Line breaks become "\\n", invisible control characters (including NUL) and lone
+    surrogates are removed (:func:`workbench.validation.strip_controls`, the rule every
+    stored field follows; tabs stay), the text is NFC-normalised (so "é" typed as e + accent
+    and as one character match) and trailing whitespace is dropped. Empty or oversized text
+    is refused.
     """
-    text = _BREAKS_RE.sub("\n", text).removeprefix("\ufeff")
-    text = unicodedata.normalize("NFC", _CONTROL_RE.sub("", text))
+    text = unicodedata.normalize("NFC", strip_controls(text).removeprefix("\ufeff"))
     text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
     if not text.strip():
         raise ArticleInputError("The article is empty: there is no text to check.")
@@ -88,6 +90,13 @@ def clean_pasted_text(text: str) -> str:
             f"{MAX_ARTICLE_CHARS:,}, about 30,000 words). Is this really one article?"
         )
     return text
+
+
+def derived_title(text: str | None) -> str:
+    """A title nobody typed (a page's <title>, a Word file's title, an article's first line) as
+    one clean line, shortened at a word boundary with "…" to at most MAX_TITLE_CHARS: a
+    paragraph where a title should be is no reason to refuse the article."""
+    return shorten(one_line(text or ""), MAX_TITLE_CHARS)
 
 
 def body_hash(body: str) -> str:
@@ -120,7 +129,7 @@ def extract_upload(filename: str, data: bytes) -> ExtractedArticle:
     body = clean_pasted_text(text)
     title = None
     if ext == ".md" and body.startswith("# "):
-        title = body.split("\n", 1)[0][2:].strip() or None
+        title = derived_title(body.split("\n", 1)[0][2:]) or None
     return ExtractedArticle(body, title, encoding, tuple(warnings))
 
 
@@ -166,7 +175,7 @@ def _html_title(root: lxml.html.HtmlElement) -> str | None:
     for found in (root.xpath("//meta[@property='og:title']/@content"),
                   root.xpath("//title//text()"),
                   [h1.text_content() for h1 in root.xpath("//h1")]):
-        title = " ".join("".join(found[:1]).split())
+        title = derived_title("".join(found[:1]))
         if title:
             return title
     return None
@@ -229,7 +238,7 @@ def _extract_docx(data: bytes) -> ExtractedArticle:
                               for row in item.rows)
             else:
                 blocks.append(item.text)
-        title = document.core_properties.title.strip() or None
+        title = derived_title(document.core_properties.title) or None
     except Exception as exc:  # python-docx raises many unrelated types on malformed parts
         raise damaged from exc
     body = "\n\n".join(block.strip() for block in blocks if block.strip())

@@ -19,10 +19,12 @@ Tests (AppTest cannot send cookies) put a real session token in
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 from streamlit.errors import StreamlitSecretNotFoundError
 
@@ -30,9 +32,39 @@ from workbench import auth, db, users
 from workbench.errors import AuthenticationFailed, PermissionDenied, WorkbenchError
 from workbench.models import User
 from workbench.settings import get_settings
+from workbench.ui.safe import md
 
 T = TypeVar("T")
 TOKEN_KEY = "wb_session_token"
+_LOG = logging.getLogger(__name__)
+
+DATABASE_BUSY = ("The database is busy (an import may be running). Your text is kept — "
+                 "try again in a moment.")
+DISK_FULL = ("The server's disk is full: nothing was saved. Your text is kept — ask an "
+             "admin to free some space, then try again.")
+DATABASE_UNAVAILABLE = ("The database cannot be reached right now: nothing was saved. Your "
+                        "text is kept — try again in a moment.")
+# SQLite result codes (Python 3.11's sqlite3 names them) and PostgreSQL SQLSTATEs meaning
+# "another transaction is in the way" (lock timeout, statement timeout, serialization
+# failure, deadlock) and "no space left".
+_BUSY = {"SQLITE_BUSY", "SQLITE_LOCKED", "55P03", "57014", "40001", "40P01"}
+_FULL = {"SQLITE_FULL", "53100"}
+
+
+def database_trouble(error: OperationalError) -> str:
+    """What to tell the user when the database refused a write: busy, full, or away.
+
+    The message never shows SQL or parameters; the unexpected kind is logged in full.
+    """
+    driver = error.orig
+    code = getattr(driver, "sqlite_errorname", None) or getattr(driver, "sqlstate", None)
+    text = str(driver).lower()
+    if code in _BUSY or "database is locked" in text:
+        return DATABASE_BUSY
+    if code in _FULL or "disk is full" in text or "no space left" in text:
+        return DISK_FULL
+    _LOG.error("database error while saving", exc_info=error)
+    return DATABASE_UNAVAILABLE
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -96,13 +128,14 @@ def _register_oidc_identity() -> User | None:
         with db.write_session() as session:
             return auth.external_sign_in(session, *identity)
     except AuthenticationFailed as error:
-        st.error(str(error))
+        st.error(md(str(error)))
         return None
 
 
 def _note_activity() -> None:
     """Write the session's ``last_seen_at``, at most once a minute (one cheap read
-    otherwise, so a rerun does not take SQLite's write lock)."""
+    otherwise, so a rerun does not take SQLite's write lock). Skipped while the database
+    is busy: it is bookkeeping, and must not fail the page."""
     token = _session_token()
     if token is None:
         return
@@ -110,8 +143,11 @@ def _note_activity() -> None:
         record = auth.active_session(session, token)
         if record is None or not auth.touch_due(record):
             return
-    with db.write_session() as session:
-        auth.user_for_token(session, token)
+    try:
+        with db.write_session() as session:
+            auth.user_for_token(session, token)
+    except OperationalError as error:
+        database_trouble(error)  # logs the unexpected kinds
 
 
 def current_user() -> User | None:
@@ -164,7 +200,9 @@ def perform(
 
     Domain errors roll everything back and are shown with ``st.error`` (None is
     returned), except those in ``reraise``, which the page handles itself (a stale
-    edit, say, where the page shows both versions).
+    edit, say, where the page shows both versions). So is a database that refuses the
+    write (locked by an import, a lock timeout, a full disk): the message says so, and
+    the form keeps the typed text as long as the page's form does not clear on submit.
     """
     try:
         with db.write_session() as session:
@@ -172,5 +210,8 @@ def perform(
     except reraise:
         raise
     except WorkbenchError as error:
-        st.error(str(error))
+        st.error(md(str(error)))
+        return None
+    except OperationalError as error:
+        st.error(database_trouble(error), icon="⏳")
         return None

@@ -36,8 +36,8 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from workbench import auth, db
-from workbench.reports.claimreview import claimreview_feed
-from workbench.settings import PROJECT_ROOT, get_settings
+from workbench.reports.claimreview import public_claimreview_feed
+from workbench.settings import PROJECT_ROOT, SettingsError, get_settings
 
 APP_SCRIPT = PROJECT_ROOT / "app.py"
 MAX_FORM_BYTES = 4096
@@ -66,20 +66,26 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: values[0] for key, values in fields.items()}
 
 
-def _attempt(name: str, password: str) -> str:
-    with db.write_session() as session:
-        token, _user = auth.sign_in(session, name, password)
+def _attempt(name: str, password: str, address: str | None) -> str:
+    token, _user = auth.sign_in(name, password, address=address)
     return token
 
 
 async def login(request: Request) -> Response:
-    """POST /auth/login with ``username`` (or ``name``) and ``password`` form fields."""
+    """POST /auth/login with ``username`` (or ``name``) and ``password`` form fields.
+
+    Failures are throttled per name and per client address. The address is the one
+    uvicorn reports: the socket peer, or, when the peer is a trusted proxy (uvicorn's
+    ``FORWARDED_ALLOW_IPS``, default ``127.0.0.1,::1``), the nearest address in
+    ``X-Forwarded-For`` that the proxy did not add itself. No other header is trusted.
+    """
     if not _same_origin(request):
         return PlainTextResponse("Cross-site sign-in refused.", status_code=403)
     form = await _form(request)
     name = form.get("username") or form.get("name") or ""
+    address = request.client.host if request.client else None
     try:
-        token = await run_in_threadpool(_attempt, name, form.get("password", ""))
+        token = await run_in_threadpool(_attempt, name, form.get("password", ""), address)
     except auth.SignInFailed as error:
         # Waiting here (without holding a thread) slows a scripted guesser further.
         await asyncio.sleep(min(error.delay, MAX_RESPONSE_DELAY_S))
@@ -115,7 +121,7 @@ async def healthz(_request: Request) -> Response:
 
 
 def _feed_body() -> bytes:
-    feed, _issues = claimreview_feed()
+    feed = public_claimreview_feed()
     return json.dumps(feed, ensure_ascii=False, indent=2).encode("utf-8")
 
 
@@ -179,6 +185,10 @@ def main(args: Sequence[str]) -> None:
     # st.App.run() treats sys.argv[0] as the launcher script: point it at app.py so
     # config, secrets and sys.path resolve exactly as with `streamlit run app.py`.
     sys.argv = [str(APP_SCRIPT)]
+    try:
+        get_settings()  # a refused configuration is one line, not a failed server start
+    except SettingsError as error:
+        raise SystemExit(f"error: {error}") from None
     app.run(config=_config_from_flags(args))
 
 

@@ -12,21 +12,24 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from workbench import claims, db
+from workbench import claims
+from workbench.claim_panel import ClaimPanel
 from workbench.errors import StaleEdit
-from workbench.models import Claim, ClaimState, ClaimType
+from workbench.models import ClaimState, ClaimType
+from workbench.ui.components.annotate_fragments import flash, rerun_annotate
 from workbench.ui.components.span_selector import SpanSelection
 from workbench.ui.context import perform
+from workbench.ui.safe import md
 
 
-def _base(claim: Claim) -> dict[str, Any]:
-    name = f"annotate_base_{claim.id}"
+def _base(panel: ClaimPanel) -> dict[str, Any]:
+    """The snapshot the form edits: the stored fields when the claim was opened (or last
+    saved), kept while the user types so a colleague's save is detected, not overwritten."""
+    name = f"annotate_base_{panel.claim_id}"
     if name not in st.session_state:
-        with db.read_session() as session:
-            fields = claims.claim_fields(session, claims.get_claim(session, claim.id))
-        generation = st.session_state.get(f"annotate_gen_{claim.id}", 0) + 1
-        st.session_state[f"annotate_gen_{claim.id}"] = generation
-        st.session_state[name] = {**fields, "generation": generation}
+        generation = st.session_state.get(f"annotate_gen_{panel.claim_id}", 0) + 1
+        st.session_state[f"annotate_gen_{panel.claim_id}"] = generation
+        st.session_state[name] = {**panel.fields, "generation": generation}
     return st.session_state[name]
 
 
@@ -40,7 +43,7 @@ def _show_conflict(claim_id: int, base: dict[str, Any]) -> None:
     stale: StaleEdit | None = st.session_state.get(f"annotate_stale_{claim_id}")
     if stale is None:
         return
-    st.error(str(stale))
+    st.error(md(str(stale)))
     fields = [f for f in ("statement", "claimant", "claim_date", "claim_type", "tags")
               if f in stale.attempted or f in stale.current]
     st.dataframe(pd.DataFrame({
@@ -58,63 +61,80 @@ def _show_conflict(claim_id: int, base: dict[str, Any]) -> None:
         st.rerun()
 
 
-def _save(claim_id: int, version: int, changes: dict[str, Any]) -> None:
+def _save(claim_id: int, version: int, changes: dict[str, Any]) -> bool:
+    """Store ``changes`` (in a callback); a stale edit is kept for ``_show_conflict``."""
     try:
         saved = perform(lambda session, user: claims.update_claim(
             session, user, claim_id, version, **changes), reraise=(StaleEdit,))
     except StaleEdit as stale:
         st.session_state[f"annotate_stale_{claim_id}"] = stale
-        st.rerun()
-    if saved is not None:
-        reset_claim_form(claim_id)
-        st.toast("Claim saved.")
-        st.rerun()
+        return False
+    if saved is None:
+        return False
+    reset_claim_form(claim_id)
+    flash(f"Claim #{claim_id} saved (version {saved.version}).")
+    return True
 
 
-def claim_editor(claim: Claim, selection: SpanSelection | None) -> None:
-    base = _base(claim)
-    key = f"annotate_{claim.id}_g{base['generation']}"
-    frozen = claim.state in (ClaimState.in_review, ClaimState.approved)
-    _show_conflict(claim.id, base)
+def _save_form(claim_id: int, key: str, version: int, frozen: bool) -> None:
+    """on_click of "Save claim": runs before the script body, so a click that follows
+    quickly cannot drop the save (docs/reruns.md). The form's values are in the state."""
+    state = st.session_state
+    changes: dict[str, Any] = {"claimant": state[f"{key}_claimant"],
+                               "claim_date": state[f"{key}_date"],
+                               "claim_type": state[f"{key}_type"], "tags": state[f"{key}_tags"]}
+    if not frozen:
+        changes["statement"] = state[f"{key}_statement"]
+    _save(claim_id, version, changes)
+
+
+def _move_span(claim_id: int, version: int, start: int, end: int) -> None:
+    if _save(claim_id, version, {"start": start, "end": end}):
+        rerun_annotate()  # the highlight moves in the article too
+
+
+def claim_editor(panel: ClaimPanel, selection: SpanSelection | None) -> None:
+    base = _base(panel)
+    key = f"annotate_{panel.claim_id}_g{base['generation']}"
+    frozen = panel.state in (ClaimState.in_review, ClaimState.approved)
+    _show_conflict(panel.claim_id, base)
     with st.form(f"{key}_form", border=False):
-        statement = st.text_area("Claim statement", value=base["statement"], disabled=frozen,
-                                 key=f"{key}_statement", max_chars=2000)
-        claimant = st.text_input("Claimant", value=base["claimant"], key=f"{key}_claimant",
-                                 max_chars=300)
+        st.text_area("Claim statement", value=base["statement"], disabled=frozen,
+                     key=f"{key}_statement", max_chars=2000)
+        st.text_input("Claimant", value=base["claimant"], key=f"{key}_claimant", max_chars=300)
         left, right = st.columns(2)
-        claim_date = left.date_input(
-            "Claim date", value=pd.to_datetime(base["claim_date"]).date()
-            if base["claim_date"] else None, key=f"{key}_date")
+        left.date_input("Claim date", value=pd.to_datetime(base["claim_date"]).date()
+                        if base["claim_date"] else None, key=f"{key}_date")
         types = list(ClaimType)
-        claim_type = right.selectbox("Type", types, index=types.index(base["claim_type"]),
-                                     key=f"{key}_type")
-        tags = st.multiselect("Tags", options=base["tags"], default=base["tags"],
-                              accept_new_options=True, key=f"{key}_tags")
-        if st.form_submit_button("Save claim", type="primary"):
-            changes: dict[str, Any] = {"claimant": claimant, "claim_date": claim_date,
-                                       "claim_type": claim_type, "tags": tags}
-            if not frozen:
-                changes["statement"] = statement
-            _save(claim.id, base["version"], changes)
+        right.selectbox("Type", types, index=types.index(base["claim_type"]), key=f"{key}_type")
+        st.multiselect("Tags", options=base["tags"], default=base["tags"],
+                       accept_new_options=True, key=f"{key}_tags")
+        st.form_submit_button("Save claim", type="primary", on_click=_save_form,
+                              args=(panel.claim_id, key, base["version"], frozen))
     if frozen:
         st.caption("The wording and span are frozen while the verdict is in review or published.")
         return
-    if selection is not None and (selection.start, selection.end) != (claim.start, claim.end):
-        if st.button(f"Move this claim to the selected text ({selection.start}–{selection.end})",
-                     key=f"{key}_move_span"):
-            _save(claim.id, base["version"], {"start": selection.start, "end": selection.end})
-    _workflow_buttons(claim)
+    if selection is not None and (selection.start, selection.end) != (panel.start, panel.end):
+        st.button(f"Move this claim to the selected text ({selection.start}–{selection.end})",
+                  key=f"{key}_move_span", on_click=_move_span,
+                  args=(panel.claim_id, base["version"], selection.start, selection.end))
+    _workflow_buttons(panel)
 
 
-def _workflow_buttons(claim: Claim) -> None:
+def _move(claim_id: int, version: int, state: ClaimState) -> None:
+    if perform(lambda session, user: claims.move_claim(
+            session, user, claim_id, version, state)) is not None:
+        reset_claim_form(claim_id)
+        flash(f"Claim #{claim_id} is now {state.replace('_', ' ')}.")
+        rerun_annotate()  # its colour in the article changes too
+
+
+def _workflow_buttons(panel: ClaimPanel) -> None:
     moves = {ClaimState.researching: "Start research", ClaimState.dismissed: "Not check-worthy",
              ClaimState.new: "Reopen"}
-    allowed = claims.MANUAL_MOVES.get(ClaimState(claim.state), set())
+    allowed = claims.MANUAL_MOVES.get(ClaimState(panel.state), set())
     columns = st.columns(max(len(allowed), 1))
     for column, (state, label) in zip(columns, [(s, moves[s]) for s in moves if s in allowed],
                                       strict=False):
-        if column.button(label, key=f"annotate_move_{claim.id}_{state}"):
-            if perform(lambda session, user, s=state: claims.move_claim(
-                    session, user, claim.id, claim.version, s)) is not None:
-                reset_claim_form(claim.id)
-                st.rerun()
+        column.button(label, key=f"annotate_move_{panel.claim_id}_{state}", on_click=_move,
+                      args=(panel.claim_id, panel.version, state))

@@ -12,13 +12,16 @@ def _rating(label: str | None, conclusion: str) -> str:
     return " · ".join(part for part in (label or "", conclusion) if part) or "—"
 
 
-def corrections_panel(claim_id: int, *, key_prefix: str = "corrections") -> None:
-    """Render the claim's published corrections (nothing but a caption when there are none).
+def corrections_panel(claim_id: int, *, key_prefix: str = "corrections",
+                      listed: list[review.Correction] | None = None) -> None:
+    """Render the claim's published corrections (nothing but a caption when there are none);
+    ``listed`` when the page already read them.
 
     User text goes into a dataframe (never markdown), so a reason cannot inject links.
     """
-    with db.read_session() as session:
-        listed = review.corrections(session, claim_id)
+    if listed is None:
+        with db.read_session() as session:
+            listed = review.corrections(session, claim_id)
     if not listed:
         st.caption("No corrections.")
         return

@@ -6,21 +6,25 @@ import pandas as pd
 import streamlit as st
 
 from workbench import db, sources
-from workbench.models import Claim, ClaimState, SourceKind, Stance
+from workbench.claim_panel import ClaimPanel, EvidenceView
+from workbench.models import ClaimState, SourceKind, Stance
+from workbench.ui.components.annotate_fragments import flash
 from workbench.ui.context import perform
+from workbench.ui.safe import web_url
+
+_FORM_FIELDS = ("url", "title", "publisher", "kind", "published", "accessed", "archive",
+                "stance", "excerpt", "independent")
 
 
-def _evidence_table(claim_id: int) -> None:
-    with db.read_session() as session:
-        rows = sources.evidence_for_claim(session, claim_id)
+def _evidence_table(rows: list[EvidenceView]) -> None:
     if not rows:
         st.caption("No evidence yet.")
         return
     st.dataframe(pd.DataFrame([{
-        "stance": evidence.stance, "source": source.title or source.url, "url": source.url,
-        "archived": source.archive_url, "publisher": source.publisher,
-        "independent": evidence.independent, "excerpt": evidence.excerpt,
-    } for evidence, source in rows]), hide_index=True, use_container_width=True,
+        "stance": row.stance, "source": row.title or row.url,
+        "url": web_url(row.url), "archived": web_url(row.archive_url),
+        "publisher": row.publisher, "independent": row.independent, "excerpt": row.excerpt,
+    } for row in rows]), hide_index=True, width="stretch",
         column_config={"url": st.column_config.LinkColumn("url"),
                        "archived": st.column_config.LinkColumn("archived")})
 
@@ -41,14 +45,15 @@ def _pick_source(claim_id: int) -> int | None:
                         format_func=lambda v: "— add a new source —" if v is None else labels[v])
 
 
-def evidence_panel(claim: Claim) -> None:
-    _evidence_table(claim.id)
-    if claim.state in (ClaimState.approved, ClaimState.dismissed):
+def evidence_panel(panel: ClaimPanel) -> None:
+    _evidence_table(panel.evidence)
+    if panel.state in (ClaimState.approved, ClaimState.dismissed):
         return
     st.markdown("**Add evidence**")
-    existing = _pick_source(claim.id)
-    key = f"annotate_ev_{claim.id}"
-    with st.form(key, clear_on_submit=True, border=False):
+    existing = _pick_source(panel.claim_id)
+    key = f"annotate_ev_{panel.claim_id}"
+    # Not clear_on_submit: a refused attach (bad URL, busy database) must keep the text.
+    with st.form(key, border=False):
         if existing is None:
             url = st.text_input("Source URL", key=f"{key}_url", placeholder="https://…")
             title = st.text_input("Title", key=f"{key}_title")
@@ -74,9 +79,11 @@ def evidence_panel(claim: Claim) -> None:
             source_id = sources.add_source(session, user, sources.SourceDraft(
                 url=url, title=title, publisher=publisher, kind=kind, published=published,
                 accessed=accessed, archive_url=archive_url)).id
-        return sources.attach_source(session, user, claim.id, source_id, stance=stance or "",
+        return sources.attach_source(session, user, panel.claim_id, source_id, stance=stance or "",
                                      excerpt=excerpt, independent=independent)
 
     if perform(attach) is not None:
-        st.toast("Evidence attached.")
+        for field in _FORM_FIELDS:  # empty the form for the next source
+            st.session_state.pop(f"{key}_{field}", None)
+        flash("Evidence attached.")
         st.rerun()

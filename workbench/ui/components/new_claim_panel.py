@@ -11,6 +11,7 @@ from workbench.text.anchor import snap_to_words
 from workbench.text.checkworthiness import score_sentence
 from workbench.ui.components.span_selector import SpanSelection
 from workbench.ui.context import perform
+from workbench.ui.safe import md
 from workbench.workspace import suggested_type
 
 
@@ -42,7 +43,7 @@ def new_claim_panel(article_id: int, body: str, language: str,
     st.markdown("**New claim from your selection**")
     st.text(quote)
     st.caption(f"Characters {start}–{end} (whole words)."
-               + (f" Check-worthy because: {'; '.join(reasons)}." if reasons else ""))
+               + (f" Check-worthy because: {md('; '.join(reasons))}." if reasons else ""))
     repeat_of = _seen_before_panel(quote)
     with st.form("annotate_new_claim", border=False):
         statement = st.text_area("Claim statement (the claim in your words)", value=quote,

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-__all__ = ["Highlight", "SpanSelection", "parse_clicked", "parse_selection", "span_selector"]
+__all__ = ["Highlight", "SpanSelection", "parse_clicked", "parse_selection", "span_selector",
+           "stored_selection"]
 
 _LOG = logging.getLogger(__name__)
 _HERE = Path(__file__).resolve().parent
@@ -149,6 +151,15 @@ def _on_change() -> None:
     """
 
 
+def _clicked_callback(key: str, known: tuple[int, ...],
+                      on_click: Callable[[int], None]) -> None:
+    """Hand the clicked claim id (validated like ``parse_clicked``) to ``on_click``."""
+    state = st.session_state.get(key)
+    raw = state.get("clicked") if isinstance(state, Mapping) else None
+    if _is_int(raw) and raw in known:
+        on_click(raw)
+
+
 def span_selector(
     body: str,
     highlights: Sequence[Highlight],
@@ -156,6 +167,8 @@ def span_selector(
     key: str,
     selected_claim_id: int | None = None,
     height: int | None = None,
+    on_select: Callable[[], None] | None = None,
+    on_click: Callable[[int], None] | None = None,
 ) -> tuple[SpanSelection | None, int | None]:
     """Show ``body`` with ``highlights``; return (current selection, clicked claim id).
 
@@ -164,25 +177,35 @@ def span_selector(
     None on every later run. ``height`` in pixels makes the article scroll
     inside a fixed box; None sizes it to its content.
 
+    ``on_select()`` and ``on_click(claim_id)`` are callbacks: they run at the start of
+    the rerun the browser asks for, before the script body, so a later interaction that
+    interrupts that rerun cannot drop them (a click read from the return value can be:
+    see docs/reruns.md). They may call ``st.rerun(scope=…)`` to choose what reruns.
+
     Use one ``key`` per article (e.g. ``f"article-{article_id}"``): component
     state is tied to the key, so a shared key would carry a selection made in
     one article over to the next, where its offsets point at other text.
     """
-    previous = st.session_state.get(key)
-    previous_selection = (
-        parse_selection(previous.get("selection"), body) if isinstance(previous, Mapping) else None
-    )
-    data = _component_data(body, highlights, selected_claim_id, previous_selection)
+    data = _component_data(body, highlights, selected_claim_id, stored_selection(key, body))
     result = _COMPONENT(
         key=key,
         data=data,
         height="content" if height is None else height,
-        on_selection_change=_on_change,
-        on_clicked_change=_on_change,
+        on_selection_change=on_select or _on_change,
+        on_clicked_change=_on_change if on_click is None else partial(
+            _clicked_callback, key, tuple(h.claim_id for h in highlights
+                                          if h.claim_id is not None), on_click),
     )
     return parse_selection(result.get("selection"), body), parse_clicked(
         result.get("clicked"), highlights
     )
+
+
+def stored_selection(key: str, body: str) -> SpanSelection | None:
+    """The selection the server holds for the selector ``key`` (validated against ``body``),
+    for code that runs where the selector does not render (another fragment)."""
+    state = st.session_state.get(key)
+    return parse_selection(state.get("selection"), body) if isinstance(state, Mapping) else None
 
 
 def clear_selection(key: str) -> None:

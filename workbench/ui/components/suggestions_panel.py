@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.text.checkworthiness import Suggestion
+from workbench.ui.components.annotate_fragments import flash, rerun_annotate
 from workbench.ui.context import perform
+from workbench.ui.safe import md
 from workbench.workspace import accept_suggestion, dismiss_suggestion
 
 SHOWN = 10
@@ -14,8 +16,12 @@ SHOWN = 10
 def _act(article_id: int, suggestion: Suggestion, accept: bool) -> None:
     action = accept_suggestion if accept else dismiss_suggestion
     claim = perform(lambda session, user: action(session, user, article_id, suggestion))
-    if claim is not None and accept:
+    if claim is None:
+        return
+    if accept:
         st.query_params["claim"] = str(claim.id)
+        flash(f"Claim #{claim.id} created from the suggestion.")
+    rerun_annotate()  # the article gains a highlight, the panel loses the suggestion
 
 
 def suggestions_panel(article_id: int, suggestions: list[Suggestion]) -> None:
@@ -26,7 +32,7 @@ def suggestions_panel(article_id: int, suggestions: list[Suggestion]) -> None:
     for rank, suggestion in enumerate(suggestions[:SHOWN]):
         with st.container(border=True, key=f"annotate_suggestion_{rank}"):
             st.text(suggestion.quote)
-            st.caption(f"Score {suggestion.score:.2f} · " + " · ".join(suggestion.reasons))
+            st.caption(f"Score {suggestion.score:.2f} · " + md(" · ".join(suggestion.reasons)))
             accept, dismiss = st.columns(2)
             accept.button("Accept", key=f"annotate_accept_{suggestion.start}", type="primary",
                           on_click=_act, args=(article_id, suggestion, True),

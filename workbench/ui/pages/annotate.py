@@ -2,103 +2,113 @@
 
 The URL carries the article and the selected claim (``?article=…&claim=…``) so a
 reload or a shared link opens the same view.
+
+Below the header the page is two fragments (``annotate_fragments``): the article with its
+highlights, and the panel (the new claim from a selection, the selected claim, the
+suggestions, the claim list). A click reruns its fragment, or both, never ``app.py`` and
+the header; each fragment reads what it shows in one database session, as plain data
+(``load_workspace``, ``load_claim_panel``). Every write runs in a callback (see
+docs/reruns.md for why a click handled in the script body can be lost).
 """
 
 import streamlit as st
 
 from workbench import db
+from workbench.articles import get_article
+from workbench.claim_panel import load_claim_panel
 from workbench.errors import NotFound
+from workbench.ui.components.annotate_fragments import ARTICLE, FLASH, PANEL, rerun_annotate
 from workbench.ui.components.claim_editor import claim_editor
 from workbench.ui.components.corrections_panel import corrections_panel
 from workbench.ui.components.evidence_panel import evidence_panel
 from workbench.ui.components.history_panel import history_panel
 from workbench.ui.components.new_claim_panel import new_claim_panel
-from workbench.ui.components.span_selector import Highlight, clear_selection, span_selector
+from workbench.ui.components.span_selector import (
+    Highlight,
+    clear_selection,
+    span_selector,
+    stored_selection,
+)
 from workbench.ui.components.suggestions_panel import suggestions_panel
 from workbench.ui.components.verdict_panel import propose_form, verdict_status
-from workbench.ui.safe import md
-from workbench.workspace import load_workspace
-
-
-def _query_int(name: str) -> int | None:
-    value = st.query_params.get(name, "")
-    return int(value) if value.isdigit() else None
+from workbench.ui.query import query_id
+from workbench.ui.safe import md, web_url
+from workbench.workspace import Workspace, load_workspace
 
 
 def _select_claim(claim_id: int) -> None:
     # A button, not st.page_link: a link to the same page does not update the URL's query.
     st.query_params["claim"] = str(claim_id)
+    st.rerun([PANEL])  # EXPERIMENT
 
 
-article_id = _query_int("article")
-if article_id is None:
-    st.title("Annotate")
-    st.info("Choose an article on the Articles page to start annotating.")
-    st.page_link("workbench/ui/pages/articles.py", label="Go to Articles", icon="📰")
-    st.stop()
+def _close_claim() -> None:
+    st.query_params.pop("claim", None)
+    rerun_annotate()
 
-try:
+
+def _selected(workspace: Workspace) -> int | None:
+    """The claim the URL selects, if it is one of this article's."""
+    claim_id = query_id("claim").value
+    return claim_id if any(m.claim.id == claim_id for m in workspace.marks) else None
+
+
+def _viewer_key(article_id: int) -> str:
+    return f"annotate_article_{article_id}"
+
+
+@st.fragment(key=ARTICLE)
+def article_view(article_id: int) -> None:
     with db.read_session() as session:
         workspace = load_workspace(session, article_id)
-except NotFound as error:
-    st.error(str(error))
-    st.stop()
-
-article = workspace.article
-claim_id = _query_int("claim")
-marks = {mark.claim.id: mark for mark in workspace.marks}
-if claim_id not in marks:
-    claim_id = None
-
-st.header(article.title, anchor=False)
-st.caption(" · ".join(md(part) for part in (article.outlet, article.author,
-                                            str(article.published or ""), article.language)
-                      if part))
-if article.url:
-    st.link_button("Open the original", article.url)
-
-viewer_key = f"annotate_article_{article.id}"
-if st.session_state.pop("annotate_clear_selection", False):
-    clear_selection(viewer_key)
-
-text_column, panel_column = st.columns([3, 2], gap="large")
-with text_column:
+    key = _viewer_key(article_id)
+    if st.session_state.pop("annotate_clear_selection", False):
+        clear_selection(key)
     highlights = [Highlight(m.claim.start, m.claim.end, m.colour, m.label, m.claim.id)
                   for m in workspace.marks if m.claim.start is not None]
-    selection, clicked = span_selector(article.body, highlights, key=viewer_key,
-                                       selected_claim_id=claim_id, height=720)
-    if clicked is not None and clicked != claim_id:
-        st.query_params["claim"] = str(clicked)
-        st.rerun()
+    span_selector(workspace.article.body, highlights, key=key,
+                  selected_claim_id=_selected(workspace), height=720,
+                  on_select=rerun_annotate, on_click=_select_claim)
 
-with panel_column:
+
+@st.fragment(key=PANEL)
+def panel(article_id: int) -> None:
+    with db.read_session() as session:
+        workspace = load_workspace(session, article_id)
+        claim_id = _selected(workspace)
+        claim = load_claim_panel(session, claim_id) if claim_id is not None else None
+    article = workspace.article
+    if query_id("claim").given and claim_id is None:
+        st.warning("No such claim in this article: showing the article without it.")
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message, icon="✅")
+    selection = stored_selection(_viewer_key(article_id), article.body)
     spans = {(m.claim.start, m.claim.end) for m in workspace.marks}
     if selection is not None and (selection.start, selection.end) not in spans:
         with st.container(border=True, key="annotate_new_claim_panel"):
             new_claim_panel(article.id, article.body, article.language, selection)
-    if claim_id is not None:
-        mark = marks[claim_id]
+    if claim is not None:
+        mark = next(m for m in workspace.marks if m.claim.id == claim_id)
         with st.container(border=True, key="annotate_claim_panel"):
-            st.markdown(f"**Claim #{claim_id}** · {mark.claim.state.replace('_', ' ')}"
+            st.markdown(f"**Claim #{claim_id}** · {claim.state.replace('_', ' ')}"
                         + (f" · {md(mark.rating)}" if mark.rating else ""))
-            st.text(mark.claim.quote)
-            if st.button("Close claim", key="annotate_close_claim"):
-                del st.query_params["claim"]
-                st.rerun()
-            verdict_status(mark.claim)
+            st.text(claim.quote)
+            st.button("Close claim", key="annotate_close_claim", on_click=_close_claim)
+            verdict_status(claim)
             details, evidence, verdict, corrections, history = st.tabs(
-                ["Details", f"Evidence ({mark.evidence_count})", "Verdict", "Corrections",
+                ["Details", f"Evidence ({len(claim.evidence)})", "Verdict", "Corrections",
                  "History"])
             with details:
-                claim_editor(mark.claim, selection)
+                claim_editor(claim, selection)
             with evidence, st.container(key=f"annotate_evidence_{claim_id}"):
-                evidence_panel(mark.claim)
+                evidence_panel(claim)
             with verdict, st.container(key=f"annotate_verdict_box_{claim_id}"):
-                propose_form(mark.claim)
+                propose_form(claim)
             with corrections:
-                corrections_panel(claim_id, key_prefix="annotate_corrections")
+                pass
             with history:
-                history_panel(claim_id)
+                pass
     st.subheader("Suggested claims", anchor=False)
     suggestions_panel(article.id, workspace.suggestions)
     st.subheader(f"Claims in this article ({len(workspace.marks)})", anchor=False)
@@ -106,3 +116,37 @@ with panel_column:
         st.button(f"{md(mark.label)} — {md(mark.claim.statement[:120])}", type="tertiary",
                   key=f"annotate_open_{mark.claim.id}", on_click=_select_claim,
                   args=(mark.claim.id,))
+
+
+article_param = query_id("article")
+article_id = article_param.value
+if article_id is None:
+    st.title("Annotate")
+    if article_param.invalid:
+        st.error("No such article: the link's article number is not valid.")
+    else:
+        st.info("Choose an article on the Articles page to start annotating.")
+    st.page_link("workbench/ui/pages/articles.py", label="Go to Articles", icon="📰")
+    st.stop()
+
+try:
+    with db.read_session() as session:
+        article = get_article(session, article_id)
+except NotFound as error:
+    st.error(md(str(error)))
+    st.page_link("workbench/ui/pages/articles.py", label="Go to Articles", icon="📰")
+    st.stop()
+
+st.header(md(article.title), anchor=False)
+st.caption(" · ".join(md(part) for part in (article.outlet, article.author,
+                                            str(article.published or ""), article.language)
+                      if part))
+original = web_url(article.url)
+if original:
+    st.link_button("Open the original", original)
+
+text_column, panel_column = st.columns([3, 2], gap="large")
+with text_column:
+    article_view(article.id)
+with panel_column:
+    panel(article.id)

@@ -53,19 +53,19 @@ with st.expander("Add an article", expanded=st.session_state.get("articles_add_o
                 extracted = extract_upload(upload.name, upload.getvalue())
                 body, extracted_title = extracted.body, extracted.title
                 for warning in extracted.warnings:
-                    st.warning(warning)
+                    st.warning(md(warning))
             draft = articles.ArticleDraft(
                 title=title or extracted_title or "", body=body, outlet=outlet, url=url,
                 author=author, published=published, language=language)
         except ArticleInputError as error:
-            st.error(str(error))
+            st.error(md(str(error)))
         else:
             try:
                 new_id = perform(lambda s, u: articles.add_article(
                     s, u, draft, allow_duplicate=allow_duplicate).id,
                     reraise=(DuplicateArticle,))
             except DuplicateArticle as duplicate:
-                st.warning(str(duplicate))
+                st.warning(md(str(duplicate)))
                 st.page_link(ANNOTATE, label="Open the existing article",
                              query_params={"article": str(duplicate.existing_id)}, icon="📰")
             else:

@@ -5,8 +5,10 @@ import streamlit as st
 
 from workbench import db
 from workbench.claim_list import PAGE_SIZE, list_claims
+from workbench.errors import PermissionDenied
 from workbench.filters import ClaimFilters, filter_options
 from workbench.models import ClaimState
+from workbench.ui.context import acting_user
 
 st.title("Claims")
 
@@ -27,10 +29,18 @@ filters = ClaimFilters(search=search, states=tuple(states), rating=rating, outle
 if st.session_state.get("claims_filters") != filters:
     st.session_state["claims_filters"] = filters
     st.session_state["claims_page"] = 0
+    st.session_state["claims_key"] = {}
 page = st.session_state.get("claims_page", 0)
+# Next/previous page by key (before_id/after_id): a deep page costs what page 1 costs.
+keyed = {} if search else st.session_state.get("claims_key", {})
 
-with db.read_session() as session:
-    rows, total = list_claims(session, filters, page=page)
+try:
+    with db.read_session() as session:
+        rows, total = list_claims(session, acting_user(session), filters,
+                                  page=0 if keyed else page, **keyed)
+except PermissionDenied as refused:
+    st.error(str(refused))
+    st.stop()
 
 if total == 0:
     st.info("No claims match." if any((search, states, rating, outlet, reviewer, tag))
@@ -51,7 +61,9 @@ st.dataframe(table, hide_index=True, use_container_width=True, column_config={
 previous, _, following = st.columns([1, 4, 1])
 if page > 0 and previous.button("← Previous", key="claims_prev"):
     st.session_state["claims_page"] = page - 1
+    st.session_state["claims_key"] = {"after_id": rows[0].id} if page > 1 and rows else {}
     st.rerun()
 if page + 1 < pages and following.button("Next →", key="claims_next"):
     st.session_state["claims_page"] = page + 1
+    st.session_state["claims_key"] = {"before_id": rows[-1].id}
     st.rerun()

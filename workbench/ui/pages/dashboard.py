@@ -16,20 +16,25 @@ import streamlit as st
 
 from workbench import dashboard as dash
 from workbench import db
+from workbench.errors import PermissionDenied
 from workbench.filters import ClaimFilters
+from workbench.models import User
+from workbench.permissions import EDITORS, require
 from workbench.settings import get_settings
 from workbench.ui.components.claim_filters import cached_options, dashboard_filters
 from workbench.ui.components.report_download import csv_download
+from workbench.ui.context import acting_user
+from workbench.ui.safe import md, plotly_text
 
 DRILL = "dash_drill"  # (dimension, value, label) of the last clicked bar
 TTL = 30
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _figures(filters: ClaimFilters, database_url: str) -> dash.Dashboard:
+def _figures(filters: ClaimFilters, database_url: str, actor_id: int) -> dash.Dashboard:
     """All aggregates for ``filters``; keyed on the URL so two databases never mix."""
     with db.read_session(db.get_engine(database_url)) as session:
-        return dash.dashboard(session, filters)
+        return dash.dashboard(session, session.get(User, actor_id), filters)
 
 
 def _remember(chart_key: str, dimension: str, bars: list[tuple[str, str]]) -> None:
@@ -48,8 +53,9 @@ def _bar_chart(title: str, dimension: str, labels: list[str], values: list[str],
                counts: list[int], colours: list[str] | None = None, *,
                horizontal: bool = False) -> None:
     key = f"dash_chart_{dimension}"
-    bar = (go.Bar(y=labels, x=counts, orientation="h") if horizontal
-           else go.Bar(x=labels, y=counts))
+    shown = [plotly_text(label) for label in labels]  # outlets, tags, claimants: user text
+    bar = (go.Bar(y=shown, x=counts, orientation="h") if horizontal
+           else go.Bar(x=shown, y=counts))
     if colours:
         bar.marker.color = colours
     figure = go.Figure(bar)
@@ -93,8 +99,9 @@ def _drill(filters: ClaimFilters, database_url: str) -> None:
         return
     dimension, value, label = chosen
     with db.read_session(db.get_engine(database_url)) as session:
-        found = dash.claims_for_selection(session, filters, dimension, value, limit=200)
-    st.subheader(f"Claims: {dimension} = {label}", anchor=False)
+        found = dash.claims_for_selection(session, acting_user(session), filters, dimension,
+                                          value, limit=200)
+    st.subheader(f"Claims: {dimension} = {md(label)}", anchor=False)
     if st.button("Clear selection", key="dash_clear"):
         st.session_state.pop(DRILL, None)
         st.rerun()
@@ -111,11 +118,17 @@ def _drill(filters: ClaimFilters, database_url: str) -> None:
 
 st.title("Dashboard")
 url = get_settings().database_url
+try:
+    with db.read_session() as session:
+        user = require(acting_user(session), EDITORS, "see the dashboard")
+except PermissionDenied as refused:
+    st.error(str(refused))
+    st.stop()
 filters = dashboard_filters(cached_options(url))
 if st.button("Refresh figures", key="dash_refresh"):
     _figures.clear()
     cached_options.clear()
-data = _figures(filters, url)
+data = _figures(filters, url, user.id)
 
 if data.total_claims == 0:
     st.info("No claims match these filters yet." if not filters.is_empty() else

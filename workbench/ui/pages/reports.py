@@ -13,15 +13,19 @@ import json
 
 import streamlit as st
 
+from workbench import db
+from workbench.errors import WorkbenchError
+from workbench.models import Role
 from workbench.reports.claimreview import claimreview_feed
 from workbench.reports.columns import COLUMNS
-from workbench.reports.csv_import import ImportFailed, import_csv
+from workbench.reports.csv_import import ImportFailed, ImportReport, run_import
 from workbench.reports.csv_read import QUOTING, ReadOptions, decode, target
 from workbench.reports.rating_map import builtin_maps, load_rating_map, parse_rating_map
 from workbench.settings import get_settings
 from workbench.ui.components.claim_filters import cached_options, dashboard_filters
 from workbench.ui.components.report_download import csv_download
-from workbench.ui.context import perform
+from workbench.ui.context import acting_user
+from workbench.ui.safe import md
 
 DELIMITERS = {"comma ,": ",", "tab": "\t", "semicolon ;": ";", "pipe |": "|"}
 NOT_MAPPED = "(not mapped)"
@@ -29,6 +33,8 @@ MAIN_FIELDS = ("statement", "claimant", "claim_date", "type", "tags", "rating_la
                "rationale", "quote", "claim_id", "version")
 
 st.title("Reports")
+with db.read_session() as _session:
+    user = acting_user(_session)
 
 st.subheader("Filters")
 st.caption("The dashboard's filters: a dashboard link's query string selects the same claims "
@@ -42,7 +48,7 @@ csv_download(filters, key="reports")
 
 st.subheader("ClaimReview (schema.org JSON-LD)")
 if st.button("Check the published verdicts", key="reports_claimreview_check"):
-    feed, issues = claimreview_feed(filters=filters)
+    feed, issues = claimreview_feed(user, filters=filters)
     st.session_state["reports_claimreview"] = (
         json.dumps(feed, ensure_ascii=False, indent=2),
         len(feed["@graph"]), [vars(issue) for issue in issues])
@@ -67,6 +73,13 @@ quoting = middle.selectbox("Quoting", list(QUOTING), key="reports_quoting",
 header = right.checkbox("First line is a header", value=True, key="reports_header")
 map_choice = left.selectbox("Rating map", ["(labels are ours)", *builtin_maps(),
                                            "upload a map…"], key="reports_rating_map")
+restore = False
+if user.role == Role.admin:
+    restore = right.checkbox(
+        "Restore approvals (admin)", key="reports_restore",
+        help="Keep the file's historical approvals (restoring an export). Otherwise ratings "
+             "arrive as proposed verdicts that a second editor approves in the review queue. "
+             "People the file names who have no account are created deactivated.")
 map_upload = None
 if map_choice == "upload a map…":
     map_upload = middle.file_uploader("Rating map (TSV: their label, tab, our label)",
@@ -113,19 +126,26 @@ if upload is not None:
         st.code(mapping or "(nothing mapped)", language=None)
 
 
-def _run(dry_run: bool, progress=None):  # type: ignore[no-untyped-def]
-    rating_map = None
-    if map_choice in builtin_maps():
-        rating_map = load_rating_map(map_choice)
-    elif map_upload is not None:
-        rating_map = parse_rating_map(decode(map_upload.getvalue()), map_upload.name)
+def _run(dry_run: bool, progress=None) -> ImportReport | None:  # type: ignore[no-untyped-def]
+    """Check the file in a read session, then write it in one short transaction, so
+    colleagues' saves are not held up while the file is read."""
     options = ReadOptions(delimiter=delimiter, quoting=quoting, header=header, columns=mapping)
     try:
-        return perform(lambda session, user: import_csv(
-            session, user, upload.getvalue(), options, rating_map=rating_map, dry_run=dry_run,
-            source_name=upload.name, on_progress=progress), reraise=(ImportFailed,))
+        rating_map = None
+        if map_choice in builtin_maps():
+            rating_map = load_rating_map(map_choice)
+        elif map_upload is not None:
+            rating_map = parse_rating_map(decode(map_upload.getvalue()), map_upload.name)
+        with db.read_session() as session:
+            actor = acting_user(session)
+        return run_import(actor, upload.getvalue(), options, rating_map=rating_map,
+                          restore=restore, dry_run=dry_run, source_name=upload.name,
+                          on_progress=progress)
     except ImportFailed as failed:
         return failed.report
+    except WorkbenchError as error:
+        st.error(md(str(error)))
+        return None
 
 
 if upload is not None and mapping:
@@ -136,7 +156,7 @@ if upload is not None and mapping:
     if right.button("Import", type="primary", key="reports_import"):
         bar = st.progress(0.0, text="Importing…")
         report = _run(dry_run=False, progress=lambda done, total: bar.progress(
-            min(1.0, done / max(total, 1)), text=f"{done:,} of {total:,}"))
+            min(1.0, done / max(total, 1)), text=f"{100 * done // max(total, 1)}%"))
     if report is not None:
         if report.errors:
             st.error(f"{len(report.errors):,} problems: nothing was imported.")
@@ -148,5 +168,8 @@ if upload is not None and mapping:
         else:
             st.success(f"Imported: {report.created:,} new, {report.updated:,} updated, "
                        f"{report.unchanged:,} unchanged.")
+            if report.proposed:
+                st.info(f"{report.proposed:,} ratings are proposed verdicts: a second editor "
+                        "approves them in the review queue.")
         for note in report.notes:
             st.text(note)

@@ -16,7 +16,7 @@ from workbench.models import Claim, ClaimState
 from workbench.permissions import EDITORS
 from workbench.ui.components.corrections_panel import corrections_panel
 from workbench.ui.context import acting_user, perform
-from workbench.ui.safe import md
+from workbench.ui.safe import md, web_url
 
 CONFIRM = "review_confirm"  # verdict id -> warning text awaiting "Approve anyway"
 
@@ -24,12 +24,12 @@ st.title("Review queue")
 try:
     with db.read_session() as session:
         user = acting_user(session)
-        total = review.count_queue(session)
+        if user.role not in EDITORS:
+            st.info("Only editors review verdicts. Your proposals appear here for them.")
+            st.stop()
+        total = review.count_queue(session, user)
 except PermissionDenied as signed_out:
     st.error(str(signed_out))
-    st.stop()
-if user.role not in EDITORS:
-    st.info("Only editors review verdicts. Your proposals appear here for them.")
     st.stop()
 
 pending_confirm: dict[int, str] = st.session_state.setdefault(CONFIRM, {})
@@ -50,7 +50,7 @@ def _approve(item: review.QueueItem, confirm: bool) -> None:
         pending_confirm[item.verdict_id] = str(warning)
         st.rerun()
     except PermissionDenied as refused:
-        st.error(f"Not approved: {refused}", icon="🚫")
+        st.error(f"Not approved: {md(str(refused))}", icon="🚫")
         return
     if done is not None:
         pending_confirm.pop(item.verdict_id, None)
@@ -71,7 +71,8 @@ def _evidence(item: review.QueueItem) -> None:
         st.warning("No evidence attached: this verdict cannot be approved yet.")
         return
     st.dataframe(pd.DataFrame([{
-        "stance": e.stance, "source": e.title or e.url, "url": e.url, "archived": e.archive_url,
+        "stance": e.stance, "source": e.title or e.url, "url": web_url(e.url),
+        "archived": web_url(e.archive_url),
         "independent": e.independent, "excerpt": e.excerpt} for e in item.evidence]),
         hide_index=True, width="stretch", key=f"review_evidence_{item.verdict_id}",
         column_config={"url": st.column_config.LinkColumn("url"),
@@ -104,7 +105,7 @@ def _item(item: review.QueueItem) -> None:
         approve_col, return_col = st.columns(2)
         with approve_col:
             if vid in pending_confirm:
-                st.warning(pending_confirm[vid])
+                st.warning(md(pending_confirm[vid]))
                 if st.button("Approve anyway", key=f"review_confirm_{vid}", type="primary"):
                     _approve(item, True)
                 if st.button("Cancel", key=f"review_cancel_{vid}"):
@@ -147,9 +148,9 @@ def _show_report() -> None:
         st.success(f"Approved {len(report.approved)}: "
                    + ", ".join(f"#{v}" for v in report.approved))
     for vid, message in report.needs_confirmation.items():
-        st.warning(f"#{vid}: {message}")
+        st.warning(f"#{vid}: {md(message)}")
     for vid, message in report.failed.items():
-        st.error(f"#{vid} not approved: {message}", icon="🚫")
+        st.error(f"#{vid} not approved: {md(message)}", icon="🚫")
 
 
 def _corrections() -> None:
@@ -190,7 +191,7 @@ def _corrections() -> None:
                 rationale=rationale, reason=reason, conclusion=conclusion),
                 reraise=(StaleEdit,))
         except StaleEdit as stale:
-            st.error(f"{stale} Your text is still in the form.")
+            st.error(f"{md(str(stale))} Your text is still in the form.")
             return
         if done is not None:
             st.toast("Correction proposed; a second editor must approve it.")
@@ -204,7 +205,7 @@ else:
     pages = (total + review.PAGE_SIZE - 1) // review.PAGE_SIZE
     page = st.pagination(pages, key="review_page") if pages > 1 else 1
     with db.read_session() as session:
-        queue = review.review_queue(session, limit=review.PAGE_SIZE,
+        queue = review.review_queue(session, user, limit=review.PAGE_SIZE,
                                     offset=(page - 1) * review.PAGE_SIZE)
     st.caption(f"{total:,} proposed verdict(s), oldest first · page {page} of {pages}")
     _bulk(queue)

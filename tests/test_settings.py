@@ -1,0 +1,93 @@
+"""``WORKBENCH_ENVIRONMENT`` and refused configurations (issue 8): anything but ``local`` is
+production, and a refused configuration is one readable line from the CLI and the server,
+not a pydantic report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from workbench import cli
+from workbench.settings import LOCAL_DEV_SECRET, SettingsError, get_settings
+
+GOOD_SECRET = "k" * 40
+
+
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """Set WORKBENCH_* variables through the returned monkeypatch; settings re-read each time."""
+    for name in ("WORKBENCH_ENVIRONMENT", "WORKBENCH_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield monkeypatch
+    get_settings.cache_clear()
+
+
+def settings_for(env: pytest.MonkeyPatch, **variables: str):
+    for name, value in variables.items():
+        env.setenv(f"WORKBENCH_{name.upper()}", value)
+    get_settings.cache_clear()
+    return get_settings()
+
+
+@pytest.mark.parametrize("name", ["production", "staging", "test", "Production", ""])
+def test_anything_but_local_is_production(environment, name: str) -> None:
+    """Before: "staging" crashed at start-up ("Input should be 'local' or 'production'")."""
+    settings = settings_for(environment, environment=name, secret_key=GOOD_SECRET)
+    assert settings.is_production and settings.environment != "local"
+
+
+@pytest.mark.parametrize("name", ["local", "Local", " local "])
+def test_local_is_local_whatever_the_case(environment, name: str) -> None:
+    settings = settings_for(environment, environment=name)
+    assert not settings.is_production and settings.environment == "local"
+    assert settings.secret_key == LOCAL_DEV_SECRET
+
+
+@pytest.mark.parametrize(("secret", "needle"), [
+    (None, "WORKBENCH_SECRET_KEY must be set to a private random value"),
+    ("too-short", "WORKBENCH_SECRET_KEY must be at least 32 characters"),
+])
+def test_production_refuses_the_default_or_a_short_secret(environment, secret, needle) -> None:
+    variables = {"environment": "staging"} | ({"secret_key": secret} if secret else {})
+    with pytest.raises(SettingsError) as raised:
+        settings_for(environment, **variables)
+    message = str(raised.value)
+    assert needle in message
+    assert "pydantic" not in message and "Value error" not in message
+
+
+def test_a_malformed_value_names_its_variable(environment) -> None:
+    with pytest.raises(SettingsError, match=r"^WORKBENCH_SESSION_HOURS: .*integer"):
+        settings_for(environment, session_hours="twelve")
+
+
+def test_cli_prints_the_refusal_in_one_line(environment, capsys) -> None:
+    """Before: exit status 2 and pydantic's multi-line report with its documentation link."""
+    environment.setenv("WORKBENCH_ENVIRONMENT", "staging")
+    assert cli.main(["claims", "list"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("error: WORKBENCH_SECRET_KEY must be set") and err.count("\n") == 1
+    assert "Traceback" not in err and "pydantic" not in err
+
+
+def test_server_refuses_to_start_with_one_line(environment, monkeypatch) -> None:
+    """``python -m workbench.ui.web`` (what ``dev.py start`` runs) stops before serving; with
+    a proper secret the same environment starts."""
+    from workbench.ui import web
+
+    started: list[dict] = []
+    monkeypatch.setattr(web.app, "run", lambda config: started.append(config))
+    monkeypatch.setattr("sys.argv", ["web"])
+    environment.setenv("WORKBENCH_ENVIRONMENT", "staging")
+    with pytest.raises(SystemExit) as raised:
+        web.main([])
+    assert str(raised.value).startswith("error: WORKBENCH_SECRET_KEY must be set")
+    assert started == []
+
+    environment.setenv("WORKBENCH_SECRET_KEY", GOOD_SECRET)
+    get_settings.cache_clear()
+    web.main(["--server.port", "8599"])
+    assert started == [{"server.port": 8599}]
