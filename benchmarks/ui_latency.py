@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -354,7 +355,11 @@ class Clicker:
         goto(self.page, f"{self.base}/review")
 
     def approve(self) -> list[float | None]:
-        """Approve the oldest proposal; "Approve anyway" too when the page asks (two clicks)."""
+        """Approve the oldest proposal; "Approve anyway" too when the page asks (two clicks).
+        An approved card shows its outcome in its place; a page without open cards is
+        reloaded (untimed)."""
+        if self.page.locator("[class*='st-key-review_item_']").count() == 0:
+            self.open_review()
         item = self.page.locator("[class*='st-key-review_item_']").first
         key = next(c for c in item.get_attribute("class").split()
                    if c.startswith("st-key-review_item_"))
@@ -470,7 +475,10 @@ def main() -> int:
             page = new_page(browser)
             sign_in(page, workbench)
             clicker = Clicker(page, workbench, desk, args.timeout)
-            workbench_clicks(clicker, args.reps, timings)
+            try:
+                workbench_clicks(clicker, args.reps, timings)
+            except Exception:  # report what was measured, then the failure
+                traceback.print_exc()
             page.context.close()
             last = baseline(browser, one_button, args.reps // 2 + 1, args.timeout)
         browser.close()

@@ -31,9 +31,8 @@ Handler = Callable[[argparse.Namespace], Any]
 
 #: SQLite's and PostgreSQL's words for a failure the user can act on, and what to tell them.
 #: Nothing else of the driver's message is printed: it carries SQL and parameters.
-DATABASE_BUSY = "the database is busy (an import may be running); try again"
-DISK_FULL = "disk full — nothing was saved"
-_POSTGRES_DISK_FULL = "53100"
+DATABASE_TROUBLE = {db.Trouble.BUSY: "the database is busy (an import may be running); try again",
+                    db.Trouble.FULL: "disk full — nothing was saved"}
 
 
 def _whole_number(field: str) -> Callable[[str], int]:
@@ -52,17 +51,6 @@ def _whole_number(field: str) -> Callable[[str], int]:
 #: The type of every id argument (here and in the modules that register commands).
 record_id = _whole_number("An id")
 count = _whole_number("A limit")
-
-
-def database_failure(error: OperationalError) -> str | None:
-    """The message for a locked database or a full disk, or None for any other failure."""
-    text = str(error.orig).lower()
-    if "database is locked" in text:
-        return DATABASE_BUSY
-    if "database or disk is full" in text or getattr(error.orig, "sqlstate", None) == \
-            _POSTGRES_DISK_FULL:
-        return DISK_FULL
-    return None
 
 
 def _json_default(value: Any) -> Any:
@@ -240,10 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OperationalError as error:
-        message = database_failure(error)
-        if message is None:
+        kind = db.trouble(error)
+        if kind is None:
             raise
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {DATABASE_TROUBLE[kind]}", file=sys.stderr)
         return 1
     return 0
 

@@ -13,11 +13,13 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from workbench.errors import InvalidInput
@@ -84,6 +86,35 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+class Trouble(Enum):
+    """Why the database refused a write, in terms a user can act on."""
+
+    BUSY = "busy"  # another transaction holds the lock past the timeout: try again
+    FULL = "full"  # no space left: nothing was saved, an admin must free space
+
+
+# SQLite result codes (Python 3.11's sqlite3 names them) and PostgreSQL SQLSTATEs: lock
+# timeout, statement timeout, serialization failure, deadlock; and "no space left".
+_BUSY_CODES = {"SQLITE_BUSY", "SQLITE_LOCKED", "55P03", "57014", "40001", "40P01"}
+_FULL_CODES = {"SQLITE_FULL", "53100"}
+
+
+def trouble(error: BaseException) -> Trouble | None:
+    """Classify a driver error as busy or full, or None for anything else.
+
+    The one place that reads drivers' codes and messages, so the pages, the CLI and the
+    importer agree; each words the outcome for its own reader and never shows the SQL.
+    """
+    driver = error.orig if isinstance(error, DBAPIError) else error
+    code = getattr(driver, "sqlite_errorname", None) or getattr(driver, "sqlstate", None)
+    text = str(driver).lower()
+    if code in _BUSY_CODES or "database is locked" in text:
+        return Trouble.BUSY
+    if code in _FULL_CODES or "disk is full" in text or "no space left" in text:
+        return Trouble.FULL
+    return None
 
 
 def alembic_config(url: str | None = None):  # type: ignore[no-untyped-def]

@@ -11,10 +11,12 @@ and quoted itself, so user input can never be FTS5 syntax.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import bindparam, text
@@ -66,18 +68,20 @@ def claim_document(statement: str, quote: str, claimant: str, tags: Iterable[str
                    article_title: str, language: str = "en") -> str:
     """The searchable text of a claim: its fields lowercased (accents kept; FTS5 strips
     them) plus its amounts as canonical words, so every spelling of an amount matches."""
-    parts = [statement]
-    if " ".join(quote.split()) != " ".join(statement.split()):
-        parts.append(quote)
-    parts += [claimant, " ".join(tags), article_title]
-    body = " ".join(" ".join(part.split()) for part in parts if part and part.strip())
+    # One split of all the fields: the same words, single-spaced, as splitting each.
+    parts = [statement, quote, claimant, *tags, article_title]
+    if " ".join(quote.split()) == " ".join(statement.split()):
+        parts[1] = ""
+    lowered = " ".join(" ".join(parts).split()).lower()
     words = dict.fromkeys(amount_word(token) for token in
                           amount_tokens(" \n ".join(dict.fromkeys((statement, quote))), language))
     # Unaccented twins ("cafe" for "café") make PostgreSQL's trigram search accent-blind
-    # too; FTS5 folds accents itself, so for SQLite they are merely redundant.
-    lowered = body.lower()
-    raw = set(_TERM.findall(lowered))
-    twins = [term for term in terms(lowered) if term not in raw]
+    # too; FTS5 folds accents itself, so for SQLite they are merely redundant. ASCII text
+    # has none (imports build 100,000s of documents, most of them ASCII).
+    twins: list[str] = []
+    if not lowered.isascii():
+        raw = set(_TERM.findall(lowered))
+        twins = [term for term in terms(lowered) if term not in raw]
     return " ".join([lowered, *twins, *words]).strip()
 
 
@@ -125,28 +129,55 @@ def index_claim(session: Session, claim_id: int) -> None:
 
 
 def index_claims(session: Session, documents: Iterable[tuple[int, str]], *,
-                 batch: int = 5000) -> None:
+                 batch: int = 20_000) -> None:
     """Write many claims' documents in bulk (imports), in the caller's transaction.
 
     ``documents`` are ``(claim id, claim_document(...))`` pairs the caller built from the
-    rows it inserted (outside its write lock), so the claims are not read back."""
-    rows: list[dict[str, object]] = []
+    rows it inserted (outside its write lock), so the claims are not read back.
+
+    One statement per ``batch`` documents, not one per document: on SQLite each statement
+    makes FTS5 flush its pending terms (the sync trigger runs inside the statement), so
+    100,000 single-row inserts took 3.6 s CPU and 5 statements of 20,000 rows 1.2 s. The
+    triggers stay in charge, so every other writer keeps the index in sync as before.
+    """
+    ids: list[int] = []
+    docs: list[str] = []
     for claim_id, doc in documents:
-        rows.append({"id": claim_id, "doc": doc})
-        if len(rows) == batch:
-            _write_docs(session, rows)
-            rows = []
-    if rows:
-        _write_docs(session, rows)
+        ids.append(claim_id)
+        docs.append(doc)
+        if len(ids) == batch:
+            _write_many_docs(session, ids, docs)
+            ids, docs = [], []
+    if ids:
+        _write_many_docs(session, ids, docs)
     _VOCAB.clear()
 
 
-def rebuild_index(session: Session, *, batch: int = 5000) -> int:
+_UPSERT_MANY = {
+    "sqlite": "INSERT INTO claim_search_doc (claim_id, doc) "
+              "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+              "FROM json_each(:docs) WHERE true ",  # WHERE: SQLite's upsert-after-SELECT rule
+    "postgresql": "INSERT INTO claim_search_doc (claim_id, doc) "
+                  "SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:docs AS text[])) ",
+}
+
+
+def _write_many_docs(session: Session, ids: list[int], docs: list[str]) -> None:
+    """Upsert documents in one statement (a JSON array on SQLite, arrays on PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    params: dict[str, object] = (
+        {"docs": json.dumps(list(zip(ids, docs, strict=True)), ensure_ascii=False)}
+        if dialect == "sqlite" else {"ids": ids, "docs": docs})
+    session.execute(text(
+        _UPSERT_MANY[dialect] + "ON CONFLICT (claim_id) DO UPDATE SET doc = excluded.doc "
+        "WHERE claim_search_doc.doc <> excluded.doc"), params)
+
+
+def rebuild_index(session: Session, *, batch: int = 20_000) -> int:
     """Rewrite every claim's document (after bulk imports, or to upgrade backfilled ones)."""
     docs = _documents(session)
-    for i in range(0, len(docs), batch):
-        _write_docs(session, docs[i:i + batch])
-    _VOCAB.clear()
+    index_claims(session, ((cast(int, d["id"]), cast(str, d["doc"])) for d in docs),
+                 batch=batch)
     return len(docs)
 
 

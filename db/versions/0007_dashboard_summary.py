@@ -35,7 +35,9 @@ _BUCKET_DAYS = (1, 3, 7, 14, 30)
 
 
 def _facts(dialect: str) -> str:
-    """Every claim's and published verdict's contribution, summed per day and key."""
+    """Every claim's and published verdict's contribution, summed per day and key: the
+    ``claim`` rows, and each other kind plain and as its ``+`` twin (which adds the
+    claim's published rating, outlet and creator)."""
     day = _DAY[dialect].format("c.created_at")
     approved_day = _DAY[dialect].format("v.reviewed_at")
     seconds = _SECONDS[dialect].format("v.reviewed_at", "c.created_at")
@@ -43,32 +45,36 @@ def _facts(dialect: str) -> str:
               + " ".join(f"WHEN {seconds} < {days * 86400} THEN {i}"
                          for i, days in enumerate(_BUCKET_DAYS))
               + f" ELSE {len(_BUCKET_DAYS)} END")
-    published = ("FROM verdict v JOIN claim c ON c.id = v.claim_id "
-                 "WHERE v.status IN ('approved', 'superseded') AND v.reviewed_at IS NOT NULL")
+    details = ("LEFT JOIN article a ON a.id = c.article_id "
+               "LEFT JOIN (SELECT claim_id, max(coalesce(rating_id, -1)) AS rating FROM verdict "
+               "WHERE status = 'approved' GROUP BY claim_id) p ON p.claim_id = c.id")
+    detail_key = "coalesce(p.rating, 0), coalesce(a.outlet, ''), coalesce(c.created_by, 0)"
+    claims = "FROM claim c"
+    verdicts = "FROM verdict v JOIN claim c ON c.id = v.claim_id"
+    published = "WHERE v.status IN ('approved', 'superseded') AND v.reviewed_at IS NOT NULL"
 
-    def per_claim(kind: str, value: str, source: str) -> str:
-        return (f"SELECT '{kind}', {day}, c.state, 0, '', 0, {value}, -1, count(*), 0, 0 "
-                f"{source} GROUP BY {day}, c.state, {value}")
+    def twins(kind: str, day: str, value: str, bucket: str, source: str, where: str = "",
+              sums: str = "count(*), 0, 0") -> list[str]:
+        # Constants stay out of GROUP BY (an integer there means a column position).
+        key = ", ".join(term for term in (day, "c.state", value, bucket)
+                        if term not in ("''", "-1"))
+        return [f"SELECT '{kind}', {day}, c.state, 0, '', 0, {value}, {bucket}, {sums} "
+                f"{source} {where} GROUP BY {key}",
+                f"SELECT '{kind}+', {day}, c.state, {detail_key}, {value}, {bucket}, {sums} "
+                f"{source} {details} {where} GROUP BY {key}, {detail_key}"]
 
+    first_sums = ("count(*), sum(CASE WHEN v.corrects_id IS NULL THEN 1 ELSE 0 END), "
+                  f"sum(CASE WHEN v.corrects_id IS NULL THEN {seconds} ELSE 0 END)")
     return " UNION ALL ".join([  # fixed SQL text, no input
-        f"SELECT 'claim', {day}, c.state, coalesce(p.rating, 0), coalesce(a.outlet, ''), "
-        "coalesce(c.created_by, 0), '', -1, count(*), 0, 0 "  # noqa: S608
-        "FROM claim c LEFT JOIN article a ON a.id = c.article_id "
-        "LEFT JOIN (SELECT claim_id, max(coalesce(rating_id, -1)) AS rating FROM verdict "
-        "WHERE status = 'approved' GROUP BY claim_id) p ON p.claim_id = c.id "
-        f"GROUP BY {day}, c.state, coalesce(p.rating, 0), coalesce(a.outlet, ''), "
-        "coalesce(c.created_by, 0)",
-        per_claim("tag", "t.tag", "FROM claim c JOIN claim_tag t ON t.claim_id = c.id"),
-        per_claim("claimant", "c.claimant", "FROM claim c WHERE c.claimant != ''"),
-        per_claim("repeat", "CAST(c.repeat_of_id AS VARCHAR)",
-                  "FROM claim c WHERE c.repeat_of_id IS NOT NULL"),
-        f"SELECT 'approval', {approved_day}, c.state, 0, '', 0, '', {bucket}, count(*), "
-        "sum(CASE WHEN v.corrects_id IS NULL THEN 1 ELSE 0 END), "
-        f"sum(CASE WHEN v.corrects_id IS NULL THEN {seconds} ELSE 0 END) "
-        f"{published} GROUP BY {approved_day}, c.state, {bucket}",
-        f"SELECT 'author', {approved_day}, c.state, 0, '', 0, "
-        "CAST(coalesce(v.author_id, 0) AS VARCHAR), -1, count(*), 0, 0 "
-        f"{published} GROUP BY {approved_day}, c.state, CAST(coalesce(v.author_id, 0) AS VARCHAR)",
+        f"SELECT 'claim', {day}, c.state, {detail_key}, '', -1, count(*), 0, 0 "
+        f"{claims} {details} GROUP BY {day}, c.state, {detail_key}",
+        *twins("tag", day, "t.tag", "-1", f"{claims} JOIN claim_tag t ON t.claim_id = c.id"),
+        *twins("claimant", day, "c.claimant", "-1", claims, "WHERE c.claimant != ''"),
+        *twins("repeat", day, "CAST(c.repeat_of_id AS VARCHAR)", "-1", claims,
+               "WHERE c.repeat_of_id IS NOT NULL"),
+        *twins("approval", approved_day, "''", bucket, verdicts, published, first_sums),
+        *twins("author", approved_day, "CAST(coalesce(v.author_id, 0) AS VARCHAR)", "-1",
+               verdicts, published),
     ])
 
 
@@ -93,9 +99,9 @@ def upgrade() -> None:
     # The day of the all-time rows (workbench.summary.ALL_TIME). Fixed text, no input:
     all_time = "'0001-01-01'" if dialect == "sqlite" else "DATE '0001-01-01'"
     op.execute(f"INSERT INTO dashboard_count ({COLUMNS}) {_facts(dialect)}")
-    op.execute(f"INSERT INTO dashboard_count ({COLUMNS}) SELECT kind, {all_time}, state, "
+    op.execute(f"INSERT INTO dashboard_count ({COLUMNS}) SELECT kind, {all_time}, state, "  # noqa: S608
                "rating, outlet, creator, value, bucket, sum(n), sum(first_n), sum(seconds) "
-               f"FROM dashboard_count WHERE day != {all_time} "  # noqa: S608
+               f"FROM dashboard_count WHERE day != {all_time} "
                "GROUP BY kind, state, rating, outlet, creator, value, bucket")
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.domain.test_review import Desk, build_desk
 from workbench import dashboard as dash
-from workbench import db, users
+from workbench import db, summary, users
 from workbench.errors import PermissionDenied
 from workbench.filters import ClaimFilters, filter_options
 from workbench.models import User
@@ -135,6 +135,21 @@ def test_filter_options(engine, desk):
 ], ids=repr)
 def test_summary_figures_equal_the_direct_group_by(engine, desk, editor, filters):
     assert figures(engine, editor, filters) == direct(engine, filters)
+
+
+@pytest.mark.parametrize("filters", [
+    ClaimFilters(outlet="TROIB News"), ClaimFilters(reviewer="rita"), ClaimFilters(rating="False"),
+    ClaimFilters(start=date(2026, 1, 1), reviewer="eddie", states=("approved",)),
+], ids=repr)
+def test_rating_outlet_and_reviewer_filters_read_only_summary_rows(engine, desk, editor,
+                                                                   filters):
+    """Every figure under these filters comes from the summary's detailed rows (the direct
+    GROUP BY took 0.4–10 s of CPU for them at 1M claims); a tag filter still counts directly."""
+    with db.read_session(engine) as session:
+        read = summary.Reader(session, filters)
+        assert None not in (read.claims(), read.approvals(), read.authors(),
+                            *(read.values(kind, 5) for kind in ("tag", "claimant", "repeat")))
+        assert summary.Reader(session, ClaimFilters(tag="eu")).approvals() is None
 
 
 def test_summary_follows_a_new_approval_at_once(engine, desk, editor, second_editor):

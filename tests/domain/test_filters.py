@@ -165,3 +165,20 @@ def test_export_flags_are_the_same_filters(engine, ids, capsys):
         start=date(2026, 1, 5), end=date(2026, 1, 7), states=("approved", "in_review"),
         outlet="TROIB News")) == [ids[0], ids[1], ids[2]]
     db.get_engine().dispose()
+
+
+def test_search_pages_rank_one_past_the_page(engine, editor):
+    """Search alone ranks only one match past the page (the total says a next page
+    exists); paging on gives the same order as one long page."""
+    with db.write_session(engine) as session:
+        for n in range(5):
+            claim = claims.create_claim(session, editor, claims.ClaimDraft(
+                article_id=None, quote=f"Pension fund grew {n} times", statement=""))
+            search.index_claim(session, claim.id)
+    filters = ClaimFilters(search="pensoin fund")  # a typo
+    with db.read_session(engine) as session:
+        everything, total = list_claims(session, editor, filters, page_size=50)
+        pages = [list_claims(session, editor, filters, page=n, page_size=2) for n in range(3)]
+    assert total == 5
+    assert [total for _rows, total in pages] == [3, 5, 5]
+    assert [r.id for rows, _ in pages for r in rows] == [r.id for r in everything]

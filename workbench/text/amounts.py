@@ -21,7 +21,8 @@ overlap. Conventions a fact-checker should know:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -105,12 +106,27 @@ def _pattern(space_groups: bool) -> re.Pattern[str]:
 _PLAIN = _pattern(space_groups=False)
 _SPACED = _pattern(space_groups=True)
 _YEAR = re.compile(r"(?:19|20)\d\d")
-# Every alternative needs a digit or a scale word: sentences without one skip the scan.
-_CANDIDATE = re.compile(
-    r"\d|thousand|million|billion|trillion|tausend|mio\.|milliard|mrd\.|мільйон|мільярд"
-    r"|тисяч|трильйон|млн|млрд|трлн|тис\.|ألف|آلاف|مليون|ملايين|مليار|تريليون",
-    re.I,
-)
+# Fast path. Every match holds an *anchor* (a digit, or a scale word for "a million
+# dollars"), and starts at most _REACH characters before its first one (a currency prefix,
+# a month name or a number word, then one space). Text between anchors' windows cannot
+# start a match, so scan() tries only the positions in those windows where a match can
+# begin; tests/text/test_amounts_fast_path.py checks that it finds exactly what
+# ``finditer`` finds. On claim-length text it is 2-6 times faster (an import scans
+# every claim; issue 8).
+_SCALE_WORDS = ("thousand", "million", "billion", "trillion", "tausend", "mio.", "milliard",
+                "mrd.", "мільйон", "мільярд", "тисяч", "трильйон", "млн", "млрд", "трлн",
+                "тис.", "ألف", "آلاف", "مليون", "ملايين", "مليار", "تريليون")
+_ASCII_SCALE_WORDS = tuple(word for word in _SCALE_WORDS if word.isascii())
+_CANDIDATE = re.compile(r"\d|" + _words(_SCALE_WORDS), re.I)
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_REACH = 1 + max(len(word) for word in (*_MONTHS.replace("\\", "").split("|"),
+                                          *_NUMBER_WORDS, *_PREFIX_CURRENCIES))
+# Where a match can begin before its anchor: after a non-letter (currency prefixes need
+# one, number words a non-word character) or, mid-word, a month name's first letter
+# (months are matched case-sensitively and without a left boundary).
+_MATCH_START = re.compile(
+    "(?s:(?<![A-Za-z]).)|[" + re.escape("".join(sorted({m[0] for m in _MONTHS.split("|")})))
+    + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,10 +208,8 @@ def scan(text: str, language: str = "en") -> list[tuple[str, Amount | Quantity |
     lang = language.lower()[:2]
     pattern = _SPACED if lang in _SPACE_GROUPS else _PLAIN
     found: list[tuple[str, Amount | Quantity | DateRef]] = []
-    translated = text.translate(_DIGITS)
-    if not _CANDIDATE.search(translated):
-        return found
-    for match in pattern.finditer(translated):
+    translated = text if text.isascii() else text.translate(_DIGITS)
+    for match in _matches(pattern, translated):
         start, end = match.span()
         span = text[start:end]
         kind = match.lastgroup or ""
@@ -213,6 +227,45 @@ def scan(text: str, language: str = "en") -> list[tuple[str, Amount | Quantity |
             value = number * _scale(match["sn"], lang)
             found.append((kind, Quantity(start, end, span, float(value))))
     return found
+
+
+def _anchors(text: str) -> list[int]:
+    """Start of every digit and scale word in ``text`` (overlapping ones too), sorted."""
+    if text.isascii():  # ASCII: lower() keeps offsets and equals re.I for ASCII words
+        found = [match.start() for match in _ASCII_DIGIT.finditer(text)]
+        lowered = text.lower()
+        for word in _ASCII_SCALE_WORDS:
+            at = lowered.find(word)
+            while at >= 0:
+                found.append(at)
+                at = lowered.find(word, at + 1)
+        return sorted(found)
+    found = []
+    anchor = _CANDIDATE.search(text)
+    while anchor is not None:
+        found.append(anchor.start())
+        anchor = _CANDIDATE.search(text, anchor.start() + 1)
+    return found
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text)`` yields, trying only where a match can start: in the
+    window of at most ``_REACH`` characters before the next anchor, and at the anchor."""
+    anchors = _anchors(text)
+    position = 0
+    while (index := bisect_left(anchors, position)) < len(anchors):
+        anchor = anchors[index]
+        starts = [m.start() for m in _MATCH_START.finditer(text, max(position,
+                                                                       anchor - _REACH), anchor)]
+        match = None
+        for start in (*starts, anchor):
+            if (match := pattern.match(text, start)) is not None:
+                break
+        if match is None:
+            position = anchor + 1
+            continue
+        yield match
+        position = match.end()
 
 
 def _money_value(match: re.Match[str], lang: str) -> Decimal | None:

@@ -44,11 +44,7 @@ DISK_FULL = ("The server's disk is full: nothing was saved. Your text is kept �
              "admin to free some space, then try again.")
 DATABASE_UNAVAILABLE = ("The database cannot be reached right now: nothing was saved. Your "
                         "text is kept — try again in a moment.")
-# SQLite result codes (Python 3.11's sqlite3 names them) and PostgreSQL SQLSTATEs meaning
-# "another transaction is in the way" (lock timeout, statement timeout, serialization
-# failure, deadlock) and "no space left".
-_BUSY = {"SQLITE_BUSY", "SQLITE_LOCKED", "55P03", "57014", "40001", "40P01"}
-_FULL = {"SQLITE_FULL", "53100"}
+_MESSAGES = {db.Trouble.BUSY: DATABASE_BUSY, db.Trouble.FULL: DISK_FULL}
 
 
 def database_trouble(error: OperationalError) -> str:
@@ -56,15 +52,11 @@ def database_trouble(error: OperationalError) -> str:
 
     The message never shows SQL or parameters; the unexpected kind is logged in full.
     """
-    driver = error.orig
-    code = getattr(driver, "sqlite_errorname", None) or getattr(driver, "sqlstate", None)
-    text = str(driver).lower()
-    if code in _BUSY or "database is locked" in text:
-        return DATABASE_BUSY
-    if code in _FULL or "disk is full" in text or "no space left" in text:
-        return DISK_FULL
-    _LOG.error("database error while saving", exc_info=error)
-    return DATABASE_UNAVAILABLE
+    kind = db.trouble(error)
+    if kind is None:
+        _LOG.error("database error while saving", exc_info=error)
+        return DATABASE_UNAVAILABLE
+    return _MESSAGES[kind]
 
 
 @st.cache_resource(show_spinner="Preparing the database…")

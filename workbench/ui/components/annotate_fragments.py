@@ -10,12 +10,16 @@ exist anymore" (see docs/reruns.md).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 ARTICLE = "annotate_article_view"
 PANEL = "annotate_panel"
-#: A one-line confirmation of the last write, shown once by the panel (a toast vanishes
-#: after a few seconds, possibly before a slow rerun even shows the result).
+#: The confirmation of the last write on this article (a toast vanishes after a few
+#: seconds, possibly before a slow rerun even shows the result, and a run that shows a
+#: one-shot message can be interrupted by the next click): the panel shows it as a
+#: status line until the next write replaces it.
 FLASH = "annotate_flash"
 
 
@@ -25,5 +29,12 @@ def rerun_annotate() -> None:
 
 
 def flash(message: str) -> None:
-    """Confirm a write where the panel shows it on its next run."""
-    st.session_state[FLASH] = message
+    """Confirm a write: the panel shows ``message`` with the time while on this article."""
+    st.session_state[FLASH] = (st.query_params.get("article"),
+                               f"{message} ({datetime.now(UTC):%H:%M:%S} UTC)")
+
+
+def last_write(article_id: int) -> str | None:
+    """The confirmation of the last write on ``article_id`` in this browser session."""
+    article, message = st.session_state.get(FLASH, (None, None))
+    return message if article == str(article_id) else None

@@ -17,7 +17,12 @@ from workbench import db
 from workbench.articles import get_article
 from workbench.claim_panel import load_claim_panel
 from workbench.errors import NotFound
-from workbench.ui.components.annotate_fragments import ARTICLE, FLASH, PANEL, rerun_annotate
+from workbench.ui.components.annotate_fragments import (
+    ARTICLE,
+    PANEL,
+    last_write,
+    rerun_annotate,
+)
 from workbench.ui.components.claim_editor import claim_editor
 from workbench.ui.components.corrections_panel import corrections_panel
 from workbench.ui.components.evidence_panel import evidence_panel
@@ -39,7 +44,7 @@ from workbench.workspace import Workspace, load_workspace
 def _select_claim(claim_id: int) -> None:
     # A button, not st.page_link: a link to the same page does not update the URL's query.
     st.query_params["claim"] = str(claim_id)
-    st.rerun([PANEL])  # EXPERIMENT
+    rerun_annotate()  # the article marks the selected claim
 
 
 def _close_claim() -> None:
@@ -80,7 +85,7 @@ def panel(article_id: int) -> None:
     article = workspace.article
     if query_id("claim").given and claim_id is None:
         st.warning("No such claim in this article: showing the article without it.")
-    message = st.session_state.pop(FLASH, None)
+    message = last_write(article_id)
     if message:
         st.success(message, icon="✅")
     selection = stored_selection(_viewer_key(article_id), article.body)
@@ -106,9 +111,10 @@ def panel(article_id: int) -> None:
             with verdict, st.container(key=f"annotate_verdict_box_{claim_id}"):
                 propose_form(claim)
             with corrections:
-                pass
+                corrections_panel(claim.claim_id, key_prefix="annotate_corrections",
+                                  listed=claim.corrections)
             with history:
-                pass
+                history_panel(claim.history)
     st.subheader("Suggested claims", anchor=False)
     suggestions_panel(article.id, workspace.suggestions)
     st.subheader(f"Claims in this article ({len(workspace.marks)})", anchor=False)

@@ -48,7 +48,8 @@ if total == 0:
     st.stop()
 
 pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
-st.caption(f"{total:,} claims · page {page + 1} of {pages}")
+st.caption(f"Best matches first · page {page + 1}" if search else
+           f"{total:,} claims · page {page + 1} of {pages}")
 table = pd.DataFrame([{
     "open": f"./annotate?article={row.article_id}&claim={row.id}" if row.article_id else None,
     "id": row.id, "statement": row.statement, "claimant": row.claimant,

@@ -19,6 +19,8 @@ from workbench.ui.context import acting_user, perform
 from workbench.ui.safe import md, web_url
 
 CONFIRM = "review_confirm"  # verdict id -> warning text awaiting "Approve anyway"
+OUTCOMES = "review_outcomes"  # verdict id -> "approved" / "returned", shown in its card's place
+REFUSALS = "review_refusals"  # verdict id -> why the service refused, shown once in its card
 
 st.title("Review queue")
 try:
@@ -33,6 +35,8 @@ except PermissionDenied as signed_out:
     st.stop()
 
 pending_confirm: dict[int, str] = st.session_state.setdefault(CONFIRM, {})
+outcomes: dict[int, str] = st.session_state.setdefault(OUTCOMES, {})
+refusals: dict[int, str] = st.session_state.setdefault(REFUSALS, {})
 
 
 def _open_link(item: review.QueueItem) -> str:
@@ -42,28 +46,34 @@ def _open_link(item: review.QueueItem) -> str:
 
 
 def _approve(item: review.QueueItem, confirm: bool) -> None:
+    """on_click: runs before the script body, so a quick next click cannot drop it."""
+    vid = item.verdict_id
     try:
         done = perform(lambda session, actor: verdicts.approve_verdict(
-            session, actor, item.verdict_id, item.verdict_version, confirm_few_sources=confirm),
+            session, actor, vid, item.verdict_version, confirm_few_sources=confirm),
             reraise=(NeedsConfirmation, PermissionDenied))
     except NeedsConfirmation as warning:
-        pending_confirm[item.verdict_id] = str(warning)
-        st.rerun()
+        pending_confirm[vid] = str(warning)
+        return
     except PermissionDenied as refused:
-        st.error(f"Not approved: {md(str(refused))}", icon="🚫")
+        refusals[vid] = f"Not approved: {refused}"
         return
     if done is not None:
-        pending_confirm.pop(item.verdict_id, None)
-        st.toast(f"Verdict #{item.verdict_id} approved and published.")
-        st.rerun()
+        pending_confirm.pop(vid, None)
+        outcomes[vid] = f"Verdict #{vid} approved and published."
 
 
-def _return(item: review.QueueItem, comment: str) -> None:
+def _cancel(vid: int) -> None:
+    pending_confirm.pop(vid, None)
+
+
+def _return(item: review.QueueItem) -> None:
+    vid = item.verdict_id
+    comment = st.session_state.get(f"review_comment_{vid}", "")
     done = perform(lambda session, actor: verdicts.return_verdict(
-        session, actor, item.verdict_id, item.verdict_version, comment=comment))
+        session, actor, vid, item.verdict_version, comment=comment))
     if done is not None:
-        st.toast(f"Verdict #{item.verdict_id} returned to the reviewer.")
-        st.rerun()
+        outcomes[vid] = f"Verdict #{vid} returned to the reviewer."
 
 
 def _evidence(item: review.QueueItem) -> None:
@@ -79,8 +89,15 @@ def _evidence(item: review.QueueItem) -> None:
                        "archived": st.column_config.LinkColumn("archived")})
 
 
+@st.fragment
 def _item(item: review.QueueItem) -> None:
+    """One card; a click in it reruns only the card, which then shows the outcome in its
+    place (the page's count catches up on the next full run)."""
     vid = item.verdict_id
+    if vid in outcomes:
+        with st.container(border=True, key=f"review_done_{vid}"):
+            st.success(outcomes[vid])
+        return
     with st.container(border=True, key=f"review_item_{vid}"):
         kind = "Correction" if item.is_correction else "Verdict"
         st.markdown(f"**{kind} #{vid}** on claim #{item.claim_id} · "
@@ -102,22 +119,23 @@ def _item(item: review.QueueItem) -> None:
         _evidence(item)
         if item.author_id == user.id:
             st.caption("You proposed this verdict: a second editor must approve it.")
+        if vid in refusals:
+            st.error(md(refusals.pop(vid)), icon="🚫")
         approve_col, return_col = st.columns(2)
         with approve_col:
             if vid in pending_confirm:
                 st.warning(md(pending_confirm[vid]))
-                if st.button("Approve anyway", key=f"review_confirm_{vid}", type="primary"):
-                    _approve(item, True)
-                if st.button("Cancel", key=f"review_cancel_{vid}"):
-                    pending_confirm.pop(vid, None)
-                    st.rerun()
-            elif st.button("Approve", key=f"review_approve_{vid}", type="primary"):
-                _approve(item, False)
+                st.button("Approve anyway", key=f"review_confirm_{vid}", type="primary",
+                          on_click=_approve, args=(item, True))
+                st.button("Cancel", key=f"review_cancel_{vid}", on_click=_cancel, args=(vid,))
+            else:
+                st.button("Approve", key=f"review_approve_{vid}", type="primary",
+                          on_click=_approve, args=(item, False))
         with return_col:
-            comment = st.text_area("Comment for the reviewer (required to return)",
-                                   key=f"review_comment_{vid}", height=80)
-            if st.button("Return with comment", key=f"review_return_{vid}"):
-                _return(item, comment)
+            st.text_area("Comment for the reviewer (required to return)",
+                         key=f"review_comment_{vid}", height=80)
+            st.button("Return with comment", key=f"review_return_{vid}", on_click=_return,
+                      args=(item,))
 
 
 def _bulk(items: list[review.QueueItem]) -> None:
@@ -199,6 +217,9 @@ def _corrections() -> None:
 
 
 _show_report()
+for outcome in outcomes.values():  # a full run lists none of these verdicts any more
+    st.success(outcome)
+outcomes.clear()
 if total == 0:
     st.success("Nothing waiting for review.")
 else:
