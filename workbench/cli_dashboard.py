@@ -23,6 +23,9 @@ def cmd_rebuild(args: argparse.Namespace) -> None:
         raise SystemExit(0 if same else 1)
     with db.write_session() as session:
         rows = summary.rebuild(session)
+    with db.get_engine().connect() as connection:  # the planner must see the new rows
+        connection.exec_driver_sql("ANALYZE dashboard_count")
+        connection.commit()
     print(json.dumps({"rows": rows}) if args.json else f"Recounted {rows:,} summary rows.")
 
 

@@ -25,7 +25,6 @@ separate transaction that skips rows another server holds (no deadlock, no waiti
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +36,7 @@ from sqlmodel import Session, col, select
 from workbench import audit, db
 from workbench.models import SignInThrottle, User, as_utc, utcnow
 from workbench.permissions import ADMINS, require
+from workbench.validation import one_line
 
 ACCOUNT = "account"
 ADDRESS = "address"
@@ -48,7 +48,6 @@ MAX_KEY = 255
 clock: Callable[[], datetime] = utcnow
 
 Key = tuple[str, str]
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # PostgreSQL refuses NUL in a text parameter
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ _UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 def _key(scope: str, value: str) -> Key:
-    return scope, _CONTROL.sub("?", value)[:MAX_KEY]
+    return scope, one_line(value)[:MAX_KEY]  # PostgreSQL refuses NUL and lone surrogates
 
 
 def account_key(name: str) -> Key:

@@ -32,7 +32,7 @@ def test_save_then_quick_claim_click_is_stored_and_confirmed(app_server: Server,
     page.goto(f"{app_server.url}/annotate?article={article_id}&claim={first}")
     wait_for_app(page)
     panel = page.locator(".st-key-annotate_claim_panel")
-    panel.get_by_label("Claimant").fill("Council spokesperson")
+    panel.get_by_role("textbox", name="Claimant", exact=True).fill("Council spokesperson")
     panel.get_by_role("button", name="Save claim").click()
     page.locator(f".st-key-annotate_open_{second} button").click()  # no wait in between
     expect(panel).to_contain_text(f"Claim #{second} ", timeout=TIMEOUT)

@@ -96,6 +96,9 @@ def test_return_then_approve_then_dashboard_and_csv(desk, browser: Browser) -> N
 
     item = open_queue(editor, server)
     item.get_by_role("button", name=re.compile("^Approve$")).click()
+    # The card reruns alone and shows the outcome in its place; the page catches up later.
+    expect(editor.get_by_text("approved and published")).to_be_visible(timeout=TIMEOUT)
+    editor.reload()
     wait_for_app(editor)
     expect(editor.get_by_text("Nothing waiting for review.")).to_be_visible(timeout=TIMEOUT)
 

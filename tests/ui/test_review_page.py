@@ -89,6 +89,21 @@ def test_queue_shows_item_and_approve_asks_confirmation(desk, tmp_path):
     assert any("Nothing waiting" in s.value for s in at.success)
 
 
+def test_a_verdict_another_editor_approved_first_says_so(desk, tmp_path, second_editor):
+    """The card answers in its own place (an element a callback displays itself would land
+    at the top of the page during a card's fragment rerun)."""
+    vid = desk.verdict_ids[2]
+    at = open_ui(PAGE, tmp_path, user=desk.editor)
+    with db.write_session() as session:
+        verdict = verdicts.get_verdict(session, vid)
+        verdicts.approve_verdict(session, session.get(User, second_editor.id), vid,
+                                 verdict.version, confirm_few_sources=True)
+    at.button(key=f"review_approve_{vid}").click().run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert any("already approved" in s.value for s in at.success)
+
+
 def test_return_needs_comment_then_sends_back(desk, tmp_path):
     vid = desk.verdict_ids[2]
     at = open_ui(PAGE, tmp_path, user=desk.editor)

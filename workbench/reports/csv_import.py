@@ -3,8 +3,9 @@
 * **Two phases, so an import never makes a colleague's save fail.** Phase 1
   (:func:`check_import`, a read session) streams the file, checks every record and
   builds compact plans and search documents; phase 2 (:func:`write_import`, one write
-  transaction) only inserts, in bulk, holding the write lock for about a second per
-  100,000 rows instead of the whole import. :func:`run_import` runs both.
+  transaction) only inserts, in bulk, so the write lock is held for the write alone
+  (LIAR train: about 1.8 s of a 5 s import; ``report.write_seconds`` says how long, commit
+  included), never while the file is read. :func:`run_import` runs both.
 * **All or nothing.** Any problem and nothing is written; a failure in phase 2 rolls
   the whole transaction back. Updates are re-checked in phase 2: a claim saved by
   someone between the phases refuses the import with its line number.
@@ -269,10 +270,15 @@ def write_import(session: Session, actor: User, plan: ImportPlan) -> ImportRepor
 
 
 def _check_ids_free(session: Session, creates: list[NewClaim]) -> None:
+    """Refuse if a claim the file names by id was created since the check. One range query
+    per 1,000 named ids (an export's ids are dense), not an IN list to compile each time."""
     named = {plan.claim_id: plan.line for plan in creates if plan.claim_id is not None}
     ids = sorted(named)
     for i in range(0, len(ids), CHUNK):
-        taken = session.exec(select(Claim.id).where(col(Claim.id).in_(ids[i:i + CHUNK]))).first()
+        chunk = ids[i:i + CHUNK]
+        stored = session.exec(select(Claim.id).where(
+            col(Claim.id).between(chunk[0], chunk[-1]))).all()
+        taken = next((claim_id for claim_id in stored if claim_id in named), None)
         if taken is not None:
             raise ImportFailed(ImportReport(errors=[RowError(named[taken], (
                 f"claim {taken} was created by someone else while this file was being "
@@ -293,6 +299,7 @@ def run_import(actor: User, source: Source, options: ReadOptions, *,
                             on_progress=on_progress)
     if plan.report.errors or dry_run:
         return plan.report
+    locked = time.perf_counter()
     try:
         with db.write_session(engine) as session:
             report = write_import(session, actor, plan)
@@ -302,6 +309,9 @@ def run_import(actor: User, source: Source, options: ReadOptions, *,
         if _is_disk_full(error):
             raise WorkbenchError(DISK_FULL) from None
         raise
+    # The lock is held from the first write to the commit: report that, commit included.
+    report.write_seconds = time.perf_counter() - locked
+    report.seconds = time.perf_counter() - plan.started
     if on_progress:
         on_progress(1000, 1000)
     return report

@@ -121,12 +121,14 @@ _CANDIDATE = re.compile(r"\d|" + _words(_SCALE_WORDS), re.I)
 _ASCII_DIGIT = re.compile(r"[0-9]")
 _REACH = 1 + max(len(word) for word in (*_MONTHS.replace("\\", "").split("|"),
                                           *_NUMBER_WORDS, *_PREFIX_CURRENCIES))
-# Where a match can begin before its anchor: after a non-letter (currency prefixes need
-# one, number words a non-word character) or, mid-word, a month name's first letter
-# (months are matched case-sensitively and without a left boundary).
+# Where a match can begin before its anchor (digits are anchors themselves): the first
+# letter of a currency prefix or a number word after a non-letter (both need one), or
+# a month name's first letter anywhere (months are matched case-sensitively and without
+# a left boundary).
 _MATCH_START = re.compile(
-    "(?s:(?<![A-Za-z]).)|[" + re.escape("".join(sorted({m[0] for m in _MONTHS.split("|")})))
-    + "]")
+    "(?<![A-Za-z])(?i:[" + re.escape("".join(sorted({w[0] for w in (*_PREFIX_CURRENCIES,
+                                                                    *_NUMBER_WORDS)})))
+    + "])|[" + re.escape("".join(sorted({m[0] for m in _MONTHS.split("|")}))) + "]")
 
 
 @dataclass(frozen=True, slots=True)

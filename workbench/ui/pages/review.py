@@ -11,7 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from workbench import db, ratings, review, verdicts
-from workbench.errors import NeedsConfirmation, PermissionDenied, StaleEdit
+from workbench.errors import (
+    NeedsConfirmation,
+    PermissionDenied,
+    StaleEdit,
+    WorkbenchError,
+    WorkflowError,
+)
 from workbench.models import Claim, ClaimState
 from workbench.permissions import EDITORS
 from workbench.ui.components.corrections_panel import corrections_panel
@@ -45,18 +51,31 @@ def _open_link(item: review.QueueItem) -> str:
     return f"[Open in Annotate](./annotate?article={item.article_id}&claim={item.claim_id})"
 
 
+def _settle(vid: int, error: WorkbenchError) -> None:
+    """A refused review, shown in the card (an element a callback displayed itself would
+    land at the top of the page in a fragment rerun). When another editor decided first
+    (or changed it), the card is replaced: there is nothing left to do on it."""
+    if isinstance(error, WorkflowError | StaleEdit):
+        outcomes[vid] = str(error)
+    else:
+        refusals[vid] = str(error)
+
+
 def _approve(item: review.QueueItem, confirm: bool) -> None:
     """on_click: runs before the script body, so a quick next click cannot drop it."""
     vid = item.verdict_id
     try:
         done = perform(lambda session, actor: verdicts.approve_verdict(
             session, actor, vid, item.verdict_version, confirm_few_sources=confirm),
-            reraise=(NeedsConfirmation, PermissionDenied))
+            reraise=(WorkbenchError,))
     except NeedsConfirmation as warning:
         pending_confirm[vid] = str(warning)
         return
     except PermissionDenied as refused:
         refusals[vid] = f"Not approved: {refused}"
+        return
+    except WorkbenchError as error:
+        _settle(vid, error)
         return
     if done is not None:
         pending_confirm.pop(vid, None)
@@ -70,8 +89,13 @@ def _cancel(vid: int) -> None:
 def _return(item: review.QueueItem) -> None:
     vid = item.verdict_id
     comment = st.session_state.get(f"review_comment_{vid}", "")
-    done = perform(lambda session, actor: verdicts.return_verdict(
-        session, actor, vid, item.verdict_version, comment=comment))
+    try:
+        done = perform(lambda session, actor: verdicts.return_verdict(
+            session, actor, vid, item.verdict_version, comment=comment),
+            reraise=(WorkbenchError,))
+    except WorkbenchError as error:
+        _settle(vid, error)
+        return
     if done is not None:
         outcomes[vid] = f"Verdict #{vid} returned to the reviewer."
 
