@@ -25,8 +25,11 @@ def _accept(page: Page, text: str) -> None:
 
 def _open_claim(page: Page, text: str) -> None:
     page.locator("[class*='st-key-annotate_open_']").filter(has_text=text).first.click()
-    wait_for_app(page)
+    # Content first, then idle: right after the click the script may not have started yet
+    # (still "notRunning"), and while it runs the previous claim's form stays on the page
+    # as a stale element next to the new one.
     expect(page.locator(".st-key-annotate_claim_panel")).to_contain_text(text, timeout=TIMEOUT)
+    wait_for_app(page)
 
 
 def _attach_source(page: Page, number: int) -> None:
@@ -40,8 +43,9 @@ def _attach_source(page: Page, number: int) -> None:
     form.get_by_label("Archived copy URL").fill(f"https://web.archive.org/report-{number}")
     form.get_by_label("Relevant excerpt").fill("The figure appears on page 2.")
     form.get_by_role("button", name="Attach source").click()
-    wait_for_app(page)
     expect(panel.get_by_role("tab", name="Evidence (1)")).to_be_visible(timeout=TIMEOUT)
+    wait_for_app(page)
+    expect(form.get_by_label("Source URL")).to_have_value("")  # emptied for the next one
 
 
 def test_seed_scenario(app_server: Server, page: Page) -> None:

@@ -51,8 +51,12 @@ def evidence_panel(panel: ClaimPanel) -> None:
         return
     st.markdown("**Add evidence**")
     existing = _pick_source(panel.claim_id)
-    key = f"annotate_ev_{panel.claim_id}"
     # Not clear_on_submit: a refused attach (bad URL, busy database) must keep the text.
+    # A successful one moves the form to fresh keys: popping a widget's state does not
+    # empty what the browser shows (it would even send the old text back next time).
+    attached = f"annotate_ev_{panel.claim_id}_attached"
+    count = st.session_state.get(attached, 0)
+    key = f"annotate_ev_{panel.claim_id}" + (f"_{count}" if count else "")
     with st.form(key, border=False):
         if existing is None:
             url = st.text_input("Source URL", key=f"{key}_url", placeholder="https://…")
@@ -83,7 +87,8 @@ def evidence_panel(panel: ClaimPanel) -> None:
                                      excerpt=excerpt, independent=independent)
 
     if perform(attach) is not None:
-        for field in _FORM_FIELDS:  # empty the form for the next source
+        for field in _FORM_FIELDS:  # the old keys' state is not needed any more
             st.session_state.pop(f"{key}_{field}", None)
+        st.session_state[attached] = count + 1
         flash("Evidence attached.")
         st.rerun()
