@@ -74,6 +74,9 @@ Records = list[tuple[int, dict[str, str]]]
 BUSY = ("The database is busy (someone is saving or another import is running); nothing "
         "was imported. Try again in a moment.")
 DISK_FULL = "The disk is full — nothing was imported. Free some space and try again."
+REFUSED = ("The database refused the import; nothing was imported. Try again, or ask an "
+           "admin to look at the server's log.")
+_TROUBLE = {db.Trouble.BUSY: BUSY, db.Trouble.FULL: DISK_FULL}
 
 
 class ImportFailed(WorkbenchError):
@@ -304,11 +307,8 @@ def run_import(actor: User, source: Source, options: ReadOptions, *,
         with db.write_session(engine) as session:
             report = write_import(session, actor, plan)
     except OperationalError as error:
-        raise _database_failure(error) from None
-    except Exception as error:
-        if _is_disk_full(error):
-            raise WorkbenchError(DISK_FULL) from None
-        raise
+        kind = db.trouble(error)
+        raise WorkbenchError(_TROUBLE[kind] if kind else REFUSED) from None
     # The lock is held from the first write to the commit: report that, commit included.
     report.write_seconds = time.perf_counter() - locked
     report.seconds = time.perf_counter() - plan.started
@@ -316,18 +316,3 @@ def run_import(actor: User, source: Source, options: ReadOptions, *,
         on_progress(1000, 1000)
     return report
 
-
-def _is_disk_full(error: BaseException) -> bool:
-    """SQLite's "database or disk is full", PostgreSQL's DiskFull (SQLSTATE 53100)."""
-    original = getattr(error, "orig", error)
-    return ("database or disk is full" in str(original)
-            or getattr(original, "sqlstate", "") == "53100")
-
-
-def _database_failure(error: OperationalError) -> WorkbenchError:
-    if _is_disk_full(error):
-        return WorkbenchError(DISK_FULL)
-    if "locked" in str(error.orig) or "busy" in str(error.orig):
-        return WorkbenchError(BUSY)
-    return WorkbenchError("The database refused the import; nothing was imported. "
-                          "Try again, or ask an admin to look at the server's log.")
