@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page
 
-from tests.conftest import make_user
+from tests.conftest import PASSWORD, make_user
 from workbench import db
 from workbench.models import Role
 
@@ -134,3 +135,17 @@ def wait_for_app(page) -> None:  # type: ignore[no-untyped-def]
                            timeout=30_000)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
                            timeout=30_000)
+
+
+def signed_in_page(browser: Browser, server: Server, name: str) -> Page:
+    """A separate browser context (its own cookies) signed in as ``name``."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000},
+                               accept_downloads=True).new_page()
+    page.goto(server.url)
+    wait_for_app(page)
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/auth/login'] button[type=submit]")
+    page.wait_for_load_state()
+    wait_for_app(page)
+    return page

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import PASSWORD, new_claim
-from tests.e2e.conftest import Server, require_browser, serving_app, wait_for_app
+from tests.conftest import new_claim
+from tests.e2e.conftest import Server, require_browser, serving_app, signed_in_page, wait_for_app
 from workbench import db, sources, users
 from workbench.models import Role
 from workbench.sample import load_sample
@@ -41,20 +41,6 @@ def desk(tmp_path: Path) -> Iterator[tuple[Server, int, int]]:
                     url=f"https://example.org/aid-{n}", archive_url=f"https://archive.org/{n}"))
                 sources.attach_source(session, rita, claim.id, source.id, stance="refutes")
         yield server, article.id, claim.id
-
-
-def signed_in_page(browser: Browser, server: Server, name: str) -> Page:
-    """A separate browser context (its own cookies) signed in as ``name``."""
-    page = browser.new_context(viewport={"width": 1400, "height": 1000},
-                               accept_downloads=True).new_page()
-    page.goto(server.url)
-    wait_for_app(page)
-    page.fill("input[name=username]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/auth/login'] button[type=submit]")
-    page.wait_for_load_state()
-    wait_for_app(page)
-    return page
 
 
 def propose(page: Page, server: Server, article_id: int, claim_id: int, rationale: str) -> None:

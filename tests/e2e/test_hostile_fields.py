@@ -20,8 +20,13 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import Server, require_browser, serving_app, wait_for_app
+from tests.e2e.conftest import (
+    Server,
+    require_browser,
+    serving_app,
+    signed_in_page,
+    wait_for_app,
+)
 from tests.ui.hostile_data import ATTACKER, Hostile, marker, seed_hostile
 from workbench import db
 
@@ -57,18 +62,6 @@ class Watch:
     def _dialog(self, dialog) -> None:  # type: ignore[no-untyped-def]
         self.dialogs.append(dialog.message)
         dialog.dismiss()
-
-
-def sign_in(browser: Browser, server: Server, name: str) -> Page:
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    page.goto(server.url)
-    wait_for_app(page)
-    page.fill("input[name=username]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/auth/login'] button[type=submit]")
-    page.wait_for_load_state()
-    wait_for_app(page)
-    return page
 
 
 def open_tab(page: Page, name: str) -> None:
@@ -117,7 +110,7 @@ def visit(page: Page, url: str) -> None:
 def test_hostile_fields_render_inert_on_every_page(hostile: tuple[Server, Hostile],
                                                    browser: Browser) -> None:
     server, hostile_ids = hostile
-    page = sign_in(browser, server, "ada")
+    page = signed_in_page(browser, server, "ada")
     watch = Watch(urlsplit(server.url).netloc, [], [])
     watch.attach(page)
     problems: list[str] = []
