@@ -150,12 +150,17 @@ def test_summary_equals_recount_after_random_work(engine, seed):
     assert {"claim", "approval", "author", "tag"} <= kinds  # the sequence reached them
 
 
-def test_rebuild_repairs_changes_made_behind_the_services(engine):
-    desk = Desk(engine, 3)
-    for _ in range(30):
+def _work_then_change_behind_the_services(engine, *, seed: int, steps: int) -> None:  # type: ignore[no-untyped-def]
+    """Random desk work, then a plain UPDATE that leaves the summary stale."""
+    desk = Desk(engine, seed)
+    for _ in range(steps):
         desk.step()
     with db.write_session(engine) as session:
         session.execute(update(Claim).values(state=ClaimState.dismissed))
+
+
+def test_rebuild_repairs_changes_made_behind_the_services(engine):
+    _work_then_change_behind_the_services(engine, seed=3, steps=30)
     with db.read_session(engine) as session:
         assert summary.stored(session) != summary.recount(session)
     with db.write_session(engine) as session:
@@ -200,11 +205,7 @@ def test_rebuild_command_checks_repairs_and_refreshes_statistics(engine, capsys)
     """``workbench dashboard rebuild``: ``--check`` exits 1 on a difference, a rebuild
     repairs it, and the table's planner statistics are refreshed (stale ones made the
     summary reads several times slower at 1M claims)."""
-    desk = Desk(engine, 5)
-    for _ in range(20):
-        desk.step()
-    with db.write_session(engine) as session:
-        session.execute(update(Claim).values(state=ClaimState.dismissed))
+    _work_then_change_behind_the_services(engine, seed=5, steps=20)
     with pytest.raises(SystemExit) as differs:
         cli.main(["dashboard", "rebuild", "--check"])
     assert differs.value.code == 1
