@@ -43,7 +43,9 @@ class Settings(BaseSettings):
     organisation_name: str = "Our newsroom"
     organisation_url: str = "https://example.org"
     session_hours: int = 12
-    sqlite_busy_timeout_ms: int = 5000
+    #: How long a SQLite write waits for another writer (an import holds the lock for a few
+    #: seconds per 100,000 rows) before the page says the database is busy.
+    sqlite_busy_timeout_ms: int = 30_000
 
     @field_validator("environment")
     @classmethod

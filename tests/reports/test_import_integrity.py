@@ -24,10 +24,11 @@ from tests.reports.test_csv_export import (
     empty_claims,
     import_as_cli,
 )
-from workbench import claims, cli, db, verdicts
+from workbench import claims, cli, db, search, sources, verdicts
 from workbench.errors import InvalidInput, PermissionDenied, WorkbenchError
-from workbench.models import AuditEvent, Claim, User, Verdict
-from workbench.reports import csv_import
+from workbench.models import AuditEvent, Claim, Source, User, Verdict
+from workbench.reports import bulk, csv_import
+from workbench.reports.bulk import prepare_import
 from workbench.reports.claimreview import claimreview_feed, public_claimreview_feed
 from workbench.reports.columns import COLUMNS
 from workbench.reports.csv_export import csv_bytes, csv_chunks, write_csv
@@ -213,6 +214,49 @@ def test_a_claim_id_taken_between_the_phases_refuses_the_import(engine: Engine) 
         claims.create_claim(s, cli_user, claims.ClaimDraft(None, statement="someone's"))
     with pytest.raises(ImportFailed, match="line 2"), db.write_session(engine) as s:
         write_import(s, cli_user, plan)
+
+
+def test_rows_built_before_the_lock_are_numbered_again_after_a_colleagues_save(
+        engine: Engine, editor: User) -> None:
+    """SQLite numbers the rows before taking the write lock; a claim (with a verdict and a
+    source) saved in between must not collide with them, and nothing may point astray."""
+    data = _file(*({"statement": f"imported {n}", "rating_label": "False",
+                    "source_urls": "https://shared.example/1"} for n in range(3)))
+    with db.read_session(engine) as s:
+        plan = check_import(s, editor, data, ReadOptions())
+        plan.prepared = prepare_import(s, editor, plan.creates, articles=plan.articles,
+                                       people=plan.people, restore=False, source_name="f.csv")
+    assert (plan.prepared is not None) == (engine.dialect.name == "sqlite")
+    with db.write_session(engine) as s:
+        theirs = claims.create_claim(s, editor, claims.ClaimDraft(None, statement="theirs"))
+        source = sources.add_source(s, editor, sources.SourceDraft("https://shared.example/1"))
+        sources.attach_source(s, editor, theirs.id, source.id, stance="supports")
+    with db.write_session(engine) as s:
+        write_import(s, editor, plan)
+    with db.read_session(engine) as s:
+        stored = s.exec(select(Claim).order_by(col(Claim.id))).all()
+        assert [c.statement for c in stored] == ["theirs", "imported 0", "imported 1",
+                                                 "imported 2"]
+        assert {v.claim_id for v in s.exec(select(Verdict))} == {c.id for c in stored[1:]}
+        assert len(s.exec(select(Source)).all()) == 1  # the colleague's source, reused
+        for claim in stored[1:]:
+            assert search.search_claim_ids(s, claim.statement, limit=1) == [claim.id]
+
+
+def test_the_write_lock_only_inserts_prepared_rows(engine: Engine, editor: User,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite the rows are built once, in the read phase; under the lock they are
+    only inserted (PostgreSQL builds them in its write transaction, where no save waits)."""
+    under_lock: list[bool] = []
+    original = bulk._prepare
+    monkeypatch.setattr(bulk, "_prepare", lambda rows, *a, **k: (
+        under_lock.append(rows.connection.get_execution_options().get("workbench_write",
+                                                                      False)),
+        original(rows, *a, **k))[1])
+    report = run_import(editor, _file({"statement": "one"}, {"statement": "two"}),
+                        ReadOptions(), engine=engine)
+    assert report.created == 2
+    assert under_lock == [engine.dialect.name != "sqlite"]
 
 
 def test_limits_refuse_cleanly(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

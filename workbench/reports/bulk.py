@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -119,24 +120,29 @@ class Rows:
         if batch:
             self.connection.exec_driver_sql(sql, batch)
 
-    def reserve(self, table: str, count: int) -> list[int]:
-        """``count`` new ids for ``table`` (no one else can take them before the commit)."""
+    def top(self, table: str) -> int:
+        """The highest id stored in ``table`` (0 when empty)."""
+        return self.connection.exec_driver_sql(
+            f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').scalar_one()  # noqa: S608
+
+    def reserve(self, table: str, count: int, *, after: int = 0) -> list[int]:
+        """``count`` new ids for ``table``, all above ``after`` (the highest id a file
+        names). SQLite: ``MAX(id) + 1`` onwards, safe under the write lock (and checked
+        again there when numbered before it). PostgreSQL: from the sequence, moved past
+        ``after`` first, since explicit ids do not advance it."""
+        if not self.sqlite and after:
+            self.connection.execute(text(
+                "SELECT setval(s, GREATEST(:after, COALESCE(pg_sequence_last_value(s), 0), 1)) "
+                "FROM (SELECT CAST(pg_get_serial_sequence(:t, 'id') AS regclass) AS s) AS q"),
+                {"t": table, "after": after})
         if count == 0:
             return []
         if self.sqlite:
-            top = self.connection.exec_driver_sql(
-                f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').scalar_one()  # noqa: S608
+            top = max(self.top(table), after)
             return list(range(top + 1, top + 1 + count))
         return list(self.connection.execute(text(
             "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
             {"t": table, "n": count}).scalars())
-
-    def bump_sequence(self, table: str) -> None:
-        """Explicit ids do not advance PostgreSQL's sequence; later automatic ids would collide."""
-        if not self.sqlite:
-            self.connection.execute(text(
-                f"SELECT setval(pg_get_serial_sequence(:t, 'id'), "  # noqa: S608
-                f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))'), {"t": table})
 
 
 def create_people(session: Session, actor: User, names: Iterable[str]) -> dict[str, int]:
@@ -159,21 +165,141 @@ def _who(person: Person, people: dict[str, int]) -> int | None:
     return people[person] if isinstance(person, str) else person
 
 
-def insert_articles(rows: Rows, actor: User, articles: list[NewArticle], now: datetime,
-                    where: str) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
-    """The articles a file creates; returns {url: id} and their audit rows."""
+Table = tuple[str, Sequence[str], list[tuple[Any, ...]]]
+
+
+@dataclass
+class Prepared:
+    """Every row an import writes, numbered and converted, ready for ``executemany``.
+
+    Built before the write lock is taken (:func:`prepare_import`), so the lock is held
+    for the inserts alone. The ids are predictions on SQLite (``MAX(id) + 1`` of each
+    table when they were numbered, kept in ``tops``); :func:`insert_claims` compares
+    them again under the lock and renumbers if anyone wrote in between.
+    """
+
+    tops: dict[str, int]
+    people: dict[str, int]
+    tables: list[Table]
+    claim_ids: list[int]
+    docs: list[tuple[int, str]]
+
+
+NUMBERED = ("article", "source", "claim", "verdict")
+
+
+def prepare_import(session: Session, actor: User, plans: list[NewClaim], *,
+                   articles: list[NewArticle], people: Iterable[str], restore: bool,
+                   source_name: str) -> Prepared | None:
+    """The rows of a checked import, built in a *read* session before the write.
+
+    SQLite only: there the write lock stops every colleague's save, so its hold time is
+    what counts. PostgreSQL's writers do not wait for an import's inserts; its ids come
+    from sequences, taken inside the write. None also when a restore names people who
+    have no account yet (they are created under the lock, so their ids are unknown).
+    """
+    rows = Rows(session)
+    if not rows.sqlite:
+        return None
+    found: dict[str, int] = {}
+    for name in people:
+        user = users.find_user(session, name)
+        if user is None or user.id is None:
+            return None
+        found[name] = user.id
+    return _prepare(rows, actor, plans, articles=articles, people=found, restore=restore,
+                    source_name=source_name)
+
+
+def insert_claims(session: Session, actor: User, plans: list[NewClaim], *,
+                  articles: list[NewArticle], people: Iterable[str], restore: bool,
+                  source_name: str, prepared: Prepared | None = None) -> None:
+    """Insert checked ``plans`` with their articles, people, tags, evidence, verdicts,
+    audit events and search documents, in the caller's write transaction.
+
+    ``prepared`` rows (from :func:`prepare_import`) are used when their ids are still
+    free; otherwise the rows are built here. Claims the file names by id keep it
+    (restoring an export); the others get new ids after them. Imported ratings are
+    *proposed* verdicts by ``actor``; on ``restore`` they stay approved as the file says,
+    and the audit trail says who restored them from which line.
+    """
+    rows = Rows(session)
+    with rows.roomy_cache():
+        person_ids = create_people(session, actor, people) if restore else {}
+        if (prepared is None or prepared.people != person_ids
+                or _tops(rows) != prepared.tops):
+            prepared = _prepare(rows, actor, plans, articles=articles, people=person_ids,
+                                restore=restore, source_name=source_name)
+        for table, columns, data in prepared.tables:
+            rows.insert(table, columns, data)
+        search.index_claims(session, prepared.docs)
+        summary.add_claims(session, prepared.claim_ids)  # dashboard counts
+
+
+def _tops(rows: Rows) -> dict[str, int]:
+    return {table: rows.top(table) for table in NUMBERED} if rows.sqlite else {}
+
+
+def _prepare(rows: Rows, actor: User, plans: list[NewClaim], *, articles: list[NewArticle],
+             people: dict[str, int], restore: bool, source_name: str) -> Prepared:
+    now, where = utcnow(), source_name or "file"
+    tops = _tops(rows)
+    article_ids, article_rows, events = _article_rows(rows, actor, articles, now, where)
+    explicit = max((p.claim_id for p in plans if p.claim_id is not None), default=0)
+    automatic = iter(rows.reserve("claim", sum(p.claim_id is None for p in plans),
+                                  after=explicit))
+    ids = [p.claim_id if p.claim_id is not None else next(automatic) for p in plans]
+    # Locals, not ORM attributes or enum members, inside the loops over every row.
+    at, me, my_id, context = rows.time(now), actor.name, actor.id, Stance.context.value
+    tables: list[Table] = [("article", ARTICLE_COLUMNS, article_rows)]
+    if any(p.sources for p in plans):
+        source_ids, source_rows = _source_rows(rows, actor, plans, now)
+        tables.append(("source", SOURCE_COLUMNS, source_rows))
+        evidence = [(cid, source_ids[url], context, "", independent, my_id,
+                     rows.time(p.created_at))
+                    for cid, p in zip(ids, plans, strict=True)
+                    for url, _archive, independent in p.sources]
+    else:
+        evidence = []
+    tables.append(("claim", CLAIM_COLUMNS, _claim_rows(rows, actor, plans, ids, article_ids,
+                                                       people)))
+    tables.append(("claim_tag", ("claim_id", "tag"),
+                   [(cid, tag) for cid, p in zip(ids, plans, strict=True) for tag in p.tags]))
+    tables.append(("evidence", EVIDENCE_COLUMNS, evidence))
+    rated = [(cid, p) for cid, p in zip(ids, plans, strict=True) if p.rating_id is not None]
+    verdict_ids = rows.reserve("verdict", len(rated))
+    tables.append(("verdict", VERDICT_COLUMNS, [
+        _verdict_row(rows, actor, vid, cid, p, people, restore, where, now)
+        for vid, (cid, p) in zip(verdict_ids, rated, strict=True)]))
+    trail = "restored_from" if restore else "imported_from"
+    events += [(at, my_id, me, "claim", cid, "restore" if restore else "import", cid,
+                json.dumps({trail: [None, _origin(where, p.line, actor, restore)]}))
+               for cid, p in zip(ids, plans, strict=True)]
+    events += [(at, my_id, me, "verdict", vid, "restore" if restore else "propose", cid,
+                json.dumps(_verdict_changes(p, restore, where, actor)))
+               for vid, (cid, p) in zip(verdict_ids, rated, strict=True)]
+    tables.append(("audit_event", AUDIT_COLUMNS, events))
+    return Prepared(tops, people, tables, ids,
+                    [(cid, p.doc) for cid, p in zip(ids, plans, strict=True)])
+
+
+def _article_rows(rows: Rows, actor: User, articles: list[NewArticle], now: datetime,
+                  where: str) -> tuple[dict[str, int], list[tuple[Any, ...]],
+                                       list[tuple[Any, ...]]]:
+    """The articles a file creates: {url: id}, their rows and their audit rows."""
     ids = rows.reserve("article", len(articles))
-    rows.insert("article", ARTICLE_COLUMNS, (
-        (aid, a.title, "", a.url, "", None, "en", a.body, body_hash(a.body), actor.id,
-         rows.time(now)) for aid, a in zip(ids, articles, strict=True)))
-    events = [(rows.time(now), actor.id, actor.name, "article", aid, "import", None,
+    created = rows.time(now)
+    article_rows = [(aid, a.title, "", a.url, "", None, "en", a.body, body_hash(a.body),
+                     actor.id, created) for aid, a in zip(ids, articles, strict=True)]
+    events = [(created, actor.id, actor.name, "article", aid, "import", None,
                json.dumps({"imported_from": [None, where], "url": [None, a.url]}))
               for aid, a in zip(ids, articles, strict=True)]
-    return {a.url: aid for aid, a in zip(ids, articles, strict=True)}, events
+    return {a.url: aid for aid, a in zip(ids, articles, strict=True)}, article_rows, events
 
 
-def _source_ids(rows: Rows, actor: User, plans: list[NewClaim], now: datetime) -> dict[str, int]:
-    """Existing sources by URL (the oldest), the missing ones created."""
+def _source_rows(rows: Rows, actor: User, plans: list[NewClaim],
+                 now: datetime) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
+    """Sources by URL: the stored ones (the oldest), and rows for the missing ones."""
     urls: dict[str, str] = {}
     for plan in plans:
         for url, archive, _independent in plan.sources:
@@ -188,97 +314,37 @@ def _source_ids(rows: Rows, actor: User, plans: list[NewClaim], now: datetime) -
             tuple(chunk)))
     missing = [url for url in names if url not in found]
     new_ids = rows.reserve("source", len(missing))
-    rows.insert("source", SOURCE_COLUMNS, (
-        (sid, url, "", "", None, rows.day(now.date()), urls[url], SourceKind.other.value, "",
-         actor.id, rows.time(now)) for sid, url in zip(new_ids, missing, strict=True)))
     found.update(zip(missing, new_ids, strict=True))
-    return found
+    return found, [(sid, url, "", "", None, rows.day(now.date()), urls[url],
+                    SourceKind.other.value, "", actor.id, rows.time(now))
+                   for sid, url in zip(new_ids, missing, strict=True)]
 
 
-def insert_claims(session: Session, actor: User, plans: list[NewClaim], *,
-                  articles: list[NewArticle], people: Iterable[str], restore: bool,
-                  source_name: str) -> None:
-    """Insert checked ``plans`` with their articles, people, tags, evidence, verdicts,
-    audit events and search documents, in the caller's write transaction.
-
-    Claims the file names by id keep it (restoring an export); the others get new ids
-    after them. Imported ratings are *proposed* verdicts by ``actor``; on ``restore``
-    they stay approved as the file says, and the audit trail says who restored them
-    from which line.
-    """
-    rows = Rows(session)
-    with rows.roomy_cache():
-        _insert_claims(rows, session, actor, plans, articles=articles, people=people,
-                       restore=restore, source_name=source_name)
-
-
-def _insert_claims(rows: Rows, session: Session, actor: User, plans: list[NewClaim], *,
-                   articles: list[NewArticle], people: Iterable[str], restore: bool,
-                   source_name: str) -> None:
-    now, where = utcnow(), source_name or "file"
-    person_ids = create_people(session, actor, people) if restore else {}
-    article_ids, events = insert_articles(rows, actor, articles, now, where)
-    explicit = [p for p in plans if p.claim_id is not None]
-    automatic = [p for p in plans if p.claim_id is None]
-    if explicit:
-        _insert_claim_rows(rows, actor, explicit, article_ids, person_ids)
-        rows.bump_sequence("claim")
-    for plan, claim_id in zip(automatic, rows.reserve("claim", len(automatic)), strict=True):
-        plan.claim_id = claim_id
-    _insert_claim_rows(rows, actor, automatic, article_ids, person_ids)
-    rows.insert("claim_tag", ("claim_id", "tag"),
-                ((p.claim_id, tag) for p in plans for tag in p.tags))
-    # Locals, not ORM attributes or enum members, inside the loops over every row.
-    at, me, my_id, context = rows.time(now), actor.name, actor.id, Stance.context.value
-    if any(p.sources for p in plans):
-        source_ids = _source_ids(rows, actor, plans, now)
-        rows.insert("evidence", EVIDENCE_COLUMNS, (
-            (p.claim_id, source_ids[url], context, "", independent, my_id,
-             rows.time(p.created_at))
-            for p in plans for url, _archive, independent in p.sources))
-    rated = [p for p in plans if p.rating_id is not None]
-    verdict_ids = rows.reserve("verdict", len(rated))
-    trail = "restored_from" if restore else "imported_from"
-    rows.insert("verdict", VERDICT_COLUMNS, (
-        _verdict_row(rows, actor, vid, p, person_ids, restore, where, now)
-        for vid, p in zip(verdict_ids, rated, strict=True)))
-    rows.insert("audit_event", AUDIT_COLUMNS, events)
-    rows.insert("audit_event", AUDIT_COLUMNS, (
-        (at, my_id, me, "claim", p.claim_id, "restore" if restore else "import", p.claim_id,
-         json.dumps({trail: [None, _origin(where, p.line, actor, restore)]})) for p in plans))
-    rows.insert("audit_event", AUDIT_COLUMNS, (
-        (at, my_id, me, "verdict", vid, "restore" if restore else "propose", p.claim_id,
-         json.dumps(_verdict_changes(p, restore, where, actor)))
-        for vid, p in zip(verdict_ids, rated, strict=True)))
-    search.index_claims(session, ((p.claim_id, p.doc) for p in plans))
-    summary.add_claims(session, [p.claim_id for p in plans])  # dashboard counts
+def _claim_rows(rows: Rows, actor: User, plans: list[NewClaim], ids: list[int],
+                article_ids: dict[str, int], people: dict[str, int]) -> list[tuple[Any, ...]]:
+    free, anchored, creator = AnchorStatus.none.value, AnchorStatus.anchored.value, actor.id
+    return [(cid, article_ids[p.article] if isinstance(p.article, str) else p.article,
+             p.start, p.end, p.quote, p.prefix, p.suffix,
+             free if p.article is None else anchored, p.statement, p.claimant,
+             rows.day(p.claim_date), p.claim_type, None, "[]", p.state,
+             _who(p.assignee, people), None, creator, rows.time(p.created_at),
+             rows.time(p.updated_at), p.version) for cid, p in zip(ids, plans, strict=True)]
 
 
 def _origin(where: str, line: int, actor: User, restore: bool) -> str:
     return f"{where}, line {line}, by {actor.name}" if restore else f"{where}:{line}"
 
 
-def _insert_claim_rows(rows: Rows, actor: User, plans: list[NewClaim],
-                       article_ids: dict[str, int], people: dict[str, int]) -> None:
-    free, anchored, creator = AnchorStatus.none.value, AnchorStatus.anchored.value, actor.id
-    rows.insert("claim", CLAIM_COLUMNS, (
-        (p.claim_id, article_ids[p.article] if isinstance(p.article, str) else p.article,
-         p.start, p.end, p.quote, p.prefix, p.suffix, free if p.article is None else anchored,
-         p.statement, p.claimant, rows.day(p.claim_date), p.claim_type, None, "[]", p.state,
-         _who(p.assignee, people), None, creator, rows.time(p.created_at),
-         rows.time(p.updated_at), p.version) for p in plans))
-
-
-def _verdict_row(rows: Rows, actor: User, verdict_id: int, plan: NewClaim,
+def _verdict_row(rows: Rows, actor: User, verdict_id: int, claim_id: int, plan: NewClaim,
                  people: dict[str, int], restore: bool, where: str,
                  now: datetime) -> tuple[Any, ...]:
     if not restore:
-        return (verdict_id, plan.claim_id, plan.rating_id, "", plan.rationale, actor.id,
+        return (verdict_id, claim_id, plan.rating_id, "", plan.rationale, actor.id,
                 rows.time(now), VerdictStatus.proposed.value, None, None, "", None, "", 1)
     approver = _who(plan.approver, people)
     comment = f"Restored from {_origin(where, plan.line, actor, True)}" + (
         f"; {OUTSIDE}." if approver is None else ".")
-    return (verdict_id, plan.claim_id, plan.rating_id, "", plan.rationale,
+    return (verdict_id, claim_id, plan.rating_id, "", plan.rationale,
             _who(plan.author, people), rows.time(plan.approved_at),
             VerdictStatus.approved.value, approver, rows.time(plan.approved_at), comment, None,
             "", 1)

@@ -50,7 +50,7 @@ from workbench.errors import InvalidInput, WorkbenchError
 from workbench.models import Article, Claim, User, utcnow
 from workbench.permissions import ADMINS, REVIEW_DESK, require
 from workbench.ratings import default_scale, ratings_of
-from workbench.reports.bulk import insert_claims
+from workbench.reports.bulk import Prepared, insert_claims, prepare_import
 from workbench.reports.csv_read import ReadOptions, RecordReader, RowError, Source
 from workbench.reports.import_rows import (
     Context,
@@ -123,6 +123,8 @@ class ImportPlan:
     articles: list[NewArticle] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
     started: float = 0.0
+    #: The rows to insert, built before the write (SQLite; see ``bulk.prepare_import``).
+    prepared: Prepared | None = None
 
 
 def _context(session: Session, actor: User, rating_map: RatingMap | None, restore: bool,
@@ -262,7 +264,8 @@ def write_import(session: Session, actor: User, plan: ImportPlan) -> ImportRepor
     _check_ids_free(session, plan.creates)
     try:
         insert_claims(session, actor, plan.creates, articles=plan.articles, people=plan.people,
-                      restore=plan.restore, source_name=plan.source_name)
+                      restore=plan.restore, source_name=plan.source_name,
+                      prepared=plan.prepared)
         session.flush()
     except InvalidInput as error:  # a restored person's name that is not a valid account
         raise ImportFailed(ImportReport(errors=[RowError(0, str(error))])) from error
@@ -300,8 +303,11 @@ def run_import(actor: User, source: Source, options: ReadOptions, *,
         plan = check_import(session, actor, source, options, rating_map=rating_map,
                             restore=restore, dry_run=dry_run, source_name=source_name,
                             on_progress=on_progress)
-    if plan.report.errors or dry_run:
-        return plan.report
+        if plan.report.errors or dry_run:
+            return plan.report
+        plan.prepared = prepare_import(session, actor, plan.creates, articles=plan.articles,
+                                       people=plan.people, restore=restore,
+                                       source_name=source_name)
     locked = time.perf_counter()
     try:
         with db.write_session(engine) as session:
