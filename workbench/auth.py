@@ -36,6 +36,7 @@ from workbench import audit, db, throttle, users
 from workbench.errors import AuthenticationFailed
 from workbench.models import Role, User, UserSession, as_utc, utcnow
 from workbench.settings import get_settings
+from workbench.validation import one_line, shorten, strip_controls
 
 COOKIE_NAME = "wb_session"
 COOKIE_SALT = "workbench-session"
@@ -204,12 +205,15 @@ def external_sign_in(session: Session, subject: str, email: str = "", name: str 
 
     The first sign-in creates a *reviewer* account (the lowest role; an admin raises
     it on the Users page): who may sign in at all is decided by the identity
-    provider. A switched-off account is refused with AuthenticationFailed.
+    provider. A switched-off account is refused with AuthenticationFailed. The
+    provider's claims are text from outside like any other: control characters go
+    (PostgreSQL refuses NUL) and the display name is one line of at most 120 characters.
     """
+    subject, email, name = strip_controls(subject), one_line(email), one_line(name)
     user = session.exec(select(User).where(User.external_subject == subject)).first()
     if user is None:
         user = User(name=_account_name(session, email, name, subject),
-                    display_name=(name or email or "New reviewer")[:120],
+                    display_name=shorten(name or email or "New reviewer", 120),
                     role=Role.reviewer, password_hash=None, external_subject=subject)
         session.add(user)
         session.flush()

@@ -394,6 +394,19 @@ def test_external_sign_in_creates_a_reviewer_once(engine):
     assert first.name == "ana@example.org" and first.password_hash is None
 
 
+def test_external_sign_in_cleans_what_the_identity_provider_sends(engine):
+    """Control characters from the provider never reach the database (PostgreSQL refuses
+    NUL with a raw DataError) and the display name stays one short line."""
+    name = "Eve\x00 \u202eEvil\r\n" + "x" * 300
+    with db.write_session(engine) as session:
+        user = auth.external_sign_in(session, "https://idp|e\x00ve", "eve\x07@example.org", name)
+    with db.write_session(engine) as session:
+        again = auth.external_sign_in(session, "https://idp|eve", "eve@example.org", "Eve")
+    assert again.id == user.id and user.external_subject == "https://idp|eve"
+    assert user.name == "eve@example.org" and len(user.display_name) <= 120
+    assert user.display_name.startswith("Eve \u202eEvil x") and "\x00" not in user.display_name
+
+
 def test_external_sign_in_keeps_names_unique_and_refuses_switched_off(engine):
     make_user(engine, "ana@example.org", Role.editor)
     with db.write_session(engine) as session:

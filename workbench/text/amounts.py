@@ -121,14 +121,14 @@ _CANDIDATE = re.compile(r"\d|" + _words(_SCALE_WORDS), re.I)
 _ASCII_DIGIT = re.compile(r"[0-9]")
 _REACH = 1 + max(len(word) for word in (*_MONTHS.replace("\\", "").split("|"),
                                           *_NUMBER_WORDS, *_PREFIX_CURRENCIES))
-# Where a match can begin before its anchor (digits are anchors themselves): the first
-# letter of a currency prefix or a number word after a non-letter (both need one), or
-# a month name's first letter anywhere (months are matched case-sensitively and without
-# a left boundary).
+# Where a match can begin before its anchor (digits are anchors themselves): a whole
+# currency prefix or number word after a non-letter (both need one), or a month name
+# anywhere (months are matched case-sensitively and without a left boundary). Whole words,
+# not first letters: most letters in a window start none of them, and each position tried
+# costs a match attempt of the big pattern.
 _MATCH_START = re.compile(
-    "(?<![A-Za-z])(?i:[" + re.escape("".join(sorted({w[0] for w in (*_PREFIX_CURRENCIES,
-                                                                    *_NUMBER_WORDS)})))
-    + "])|[" + re.escape("".join(sorted({m[0] for m in _MONTHS.split("|")}))) + "]")
+    f"(?<![A-Za-z])(?=(?i:{_words((*_PREFIX_CURRENCIES, *_NUMBER_WORDS))}))"
+    f"|(?=(?:{_MONTHS}))")
 
 
 @dataclass(frozen=True, slots=True)
