@@ -26,6 +26,7 @@ from workbench.models import Article, Claim, ClaimTag
 from workbench.text.amounts import amount_tokens, scan
 
 _TERM = re.compile(r"[^\W_]+")
+_NOT_WORD = re.compile(r"[^0-9a-z]")
 #: Terms found in fewer documents than this are expanded with close vocabulary terms.
 RARE_DF = 3
 #: Rarest terms of a text used to pre-select "seen before?" candidates: STACK-NOTES found
@@ -55,7 +56,7 @@ def terms(value: str) -> list[str]:
 def amount_word(token: str) -> str:
     """"USD:6200000000" -> "usd6200000000": one token for FTS5, pg tsvector and rapidfuzz."""
     mapped = token.lower().replace(".", "d").replace("+", "p").replace("-", "m")
-    return re.sub(r"[^0-9a-z]", "", mapped)
+    return _NOT_WORD.sub("", mapped)
 
 
 def amount_spans(value: str, language: str = "en") -> list[tuple[int, int, str]]:

@@ -26,11 +26,16 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 # ASCII only: str.isdigit() and int() also accept "²" or Arabic-Indic digits.
 _INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_SPACE = re.compile(r"\s")
 
 
 def strip_controls(text: str) -> str:
     """``text`` with line breaks as "\\n" and no other control characters or lone surrogates;
-    tabs and newlines are kept. Lengths change, so call it before anything indexes the text."""
+    tabs and newlines are kept. Lengths change, so call it before anything indexes the text.
+    Printable text (most cells of a file) has nothing to remove: ``isprintable`` answers
+    that in C without building new strings."""
+    if text.isprintable():
+        return text
     return _UNSTORABLE.sub("", _LINE_BREAKS.sub("\n", text))
 
 
@@ -86,7 +91,7 @@ def clean_url(value: str | None, *, field: str, required: bool = False) -> str:
         return ""
     parts = urlsplit(url)
     if (parts.scheme.lower() not in ("http", "https") or not parts.netloc
-            or any(char.isspace() for char in url)):
+            or _SPACE.search(url)):
         raise InvalidInput(f"{field} must be a full web address starting with http:// or https://.")
     if len(url) > 2000:
         raise InvalidInput(f"{field} is longer than 2,000 characters.")

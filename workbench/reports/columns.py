@@ -76,8 +76,9 @@ def neutralise(value: str) -> str:
 
 
 def unneutralise(value: str) -> str:
-    """Undo :func:`neutralise`: drop the one apostrophe it added."""
-    return value[1:] if _NEUTRALISED.match(value) else value
+    """Undo :func:`neutralise`: drop the one apostrophe it added. (The first-character test
+    spares the regex for nearly every cell; an import undoes 18 cells per row.)"""
+    return value[1:] if value[:1] == "'" and _NEUTRALISED.match(value) else value
 
 
 def split_multi(value: str) -> list[str]:

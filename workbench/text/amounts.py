@@ -106,6 +106,7 @@ def _pattern(space_groups: bool) -> re.Pattern[str]:
 _PLAIN = _pattern(space_groups=False)
 _SPACED = _pattern(space_groups=True)
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_GROUP_SPACES = re.compile(r"[\u00a0\u202f\u2009 ]")
 # Fast path. Every match holds an *anchor* (a digit, or a scale word for "a million
 # dollars"), and starts at most _REACH characters before its first one (a currency prefix,
 # a month name or a number word, then one space). Text between anchors' windows cannot
@@ -295,7 +296,7 @@ def _scale(word: str | None, lang: str) -> Decimal:
 
 def _parse(raw: str, lang: str) -> Decimal | None:
     """Parse a numeral with thousands groups and a decimal mark, per language."""
-    digits = re.sub(r"[\u00a0\u202f\u2009 ]", "", raw)
+    digits = _GROUP_SPACES.sub("", raw)
     decimal_mark = "," if lang in _DECIMAL_COMMA else "."
     marks = [ch for ch in digits if ch in ",."]
     if not marks:
@@ -310,7 +311,7 @@ def _parse(raw: str, lang: str) -> Decimal | None:
         decimal_mark = ""
     head, _, tail = digits.rpartition(decimal_mark) if decimal_mark else (digits, "", "")
     try:
-        return Decimal(re.sub(r"[,.]", "", head) + ("." + tail if tail else ""))
+        return Decimal(head.replace(",", "").replace(".", "") + ("." + tail if tail else ""))
     except InvalidOperation:
         return None
 
