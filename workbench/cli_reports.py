@@ -23,6 +23,7 @@ from typing import Any
 
 from workbench import db, users
 from workbench.errors import InvalidInput, WorkbenchError
+from workbench.files import replace_file
 from workbench.filters import ClaimFilters
 from workbench.models import ClaimState, User
 from workbench.reports.claimreview import claimreview_feed
@@ -75,7 +76,7 @@ def cmd_export_claimreview(args: argparse.Namespace) -> None:
     if args.output == "-":
         print(text)
     else:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        replace_file(args.output, [text, "\n"])
     left_out = sorted({i.claim_id for i in issues if i.level == "error"})
     lines = [f"Wrote {len(feed['@graph']):,} ClaimReview objects to {args.output}; "
              f"{len(left_out):,} claims left out."]

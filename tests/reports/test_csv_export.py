@@ -8,19 +8,22 @@ since ``created_at`` defaults to the wall clock.
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
-from workbench import articles, claims, db, sources, users, verdicts
+from workbench import articles, claims, cli, db, files, sources, users, verdicts
+from workbench.errors import WorkbenchError
 from workbench.filters import ClaimFilters
 from workbench.models import User
 from workbench.ratings import find_rating
 from workbench.reports.columns import COLUMNS, neutralise, unneutralise
-from workbench.reports.csv_export import csv_bytes, csv_chunks
+from workbench.reports.csv_export import csv_bytes, csv_chunks, write_csv
 from workbench.reports.csv_import import run_import
 from workbench.reports.csv_read import ReadOptions
 
@@ -197,3 +200,37 @@ def test_reports_page_renders(fixed: Engine, editor: User) -> None:
     at.button(key="reports_claimreview_check").click().run()
     assert not at.exception, at.exception
     assert any("1 ClaimReview objects ready" in t.value for t in at.text)
+
+
+def test_a_full_disk_leaves_the_previous_report_and_says_so(engine: Engine, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """ENOSPC half-way: a plain message, no truncated file, the old report untouched."""
+    actor = desk(engine)
+    with db.write_session(engine) as session:
+        claims.create_claim(session, actor, claims.ClaimDraft(None, statement="one"))
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    target = folder / "report.csv"
+    target.write_text("yesterday's report")
+    real_open = open
+
+    class FullDisk(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(files, "open", lambda path, *a, **k: (
+        real_open(path, *a, **k).close(), FullDisk())[1], raising=False)
+    with pytest.raises(WorkbenchError, match="No space left on device. Nothing was written"):
+        write_csv(actor, target, engine)
+    assert target.read_text() == "yesterday's report"
+    assert [p.name for p in folder.iterdir()] == ["report.csv"]
+
+
+def test_an_unwritable_path_is_a_plain_cli_error(engine: Engine, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    desk(engine)
+    for report in ("csv", "claimreview"):
+        code = cli.main(["export", report, "-o", str(tmp_path / "missing" / "report")])
+        assert code == 1
+        assert "Cannot write" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from workbench import db
+from workbench.files import replace_file
 from workbench.filters import ClaimFilters
 from workbench.models import User
 from workbench.permissions import EDITORS, require
@@ -75,12 +76,17 @@ def csv_bytes(actor: User, engine: Engine | None = None, filters: ClaimFilters |
 
 def write_csv(actor: User, path: Path | str, engine: Engine | None = None,
               filters: ClaimFilters | None = None, *, bom: bool = False) -> int:
-    """Stream the report into ``path``; returns the number of claims written.
+    """Stream the report into ``path`` (replaced only when complete, see
+    :func:`workbench.files.replace_file`); returns the number of claims written.
     Editors only (PermissionDenied, before the file is created)."""
     require(actor, EDITORS, "export the claim report")
     rows = 0
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+
+    def counted() -> Iterator[str]:
+        nonlocal rows
         for text, count in _counted_chunks(engine, filters, bom, CHUNK_ROWS):
-            handle.write(text)
             rows += count
+            yield text
+
+    replace_file(path, counted())
     return rows
