@@ -9,6 +9,7 @@ name in the audit trail.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pwdlib import PasswordHash
 from sqlalchemy import func
@@ -36,12 +37,16 @@ def verify_password(password: str, password_hash: str | None) -> bool:
     """Constant-work check: hashes a dummy when there is no stored hash, so timing
     does not reveal whether the account exists."""
     if not password_hash:
-        _hasher.verify(password, _DUMMY_HASH)
+        _hasher.verify(password, _dummy_hash())
         return False
     return _hasher.verify(password, password_hash)
 
 
-_DUMMY_HASH = hash_password("not-a-real-password-for-timing-only")
+@cache
+def _dummy_hash() -> str:
+    """Made on first use, not at import: an Argon2 hash costs about half a second, and
+    every CLI command imports this module."""
+    return hash_password("not-a-real-password-for-timing-only")
 
 
 def verify_and_update_password(password: str, password_hash: str | None
