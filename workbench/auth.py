@@ -146,23 +146,6 @@ def sign_out(session: Session, token: str) -> None:
                     .values(revoked_at=utcnow()))
 
 
-def revoke_sessions(session: Session, user_id: int) -> None:
-    """End every session of a user: after a password change or deactivation."""
-    session.execute(update(UserSession)
-                    .where(UserSession.user_id == user_id,  # type: ignore[arg-type]
-                           UserSession.revoked_at.is_(None))  # type: ignore[union-attr]
-                    .values(revoked_at=utcnow()))
-
-
-def revoke_all_sessions(session: Session) -> int:
-    """End every open session; returns how many. After a restore, whose copy of this table
-    would otherwise revive sessions that were signed out since the backup."""
-    result = session.execute(update(UserSession)
-                             .where(UserSession.revoked_at.is_(None))  # type: ignore[union-attr]
-                             .values(revoked_at=utcnow()))
-    return result.rowcount  # type: ignore[attr-defined, no-any-return]
-
-
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(get_settings().secret_key, salt=COOKIE_SALT)
 

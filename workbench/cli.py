@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from workbench import articles, claims, cli_admin, cli_dashboard, cli_reports, db, users
+from workbench.cli_output import emit
 from workbench.errors import InvalidInput, WorkbenchError
 from workbench.models import Claim
 from workbench.sample import load_sample
@@ -51,20 +51,6 @@ def _whole_number(field: str) -> Callable[[str], int]:
 #: The type of every id argument (here and in the modules that register commands).
 record_id = _whole_number("An id")
 count = _whole_number("A limit")
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
-def emit(args: argparse.Namespace, data: Any, human: str) -> None:
-    """Print ``data`` as JSON with --json, else the human-readable text."""
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
-    else:
-        print(human)
 
 
 def claim_json(session: Session, claim: Claim) -> dict[str, Any]:

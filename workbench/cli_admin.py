@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
-# cli imports this module; by the time a handler runs, cli is fully loaded.
-from workbench import audit, auth, cli, db, throttle, users
+from workbench import audit, db, throttle, user_sessions, users
+from workbench.cli_output import emit
 from workbench.errors import InvalidInput, WorkbenchError
 from workbench.settings import get_settings
 
@@ -47,7 +47,7 @@ def cmd_user_unlock(args: argparse.Namespace) -> None:
                 for row in cleared]
     human = "\n".join(f"Unlocked {item['scope']} {item['key']} ({item['failures']} recent "
                       "failed sign-ins cleared)." for item in data)
-    cli.emit(args, data, human or "Nothing to unlock: no recent failed sign-ins for that "
+    emit(args, data, human or "Nothing to unlock: no recent failed sign-ins for that "
                                   "name or address.")
 
 
@@ -56,7 +56,7 @@ def _postgres(args: argparse.Namespace, tool: str) -> bool:
     if db.sqlite_file() is not None:
         return False
     command = postgres_command(tool, args.path)
-    cli.emit(args, {"command": command},
+    emit(args, {"command": command},
              f"PostgreSQL: run this (it asks for the password):\n{command}")
     return True
 
@@ -68,7 +68,7 @@ def cmd_db_backup(args: argparse.Namespace) -> None:
     db.backup_sqlite(path)
     result = {"file": str(path), "bytes": path.stat().st_size,
               "revision": db.backup_revision(path)}
-    cli.emit(args, result, f"Backed up {db.sqlite_file()} to {path} "
+    emit(args, result, f"Backed up {db.sqlite_file()} to {path} "
                            f"({result['bytes']:,} bytes, migration {result['revision']}).")
 
 
@@ -90,11 +90,11 @@ def cmd_db_restore(args: argparse.Namespace) -> None:
     db.restore_sqlite(source)
     with db.write_session() as session:
         # The restored session table would revive sign-ins ended since the backup.
-        ended = auth.revoke_all_sessions(session)
+        ended = user_sessions.revoke(session)
         audit.record(session, users.builtin_user(session, users.CLI_USER), entity="database",
                      entity_id=0, action="restore",
                      changes={"file": str(source), "revision": revision, "kept": str(kept)})
-    cli.emit(args, {"restored": str(source), "revision": revision, "kept": str(kept),
+    emit(args, {"restored": str(source), "revision": revision, "kept": str(kept),
                     "sessions_ended": ended},
              f"Restored {target} from {source} (migration {revision}, now up to date).\n"
              f"The database as it was before is kept in {kept}.")

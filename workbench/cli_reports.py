@@ -19,9 +19,9 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from workbench import db, users
+from workbench.cli_output import emit
 from workbench.errors import InvalidInput, WorkbenchError
 from workbench.files import replace_file
 from workbench.filters import ClaimFilters
@@ -33,13 +33,6 @@ from workbench.reports.csv_read import ReadOptions
 from workbench.reports.rating_map import builtin_maps, load_rating_map
 
 _DELIMITERS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
-
-
-def _emit(args: argparse.Namespace, data: Any, human: str) -> None:
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    else:
-        print(human)
 
 
 def _filters(args: argparse.Namespace) -> ClaimFilters:
@@ -66,7 +59,7 @@ def cmd_export_csv(args: argparse.Namespace) -> None:
             sys.stdout.write(chunk)
         return
     rows = write_csv(actor, args.output, filters=filters, bom=args.bom)
-    _emit(args, {"file": args.output, "claims": rows},
+    emit(args, {"file": args.output, "claims": rows},
           f"Wrote {rows:,} claims to {args.output}.")
 
 
@@ -82,7 +75,7 @@ def cmd_export_claimreview(args: argparse.Namespace) -> None:
              f"{len(left_out):,} claims left out."]
     lines += [f"  claim {i.claim_id}: {i.level}: {i.message}" for i in issues]
     if args.output != "-":
-        _emit(args, {"file": args.output, "exported": len(feed["@graph"]),
+        emit(args, {"file": args.output, "exported": len(feed["@graph"]),
                      "left_out": left_out, "issues": [vars(i) for i in issues]},
               "\n".join(lines))
     elif issues:
@@ -125,7 +118,7 @@ def cmd_import_csv(args: argparse.Namespace) -> None:
               for e in report.errors]
     if report.errors:
         lines[0] = f"{path.name}: {len(report.errors):,} problems; nothing was imported."
-    _emit(args, report.as_dict(), "\n".join(lines))
+    emit(args, report.as_dict(), "\n".join(lines))
     if report.errors:
         raise WorkbenchError(f"{len(report.errors):,} problems in {path.name}; "
                              "nothing was imported.")

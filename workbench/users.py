@@ -15,7 +15,7 @@ from pwdlib import PasswordHash
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from workbench import audit, auth
+from workbench import audit, user_sessions
 from workbench.errors import InvalidInput, NotFound
 from workbench.models import Role, User
 from workbench.permissions import ADMINS, require
@@ -150,7 +150,7 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
     user.active = active
     session.add(user)
     if not active:
-        auth.revoke_sessions(session, user.id)
+        user_sessions.revoke(session, user_id=user.id)
     return user
 
 
@@ -163,7 +163,7 @@ def set_password(session: Session, actor: User, user_id: int, password: str) -> 
         raise InvalidInput(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
     user.password_hash = hash_password(password)
     session.add(user)
-    auth.revoke_sessions(session, user.id)
+    user_sessions.revoke(session, user_id=user.id)
     audit.record(session, actor, entity="user", entity_id=user.id, action="password",
                  changes={"password": ["(hidden)", "(changed)"]})
     return user

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import make_user
 from tests.ui.conftest import ROOT
-from workbench import auth, db, users
+from workbench import auth, db, user_sessions, users
 from workbench.models import Role, User
 from workbench.ui.context import TOKEN_KEY
 
@@ -106,7 +106,7 @@ def test_revoked_session_ends_at_the_next_rerun(app_db, engine, reviewer):
     at = app(token)
     assert titles(at) == ["Claim workbench"]
     with db.write_session(engine) as session:
-        auth.revoke_sessions(session, reviewer.id)
+        user_sessions.revoke(session, user_id=reviewer.id)
     at.run()
     assert titles(at) == ["Sign in to the claim workbench"]
 
