@@ -2,11 +2,13 @@
 
 :func:`dashboard` (what the page calls; editors only) reads each figure from
 :mod:`workbench.summary`'s rows when they carry every filter that is set (see
-``summary.CARRIES``): every figure with any mix of dates, states, rating, outlet and
-reviewer, except the claimant, tag and repeat lists when a date range comes with one
-of the last three. Those, and every figure under a tag filter, fall back to the direct
-GROUP BY over claims and verdicts (the per-figure functions below), which stays exact
-but grows with the filtered set (a tag's claims are read from ``claim_tag``).
+``summary_facts.CARRIES``): every figure with any mix of dates, states, rating, outlet
+and reviewer, except the claimant, tag and repeat lists when a date range comes with
+one of the last three; every figure under a tag filter alone or with states (and the
+claim counts with a tag and a rating, outlet or reviewer). The rest (a tag with a date
+range, the approval, reviewer and list figures for a tag with an outlet, reviewer or
+rating) falls back to the direct GROUP BY over claims and verdicts (the per-figure
+functions below), which stays exact but grows with the filtered set.
 
 Nothing here loads claim rows: each function returns at most a few dozen aggregate
 rows. Two expressions differ per dialect (the week of a timestamp and the days

@@ -281,10 +281,15 @@ class DashboardCount(SQLModel, table=True):
 
     ``rating`` is the claim's published rating id (0: none, -1: approved without a
     rating); ``creator`` the claim creator's user id (0: none); ``bucket`` the
-    time-to-verdict bucket of an approval (-1: a correction, or not an approval).
+    time-to-verdict bucket of an approval (-1: a correction, or not an approval);
+    ``tag`` one of the claim's tags in the tag-keyed kinds (``claim#``, …), else "".
+    The indexes serve an outlet, reviewer or tag filter (migration 0008).
     """
 
     __tablename__: ClassVar[str] = "dashboard_count"
+    __table_args__ = (Index("ix_dashboard_count_outlet", "kind", "outlet", "day"),
+                      Index("ix_dashboard_count_creator", "kind", "creator", "day"),
+                      Index("ix_dashboard_count_tag", "kind", "tag", "day"))
     _NO_AUTOINCREMENT: ClassVar[dict[str, Any]] = {"autoincrement": False}
     kind: str = Field(primary_key=True, max_length=12)
     day: date = Field(primary_key=True)
@@ -294,6 +299,7 @@ class DashboardCount(SQLModel, table=True):
     creator: int = Field(primary_key=True, sa_column_kwargs=_NO_AUTOINCREMENT)
     value: str = Field(primary_key=True, max_length=300)
     bucket: int = Field(primary_key=True, sa_column_kwargs=_NO_AUTOINCREMENT)
+    tag: str = Field(default="", primary_key=True, max_length=60)
     n: int = 0
     first_n: int = 0
     seconds: int = Field(default=0, sa_type=BigInteger)

@@ -3,8 +3,8 @@
 Why: at 1,000,000 claims, aggregating every verdict per dashboard view took 6–11 s
 (issue 9); summing pre-counted rows stays flat as the archive grows.
 
-Each claim contributes *facts* (:func:`_fact_query`), keyed by the dimensions the charts
-and filters need:
+Each claim contributes *facts* (:func:`workbench.summary_facts.fact_query`), keyed by
+the dimensions the charts and filters need:
 
 - ``claim``: its creation day, state, published rating, outlet and creator;
 - ``tag`` / ``claimant`` / ``repeat``: one per tag, claimant, claim it repeats (day, state);
@@ -13,181 +13,106 @@ and filters need:
 - ``author``: per published verdict, its author.
 
 Each of the last five also comes as a *detailed* twin (``tag+``, …, ``author+``) that
-adds the claim's published rating, outlet and creator to the key: an unfiltered view
-reads the small plain rows, a rating, outlet or reviewer filter reads the twin's rows
-(at 1M claims the direct GROUP BY took 0.4–10 s of CPU for those filters, without an
-index on the creator). A claim still touches one key per fact and twin.
+adds the claim's published rating, outlet and creator to the key, and as a *tag-keyed*
+twin (``tag#``, …, ``author#``) that adds one of the claim's tags in the ``tag`` column
+(a claim with three tags counts once under each; ``claim#`` is detailed as well). An
+unfiltered view reads the small plain rows, a rating, outlet or reviewer filter the
+detailed ones, a tag filter the tag-keyed ones (directly, at 1M claims, those filters
+took 0.4–10 s of CPU; the most used tag 7.4 s). A claim touches one key per fact and twin.
 
 ``dashboard_count`` holds the sums per key twice: per day, and all time
 (``day = ALL_TIME``), so an unfiltered view reads a few thousand rows and a date range
-reads only its days (the ``tag+``, ``claimant+`` and ``repeat+`` twins are kept all
-time only: :data:`ALL_TIME_ONLY`). :data:`CARRIES` says which filters each kind can
-answer ("dates": a date range); a tag filter is answered by none (the figures are then
-counted directly, driven from ``claim_tag``).
+reads only its days. Kinds whose rows per day would number about one per fact are kept
+all time only (:data:`ALL_TIME_ONLY`; per day the plain twins alone were 2.9M of 5.3M
+rows at 1M claims), and ``approval#`` per ISO week (:data:`WEEKLY`: the charts count
+weeks). :data:`CARRIES` says which filters each kind answers ("dates": a date range);
+what no kind answers (a tag with a date range or with an outlet, say, for some figures)
+is counted directly by :mod:`workbench.dashboard`. The indexes on (kind, outlet | creator
+| tag, day) find one outlet's, reviewer's or tag's rows without reading the others.
 
 Kept exact in the writer's own transaction: every service that changes a claim locks it
 with ``claims.get_claim(for_update=True)``, which calls :func:`touch` to remember the
 claim's facts before the change; just before the commit the facts are read again and the
 difference is added (a ``before_commit`` session hook). New claims: :func:`touch_new`;
-bulk imports: :func:`add_claims`. Changes made behind the services' back (a plain SQL
-UPDATE) need :func:`rebuild` (``workbench dashboard rebuild``).
+bulk imports: :func:`add_claims`, counted in SQL. Changes made behind the services' back
+(a plain SQL UPDATE) need :func:`rebuild` (``workbench dashboard rebuild``).
+
+Every transaction that changes the rows also adds 1 to the :data:`GENERATION` row
+(:func:`generation`): a cheap "have the figures changed?" for caches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Date,
-    Integer,
-    String,
-    bindparam,
-    case,
-    cast,
-    delete,
-    event,
-    func,
-    insert,
-    literal,
-    select,
-    type_coerce,
-    union_all,
-)
+from sqlalchemy import Integer, bindparam, cast, delete, event, func, insert, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import BindParameter
 
 from workbench.filters import ClaimFilters
-from workbench.models import (
-    Article,
-    Claim,
-    ClaimTag,
-    DashboardCount,
-    Rating,
-    User,
-    Verdict,
-    VerdictStatus,
+from workbench.models import DashboardCount, Rating, User
+from workbench.summary_facts import (
+    ALL_TIME,
+    ALL_TIME_ONLY,
+    CARRIES,
+    KEY,
+    NO_RATING,
+    SUMS,
+    UNRATED,
+    Scope,
+    fact_query,
+    with_all_time,
 )
 
 TABLE = DashboardCount.__table__  # type: ignore[attr-defined]
-KEY = ("kind", "day", "state", "rating", "outlet", "creator", "value", "bucket")
-SUMS = ("n", "first_n", "seconds")
-#: The ``day`` of the all-time rows (no claim is that old).
-ALL_TIME = date(1, 1, 1)
-#: Which filters (``ClaimFilters`` fields) each kind's rows can answer besides dates.
-DETAILED = ("tag", "claimant", "repeat", "approval", "author")
-#: Twins kept all-time only: per day they were 2.9M of 5.3M rows at 1M claims.
-ALL_TIME_ONLY = frozenset({"tag+", "claimant+", "repeat+"})
-_EVERY = frozenset({"dates", "states", "rating", "outlet", "reviewer"})
-CARRIES: dict[str, frozenset[str]] = {
-    "claim": _EVERY,
-    **{kind: frozenset({"dates", "states"}) for kind in DETAILED},
-    **{f"{kind}+": _EVERY - ({"dates"} if f"{kind}+" in ALL_TIME_ONLY else set())
-       for kind in DETAILED},
-}
-#: Upper bounds (days) of the time-to-verdict buckets; the last bucket is open.
-BUCKET_DAYS = (1, 3, 7, 14, 30)
-NO_RATING, UNRATED = 0, -1  # ``rating``: no published verdict / published without a rating
+#: The row counting the transactions that changed the summary (its ``n``).
+GENERATION = ("generation", ALL_TIME, "", 0, "", 0, "", -1, "")
 _PENDING = "dashboard_summary_before"
 
 Facts = dict[tuple[Any, ...], list[int]]
 
-_C, _V, _A, _T = (Claim.__table__, Verdict.__table__,  # type: ignore[attr-defined]
-                  Article.__table__, ClaimTag.__table__)  # type: ignore[attr-defined]
-PUBLISHED = (VerdictStatus.approved, VerdictStatus.superseded)
+
+def _count_in_sql(session: Session, scope: Scope | None, *, add: bool) -> None:
+    """Insert the summary rows of the claims in ``scope`` (``add``: into existing rows)."""
+    connection = session.connection()
+    rows = with_all_time(fact_query(connection.dialect.name, scope).cte("facts"))
+    columns = select(*rows.c).where(true())  # SQLite: WHERE avoids an upsert parse ambiguity
+    if not add:
+        connection.execute(insert(TABLE).from_select(list(KEY + SUMS), columns))
+        return
+    upsert = (sqlite_insert if connection.dialect.name == "sqlite" else pg_insert)(TABLE)
+    upsert = upsert.from_select(list(KEY + SUMS), columns)
+    connection.execute(upsert.on_conflict_do_update(
+        index_elements=list(KEY), set_={s: TABLE.c[s] + upsert.excluded[s] for s in SUMS}))
 
 
-def _day(dialect: str, column: Any) -> Any:
-    """The UTC calendar day of a timestamp column."""
-    if dialect == "sqlite":
-        return type_coerce(func.date(column), Date)
-    return cast(func.timezone("UTC", column), Date)
+def _scopes(claim_ids: Iterable[int], run: int = 100, chunk: int = 5000) -> list[Scope]:
+    """Conditions covering ``claim_ids``: one BETWEEN per run of at least ``run``
+    consecutive ids (an import's fresh ids are one run), IN lists for the rest."""
+    runs: list[list[int]] = []
+    for claim_id in sorted(set(claim_ids)):
+        if runs and claim_id == runs[-1][1] + 1:
+            runs[-1][1] = claim_id
+        else:
+            runs.append([claim_id, claim_id])
+    scopes: list[Scope] = [lambda column, low=low, high=high: column.between(low, high)
+                           for low, high in runs if high - low + 1 >= run]
+    rest = [i for low, high in runs if high - low + 1 < run for i in range(low, high + 1)]
+    scopes += [lambda column, ids=rest[i:i + chunk]: column.in_(ids)
+               for i in range(0, len(rest), chunk)]
+    return scopes
 
 
-def _seconds(dialect: str, later: Any, earlier: Any) -> Any:
-    if dialect == "sqlite":
-        return cast(func.round((func.julianday(later) - func.julianday(earlier)) * 86400),
-                    Integer)
-    return cast(func.round(func.extract("epoch", later - earlier)), BigInteger)
-
-
-def _fact_query(dialect: str, claim_ids: Sequence[int] | None) -> Any:
-    """Every fact of the given claims (or all claims), summed per day and key."""
-    c, v, a, t = _C, _V, _A, _T
-    only = (lambda column: column.in_(claim_ids)) if claim_ids is not None else None
-    rating = func.max(func.coalesce(v.c.rating_id, UNRATED))
-    published = select(v.c.claim_id, rating.label("rating")).where(
-        v.c.status == VerdictStatus.approved).group_by(v.c.claim_id)
-    if only:
-        published = published.where(only(v.c.claim_id))
-    published = published.subquery()
-    day = _day(dialect, c.c.created_at)
-    zero, none, no_bucket = literal(0), literal(""), literal(-1)
-    scope = [only(c.c.id)] if only else []
-
-    def facts_of(kind: str, *key: Any, n: Any = None, first: Any = zero,
-                 seconds: Any = zero) -> Any:
-        """SELECT of one kind's facts: the KEY columns after ``kind``, then the SUMS."""
-        sums = (func.count() if n is None else n, first, seconds)
-        return select(literal(kind).label("kind"),
-                      *[column.label(name) for name, column in zip(KEY[1:], key, strict=True)],
-                      *[column.label(name) for name, column in zip(SUMS, sums, strict=True)])
-
-    outlet = func.coalesce(a.c.outlet, "")
-    rated = func.coalesce(published.c.rating, NO_RATING)
-    creator = func.coalesce(c.c.created_by, 0)
-
-    def detailed(claims: Any) -> Any:
-        """``claims`` joined with what the detailed twins add (article, published rating)."""
-        return (claims.outerjoin(a, a.c.id == c.c.article_id)
-                .outerjoin(published, published.c.claim_id == c.c.id))
-
-    def twins(kind: str, day: Any, value: Any, bucket: Any, source: Any, where: list[Any],
-              **sums: Any) -> list[Any]:
-        """The plain kind and its detailed twin (+ rating, outlet, creator)."""
-        plain = [term for term in (day, c.c.state, value, bucket)  # constants: no grouping
-                 if not isinstance(term, BindParameter)]
-        full = (*plain, rated, outlet, creator)
-        return [facts_of(kind, day, c.c.state, zero, none, zero, value, bucket, **sums)
-                .select_from(source).where(*where, *scope).group_by(*plain),
-                facts_of(f"{kind}+", day, c.c.state, rated, outlet, creator, value, bucket,
-                         **sums).select_from(detailed(source)).where(*where, *scope)
-                .group_by(*full)]
-
-    claims = (facts_of("claim", day, c.c.state, rated, outlet, creator, none, no_bucket)
-              .select_from(detailed(c))
-              .where(*scope).group_by(day, c.c.state, rated, outlet, creator))
-    tags = twins("tag", day, t.c.tag, no_bucket, c.join(t, t.c.claim_id == c.c.id), [])
-    claimants = twins("claimant", day, c.c.claimant, no_bucket, c, [c.c.claimant != ""])
-    repeats = twins("repeat", day, cast(c.c.repeat_of_id, String), no_bucket, c,
-                    [c.c.repeat_of_id.is_not(None)])
-    approved_day = _day(dialect, v.c.reviewed_at)
-    first = v.c.corrects_id.is_(None)
-    seconds = _seconds(dialect, v.c.reviewed_at, c.c.created_at)
-    bucket = case((~first, literal(-1)),
-                  *[(seconds < days * 86400, literal(i)) for i, days in enumerate(BUCKET_DAYS)],
-                  else_=literal(len(BUCKET_DAYS)))
-    published_verdicts = [v.c.status.in_(PUBLISHED), v.c.reviewed_at.is_not(None)]
-    verdicts = v.join(c, c.c.id == v.c.claim_id)
-    approvals = twins("approval", approved_day, none, bucket, verdicts, published_verdicts,
-                      first=func.sum(case((first, 1), else_=0)),
-                      seconds=func.sum(case((first, seconds), else_=0)))
-    author = cast(func.coalesce(v.c.author_id, 0), String)
-    authors = twins("author", approved_day, author, no_bucket, verdicts, published_verdicts)
-    return union_all(claims, *tags, *claimants, *repeats, *approvals, *authors)
-
-
-def facts(session: Session, claim_ids: Iterable[int]) -> Facts:
-    """The summary contributions of ``claim_ids``: per-day keys and their all-time twins."""
-    ids = sorted(set(claim_ids))
+def facts(session: Session, claim_ids: Iterable[int] | None) -> Facts:
+    """The summary contributions of ``claim_ids`` (None: every claim): per-day keys and
+    their all-time twins, ``{key: [n, first_n, seconds]}``."""
     found: Facts = {}
     dialect = session.get_bind().dialect.name
-    for i in range(0, len(ids), 5000):
-        for row in session.execute(_fact_query(dialect, ids[i:i + 5000])):
+    for scope in [None] if claim_ids is None else _scopes(claim_ids):
+        for row in session.execute(fact_query(dialect, scope)):
             key, sums = tuple(row[:len(KEY)]), row[len(KEY):]
             for day in (ALL_TIME,) if key[0] in ALL_TIME_ONLY else (key[1], ALL_TIME):
                 total = found.setdefault((key[0], day, *key[2:]), [0, 0, 0])
@@ -197,27 +122,41 @@ def facts(session: Session, claim_ids: Iterable[int]) -> Facts:
 
 
 def _apply(session: Session, before: Facts, after: Facts) -> None:
-    """Add ``after - before`` to the summary; rows that reach zero are deleted. Keys are
-    written in sorted order so concurrent writers lock rows in the same order."""
+    """Add ``after - before`` to the summary (and 1 to the generation)."""
     delta = {}
-    for key in sorted(before.keys() | after.keys(), key=repr):
+    for key in before.keys() | after.keys():
         change = [b - a for a, b in zip(before.get(key, [0, 0, 0]), after.get(key, [0, 0, 0]),
                                         strict=True)]
         if any(change):
             delta[key] = change
-    if not delta:
-        return
+    if delta:
+        _write(session, delta)
+
+
+def _write(session: Session, delta: Facts) -> None:
+    """Add 1 to the generation, then each change to its row; rows that reach zero are
+    deleted. The generation row goes first: every transaction that changes the summary
+    takes its lock before any other row's, so on PostgreSQL concurrent writers queue
+    there instead of deadlocking over rows locked in different orders."""
     connection = session.connection()
     upsert = (sqlite_insert if connection.dialect.name == "sqlite" else pg_insert)(TABLE)
     upsert = upsert.on_conflict_do_update(
         index_elements=list(KEY), set_={s: TABLE.c[s] + upsert.excluded[s] for s in SUMS})
-    connection.execute(upsert, [dict(zip(KEY + SUMS, (*key, *change), strict=True))
-                                for key, change in delta.items()])
+    for rows in ({GENERATION: [1, 0, 0]}, delta):
+        if rows:
+            connection.execute(upsert, [dict(zip(KEY + SUMS, (*key, *sums), strict=True))
+                                        for key, sums in rows.items()])
     emptied = [{f"k_{k}": v for k, v in zip(KEY, key, strict=True)}
-               for key, change in delta.items() if change[0] < 0]
+               for key, sums in delta.items() if sums[0] < 0]
     if emptied:
         connection.execute(delete(TABLE).where(
             *[TABLE.c[k] == bindparam(f"k_{k}") for k in KEY], TABLE.c.n <= 0), emptied)
+
+
+def generation(session: Session) -> int:
+    """How many transactions have changed the summary: equal numbers, equal figures."""
+    return session.execute(select(TABLE.c.n).where(
+        *[TABLE.c[k] == v for k, v in zip(KEY, GENERATION, strict=True)])).scalar() or 0
 
 
 def touch(session: Session, claim_id: int) -> None:
@@ -233,9 +172,12 @@ def touch_new(session: Session, claim_id: int) -> None:
 
 
 def add_claims(session: Session, claim_ids: Sequence[int]) -> None:
-    """Count claims just inserted in bulk (with their tags and verdicts)."""
+    """Count claims just inserted in bulk (with their tags and verdicts), in SQL: an
+    import's ids are one BETWEEN range (100k claims: 5 s of Python folding before)."""
     if claim_ids:
-        _apply(session, {}, facts(session, claim_ids))
+        _write(session, {})  # the generation first (see _write)
+        for scope in _scopes(claim_ids):
+            _count_in_sql(session, scope, add=True)
 
 
 @event.listens_for(Session, "before_commit")
@@ -264,29 +206,23 @@ def rebuild(session: Session) -> int:
 
     Run after changes made outside the services, or to check the summary
     (:func:`recount` compares without writing)."""
-    dialect = session.get_bind().dialect.name
-    session.execute(delete(TABLE))
-    facts_query = _fact_query(dialect, None).subquery()
-    session.execute(insert(TABLE).from_select(
-        list(KEY + SUMS), select(*[facts_query.c[k] for k in KEY + SUMS])))
-    rollup = [literal(ALL_TIME, Date) if k == "day" else TABLE.c[k] for k in KEY]
-    session.execute(insert(TABLE).from_select(list(KEY + SUMS), select(
-        *rollup, *[func.sum(TABLE.c[s]) for s in SUMS]).where(TABLE.c.day != ALL_TIME)
-        .group_by(*[TABLE.c[k] for k in KEY if k != "day"])))
-    session.execute(delete(TABLE).where(TABLE.c.kind.in_(ALL_TIME_ONLY), TABLE.c.day != ALL_TIME))
-    return session.execute(select(func.count()).select_from(TABLE)).scalar_one()
+    _write(session, {})  # the generation first (see _write)
+    session.execute(delete(TABLE).where(TABLE.c.kind != GENERATION[0]))
+    _count_in_sql(session, None, add=False)
+    return session.execute(select(func.count()).select_from(TABLE).where(
+        TABLE.c.kind != GENERATION[0])).scalar_one()
 
 
 def stored(session: Session) -> Facts:
     """Every summary row as ``{key: [n, first_n, seconds]}`` (for checks and tests)."""
     return {tuple(row[:len(KEY)]): list(row[len(KEY):])
-            for row in session.execute(select(*[TABLE.c[k] for k in KEY + SUMS]))}
+            for row in session.execute(select(*[TABLE.c[k] for k in KEY + SUMS])
+                                       .where(TABLE.c.kind != GENERATION[0]))}
 
 
 def recount(session: Session) -> Facts:
     """What the summary should hold, counted from scratch (nothing is written)."""
-    every = session.execute(select(_C.c.id)).scalars().all()
-    return {key: sums for key, sums in facts(session, every).items() if any(sums)}
+    return {key: sums for key, sums in facts(session, None).items() if any(sums)}
 
 
 class Reader:
@@ -299,10 +235,11 @@ class Reader:
                        if getattr(filters, name)} | ({"dates"} if filters.start or filters.end
                                                     else set())
 
-    def kind(self, kind: str) -> str | None:
-        """The rows of ``kind`` that answer the filters: plain, the detailed twin, or none."""
-        return next((k for k in (kind, f"{kind}+") if k in CARRIES and self.needed <= CARRIES[k]),
-                    None)
+    def kind(self, base: str) -> str | None:
+        """The kind of ``base`` whose rows answer the filters, the smallest first (plain,
+        detailed, tag-keyed), or None."""
+        return next((kind for kind in (base, f"{base}+", f"{base}#")
+                     if kind in CARRIES and self.needed <= CARRIES[kind]), None)
 
     def answers(self, kind: str) -> bool:
         return self.kind(kind) is not None
@@ -326,19 +263,22 @@ class Reader:
             where.append(c.outlet == filters.outlet)
         if filters.reviewer:
             where.append(c.creator.in_(select(User.id).where(User.name == filters.reviewer)))
+        if filters.tag:
+            where.append(c.tag == filters.tag)
         return where
 
     def claims(self) -> tuple[dict[int | None, int], dict[str, int], dict[str, int]] | None:
         """Published verdicts per rating id (None: without a rating), claims per state,
         claims per outlet."""
-        if not self.answers("claim"):
+        kind = self.kind("claim")
+        if kind is None:
             return None
         c = TABLE.c
         by_rating: dict[int | None, int] = {}
         by_state: dict[str, int] = {}
         by_outlet: dict[str, int] = {}
         for state, rating, outlet, n in self.session.execute(
-                select(c.state, c.rating, c.outlet, func.sum(c.n)).where(*self._where("claim"))
+                select(c.state, c.rating, c.outlet, func.sum(c.n)).where(*self._where(kind))
                 .group_by(c.state, c.rating, c.outlet)):
             by_state[state] = by_state.get(state, 0) + n
             if outlet:
@@ -349,21 +289,21 @@ class Reader:
         return by_rating, by_state, by_outlet
 
     def approvals(self) -> list[tuple[date, int, int, int, float]] | None:
-        """(ISO week's Monday, bucket, approvals, first approvals, their summed days)."""
+        """(ISO week's Monday, bucket, approvals, first approvals, their summed days),
+        summed per week in SQL (per day, Python's folding cost more than the query)."""
         kind = self.kind("approval")
         if kind is None:
             return None
         c = TABLE.c
-        weeks: dict[tuple[date, int], list[int]] = {}
-        for day, bucket, n, first, seconds in self.session.execute(
-                select(c.day, c.bucket, func.sum(c.n), func.sum(c.first_n), func.sum(c.seconds))
-                .where(*self._where(kind, per_day=True)).group_by(c.day, c.bucket)):
-            day = day if isinstance(day, date) else date.fromisoformat(str(day))
-            total = weeks.setdefault((day - timedelta(days=day.weekday()), bucket), [0, 0, 0])
-            for j, value in enumerate((n, first, seconds)):
-                total[j] += int(value or 0)
-        return [(week, bucket, n, first, seconds / 86400)
-                for (week, bucket), (n, first, seconds) in weeks.items()]
+        week = (func.date(c.day, "weekday 0", "-6 days")
+                if self.session.get_bind().dialect.name == "sqlite"
+                else c.day - cast(func.extract("isodow", c.day), Integer) + 1)
+        return [(day if isinstance(day, date) else date.fromisoformat(day), bucket, int(n),
+                 int(first or 0), int(seconds or 0) / 86400)
+                for day, bucket, n, first, seconds in self.session.execute(
+                    select(week, c.bucket, func.sum(c.n), func.sum(c.first_n),
+                           func.sum(c.seconds))
+                    .where(*self._where(kind, per_day=True)).group_by(week, c.bucket))]
 
     def authors(self) -> dict[str, int] | None:
         """Published verdicts per author id (as text)."""

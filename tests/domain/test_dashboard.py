@@ -132,6 +132,7 @@ def test_filter_options(engine, desk):
     ClaimFilters(reviewer="rita"), ClaimFilters(rating="False"), ClaimFilters(tag="eu"),
     ClaimFilters(start=date(2026, 1, 5), end=date(2026, 1, 12)),
     ClaimFilters(start=date(2026, 1, 1), outlet="TROIB News", states=("approved",)),
+    ClaimFilters(tag="eu", rating="True"), ClaimFilters(tag="eu", states=("new",)),
 ], ids=repr)
 def test_summary_figures_equal_the_direct_group_by(engine, desk, editor, filters):
     assert figures(engine, editor, filters) == direct(engine, filters)
@@ -145,7 +146,7 @@ def test_rating_outlet_and_reviewer_filters_read_only_summary_rows(engine, desk,
                                                                    filters):
     """Every figure under these filters comes from the summary's detailed rows (the direct
     GROUP BY took 0.4–10 s of CPU for them at 1M claims); with a date range too, the tag,
-    claimant and repeat lists (kept all time only) count directly; so does a tag filter."""
+    claimant and repeat lists (kept all time only) count directly."""
     dated = ClaimFilters(**{**vars(filters), "start": date(2026, 1, 1)})
     with db.read_session(engine) as session:
         read, by_date = summary.Reader(session, filters), summary.Reader(session, dated)
@@ -153,7 +154,36 @@ def test_rating_outlet_and_reviewer_filters_read_only_summary_rows(engine, desk,
                             *(read.values(kind, 5) for kind in ("tag", "claimant", "repeat")))
         assert None not in (by_date.claims(), by_date.approvals(), by_date.authors())
         assert by_date.values("claimant", 5) is None
-        assert summary.Reader(session, ClaimFilters(tag="eu")).approvals() is None
+
+
+@pytest.mark.parametrize("filters", [
+    ClaimFilters(tag="eu"), ClaimFilters(tag="aid", states=("approved",)),
+    ClaimFilters(tag="nothing-like-this"),
+], ids=repr)
+def test_a_tag_filter_reads_only_summary_rows(engine, desk, editor, filters):
+    """The tag-keyed rows answer a tag filter, alone or with states (counted directly,
+    the most used tag took 7.4 s at 1M claims); the figures equal the direct GROUP BY."""
+    with db.read_session(engine) as session:
+        read = summary.Reader(session, filters)
+        assert None not in (read.claims(), read.approvals(), read.authors(),
+                            *(read.values(kind, 5) for kind in ("tag", "claimant", "repeat")))
+    assert figures(engine, editor, filters) == direct(engine, filters)
+
+
+@pytest.mark.parametrize("filters", [
+    ClaimFilters(tag="eu", outlet="TROIB News"), ClaimFilters(tag="eu", reviewer="rita"),
+    ClaimFilters(tag="eu", start=date(2026, 1, 1), end=date(2026, 1, 31)),
+], ids=repr)
+def test_a_tag_with_an_outlet_reviewer_or_dates_counts_the_rest_directly(engine, desk, editor,
+                                                                        filters):
+    """What the tag-keyed rows do not carry (per-day rows, or rating, outlet and creator
+    beside a tag for the approval, author and list figures) is counted directly: the
+    figures stay exact."""
+    with db.read_session(engine) as session:
+        read = summary.Reader(session, filters)
+        assert read.approvals() is None and read.authors() is None
+        assert (read.claims() is None) == bool(filters.start)
+    assert figures(engine, editor, filters) == direct(engine, filters)
 
 
 def test_summary_follows_a_new_approval_at_once(engine, desk, editor, second_editor):

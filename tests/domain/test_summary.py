@@ -147,7 +147,8 @@ def test_summary_equals_recount_after_random_work(engine, seed):
             assert_exact(engine)
     with db.read_session(engine) as session:
         kinds = {key[0] for key in summary.stored(session)}
-    assert {"claim", "approval", "author", "tag"} <= kinds  # the sequence reached them
+    # the sequence reached them, the tag-keyed twins too
+    assert {"claim", "approval", "author", "tag", "claim#", "approval#", "author#"} <= kinds
 
 
 def _work_then_change_behind_the_services(engine, *, seed: int, steps: int) -> None:  # type: ignore[no-untyped-def]
@@ -186,19 +187,38 @@ def test_failed_write_leaves_the_summary_untouched(engine):
     assert_exact(engine)
 
 
-def test_migration_0007_counts_what_the_app_counts(engine, database_url):
-    """Migration 0007 has its own frozen counting SQL: on a desk with history it must
-    still produce exactly the rows the app's recount gives (or the format changed without
-    a migration)."""
+@pytest.mark.parametrize("before", ["0006", "0007"])
+def test_migrations_count_what_the_app_counts(engine, database_url, before):
+    """Migrations 0007 and 0008 have their own frozen counting SQL: on a desk with
+    history, upgrading from before each must still produce exactly the rows the app's
+    recount gives (or the format changed without a migration)."""
     desk = Desk(engine, 3)
     for _ in range(30):
         desk.step()
     config = db.alembic_config(database_url)
-    command.downgrade(config, "0006")
-    command.upgrade(config, "0007")
+    command.downgrade(config, before)
+    command.upgrade(config, "head")
     with db.read_session(engine) as session:
-        assert summary.stored(session), "the desk has claims: 0007 must count them"
+        kinds = {key[0] for key in summary.stored(session)}
+    assert {"claim", "claim#", "approval#", "tag#"} <= kinds, "the desk has tagged claims"
     assert_exact(engine)
+
+
+def test_downgrade_to_0007_keeps_the_rows_it_knows(engine, database_url):
+    desk = Desk(engine, 6)
+    for _ in range(30):
+        desk.step()
+    with db.read_session(engine) as session:
+        untagged = {key[:-1]: sums for key, sums in summary.stored(session).items()
+                    if not key[-1]}
+    command.downgrade(db.alembic_config(database_url), "0007")
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT kind, day, state, rating, outlet, creator, value, bucket, n, first_n, "
+            "seconds FROM dashboard_count")).all()
+    assert len(rows) == len(untagged) > 0
+    assert {(row[0], str(row[1]), *row[2:8]): list(row[8:]) for row in rows} == {
+        (key[0], str(key[1]), *key[2:]): sums for key, sums in untagged.items()}
 
 
 def test_rebuild_command_checks_repairs_and_refreshes_statistics(engine, capsys):
@@ -220,3 +240,29 @@ def test_rebuild_command_checks_repairs_and_refreshes_statistics(engine, capsys)
              "AND last_analyze IS NOT NULL")
     with engine.connect() as connection:
         assert connection.exec_driver_sql(stats).scalar_one() >= 1
+
+
+def test_generation_counts_the_transactions_that_change_the_summary(engine):
+    """The dashboard cache's "have the figures changed?": bumped by a service's change,
+    a bulk import and a rebuild; not by a transaction that leaves the figures alone."""
+    desk = Desk(engine, 7)
+
+    def generation() -> int:
+        with db.read_session(engine) as session:
+            return summary.generation(session)
+
+    start = generation()
+    with db.write_session(engine) as session:
+        desk.create(session)
+    assert generation() == start + 1
+    with db.write_session(engine) as session:
+        claim = session.exec(select(Claim)).first()
+        claims.get_claim(session, claim.id, for_update=True)  # touched, not changed
+    assert generation() == start + 1
+    with db.write_session(engine) as session:
+        desk.bulk_import(session)
+    assert generation() == start + 2
+    with db.write_session(engine) as session:
+        summary.rebuild(session)
+    assert generation() == start + 3
+    assert_exact(engine)

@@ -1,12 +1,17 @@
 """AppTest for the dashboard: friendly empty state, charts on a filled database,
-filters read from the URL, and the claim list behind a clicked bar."""
+filters read from the URL, the claim list behind a clicked bar, and figures that follow
+a change without the page counting them in its own run."""
 
 from __future__ import annotations
+
+import threading
 
 import pytest
 
 from tests.domain.test_review import build_desk
 from tests.ui.test_review_page import open_ui
+from workbench import dashboard as dash
+from workbench import db, verdicts
 
 PAGE = "workbench/ui/pages/dashboard.py"
 
@@ -67,6 +72,46 @@ def test_reports_page_reads_the_dashboard_filters(desk, tmp_path, editor):
     assert at.selectbox(key="dash_outlet").value == "Daily Other"
     assert at.multiselect(key="dash_states").value == ["new"]
     assert at.get("download_button")
+
+
+def test_figures_follow_a_change_counted_in_the_background(desk, tmp_path, editor,
+                                                          second_editor, monkeypatch):
+    """After an approval the next run shows the figures it has at once, says they are
+    being updated, and leaves the recount to the background worker (held here until the
+    test lets it go); a later run shows the new count. No TTL: nothing else expires."""
+    at = open_ui(PAGE, tmp_path, user=editor)
+    assert published_shown(at) == "2"
+    go_ahead, counted = threading.Event(), threading.Event()
+    count = dash.dashboard
+
+    def held_in_the_background(session, actor, filters):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name.startswith("dashboard"):
+            assert go_ahead.wait(20), "the test never let the recount finish"
+            counted.set()
+        return count(session, actor, filters)
+
+    monkeypatch.setattr(dash, "dashboard", held_in_the_background)
+    with db.write_session() as session:
+        pending = verdicts.get_verdict(session, desk.verdict_ids[2])
+        verdicts.approve_verdict(session, second_editor, pending.id, pending.version,
+                                 confirm_few_sources=True)
+    at.run()
+    assert not at.exception, at.exception
+    assert published_shown(at) == "2"  # shown at once: the recount is still held
+    assert any("Updating the figures" in caption.value for caption in at.caption)
+    go_ahead.set()
+    assert counted.wait(20)
+    for _ in range(100):  # the worker stores its result right after counting
+        at.run()
+        if published_shown(at) == "3":
+            break
+        counted.wait(0.05)
+    assert published_shown(at) == "3"
+    assert not any("Updating the figures" in caption.value for caption in at.caption)
+
+
+def published_shown(at) -> str:  # type: ignore[no-untyped-def]
+    return next(m.value for m in at.metric if m.label == "Published verdicts")
 
 
 def claims_shown(at) -> str:  # type: ignore[no-untyped-def]

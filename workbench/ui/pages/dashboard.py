@@ -2,12 +2,16 @@
 
 Filters are bound to the URL (``bind="query-params"``), so a filtered view can be
 shared as a link (the Reports page reads the same parameters). Figures' data comes from
-SQL aggregates, cached briefly per filter set; clicking a bar lists the claims behind it,
-each opening in Annotate. The CSV report of the same claims downloads from here too.
+the summary rows, through one :class:`workbench.dashboard_cache.FigureCache` per
+database shared by every session: current figures at once, outdated ones at once too
+while a background worker recounts them (the page then polls and reruns when they are
+in), so no click waits for a recount. Clicking a bar lists the claims behind it, each
+opening in Annotate. The CSV report of the same claims downloads from here too.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import partial
 
 import pandas as pd
@@ -15,7 +19,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from workbench import dashboard as dash
-from workbench import db
+from workbench import db, summary
+from workbench.dashboard_cache import FigureCache
 from workbench.errors import PermissionDenied
 from workbench.filters import ClaimFilters
 from workbench.models import User
@@ -27,14 +32,32 @@ from workbench.ui.context import acting_user
 from workbench.ui.safe import md, plotly_text
 
 DRILL = "dash_drill"  # (dimension, value, label) of the last clicked bar
-TTL = 30
+POLL_SECONDS = 0.5  # how often a page showing outdated figures asks for the new ones
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def _figures(filters: ClaimFilters, database_url: str, actor_id: int) -> dash.Dashboard:
-    """All aggregates for ``filters``; keyed on the URL so two databases never mix."""
-    with db.read_session(db.get_engine(database_url)) as session:
-        return dash.dashboard(session, session.get(User, actor_id), filters)
+@st.cache_resource(show_spinner=False)
+def figure_cache(database_url: str) -> FigureCache:
+    """The process's figures for one database (keyed on the URL: databases never mix)."""
+    engine = db.get_engine(database_url)
+
+    def count(filters: ClaimFilters, actor_id: int) -> tuple[int, dash.Dashboard]:
+        with db.read_session(engine) as session:
+            generation = summary.generation(session)  # first: see workbench.dashboard_cache
+            return generation, dash.dashboard(session, session.get(User, actor_id), filters)
+
+    def generation() -> int:
+        with db.read_session(engine) as session:
+            return summary.generation(session)
+
+    return FigureCache(count, generation)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _await_recount(cache: FigureCache, filters: ClaimFilters) -> None:
+    """Rerun the page once the background recount of ``filters`` is in."""
+    if not cache.refreshing(filters):
+        st.rerun()
+    st.caption("Updating the figures…")
 
 
 def _remember(chart_key: str, dimension: str, bars: list[tuple[str, str]]) -> None:
@@ -125,18 +148,20 @@ except PermissionDenied as refused:
     st.error(str(refused))
     st.stop()
 filters = dashboard_filters(cached_options(url))
-if st.button("Refresh figures", key="dash_refresh"):
-    _figures.clear()
-    cached_options.clear()
-data = _figures(filters, url, user.id)
+cache = figure_cache(url)
+shown = cache.get(filters, user.id)
+data = shown.data
+if shown.stale:
+    _await_recount(cache, filters)
+else:
+    st.caption(f"Figures as of {datetime.fromtimestamp(shown.counted_at, UTC):%H:%M:%S} UTC; "
+               "they follow every change.")
 
 if data.total_claims == 0:
     st.info("No claims match these filters yet." if not filters.is_empty() else
             "No claims yet: the dashboard fills in as reviewers pin claims and editors "
             "approve verdicts.")
     st.stop()
-
-st.caption(f"Figures refresh every {TTL} s.")
 claims_metric, published_metric, review_metric = st.columns(3)
 claims_metric.metric("Claims", f"{data.total_claims:,}")
 published_metric.metric("Published verdicts", f"{data.in_state('approved'):,}")

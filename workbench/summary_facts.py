@@ -1,0 +1,164 @@
+"""What each claim contributes to the dashboard summary (``workbench.summary``): the
+kinds of summary rows, which filters each answers, and the SQL that counts them.
+
+:func:`fact_query` is the one definition of the facts: the services' per-claim updates,
+the bulk importer's and the rebuild's INSERT … SELECT, and the recount in the tests all
+run it (over a few claims, a range of ids, or every claim). See ``workbench.summary``
+for why the kinds are shaped as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Integer,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
+
+from workbench.models import Article, Claim, ClaimTag, Verdict, VerdictStatus
+
+KEY = ("kind", "day", "state", "rating", "outlet", "creator", "value", "bucket", "tag")
+SUMS = ("n", "first_n", "seconds")
+#: The ``day`` of the all-time rows (no claim is that old).
+ALL_TIME = date(1, 1, 1)
+DETAILED = ("tag", "claimant", "repeat", "approval", "author")
+#: Every kind: (base kind, detailed (+ rating, outlet, creator), tag-keyed).
+KINDS: dict[str, tuple[str, bool, bool]] = {
+    "claim": ("claim", True, False), "claim#": ("claim", True, True),
+    **{f"{base}{twin}": (base, twin == "+", twin == "#")
+       for base in DETAILED for twin in ("", "+", "#")},
+}
+#: Kept all time only: per day these would hold about one row per fact.
+ALL_TIME_ONLY = frozenset({"tag+", "claimant+", "repeat+"}
+                          | {kind for kind in KINDS if kind.endswith("#")} - {"approval#"})
+#: Kept per ISO week (``day`` is its Monday): the approval charts count weeks.
+WEEKLY = frozenset({"approval#"})
+
+
+def _carried(kind: str) -> frozenset[str]:
+    _, detailed, tagged = KINDS[kind]
+    return frozenset({"states"} | ({"rating", "outlet", "reviewer"} if detailed else set())
+                     | ({"tag"} if tagged else set())
+                     | (set() if kind in ALL_TIME_ONLY | WEEKLY else {"dates"}))
+
+
+#: Which filters (``ClaimFilters`` fields; "dates": a date range) each kind's rows answer.
+CARRIES: dict[str, frozenset[str]] = {kind: _carried(kind) for kind in KINDS}
+#: Upper bounds (days) of the time-to-verdict buckets; the last bucket is open.
+BUCKET_DAYS = (1, 3, 7, 14, 30)
+NO_RATING, UNRATED = 0, -1  # ``rating``: no published verdict / published without a rating
+
+#: Narrows a claim-id column to the claims being counted (None: every claim).
+Scope = Callable[[Any], ColumnElement[bool]]
+
+_C, _V, _A, _T = (Claim.__table__, Verdict.__table__,  # type: ignore[attr-defined]
+                  Article.__table__, ClaimTag.__table__)  # type: ignore[attr-defined]
+_TAGGED = aliased(ClaimTag.__table__, name="tagged")  # type: ignore[attr-defined]
+PUBLISHED = (VerdictStatus.approved, VerdictStatus.superseded)
+
+
+def _day(dialect: str, column: Any) -> Any:
+    """The UTC calendar day of a timestamp column."""
+    if dialect == "sqlite":
+        return type_coerce(func.date(column), Date)
+    return cast(func.timezone("UTC", column), Date)
+
+
+def _monday(dialect: str, column: Any) -> Any:
+    """The Monday of the UTC ISO week of a timestamp column."""
+    if dialect == "sqlite":
+        return type_coerce(func.date(column, "weekday 0", "-6 days"), Date)
+    return cast(func.date_trunc("week", func.timezone("UTC", column)), Date)
+
+
+def _seconds(dialect: str, later: Any, earlier: Any) -> Any:
+    if dialect == "sqlite":
+        return cast(func.round((func.julianday(later) - func.julianday(earlier)) * 86400),
+                    Integer)
+    return cast(func.round(func.extract("epoch", later - earlier)), BigInteger)
+
+
+def fact_query(dialect: str, scope: Scope | None) -> Any:
+    """Every fact of the claims in ``scope`` (None: all claims), summed per kind and key
+    (all-time-only kinds already on ``ALL_TIME``); columns ``KEY + SUMS``."""
+    c, v, a, t, tagged = _C, _V, _A, _T, _TAGGED
+    rating = func.max(func.coalesce(v.c.rating_id, UNRATED))
+    published = select(v.c.claim_id, rating.label("rating")).where(
+        v.c.status == VerdictStatus.approved).group_by(v.c.claim_id)
+    if scope:
+        published = published.where(scope(v.c.claim_id))
+    published = published.subquery()
+    zero, none, no_bucket = literal(0), literal(""), literal(-1)
+    detail = (func.coalesce(published.c.rating, NO_RATING), func.coalesce(a.c.outlet, ""),
+              func.coalesce(c.c.created_by, 0))
+
+    def kinds(base: str, day: Any, value: Any, bucket: Any, source: Any, where: list[Any],
+              sums: tuple[Any, Any, Any]) -> list[Any]:
+        """One SELECT per kind of ``base`` (plain, detailed, tag-keyed)."""
+        selects = []
+        for kind, (of, detailed, tag_keyed) in KINDS.items():
+            if of != base:
+                continue
+            joined = source
+            if detailed:
+                joined = (joined.outerjoin(a, a.c.id == c.c.article_id)
+                          .outerjoin(published, published.c.claim_id == c.c.id))
+            if tag_keyed:
+                joined = joined.join(tagged, tagged.c.claim_id == c.c.id)
+            when = (literal(ALL_TIME, Date) if kind in ALL_TIME_ONLY else
+                    _monday(dialect, v.c.reviewed_at) if kind in WEEKLY else day)
+            key = (when, c.c.state, *(detail if detailed else (zero, none, zero)), value,
+                   bucket, tagged.c.tag if tag_keyed else none)
+            selects.append(
+                select(literal(kind).label("kind"),
+                       *[term.label(name) for name, term in zip(KEY[1:], key, strict=True)],
+                       *[term.label(name) for name, term in zip(SUMS, sums, strict=True)])
+                .select_from(joined).where(*where, *([scope(c.c.id)] if scope else []))
+                # constants stay out of GROUP BY
+                .group_by(*[term for term in key if not isinstance(term, BindParameter)]))
+        return selects
+
+    counted = (func.count(), zero, zero)
+    day = _day(dialect, c.c.created_at)
+    approved_day = _day(dialect, v.c.reviewed_at)
+    first = v.c.corrects_id.is_(None)
+    seconds = _seconds(dialect, v.c.reviewed_at, c.c.created_at)
+    bucket = case((~first, literal(-1)),
+                  *[(seconds < days * 86400, literal(i)) for i, days in enumerate(BUCKET_DAYS)],
+                  else_=literal(len(BUCKET_DAYS)))
+    published_verdicts = [v.c.status.in_(PUBLISHED), v.c.reviewed_at.is_not(None)]
+    verdicts = v.join(c, c.c.id == v.c.claim_id)
+    return union_all(
+        *kinds("claim", day, none, no_bucket, c, [], counted),
+        *kinds("tag", day, t.c.tag, no_bucket, c.join(t, t.c.claim_id == c.c.id), [], counted),
+        *kinds("claimant", day, c.c.claimant, no_bucket, c, [c.c.claimant != ""], counted),
+        *kinds("repeat", day, cast(c.c.repeat_of_id, String), no_bucket, c,
+               [c.c.repeat_of_id.is_not(None)], counted),
+        *kinds("approval", approved_day, none, bucket, verdicts, published_verdicts,
+               (func.count(), func.sum(case((first, 1), else_=0)),
+                func.sum(case((first, seconds), else_=0)))),
+        *kinds("author", approved_day, cast(func.coalesce(v.c.author_id, 0), String),
+               no_bucket, verdicts, published_verdicts, counted))
+
+
+def with_all_time(facts: Any) -> Any:
+    """The facts (a CTE of :func:`fact_query`) plus their all-time sums: the rows to add."""
+    rollup = (select(facts.c.kind, literal(ALL_TIME, Date).label("day"),
+                     *[facts.c[k] for k in KEY[2:]], *[func.sum(facts.c[s]) for s in SUMS])
+              .where(facts.c.kind.not_in(ALL_TIME_ONLY))
+              .group_by(facts.c.kind, *[facts.c[k] for k in KEY[2:]]))
+    return union_all(select(*[facts.c[k] for k in KEY + SUMS]), rollup).subquery()
