@@ -94,7 +94,13 @@ def _seconds(dialect: str, later: Any, earlier: Any) -> Any:
 
 def fact_query(dialect: str, scope: Scope | None) -> Any:
     """Every fact of the claims in ``scope`` (None: all claims), summed per kind and key
-    (all-time-only kinds already on ``ALL_TIME``); columns ``KEY + SUMS``."""
+    (all-time-only kinds already on ``ALL_TIME``); columns ``KEY + SUMS``.
+
+    Each claim's details (day, published rating, outlet, creator) are worked out once, in
+    a materialised CTE that every kind reads: joining the article and the published
+    verdicts again for each of the 17 kinds made counting 100,000 imported claims cost
+    13 s CPU, most of it inside the importer's write lock.
+    """
     c, v, a, t, tagged = _C, _V, _A, _T, _TAGGED
     rating = func.max(func.coalesce(v.c.rating_id, UNRATED))
     published = select(v.c.claim_id, rating.label("rating")).where(
@@ -102,9 +108,17 @@ def fact_query(dialect: str, scope: Scope | None) -> Any:
     if scope:
         published = published.where(scope(v.c.claim_id))
     published = published.subquery()
+    claims = (select(c.c.id, c.c.state, c.c.created_at, c.c.claimant, c.c.repeat_of_id,
+                     _day(dialect, c.c.created_at).label("day"),
+                     func.coalesce(published.c.rating, NO_RATING).label("rating"),
+                     func.coalesce(a.c.outlet, "").label("outlet"),
+                     func.coalesce(c.c.created_by, 0).label("creator"))
+              .select_from(c.outerjoin(a, a.c.id == c.c.article_id)
+                           .outerjoin(published, published.c.claim_id == c.c.id))
+              .where(*([scope(c.c.id)] if scope else []))
+              .cte("fact_claim").prefix_with("MATERIALIZED"))
     zero, none, no_bucket = literal(0), literal(""), literal(-1)
-    detail = (func.coalesce(published.c.rating, NO_RATING), func.coalesce(a.c.outlet, ""),
-              func.coalesce(c.c.created_by, 0))
+    detail = (claims.c.rating, claims.c.outlet, claims.c.creator)
 
     def kinds(base: str, day: Any, value: Any, bucket: Any, source: Any, where: list[Any],
               sums: tuple[Any, Any, Any]) -> list[Any]:
@@ -113,41 +127,38 @@ def fact_query(dialect: str, scope: Scope | None) -> Any:
         for kind, (of, detailed, tag_keyed) in KINDS.items():
             if of != base:
                 continue
-            joined = source
-            if detailed:
-                joined = (joined.outerjoin(a, a.c.id == c.c.article_id)
-                          .outerjoin(published, published.c.claim_id == c.c.id))
-            if tag_keyed:
-                joined = joined.join(tagged, tagged.c.claim_id == c.c.id)
+            joined = (source.join(tagged, tagged.c.claim_id == claims.c.id) if tag_keyed
+                      else source)
             when = (literal(ALL_TIME, Date) if kind in ALL_TIME_ONLY else
                     _monday(dialect, v.c.reviewed_at) if kind in WEEKLY else day)
-            key = (when, c.c.state, *(detail if detailed else (zero, none, zero)), value,
+            key = (when, claims.c.state, *(detail if detailed else (zero, none, zero)), value,
                    bucket, tagged.c.tag if tag_keyed else none)
             selects.append(
                 select(literal(kind).label("kind"),
                        *[term.label(name) for name, term in zip(KEY[1:], key, strict=True)],
                        *[term.label(name) for name, term in zip(SUMS, sums, strict=True)])
-                .select_from(joined).where(*where, *([scope(c.c.id)] if scope else []))
+                .select_from(joined).where(*where)
                 # constants stay out of GROUP BY
                 .group_by(*[term for term in key if not isinstance(term, BindParameter)]))
         return selects
 
     counted = (func.count(), zero, zero)
-    day = _day(dialect, c.c.created_at)
     approved_day = _day(dialect, v.c.reviewed_at)
     first = v.c.corrects_id.is_(None)
-    seconds = _seconds(dialect, v.c.reviewed_at, c.c.created_at)
+    seconds = _seconds(dialect, v.c.reviewed_at, claims.c.created_at)
     bucket = case((~first, literal(-1)),
                   *[(seconds < days * 86400, literal(i)) for i, days in enumerate(BUCKET_DAYS)],
                   else_=literal(len(BUCKET_DAYS)))
     published_verdicts = [v.c.status.in_(PUBLISHED), v.c.reviewed_at.is_not(None)]
-    verdicts = v.join(c, c.c.id == v.c.claim_id)
+    verdicts = v.join(claims, claims.c.id == v.c.claim_id)
     return union_all(
-        *kinds("claim", day, none, no_bucket, c, [], counted),
-        *kinds("tag", day, t.c.tag, no_bucket, c.join(t, t.c.claim_id == c.c.id), [], counted),
-        *kinds("claimant", day, c.c.claimant, no_bucket, c, [c.c.claimant != ""], counted),
-        *kinds("repeat", day, cast(c.c.repeat_of_id, String), no_bucket, c,
-               [c.c.repeat_of_id.is_not(None)], counted),
+        *kinds("claim", claims.c.day, none, no_bucket, claims, [], counted),
+        *kinds("tag", claims.c.day, t.c.tag, no_bucket,
+               claims.join(t, t.c.claim_id == claims.c.id), [], counted),
+        *kinds("claimant", claims.c.day, claims.c.claimant, no_bucket, claims,
+               [claims.c.claimant != ""], counted),
+        *kinds("repeat", claims.c.day, cast(claims.c.repeat_of_id, String), no_bucket, claims,
+               [claims.c.repeat_of_id.is_not(None)], counted),
         *kinds("approval", approved_day, none, bucket, verdicts, published_verdicts,
                (func.count(), func.sum(case((first, 1), else_=0)),
                 func.sum(case((first, seconds), else_=0)))),
