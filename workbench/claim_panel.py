@@ -3,7 +3,9 @@
 The panel used to open a database session per widget group (verdict status, evidence,
 the verdict form's scale, corrections, history: five per rerun) and hand ORM rows to the
 page. :func:`load_claim_panel` reads everything in the caller's session and returns plain,
-frozen dataclasses, so the page never touches the ORM and a rerun costs one session.
+frozen dataclasses, so the page never touches the ORM and a rerun costs one session. An
+unchanged claim (same :func:`claim_panel_version`) is not read again but served from a
+cache shared by all sessions (``workbench.read_cache``): treat the panel as read-only.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from workbench import audit, ratings, review, sources, verdicts
 from workbench.claims import claim_fields, get_claim
-from workbench.models import Verdict
+from workbench.models import AuditEvent, Claim, Verdict
+from workbench.read_cache import VersionedCache
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,9 @@ class ClaimPanel:
         return self.fields.get("claim_date")
 
 
+_PANELS: VersionedCache[ClaimPanel] = VersionedCache(size=128)
+
+
 def _verdict(session: Session, verdict: Verdict | None) -> VerdictView | None:
     if verdict is None:
         return None
@@ -95,8 +102,30 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def claim_panel_version(session: Session, claim_id: int) -> tuple[int, int] | None:
+    """Changes whenever the panel of ``claim_id`` would: the claim's version (every update
+    bumps it) and its newest audit event (written with every change to the claim, its
+    evidence, verdicts and corrections). None for an unknown claim.
+
+    Not covered: rows changed with plain SQL, and rating scales (set up once).
+    """
+    newest_event = (select(func.max(AuditEvent.id))
+                    .where(AuditEvent.claim_id == claim_id).scalar_subquery())
+    row = session.exec(select(Claim.version, func.coalesce(newest_event, 0))
+                       .where(col(Claim.id) == claim_id)).first()
+    return None if row is None else (row[0], row[1])
+
+
 def load_claim_panel(session: Session, claim_id: int) -> ClaimPanel:
     """Everything the panel shows for ``claim_id``; raises NotFound for an unknown claim."""
+    version = claim_panel_version(session, claim_id)
+    if version is None:
+        return _read_claim_panel(session, claim_id)  # raises NotFound
+    return _PANELS.get(session, (claim_id, version),
+                       lambda: _read_claim_panel(session, claim_id))
+
+
+def _read_claim_panel(session: Session, claim_id: int) -> ClaimPanel:
     claim = get_claim(session, claim_id)
     scale = ratings.default_scale(session)
     history = [HistoryRow(event.at, event.actor_name, f"{event.entity} {event.action}", name,

@@ -1,6 +1,8 @@
 """What the annotate page shows for one article, read in a few queries.
 
 Kept out of the page so it can be tested without Streamlit and reused by the CLI.
+:func:`load_workspace` answers from a cache keyed on :func:`workspace_version` when
+nothing the page shows has changed (``workbench.read_cache``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlmodel import Session, col, select
 from workbench.articles import get_article
 from workbench.claims import ClaimDraft, claims_for_article, create_claim, move_claim
 from workbench.models import (
+    AuditEvent,
     Claim,
     ClaimState,
     ClaimType,
@@ -24,6 +27,7 @@ from workbench.models import (
     Verdict,
     VerdictStatus,
 )
+from workbench.read_cache import VersionedCache
 from workbench.text.checkworthiness import Suggestion, suggest_claims
 
 #: Highlight colours for claims without a published verdict.
@@ -75,9 +79,14 @@ class ClaimMark:
 
 @dataclass(frozen=True)
 class Workspace:
+    """Shared between sessions through the cache: read-only."""
+
     article: ArticleView
-    marks: list[ClaimMark]
-    suggestions: list[Suggestion]
+    marks: tuple[ClaimMark, ...]
+    suggestions: tuple[Suggestion, ...]
+
+
+_WORKSPACES: VersionedCache[Workspace] = VersionedCache(size=32)
 
 
 def published_ratings(session: Session, claim_ids: list[int]) -> dict[int, Rating]:
@@ -113,7 +122,30 @@ def open_suggestions(body: str, language: str, claims: list[Claim]) -> list[Sugg
             if not any(start < s.end and s.start < end for start, end in taken)]
 
 
+def workspace_version(session: Session, article_id: int) -> tuple[int, int, int, int]:
+    """Changes whenever the workspace of ``article_id`` would: its claims' count, versions
+    (every claim update bumps one) and newest id, and the newest audit event on them
+    (every write on a claim, its evidence and its verdicts records one in its transaction).
+
+    Not covered: rows changed with plain SQL, and rating scales (set up once).
+    """
+    claim_ids = select(Claim.id).where(Claim.article_id == article_id)
+    newest_event = (select(func.max(AuditEvent.id))
+                     .where(col(AuditEvent.claim_id).in_(claim_ids)).scalar_subquery())
+    count, versions, newest, event = session.exec(
+        select(func.count(col(Claim.id)), func.coalesce(func.sum(Claim.version), 0),
+               func.coalesce(func.max(Claim.id), 0), func.coalesce(newest_event, 0))
+        .where(Claim.article_id == article_id)).one()
+    return count, versions, newest, event
+
+
 def load_workspace(session: Session, article_id: int) -> Workspace:
+    """The article's workspace; raises NotFound for an unknown article."""
+    key = (article_id, workspace_version(session, article_id))
+    return _WORKSPACES.get(session, key, lambda: _read_workspace(session, article_id))
+
+
+def _read_workspace(session: Session, article_id: int) -> Workspace:
     article = get_article(session, article_id)
     claims = claims_for_article(session, article_id)
     ratings = published_ratings(session, [c.id for c in claims])
@@ -131,7 +163,8 @@ def load_workspace(session: Session, article_id: int) -> Workspace:
     return Workspace(ArticleView(article.id, article.title, article.outlet, article.author,
                                  article.published, article.language, article.url,
                                  article.body),
-                     marks, open_suggestions(article.body, article.language, claims))
+                     tuple(marks), tuple(open_suggestions(article.body, article.language,
+                                                          claims)))
 
 
 def suggested_type(reasons: tuple[str, ...]) -> str:

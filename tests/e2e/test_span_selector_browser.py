@@ -4,7 +4,9 @@ AppTest cannot run the component's JavaScript, and the JS is where UTF-16
 offsets become Python code points. These tests select text with real mouse
 drags after an emoji and a flag, in an Arabic paragraph, and across a
 highlight and paragraphs, then compare what Python received with offsets
-computed in Python from the same body.
+computed in Python from the same body. The last test reads the WebSocket: a rerun
+that keeps the article sends no body yet the text stays, and switching articles
+shows the other body.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import pytest
 from tests.e2e.browser import drag_select as _drag
 from tests.e2e.conftest import require_browser, start_server, wait_for_app
 from tests.e2e.span_selector_app import BODY
+from tests.e2e.span_selector_articles_app import BODIES, MARKERS
 
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
 APP = Path(__file__).with_name("span_selector_app.py")
+ARTICLES_APP = Path(__file__).with_name("span_selector_articles_app.py")
 TIMEOUT_MS = 15_000
 
 # Select from the start of `first` to the end of `last` without the mouse (for
@@ -47,15 +51,41 @@ _SELECT_JS = """(article, [first, last]) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the fixture page with `streamlit run` for the whole module."""
+# Every WebSocket message the page receives, as text (protobuf carries JSON strings as
+# UTF-8), so a test can tell whether a body travelled.
+_RECORD_WS_JS = """(() => {
+  window.__received = [];
+  const decoder = new TextDecoder();
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (event.data instanceof ArrayBuffer) window.__received.push(decoder.decode(event.data));
+      });
+    }
+  };
+})();"""
+
+
+def _serve(script: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve a fixture page with `streamlit run` for the whole module."""
     require_browser()
     database = tmp_path_factory.mktemp("selector") / "unused.sqlite3"
-    server = start_server(APP, f"sqlite:///{database}")
+    server = start_server(script, f"sqlite:///{database}")
     yield server.url
     server.process.terminate()
     server.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(APP, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def articles_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(ARTICLES_APP, tmp_path_factory)
 
 
 @pytest.fixture
@@ -122,3 +152,63 @@ def test_click_outlines_claim_and_markup_stays_text(app_page: Any) -> None:
     assert article.locator("img, script").count() == 0
     expect(article).to_contain_text('<img src=x onerror="window.__pwned = 1">')
     assert app_page.evaluate("window.__pwned") is None
+
+
+def _received(page: Any, marker: str) -> bool:
+    return page.evaluate("(marker) => window.__received.some((m) => m.includes(marker))",
+                         marker)
+
+
+def _rerun_done(page: Any, selector: str) -> None:
+    """Wait for the rerun's visible result, then for the script to be idle."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(selector)).to_have_count(1, timeout=TIMEOUT_MS)
+    wait_for_app(page)
+
+
+def _shows(page: Any, body: str) -> None:
+    """The article shows ``body`` once the rerun is over (meanwhile a switched-away
+    article can still be on the page, about to be removed)."""
+    from playwright.sync_api import expect
+
+    _rerun_done(page, f".wb-article:has-text({body!r})")
+    expect(page.locator(".wb-article")).to_have_text(body, timeout=TIMEOUT_MS)
+
+
+def test_body_is_sent_once_per_article_and_stays_shown(articles_url: str, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.set_default_timeout(TIMEOUT_MS)
+    page.add_init_script(_RECORD_WS_JS)
+    page.goto(articles_url)
+    wait_for_app(page)
+    _shows(page, BODIES["first"])
+    assert _received(page, MARKERS["first"])  # the first run sends the body
+
+    # A rerun that changes only the selected claim: new data, no body, same text.
+    page.evaluate("window.__received = []")
+    page.get_by_role("button", name="Select the other claim").click()
+    _rerun_done(page, ".wb-article mark.wb-selected[data-claim-id='2']")
+    assert page.evaluate("window.__received.length") > 0  # the rerun did send its data
+    assert not _received(page, MARKERS["first"])
+    _shows(page, BODIES["first"])
+
+    # Another article: its body is sent and shown.
+    page.get_by_text("second", exact=True).click()
+    _shows(page, BODIES["second"])
+    assert _received(page, MARKERS["second"])
+
+    # Back to the first: the page kept its body, so only the digest travels.
+    page.evaluate("window.__received = []")
+    page.get_by_text("first", exact=True).click()
+    _shows(page, BODIES["first"])
+    assert not _received(page, MARKERS["first"])
+    expect(page.locator(".wb-article mark.wb-selected[data-claim-id='2']")).to_have_count(1)
+
+    # A reload is a new session: the body is sent again.
+    page.evaluate("window.__received = []")
+    page.reload()
+    wait_for_app(page)
+    _shows(page, BODIES["first"])
+    assert _received(page, MARKERS["first"])

@@ -1,16 +1,26 @@
 """AppTest for the annotate page: a seeded mouse selection becomes a claim, suggestions are
-accepted in one click, a stale edit is refused with both versions and the typed text kept."""
+accepted in one click, a stale edit is refused with both versions and the typed text kept;
+a click redraws only what it changed.
+
+AppTest builds its element tree from what one run sent, so after a fragment rerun the
+tree holds only the fragments that ran: that is how these tests see what a click redrew.
+"""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlmodel import select
+from streamlit.testing.v1 import AppTest
 
 from tests.conftest import new_claim
 from tests.ui.conftest import open_page
 from workbench import claims, db
 from workbench.models import Claim
 from workbench.sample import load_sample
+from workbench.ui.components.annotate_fragments import open_tab_key
+from workbench.ui.components.span_selector import body_digest
 from workbench.ui.safe import md
 
 PAGE = "workbench/ui/pages/annotate.py"
@@ -104,3 +114,83 @@ def test_hostile_article_text_is_never_markup(app_db, engine):
     rendered = " ".join(m.value for m in at.markdown)
     assert "<script>" not in rendered and "](javascript:" not in rendered
     assert at.header[0].value == md("<b>Bold</b> [x](http://e)")  # shown as text, not markup
+
+
+def _keys(at: AppTest) -> set[str]:
+    return {w.key for kind in ("button", "text_area", "text_input") for w in at.get(kind)
+            if w.key}
+
+
+def _article_data(at: AppTest) -> dict | None:
+    """What this run sent to the article component, or None when the article did not run."""
+    components = at.get("bidi_component")
+    return json.loads(components[0].proto.json) if components else None
+
+
+def test_selecting_a_claim_redraws_the_article_and_panel_not_the_lists(sample, engine,
+                                                                       editor):
+    first = new_claim(engine, editor, sample)
+    second = new_claim(engine, editor, sample, text="coalition of the willing")
+    at = open_page(PAGE, {"article": str(sample.id), "claim": str(first.id)}, user=editor)
+    assert {f"annotate_open_{first.id}", f"annotate_open_{second.id}"} <= _keys(at)
+    assert _article_data(at)["body"] == sample.body  # the first run sends the body
+
+    at.button(key=f"annotate_open_{second.id}").click().run()
+    assert not at.exception
+    assert at.query_params["claim"] == str(second.id)
+    assert any(f"**Claim #{second.id}**" in m.value for m in at.markdown)
+    data = _article_data(at)
+    assert data["selected_claim_id"] == second.id
+    assert data["body"] is None and data["digest"] == body_digest(sample.body)
+    assert not any(key.startswith(("annotate_open_", "annotate_accept_"))
+                   for key in _keys(at))  # the suggestions and the claim list stayed
+
+
+def test_a_new_wording_redraws_the_panel_and_the_claim_list(sample, engine, editor):
+    # (A save that keeps the wording reruns the form's fragment, the panel; AppTest runs
+    # a form submit as a full run, so only the browser shows that.)
+    claim = new_claim(engine, editor, sample)
+    at = open_page(PAGE, {"article": str(sample.id), "claim": str(claim.id)}, user=editor)
+    statement = next(t for t in at.text_area if t.key and t.key.endswith("_statement"))
+    statement.input("The package is worth $6.2 billion")
+    next(b for b in at.button if b.key and "Save claim" in b.key).click().run()
+    assert not at.exception
+    assert any(f"Claim #{claim.id} saved (version 2)" in s.value for s in at.success)
+    listed = at.button(key=f"annotate_open_{claim.id}")
+    assert md("The package is worth $6.2 billion") in listed.label
+    assert _article_data(at) is None
+
+
+def test_accepting_a_suggestion_redraws_all_three_fragments(sample, engine, editor):
+    at = open_page(PAGE, {"article": str(sample.id)}, user=editor)
+    accept = next(b for b in at.button if b.key and b.key.startswith("annotate_accept_"))
+    accept.click().run()
+    assert not at.exception
+    [claim] = stored_claims(engine)
+    assert f"annotate_open_{claim.id}" in _keys(at)
+    assert accept.key not in _keys(at)
+    data = _article_data(at)
+    assert [h["claim_id"] for h in data["highlights"]] == [claim.id]
+    assert data["body"] is None  # the text did not change
+
+
+def test_only_the_open_tab_of_a_claim_is_drawn(sample, engine, editor):
+    claim = new_claim(engine, editor, sample)
+    at = open_page(PAGE, {"article": str(sample.id), "claim": str(claim.id)}, user=editor)
+    assert [t.label for t in at.tabs] == ["Details", "Evidence (0)", "Verdict", "Corrections",
+                                          "History"]
+    drawn = _keys(at)
+    assert any(key.endswith("_statement") for key in drawn)
+    assert not any(key.startswith((f"annotate_ev_{claim.id}", f"annotate_verdict_{claim.id}"))
+                   for key in drawn)
+    at.session_state[open_tab_key(claim.id)] = "Evidence"
+    at.run()
+    drawn = _keys(at)
+    assert f"annotate_ev_{claim.id}_url" in drawn
+    assert not any(key.endswith("_statement") for key in drawn)
+    at.text_input(key=f"annotate_ev_{claim.id}_url").input("https://example.org/report")
+    at.button(key=f"FormSubmitter:annotate_ev_{claim.id}-Attach source").click().run()
+    assert not at.exception
+    # The label now counts the source (a new tabs widget); the Evidence tab stays open.
+    assert "Evidence (1)" in [t.label for t in at.tabs]
+    assert f"annotate_ev_{claim.id}_1_url" in _keys(at)

@@ -16,10 +16,17 @@ from tests.ui.conftest import open_page
 from workbench import articles, claims, db, sources, users, verdicts
 from workbench.sample import load_sample
 from workbench.settings import get_settings
+from workbench.ui.components.annotate_fragments import open_tab_key
 from workbench.ui.context import DATABASE_BUSY, DATABASE_UNAVAILABLE, DISK_FULL, database_trouble
 
 PAGE = "workbench/ui/pages/annotate.py"
 TYPED = "My careful sentence, typed while an import was running."
+
+
+def open_tab(at: AppTest, claim_id: int, tab: str) -> None:
+    """The claim panel draws only its open tab."""
+    at.session_state[open_tab_key(claim_id)] = tab
+    at.run()
 
 
 def wrapped(driver_error: Exception) -> OperationalError:
@@ -108,6 +115,7 @@ def test_claim_editor_keeps_the_typed_statement(claim, monkeypatch, driver_error
 def test_evidence_form_keeps_the_typed_source(claim, monkeypatch) -> None:
     refuse(monkeypatch, sources, "attach_source", LOCKED)
     at = open_page(PAGE, {"article": str(claim.article_id), "claim": str(claim.id)})
+    open_tab(at, claim.id, "Evidence")
     key = f"annotate_ev_{claim.id}"
     at.text_input(key=f"{key}_url").input("https://example.org/report")
     at.text_input(key=f"{key}_title").input("The Council's report")
@@ -128,6 +136,7 @@ def test_evidence_form_keeps_the_typed_source(claim, monkeypatch) -> None:
 
 def test_evidence_form_is_emptied_after_a_successful_attach(claim) -> None:
     at = open_page(PAGE, {"article": str(claim.article_id), "claim": str(claim.id)})
+    open_tab(at, claim.id, "Evidence")
     key = f"annotate_ev_{claim.id}"
     at.text_input(key=f"{key}_url").input("https://example.org/report")
     at.text_area(key=f"{key}_excerpt").input(TYPED)
@@ -140,6 +149,7 @@ def test_evidence_form_is_emptied_after_a_successful_attach(claim) -> None:
 def test_verdict_form_keeps_the_typed_rationale(claim, monkeypatch) -> None:
     refuse(monkeypatch, verdicts, "propose_verdict", LOCKED)
     at = open_page(PAGE, {"article": str(claim.article_id), "claim": str(claim.id)})
+    open_tab(at, claim.id, "Verdict")
     key = f"annotate_verdict_{claim.id}"
     at.text_input(key=f"{key}_conclusion").input("Overstated")
     at.text_area(key=f"{key}_rationale").input(TYPED)
@@ -179,6 +189,7 @@ def test_a_real_lock_on_sqlite_is_reported(claim, engine, monkeypatch) -> None:
     get_settings.cache_clear()
     db.get_engine.cache_clear()
     at = open_page(PAGE, {"article": str(claim.article_id), "claim": str(claim.id)})
+    open_tab(at, claim.id, "Verdict")
     key = f"annotate_verdict_{claim.id}"
     at.text_area(key=f"{key}_rationale").input(TYPED)
     holder = sqlite3.connect(engine.url.database, isolation_level=None)

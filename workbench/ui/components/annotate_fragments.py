@@ -1,11 +1,13 @@
-"""The Annotate page's two fragments, named so that callbacks anywhere can rerun them.
+"""The Annotate page's three fragments, named so that callbacks anywhere can rerun them.
 
 A click inside a fragment reruns only that fragment (not ``app.py``, the sign-in check,
-the navigation and the rest of the page). A callback whose write changes what the other
-fragment shows (a new claim's highlight, a selected claim, a state colour) calls
-:func:`rerun_annotate`. Both fragments are rendered on every full run of the page, so
-their ids stay registered and a click in them is never dropped as "fragment does not
-exist anymore" (see docs/reruns.md).
+the navigation and the rest of the page). A callback whose write changes what other
+fragments show (a new claim's highlight, a state colour, a line in the claim list) calls
+:func:`rerun_annotate`; a click that only changes what is selected calls
+:func:`rerun_selection`, which leaves the suggestions and the claim list (about 130 of
+the page's 200 elements, each one a message the browser must apply) as they are. All
+three are rendered on every full run of the page, so their ids stay registered and a
+click in them is never dropped as "fragment does not exist anymore" (see docs/reruns.md).
 """
 
 from __future__ import annotations
@@ -16,16 +18,39 @@ import streamlit as st
 
 ARTICLE = "annotate_article_view"
 PANEL = "annotate_panel"
+CLAIMS = "annotate_claim_list"
 #: The confirmation of the last write on this article (a toast vanishes after a few
 #: seconds, possibly before a slow rerun even shows the result, and a run that shows a
 #: one-shot message can be interrupted by the next click): the panel shows it as a
 #: status line until the next write replaces it.
 FLASH = "annotate_flash"
+#: The claim panel's tabs by name (the Evidence tab's label adds the count); only the
+#: open one is drawn.
+CLAIM_TABS = ("Details", "Evidence", "Verdict", "Corrections", "History")
+
+
+def open_tab_key(claim_id: int) -> str:
+    """Session state: the name (in ``CLAIM_TABS``) of the claim's open tab; setting it
+    before a run opens that tab."""
+    return f"annotate_tab_{claim_id}"
 
 
 def rerun_annotate() -> None:
-    """From a widget callback: rerun the article and the panel, not the whole page."""
+    """From a widget callback after a write: rerun the article, the panel and the claim
+    list, not the whole page."""
+    st.rerun([ARTICLE, PANEL, CLAIMS])
+
+
+def rerun_selection() -> None:
+    """From a widget callback that changed only the selection (a claim, a span): rerun
+    the article (it marks the selected claim) and the panel."""
     st.rerun([ARTICLE, PANEL])
+
+
+def rerun_claims() -> None:
+    """From a widget callback whose write shows in the panel and the claim list only (a
+    claim's wording)."""
+    st.rerun([PANEL, CLAIMS])
 
 
 def flash(message: str) -> None:

@@ -16,7 +16,7 @@ from workbench import claims
 from workbench.claim_panel import ClaimPanel
 from workbench.errors import StaleEdit
 from workbench.models import ClaimState, ClaimType
-from workbench.ui.components.annotate_fragments import flash, rerun_annotate
+from workbench.ui.components.annotate_fragments import flash, rerun_annotate, rerun_claims
 from workbench.ui.components.span_selector import SpanSelection
 from workbench.ui.context import perform
 from workbench.ui.safe import md
@@ -85,7 +85,9 @@ def _save_form(claim_id: int, key: str, version: int, frozen: bool) -> None:
                                "claim_type": state[f"{key}_type"], "tags": state[f"{key}_tags"]}
     if not frozen:
         changes["statement"] = state[f"{key}_statement"]
-    _save(claim_id, version, changes)
+    listed = state.get(f"annotate_base_{claim_id}", {}).get("statement")
+    if _save(claim_id, version, changes) and changes.get("statement", listed) != listed:
+        rerun_claims()  # the claim list shows the wording; otherwise only the panel reruns
 
 
 def _move_span(claim_id: int, version: int, start: int, end: int) -> None:

@@ -11,9 +11,31 @@
 // with the same parentElement, and only the cleanup returned by the LAST call
 // runs (on unmount). So per-container state lives in a WeakMap, listeners are
 // attached once, and every call returns the same cleanup.
+//
+// The body arrives only when this browser session has not been sent it yet;
+// otherwise `data.body` is null and `data.digest` names it. This module is loaded
+// once per page (Streamlit imports it from one blob URL), so BODIES outlives a
+// component that unmounts and mounts again (another page and back). A digest with
+// no body here fires the "missing" trigger, and Python sends the body again.
 
 const COLOUR_RE = /^#[0-9a-fA-F]{6}$/;
 const STATES = new WeakMap();
+const BODIES = new Map(); // digest -> body, least recently used first
+const KEEP_BODIES = 8;
+
+function bodyFor(data) {
+  // The body named by data.digest: the one sent with data, or one kept from before.
+  const digest = typeof data?.digest === "string" ? data.digest : "";
+  const body = typeof data?.body === "string" ? data.body : BODIES.get(digest);
+  if (typeof body !== "string") return { digest, body: null };
+  BODIES.delete(digest); // re-insert: most recently used last
+  BODIES.set(digest, body);
+  for (const old of BODIES.keys()) {
+    if (BODIES.size <= KEEP_BODIES) break;
+    BODIES.delete(old);
+  }
+  return { digest, body };
+}
 
 function unitTables(body) {
   // cpToUnit[i]: UTF-16 index where code point i starts (plus one past the end).
@@ -265,9 +287,17 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
   }
   Object.assign(st, { setStateValue, setTriggerValue });
 
-  const body = typeof data?.body === "string" ? data.body : "";
+  const { digest, body } = bodyFor(data);
+  if (body === null) {
+    // Not sent, not kept: ask for it (the trigger's rerun brings it) and show
+    // nothing stale meanwhile.
+    st.container.replaceChildren();
+    st.contentSig = null;
+    setTriggerValue("missing", digest);
+    return st.cleanup;
+  }
   const highlights = Array.isArray(data?.highlights) ? data.highlights : [];
-  const contentSig = JSON.stringify([body, highlights]);
+  const contentSig = JSON.stringify([digest, highlights]);
   // Rebuilding the DOM would drop the user's live selection, so only do it when
   // the text or the highlights really changed.
   if (contentSig !== st.contentSig) {

@@ -9,10 +9,20 @@ Trust boundary: the article text travels as ``data`` (JSON) and the JS only
 writes it with text nodes, so an article containing ``<script>`` or
 ``<img onerror=…>`` stays inert. Everything the browser sends back is
 re-validated here against the body the server rendered.
+
+The body travels only when this browser session does not hold it yet. Every run
+sends the body's digest; the body itself goes with the first run that shows it,
+after which the session state remembers the digest per selector key and the JS
+keeps the last few bodies it was given, by digest. A 7,000-word article is
+~43 KB of the ~113 KB a claim click used to send. Whenever the JS meets a digest
+it holds no body for (a reload into an old session, a run whose message never
+arrived), it fires the ``missing`` trigger; its callback forgets the digest, and
+the rerun that the trigger causes sends the body again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -23,8 +33,8 @@ from typing import Any
 
 import streamlit as st
 
-__all__ = ["Highlight", "SpanSelection", "parse_clicked", "parse_selection", "span_selector",
-           "stored_selection"]
+__all__ = ["Highlight", "SpanSelection", "body_digest", "parse_clicked", "parse_selection",
+           "span_selector", "stored_selection"]
 
 _LOG = logging.getLogger(__name__)
 _HERE = Path(__file__).resolve().parent
@@ -37,6 +47,8 @@ _CSS = (_HERE / "span_selector.css").read_text(encoding="utf-8")
 _JS = (_HERE / "span_selector.js").read_text(encoding="utf-8")
 
 _COMPONENT = st.components.v2.component("wb_span_selector", html=_HTML, css=_CSS, js=_JS)
+#: Session state: selector key -> digest of the body this browser session was sent.
+_SENT = "_wb_span_selector_bodies"
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,11 @@ def parse_clicked(raw: object, highlights: Sequence[Highlight]) -> int | None:
     return raw if raw in known else None
 
 
+def body_digest(body: str) -> str:
+    """The body's identity for the browser's cache (hex, 32 characters)."""
+    return hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def _component_data(
     body: str,
     highlights: Sequence[Highlight],
@@ -134,6 +151,7 @@ def _component_data(
             }
         )
     return {
+        "digest": body_digest(body),
         "body": body,
         "highlights": shown,
         "selected_claim_id": selected_claim_id,
@@ -149,6 +167,11 @@ def _on_change() -> None:
     Without it a trigger value is never returned and Python cannot write the
     state key (e.g. to clear a selection).
     """
+
+
+def _forget_body(key: str) -> None:
+    """The browser says it lacks the body of ``key``: send it with the next run."""
+    st.session_state.get(_SENT, {}).pop(key, None)
 
 
 def _clicked_callback(key: str, known: tuple[int, ...],
@@ -185,12 +208,20 @@ def span_selector(
     Use one ``key`` per article (e.g. ``f"article-{article_id}"``): component
     state is tied to the key, so a shared key would carry a selection made in
     one article over to the next, where its offsets point at other text.
+
+    The body is sent only on the first run that shows it to this browser session
+    (see the module docstring); later runs send its digest.
     """
     data = _component_data(body, highlights, selected_claim_id, stored_selection(key, body))
+    sent: dict[str, str] = st.session_state.setdefault(_SENT, {})
+    if sent.get(key) == data["digest"]:
+        data["body"] = None  # this browser session holds it
+    sent[key] = data["digest"]
     result = _COMPONENT(
         key=key,
         data=data,
         height="content" if height is None else height,
+        on_missing_change=partial(_forget_body, key),
         on_selection_change=on_select or _on_change,
         on_clicked_change=_on_change if on_click is None else partial(
             _clicked_callback, key, tuple(h.claim_id for h in highlights

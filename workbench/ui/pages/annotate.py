@@ -3,25 +3,32 @@
 The URL carries the article and the selected claim (``?article=…&claim=…``) so a
 reload or a shared link opens the same view.
 
-Below the header the page is two fragments (``annotate_fragments``): the article with its
-highlights, and the panel (the new claim from a selection, the selected claim, the
-suggestions, the claim list). A click reruns its fragment, or both, never ``app.py`` and
-the header; each fragment reads what it shows in one database session, as plain data
+Below the header the page is three fragments (``annotate_fragments``): the article with
+its highlights, the panel (the new claim from a selection, the selected claim) and the
+claim list (the suggestions and the article's claims). Selecting a claim reruns the
+article and the panel; a write reruns what it changed; never ``app.py`` and the header.
+Each fragment reads what it shows in one database session, as plain data
 (``load_workspace``, ``load_claim_panel``). Every write runs in a callback (see
 docs/reruns.md for why a click handled in the script body can be lost).
 """
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from workbench import db
 from workbench.articles import get_article
-from workbench.claim_panel import load_claim_panel
+from workbench.claim_panel import ClaimPanel, load_claim_panel
 from workbench.errors import NotFound
 from workbench.ui.components.annotate_fragments import (
     ARTICLE,
+    CLAIM_TABS,
+    CLAIMS,
     PANEL,
     last_write,
-    rerun_annotate,
+    open_tab_key,
+    rerun_selection,
 )
 from workbench.ui.components.claim_editor import claim_editor
 from workbench.ui.components.corrections_panel import corrections_panel
@@ -40,16 +47,19 @@ from workbench.ui.query import query_id
 from workbench.ui.safe import md, web_url
 from workbench.workspace import Workspace, load_workspace
 
+if TYPE_CHECKING:
+    from streamlit.elements.lib.mutable_tab_container import TabContainer
+
 
 def _select_claim(claim_id: int) -> None:
     # A button, not st.page_link: a link to the same page does not update the URL's query.
     st.query_params["claim"] = str(claim_id)
-    rerun_annotate()  # the article marks the selected claim
+    rerun_selection()  # the article marks the selected claim
 
 
 def _close_claim() -> None:
     st.query_params.pop("claim", None)
-    rerun_annotate()
+    rerun_selection()
 
 
 def _selected(workspace: Workspace) -> int | None:
@@ -60,6 +70,24 @@ def _selected(workspace: Workspace) -> int | None:
 
 def _viewer_key(article_id: int) -> str:
     return f"annotate_article_{article_id}"
+
+
+def _claim_tabs(claim: ClaimPanel) -> Sequence["TabContainer"]:
+    """The claim's tabs, of which only the open one is drawn.
+
+    The browser mounts every tab's content (dataframes, date pickers, forms) whether
+    shown or not, so drawing the hidden ones made each claim click rebuild about 40
+    widgets nobody sees. A tab switch reruns the panel. The Evidence tab's label carries
+    the count, and a new label is a new widget, so the open tab is remembered by name and
+    handed back as the default.
+    """
+    labels = [f"{name} ({len(claim.evidence)})" if name == "Evidence" else name
+              for name in CLAIM_TABS]
+    remembered = st.session_state.get(open_tab_key(claim.claim_id), CLAIM_TABS[0])
+    tabs = st.tabs(labels, default=labels[CLAIM_TABS.index(remembered)], on_change="rerun")
+    st.session_state[open_tab_key(claim.claim_id)] = next(
+        name for name, tab in zip(CLAIM_TABS, tabs, strict=True) if tab.open)
+    return tabs
 
 
 @st.fragment(key=ARTICLE)
@@ -73,7 +101,7 @@ def article_view(article_id: int) -> None:
                   for m in workspace.marks if m.claim.start is not None]
     span_selector(workspace.article.body, highlights, key=key,
                   selected_claim_id=_selected(workspace), height=720,
-                  on_select=rerun_annotate, on_click=_select_claim)
+                  on_select=rerun_selection, on_click=_select_claim)
 
 
 @st.fragment(key=PANEL)
@@ -101,20 +129,30 @@ def panel(article_id: int) -> None:
             st.text(claim.quote)
             st.button("Close claim", key="annotate_close_claim", on_click=_close_claim)
             verdict_status(claim)
-            details, evidence, verdict, corrections, history = st.tabs(
-                ["Details", f"Evidence ({len(claim.evidence)})", "Verdict", "Corrections",
-                 "History"])
-            with details:
-                claim_editor(claim, selection)
-            with evidence, st.container(key=f"annotate_evidence_{claim_id}"):
-                evidence_panel(claim)
-            with verdict, st.container(key=f"annotate_verdict_box_{claim_id}"):
-                propose_form(claim)
-            with corrections:
-                corrections_panel(claim.claim_id, key_prefix="annotate_corrections",
-                                  listed=claim.corrections)
-            with history:
-                history_panel(claim.history)
+            details, evidence, verdict, corrections, history = _claim_tabs(claim)
+            if details.open:
+                with details:
+                    claim_editor(claim, selection)
+            if evidence.open:
+                with evidence, st.container(key=f"annotate_evidence_{claim_id}"):
+                    evidence_panel(claim)
+            if verdict.open:
+                with verdict, st.container(key=f"annotate_verdict_box_{claim_id}"):
+                    propose_form(claim)
+            if corrections.open:
+                with corrections:
+                    corrections_panel(claim.claim_id, key_prefix="annotate_corrections",
+                                      listed=claim.corrections)
+            if history.open:
+                with history:
+                    history_panel(claim.history)
+
+
+@st.fragment(key=CLAIMS)
+def claim_list(article_id: int) -> None:
+    with db.read_session() as session:
+        workspace = load_workspace(session, article_id)
+    article = workspace.article
     st.subheader("Suggested claims", anchor=False)
     suggestions_panel(article.id, workspace.suggestions)
     st.subheader(f"Claims in this article ({len(workspace.marks)})", anchor=False)
@@ -156,3 +194,4 @@ with text_column:
     article_view(article.id)
 with panel_column:
     panel(article.id)
+    claim_list(article.id)
