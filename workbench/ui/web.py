@@ -22,7 +22,10 @@ UI without these routes.
 from __future__ import annotations
 
 import asyncio
+import gc
+import importlib
 import json
+import pkgutil
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -142,10 +145,37 @@ ROUTES = [
 ]
 
 
+def warm_and_freeze() -> None:
+    """Import what the pages use, then move every object alive now out of the collector's
+    sight (``gc.freeze``).
+
+    Streamlit runs a full ``gc.collect()`` after every script and fragment run. With the
+    libraries loaded that walked about 190,000 objects, 0.3–0.7 s per click on 2 cores,
+    during which the next run cannot start. Modules, classes and functions live for the
+    whole process anyway; frozen, they are not walked again, and everything the runs
+    allocate is still collected as before.
+    """
+    for name in ("pandas", "plotly.graph_objects", *_ui_modules()):
+        importlib.import_module(name)
+    gc.collect()
+    gc.freeze()
+
+
+def _ui_modules() -> list[str]:
+    """The components and the domain modules the pages import (pages are scripts)."""
+    import workbench
+    import workbench.ui.components
+
+    return [module.name for package in (workbench, workbench.ui.components)
+            for module in pkgutil.iter_modules(package.__path__, f"{package.__name__}.")
+            if not module.ispkg]
+
+
 @asynccontextmanager
 async def _migrate_on_start(_app: st.App) -> AsyncIterator[None]:
     # The routes may be hit before any page ran ensure_database(): migrate first.
     await run_in_threadpool(db.upgrade)
+    warm_and_freeze()
     yield
 
 
