@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, cast, delete, event, func, insert, select, true
@@ -106,13 +107,31 @@ def _scopes(claim_ids: Iterable[int], run: int = 100, chunk: int = 5000) -> list
     return scopes
 
 
+#: Up to this many claims (every save) use one prepared statement (:func:`_facts_of_few`).
+FEW = 100
+
+
+@cache
+def _facts_of_few(dialect: str) -> Any:
+    """The fact query over an expanding ``ids`` parameter, built once per dialect. Every
+    save counts its claim's facts twice (before and after); building the 17-part union
+    each time cost about 15 ms, and a reused statement also reuses its compiled SQL."""
+    return fact_query(dialect, lambda column: column.in_(bindparam("ids", expanding=True)))
+
+
 def facts(session: Session, claim_ids: Iterable[int] | None) -> Facts:
     """The summary contributions of ``claim_ids`` (None: every claim): per-day keys and
     their all-time twins, ``{key: [n, first_n, seconds]}``."""
     found: Facts = {}
     dialect = session.get_bind().dialect.name
-    for scope in [None] if claim_ids is None else _scopes(claim_ids):
-        for row in session.execute(fact_query(dialect, scope)):
+    ids = None if claim_ids is None else sorted(set(claim_ids))
+    if ids is not None and len(ids) <= FEW:
+        queries = [(_facts_of_few(dialect), {"ids": ids})]
+    else:
+        queries = [(fact_query(dialect, scope), {})
+                   for scope in ([None] if ids is None else _scopes(ids))]
+    for query, parameters in queries:
+        for row in session.execute(query, parameters):
             key, sums = tuple(row[:len(KEY)]), row[len(KEY):]
             for day in (ALL_TIME,) if key[0] in ALL_TIME_ONLY else (key[1], ALL_TIME):
                 total = found.setdefault((key[0], day, *key[2:]), [0, 0, 0])
