@@ -71,6 +71,7 @@ BENCHMARKS = [
     ["suggest_speed.py"],
     ["matching_eval.py"],
     ["seen_before.py"],
+    ["save_cost.py"],
     ["export_import.py"],
     ["generate.py", "{tmp}/dashboard.sqlite3"],
     ["dashboard_bench.py", "{tmp}/dashboard.sqlite3"],
