@@ -43,12 +43,23 @@ Every transaction that changes the rows also adds 1 to the :data:`GENERATION` ro
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, cast, delete, event, func, insert, select, true
+from sqlalchemy import (
+    Integer,
+    bindparam,
+    cast,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -138,6 +149,49 @@ def facts(session: Session, claim_ids: Iterable[int] | None) -> Facts:
                 for j, value in enumerate(sums):
                     total[j] += int(value or 0)
     return found
+
+
+#: What the fact query reads of each table: all a scratch copy of new rows needs.
+FACT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "article": ("id", "outlet"),
+    "claim": ("id", "article_id", "state", "claimant", "repeat_of_id", "created_by",
+              "created_at"),
+    "claim_tag": ("claim_id", "tag"),
+    "verdict": ("claim_id", "rating_id", "status", "reviewed_at", "corrects_id", "author_id"),
+}
+#: Rows as SQLite stores them, per table: (column names, rows).
+StoredRows = Mapping[str, tuple[Sequence[str], Sequence[tuple[Any, ...]]]]
+
+
+def facts_apart(rows: StoredRows) -> Facts:
+    """The summary contributions of rows not written yet (values as SQLite stores them),
+    counted by the same fact query in a scratch in-memory database that holds only the
+    columns the query reads.
+
+    Why: counted in the database, an import's 100,000 claims took about 9 s of its write
+    lock, and every colleague's save waits for that lock on SQLite; counted apart before
+    the lock, the lock only adds the sums (:func:`add_facts`). ``rows`` must hold every
+    article the claims name (for its outlet), stored or new."""
+    scratch = create_engine("sqlite://")
+    try:
+        with Session(scratch) as session:
+            connection = session.connection()
+            for table, needed in FACT_COLUMNS.items():
+                columns, data = rows.get(table, (needed, []))
+                picks = [list(columns).index(name) for name in needed]
+                connection.exec_driver_sql(f'CREATE TABLE "{table}" ({", ".join(needed)})')
+                if data:
+                    connection.exec_driver_sql(
+                        f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(needed))})',  # noqa: S608
+                        [tuple(row[i] for i in picks) for row in data])
+            return facts(session, None)
+    finally:
+        scratch.dispose()
+
+
+def add_facts(session: Session, counted: Facts) -> None:
+    """Add facts counted apart (:func:`facts_apart`) for claims this transaction inserted."""
+    _write(session, counted)
 
 
 def _apply(session: Session, before: Facts, after: Facts) -> None:

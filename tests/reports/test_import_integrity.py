@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
@@ -24,7 +24,7 @@ from tests.reports.test_csv_export import (
     empty_claims,
     import_as_cli,
 )
-from workbench import claims, cli, db, search, sources, verdicts
+from workbench import articles, claims, cli, db, search, sources, summary, verdicts
 from workbench.errors import InvalidInput, PermissionDenied, WorkbenchError
 from workbench.models import AuditEvent, Claim, Source, User, Verdict
 from workbench.reports import bulk, csv_import
@@ -257,6 +257,70 @@ def test_the_write_lock_only_inserts_prepared_rows(engine: Engine, editor: User,
                         ReadOptions(), engine=engine)
     assert report.created == 2
     assert under_lock == [engine.dialect.name != "sqlite"]
+
+
+def _counted_under_lock(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Records each ``summary.add_claims`` (the summary counted in SQL, under the lock)."""
+    sizes: list[int] = []
+    original = summary.add_claims
+    monkeypatch.setattr(summary, "add_claims",
+                        lambda s, ids: (sizes.append(len(ids)), original(s, ids))[1])
+    return sizes
+
+
+def _import_onto_stored_article(engine: Engine, between=lambda: None) -> None:  # type: ignore[no-untyped-def]
+    """A restore with tags, approvals, a stored article (outlet "Daily") and a new one;
+    ``between`` runs after the rows are prepared and before they are written. The file's
+    reviewer and approver must have accounts (else the rows are built under the lock)."""
+    cli_user = desk(engine)
+    with db.write_session(engine) as s:
+        stored = articles.add_article(s, cli_user, articles.ArticleDraft(
+            "Stored", "A stored article about exports.", outlet="Daily",
+            url="https://daily.example/a"))
+    data = _file({**RATED, "tags": "economy | trade", "article_url": stored.url,
+                  "quote": "about exports"},
+                 {**RATED, "statement": "Imports fell", "article_url": "https://new.example/b",
+                  "article_title": "New", "quote": "Imports fell by a third"},
+                 {"statement": "Unrated and untagged"})
+    with db.read_session(engine) as s:
+        plan = check_import(s, cli_user, data, ReadOptions(), restore=True)
+        assert plan.report.errors == []
+        plan.prepared = prepare_import(s, cli_user, plan.creates, articles=plan.articles,
+                                       people=plan.people, restore=True, source_name="f.csv")
+    between()
+    with db.write_session(engine) as s:
+        assert write_import(s, cli_user, plan).created == 3
+    with db.read_session(engine) as s:
+        assert summary.stored(s) == summary.recount(s)
+        assert {key[4] for key in summary.stored(s) if key[0] == "claim"} == {"Daily", ""}
+
+
+def test_an_imports_dashboard_counts_are_made_before_the_lock(
+        engine: Engine, editor: User, second_editor: User,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite counts the new rows' summary facts apart, before the write lock, which then
+    only adds them; PostgreSQL counts in SQL inside its write. Either way: exact."""
+    under_lock = _counted_under_lock(monkeypatch)
+    _import_onto_stored_article(engine)
+    assert under_lock == ([] if engine.dialect.name == "sqlite" else [3])
+
+
+def test_counts_made_before_the_lock_are_dropped_when_an_outlet_changed(
+        engine: Engine, editor: User, second_editor: User,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An outlet changed behind the importer's back (plain SQL) between the phases: the
+    counts made apart are stale, so the lock counts again in SQL."""
+    under_lock = _counted_under_lock(monkeypatch)
+
+    def rename() -> None:
+        with db.write_session(engine) as s:
+            s.execute(text("UPDATE article SET outlet = 'Daily' WHERE outlet = 'Dayly'"))
+
+    original = articles.add_article
+    monkeypatch.setattr(articles, "add_article", lambda s, actor, draft: original(
+        s, actor, articles.ArticleDraft(draft.title, draft.body, outlet="Dayly", url=draft.url)))
+    _import_onto_stored_article(engine, rename)
+    assert under_lock == [3]
 
 
 def test_limits_refuse_cleanly(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

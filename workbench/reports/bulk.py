@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -120,6 +120,14 @@ class Rows:
         if batch:
             self.connection.exec_driver_sql(sql, batch)
 
+    def select_in(self, sql: str, keys: Sequence[Any], chunk: int = 500) -> Iterator[Any]:
+        """The rows of ``sql`` (a fixed query whose ``IN ({})`` is filled with
+        placeholders) for every key, ``chunk`` keys per statement."""
+        for i in range(0, len(keys), chunk):
+            part = tuple(keys[i:i + chunk])
+            marks = ", ".join([self.mark] * len(part))
+            yield from self.connection.exec_driver_sql(sql.format(marks), part)
+
     def top(self, table: str) -> int:
         """The highest id stored in ``table`` (0 when empty)."""
         return self.connection.exec_driver_sql(
@@ -183,6 +191,10 @@ class Prepared:
     tables: list[Table]
     claim_ids: list[int]
     docs: list[tuple[int, str]]
+    #: The dashboard summary of the new rows, counted before the lock
+    #: (``summary.facts_apart``), and the outlets of the stored articles it read.
+    facts: summary.Facts | None = None
+    outlets: dict[int, str] = field(default_factory=dict)
 
 
 NUMBERED = ("article", "source", "claim", "verdict")
@@ -207,8 +219,16 @@ def prepare_import(session: Session, actor: User, plans: list[NewClaim], *,
         if user is None or user.id is None:
             return None
         found[name] = user.id
-    return _prepare(rows, actor, plans, articles=articles, people=found, restore=restore,
-                    source_name=source_name)
+    prepared = _prepare(rows, actor, plans, articles=articles, people=found, restore=restore,
+                        source_name=source_name)
+    tables = {name: (columns, data) for name, columns, data in prepared.tables}
+    outlet, article = ARTICLE_COLUMNS.index("outlet"), CLAIM_COLUMNS.index("article_id")
+    new_articles = {row[0]: row[outlet] for row in tables["article"][1]}
+    prepared.outlets = _outlets(rows, {row[article] for row in tables["claim"][1]} - {None}
+                                - new_articles.keys())
+    tables["article"] = (("id", "outlet"), [*new_articles.items(), *prepared.outlets.items()])
+    prepared.facts = summary.facts_apart(tables)
+    return prepared
 
 
 def insert_claims(session: Session, actor: User, plans: list[NewClaim], *,
@@ -233,7 +253,16 @@ def insert_claims(session: Session, actor: User, plans: list[NewClaim], *,
         for table, columns, data in prepared.tables:
             rows.insert(table, columns, data)
         search.index_claims(session, prepared.docs)
-        summary.add_claims(session, prepared.claim_ids)  # dashboard counts
+        if prepared.facts is not None and _outlets(rows, prepared.outlets) == prepared.outlets:
+            summary.add_facts(session, prepared.facts)  # dashboard counts, counted apart
+        else:
+            summary.add_claims(session, prepared.claim_ids)  # counted here, in SQL
+
+
+def _outlets(rows: Rows, article_ids: Iterable[int]) -> dict[int, str]:
+    """The outlets of stored articles (a summary fact of their claims)."""
+    return dict(rows.select_in("SELECT id, outlet FROM article WHERE id IN ({})",
+                               sorted(article_ids)))
 
 
 def _tops(rows: Rows) -> dict[str, int]:
@@ -304,14 +333,9 @@ def _source_rows(rows: Rows, actor: User, plans: list[NewClaim],
     for plan in plans:
         for url, archive, _independent in plan.sources:
             urls.setdefault(url, archive)
-    found: dict[str, int] = {}
     names = sorted(urls)
-    for i in range(0, len(names), 500):
-        chunk = names[i:i + 500]
-        marks = ", ".join([rows.mark] * len(chunk))
-        found.update((url, sid) for url, sid in rows.connection.exec_driver_sql(
-            f"SELECT url, MIN(id) FROM source WHERE url IN ({marks}) GROUP BY url",  # noqa: S608
-            tuple(chunk)))
+    found: dict[str, int] = dict(rows.select_in(
+        "SELECT url, MIN(id) FROM source WHERE url IN ({}) GROUP BY url", names))
     missing = [url for url in names if url not in found]
     new_ids = rows.reserve("source", len(missing))
     found.update(zip(missing, new_ids, strict=True))
