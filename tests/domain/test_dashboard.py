@@ -7,15 +7,20 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import func, text
+from sqlmodel import select
 
 from tests.domain.test_review import Desk, build_desk
 from workbench import dashboard as dash
 from workbench import db, summary, users
 from workbench.errors import PermissionDenied
 from workbench.filters import ClaimFilters, filter_options
-from workbench.models import User
+from workbench.models import Claim, User
 
 ALL = ClaimFilters()
+FIGURES = (dash.verdict_distribution, dash.claims_by_state, dash.throughput_weekly,
+           dash.throughput_by_reviewer, dash.time_to_verdict, dash.top_outlets,
+           dash.top_claimants, dash.top_tags, dash.most_repeated)
 
 
 @pytest.fixture
@@ -29,12 +34,10 @@ def figures(engine, editor, filters: ClaimFilters = ALL) -> dash.Dashboard:
 
 
 def direct(engine, filters: ClaimFilters) -> dash.Dashboard:
-    """The same figures by the direct GROUP BY over claims and verdicts."""
+    """The same figures by the direct GROUP BY over claims and verdicts, the filters as
+    conditions on each query (``workbench.filters``: the reference)."""
     with db.read_session(engine) as session:
-        return dash.Dashboard(*[figure(session, filters) for figure in (
-            dash.verdict_distribution, dash.claims_by_state, dash.throughput_weekly,
-            dash.throughput_by_reviewer, dash.time_to_verdict, dash.top_outlets,
-            dash.top_claimants, dash.top_tags, dash.most_repeated)])
+        return dash.Dashboard(*[figure(session, filters) for figure in FIGURES])
 
 
 def counts(bars: list[dash.Bar]) -> dict[str, int]:
@@ -173,6 +176,7 @@ def test_a_tag_filter_reads_only_summary_rows(engine, desk, editor, filters):
 @pytest.mark.parametrize("filters", [
     ClaimFilters(tag="eu", outlet="TROIB News"), ClaimFilters(tag="eu", reviewer="rita"),
     ClaimFilters(tag="eu", start=date(2026, 1, 1), end=date(2026, 1, 31)),
+    ClaimFilters(tag="eu", rating="True"),
 ], ids=repr)
 def test_a_tag_with_an_outlet_reviewer_or_dates_counts_the_rest_directly(engine, desk, editor,
                                                                         filters):
@@ -207,3 +211,66 @@ def test_only_active_editors_see_the_dashboard(engine, desk, reviewer, editor):
                 dash.dashboard(session, who, ALL)
             with pytest.raises(PermissionDenied):
                 dash.claims_for_selection(session, who, ALL, "state", "new")
+
+
+#: Filter sets the summary rows answer only in part, and every way the narrowing starts
+#: (an outlet's, reviewer's, date range's, state's, rating's or tag's claims, or the
+#: approvals in a date range) and tests the rest.
+NARROWED = [
+    ClaimFilters(tag="eu", outlet="TROIB News"), ClaimFilters(tag="eu", reviewer="rita"),
+    ClaimFilters(tag="eu", rating="True"), ClaimFilters(tag="eu", rating="False"),
+    ClaimFilters(tag="eu", start=date(2026, 1, 1), end=date(2026, 1, 10)),
+    ClaimFilters(tag="eu", states=("approved",), start=date(2026, 1, 8)),
+    ClaimFilters(outlet="TROIB News", start=date(2026, 1, 5), end=date(2026, 1, 5)),
+    ClaimFilters(reviewer="rita", end=date(2026, 1, 12), states=("approved", "new")),
+    ClaimFilters(rating="False", start=date(2026, 1, 6)), ClaimFilters(rating="True"),
+    ClaimFilters(tag="aid", outlet="TROIB News", reviewer="rita", rating="False",
+                 states=("approved",), start=date(2026, 1, 1), end=date(2026, 1, 31)),
+    ClaimFilters(tag="eu"), ClaimFilters(tag="nothing-like-this", outlet="TROIB News"),
+    ClaimFilters(tag="eu", outlet="Daily Other", end=date(2026, 1, 4)), ALL,
+]
+
+
+@pytest.mark.parametrize("filters", NARROWED, ids=repr)
+def test_figures_over_the_listed_claims_equal_the_filter_conditions(engine, desk, editor,
+                                                                    filters):
+    """Every figure counted over the claim ids listed once (``Narrowed``, what the
+    dashboard counts directly) equals the same figure with the filters as conditions;
+    so does the dashboard, whichever figures its summary rows answer."""
+    with db.read_session(engine) as session, dash.narrowed(session, filters) as scope:
+        listed = dash.Dashboard(*[figure(session, scope) for figure in FIGURES])
+    reference = direct(engine, filters)
+    assert listed == reference
+    assert figures(engine, editor, filters) == reference
+
+
+def test_the_narrowing_starts_from_an_index_and_tests_the_tag_on_its_index(engine, desk):
+    """The tag is tested on the (claim id, tag) index beside an outlet: the claim rows
+    of the tag's claims are not read (at 1M claims that cost about 1 s per figure)."""
+    with db.read_session(engine) as session:
+        narrowing = dash._narrowing(ClaimFilters(tag="eu", outlet="TROIB News"))
+        compiled = str(narrowing.compile(session.get_bind()))
+    assert " ".join(compiled.split()).startswith(
+        "SELECT claim.id FROM claim WHERE claim.article_id IN (SELECT article.id")
+    assert "EXISTS (SELECT *" in compiled and "claim_tag_1.claim_id = claim.id" in compiled
+
+
+def test_listed_claims_are_dropped_and_listed_again(engine, desk, editor):
+    """One session can draw the dashboard twice (the temporary tables are dropped after
+    each) and still read the claims table afterwards."""
+    filters = ClaimFilters(tag="eu", start=date(2026, 1, 1), end=date(2026, 1, 10))
+    with db.read_session(engine) as session:
+        first = dash.dashboard(session, editor, filters)
+        second = dash.dashboard(session, editor, ClaimFilters(tag="eu", outlet="Daily Other"))
+        assert dash.dashboard(session, editor, filters) == first
+        assert not temp_tables(session)
+        assert session.exec(select(func.count()).select_from(Claim)).one() == 4
+    assert first.total_claims == 3 and second.total_claims == 1
+
+
+def temp_tables(session) -> set[str]:
+    if session.get_bind().dialect.name == "sqlite":
+        query = "SELECT name FROM sqlite_temp_master WHERE type = 'table'"
+    else:
+        query = "SELECT relname FROM pg_class WHERE relnamespace = pg_my_temp_schema()"
+    return set(session.execute(text(query)).scalars())
