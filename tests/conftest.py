@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -24,12 +28,13 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 EVAL_DATA = Path(os.environ.get("WORKBENCH_EVAL_DATA", SHARED / "eval-data"))
 
 
-def _postgres_database() -> Iterator[str]:
-    """A throw-away database on the test server, dropped afterwards."""
+def _postgres_database(template: str = "") -> Iterator[str]:
+    """A throw-away database on the test server (a copy of ``template``), dropped afterwards."""
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     name = f"wb_test_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -39,18 +44,68 @@ def _postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+def _migrated(url: str) -> str:
+    """``url`` migrated to the newest revision, with no connection left open to it."""
+    db.upgrade(url)
+    db.get_engine(url).dispose()
+    db.get_engine.cache_clear()
+    return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def light_password_hashes() -> Iterator[None]:
+    """Argon2 with light parameters inside the test processes: the recommended ones cost
+    about 0.25 s per hash (more on a busy machine), and most tests make two or three
+    accounts. Same code path; servers the browser tests start run with the real ones."""
+    real = users._hasher
+    users._hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=12 * 1024,
+                                               parallelism=1),))
+    users._dummy_hash.cache_clear()
+    yield
+    users._hasher = real
+    users._dummy_hash.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per test process, copied for each test: migrating a new
+    file per test cost about 0.3 s of each of a thousand tests' set-up."""
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+    _migrated(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres() -> Iterator[str]:
+    """One migrated PostgreSQL database per test process, the template of each test's."""
+    if not POSTGRES_URL:
+        pytest.skip("WORKBENCH_TEST_POSTGRES_URL is not set (PostgreSQL run disabled)")
+    generator = _postgres_database()
+    url = _migrated(next(generator))
+    yield make_url(url).database or ""
+    next(generator, None)
+
+
+def _copy_sqlite(template: Path, target: Path) -> str:
+    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
+    return f"sqlite:///{target}"
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path,
                  monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A migrated, empty database; also made the process default via the environment."""
+    """A migrated, empty database; also made the process default via the environment.
+
+    A copy of a database migrated once per process; ``db.upgrade`` on it checks that it is
+    at the newest revision (the migrations themselves are tested in test_migrations)."""
     if request.param == "postgres":
-        if not POSTGRES_URL:
-            pytest.skip("WORKBENCH_TEST_POSTGRES_URL is not set (PostgreSQL run disabled)")
-        generator = _postgres_database()
+        generator = _postgres_database(request.getfixturevalue("migrated_postgres"))
         url = next(generator)
     else:
         generator = None
-        url = f"sqlite:///{tmp_path / 'workbench.sqlite3'}"
+        url = _copy_sqlite(request.getfixturevalue("migrated_sqlite"),
+                           tmp_path / "workbench.sqlite3")
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
     get_settings.cache_clear()
     db.get_engine.cache_clear()
