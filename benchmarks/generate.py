@@ -28,9 +28,14 @@ The rows (LIAR text, realistic skew) come from ``benchmarks/desk.py``. How it st
   first's (summary rows are sums over claims, which is how the app keeps them current
   too; only the summary's generation counter reads 2); PostgreSQL: once, after the load.
 
-At 1M claims on the shared 2 cores (load average 4–6) this took 549 s wall and 350 s of
-CPU, half of it the summary's SQL (167 s: its tag-keyed and detailed kinds each join the
-claim's article and published rating again), against 896 s and 318 s with one process.
+At 1M claims with nothing else running (load average 1.7–2.1: these two processes) this
+took 122 s wall and 182 s of CPU: rows 49 s (24–25 s per process, about half of it
+SQLite's inserts), the summary's SQL 77 s (38–39 s per process: 17 GROUP BYs over the
+claims' facts, each a sort; the tag-keyed ``tag#`` alone about a fifth), then in the
+first process alone merge 8 s, secondary indexes 30 s (the summary's three about 40%),
+search index 12 s and analyze 4 s. Beside other work on the 2 cores (load average 5–7)
+it took 256 s wall and 197 s of CPU. (549 s wall and 350 s of CPU, before the summary's
+facts were counted once per claim in a materialised CTE.)
 
 Each phase prints its wall and CPU seconds (CPU of its process: on PostgreSQL the
 server's work is not in it) and the load average, since the machine is shared; the
