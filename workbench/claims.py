@@ -30,7 +30,7 @@ from workbench.models import (
 from workbench.permissions import REVIEW_DESK, require
 from workbench.text.anchor import make_selector
 from workbench.text.extract import MAX_ARTICLE_CHARS
-from workbench.validation import clean_line, clean_text
+from workbench.validation import choice, clean_line, clean_text
 
 MAX_TAGS = 20
 MAX_STATEMENT = 2000
@@ -78,9 +78,7 @@ def clean_tags(tags: list[str] | str) -> list[str]:
 
 
 def _check_type(value: str) -> str:
-    if value not in ClaimType.__members__:
-        raise InvalidInput(f"Claim type must be one of: {', '.join(ClaimType)}.")
-    return value
+    return choice(ClaimType, value, field="Claim type")
 
 
 def get_claim(session: Session, claim_id: int, *, for_update: bool = False) -> Claim:

@@ -30,7 +30,9 @@ from workbench.models import (
 )
 from workbench.permissions import EDITORS, require
 
-CONTEXT_CHARS = 150
+#: How much article text a review card shows around the claim (the anchor keeps less:
+#: ``text.anchor.CONTEXT_CHARS``, enough to find the quote again).
+CARD_CONTEXT_CHARS = 150
 PAGE_SIZE = 20
 
 
@@ -103,10 +105,10 @@ def _page_ids(session: Session, limit: int, offset: int) -> list[int]:
 
 
 def _context(body: str, start: int | None, end: int | None) -> tuple[str, str]:
-    """About CONTEXT_CHARS characters around the span, split at word boundaries."""
+    """About CARD_CONTEXT_CHARS characters around the span, split at word boundaries."""
     if start is None or end is None:
         return "", ""
-    half = CONTEXT_CHARS // 2
+    half = CARD_CONTEXT_CHARS // 2
     before = body[max(0, start - half):start]
     after = body[end:end + half]
     if start - half > 0 and " " in before:

@@ -13,7 +13,7 @@ from workbench.claims import apply_changes, get_claim
 from workbench.errors import InvalidInput, NotFound, WorkflowError
 from workbench.models import ClaimState, Evidence, Source, SourceKind, Stance, User
 from workbench.permissions import REVIEW_DESK, require
-from workbench.validation import clean_line, clean_text, clean_url
+from workbench.validation import choice, clean_line, clean_text, clean_url
 
 SOURCE_FIELDS = ("url", "title", "publisher", "published", "accessed", "archive_url", "kind")
 #: Longest source note or evidence excerpt: a few paragraphs, not a copy of the source.
@@ -33,9 +33,7 @@ class SourceDraft:
 
 
 def _source_from(draft: SourceDraft, actor: User) -> Source:
-    kinds = {k.value for k in SourceKind}
-    if draft.kind not in kinds:
-        raise InvalidInput(f"Source kind must be one of: {', '.join(sorted(kinds))}.")
+    kind = choice(SourceKind, draft.kind, field="Source kind")
     if draft.published and draft.accessed and draft.accessed < draft.published:
         raise InvalidInput("The accessed date is before the published date.")
     return Source(
@@ -45,7 +43,7 @@ def _source_from(draft: SourceDraft, actor: User) -> Source:
         published=draft.published,
         accessed=draft.accessed or date.today(),
         archive_url=clean_url(draft.archive_url, field="Archived copy URL"),
-        kind=draft.kind,
+        kind=kind,
         notes=clean_text(draft.notes, field="Notes", max_length=MAX_NOTE),
         created_by=actor.id,
     )
@@ -90,8 +88,7 @@ def attach_source(
 ) -> Evidence:
     """Link a source to a claim as evidence. A new claim moves to ``researching``."""
     require(actor, REVIEW_DESK, "attach evidence")
-    if stance not in Stance.__members__:
-        raise InvalidInput(f"Stance must be one of: {', '.join(Stance)}.")
+    stance = choice(Stance, stance, field="Stance")
     claim = get_claim(session, claim_id, for_update=True)
     if claim.state == ClaimState.dismissed:
         raise WorkflowError("This claim was dismissed; reopen it before adding evidence.")

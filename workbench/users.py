@@ -19,7 +19,7 @@ from workbench import audit, user_sessions
 from workbench.errors import InvalidInput, NotFound
 from workbench.models import Role, User
 from workbench.permissions import ADMINS, require
-from workbench.validation import clean_line
+from workbench.validation import choice, clean_line
 
 CLI_USER = "cli"
 LOCAL_USER = "local"
@@ -111,8 +111,7 @@ def add_user(
         raise InvalidInput(
             "User names are 2–80 letters, digits or . _ @ - and cannot be 'cli' or 'local'."
         )
-    if role not in Role.__members__:
-        raise InvalidInput(f"Role must be one of: {', '.join(Role)}.")
+    role = choice(Role, role, field="Role")
     if session.exec(select(User).where(func.lower(User.name) == name.lower())).first():
         raise InvalidInput(f"A user called {name!r} already exists.")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
@@ -132,8 +131,7 @@ def add_user(
 
 def set_role(session: Session, actor: User, user_id: int, role: str) -> User:
     require(actor, ADMINS, "change roles")
-    if role not in Role.__members__:
-        raise InvalidInput(f"Role must be one of: {', '.join(Role)}.")
+    role = choice(Role, role, field="Role")
     user = _changeable(session, user_id)
     audit.record(session, actor, entity="user", entity_id=user.id, action="update",
                  changes={"role": [user.role, role]})

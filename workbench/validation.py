@@ -9,10 +9,14 @@ characters are invisible on screen yet break CSV cells, terminals and search.
 
 from __future__ import annotations
 
+import enum
 import re
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from workbench.errors import InvalidInput
+
+Choice = TypeVar("Choice", bound=enum.StrEnum)
 
 #: Ids are ``integer`` columns on PostgreSQL, so nothing larger can name a stored row on
 #: either database (SQLite would raise OverflowError from 2**63 on).
@@ -82,6 +86,15 @@ def shorten(text: str, max_length: int) -> str:
     return cut.rstrip(" ,;:–—-") + "…"
 
 
+def is_web_url(url: str) -> bool:
+    """The one rule for a web address, wherever one is stored, shown as a link or published:
+    absolute http(s) with a host and no whitespace (so no ``javascript:``, ``data:``,
+    ``file:`` or relative path)."""
+    parts = urlsplit(url)
+    return (parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+            and not _SPACE.search(url))
+
+
 def clean_url(value: str | None, *, field: str, required: bool = False) -> str:
     """An absolute http(s) URL or empty; anything else (javascript:, file:, …) is refused."""
     url = strip_controls(value or "").strip()
@@ -89,9 +102,7 @@ def clean_url(value: str | None, *, field: str, required: bool = False) -> str:
         if required:
             raise InvalidInput(f"{field} is required.")
         return ""
-    parts = urlsplit(url)
-    if (parts.scheme.lower() not in ("http", "https") or not parts.netloc
-            or _SPACE.search(url)):
+    if not is_web_url(url):
         raise InvalidInput(f"{field} must be a full web address starting with http:// or https://.")
     if len(url) > 2000:
         raise InvalidInput(f"{field} is longer than 2,000 characters.")
@@ -108,3 +119,21 @@ def parse_id(text: str, *, field: str = "An id") -> int:
     if len(text.lstrip("+-").lstrip("0")) > len(str(MAX_ID)) or not 1 <= int(text) <= MAX_ID:
         raise InvalidInput(f"{field} must be between 1 and {MAX_ID:,}, not {shorten(text, 40)}.")
     return int(text)
+
+
+def enum_member(kind: type[Choice], value: str) -> Choice | None:
+    """The member of ``kind`` whose *value* is ``value`` (what forms, files and the database
+    hold), or None. Matching Python names instead only works while every name equals its
+    value, which ``SourceKind`` already breaks ("data set" is ``data_set``)."""
+    try:
+        return kind(value)
+    except ValueError:
+        return None
+
+
+def choice(kind: type[Choice], value: str, *, field: str) -> Choice:
+    """:func:`enum_member`, refusing anything else with the allowed values listed."""
+    member = enum_member(kind, value)
+    if member is None:
+        raise InvalidInput(f"{field} must be one of: {', '.join(kind)}.")
+    return member

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
@@ -27,6 +26,7 @@ from workbench.models import User
 from workbench.permissions import EDITORS, require
 from workbench.reports.query import iter_report_rows
 from workbench.settings import Settings, get_settings
+from workbench.validation import is_web_url
 
 CONTEXT = "https://schema.org"
 MAX_CLAIM_REVIEWED = 75
@@ -40,11 +40,6 @@ class Issue:
     claim_id: int
     level: str  # "error" (left out of the feed) or "warning"
     message: str
-
-
-def is_absolute_url(url: str) -> bool:
-    parts = urlsplit(url or "")
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _claimant(name: str) -> dict[str, str]:
@@ -99,7 +94,7 @@ def validate(review: dict[str, Any], claim_id: int) -> list[Issue]:
         add("error", "claimReviewed is missing (the claim has no statement)")
     if not label:
         add("error", "reviewRating.alternateName is missing (the verdict has no label)")
-    if not is_absolute_url(review.get("url", "")):
+    if not is_web_url(review.get("url") or ""):
         add("error", f"url “{review.get('url', '')}” is not an absolute http(s) URL")
     if len(text) >= MAX_CLAIM_REVIEWED:
         add("warning", f"claimReviewed has {len(text)} characters (keep it under "
@@ -111,7 +106,7 @@ def validate(review: dict[str, Any], claim_id: int) -> list[Issue]:
     author = review.get("author") or {}
     if not author.get("name"):
         add("warning", "author (the organisation) has no name")
-    elif not is_absolute_url(author.get("url", "")):
+    elif not is_web_url(author.get("url") or ""):
         add("error", f"author.url “{author.get('url', '')}” is not an absolute http(s) URL")
     if not review.get("datePublished"):
         add("warning", "datePublished is missing")
@@ -119,7 +114,7 @@ def validate(review: dict[str, Any], claim_id: int) -> list[Issue]:
         if name not in item:
             add("warning", f"itemReviewed.{name} is missing")
     appearance = item.get("appearance") or {}
-    if appearance and not is_absolute_url(appearance.get("url", "")):
+    if appearance and not is_web_url(appearance.get("url") or ""):
         add("error", f"itemReviewed.appearance.url “{appearance.get('url')}” is not an "
                      "absolute http(s) URL")
     return issues

@@ -35,10 +35,19 @@ from workbench.reports.rating_map import RatingMap
 from workbench.search import claim_document
 from workbench.text.anchor import make_selector
 from workbench.text.extract import MAX_ARTICLE_CHARS, MAX_TITLE_CHARS
-from workbench.validation import MAX_ID, clean_line, clean_text, clean_url, shorten
+from workbench.validation import (
+    MAX_ID,
+    clean_line,
+    clean_text,
+    clean_url,
+    enum_member,
+    shorten,
+)
 
-EDITABLE = {"statement": "statement", "claimant": "claimant", "claim_date": "claim_date",
-            "type": "claim_type", "tags": "tags"}
+#: The CSV columns a file may change on a stored claim, and the claim field each sets (a
+#: part of ``claims.EDITABLE``: spans, assignment and repeats are changed in the app).
+EDITABLE_COLUMNS = {"statement": "statement", "claimant": "claimant",
+                    "claim_date": "claim_date", "type": "claim_type", "tags": "tags"}
 FROZEN = ("article_url", "quote", "start", "end", "state", "rating_label")
 _ASCII_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
 #: A person named in the file, not yet an account (restore creates it, deactivated).
@@ -320,7 +329,7 @@ def _verdict(line: int, cells: dict[str, str], ctx: Context, problems: Problems,
                   rationale=_clean(problems, "rationale", clean_text, cells.get("rationale"),
                                    field="Rationale", max_length=MAX_ARTICLE_CHARS) or "")
     state = cells.get("state", "").strip() or (ClaimState.approved if rating else ClaimState.new)
-    if state not in ClaimState.__members__:
+    if enum_member(ClaimState, state) is None:
         problems.add("state", f"“{state[:40]}” is not a state ({', '.join(ClaimState)})")
     elif rating is not None and state not in (ClaimState.approved, ClaimState.in_review):
         problems.add("state", f"a claim with a rating cannot be {state}")
@@ -358,7 +367,7 @@ def plan_row(line: int, raw: dict[str, str], ctx: Context) -> NewClaim | Update 
                       field="Claimant", max_length=300) or ""
     claim_date = _date(cells, problems)
     claim_type = cells.get("type", "").strip() or ClaimType.other
-    if claim_type not in ClaimType.__members__:
+    if enum_member(ClaimType, claim_type) is None:
         problems.add("type", f"“{claim_type[:40]}” is not a claim type ({', '.join(ClaimType)})")
     tags = _clean(problems, "tags", clean_tags, split_multi(cells.get("tags", ""))) or []
     _anchor(line, cells, ctx, problems, values)
@@ -423,7 +432,7 @@ def _update(line: int, claim_id: int, version: int | None, cells: dict[str, str]
             problems.add(column, f"differs from the stored claim ({current[column]!r}); "
                          "change it in the app (spans, states and verdicts have a workflow)")
     changes: dict[str, Any] = {}
-    for column, name in EDITABLE.items():
+    for column, name in EDITABLE_COLUMNS.items():
         if column in cells and cells[column].strip() != str(current[column]).strip():
             changes[name] = (_date(cells, problems) if column == "claim_date" else
                              split_multi(cells[column]) if column == "tags" else cells[column])
