@@ -33,6 +33,7 @@ class VerdictView:
 
 @dataclass(frozen=True)
 class EvidenceView:
+    id: int
     stance: str
     title: str
     url: str
@@ -138,7 +139,7 @@ def _read_claim_panel(session: Session, claim_id: int) -> ClaimPanel:
         published=_verdict(session, verdicts.current_verdict(session, claim_id)),
         pending=_verdict(session, verdicts.pending_verdict(session, claim_id)),
         returned=_verdict(session, verdicts.latest_return_comment(session, claim_id)),
-        evidence=[EvidenceView(e.stance, s.title, s.url, s.archive_url, s.publisher,
+        evidence=[EvidenceView(e.id or 0, e.stance, s.title, s.url, s.archive_url, s.publisher,
                                e.independent, e.excerpt)
                   for e, s in sources.evidence_for_claim(session, claim_id)],
         scale_name=scale.name, conclusion_only=scale.conclusion_only,

@@ -45,10 +45,28 @@ def _pick_source(claim_id: int) -> int | None:
                         format_func=lambda v: "— add a new source —" if v is None else labels[v])
 
 
+def _remove_evidence(panel: ClaimPanel) -> None:
+    """Take back a source attached by mistake (the audit trail keeps that it was there)."""
+    labels = {row.id: f"{row.stance}: {row.title or row.url}" for row in panel.evidence}
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    chosen = left.selectbox("Remove evidence attached by mistake", [None, *labels],
+                            key=f"annotate_ev_remove_{panel.claim_id}",
+                            format_func=lambda v: "—" if v is None else labels[v])
+    if not right.button("Remove", key=f"annotate_ev_remove_{panel.claim_id}_go",
+                        disabled=chosen is None):
+        return
+    if perform(lambda session, user: sources.remove_evidence(session, user, chosen) or True):
+        st.session_state.pop(f"annotate_ev_remove_{panel.claim_id}", None)
+        flash("Evidence removed.")
+        st.rerun()
+
+
 def evidence_panel(panel: ClaimPanel) -> None:
     _evidence_table(panel.evidence)
     if panel.state in (ClaimState.approved, ClaimState.dismissed):
         return
+    if panel.evidence:
+        _remove_evidence(panel)
     st.markdown("**Add evidence**")
     existing = _pick_source(panel.claim_id)
     # Not clear_on_submit: a refused attach (bad URL, busy database) must keep the text.
