@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workbench.text.checkworthiness import SUGGESTED, score_sentence  # noqa: E402
 
-# The baseline from shared/STACK-NOTES.md: a digit or a spelled-out number.
+# The numbers-only baseline (docs/decisions/0008-check-worthiness-suggestions.md): a digit
+# or a spelled-out number.
 _BASELINE = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
     r"|forty|fifty|hundred|thousand|million|billion|trillion|percent|dollars?)\b",

@@ -154,7 +154,8 @@ def evaluate(engine: Engine, tweets: dict[str, str], qrels: dict[str, set[int]])
 
 def full_scan_baseline(claims: dict[int, tuple[str, str]], tweets: dict[str, str],
                        qrels: dict[str, set[int]]) -> dict:
-    """token_set_ratio against every claim (the STACK-NOTES baseline), no index."""
+    """token_set_ratio against every claim, no index (the baseline of
+    docs/decisions/0003-claim-matching-scorer-mix.md)."""
     choices = {cid: utils.default_process(claim) for cid, (claim, _t) in claims.items()}
     hits1 = hits5 = 0
     for tweet_id, gold in qrels.items():

@@ -7,13 +7,13 @@ that state different values of the same kind (two different dollar amounts, two
 different percentages) are capped below :data:`MATCH_THRESHOLD`: they may be related
 claims, but never "the same claim".
 
-Why this scorer mix (STACK-NOTES "rapidfuzz"): ``token_set_ratio`` ranks reworded and
-extended claims best but scores any subset as 100, so it is weighted down by the ratio
-of the shorter text's length to the longer one's; ``token_sort_ratio`` rewards reordered
-duplicates of similar length; the score is the better of the two. The length guard was
-tuned on the CLEF-2020 task-2 *train* tweets only (``benchmarks/matching_eval.py``
-reports dev figures); the threshold on perturbed LIAR duplicates vs their nearest
-unrelated LIAR statements.
+Why this scorer mix (see docs/decisions/0003-claim-matching-scorer-mix.md):
+``token_set_ratio`` ranks reworded and extended claims best but scores any subset as 100,
+so it is weighted down by the ratio of the shorter text's length to the longer one's;
+``token_sort_ratio`` rewards reordered duplicates of similar length; the score is the
+better of the two. The length guard was tuned on the CLEF-2020 task-2 *train* tweets
+only (``benchmarks/matching_eval.py`` reports dev figures); the threshold on perturbed
+LIAR duplicates vs their nearest unrelated LIAR statements.
 """
 
 from __future__ import annotations

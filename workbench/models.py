@@ -81,7 +81,8 @@ class VerdictStatus(enum.StrEnum):
 class _Versioned:
     """Mixin turning ``version`` into SQLAlchemy's optimistic-lock column.
 
-    SQLModel only accepts this as a ``declared_attr`` (see STACK-NOTES).
+    SQLModel only accepts this as a ``declared_attr`` (see
+    docs/decisions/0002-optimistic-locking-with-declared-attr.md).
     """
 
     @declared_attr

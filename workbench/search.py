@@ -29,8 +29,9 @@ _TERM = re.compile(r"[^\W_]+")
 _NOT_WORD = re.compile(r"[^0-9a-z]")
 #: Terms found in fewer documents than this are expanded with close vocabulary terms.
 RARE_DF = 3
-#: Rarest terms of a text used to pre-select "seen before?" candidates: STACK-NOTES found
-#: 4-6 enough for claim-length text; long text (tweets, paragraphs) needs more, so a
+#: Rarest terms of a text used to pre-select "seen before?" candidates (see
+#: docs/decisions/0004-search-candidates-by-rarest-terms.md): 4-6 are enough for
+#: claim-length text; long text (tweets, paragraphs) needs more, so a
 #: third of its distinct terms is used, up to the maximum (CLEF-2020 train tweets: gold
 #: claim among 200 candidates 85% with 6 terms, 89% with a quarter, 92% with a third).
 RAREST_TERMS = 6
@@ -322,7 +323,8 @@ def candidate_claim_ids(session: Session, value: str, *, limit: int = 200,
                         exclude_ids: Iterable[int] = (), language: str = "en") -> list[int]:
     """Pre-selection for "seen before?": claims sharing the rarest terms or the amounts
     of ``value``, best first (SQLite: bm25; PostgreSQL: ts_rank). Rarity beats a stop-word
-    list (STACK-NOTES: a stop-word cut lost 25% recall at 1M claims)."""
+    list (a stop-word cut lost 25% recall at 1M claims: see
+    docs/decisions/0004-search-candidates-by-rarest-terms.md)."""
     exclude = set(exclude_ids)
     amounts = list(dict.fromkeys(word for _s, _e, word in amount_spans(value, language)))
     words = [t for t in terms(value) if t not in amounts]
