@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pwdlib import PasswordHash
@@ -16,6 +18,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.factories import Desk, build_desk
 from workbench import db, users
 from workbench.models import Role, User
 from workbench.settings import get_settings
@@ -145,6 +148,12 @@ def second_editor(engine: Engine) -> User:
 
 
 @pytest.fixture
+def desk(engine: Engine, reviewer: User, editor: User) -> Desk:
+    """``build_desk``'s dataset, which the review, dashboard and page tests read."""
+    return build_desk(engine, reviewer, editor)
+
+
+@pytest.fixture
 def article(engine: Engine, reviewer: User):
     """The sample article, added by the reviewer."""
     from workbench.sample import load_sample
@@ -162,6 +171,28 @@ def new_claim(engine: Engine, user: User, article, text: str = "valued at least 
     with db.write_session(engine) as session:
         return claims.create_claim(session, user, claims.ClaimDraft(
             article_id=article.id, start=start, end=start + len(text), **extra))
+
+
+@pytest.fixture
+def run_cli(database_url: str, capsys: pytest.CaptureFixture[str]
+            ) -> Iterator[Callable[..., tuple[int, str, str]]]:
+    """Run the ``workbench`` command in-process; returns (exit code, stdout, stderr)."""
+    from workbench import cli
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    yield run
+    db.get_engine().dispose()  # the CLI's engine (default URL), not the fixture's
+
+
+def run_json(run_cli: Callable[..., tuple[int, str, str]], *argv: str) -> Any:
+    """The command's ``--json`` output, parsed; it must succeed."""
+    code, out, err = run_cli(*argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
 
 
 @pytest.fixture(scope="session")

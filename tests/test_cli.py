@@ -2,7 +2,6 @@
 WORKBENCH_DATABASE_URL), plus one run of the installed console script."""
 
 import io
-import json
 import os
 import shutil
 import sqlite3
@@ -15,6 +14,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
+from tests.conftest import run_json
 from workbench import claims, cli, db, users
 from workbench.models import Article, Role
 from workbench.settings import get_settings
@@ -22,54 +22,35 @@ from workbench.settings import get_settings
 SCRIPT_TIMEOUT = 120
 
 
-@pytest.fixture
-def run(database_url, capsys):
-    """Run the CLI; returns (exit code, stdout, stderr)."""
-
-    def _run(*argv: str) -> tuple[int, str, str]:
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    yield _run
-    db.get_engine().dispose()  # the CLI's engine (default URL), not the fixture's
-
-
-def run_json(run, *argv: str):
-    code, out, err = run(*argv, "--json")
-    assert code == 0, err
-    return json.loads(out)
-
-
 def article_count(engine) -> int:
     with db.read_session(engine) as session:
         return len(session.exec(select(Article.id)).all())
 
 
-def test_demo_then_article_show(run):
-    demo = run_json(run, "demo")
+def test_demo_then_article_show(run_cli):
+    demo = run_json(run_cli, "demo")
     assert isinstance(demo["id"], int) and demo["title"]
-    shown = run_json(run, "article", "show", str(demo["id"]))
+    shown = run_json(run_cli, "article", "show", str(demo["id"]))
     assert shown["id"] == demo["id"] and shown["title"] == demo["title"]
     assert "Kallas" in shown["body"] and "$6.2 billion" in shown["body"]
     assert "body_hash" not in shown
-    assert run_json(run, "demo")["id"] == demo["id"]  # loading twice reuses the article
+    assert run_json(run_cli, "demo")["id"] == demo["id"]  # loading twice reuses the article
 
 
-def test_article_show_human_output(run):
-    demo = run_json(run, "demo")
-    code, out, _err = run("article", "show", str(demo["id"]))
+def test_article_show_human_output(run_cli):
+    demo = run_json(run_cli, "demo")
+    code, out, _err = run_cli("article", "show", str(demo["id"]))
     assert code == 0
     assert out.startswith(f"#{demo['id']} {demo['title']}\n")
     assert "$6.2 billion" in out
 
 
-def test_claims_list(run, engine, reviewer):
-    assert run_json(run, "claims", "list") == []
-    code, out, _err = run("claims", "list")
+def test_claims_list(run_cli, engine, reviewer):
+    assert run_json(run_cli, "claims", "list") == []
+    code, out, _err = run_cli("claims", "list")
     assert code == 0 and out.strip() == "No claims."
 
-    article_id = run_json(run, "demo")["id"]
+    article_id = run_json(run_cli, "demo")["id"]
     with db.read_session(engine) as session:
         body = session.get(Article, article_id).body
     texts = ["an €800 billion plan", "valued at least at $6.2 billion"]
@@ -79,7 +60,7 @@ def test_claims_list(run, engine, reviewer):
             claims.create_claim(session, reviewer, claims.ClaimDraft(
                 article_id=article_id, start=start, end=start + len(text), tags=["aid"]))
 
-    listed = run_json(run, "claims", "list")
+    listed = run_json(run_cli, "claims", "list")
     assert [c["quote"] for c in listed] == texts  # by id
     for item in listed:
         assert {"id", "article_id", "start", "end", "quote", "statement", "state",
@@ -88,16 +69,16 @@ def test_claims_list(run, engine, reviewer):
         assert item["quote"] == body[item["start"]:item["end"]]
         assert item["statement"] == item["quote"]
         assert (item["state"], item["version"], item["tags"]) == ("new", 1, ["aid"])
-    by_article = run_json(run, "claims", "list", "--article", str(article_id))
+    by_article = run_json(run_cli, "claims", "list", "--article", str(article_id))
     assert [c["start"] for c in by_article] == sorted(c["start"] for c in listed)
-    assert run_json(run, "claims", "list", "--limit", "1") == listed[:1]
+    assert run_json(run_cli, "claims", "list", "--limit", "1") == listed[:1]
 
 
-def test_article_add_txt(run, engine, tmp_path: Path):
+def test_article_add_txt(run_cli, engine, tmp_path: Path):
     path = tmp_path / "story.txt"
     path.write_text("Officials said the fund holds €800 billion.\n\nA second paragraph.\n",
                     encoding="utf-8")
-    added = run_json(run, "article", "add", str(path), "--title", "Fund story",
+    added = run_json(run_cli, "article", "add", str(path), "--title", "Fund story",
                      "--outlet", "Wire", "--url", "https://example.org/fund")
     with db.read_session(engine) as session:
         stored = session.get(Article, added["id"])
@@ -107,19 +88,19 @@ def test_article_add_txt(run, engine, tmp_path: Path):
     # Without --json the id alone is printed, for shell scripts.
     other = tmp_path / "other.txt"
     other.write_text("A different article about aid.", encoding="utf-8")
-    code, out, _err = run("article", "add", str(other), "--title", "Other")
+    code, out, _err = run_cli("article", "add", str(other), "--title", "Other")
     assert code == 0 and out.strip().isdigit() and int(out) != added["id"]
     with db.read_session(engine) as session:
         assert session.get(Article, int(out)).title == "Other"
 
 
-def test_article_add_html_extracts_text_without_script(run, engine, tmp_path: Path):
+def test_article_add_html_extracts_text_without_script(run_cli, engine, tmp_path: Path):
     path = tmp_path / "story.html"
     path.write_text(
         "<html><head><title>Page title</title><script>alert('x')</script></head>"
         "<body><p>The EU pledged €800 billion for defence.</p>"
         "<p>Hungary rejected the draft.</p></body></html>", encoding="utf-8")
-    added = run_json(run, "article", "add", str(path), "--title", "Aid in HTML")
+    added = run_json(run_cli, "article", "add", str(path), "--title", "Aid in HTML")
     with db.read_session(engine) as session:
         stored = session.get(Article, added["id"])
     assert stored.title == "Aid in HTML"
@@ -133,10 +114,10 @@ def test_article_add_html_extracts_text_without_script(run, engine, tmp_path: Pa
     ("dump.txt", b"text\x00with\x00nul\x00bytes" * 10),
     ("report.pdf", b"%PDF-1.7\n%binary"),
 ])
-def test_article_add_binary_file_is_refused(run, engine, tmp_path: Path, name, data):
+def test_article_add_binary_file_is_refused(run_cli, engine, tmp_path: Path, name, data):
     path = tmp_path / name
     path.write_bytes(data)
-    code, out, err = run("article", "add", str(path), "--title", "Binary", "--json")
+    code, out, err = run_cli("article", "add", str(path), "--title", "Binary", "--json")
     assert code == 1
     assert out == ""
     assert err.startswith("error: ") and "Traceback" not in err
@@ -144,25 +125,25 @@ def test_article_add_binary_file_is_refused(run, engine, tmp_path: Path, name, d
     assert article_count(engine) == 0
 
 
-def test_article_add_missing_file(run, engine, tmp_path: Path):
-    code, _out, err = run("article", "add", str(tmp_path / "nope.txt"), "--title", "X")
+def test_article_add_missing_file(run_cli, engine, tmp_path: Path):
+    code, _out, err = run_cli("article", "add", str(tmp_path / "nope.txt"), "--title", "X")
     assert code == 1 and "Cannot read" in err
     assert article_count(engine) == 0
 
 
-def test_article_add_duplicate_is_refused(run, engine, tmp_path: Path):
+def test_article_add_duplicate_is_refused(run_cli, engine, tmp_path: Path):
     path = tmp_path / "story.txt"
     path.write_text("The same story twice.", encoding="utf-8")
-    first = run_json(run, "article", "add", str(path))
-    code, _out, err = run("article", "add", str(path))
+    first = run_json(run_cli, "article", "add", str(path))
+    code, _out, err = run_cli("article", "add", str(path))
     assert code == 1 and f"#{first['id']}" in err
-    assert run_json(run, "article", "add", str(path), "--allow-duplicate")["id"] != first["id"]
+    assert run_json(run_cli, "article", "add", str(path), "--allow-duplicate")["id"] != first["id"]
     assert article_count(engine) == 2
 
 
-def test_user_add_reads_password_from_stdin(run, engine, monkeypatch):
+def test_user_add_reads_password_from_stdin(run_cli, engine, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("a long cli password\nignored line\n"))
-    added = run_json(run, "user", "add", "carol", "--role", "editor", "--password-stdin")
+    added = run_json(run_cli, "user", "add", "carol", "--role", "editor", "--password-stdin")
     assert added["name"] == "carol" and added["role"] == "editor"
     with db.read_session(engine) as session:
         user = users.find_user(session, "carol")
@@ -171,26 +152,26 @@ def test_user_add_reads_password_from_stdin(run, engine, monkeypatch):
     assert not users.verify_password("a long cli password\n", user.password_hash)
 
 
-def test_user_add_short_password_fails_cleanly(run, engine, monkeypatch):
+def test_user_add_short_password_fails_cleanly(run_cli, engine, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
-    code, out, err = run("user", "add", "dave", "--role", "reviewer", "--password-stdin")
+    code, out, err = run_cli("user", "add", "dave", "--role", "reviewer", "--password-stdin")
     assert code == 1 and out == ""
     assert "at least 10" in err
     with db.read_session(engine) as session:
         assert users.find_user(session, "dave") is None
 
 
-def test_unknown_article_id(run):
-    code, out, err = run("article", "show", "424242", "--json")
+def test_unknown_article_id(run_cli):
+    code, out, err = run_cli("article", "show", "424242", "--json")
     assert code == 1 and out == ""
     assert "There is no article #424242" in err
-    code, _out, err = run("claims", "list", "--article", "424242")
+    code, _out, err = run_cli("claims", "list", "--article", "424242")
     assert code == 1 and "There is no article #424242" in err
 
 
-def test_bad_arguments_exit_with_usage(run):
+def test_bad_arguments_exit_with_usage(run_cli):
     with pytest.raises(SystemExit) as raised:
-        run("article", "show", "not-a-number")
+        run_cli("article", "show", "not-a-number")
     assert raised.value.code == 2
 
 
@@ -275,36 +256,36 @@ def _operational_error(driver_error: Exception) -> OperationalError:
     (psycopg.errors.DiskFull("could not extend file: No space left on device"),
      "error: disk full — nothing was saved"),
 ], ids=["sqlite-locked", "sqlite-full", "postgres-disk-full"])
-def test_database_failures_become_one_line(run, monkeypatch, driver_error, expected):
+def test_database_failures_become_one_line(run_cli, monkeypatch, driver_error, expected):
     def fail(*_args, **_kwargs):
         raise _operational_error(driver_error)
 
     monkeypatch.setattr(claims, "list_all_claims", fail)
-    code, out, err = run("claims", "list")
+    code, out, err = run_cli("claims", "list")
     assert (code, out, err) == (1, "", expected + "\n")  # no SQL, no parameters
 
 
-def test_other_operational_errors_still_raise(run, monkeypatch):
+def test_other_operational_errors_still_raise(run_cli, monkeypatch):
     def fail(*_args, **_kwargs):
         raise _operational_error(sqlite3.OperationalError("no such table: claim"))
 
     monkeypatch.setattr(claims, "list_all_claims", fail)
     with pytest.raises(OperationalError):
-        run("claims", "list")
+        run_cli("claims", "list")
 
 
-def test_locked_database_is_reported_not_raised(run, database_url, monkeypatch):
+def test_locked_database_is_reported_not_raised(run_cli, database_url, monkeypatch):
     """A real lock: another connection holds SQLite's write lock past the busy timeout."""
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite's write lock; PostgreSQL locks rows, not the database")
-    run("db", "upgrade")
+    run_cli("db", "upgrade")
     monkeypatch.setenv("WORKBENCH_SQLITE_BUSY_TIMEOUT_MS", "50")
     get_settings.cache_clear()
     db.get_engine.cache_clear()
     holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        code, out, err = run("demo")
+        code, out, err = run_cli("demo")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -312,12 +293,12 @@ def test_locked_database_is_reported_not_raised(run, database_url, monkeypatch):
     assert err == "error: the database is busy (an import may be running); try again\n"
 
 
-def test_article_add_without_title_derives_a_short_one(run, engine, tmp_path: Path):
+def test_article_add_without_title_derives_a_short_one(run_cli, engine, tmp_path: Path):
     """Before: "Title is too long (2975 characters; at most 500)"."""
     paragraph = " ".join(f"Officials said the fund holds €{n} billion." for n in range(70))
     path = tmp_path / "story.txt"
     path.write_text(f"{paragraph}\n\nSecond paragraph.", encoding="utf-8")
-    added = run_json(run, "article", "add", str(path))
+    added = run_json(run_cli, "article", "add", str(path))
     assert len(added["title"]) <= 500 and added["title"].endswith("…")
     assert paragraph.startswith(added["title"].removesuffix("…") + " ")
     with db.read_session(engine) as session:

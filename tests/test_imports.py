@@ -10,6 +10,12 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "workbench"
+TESTS = PACKAGE.parent / "tests"
+#: Test-side modules any test may import, besides the conftest modules: the shared
+#: factories and hostile values, and the pages the span-selector browser test serves
+#: (it computes its expected offsets from their text).
+SHARED_TEST_MODULES = {"tests.factories", "tests.hostile_data", "tests.e2e.span_selector_app",
+                       "tests.e2e.span_selector_articles_app"}
 
 
 def _module(path: Path) -> str:
@@ -77,4 +83,15 @@ def test_only_the_ui_imports_streamlit() -> None:
             names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                      [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             offenders += [f"{_module(path)}: {n}" for n in names if n.split(".")[0] == "streamlit"]
+    assert offenders == []
+
+
+def test_tests_share_helpers_only_through_conftest_and_factories() -> None:
+    """A helper imported from another test file ties the two files together: splitting,
+    renaming or deleting one breaks the other."""
+    paths = {_module(path): path for path in TESTS.rglob("*.py")}
+    allowed = SHARED_TEST_MODULES | {name for name, path in paths.items()
+                                     if path.stem in ("conftest", "__init__")}
+    offenders = sorted(f"{name}: {target}" for name, path in paths.items()
+                       for target in _imports(path, set(paths)) - allowed - {name})
     assert offenders == []

@@ -15,45 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-
 from tests.conftest import _postgres_database
+from tests.factories import add_claims, claim_versions, edit_statement
 from workbench import claims, cli_admin, db
-from workbench.errors import StaleEdit
-from workbench.models import User
 from workbench.settings import PROJECT_ROOT
 
 CLAIMS = 6
 WRITERS = 3
 COMMAND_TIMEOUT = 120
-
-#: Per claim: its version, and how many audited updates it had (the two must agree).
-CONSISTENCY = text("""
-    SELECT c.id, c.version,
-           (SELECT COUNT(*) FROM audit_event a
-             WHERE a.claim_id = c.id AND a.entity = 'claim' AND a.action = 'update') AS updates
-      FROM claim c ORDER BY c.id""")
-
-
-def add_claims(engine, user: User, count: int = CLAIMS) -> list[int]:
-    with db.write_session(engine) as session:
-        return [claims.create_claim(session, user, claims.ClaimDraft(
-            article_id=None, quote=f"Claim number {n} says something checkable.")).id
-            for n in range(count)]
-
-
-def edit(engine, user: User, claim_id: int, statement: str) -> None:
-    """One save through the service, as the Annotate page makes it (retrying a stale edit)."""
-    while True:
-        try:
-            with db.write_session(engine) as session:
-                claim = claims.get_claim(session, claim_id)
-                claims.update_claim(session, user, claim_id, claim.version,
-                                    statement=statement)
-            return
-        except StaleEdit:
-            continue
-
 
 def run(command: str) -> None:
     subprocess.run(shlex.split(command), check=True, capture_output=True,
@@ -79,15 +48,6 @@ def backup_of(database_url: str, tmp_path: Path) -> Iterator[str]:
         next(restored, None)
 
 
-def versions(url: str) -> list[tuple[int, int, int]]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(CONSISTENCY)]
-    finally:
-        engine.dispose()
-
-
 def cli_claims(url: str) -> list[dict]:
     """``WORKBENCH_DATABASE_URL=<url> workbench claims list --json``, in a new process."""
     result = subprocess.run(
@@ -99,7 +59,7 @@ def cli_claims(url: str) -> list[dict]:
 
 def test_backup_while_writers_save_is_consistent_and_readable(database_url, engine,
                                                                reviewer, tmp_path):
-    ids = add_claims(engine, reviewer)
+    ids = add_claims(engine, reviewer, CLAIMS)
     stop = threading.Event()
     saves = [0] * WRITERS
     errors: list[BaseException] = []
@@ -108,7 +68,7 @@ def test_backup_while_writers_save_is_consistent_and_readable(database_url, engi
         try:
             while not stop.is_set():
                 claim_id = ids[(saves[n] + n) % len(ids)]
-                edit(engine, reviewer, claim_id, f"Writer {n}, save {saves[n]}")
+                edit_statement(engine, reviewer, claim_id, f"Writer {n}, save {saves[n]}")
                 saves[n] += 1
         except BaseException as error:  # surfaced below, with the thread's traceback
             errors.append(error)
@@ -128,7 +88,7 @@ def test_backup_while_writers_save_is_consistent_and_readable(database_url, engi
             for thread in threads:
                 thread.join()
             assert not errors, errors
-            copied = versions(backup_url)
+            copied = claim_versions(backup_url)
             listed = cli_claims(backup_url)
     finally:
         stop.set()
@@ -141,17 +101,17 @@ def test_backup_while_writers_save_is_consistent_and_readable(database_url, engi
 
 def test_restore_brings_back_the_data(database_url, engine, reviewer, tmp_path):
     ids = add_claims(engine, reviewer, 3)
-    edit(engine, reviewer, ids[0], "As it was at backup time")
+    edit_statement(engine, reviewer, ids[0], "As it was at backup time")
     with backup_of(database_url, tmp_path) as backup_url:
-        edit(engine, reviewer, ids[0], "Changed after the backup")
+        edit_statement(engine, reviewer, ids[0], "Changed after the backup")
         add_claims(engine, reviewer, 2)
         if db.sqlite_file(database_url) is not None:
             db.restore_sqlite(Path(db.sqlite_file(backup_url)), database_url)
         else:
             dump = tmp_path / "backup.dump"  # what backup_of wrote
             run(cli_admin.postgres_command("pg_restore", str(dump), database_url))
-        expected = versions(backup_url)
-    restored = versions(database_url)
+        expected = claim_versions(backup_url)
+    restored = claim_versions(database_url)
     assert restored == expected and [claim_id for claim_id, _, _ in restored] == ids
     with db.read_session(engine) as session:  # the app's pooled connections see it too
         assert claims.get_claim(session, ids[0]).statement == "As it was at backup time"

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
 
-from tests.domain.test_review import Desk, build_desk
 from workbench import dashboard as dash
 from workbench import db, summary, users
 from workbench.errors import PermissionDenied
@@ -21,11 +20,6 @@ ALL = ClaimFilters()
 FIGURES = (dash.verdict_distribution, dash.claims_by_state, dash.throughput_weekly,
            dash.throughput_by_reviewer, dash.time_to_verdict, dash.top_outlets,
            dash.top_claimants, dash.top_tags, dash.most_repeated)
-
-
-@pytest.fixture
-def desk(engine, reviewer, editor) -> Desk:
-    return build_desk(engine, reviewer, editor)
 
 
 def figures(engine, editor, filters: ClaimFilters = ALL) -> dash.Dashboard:

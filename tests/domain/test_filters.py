@@ -12,8 +12,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from tests.domain.test_review import Desk, build_desk
-from tests.reports.test_csv_export import desk
+from tests.factories import Desk, build_desk, cli_admin_user
 from workbench import claims, cli, dashboard, db, search, summary, users
 from workbench.claim_list import list_claims
 from workbench.filters import ClaimFilters, apply_filters, claim_conditions, filter_options
@@ -83,7 +82,7 @@ IDS = [repr({k: v for k, v in vars(f).items() if v}) for f, _ in CASES]
 
 
 def _csv_ids(engine, filters: ClaimFilters) -> list[int]:
-    text = csv_bytes(desk(engine), engine, filters).decode()
+    text = csv_bytes(cli_admin_user(engine), engine, filters).decode()
     return [int(row["claim_id"]) for row in csv.DictReader(io.StringIO(text, newline=""))]
 
 
@@ -104,7 +103,7 @@ def test_each_field_narrows_everywhere(engine, ids, editor, filters, expected):
 
 def test_reviewer_filter_is_the_creator_not_the_report_column(engine, ids):
     """The CSV report's reviewer column (verdict author, else assignee) is unchanged."""
-    text = csv_bytes(desk(engine), engine).decode()
+    text = csv_bytes(cli_admin_user(engine), engine).decode()
     column = {int(r["claim_id"]): r["reviewer"]
               for r in csv.DictReader(io.StringIO(text, newline=""))}
     assert column[ids[2]] == "rita"  # assignee, while the creator is eddie

@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -80,13 +81,17 @@ def start_server(script: Path, database_url: str, extra_env: dict[str, str] | No
         command = [sys.executable, "-m", "workbench.ui.web", *flags]
     else:
         command = [sys.executable, "-m", "streamlit", "run", str(script), *flags]
+    # A file, not a pipe: the server logs every write, and a pipe nobody reads fills up
+    # (64 KiB) and then blocks the server mid-test.
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+                               stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {process.stderr.read().decode()[-2000:]}")
+            log.seek(0)
+            raise RuntimeError(f"streamlit exited: {log.read().decode()[-2000:]}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
@@ -149,3 +154,34 @@ def signed_in_page(browser: Browser, server: Server, name: str) -> Page:
     page.wait_for_load_state()
     wait_for_app(page)
     return page
+
+
+# Bounding box of the first occurrence of `word` inside one text node of the article.
+_WORD_BOX_JS = """(article, word) => {
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const i = node.data.indexOf(word);
+    if (i === -1) continue;
+    node.parentElement.scrollIntoView({block: "center"});
+    const range = document.createRange();
+    range.setStart(node, i);
+    range.setEnd(node, i + word.length);
+    const box = range.getBoundingClientRect();
+    return {left: box.left, right: box.right, y: (box.top + box.bottom) / 2};
+  }
+  return null;
+}"""
+
+
+def drag_select(page: Page, first: str, last: str, *, rtl: bool = False) -> None:
+    """Press on the first character of `first`, drag to the last of `last`, release."""
+    article = page.locator(".wb-article")  # CSS selectors pierce the shadow root
+    start = article.evaluate(_WORD_BOX_JS, first)
+    end = article.evaluate(_WORD_BOX_JS, last)
+    # 1px inside the word's edges: a drag starts/ends at the nearest character boundary.
+    x0 = start["right"] - 1 if rtl else start["left"] + 1
+    x1 = end["left"] + 1 if rtl else end["right"] - 1
+    page.mouse.move(x0, start["y"])
+    page.mouse.down()
+    page.mouse.move(x1, end["y"], steps=8)
+    page.mouse.up()

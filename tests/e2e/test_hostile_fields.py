@@ -27,7 +27,7 @@ from tests.e2e.conftest import (
     signed_in_page,
     wait_for_app,
 )
-from tests.ui.hostile_data import ATTACKER, Hostile, marker, seed_hostile
+from tests.hostile_data import ATTACKER, Hostile, marker, seed_hostile
 from workbench import db
 
 SHOWN = 20_000  # ms; the page is idle, but a busy CI machine draws dropdowns slowly

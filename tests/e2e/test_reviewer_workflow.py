@@ -11,8 +11,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import drag_select
-from tests.e2e.conftest import Server, wait_for_app
+from tests.e2e.conftest import Server, drag_select, wait_for_app
 
 TIMEOUT = 20_000
 

@@ -17,15 +17,12 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.browser import drag_select as _drag
-from tests.e2e.conftest import require_browser, start_server, wait_for_app
+from tests.e2e.conftest import drag_select, require_browser, start_server, wait_for_app
 from tests.e2e.span_selector_app import BODY
 from tests.e2e.span_selector_articles_app import BODIES, MARKERS
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-REPO = Path(__file__).resolve().parents[2]
 APP = Path(__file__).with_name("span_selector_app.py")
 ARTICLES_APP = Path(__file__).with_name("span_selector_articles_app.py")
 TIMEOUT_MS = 15_000
@@ -113,14 +110,14 @@ def _expected(first: str, last: str) -> str:
 
 def test_drag_after_emoji_and_flag_reports_code_points(app_page: Any) -> None:
     # "there" is at code point 8 but UTF-16 unit 11: an unconverted offset would be off by 3.
-    _drag(app_page, "there", "there")
+    drag_select(app_page, "there", "there")
     _expect_text(app_page, "selection", _expected("there", "there"))
-    _drag(app_page, "minister", "fell")  # ends inside the highlight
+    drag_select(app_page, "minister", "fell")  # ends inside the highlight
     _expect_text(app_page, "selection", _expected("minister", "fell"))
 
 
 def test_drag_in_arabic_paragraph(app_page: Any) -> None:
-    _drag(app_page, "البطالة", "البطالة", rtl=True)
+    drag_select(app_page, "البطالة", "البطالة", rtl=True)
     _expect_text(app_page, "selection", _expected("البطالة", "البطالة"))
 
 
@@ -132,7 +129,7 @@ def test_selection_across_highlight_and_paragraphs(app_page: Any) -> None:
 
 
 def test_selection_survives_clicking_a_button(app_page: Any) -> None:
-    _drag(app_page, "there", "there")
+    drag_select(app_page, "there", "there")
     _expect_text(app_page, "selection", _expected("there", "there"))
     app_page.get_by_role("button", name="Save claim").click()
     start = BODY.index("there")

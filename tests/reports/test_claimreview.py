@@ -10,8 +10,7 @@ import pytest
 from pyld import jsonld
 from sqlalchemy import Engine, text
 
-from tests.reports.test_csv_export import build_fixed_db, desk
-from workbench.models import User
+from tests.factories import cli_admin_user
 from workbench.reports.claimreview import claim_review, claimreview_feed, single, validate
 from workbench.settings import Settings
 
@@ -30,14 +29,8 @@ OPTIONS = {"documentLoader": offline_loader}
 SETTINGS = Settings(organisation_name="Fact Desk", organisation_url="https://factdesk.example")
 
 
-@pytest.fixture
-def fixed(engine: Engine, reviewer: User, editor: User) -> Engine:
-    build_fixed_db(engine, reviewer, editor)
-    return engine
-
-
 def test_feed_shape(fixed: Engine) -> None:
-    feed, issues = claimreview_feed(desk(fixed), fixed, settings=SETTINGS)
+    feed, issues = claimreview_feed(cli_admin_user(fixed), fixed, settings=SETTINGS)
     assert [i for i in issues if i.level == "error"] == []
     (review,) = feed["@graph"]  # only claim 1 is published
     assert review == {
@@ -58,7 +51,7 @@ def test_feed_shape(fixed: Engine) -> None:
 
 
 def test_parses_as_json_ld(fixed: Engine) -> None:
-    feed, _ = claimreview_feed(desk(fixed), fixed, settings=SETTINGS)
+    feed, _ = claimreview_feed(cli_admin_user(fixed), fixed, settings=SETTINGS)
     expanded = jsonld.expand(json.loads(json.dumps(feed)), OPTIONS)
     (node,) = expanded
     assert node["@type"] == [SCHEMA + "ClaimReview"]
@@ -118,7 +111,7 @@ def test_relative_site_url_is_an_error() -> None:
 def test_invalid_claims_are_reported_not_exported(fixed: Engine) -> None:
     with fixed.begin() as connection:
         connection.execute(text("UPDATE claim SET statement = '' WHERE id = 1"))
-    feed, issues = claimreview_feed(desk(fixed), fixed, settings=SETTINGS)
+    feed, issues = claimreview_feed(cli_admin_user(fixed), fixed, settings=SETTINGS)
     assert feed["@graph"] == []
     assert [(i.claim_id, i.level) for i in issues if i.level == "error"] == [(1, "error")]
 
@@ -127,6 +120,6 @@ def test_warnings_still_export(fixed: Engine) -> None:
     long = "Mostly true that " + "the EU sent far more aid than anyone said " * 2
     with fixed.begin() as connection:
         connection.execute(text("UPDATE claim SET statement = :s WHERE id = 1"), {"s": long})
-    feed, issues = claimreview_feed(desk(fixed), fixed, settings=SETTINGS)
+    feed, issues = claimreview_feed(cli_admin_user(fixed), fixed, settings=SETTINGS)
     assert len(feed["@graph"]) == 1
     assert sorted(i.level for i in issues) == ["warning", "warning"]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
-from tests.reports.test_csv_export import HEADER, build_fixed_db, desk, import_as_cli
+from tests.factories import build_fixed_db, cli_admin_user, csv_file, import_as_cli
 from workbench import claims, db
 from workbench.models import AuditEvent, Claim, Rating, User, Verdict
 from workbench.reports.csv_export import csv_bytes
@@ -65,7 +65,7 @@ def test_all_liar_statements_import_and_export(tmp_path: Path, eval_data: Path) 
                                on_progress=lambda d, t: progress.append((d, t)))
         assert not report.errors and report.written
     assert claim_count(engine) == 12_836 and progress[-1] == (1000, 1000)
-    rows = rows_of(csv_bytes(desk(engine), engine))
+    rows = rows_of(csv_bytes(cli_admin_user(engine), engine))
     assert len(rows) == 12_836
     with db.read_session(engine) as s:  # ratings wait for a second editor
         proposed = Counter(dict(s.exec(select(Rating.label, func.count()).join(
@@ -96,29 +96,18 @@ def test_clef_verified_claims(engine: Engine, eval_data: Path) -> None:
     assert bad.errors[0].line > 1 and "quoting" in bad.notes[-1]
 
 
-def _file(*rows: str) -> bytes:
-    return ("\r\n".join([HEADER, *rows]) + "\r\n").encode()
-
-
-def _row(**cells: str) -> str:
-    values = {name: "" for name in HEADER.split(",")}
-    values.update(cells)
-    return ",".join(values.values())
-
-
 BROKEN = {
     "wrong columns": (b"statement,claimant\r\nfine,x\r\ntoo,many,fields\r\n", 3,
                       "3 fields where the header has 2"),
-    "bad date": (_file(_row(statement="a"), _row(statement="b", claim_date="2025-02-30")), 3,
+    "bad date": (csv_file(dict(statement="a"), dict(statement="b", claim_date="2025-02-30")), 3,
                  "is not a date"),
-    "unknown rating": (_file(_row(statement="a", rating_label="Sorta true")), 2,
+    "unknown rating": (csv_file(dict(statement="a", rating_label="Sorta true")), 2,
                        "unknown rating"),
-    "duplicate ids": (_file(_row(claim_id="7", statement="a"), _row(claim_id="7",
-                                                                     statement="b")), 3,
-                      "also on line 2"),
-    "bad type": (_file(_row(statement="a", type="opinion")), 2, "not a claim type"),
-    "approver is author": (_file(_row(statement="a", rating_label="False", reviewer="eddie",
-                                      approver="eddie")), 2, "two-person rule"),
+    "duplicate ids": (csv_file(dict(claim_id="7", statement="a"),
+                               dict(claim_id="7", statement="b")), 3, "also on line 2"),
+    "bad type": (csv_file(dict(statement="a", type="opinion")), 2, "not a claim type"),
+    "approver is author": (csv_file(dict(statement="a", rating_label="False", reviewer="eddie",
+                                         approver="eddie")), 2, "two-person rule"),
 }
 
 
@@ -131,15 +120,15 @@ def test_broken_files_write_nothing(engine: Engine, editor: User, case: str) -> 
 
 
 def test_every_error_listed_and_nothing_written(engine: Engine) -> None:
-    data = _file(_row(statement="good one"), _row(statement="x", claim_date="yesterday"),
-                 _row(statement="good two"), _row(statement="y", state="flying"))
+    data = csv_file(dict(statement="good one"), dict(statement="x", claim_date="yesterday"),
+                    dict(statement="good two"), dict(statement="y", state="flying"))
     report = import_as_cli(engine, data)
     assert [e.line for e in report.errors] == [3, 5] and claim_count(engine) == 0
 
 
 def test_update_with_version_check(engine: Engine, reviewer: User, editor: User) -> None:
     build_fixed_db(engine, reviewer, editor)
-    exported = csv_bytes(desk(engine), engine).decode()
+    exported = csv_bytes(cli_admin_user(engine), engine).decode()
     edited = exported.replace("ReArm Europe,,,other,,", "ReArm Europe,Von der Leyen,,other,"
                               "defence,")
     report = import_as_cli(engine, edited.encode())
@@ -160,8 +149,8 @@ def test_update_with_version_check(engine: Engine, reviewer: User, editor: User)
 def test_published_verdict_not_changed_by_import(engine: Engine, reviewer: User,
                                                  editor: User) -> None:
     build_fixed_db(engine, reviewer, editor)
-    changed = csv_bytes(desk(engine), engine).decode().replace(",approved,Mostly true,",
-                                                               ",approved,False,")
+    changed = csv_bytes(cli_admin_user(engine), engine).decode().replace(
+        ",approved,Mostly true,", ",approved,False,")
     report = import_as_cli(engine, changed.encode())
     assert report.errors[0].column == "rating_label" and report.errors[0].line == 2
 
@@ -210,7 +199,7 @@ def test_import_through_xfact_map(engine: Engine, eval_data: Path) -> None:
                                                      "statement=claim,rating=verdict"),
                            rating_map=chain)
     assert report.written and report.unrated == 1
-    rows = rows_of(csv_bytes(desk(engine), engine))
+    rows = rows_of(csv_bytes(cli_admin_user(engine), engine))
     assert [(r["rating_label"], r["state"]) for r in rows] == [("", "in_review"), ("", "new")]
     with db.read_session(engine) as s:
         assert [v.rating_id for v in s.exec(select(Verdict))] == [

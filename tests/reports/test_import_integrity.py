@@ -4,8 +4,6 @@ and export → restore into an empty database → export at 10,000 claims, on bo
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 import tracemalloc
 from collections.abc import Iterator
@@ -17,10 +15,11 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from tests.conftest import _postgres_database
-from tests.reports.test_csv_export import (
+from tests.factories import (
     HEADER,
     build_fixed_db,
-    desk,
+    cli_admin_user,
+    csv_file,
     empty_claims,
     import_as_cli,
 )
@@ -41,16 +40,6 @@ from workbench.reports.csv_import import (
 from workbench.reports.csv_read import ReadOptions
 from workbench.validation import clean_line
 
-
-def _file(*rows: dict[str, str]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({name: row.get(name, "") for name in COLUMNS})
-    return out.getvalue().encode()
-
-
 RATED = {"statement": "Exports doubled in 2024", "rating_label": "False",
          "rationale": "The customs data show a 3% rise.", "approver": "erin",
          "reviewer": "eddie", "state": "approved", "approved_at": "2025-01-02T03:04:05Z",
@@ -64,7 +53,7 @@ def published(engine: Engine) -> list[dict]:
 
 def test_imported_ratings_are_proposed_and_need_a_second_editor(
         engine: Engine, editor: User, second_editor: User) -> None:
-    report = run_import(editor, _file(RATED), ReadOptions(), engine=engine, source_name="x.csv")
+    report = run_import(editor, csv_file(RATED), ReadOptions(), engine=engine, source_name="x.csv")
     assert report.written and report.proposed == 1 and report.restored == 0
     with db.read_session(engine) as s:
         verdict = s.exec(select(Verdict)).one()
@@ -84,7 +73,7 @@ def test_imported_ratings_are_proposed_and_need_a_second_editor(
 
 def test_restore_is_admin_only_audited_and_never_invents_an_active_approver(
         engine: Engine, editor: User) -> None:
-    data = _file({**RATED, "reviewer": "ghost", "approver": "phantom"})
+    data = csv_file({**RATED, "reviewer": "ghost", "approver": "phantom"})
     with pytest.raises(PermissionDenied):
         run_import(editor, data, ReadOptions(), engine=engine, restore=True)
     report = import_as_cli(engine, data, source_name="old.csv", restore=True)
@@ -117,7 +106,7 @@ def test_desk_reports_refuse_a_reviewer(engine: Engine, reviewer: User, editor: 
 @pytest.mark.parametrize("value", ["18446744073709551616", "²", "99999999999999999999999",
                                    "١٢", "1" * 5000, "-3"])
 def test_bad_integer_cells_get_line_numbers(engine: Engine, value: str) -> None:
-    data = _file({"statement": "fine"}, {"statement": "a", "claim_id": value},
+    data = csv_file({"statement": "fine"}, {"statement": "a", "claim_id": value},
                  {"statement": "b", "claim_id": "9", "version": value},
                  {"statement": "c", "independent_source_count": value})
     report = import_as_cli(engine, data, dry_run=True)
@@ -126,7 +115,7 @@ def test_bad_integer_cells_get_line_numbers(engine: Engine, value: str) -> None:
 
 
 def test_control_characters_import_the_same_on_both_databases(engine: Engine) -> None:
-    data = _file({"statement": "Mr\x00X said so", "claimant": "A\x07nna",
+    data = csv_file({"statement": "Mr\x00X said so", "claimant": "A\x07nna",
                   "quote": "Mr\x00X said so,\r\nreally"})
     report = import_as_cli(engine, data)
     assert report.written, report.errors
@@ -152,7 +141,7 @@ def test_busy_or_full_database_is_a_plain_message(engine: Engine, orig: Exceptio
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(csv_import, "insert_claims", _failing(str(orig), orig))
     with pytest.raises(WorkbenchError) as raised:
-        import_as_cli(engine, _file({"statement": "one"}))
+        import_as_cli(engine, csv_file({"statement": "one"}))
     assert expected in str(raised.value) and "INSERT" not in str(raised.value)
     assert "p@ss" not in str(raised.value) and raised.value.__cause__ is None
     with db.read_session(engine) as s:
@@ -165,7 +154,7 @@ def test_postgres_disk_full_is_a_plain_message(engine: Engine,
 
     monkeypatch.setattr(csv_import, "insert_claims", _failing("", DiskFull("could not extend")))
     with pytest.raises(WorkbenchError, match="disk is full — nothing was imported"):
-        import_as_cli(engine, _file({"statement": "one"}))
+        import_as_cli(engine, csv_file({"statement": "one"}))
 
 
 def test_checking_does_not_hold_the_write_lock(engine: Engine, editor: User) -> None:
@@ -180,7 +169,7 @@ def test_checking_does_not_hold_the_write_lock(engine: Engine, editor: User) -> 
                 saved.append(claims.update_claim(s, editor, mine.id, mine.version,
                                                  claimant="Saved meanwhile").version)
 
-    data = _file(*({"statement": f"claim {n}"} for n in range(2500)))
+    data = csv_file(*({"statement": f"claim {n}"} for n in range(2500)))
     report = run_import(editor, data, ReadOptions(), engine=engine,
                         on_progress=colleague_saves)
     assert saved == [2] and report.written and report.created == 2500
@@ -189,7 +178,7 @@ def test_checking_does_not_hold_the_write_lock(engine: Engine, editor: User) -> 
 def test_a_save_between_the_phases_refuses_the_import(engine: Engine, reviewer: User,
                                                       editor: User) -> None:
     build_fixed_db(engine, reviewer, editor)
-    cli_user = desk(engine)
+    cli_user = cli_admin_user(engine)
     edited = csv_bytes(cli_user, engine).decode().replace(
         "ReArm Europe,,,other,,", "ReArm Europe,Von der Leyen,,other,,") + "5,,,,,,new one" + \
         "," * (len(COLUMNS) - 7) + "\r\n"
@@ -206,9 +195,9 @@ def test_a_save_between_the_phases_refuses_the_import(engine: Engine, reviewer: 
 
 
 def test_a_claim_id_taken_between_the_phases_refuses_the_import(engine: Engine) -> None:
-    cli_user = desk(engine)
+    cli_user = cli_admin_user(engine)
     with db.read_session(engine) as s:
-        plan = check_import(s, cli_user, _file({"claim_id": "1", "statement": "restored"}),
+        plan = check_import(s, cli_user, csv_file({"claim_id": "1", "statement": "restored"}),
                             ReadOptions())
     with db.write_session(engine) as s:
         claims.create_claim(s, cli_user, claims.ClaimDraft(None, statement="someone's"))
@@ -220,7 +209,7 @@ def test_rows_built_before_the_lock_are_numbered_again_after_a_colleagues_save(
         engine: Engine, editor: User) -> None:
     """SQLite numbers the rows before taking the write lock; a claim (with a verdict and a
     source) saved in between must not collide with them, and nothing may point astray."""
-    data = _file(*({"statement": f"imported {n}", "rating_label": "False",
+    data = csv_file(*({"statement": f"imported {n}", "rating_label": "False",
                     "source_urls": "https://shared.example/1"} for n in range(3)))
     with db.read_session(engine) as s:
         plan = check_import(s, editor, data, ReadOptions())
@@ -253,7 +242,7 @@ def test_the_write_lock_only_inserts_prepared_rows(engine: Engine, editor: User,
         under_lock.append(rows.connection.get_execution_options().get("workbench_write",
                                                                       False)),
         original(rows, *a, **k))[1])
-    report = run_import(editor, _file({"statement": "one"}, {"statement": "two"}),
+    report = run_import(editor, csv_file({"statement": "one"}, {"statement": "two"}),
                         ReadOptions(), engine=engine)
     assert report.created == 2
     assert under_lock == [engine.dialect.name != "sqlite"]
@@ -272,12 +261,12 @@ def _import_onto_stored_article(engine: Engine, between=lambda: None) -> None:  
     """A restore with tags, approvals, a stored article (outlet "Daily") and a new one;
     ``between`` runs after the rows are prepared and before they are written. The file's
     reviewer and approver must have accounts (else the rows are built under the lock)."""
-    cli_user = desk(engine)
+    cli_user = cli_admin_user(engine)
     with db.write_session(engine) as s:
         stored = articles.add_article(s, cli_user, articles.ArticleDraft(
             "Stored", "A stored article about exports.", outlet="Daily",
             url="https://daily.example/a"))
-    data = _file({**RATED, "tags": "economy | trade", "article_url": stored.url,
+    data = csv_file({**RATED, "tags": "economy | trade", "article_url": stored.url,
                   "quote": "about exports"},
                  {**RATED, "statement": "Imports fell", "article_url": "https://new.example/b",
                   "article_title": "New", "quote": "Imports fell by a third"},
@@ -324,7 +313,7 @@ def test_counts_made_before_the_lock_are_dropped_when_an_outlet_changed(
 
 
 def test_limits_refuse_cleanly(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = _file(*({"statement": f"claim {n}", "type": "bad"} for n in range(60)))
+    data = csv_file(*({"statement": f"claim {n}", "type": "bad"} for n in range(60)))
     monkeypatch.setattr(csv_import, "MAX_ERRORS", 10)
     report = import_as_cli(engine, data, dry_run=True)
     assert len(report.errors) == 11 and "not listed" in report.errors[-1].message
@@ -338,7 +327,7 @@ def test_limits_refuse_cleanly(engine: Engine, monkeypatch: pytest.MonkeyPatch) 
 def test_dry_run_memory_does_not_grow_with_the_file(engine: Engine, tmp_path: Path) -> None:
     def peak(rows: int) -> int:
         path = tmp_path / f"{rows}.csv"
-        path.write_bytes(_file(*({"statement": f"Claim {n} costs $6.2 billion, says X",
+        path.write_bytes(csv_file(*({"statement": f"Claim {n} costs $6.2 billion, says X",
                                   "tags": "a | b", "rating_label": "False"}
                                  for n in range(rows))))
         tracemalloc.start()
@@ -356,9 +345,9 @@ def test_cli_import_proposes_and_restore_keeps_approvals(engine: Engine, editor:
                                                          second_editor: User,
                                                          tmp_path: Path) -> None:
     path = tmp_path / "ratings.csv"
-    path.write_bytes(_file(RATED))
+    path.write_bytes(csv_file(RATED))
     assert cli.main(["import", "csv", str(path)]) == 0
-    path.write_bytes(_file({**RATED, "statement": "Another claim"}))
+    path.write_bytes(csv_file({**RATED, "statement": "Another claim"}))
     assert cli.main(["import", "csv", str(path), "--restore"]) == 0
     with db.read_session(engine) as s:
         rows = s.exec(select(Claim.statement, Verdict.status, Verdict.reviewer_id).join(
@@ -390,7 +379,7 @@ def _generated(count: int) -> bytes:
             "approved_at": "2025-03-01T10:00:00Z" if rated else "",
             "created_at": "2025-03-01T09:00:00Z", "updated_at": "2025-03-02T09:00:00Z",
             "version": "3"})
-    return _file(*rows)
+    return csv_file(*rows)
 
 
 @pytest.fixture
@@ -414,13 +403,13 @@ def test_export_restores_into_an_empty_database_at_10000_claims(engine: Engine,
                                                                  second_url: str) -> None:
     report = import_as_cli(engine, _generated(10_000), restore=True, source_name="gen.csv")
     assert report.written, report.errors[:3]
-    first = csv_bytes(desk(engine), engine)
+    first = csv_bytes(cli_admin_user(engine), engine)
     target = db.get_engine(second_url)
     again = import_as_cli(target, first, restore=True, source_name="export.csv")
     assert again.written and again.created == 10_000, again.errors[:3]
-    assert csv_bytes(desk(target), target) == first
+    assert csv_bytes(cli_admin_user(target), target) == first
     with db.read_session(target) as s:
         assert not s.exec(select(User).where(User.name == "eddie")).one().active
     empty_claims(engine)  # and into the same database, emptied
     assert import_as_cli(engine, first, restore=True).written
-    assert csv_bytes(desk(engine), engine) == first
+    assert csv_bytes(cli_admin_user(engine), engine) == first

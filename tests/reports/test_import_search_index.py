@@ -8,30 +8,21 @@ every statement made FTS5 flush its pending terms through the sync trigger, and
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from sqlalchemy import Engine, event, text
 from sqlmodel import select
 
-from tests.reports.test_csv_export import import_as_cli
+from tests.factories import csv_file, import_as_cli
 from workbench import db, search
 from workbench.models import Claim
-from workbench.reports.columns import COLUMNS
 
 AMOUNTS = ["$6.2 billion", "41 per cent", "3,500 jobs", "€800 million", "no figure at all"]
 
 
 def _file(count: int) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for n in range(count):
-        writer.writerow({name: "" for name in COLUMNS} | {
-            "statement": f"Claim {n} says café spending hit {AMOUNTS[n % len(AMOUNTS)]}",
-            "claimant": "Ministry", "tags": "economy | budget"})
-    return out.getvalue().encode()
+    rows = ({"statement": f"Claim {n} says café spending hit {AMOUNTS[n % len(AMOUNTS)]}",
+             "claimant": "Ministry", "tags": "economy | budget"} for n in range(count))
+    return csv_file(*rows)
 
 
 def _doc_statements(engine: Engine) -> list[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reports.test_csv_export import GOLDEN
+from tests.factories import GOLDEN
 from workbench.reports.columns import COLUMNS, neutralise
 
 NS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",

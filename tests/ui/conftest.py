@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.factories import Desk
 from workbench import auth, db
 from workbench.models import User
 from workbench.ui.context import TOKEN_KEY
@@ -24,12 +25,18 @@ def signed_in(user: User | None) -> dict[str, str]:
         return {TOKEN_KEY: auth.create_session(session, session.get(User, user.id))}
 
 
+def _app(script: Path, user: User | None, timeout: float = 30) -> AppTest:
+    """``script`` as an AppTest with ``user`` signed in, not run yet."""
+    at = AppTest.from_file(str(script), default_timeout=timeout)
+    for key, value in signed_in(user).items():
+        at.session_state[key] = value
+    return at
+
+
 def open_page(page: str | None = None, query: dict[str, str] | None = None,
               timeout: float = 30, user: User | None = None) -> AppTest:
     """Run app.py as ``user``, optionally switch to ``page`` with query parameters."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-    for key, value in signed_in(user).items():
-        at.session_state[key] = value
+    at = _app(ROOT / "app.py", user, timeout)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
@@ -41,6 +48,34 @@ def open_page(page: str | None = None, query: dict[str, str] | None = None,
     return at
 
 
+_ALONE = """
+import streamlit as st
+from workbench.ui.context import ensure_database
+
+st.set_page_config(layout="wide")
+ensure_database()
+st.navigation([st.Page({page!r}, default=True)]).run()
+"""
+
+
+def open_ui(page: str, tmp_path: Path, query: dict[str, str] | None = None,
+            user: User | None = None, *, alone: bool = False) -> AppTest:
+    """Open ``page`` as ``user`` through app.py (which lists it for editors), or with
+    ``alone`` (or while app.py does not list it) through a one-page navigation, to test
+    the page's own checks. Unlike ``open_page``, the query parameters reach only ``page``."""
+    if not alone and Path(page).name in (ROOT / "app.py").read_text():
+        at = _app(ROOT / "app.py", user)
+        at.run()
+        at.switch_page(page)
+    else:
+        script = tmp_path / "harness.py"
+        script.write_text(_ALONE.format(page=str(ROOT / page)))
+        at = _app(script, user)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
 @pytest.fixture
 def app_db(database_url: str) -> str:
     """The migrated test database, which app.py picks up from the environment."""
@@ -48,3 +83,9 @@ def app_db(database_url: str) -> str:
 
     ensure_database.clear()
     return database_url
+
+
+@pytest.fixture
+def desk(app_db: str, desk: Desk) -> Desk:
+    """``build_desk``'s dataset in the database app.py reads."""
+    return desk

@@ -6,19 +6,11 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
-from tests.domain.test_review import build_desk
-from tests.ui.test_review_page import open_ui
+from tests.ui.conftest import open_ui
 from workbench import dashboard as dash
 from workbench import db, verdicts
 
 PAGE = "workbench/ui/pages/dashboard.py"
-
-
-@pytest.fixture
-def desk(app_db, engine, reviewer, editor):
-    return build_desk(engine, reviewer, editor)
 
 
 def test_empty_database_shows_empty_state(app_db, tmp_path):

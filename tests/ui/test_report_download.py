@@ -15,19 +15,13 @@ from collections.abc import Callable
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from tests.domain.test_review import build_desk
-from tests.ui.test_review_page import open_ui
+from tests.ui.conftest import open_ui
 from workbench import db
 from workbench.errors import PermissionDenied
 from workbench.models import Role, User
 from workbench.reports.columns import COLUMNS
 
 PAGE = "workbench/ui/pages/dashboard.py"
-
-
-@pytest.fixture
-def desk(app_db, engine, reviewer, editor):
-    return build_desk(engine, reviewer, editor)
 
 
 @pytest.fixture

@@ -3,58 +3,21 @@ two-person rule, "approve anyway", bulk approval and corrections."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.domain.test_review import build_desk
-from tests.ui.conftest import ROOT, signed_in
+from tests.ui.conftest import open_ui
 from workbench import claims, db, ratings, sources, verdicts
 from workbench.models import User
 from workbench.ui.safe import md
-
-_HARNESS = """
-import streamlit as st
-from workbench.ui.context import ensure_database
-
-st.set_page_config(layout="wide")
-ensure_database()
-st.navigation([st.Page({page!r}, default=True)]).run()
-"""
-
-
-def open_ui(page: str, tmp_path: Path, query: dict[str, str] | None = None,
-            user: User | None = None, *, alone: bool = False) -> AppTest:
-    """Open ``page`` as ``user`` through app.py (which lists it for editors), or with
-    ``alone`` (or while app.py does not list it) through a one-page navigation, to test
-    the page's own checks."""
-    state = signed_in(user)
-    if not alone and Path(page).name in (ROOT / "app.py").read_text():
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-        for key, value in state.items():
-            at.session_state[key] = value
-        at.run()
-        at.switch_page(page)
-    else:
-        script = tmp_path / "harness.py"
-        script.write_text(_HARNESS.format(page=str(ROOT / page)))
-        at = AppTest.from_file(str(script), default_timeout=30)
-        for key, value in state.items():
-            at.session_state[key] = value
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
-
 
 PAGE = "workbench/ui/pages/review.py"
 
 
 @pytest.fixture
-def desk(app_db, engine, reviewer, editor, second_editor):
-    built = build_desk(engine, reviewer, editor)
-    built.editor = second_editor  # acts in the page: not the approver of the seed verdicts
-    return built
+def desk(desk, second_editor):
+    desk.editor = second_editor  # acts in the page: not the approver of the seed verdicts
+    return desk
 
 
 def texts(at: AppTest) -> str:

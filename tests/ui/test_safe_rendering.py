@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from tests.hostile_data import ATTACKER, payload, seed_hostile
 from tests.ui.conftest import open_page
-from tests.ui.hostile_data import ATTACKER, payload, seed_hostile
 from workbench import db, users
 from workbench.ui.safe import md, md_lines, plotly_text, web_url
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, update
 
 from tests.conftest import PASSWORD, make_user
+from tests.factories import claim_on
 from workbench import articles, claims, db, sources, users, verdicts
 from workbench.models import Article, Role, Source, User
 
@@ -50,11 +51,9 @@ class Hostile:
 
 
 def _claim(session, user, article, field: str) -> int:  # type: ignore[no-untyped-def]
-    start = article.body.index(payload(field))
-    return claims.create_claim(session, user, claims.ClaimDraft(
-        article_id=article.id, start=start, end=start + len(payload(field)),
-        statement=payload(f"statement-{field}"), claimant=payload(f"claimant-{field}"),
-        tags=SHORT["tags"])).id
+    return claim_on(session, user, article, payload(field),
+                    statement=payload(f"statement-{field}"),
+                    claimant=payload(f"claimant-{field}"), tags=SHORT["tags"]).id
 
 
 def _sources(session, user, claim_id: int, n: int) -> None:  # type: ignore[no-untyped-def]
