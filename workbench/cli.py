@@ -3,13 +3,19 @@
 Human-readable output by default; ``--json`` for scripts. Domain errors print
 their message and exit with status 1; a malformed argument (an id such as ``²``)
 prints its message and exits with status 2, before the database is opened.
+
+Logs go to stderr as JSON lines (:mod:`workbench.logs`): warnings only, or from INFO
+(every write, with its actor and ids) with ``workbench --verbose COMMAND``. Standard
+output carries the command's result alone either way.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -18,7 +24,17 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from workbench import articles, claims, cli_admin, cli_dashboard, cli_reports, db, users
+from workbench import (
+    articles,
+    claims,
+    cli_admin,
+    cli_dashboard,
+    cli_reports,
+    cli_search,
+    db,
+    logs,
+    users,
+)
 from workbench.cli_output import emit
 from workbench.errors import InvalidInput, WorkbenchError
 from workbench.models import Claim
@@ -28,6 +44,7 @@ from workbench.text.extract import ArticleInputError, extract_upload
 from workbench.validation import parse_id
 
 Handler = Callable[[argparse.Namespace], Any]
+log = logging.getLogger(__name__)
 
 #: SQLite's and PostgreSQL's words for a failure the user can act on, and what to tell them.
 #: Nothing else of the driver's message is printed: it carries SQL and parameters.
@@ -148,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     json_flag = argparse.ArgumentParser(add_help=False)
     json_flag.add_argument("--json", action="store_true", help="print JSON for scripts")
     parser = argparse.ArgumentParser(prog="workbench", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="log every write (INFO) as JSON lines on stderr")
     groups = parser.add_subparsers(dest="group", required=True)
 
     database = groups.add_parser("db", help="database administration").add_subparsers(
@@ -197,12 +216,46 @@ def build_parser() -> argparse.ArgumentParser:
                       ).set_defaults(handler=cmd_demo)
     cli_reports.register(groups)
     cli_dashboard.register(groups)
+    cli_search.register(groups)
     cli_admin.register(database, user)
     return parser
 
 
+def _command(args: argparse.Namespace) -> str:
+    """The command as typed, without its arguments (``claims list``), for the log."""
+    return " ".join(part for part in (args.group, getattr(args, "command", None)) if part)
+
+
+def _log_database_trouble(args: argparse.Namespace, kind: db.Trouble | None) -> None:
+    """The command that the database refused, as a log line a collector can match.
+
+    Busy or full at INFO: the printed message already tells the person at the terminal and
+    stays the only line unless ``--verbose``. Anything else at ERROR, without the exception:
+    the traceback that follows on stderr carries SQL and parameters, which a log must not.
+    """
+    command = _command(args)
+    context = {"command": command, "actor_name": users.CLI_USER,
+               "trouble": kind.value if kind else "unexpected"}
+    if kind is None:
+        log.error("%s failed: unexpected database error", command, extra=context)
+    else:
+        log.info("%s refused: database %s", command, kind.value, extra=context)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit status, logged at INFO with the time it took."""
     args = build_parser().parse_args(argv)
+    logs.configure(logging.INFO if args.verbose else logging.WARNING)
+    started, command = time.perf_counter(), _command(args)
+    status = _run(args)
+    log.info("%s exited with status %d", command, status,
+             extra={"command": command, "status": status,
+                    "seconds": round(time.perf_counter() - started, 3)})
+    return status
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command's exit status; a refusal is one ``error:`` line on stderr."""
     try:
         if args.handler is not cmd_db_upgrade:
             db.upgrade()
@@ -215,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except OperationalError as error:
         kind = db.trouble(error)
+        _log_database_trouble(args, kind)
         if kind is None:
             raise
         print(f"error: {DATABASE_TROUBLE[kind]}", file=sys.stderr)

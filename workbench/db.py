@@ -1,10 +1,11 @@
 """Engines, sessions and migrations.
 
-SQLite needs care to be a safe multi-user store (see STACK-NOTES): WAL so
-readers never block the writer, ``foreign_keys`` because SQLite ignores them
-otherwise, a busy timeout so a second writer waits instead of failing, and
-write transactions that start with ``BEGIN IMMEDIATE`` so two read-then-write
-transactions cannot interleave and silently lose an update.
+SQLite needs care to be a safe multi-user store (see
+docs/decisions/0001-sqlite-as-a-shared-store.md): WAL so readers never block the
+writer, ``foreign_keys`` because SQLite ignores them otherwise, a busy timeout so a
+second writer waits instead of failing, and write transactions that start with
+``BEGIN IMMEDIATE`` so two read-then-write transactions cannot interleave and
+silently lose an update.
 """
 
 from __future__ import annotations
@@ -55,10 +56,14 @@ def get_engine(url: str | None = None) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # hide_parameters: an error's text (logged, or shown by a traceback) never carries
+        # the values, which can be a claim's wording, an article or a password hash.
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                               hide_parameters=True)
     return engine
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     #: How long a SQLite write waits for another writer (an import holds the lock for a few
     #: seconds per 100,000 rows) before the page says the database is busy.
     sqlite_busy_timeout_ms: int = 30_000
+    #: The server's log level (JSON lines on stderr, see workbench.logs).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("environment")
     @classmethod

@@ -38,7 +38,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from workbench import auth, db
+from workbench import auth, db, logs
 from workbench.reports.claimreview import public_claimreview_feed
 from workbench.settings import PROJECT_ROOT, SettingsError, get_settings
 
@@ -173,6 +173,8 @@ def _ui_modules() -> list[str]:
 
 @asynccontextmanager
 async def _migrate_on_start(_app: st.App) -> AsyncIterator[None]:
+    # Here rather than in main(): `uvicorn workbench.ui.web:app` starts without it.
+    logs.configure(get_settings().log_level)
     # The routes may be hit before any page ran ensure_database(): migrate first.
     await run_in_threadpool(db.upgrade)
     warm_and_freeze()
