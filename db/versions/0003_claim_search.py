@@ -11,7 +11,8 @@ that gives each term's document frequency (rarest-term selection, typo expansion
 PostgreSQL: pg_trgm (word_similarity, typo-tolerant) and a tsvector GIN index.
 
 Existing claims are backfilled in SQL with their plain text (no amount tokens);
-``workbench.search.rebuild_index`` rewrites every document in the full format.
+``workbench search rebuild`` (``workbench.search.rebuild_index``) rewrites every document
+in the full format.
 
 Revision ID: 0003
 Revises: 0002
