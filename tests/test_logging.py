@@ -198,3 +198,27 @@ def test_an_unexpected_database_error_is_logged_without_its_sql(run_cli, monkeyp
     assert (line["level"], line["command"], line["trouble"]) == (
         "ERROR", "claims list", "unexpected")
     assert "p4ss" not in json.dumps(line) and "secret_column" not in json.dumps(line)
+
+
+def test_a_refused_sign_in_is_a_warning_with_the_address_not_the_name_typed(
+        engine, reviewer: User, logged) -> None:
+    typed = "correct horse 1 (typed into the name field)"
+    with pytest.raises(auth.SignInFailed):
+        auth.sign_in(typed, PASSWORD, engine=engine, address="192.0.2.7")
+    [refused] = [r for r in logged.records if r.getMessage() == "sign-in refused"]
+    line = json.loads(as_json(refused))
+    assert (line["level"], line["address"], line["failures"]) == ("WARNING", "192.0.2.7", 1)
+    assert typed not in as_json(refused)
+
+
+def test_an_import_is_one_line_with_its_counts(engine, editor: User, logged) -> None:
+    from workbench.reports.csv_import import run_import
+    from workbench.reports.csv_read import ReadOptions
+
+    data = f"statement\r\n\"{STATEMENT}\"\r\nAnother claim\r\n".encode()
+    report = run_import(editor, data, ReadOptions(), engine=engine, source_name="desk.csv")
+    assert report.written, report.errors
+    [imported] = [r for r in logged.records if r.name == "workbench.reports.csv_import"]
+    line = json.loads(as_json(imported))
+    assert (line["actor_name"], line["source"], line["claims_created"]) == ("eddie", "desk.csv", 2)
+    assert STATEMENT not in as_json(imported)

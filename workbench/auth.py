@@ -23,7 +23,6 @@ No Streamlit import here: the web routes, the pages and the tests share it.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import secrets
 from datetime import timedelta
@@ -44,8 +43,6 @@ SIGN_IN_FAILED = ("Wrong user name or password. After several wrong tries the de
                   "you wait before the next one, and after many it locks the name for 15 "
                   "minutes (an admin can unlock it).")
 TOUCH_INTERVAL = timedelta(minutes=1)
-
-logger = logging.getLogger(__name__)
 
 
 class SignInFailed(AuthenticationFailed):
@@ -102,7 +99,6 @@ def sign_in(name: str, password: str, *, address: str | None = None,
             session.add(user)
             audit.record(session, user, entity="user", entity_id=user.id, action="rehash",
                          changes={"password_hash": ["(older parameters)", "(upgraded)"]})
-            logger.info("Upgraded the password hash of user #%s on sign-in.", user.id)
         throttle.forget(session, keys[0])
         token = create_session(session, user)
         audit.record(session, user, entity="user", entity_id=user.id, action="sign_in",

@@ -25,6 +25,7 @@ separate transaction that skips rows another server holds (no deadlock, no waiti
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +38,8 @@ from workbench import audit, db
 from workbench.models import SignInThrottle, User, as_utc, utcnow
 from workbench.permissions import ADMINS, require
 from workbench.validation import one_line
+
+_LOG = logging.getLogger(__name__)
 
 ACCOUNT = "account"
 ADDRESS = "address"
@@ -135,7 +138,13 @@ def record_failure(engine: Engine, keys: Sequence[Key]) -> float:
             ).returning(table.c.scope, table.c.failures, table.c.last_failed_at)
             returned.append(tuple(session.execute(statement).one()))
     _forget_stale(engine, now)
-    return _seconds_left(returned, now)
+    wait = _seconds_left(returned, now)
+    # The address and the wait, not the name typed: people type passwords there by mistake.
+    _LOG.warning("sign-in refused", extra={
+        "address": next((key for scope, key in keys if scope == ADDRESS), ""),
+        "failures": max(failures for _scope, failures, _at in returned),
+        "wait_seconds": round(wait, 1)})
+    return wait
 
 
 def _forget_stale(engine: Engine, now: datetime) -> None:

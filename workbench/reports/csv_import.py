@@ -35,6 +35,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ from workbench.reports.import_rows import (
 from workbench.reports.query import report_row, report_select
 from workbench.reports.rating_map import RatingMap
 
+_LOG = logging.getLogger(__name__)
 #: ``on_progress(done, total)``: per mille of the whole import (checking is the first half).
 Progress = Callable[[int, int], None]
 CHUNK = 1000
@@ -314,10 +316,18 @@ def run_import(actor: User, source: Source, options: ReadOptions, *,
             report = write_import(session, actor, plan)
     except OperationalError as error:
         kind = db.trouble(error)
+        _LOG.warning("import refused: database %s", kind.value if kind else "error",
+                     extra={"actor_id": actor.id, "actor_name": actor.name,
+                            "source": source_name})
         raise WorkbenchError(_TROUBLE[kind] if kind else REFUSED) from None
     # The lock is held from the first write to the commit: report that, commit included.
     report.write_seconds = time.perf_counter() - locked
     report.seconds = time.perf_counter() - plan.started
+    # Bulk rows skip audit.record's per-write line: one line for the whole import.
+    _LOG.info("imported %s", source_name or "a file", extra={
+        "actor_id": actor.id, "actor_name": actor.name, "source": source_name,
+        "claims_created": report.created, "claims_updated": report.updated, "restore": restore,
+        "write_seconds": round(report.write_seconds, 3)})
     if on_progress:
         on_progress(1000, 1000)
     return report

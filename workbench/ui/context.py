@@ -56,6 +56,8 @@ def database_trouble(error: OperationalError) -> str:
     if kind is None:
         _LOG.error("database error while saving", exc_info=error)
         return DATABASE_UNAVAILABLE
+    (_LOG.error if kind is db.Trouble.FULL else _LOG.warning)(
+        "write refused: database %s", kind.value, extra={"trouble": kind.value})
     return _MESSAGES[kind]
 
 
