@@ -15,13 +15,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from workbench.models import Article, Claim, ClaimTag, Rating, User, Verdict, VerdictStatus
 
 S = TypeVar("S")
-#: At most this many values are offered per filter widget.
-OPTIONS_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -104,15 +102,3 @@ def apply_filters(statement: S, filters: ClaimFilters | None, *, dates: bool = T
     conditions = claim_conditions(filters, dates=dates)
     return statement.where(*conditions) if conditions else statement  # type: ignore[attr-defined]
 
-
-def filter_options(session: Session) -> dict[str, list[str]]:
-    """Values for the filter widgets (distinct, sorted; small sets)."""
-    return {
-        "outlet": list(session.exec(select(Article.outlet).where(Article.outlet != "")
-                                    .distinct().order_by(Article.outlet)
-                                    .limit(OPTIONS_LIMIT))),
-        "tag": list(session.exec(select(ClaimTag.tag).distinct().order_by(ClaimTag.tag)
-                                 .limit(OPTIONS_LIMIT))),
-        "reviewer": list(session.exec(select(User.name).order_by(User.name))),
-        "rating": list(session.exec(select(Rating.label).distinct().order_by(Rating.label))),
-    }

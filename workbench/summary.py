@@ -397,3 +397,27 @@ class Reader:
         return [(value, int(count)) for value, count in self.session.execute(
             select(c.value, n).where(*self._where(rows)).group_by(c.value)
             .order_by(n.desc(), *order).limit(limit))]
+
+
+#: At most this many values are offered per filter widget.
+OPTIONS_LIMIT = 500
+
+
+def filter_options(session: Session) -> dict[str, list[str]]:
+    """Values for the filter widgets (distinct, sorted): outlets and tags that have claims,
+    read from the all-time summary rows, so they are current after every save and cheap.
+
+    Why: a DISTINCT over 2M claim tags took 211-332 ms per call on PostgreSQL at 1M claims
+    (no skip scan), on every Claims page run; the summary rows answer in 1-6 ms."""
+    def values(column: Any, kind: str) -> list[str]:
+        return list(session.scalars(
+            select(column).distinct().where(TABLE.c.kind == kind, TABLE.c.day == ALL_TIME,
+                                            column != "")
+            .order_by(column).limit(OPTIONS_LIMIT)))
+
+    return {
+        "outlet": values(TABLE.c.outlet, "claim"),
+        "tag": values(TABLE.c.value, "tag"),
+        "reviewer": list(session.scalars(select(User.name).order_by(User.name))),
+        "rating": list(session.scalars(select(Rating.label).distinct().order_by(Rating.label))),
+    }

@@ -13,7 +13,7 @@ from sqlmodel import select
 from workbench import dashboard as dash
 from workbench import db, summary, users
 from workbench.errors import PermissionDenied
-from workbench.filters import ClaimFilters, filter_options
+from workbench.filters import ClaimFilters
 from workbench.models import Claim, User
 
 ALL = ClaimFilters()
@@ -114,14 +114,6 @@ def test_selection_respects_filters(engine, desk, editor):
         assert [ref.id for ref in found] == [desk.claim_ids[0]]
         with pytest.raises(ValueError):
             dash.claims_for_selection(session, editor, ALL, "colour", "red")
-
-
-def test_filter_options(engine, desk):
-    with db.read_session(engine) as session:
-        options = filter_options(session)
-    assert options["outlet"] == ["Daily Other", "TROIB News"]
-    assert options["tag"] == ["aid", "eu"]
-    assert {"rita", "eddie"} <= set(options["reviewer"])
 
 
 @pytest.mark.parametrize("filters", [

@@ -15,10 +15,11 @@ from sqlmodel import col, select
 from tests.factories import Desk, build_desk, cli_admin_user
 from workbench import claims, cli, dashboard, db, search, summary, users
 from workbench.claim_list import list_claims
-from workbench.filters import ClaimFilters, apply_filters, claim_conditions, filter_options
+from workbench.filters import ClaimFilters, apply_filters, claim_conditions
 from workbench.models import Claim
 from workbench.reports.csv_export import csv_bytes
 from workbench.reports.query import count_claims
+from workbench.summary import filter_options
 
 
 @pytest.fixture
@@ -152,6 +153,16 @@ def test_filter_options(engine, ids):
     assert options["tag"] == ["aid", "eu"]
     assert {"rita", "eddie"} <= set(options["reviewer"])
     assert {"True", "False", "Mostly false"} <= set(options["rating"])
+
+
+def test_filter_options_follow_a_save_at_once(engine, ids, reviewer):  # type: ignore[no-untyped-def]
+    """Read from the summary rows: a new tag is offered right after the save that made it."""
+    with db.write_session(engine) as session:
+        claim = claims.get_claim(session, ids[3])
+        claims.update_claim(session, reviewer, claim.id, claim.version, tags=["brand-new"])
+    with db.read_session(engine) as session:
+        tags = filter_options(session)["tag"]
+    assert "brand-new" in tags
 
 
 def test_export_flags_are_the_same_filters(engine, ids, capsys):

@@ -110,3 +110,17 @@ def claims_shown(at) -> str:  # type: ignore[no-untyped-def]
     """The headline "Claims" metric."""
     return next(m.value for m in at.metric if m.label == "Claims")
 
+
+
+def test_a_new_tag_is_offered_on_the_next_run(desk, tmp_path, editor):
+    """The filter choices follow a save at once (a 30 s cache made a new tag wait)."""
+    from workbench import claims
+
+    at = open_ui(PAGE, tmp_path, user=editor)
+    assert "brand-new" not in at.selectbox(key="dash_tag").options
+    with db.write_session() as session:
+        claim = claims.get_claim(session, desk.claim_ids[3])
+        claims.update_claim(session, editor, claim.id, claim.version, tags=["brand-new"])
+    at.run()
+    assert not at.exception, at.exception
+    assert "brand-new" in at.selectbox(key="dash_tag").options

@@ -13,15 +13,14 @@ from datetime import date
 import streamlit as st
 
 from workbench import db
-from workbench.filters import ClaimFilters, filter_options
+from workbench.filters import ClaimFilters
 from workbench.models import ClaimState
+from workbench.summary import filter_options
 
-OPTIONS_TTL = 30
 
-
-@st.cache_data(ttl=OPTIONS_TTL, show_spinner=False)
-def cached_options(database_url: str) -> dict[str, list[str]]:
-    """:func:`workbench.filters.filter_options`, keyed on the URL so databases never mix."""
+def current_options(database_url: str) -> dict[str, list[str]]:
+    """:func:`workbench.summary.filter_options`, read on every run: from the summary rows
+    it costs a few ms and follows every save (a 30 s cache made a new tag wait for it)."""
     with db.read_session(db.get_engine(database_url)) as session:
         return filter_options(session)
 

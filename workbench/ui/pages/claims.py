@@ -6,8 +6,9 @@ import streamlit as st
 from workbench import db
 from workbench.claim_list import PAGE_SIZE, list_claims
 from workbench.errors import PermissionDenied
-from workbench.filters import ClaimFilters, filter_options
+from workbench.filters import ClaimFilters
 from workbench.models import ClaimState
+from workbench.summary import filter_options
 from workbench.ui.context import acting_user
 
 st.title("Claims")

@@ -26,7 +26,7 @@ from workbench.filters import ClaimFilters
 from workbench.models import User
 from workbench.permissions import EDITORS, require
 from workbench.settings import get_settings
-from workbench.ui.components.claim_filters import cached_options, dashboard_filters
+from workbench.ui.components.claim_filters import current_options, dashboard_filters
 from workbench.ui.components.report_download import csv_download
 from workbench.ui.context import acting_user
 from workbench.ui.safe import md, plotly_text
@@ -147,7 +147,7 @@ try:
 except PermissionDenied as refused:
     st.error(str(refused))
     st.stop()
-filters = dashboard_filters(cached_options(url))
+filters = dashboard_filters(current_options(url))
 cache = figure_cache(url)
 shown = cache.get(filters, user.id)
 data = shown.data

@@ -22,7 +22,7 @@ from workbench.reports.csv_import import ImportFailed, ImportReport, run_import
 from workbench.reports.csv_read import QUOTING, ReadOptions, decode, target
 from workbench.reports.rating_map import builtin_maps, load_rating_map, parse_rating_map
 from workbench.settings import get_settings
-from workbench.ui.components.claim_filters import cached_options, dashboard_filters
+from workbench.ui.components.claim_filters import current_options, dashboard_filters
 from workbench.ui.components.report_download import csv_download
 from workbench.ui.context import acting_user
 from workbench.ui.safe import md
@@ -39,7 +39,7 @@ with db.read_session() as _session:
 st.subheader("Filters")
 st.caption("The dashboard's filters: a dashboard link's query string selects the same claims "
            "here, and the report has exactly the claims the dashboard counts.")
-filters = dashboard_filters(cached_options(get_settings().database_url))
+filters = dashboard_filters(current_options(get_settings().database_url))
 
 st.subheader("CSV claim report")
 st.caption("One row per claim, every documented column. Cells that a spreadsheet would run "
