@@ -16,9 +16,14 @@ from tests.e2e.conftest import Server, drag_select, wait_for_app
 TIMEOUT = 20_000
 
 
-def _accept(page: Page, text: str) -> None:
+def _accept(page: Page, text: str, claims: int) -> None:
+    """Accept the suggestion holding ``text``; the article then has ``claims`` claims."""
     card = page.locator("[class*='st-key-annotate_suggestion_']").filter(has_text=text)
     card.get_by_role("button", name="Accept").click()
+    # The claim list grown first, then idle: right after the click the script may not have
+    # started yet, and a drag made while it then redraws the article is lost.
+    expect(page.locator("[class*='st-key-annotate_open_']")).to_have_count(claims,
+                                                                           timeout=TIMEOUT)
     wait_for_app(page)
 
 
@@ -56,8 +61,8 @@ def test_seed_scenario(app_server: Server, page: Page) -> None:
     expect(page.locator(".wb-article")).to_contain_text("coalition of the willing",
                                                          timeout=TIMEOUT)
 
-    _accept(page, "$6.2 billion")
-    _accept(page, "€800 billion")
+    _accept(page, "$6.2 billion", 1)
+    _accept(page, "€800 billion", 2)
 
     drag_select(page, "most commonly", "Iraq in 2003")
     expect(page.get_by_text("New claim from your selection")).to_be_visible(timeout=TIMEOUT)
