@@ -172,6 +172,7 @@ class Indexes:
     def __init__(self, engine: Engine) -> None:
         self.engine, self.sqlite = engine, engine.dialect.name == "sqlite"
         self.search = _migration("0003_claim_search.py")
+        self.stored_vector = _migration("0009_stored_search_vector.py")
 
     def drop(self) -> None:
         with self.engine.begin() as connection:
@@ -203,7 +204,8 @@ class Indexes:
                 # at 1M claims; PostgreSQL 15 builds a GIN index on one core, so build
                 # them side by side, one connection each.
                 with ThreadPoolExecutor(2) as pool:
-                    list(pool.map(self._create_gin, self.search._POSTGRES[1:]))
+                    list(pool.map(self._create_gin, [self.search._POSTGRES[1],
+                                                     self.stored_vector.TSV_INDEX]))
                 for model in MODELS:
                     if "id" in model.__table__.c and model is not ClaimTag:
                         name = model.__table__.name  # our own table names, not input

@@ -189,7 +189,7 @@ def rebuild_index(session: Session, *, batch: int = 20_000) -> int:
 _VOCAB: dict[str, tuple[float, dict[str, int]]] = {}
 _VOCAB_SQL = {"sqlite": "SELECT term, doc FROM claim_fts_vocab",
               "postgresql": "SELECT word, ndoc FROM ts_stat("
-                            "'SELECT to_tsvector(''simple'', doc) FROM claim_search_doc')"}
+                            "'SELECT tsv FROM claim_search_doc')"}
 
 
 def _vocabulary(session: Session) -> dict[str, int]:
@@ -275,9 +275,9 @@ def _ids(session: Session, match: str, limit: int) -> list[int]:
         return []
     sql = ("SELECT rowid FROM claim_fts WHERE claim_fts MATCH :q ORDER BY rank LIMIT :n"
            if _is_sqlite(session) else
+           # tsv: the stored to_tsvector('simple', doc) (migration 0009)
            "SELECT claim_id FROM claim_search_doc, to_tsquery('simple', :q) AS query "
-           "WHERE to_tsvector('simple', doc) @@ query ORDER BY "
-           "ts_rank(to_tsvector('simple', doc), query, 1) DESC, claim_id LIMIT :n")
+           "WHERE tsv @@ query ORDER BY ts_rank(tsv, query, 1) DESC, claim_id LIMIT :n")
     return [row[0] for row in session.execute(text(sql), {"q": match, "n": limit})]
 
 
