@@ -12,7 +12,16 @@ import enum
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -50,9 +59,11 @@ class ClaimType(enum.StrEnum):
 
 
 class AnchorStatus(enum.StrEnum):
+    """Where a claim's quote stands in its article's current version."""
+
     anchored = "anchored"
-    fuzzy = "fuzzy"
-    unplaced = "unplaced"
+    needs_review = "needs_review"  # a new version moved or repeated it: a person confirms
+    unplaced = "unplaced"  # not found in the current version; quote and verdict are kept
     none = "none"  # imported without an article
 
 
@@ -133,14 +144,46 @@ class Article(SQLModel, table=True):
     language: str = Field(default="en", max_length=12)
     body: str = Field(sa_type=Text)
     body_hash: str = Field(max_length=64, index=True)
+    #: Number of the version ``body`` holds; earlier bodies live in ``article_version``.
+    current_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = _ts(index=True)
+
+
+class ArticleVersion(SQLModel, table=True):
+    """Every body an article has had, with who stored it, when and why.
+
+    Version 1 is written when the first new version arrives (until then the article's own
+    body is the only one), so articles that never change cost no extra row.
+    """
+
+    __tablename__: ClassVar[str] = "article_version"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    number: int
+    body: str = Field(sa_type=Text)
+    body_hash: str = Field(max_length=64)
+    reason: str = Field(default="", max_length=500)
+    #: Set when the version was fetched from the web: where, when, and the raw page's digest.
+    source_url: str = Field(default="", max_length=2000)
+    fetched_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    raw_sha256: str = Field(default="", max_length=64)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _ts()
+
+
+_UNSETTLED = "anchor_status IN ('needs_review', 'unplaced')"
 
 
 class Claim(_Versioned, SQLModel, table=True):
     __table_args__ = (
         Index("ix_claim_article_start", "article_id", "start"),
         Index("ix_claim_state_updated", "state", "updated_at"),
+        # Only the few claims a new article version unsettled: the dashboard and the Annotate
+        # page count them without an index over every anchored claim.
+        Index("ix_claim_unsettled", "article_id",
+              sqlite_where=text(_UNSETTLED), postgresql_where=text(_UNSETTLED)),
     )
     id: int | None = Field(default=None, primary_key=True)
     article_id: int | None = Field(default=None, foreign_key="article.id", ondelete="RESTRICT")
@@ -150,6 +193,11 @@ class Claim(_Versioned, SQLModel, table=True):
     prefix: str = Field(default="", max_length=64)
     suffix: str = Field(default="", max_length=64)
     anchor_status: str = Field(default=AnchorStatus.anchored, max_length=12)
+    #: The article version ``start``/``end`` point into.
+    article_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    #: Where a new version probably holds the quote, until a reviewer confirms it.
+    proposed_start: int | None = None
+    proposed_end: int | None = None
     statement: str = Field(default="", sa_type=Text)
     claimant: str = Field(default="", max_length=300, index=True)
     claim_date: date | None = None
@@ -185,6 +233,23 @@ class Source(SQLModel, table=True):
     notes: str = Field(default="", sa_type=Text)
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = _ts()
+
+
+class SourceSnapshot(SQLModel, table=True):
+    """A copy of a source's page taken by the workbench when a person asked for it."""
+
+    __tablename__: ClassVar[str] = "source_snapshot"
+    __table_args__ = (Index("ix_source_snapshot_source_fetched", "source_id", "fetched_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id", ondelete="CASCADE")
+    final_url: str = Field(default="", max_length=2000)
+    http_status: int
+    fetched_at: datetime = Field(sa_type=DateTime(timezone=True))
+    raw_sha256: str = Field(max_length=64)
+    text: str = Field(default="", sa_type=Text)
+    #: A public archive's copy (e.g. the Wayback Machine), when one was configured and answered.
+    public_copy_url: str = Field(default="", max_length=2000)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
 
 
 class Evidence(SQLModel, table=True):
