@@ -73,6 +73,7 @@ BENCHMARKS = [
     ["seen_before.py"],
     ["save_cost.py"],
     ["export_import.py"],
+    ["fetch_bench.py"],
     ["generate.py", "{tmp}/dashboard.sqlite3"],
     ["dashboard_bench.py", "{tmp}/dashboard.sqlite3"],
 ]

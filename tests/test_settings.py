@@ -9,7 +9,12 @@ from collections.abc import Iterator
 import pytest
 
 from workbench import cli
-from workbench.settings import LOCAL_DEV_SECRET, SettingsError, get_settings
+from workbench.settings import (
+    LOCAL_DEV_SECRET,
+    WAYBACK_SAVE_ENDPOINT,
+    SettingsError,
+    get_settings,
+)
 
 GOOD_SECRET = "k" * 40
 
@@ -17,7 +22,8 @@ GOOD_SECRET = "k" * 40
 @pytest.fixture
 def environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     """Set WORKBENCH_* variables through the returned monkeypatch; settings re-read each time."""
-    for name in ("WORKBENCH_ENVIRONMENT", "WORKBENCH_SECRET_KEY"):
+    for name in ("WORKBENCH_ENVIRONMENT", "WORKBENCH_SECRET_KEY", "WORKBENCH_FETCH_ALLOW_HOSTS",
+                 "WORKBENCH_ARCHIVE_SAVE_ENDPOINT"):
         monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
     yield monkeypatch
@@ -91,3 +97,32 @@ def test_server_refuses_to_start_with_one_line(environment, monkeypatch) -> None
     get_settings.cache_clear()
     web.main(["--server.port", "8599"])
     assert started == [{"server.port": 8599}]
+
+
+def test_fetch_settings_have_safe_defaults(environment) -> None:
+    """Issue 14: no internal host allowed, no public archive asked, until someone says so."""
+    settings = settings_for(environment)
+    assert settings.fetch_allow_hosts == ()
+    assert settings.archive_save_endpoint == ""
+    assert settings.fetch_timeout_seconds > 0 and settings.fetch_max_bytes > 0
+
+
+def test_allowed_hosts_are_a_comma_separated_list(environment) -> None:
+    settings = settings_for(environment,
+                            fetch_allow_hosts=" Wiki.Newsroom.Internal., 10.1.2.3,,[fd00::5] ")
+    assert settings.fetch_allow_hosts == ("wiki.newsroom.internal", "10.1.2.3", "fd00::5")
+
+
+def test_the_archive_endpoint_must_be_a_web_address(environment) -> None:
+    settings = settings_for(environment, archive_save_endpoint=WAYBACK_SAVE_ENDPOINT)
+    assert settings.archive_save_endpoint == "https://web.archive.org/save/"
+    with pytest.raises(SettingsError, match=r"^WORKBENCH_ARCHIVE_SAVE_ENDPOINT: .*https://"):
+        settings_for(environment, archive_save_endpoint="file:///tmp/archive/")
+
+
+@pytest.mark.parametrize(("name", "value"), [("fetch_timeout_seconds", "0"),
+                                             ("fetch_max_bytes", "-5"),
+                                             ("fetch_max_bytes", "5MB")])
+def test_fetch_limits_must_be_positive_numbers(environment, name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=f"^WORKBENCH_{name.upper()}: "):
+        settings_for(environment, **{name: value})

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import PositiveFloat, PositiveInt, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from workbench.errors import WorkbenchError
+from workbench.validation import is_web_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "db" / "workbench.sqlite3"
 LOCAL_DEV_SECRET = "local-development-only-secret"
 LOCAL = "local"
+#: The usual value of ``WORKBENCH_ARCHIVE_SAVE_ENDPOINT``: the Wayback Machine's "Save Page
+#: Now" address, to which the page's own address is appended.
+WAYBACK_SAVE_ENDPOINT = "https://web.archive.org/save/"
 
 
 class SettingsError(WorkbenchError):
@@ -48,12 +52,47 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 30_000
     #: The server's log level (JSON lines on stderr, see workbench.logs).
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    #: Hosts that may be fetched although they resolve into the newsroom's own network
+    #: (``WORKBENCH_FETCH_ALLOW_HOSTS=wiki.newsroom.internal,10.1.2.3``): matched against the
+    #: host written in the address, name or IP, never against what a name resolves to. The
+    #: cloud metadata address stays refused (docs/decisions/0010-fetching-web-pages.md).
+    fetch_allow_hosts: Annotated[tuple[str, ...], NoDecode] = ()
+    #: Seconds a web page fetch may take: each connect and read, and the whole fetch with
+    #: its redirects.
+    fetch_timeout_seconds: PositiveFloat = 10.0
+    #: Bytes of a fetched page (after decompression) beyond which reading stops.
+    fetch_max_bytes: PositiveInt = 5 * 1024 * 1024
+    #: Where "Archive" asks a public archive for a copy, the source's address appended (the
+    #: Wayback Machine's is WAYBACK_SAVE_ENDPOINT); empty: no public copy is requested.
+    archive_save_endpoint: str = ""
+    #: Seconds the public archive may take to make its copy (the Wayback Machine often
+    #: needs tens of seconds).
+    archive_timeout_seconds: PositiveFloat = 60.0
 
     @field_validator("environment")
     @classmethod
     def _normalise_environment(cls, value: str) -> str:
         # "Local " typed in a unit file is still a developer's machine; only that is.
         return value.strip().lower()
+
+    @field_validator("fetch_allow_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        # A comma-separated list is what people type in a unit file. Hosts compare lowercase,
+        # without the trailing dot a fully qualified name may carry, IPv6 without brackets.
+        if isinstance(value, str):
+            value = value.split(",")
+        return tuple(host.strip().strip("[]").lower().rstrip(".") for host in value
+                     if host.strip())
+
+    @field_validator("archive_save_endpoint")
+    @classmethod
+    def _check_endpoint(cls, value: str) -> str:
+        value = value.strip()
+        if value and not is_web_url(value):
+            raise ValueError("must be empty or a full web address starting with https:// "
+                             f"(the Wayback Machine's is {WAYBACK_SAVE_ENDPOINT})")
+        return value
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

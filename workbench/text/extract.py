@@ -123,7 +123,7 @@ def extract_upload(filename: str, data: bytes) -> ExtractedArticle:
     declared = declared_charset(data) if ext in _HTML_EXTS else None
     text, encoding, warnings = decode(data, declared)
     if ext in _HTML_EXTS:
-        body, title, html_warnings = _extract_html(text)
+        body, title, html_warnings = extract_html(text)
         return ExtractedArticle(clean_pasted_text(body), title, encoding,
                                 (*warnings, *html_warnings))
     body = clean_pasted_text(text)
@@ -148,7 +148,7 @@ def _reject_binary(data: bytes) -> None:
         )
 
 
-def _extract_html(html: str) -> tuple[str, str | None, list[str]]:
+def extract_html(html: str) -> tuple[str, str | None, list[str]]:
     """Main text of a web page via trafilatura, else all visible <body> text. Never rendered."""
     # lxml refuses str input that carries an XML encoding declaration (XHTML pages).
     html = _XML_DECL_RE.sub("", html.replace("\x00", ""), count=1)
