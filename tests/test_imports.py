@@ -1,4 +1,6 @@
-"""How the package's modules depend on each other: one way, and Streamlit only in the UI.
+"""How the package's modules depend on each other: one way, Streamlit only in the UI, and
+the UI never near the database (it reads through ``workbench.loaders`` and writes through
+``workbench.actions``).
 
 Read from the source with ``ast`` (imports inside functions included), so a cycle is
 caught before it bites as a half-initialised module at start-up.
@@ -7,10 +9,19 @@ caught before it bites as a half-initialised module at start-up.
 from __future__ import annotations
 
 import ast
+import enum
 from pathlib import Path
+
+from workbench import models
 
 PACKAGE = Path(__file__).resolve().parents[1] / "workbench"
 TESTS = PACKAGE.parent / "tests"
+#: The UI: ``app.py`` and everything under ``workbench/ui``.
+UI_FILES = [PACKAGE.parent / "app.py", *sorted((PACKAGE / "ui").rglob("*.py"))]
+#: Modules the UI must not import: the database and the ORM.
+DATABASE_MODULES = ("workbench.db", "workbench.models", "sqlmodel", "sqlalchemy")
+#: What opens a database session.
+SESSION_OPENERS = {"read_session", "write_session", "Session"}
 #: Test-side modules any test may import, besides the conftest modules: the shared
 #: factories and hostile values, and the pages the span-selector browser test serves
 #: (it computes its expected offsets from their text).
@@ -95,3 +106,58 @@ def test_tests_share_helpers_only_through_conftest_and_factories() -> None:
     offenders = sorted(f"{name}: {target}" for name, path in paths.items()
                        for target in _imports(path, set(paths)) - allowed - {name})
     assert offenders == []
+
+
+def _plain_model(name: str) -> bool:
+    """An enum from ``workbench.models`` (a role, a claim state): plain values, no table."""
+    value = getattr(models, name, None)
+    return isinstance(value, type) and issubclass(value, enum.Enum)
+
+
+def _database_use(source: str) -> list[str]:
+    """What in ``source`` reaches the database: an import of the db module, the ORM or
+    a table class, or a call that opens a session."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names
+                      if alias.name.startswith(DATABASE_MODULES)]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "workbench.models":
+                found += [f"workbench.models.{alias.name}" for alias in node.names
+                          if not _plain_model(alias.name)]
+            elif node.module.startswith(DATABASE_MODULES):
+                found.append(node.module)
+            elif node.module == "workbench":
+                found += [f"workbench.{alias.name}" for alias in node.names
+                          if f"workbench.{alias.name}" in DATABASE_MODULES]
+        elif isinstance(node, ast.Call):
+            called = node.func
+            name = (called.attr if isinstance(called, ast.Attribute) else
+                    called.id if isinstance(called, ast.Name) else "")
+            if name in SESSION_OPENERS:
+                found.append(f"{name}()")
+    return found
+
+
+def test_the_ui_never_opens_a_database_session_or_touches_the_orm() -> None:
+    """Pages get plain dataclasses from ``workbench.loaders`` and write through
+    ``workbench.actions``: one read per page run, never a row held across a rerun."""
+    offenders = [f"{path.relative_to(PACKAGE.parent)}: {use}" for path in UI_FILES
+                 for use in _database_use(path.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_the_database_check_sees_each_way_in() -> None:
+    source = """
+import sqlalchemy.exc
+from sqlmodel import select
+from workbench import db, loaders
+from workbench.models import Claim, ClaimState
+with db.read_session() as session:
+    pass
+loaders.write_session()
+"""
+    assert sorted(_database_use(source)) == [
+        "read_session()", "sqlalchemy.exc", "sqlmodel", "workbench.db",
+        "workbench.models.Claim", "write_session()"]

@@ -33,8 +33,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from workbench import dashboard as dash
+from workbench import db, summary
 from workbench.dashboard import Dashboard
 from workbench.filters import ClaimFilters
+from workbench.models import User
 
 log = logging.getLogger(__name__)
 
@@ -102,3 +105,20 @@ class FigureCache:
         finally:
             with self._lock:
                 self._running.discard(filters)
+
+
+def figures_of(database_url: str) -> FigureCache:
+    """A FigureCache counting on ``database_url``'s database, one read session per count
+    or generation check (the caller keeps one per database and process)."""
+    engine = db.get_engine(database_url)
+
+    def count(filters: ClaimFilters, actor_id: int) -> tuple[int, Dashboard]:
+        with db.read_session(engine) as session:
+            generation = summary.generation(session)  # first: see the module docstring
+            return generation, dash.dashboard(session, session.get(User, actor_id), filters)
+
+    def generation() -> int:
+        with db.read_session(engine) as session:
+            return summary.generation(session)
+
+    return FigureCache(count, generation)

@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 from tests.factories import Desk
 from workbench import auth, db
 from workbench.models import User
-from workbench.ui.context import TOKEN_KEY
+from workbench.ui import routes
+from workbench.ui.routes import SESSION_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.relative_to(ROOT).as_posix()
@@ -22,7 +23,7 @@ def signed_in(user: User | None) -> dict[str, str]:
     if user is None:
         return {}
     with db.write_session() as session:
-        return {TOKEN_KEY: auth.create_session(session, session.get(User, user.id))}
+        return {SESSION_TOKEN: auth.create_session(session, session.get(User, user.id))}
 
 
 def _app(script: Path, user: User | None, timeout: float = 30) -> AppTest:
@@ -61,9 +62,9 @@ st.navigation([st.Page({page!r}, default=True)]).run()
 def open_ui(page: str, tmp_path: Path, query: dict[str, str] | None = None,
             user: User | None = None, *, alone: bool = False) -> AppTest:
     """Open ``page`` as ``user`` through app.py (which lists it for editors), or with
-    ``alone`` (or while app.py does not list it) through a one-page navigation, to test
+    ``alone`` (or while ``routes.ROUTES`` does not list it) through a one-page navigation, to test
     the page's own checks. Unlike ``open_page``, the query parameters reach only ``page``."""
-    if not alone and Path(page).name in (ROOT / "app.py").read_text():
+    if not alone and any(route.path == page for route in routes.ROUTES):
         at = _app(ROOT / "app.py", user)
         at.run()
         at.switch_page(page)

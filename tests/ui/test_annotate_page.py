@@ -19,8 +19,8 @@ from tests.ui.conftest import open_page
 from workbench import claims, db
 from workbench.models import Claim
 from workbench.sample import load_sample
-from workbench.ui.components.annotate_fragments import open_tab_key
 from workbench.ui.components.span_selector import body_digest
+from workbench.ui.routes import open_tab_key
 from workbench.ui.safe import md
 
 PAGE = "workbench/ui/pages/annotate.py"

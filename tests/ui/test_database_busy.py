@@ -14,10 +14,10 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import new_claim
 from tests.ui.conftest import open_page
 from workbench import articles, claims, db, sources, users, verdicts
+from workbench.actions import DATABASE_BUSY, DATABASE_UNAVAILABLE, DISK_FULL, database_trouble
 from workbench.sample import load_sample
 from workbench.settings import get_settings
-from workbench.ui.components.annotate_fragments import open_tab_key
-from workbench.ui.context import DATABASE_BUSY, DATABASE_UNAVAILABLE, DISK_FULL, database_trouble
+from workbench.ui.routes import open_tab_key
 
 PAGE = "workbench/ui/pages/annotate.py"
 TYPED = "My careful sentence, typed while an import was running."

@@ -10,7 +10,7 @@ from tests.ui.conftest import open_page
 from workbench import db, sources
 from workbench.models import AuditEvent, Evidence
 from workbench.sample import load_sample
-from workbench.ui.components.annotate_fragments import open_tab_key
+from workbench.ui.routes import open_tab_key
 
 PAGE = "workbench/ui/pages/annotate.py"
 

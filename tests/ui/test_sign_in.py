@@ -11,7 +11,7 @@ from tests.conftest import make_user
 from tests.ui.conftest import ROOT
 from workbench import auth, db, user_sessions, users
 from workbench.models import Role, User
-from workbench.ui.context import TOKEN_KEY
+from workbench.ui.routes import SESSION_TOKEN
 
 PAGES = "workbench/ui/pages"
 OIDC = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
@@ -22,7 +22,7 @@ OIDC = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
 def app(token: str | None = None, query: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     if token:
-        at.session_state[TOKEN_KEY] = token
+        at.session_state[SESSION_TOKEN] = token
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()

@@ -38,9 +38,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from workbench import auth, db, logs
+from workbench import actions, auth, logs
 from workbench.reports.claimreview import public_claimreview_feed
 from workbench.settings import PROJECT_ROOT, SettingsError, get_settings
+from workbench.ui import routes
 
 APP_SCRIPT = PROJECT_ROOT / "app.py"
 MAX_FORM_BYTES = 4096
@@ -92,7 +93,7 @@ async def login(request: Request) -> Response:
     except auth.SignInFailed as error:
         # Waiting here (without holding a thread) slows a scripted guesser further.
         await asyncio.sleep(min(error.delay, MAX_RESPONSE_DELAY_S))
-        return RedirectResponse("/?login=failed", status_code=303)
+        return RedirectResponse(f"/?{routes.LOGIN}={routes.LOGIN_FAILED}", status_code=303)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(auth.COOKIE_NAME, auth.cookie_value(token),
                         max_age=get_settings().session_hours * 3600, path="/",
@@ -103,8 +104,7 @@ async def login(request: Request) -> Response:
 def _revoke(cookie: str | None) -> None:
     token = auth.token_from_cookie(cookie)
     if token:
-        with db.write_session() as session:
-            auth.sign_out(session, token)
+        actions.sign_out(token)
 
 
 async def logout(request: Request) -> Response:
@@ -138,8 +138,8 @@ async def claimreview(_request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/auth/login", login, methods=["POST"]),
-    Route("/auth/logout", logout, methods=["POST"]),
+    Route(routes.LOGIN_PATH, login, methods=["POST"]),
+    Route(routes.LOGOUT_PATH, logout, methods=["POST"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/claimreview.jsonld", claimreview, methods=["GET"]),
 ]
@@ -176,7 +176,7 @@ async def _migrate_on_start(_app: st.App) -> AsyncIterator[None]:
     # Here rather than in main(): `uvicorn workbench.ui.web:app` starts without it.
     logs.configure(get_settings().log_level)
     # The routes may be hit before any page ran ensure_database(): migrate first.
-    await run_in_threadpool(db.upgrade)
+    await run_in_threadpool(actions.prepare_database)
     warm_and_freeze()
     yield
 

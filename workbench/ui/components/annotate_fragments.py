@@ -16,23 +16,14 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from workbench.ui import routes
+
 ARTICLE = "annotate_article_view"
 PANEL = "annotate_panel"
 CLAIMS = "annotate_claim_list"
-#: The confirmation of the last write on this article (a toast vanishes after a few
-#: seconds, possibly before a slow rerun even shows the result, and a run that shows a
-#: one-shot message can be interrupted by the next click): the panel shows it as a
-#: status line until the next write replaces it.
-FLASH = "annotate_flash"
 #: The claim panel's tabs by name (the Evidence tab's label adds the count); only the
-#: open one is drawn.
+#: open one is drawn (``routes.open_tab_key`` remembers which).
 CLAIM_TABS = ("Details", "Evidence", "Verdict", "Corrections", "History")
-
-
-def open_tab_key(claim_id: int) -> str:
-    """Session state: the name (in ``CLAIM_TABS``) of the claim's open tab; setting it
-    before a run opens that tab."""
-    return f"annotate_tab_{claim_id}"
 
 
 def rerun_annotate() -> None:
@@ -54,12 +45,15 @@ def rerun_claims() -> None:
 
 
 def flash(message: str) -> None:
-    """Confirm a write: the panel shows ``message`` with the time while on this article."""
-    st.session_state[FLASH] = (st.query_params.get("article"),
-                               f"{message} ({datetime.now(UTC):%H:%M:%S} UTC)")
+    """Confirm a write: the panel shows ``message`` with the time while on this article,
+    until the next write replaces it (a toast vanishes after a few seconds, possibly
+    before a slow rerun even shows the result, and a run that shows a one-shot message
+    can be interrupted by the next click)."""
+    st.session_state[routes.FLASH] = (st.query_params.get(routes.ARTICLE),
+                                      f"{message} ({datetime.now(UTC):%H:%M:%S} UTC)")
 
 
 def last_write(article_id: int) -> str | None:
     """The confirmation of the last write on ``article_id`` in this browser session."""
-    article, message = st.session_state.get(FLASH, (None, None))
+    article, message = st.session_state.get(routes.FLASH, (None, None))
     return message if article == str(article_id) else None

@@ -16,6 +16,7 @@ from workbench import claims
 from workbench.claim_panel import ClaimPanel
 from workbench.errors import StaleEdit
 from workbench.models import ClaimState, ClaimType
+from workbench.ui import routes
 from workbench.ui.components.annotate_fragments import flash, rerun_annotate, rerun_claims
 from workbench.ui.components.span_selector import SpanSelection
 from workbench.ui.context import perform
@@ -25,22 +26,22 @@ from workbench.ui.safe import md
 def _base(panel: ClaimPanel) -> dict[str, Any]:
     """The snapshot the form edits: the stored fields when the claim was opened (or last
     saved), kept while the user types so a colleague's save is detected, not overwritten."""
-    name = f"annotate_base_{panel.claim_id}"
+    name = routes.claim_snapshot_key(panel.claim_id)
     if name not in st.session_state:
-        generation = st.session_state.get(f"annotate_gen_{panel.claim_id}", 0) + 1
-        st.session_state[f"annotate_gen_{panel.claim_id}"] = generation
+        generation = st.session_state.get(routes.claim_generation_key(panel.claim_id), 0) + 1
+        st.session_state[routes.claim_generation_key(panel.claim_id)] = generation
         st.session_state[name] = {**panel.fields, "generation": generation}
     return st.session_state[name]
 
 
 def reset_claim_form(claim_id: int) -> None:
     """Forget the snapshot so the form reloads the stored claim."""
-    st.session_state.pop(f"annotate_base_{claim_id}", None)
-    st.session_state.pop(f"annotate_stale_{claim_id}", None)
+    st.session_state.pop(routes.claim_snapshot_key(claim_id), None)
+    st.session_state.pop(routes.stale_edit_key(claim_id), None)
 
 
 def _show_conflict(claim_id: int, base: dict[str, Any]) -> None:
-    stale: StaleEdit | None = st.session_state.get(f"annotate_stale_{claim_id}")
+    stale: StaleEdit | None = st.session_state.get(routes.stale_edit_key(claim_id))
     if stale is None:
         return
     st.error(md(str(stale)))
@@ -54,7 +55,7 @@ def _show_conflict(claim_id: int, base: dict[str, Any]) -> None:
     keep, discard = st.columns(2)
     if keep.button("Keep my text; I will save over theirs", key=f"annotate_keep_{claim_id}"):
         base["version"] = stale.current["version"]
-        st.session_state.pop(f"annotate_stale_{claim_id}")
+        st.session_state.pop(routes.stale_edit_key(claim_id))
         st.rerun()
     if discard.button("Discard mine and load theirs", key=f"annotate_discard_{claim_id}"):
         reset_claim_form(claim_id)
@@ -64,10 +65,10 @@ def _show_conflict(claim_id: int, base: dict[str, Any]) -> None:
 def _save(claim_id: int, version: int, changes: dict[str, Any]) -> bool:
     """Store ``changes`` (in a callback); a stale edit is kept for ``_show_conflict``."""
     try:
-        saved = perform(lambda session, user: claims.update_claim(
-            session, user, claim_id, version, **changes), reraise=(StaleEdit,))
+        saved = perform(claims.update_claim, claim_id, version, **changes,
+                        reraise=(StaleEdit,))
     except StaleEdit as stale:
-        st.session_state[f"annotate_stale_{claim_id}"] = stale
+        st.session_state[routes.stale_edit_key(claim_id)] = stale
         return False
     if saved is None:
         return False
@@ -85,7 +86,7 @@ def _save_form(claim_id: int, key: str, version: int, frozen: bool) -> None:
                                "claim_type": state[f"{key}_type"], "tags": state[f"{key}_tags"]}
     if not frozen:
         changes["statement"] = state[f"{key}_statement"]
-    listed = state.get(f"annotate_base_{claim_id}", {}).get("statement")
+    listed = state.get(routes.claim_snapshot_key(claim_id), {}).get("statement")
     if _save(claim_id, version, changes) and changes.get("statement", listed) != listed:
         rerun_claims()  # the claim list shows the wording; otherwise only the panel reruns
 
@@ -124,8 +125,7 @@ def claim_editor(panel: ClaimPanel, selection: SpanSelection | None) -> None:
 
 
 def _move(claim_id: int, version: int, state: ClaimState) -> None:
-    if perform(lambda session, user: claims.move_claim(
-            session, user, claim_id, version, state)) is not None:
+    if perform(claims.move_claim, claim_id, version, state) is not None:
         reset_claim_form(claim_id)
         flash(f"Claim #{claim_id} is now {state.replace('_', ' ')}.")
         rerun_annotate()  # its colour in the article changes too

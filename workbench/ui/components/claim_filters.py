@@ -12,17 +12,8 @@ from datetime import date
 
 import streamlit as st
 
-from workbench import db
 from workbench.filters import ClaimFilters
 from workbench.models import ClaimState
-from workbench.summary import filter_options
-
-
-def current_options(database_url: str) -> dict[str, list[str]]:
-    """:func:`workbench.summary.filter_options`, read on every run: from the summary rows
-    it costs a few ms and follows every save (a 30 s cache made a new tag wait for it)."""
-    with db.read_session(db.get_engine(database_url)) as session:
-        return filter_options(session)
 
 
 def dashboard_filters(options: dict[str, list[str]]) -> ClaimFilters:

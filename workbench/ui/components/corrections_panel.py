@@ -5,23 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workbench import db, review
+from workbench.review import Correction
 
 
 def _rating(label: str | None, conclusion: str) -> str:
     return " · ".join(part for part in (label or "", conclusion) if part) or "—"
 
 
-def corrections_panel(claim_id: int, *, key_prefix: str = "corrections",
-                      listed: list[review.Correction] | None = None) -> None:
-    """Render the claim's published corrections (nothing but a caption when there are none);
-    ``listed`` when the page already read them.
+def corrections_panel(claim_id: int, listed: list[Correction], *,
+                      key_prefix: str = "corrections") -> None:
+    """Render the claim's published corrections, as the page's loader read them (nothing
+    but a caption when there are none).
 
     User text goes into a dataframe (never markdown), so a reason cannot inject links.
     """
-    if listed is None:
-        with db.read_session() as session:
-            listed = review.corrections(session, claim_id)
     if not listed:
         st.caption("No corrections.")
         return

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workbench import db, sources
+from workbench import loaders, sources
 from workbench.claim_panel import ClaimPanel, EvidenceView
+from workbench.evidence import attach_evidence
 from workbench.models import ClaimState, SourceKind, Stance
+from workbench.ui import routes
 from workbench.ui.components.annotate_fragments import flash
 from workbench.ui.context import perform
 from workbench.ui.safe import web_url
@@ -34,13 +36,12 @@ def _pick_source(claim_id: int) -> int | None:
                           key=f"annotate_source_query_{claim_id}")
     if not query:
         return None
-    with db.read_session() as session:
-        found = sources.find_sources(session, query)
+    found = loaders.find_sources(query)
     if not found:
         st.caption("No stored source looks like that; add it below.")
         return None
-    labels = {source.id: f"{source.title or source.url} — {source.url} ({score:.0f}%)"
-              for source, score in found}
+    labels = {source.id: f"{source.title or source.url} — {source.url} ({source.score:.0f}%)"
+              for source in found}
     return st.selectbox("Matching sources", [None, *labels], key=f"annotate_source_pick_{claim_id}",
                         format_func=lambda v: "— add a new source —" if v is None else labels[v])
 
@@ -50,13 +51,13 @@ def _remove_evidence(panel: ClaimPanel) -> None:
     labels = {row.id: f"{row.stance}: {row.title or row.url}" for row in panel.evidence}
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     chosen = left.selectbox("Remove evidence attached by mistake", [None, *labels],
-                            key=f"annotate_ev_remove_{panel.claim_id}",
+                            key=routes.evidence_removal_key(panel.claim_id),
                             format_func=lambda v: "—" if v is None else labels[v])
     if not right.button("Remove", key=f"annotate_ev_remove_{panel.claim_id}_go",
                         disabled=chosen is None):
         return
-    if perform(lambda session, user: sources.remove_evidence(session, user, chosen) or True):
-        st.session_state.pop(f"annotate_ev_remove_{panel.claim_id}", None)
+    if perform(sources.remove_evidence, chosen) is not None:
+        st.session_state.pop(routes.evidence_removal_key(panel.claim_id), None)
         flash("Evidence removed.")
         st.rerun()
 
@@ -95,16 +96,11 @@ def evidence_panel(panel: ClaimPanel) -> None:
     if not submitted:
         return
 
-    def attach(session, user):  # type: ignore[no-untyped-def]
-        source_id = existing
-        if source_id is None:
-            source_id = sources.add_source(session, user, sources.SourceDraft(
-                url=url, title=title, publisher=publisher, kind=kind, published=published,
-                accessed=accessed, archive_url=archive_url)).id
-        return sources.attach_source(session, user, panel.claim_id, source_id, stance=stance or "",
-                                     excerpt=excerpt, independent=independent)
-
-    if perform(attach) is not None:
+    draft = None if existing is not None else sources.SourceDraft(
+        url=url, title=title, publisher=publisher, kind=kind, published=published,
+        accessed=accessed, archive_url=archive_url)
+    if perform(attach_evidence, panel.claim_id, source_id=existing, draft=draft,
+               stance=stance or "", excerpt=excerpt, independent=independent) is not None:
         for field in _FORM_FIELDS:  # the old keys' state is not needed any more
             st.session_state.pop(f"{key}_{field}", None)
         st.session_state[attached] = count + 1

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench import claims, db
-from workbench.matching import seen_before
+from workbench import claims, loaders
 from workbench.models import ClaimType
 from workbench.text.anchor import snap_to_words
 from workbench.text.checkworthiness import score_sentence
+from workbench.ui import routes
 from workbench.ui.components.span_selector import SpanSelection
 from workbench.ui.context import perform
 from workbench.ui.safe import md
@@ -17,8 +17,7 @@ from workbench.workspace import suggested_type
 
 def _seen_before_panel(text: str) -> int | None:
     """Earlier look-alike claims; returns the one the reviewer marks this claim as repeating."""
-    with db.read_session() as session:
-        matches = seen_before(session, text, limit=5)
+    matches = loaders.seen_before(text)
     st.markdown("**Seen before?**")
     if not matches:
         st.caption("No earlier claim looks like this one.")
@@ -27,9 +26,8 @@ def _seen_before_panel(text: str) -> int | None:
         verdict = match.rating_label or match.state.replace("_", " ")
         st.text(f"#{match.claim_id} · {match.score:.0f}% · {verdict}\n{match.statement}")
         if match.article_id is not None:
-            st.page_link("workbench/ui/pages/annotate.py", label=f"Open claim #{match.claim_id}",
-                         query_params={"article": str(match.article_id),
-                                       "claim": str(match.claim_id)})
+            routes.link(routes.ANNOTATE, f"Open claim #{match.claim_id}",
+                        query=routes.annotate_query(match.article_id, match.claim_id))
     options = [None, *(m.claim_id for m in matches)]
     return st.selectbox("Mark the new claim as a repeat of", options, key="annotate_repeat_of",
                         format_func=lambda v: "— not a repeat —" if v is None else f"claim #{v}")
@@ -57,8 +55,8 @@ def new_claim_panel(article_id: int, body: str, language: str,
         draft = claims.ClaimDraft(article_id=article_id, start=start, end=end,
                                   statement=statement, claimant=claimant, claim_type=claim_type,
                                   repeat_of_id=repeat_of)
-        claim = perform(lambda session, user: claims.create_claim(session, user, draft))
+        claim = perform(claims.create_claim, draft)
         if claim is not None:
-            st.session_state["annotate_clear_selection"] = True
-            st.query_params["claim"] = str(claim.id)
+            st.session_state[routes.CLEAR_SELECTION] = True
+            st.query_params[routes.CLAIM] = str(claim.id)
             st.rerun()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.text.checkworthiness import Suggestion
+from workbench.ui import routes
 from workbench.ui.components.annotate_fragments import flash, rerun_annotate
 from workbench.ui.context import perform
 from workbench.ui.safe import md
@@ -15,11 +16,11 @@ SHOWN = 10
 
 def _act(article_id: int, suggestion: Suggestion, accept: bool) -> None:
     action = accept_suggestion if accept else dismiss_suggestion
-    claim = perform(lambda session, user: action(session, user, article_id, suggestion))
+    claim = perform(action, article_id, suggestion)
     if claim is None:
         return
     if accept:
-        st.query_params["claim"] = str(claim.id)
+        st.query_params[routes.CLAIM] = str(claim.id)
         flash(f"Claim #{claim.id} created from the suggestion.")
     rerun_annotate()  # the article gains a highlight, the panel loses the suggestion
 

@@ -47,9 +47,9 @@ def propose_form(panel: ClaimPanel) -> None:
     if not submitted:
         return
     try:
-        verdict = perform(lambda session, user: verdicts.propose_verdict(
-            session, user, panel.claim_id, panel.version, rating_id=rating_id,
-            rationale=rationale, conclusion=conclusion), reraise=(StaleEdit,))
+        verdict = perform(verdicts.propose_verdict, panel.claim_id, panel.version,
+                          rating_id=rating_id, rationale=rationale, conclusion=conclusion,
+                          reraise=(StaleEdit,))
     except StaleEdit as stale:
         st.error(str(stale))
         st.caption("Your rationale is still in the form; reload the claim to see the other "

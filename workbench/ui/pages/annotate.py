@@ -7,8 +7,8 @@ Below the header the page is three fragments (``annotate_fragments``): the artic
 its highlights, the panel (the new claim from a selection, the selected claim) and the
 claim list (the suggestions and the article's claims). Selecting a claim reruns the
 article and the panel; a write reruns what it changed; never ``app.py`` and the header.
-Each fragment reads what it shows in one database session, as plain data
-(``load_workspace``, ``load_claim_panel``). Every write runs in a callback (see
+Each fragment reads what it shows through one loader (``workbench.loaders.workspace``,
+``annotate_panel``: one read session, plain data). Every write runs in a callback (see
 docs/reruns.md for why a click handled in the script body can be lost).
 """
 
@@ -17,17 +17,16 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from workbench import db
-from workbench.articles import get_article
-from workbench.claim_panel import ClaimPanel, load_claim_panel
+from workbench import loaders
+from workbench.claim_panel import ClaimPanel
 from workbench.errors import NotFound
+from workbench.ui import routes
 from workbench.ui.components.annotate_fragments import (
     ARTICLE,
     CLAIM_TABS,
     CLAIMS,
     PANEL,
     last_write,
-    open_tab_key,
     rerun_selection,
 )
 from workbench.ui.components.claim_editor import claim_editor
@@ -45,7 +44,7 @@ from workbench.ui.components.suggestions_panel import suggestions_panel
 from workbench.ui.components.verdict_panel import propose_form, verdict_status
 from workbench.ui.query import query_id
 from workbench.ui.safe import md, web_url
-from workbench.workspace import Workspace, load_workspace
+from workbench.workspace import Workspace
 
 if TYPE_CHECKING:
     from streamlit.elements.lib.mutable_tab_container import TabContainer
@@ -53,18 +52,18 @@ if TYPE_CHECKING:
 
 def _select_claim(claim_id: int) -> None:
     # A button, not st.page_link: a link to the same page does not update the URL's query.
-    st.query_params["claim"] = str(claim_id)
+    st.query_params[routes.CLAIM] = str(claim_id)
     rerun_selection()  # the article marks the selected claim
 
 
 def _close_claim() -> None:
-    st.query_params.pop("claim", None)
+    st.query_params.pop(routes.CLAIM, None)
     rerun_selection()
 
 
 def _selected(workspace: Workspace) -> int | None:
     """The claim the URL selects, if it is one of this article's."""
-    claim_id = query_id("claim").value
+    claim_id = query_id(routes.CLAIM).value
     return claim_id if any(m.claim.id == claim_id for m in workspace.marks) else None
 
 
@@ -83,19 +82,18 @@ def _claim_tabs(claim: ClaimPanel) -> Sequence["TabContainer"]:
     """
     labels = [f"{name} ({len(claim.evidence)})" if name == "Evidence" else name
               for name in CLAIM_TABS]
-    remembered = st.session_state.get(open_tab_key(claim.claim_id), CLAIM_TABS[0])
+    remembered = st.session_state.get(routes.open_tab_key(claim.claim_id), CLAIM_TABS[0])
     tabs = st.tabs(labels, default=labels[CLAIM_TABS.index(remembered)], on_change="rerun")
-    st.session_state[open_tab_key(claim.claim_id)] = next(
+    st.session_state[routes.open_tab_key(claim.claim_id)] = next(
         name for name, tab in zip(CLAIM_TABS, tabs, strict=True) if tab.open)
     return tabs
 
 
 @st.fragment(key=ARTICLE)
 def article_view(article_id: int) -> None:
-    with db.read_session() as session:
-        workspace = load_workspace(session, article_id)
+    workspace = loaders.workspace(article_id)
     key = _viewer_key(article_id)
-    if st.session_state.pop("annotate_clear_selection", False):
+    if st.session_state.pop(routes.CLEAR_SELECTION, False):
         clear_selection(key)
     highlights = [Highlight(m.claim.start, m.claim.end, m.colour, m.label, m.claim.id)
                   for m in workspace.marks if m.claim.start is not None]
@@ -106,12 +104,11 @@ def article_view(article_id: int) -> None:
 
 @st.fragment(key=PANEL)
 def panel(article_id: int) -> None:
-    with db.read_session() as session:
-        workspace = load_workspace(session, article_id)
-        claim_id = _selected(workspace)
-        claim = load_claim_panel(session, claim_id) if claim_id is not None else None
+    shown = loaders.annotate_panel(article_id, query_id(routes.CLAIM).value)
+    workspace, claim = shown.workspace, shown.claim
+    claim_id = claim.claim_id if claim is not None else None
     article = workspace.article
-    if query_id("claim").given and claim_id is None:
+    if query_id(routes.CLAIM).given and claim_id is None:
         st.warning("No such claim in this article: showing the article without it.")
     message = last_write(article_id)
     if message:
@@ -141,8 +138,8 @@ def panel(article_id: int) -> None:
                     propose_form(claim)
             if corrections.open:
                 with corrections:
-                    corrections_panel(claim.claim_id, key_prefix="annotate_corrections",
-                                      listed=claim.corrections)
+                    corrections_panel(claim.claim_id, claim.corrections,
+                                      key_prefix="annotate_corrections")
             if history.open:
                 with history:
                     history_panel(claim.history)
@@ -150,8 +147,7 @@ def panel(article_id: int) -> None:
 
 @st.fragment(key=CLAIMS)
 def claim_list(article_id: int) -> None:
-    with db.read_session() as session:
-        workspace = load_workspace(session, article_id)
+    workspace = loaders.workspace(article_id)
     article = workspace.article
     st.subheader("Suggested claims", anchor=False)
     suggestions_panel(article.id, workspace.suggestions)
@@ -162,7 +158,7 @@ def claim_list(article_id: int) -> None:
                   args=(mark.claim.id,))
 
 
-article_param = query_id("article")
+article_param = query_id(routes.ARTICLE)
 article_id = article_param.value
 if article_id is None:
     st.title("Annotate")
@@ -170,15 +166,14 @@ if article_id is None:
         st.error("No such article: the link's article number is not valid.")
     else:
         st.info("Choose an article on the Articles page to start annotating.")
-    st.page_link("workbench/ui/pages/articles.py", label="Go to Articles", icon="📰")
+    routes.link(routes.ARTICLES, "Go to Articles", icon="📰")
     st.stop()
 
 try:
-    with db.read_session() as session:
-        article = get_article(session, article_id)
+    article = loaders.workspace(article_id).article
 except NotFound as error:
     st.error(md(str(error)))
-    st.page_link("workbench/ui/pages/articles.py", label="Go to Articles", icon="📰")
+    routes.link(routes.ARTICLES, "Go to Articles", icon="📰")
     st.stop()
 
 st.header(md(article.title), anchor=False)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from workbench import articles, db
+from workbench import articles, loaders
 from workbench.errors import DuplicateArticle
 from workbench.text.extract import (
     MAX_ARTICLE_CHARS,
@@ -10,15 +10,15 @@ from workbench.text.extract import (
     ArticleInputError,
     extract_upload,
 )
+from workbench.ui import routes
 from workbench.ui.context import perform
 from workbench.ui.safe import md
 
-ANNOTATE = "workbench/ui/pages/annotate.py"
 PAGE_SIZE = 25
 
 st.title("Articles")
 
-with st.expander("Add an article", expanded=st.session_state.get("articles_add_open", False)):
+with st.expander("Add an article", expanded=st.session_state.get(routes.ARTICLES_FORM_OPEN, False)):
     mode = st.segmented_control("Bring it in by", ["Paste text", "Upload a file"],
                                 default="Paste text", key="articles_mode")
     upload = None
@@ -46,7 +46,7 @@ with st.expander("Add an article", expanded=st.session_state.get("articles_add_o
         submitted = st.form_submit_button("Add article", type="primary")
 
     if submitted:
-        st.session_state["articles_add_open"] = True
+        st.session_state[routes.ARTICLES_FORM_OPEN] = True
         try:
             extracted_title = None
             if upload is not None:
@@ -61,35 +61,32 @@ with st.expander("Add an article", expanded=st.session_state.get("articles_add_o
             st.error(md(str(error)))
         else:
             try:
-                new_id = perform(lambda s, u: articles.add_article(
-                    s, u, draft, allow_duplicate=allow_duplicate).id,
-                    reraise=(DuplicateArticle,))
+                added = perform(articles.add_article, draft, allow_duplicate=allow_duplicate,
+                                reraise=(DuplicateArticle,))
             except DuplicateArticle as duplicate:
                 st.warning(md(str(duplicate)))
-                st.page_link(ANNOTATE, label="Open the existing article",
-                             query_params={"article": str(duplicate.existing_id)}, icon="📰")
+                routes.link(routes.ANNOTATE, "Open the existing article",
+                            query=routes.annotate_query(duplicate.existing_id), icon="📰")
             else:
-                if new_id is not None:
-                    st.session_state["articles_add_open"] = False
-                    st.switch_page(ANNOTATE, query_params={"article": str(new_id)})
+                if added is not None and added.id is not None:
+                    st.session_state[routes.ARTICLES_FORM_OPEN] = False
+                    routes.switch_to(routes.ANNOTATE, routes.annotate_query(added.id))
 
 search = st.text_input("Search titles and outlets", key="articles_search",
                        placeholder="e.g. Ukraine")
-page = st.session_state.get("articles_page", 0)
-with db.read_session() as session:
-    rows = articles.list_articles(session, search=search, limit=PAGE_SIZE + 1,
-                                  offset=page * PAGE_SIZE)
+page = st.session_state.get(routes.ARTICLES_PAGE, 0)
+rows = loaders.article_list(search=search, page=page, page_size=PAGE_SIZE)
 
 if not rows:
     st.info("No articles yet." if not search else "No article matches that search.")
 for row in rows[:PAGE_SIZE]:
     label = f"{md(row.title)} — {md(row.outlet) or 'no outlet'} · {row.claims} claims"
-    st.page_link(ANNOTATE, label=label, query_params={"article": str(row.id)})
+    routes.link(routes.ANNOTATE, label, query=routes.annotate_query(row.id))
 
 previous, _, following = st.columns([1, 4, 1])
 if page > 0 and previous.button("← Newer", key="articles_prev"):
-    st.session_state["articles_page"] = page - 1
+    st.session_state[routes.ARTICLES_PAGE] = page - 1
     st.rerun()
 if len(rows) > PAGE_SIZE and following.button("Older →", key="articles_next"):
-    st.session_state["articles_page"] = page + 1
+    st.session_state[routes.ARTICLES_PAGE] = page + 1
     st.rerun()

@@ -3,18 +3,21 @@
 import pandas as pd
 import streamlit as st
 
-from workbench import db
-from workbench.claim_list import PAGE_SIZE, list_claims
+from workbench import loaders
+from workbench.claim_list import PAGE_SIZE
 from workbench.errors import PermissionDenied
 from workbench.filters import ClaimFilters
 from workbench.models import ClaimState
-from workbench.summary import filter_options
-from workbench.ui.context import acting_user
+from workbench.permissions import REVIEW_DESK
+from workbench.ui import routes
+from workbench.ui.context import credentials
 
 st.title("Claims")
-
-with db.read_session() as session:
-    options = filter_options(session)
+try:
+    options = loaders.filter_page(credentials(), REVIEW_DESK, "list claims").options
+except PermissionDenied as refused:
+    st.error(str(refused))
+    st.stop()
 
 search = st.text_input("Search statements, quotes, claimants, tags and article titles",
                        key="claims_search", placeholder="e.g. aid package")
@@ -27,18 +30,17 @@ tag = tag_col.selectbox("Tag", ["", *options["tag"]], key="claims_tag")
 filters = ClaimFilters(search=search, states=tuple(states), rating=rating, outlet=outlet,
                        reviewer=reviewer, tag=tag)
 
-if st.session_state.get("claims_filters") != filters:
-    st.session_state["claims_filters"] = filters
-    st.session_state["claims_page"] = 0
-    st.session_state["claims_key"] = {}
-page = st.session_state.get("claims_page", 0)
+if st.session_state.get(routes.CLAIMS_FILTERS) != filters:
+    st.session_state[routes.CLAIMS_FILTERS] = filters
+    st.session_state[routes.CLAIMS_PAGE] = 0
+    st.session_state[routes.CLAIMS_KEYSET] = {}
+page = st.session_state.get(routes.CLAIMS_PAGE, 0)
 # Next/previous page by key (before_id/after_id): a deep page costs what page 1 costs.
-keyed = {} if search else st.session_state.get("claims_key", {})
+keyed = {} if search else st.session_state.get(routes.CLAIMS_KEYSET, {})
 
 try:
-    with db.read_session() as session:
-        rows, total = list_claims(session, acting_user(session), filters,
-                                  page=0 if keyed else page, **keyed)
+    rows, total = loaders.claim_page(credentials(), filters, page=0 if keyed else page,
+                                     **keyed)
 except PermissionDenied as refused:
     st.error(str(refused))
     st.stop()
@@ -52,7 +54,7 @@ pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
 st.caption(f"Best matches first · page {page + 1}" if search else
            f"{total:,} claims · page {page + 1} of {pages}")
 table = pd.DataFrame([{
-    "open": f"./annotate?article={row.article_id}&claim={row.id}" if row.article_id else None,
+    "open": routes.annotate_url(row.article_id, row.id) if row.article_id else None,
     "id": row.id, "statement": row.statement, "claimant": row.claimant,
     "state": row.state, "rating": row.rating, "article": row.article_title,
     "outlet": row.outlet, "reviewer": row.reviewer,
@@ -62,10 +64,10 @@ st.dataframe(table, hide_index=True, use_container_width=True, column_config={
 
 previous, _, following = st.columns([1, 4, 1])
 if page > 0 and previous.button("← Previous", key="claims_prev"):
-    st.session_state["claims_page"] = page - 1
-    st.session_state["claims_key"] = {"after_id": rows[0].id} if page > 1 and rows else {}
+    st.session_state[routes.CLAIMS_PAGE] = page - 1
+    st.session_state[routes.CLAIMS_KEYSET] = {"after_id": rows[0].id} if page > 1 and rows else {}
     st.rerun()
 if page + 1 < pages and following.button("Next →", key="claims_next"):
-    st.session_state["claims_page"] = page + 1
-    st.session_state["claims_key"] = {"before_id": rows[-1].id}
+    st.session_state[routes.CLAIMS_PAGE] = page + 1
+    st.session_state[routes.CLAIMS_KEYSET] = {"before_id": rows[-1].id}
     st.rerun()

@@ -19,37 +19,25 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from workbench import dashboard as dash
-from workbench import db, summary
-from workbench.dashboard_cache import FigureCache
+from workbench import loaders
+from workbench.dashboard_cache import FigureCache, figures_of
 from workbench.errors import PermissionDenied
 from workbench.filters import ClaimFilters
-from workbench.models import User
-from workbench.permissions import EDITORS, require
+from workbench.permissions import EDITORS
 from workbench.settings import get_settings
-from workbench.ui.components.claim_filters import current_options, dashboard_filters
+from workbench.ui import routes
+from workbench.ui.components.claim_filters import dashboard_filters
 from workbench.ui.components.report_download import csv_download
-from workbench.ui.context import acting_user
+from workbench.ui.context import credentials
 from workbench.ui.safe import md, plotly_text
 
-DRILL = "dash_drill"  # (dimension, value, label) of the last clicked bar
 POLL_SECONDS = 0.5  # how often a page showing outdated figures asks for the new ones
 
 
 @st.cache_resource(show_spinner=False)
 def figure_cache(database_url: str) -> FigureCache:
     """The process's figures for one database (keyed on the URL: databases never mix)."""
-    engine = db.get_engine(database_url)
-
-    def count(filters: ClaimFilters, actor_id: int) -> tuple[int, dash.Dashboard]:
-        with db.read_session(engine) as session:
-            generation = summary.generation(session)  # first: see workbench.dashboard_cache
-            return generation, dash.dashboard(session, session.get(User, actor_id), filters)
-
-    def generation() -> int:
-        with db.read_session(engine) as session:
-            return summary.generation(session)
-
-    return FigureCache(count, generation)
+    return figures_of(database_url)
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -64,12 +52,12 @@ def _remember(chart_key: str, dimension: str, bars: list[tuple[str, str]]) -> No
     """on_select callback: keep the clicked bar so the claim list survives reruns."""
     points = st.session_state[chart_key]["selection"]["points"]
     if not points:
-        st.session_state.pop(DRILL, None)
+        st.session_state.pop(routes.DRILL, None)
         return
     index = points[0].get("point_index", points[0].get("point_number", 0))
     if 0 <= index < len(bars):
         label, value = bars[index]
-        st.session_state[DRILL] = (dimension, value, label)
+        st.session_state[routes.DRILL] = (dimension, value, label)
 
 
 def _bar_chart(title: str, dimension: str, labels: list[str], values: list[str],
@@ -115,24 +103,22 @@ def _weekly(weeks: list[dash.Week]) -> None:
                  hide_index=True, width="stretch", height=150, key="dash_weeks_table")
 
 
-def _drill(filters: ClaimFilters, database_url: str) -> None:
-    chosen = st.session_state.get(DRILL)
+def _drill(filters: ClaimFilters) -> None:
+    chosen = st.session_state.get(routes.DRILL)
     if not chosen:
         st.caption("Click a bar to list the claims behind it.")
         return
     dimension, value, label = chosen
-    with db.read_session(db.get_engine(database_url)) as session:
-        found = dash.claims_for_selection(session, acting_user(session), filters, dimension,
-                                          value, limit=200)
+    found = loaders.dashboard_claims(credentials(), filters, dimension, value)
     st.subheader(f"Claims: {dimension} = {md(label)}", anchor=False)
     if st.button("Clear selection", key="dash_clear"):
-        st.session_state.pop(DRILL, None)
+        st.session_state.pop(routes.DRILL, None)
         st.rerun()
     if not found:
         st.info("No claims behind that bar with the current filters.")
         return
     st.dataframe(pd.DataFrame([{
-        "open": f"./annotate?article={ref.article_id}&claim={ref.id}" if ref.article_id else None,
+        "open": routes.annotate_url(ref.article_id, ref.id) if ref.article_id else None,
         "id": ref.id, "statement": ref.statement, "claimant": ref.claimant,
         "state": ref.state.replace("_", " "), "created": f"{ref.created_at:%Y-%m-%d}",
     } for ref in found]), hide_index=True, width="stretch", key="dash_claims_table",
@@ -140,15 +126,14 @@ def _drill(filters: ClaimFilters, database_url: str) -> None:
 
 
 st.title("Dashboard")
-url = get_settings().database_url
 try:
-    with db.read_session() as session:
-        user = require(acting_user(session), EDITORS, "see the dashboard")
+    desk = loaders.filter_page(credentials(), EDITORS, "see the dashboard")
 except PermissionDenied as refused:
     st.error(str(refused))
     st.stop()
-filters = dashboard_filters(current_options(url))
-cache = figure_cache(url)
+user = desk.person
+filters = dashboard_filters(desk.options)
+cache = figure_cache(get_settings().database_url)
 shown = cache.get(filters, user.id)
 data = shown.data
 if shown.stale:
@@ -186,4 +171,4 @@ with right:
     _bars("Claims per claimant", "claimant", data.claimants, "no claimants recorded.",
           horizontal=True)
     _bars("Claims per tag", "tag", data.tags, "no tags yet.", horizontal=True)
-_drill(filters, url)
+_drill(filters)

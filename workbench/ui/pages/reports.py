@@ -13,18 +13,19 @@ import json
 
 import streamlit as st
 
-from workbench import db
-from workbench.errors import WorkbenchError
+from workbench import actions, loaders
+from workbench.errors import PermissionDenied, WorkbenchError
 from workbench.models import Role
+from workbench.permissions import REVIEW_DESK
 from workbench.reports.claimreview import claimreview_feed
 from workbench.reports.columns import COLUMNS
 from workbench.reports.csv_import import ImportFailed, ImportReport, run_import
 from workbench.reports.csv_read import QUOTING, ReadOptions, decode, target
 from workbench.reports.rating_map import builtin_maps, load_rating_map, parse_rating_map
-from workbench.settings import get_settings
-from workbench.ui.components.claim_filters import current_options, dashboard_filters
+from workbench.ui import routes
+from workbench.ui.components.claim_filters import dashboard_filters
 from workbench.ui.components.report_download import csv_download
-from workbench.ui.context import acting_user
+from workbench.ui.context import credentials
 from workbench.ui.safe import md
 
 DELIMITERS = {"comma ,": ",", "tab": "\t", "semicolon ;": ";", "pipe |": "|"}
@@ -33,13 +34,16 @@ MAIN_FIELDS = ("statement", "claimant", "claim_date", "type", "tags", "rating_la
                "rationale", "quote", "claim_id", "version")
 
 st.title("Reports")
-with db.read_session() as _session:
-    user = acting_user(_session)
+try:
+    desk = loaders.filter_page(credentials(), REVIEW_DESK, "see the reports")
+except PermissionDenied as refused:
+    st.error(str(refused))
+    st.stop()
 
 st.subheader("Filters")
 st.caption("The dashboard's filters: a dashboard link's query string selects the same claims "
            "here, and the report has exactly the claims the dashboard counts.")
-filters = dashboard_filters(current_options(get_settings().database_url))
+filters = dashboard_filters(desk.options)
 
 st.subheader("CSV claim report")
 st.caption("One row per claim, every documented column. Cells that a spreadsheet would run "
@@ -48,11 +52,11 @@ csv_download(filters, key="reports")
 
 st.subheader("ClaimReview (schema.org JSON-LD)")
 if st.button("Check the published verdicts", key="reports_claimreview_check"):
-    feed, issues = claimreview_feed(user, filters=filters)
-    st.session_state["reports_claimreview"] = (
+    feed, issues = actions.run_as(credentials(), claimreview_feed, filters=filters)
+    st.session_state[routes.CLAIMREVIEW_CHECK] = (
         json.dumps(feed, ensure_ascii=False, indent=2),
         len(feed["@graph"]), [vars(issue) for issue in issues])
-prepared = st.session_state.get("reports_claimreview")
+prepared = st.session_state.get(routes.CLAIMREVIEW_CHECK)
 if prepared:
     feed_text, exported, issues = prepared
     left_out = len({i["claim_id"] for i in issues if i["level"] == "error"})
@@ -74,7 +78,7 @@ header = right.checkbox("First line is a header", value=True, key="reports_heade
 map_choice = left.selectbox("Rating map", ["(labels are ours)", *builtin_maps(),
                                            "upload a map…"], key="reports_rating_map")
 restore = False
-if user.role == Role.admin:
+if desk.person.role == Role.admin:
     restore = right.checkbox(
         "Restore approvals (admin)", key="reports_restore",
         help="Keep the file's historical approvals (restoring an export). Otherwise ratings "
@@ -136,11 +140,9 @@ def _run(dry_run: bool, progress=None) -> ImportReport | None:  # type: ignore[n
             rating_map = load_rating_map(map_choice)
         elif map_upload is not None:
             rating_map = parse_rating_map(decode(map_upload.getvalue()), map_upload.name)
-        with db.read_session() as session:
-            actor = acting_user(session)
-        return run_import(actor, upload.getvalue(), options, rating_map=rating_map,
-                          restore=restore, dry_run=dry_run, source_name=upload.name,
-                          on_progress=progress)
+        return actions.run_as(credentials(), run_import, upload.getvalue(), options,
+                              rating_map=rating_map, restore=restore, dry_run=dry_run,
+                              source_name=upload.name, on_progress=progress)
     except ImportFailed as failed:
         return failed.report
     except WorkbenchError as error:

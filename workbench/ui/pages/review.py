@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workbench import db, ratings, review, verdicts
+from workbench import loaders, review, verdicts
 from workbench.errors import (
     NeedsConfirmation,
     PermissionDenied,
@@ -18,37 +18,34 @@ from workbench.errors import (
     WorkbenchError,
     WorkflowError,
 )
-from workbench.models import Claim, ClaimState
 from workbench.permissions import EDITORS
+from workbench.ui import routes
 from workbench.ui.components.corrections_panel import corrections_panel
-from workbench.ui.context import acting_user, perform
+from workbench.ui.context import credentials, perform
 from workbench.ui.safe import md, web_url
-
-CONFIRM = "review_confirm"  # verdict id -> warning text awaiting "Approve anyway"
-OUTCOMES = "review_outcomes"  # verdict id -> "approved" / "returned", shown in its card's place
-REFUSALS = "review_refusals"  # verdict id -> why the service refused, shown once in its card
 
 st.title("Review queue")
 try:
-    with db.read_session() as session:
-        user = acting_user(session)
-        if user.role not in EDITORS:
-            st.info("Only editors review verdicts. Your proposals appear here for them.")
-            st.stop()
-        total = review.count_queue(session, user)
+    # The pagination widget's value from the last click, read before it is drawn: the
+    # page's count and its verdicts come from one read.
+    desk = loaders.review_page(credentials(), st.session_state.get(routes.REVIEW_PAGE, 1))
 except PermissionDenied as signed_out:
     st.error(str(signed_out))
     st.stop()
+user = desk.person
+if user.role not in EDITORS:
+    st.info("Only editors review verdicts. Your proposals appear here for them.")
+    st.stop()
 
-pending_confirm: dict[int, str] = st.session_state.setdefault(CONFIRM, {})
-outcomes: dict[int, str] = st.session_state.setdefault(OUTCOMES, {})
-refusals: dict[int, str] = st.session_state.setdefault(REFUSALS, {})
+pending_confirm: dict[int, str] = st.session_state.setdefault(routes.REVIEW_CONFIRM, {})
+outcomes: dict[int, str] = st.session_state.setdefault(routes.REVIEW_OUTCOMES, {})
+refusals: dict[int, str] = st.session_state.setdefault(routes.REVIEW_REFUSALS, {})
 
 
 def _open_link(item: review.QueueItem) -> str:
     if item.article_id is None:
         return ""
-    return f"[Open in Annotate](./annotate?article={item.article_id}&claim={item.claim_id})"
+    return f"[Open in Annotate]({routes.annotate_url(item.article_id, item.claim_id)})"
 
 
 def _settle(vid: int, error: WorkbenchError) -> None:
@@ -65,9 +62,8 @@ def _approve(item: review.QueueItem, confirm: bool) -> None:
     """on_click: runs before the script body, so a quick next click cannot drop it."""
     vid = item.verdict_id
     try:
-        done = perform(lambda session, actor: verdicts.approve_verdict(
-            session, actor, vid, item.verdict_version, confirm_few_sources=confirm),
-            reraise=(WorkbenchError,))
+        done = perform(verdicts.approve_verdict, vid, item.verdict_version,
+                       confirm_few_sources=confirm, reraise=(WorkbenchError,))
     except NeedsConfirmation as warning:
         pending_confirm[vid] = str(warning)
         return
@@ -88,11 +84,10 @@ def _cancel(vid: int) -> None:
 
 def _return(item: review.QueueItem) -> None:
     vid = item.verdict_id
-    comment = st.session_state.get(f"review_comment_{vid}", "")
+    comment = st.session_state.get(routes.review_comment_key(vid), "")
     try:
-        done = perform(lambda session, actor: verdicts.return_verdict(
-            session, actor, vid, item.verdict_version, comment=comment),
-            reraise=(WorkbenchError,))
+        done = perform(verdicts.return_verdict, vid, item.verdict_version, comment=comment,
+                       reraise=(WorkbenchError,))
     except WorkbenchError as error:
         _settle(vid, error)
         return
@@ -127,7 +122,7 @@ def _item(item: review.QueueItem) -> None:
         st.markdown(f"**{kind} #{vid}** on claim #{item.claim_id} · "
                     f"**{md(item.rating or item.conclusion or '—')}** · by {md(item.author)} · "
                     f"{item.proposed_at:%Y-%m-%d %H:%M} UTC  {_open_link(item)}")
-        st.checkbox("Select for bulk approval", key=f"review_pick_{vid}")
+        st.checkbox("Select for bulk approval", key=routes.review_pick_key(vid))
         st.text(item.statement)
         if item.quote:
             st.caption("Quote in context")
@@ -157,14 +152,14 @@ def _item(item: review.QueueItem) -> None:
                           on_click=_approve, args=(item, False))
         with return_col:
             st.text_area("Comment for the reviewer (required to return)",
-                         key=f"review_comment_{vid}", height=80)
+                         key=routes.review_comment_key(vid), height=80)
             st.button("Return with comment", key=f"review_return_{vid}", on_click=_return,
                       args=(item,))
 
 
 def _bulk(items: list[review.QueueItem]) -> None:
-    chosen = [i for i in items if st.session_state.get(f"review_pick_{i.verdict_id}")]
-    bulk = st.session_state.get("review_bulk_confirm")
+    chosen = [i for i in items if st.session_state.get(routes.review_pick_key(i.verdict_id))]
+    bulk = st.session_state.get(routes.REVIEW_BULK_CONFIRM)
     left, right = st.columns([1, 3])
     go = left.button(f"Approve selected ({len(chosen)})", key="review_bulk",
                      disabled=not chosen)
@@ -174,16 +169,16 @@ def _bulk(items: list[review.QueueItem]) -> None:
         return
     report = review.bulk_approve(user.id, [(i.verdict_id, i.verdict_version) for i in chosen],
                                  confirm_few_sources=bool(bulk))
-    st.session_state["review_bulk_confirm"] = bool(report.needs_confirmation)
-    st.session_state["review_bulk_report"] = report
+    st.session_state[routes.REVIEW_BULK_CONFIRM] = bool(report.needs_confirmation)
+    st.session_state[routes.REVIEW_BULK_REPORT] = report
     for item in chosen:
         if item.verdict_id in report.approved:
-            st.session_state.pop(f"review_pick_{item.verdict_id}", None)
+            st.session_state.pop(routes.review_pick_key(item.verdict_id), None)
     st.rerun()
 
 
 def _show_report() -> None:
-    report: review.BulkReport | None = st.session_state.pop("review_bulk_report", None)
+    report: review.BulkReport | None = st.session_state.pop(routes.REVIEW_BULK_REPORT, None)
     if report is None:
         return
     if report.approved:
@@ -201,21 +196,18 @@ def _corrections() -> None:
                                key="review_correct_claim")
     if claim_id is None:
         return
-    with db.read_session() as session:
-        claim = session.get(Claim, int(claim_id))
-        published = verdicts.current_verdict(session, int(claim_id)) if claim else None
-        scale = ratings.default_scale(session)
-        options = ratings.ratings_of(session, scale.id)
-    if claim is None or claim.state != ClaimState.approved or published is None:
+    claim = loaders.correction_target(int(claim_id))
+    if claim is None or claim.published_rationale is None:
         st.info("That claim has no published verdict to correct.")
         if claim is not None:
-            corrections_panel(claim.id, key_prefix="review_corrections")
+            corrections_panel(claim.claim_id, claim.corrections, key_prefix="review_corrections")
         return
-    st.text(claim.statement or claim.quote)
+    st.text(claim.text)
     st.caption("Published rationale")
-    st.text(published.rationale)
-    corrections_panel(claim.id, key_prefix="review_corrections")
-    with st.form(f"review_correct_form_{claim.id}", border=False):
+    st.text(claim.published_rationale)
+    corrections_panel(claim.claim_id, claim.corrections, key_prefix="review_corrections")
+    options = claim.rating_choices
+    with st.form(f"review_correct_form_{claim.claim_id}", border=False):
         by_label = {r.label: r.id for r in options}  # labels are unique within a scale
         label = st.selectbox("New rating", list(by_label), key="review_correct_rating"
                              ) if options else None
@@ -228,10 +220,9 @@ def _corrections() -> None:
         submitted = st.form_submit_button("Propose correction", type="primary")
     if submitted:
         try:
-            done = perform(lambda session, actor: verdicts.propose_correction(
-                session, actor, claim.id, claim.version, rating_id=rating_id,
-                rationale=rationale, reason=reason, conclusion=conclusion),
-                reraise=(StaleEdit,))
+            done = perform(verdicts.propose_correction, claim.claim_id, claim.version,
+                           rating_id=rating_id, rationale=rationale, reason=reason,
+                           conclusion=conclusion, reraise=(StaleEdit,))
         except StaleEdit as stale:
             st.error(f"{md(str(stale))} Your text is still in the form.")
             return
@@ -244,17 +235,15 @@ _show_report()
 for outcome in outcomes.values():  # a full run lists none of these verdicts any more
     st.success(outcome)
 outcomes.clear()
-if total == 0:
+if desk.total == 0:
     st.success("Nothing waiting for review.")
 else:
-    pages = (total + review.PAGE_SIZE - 1) // review.PAGE_SIZE
-    page = st.pagination(pages, key="review_page") if pages > 1 else 1
-    with db.read_session() as session:
-        queue = review.review_queue(session, user, limit=review.PAGE_SIZE,
-                                    offset=(page - 1) * review.PAGE_SIZE)
-    st.caption(f"{total:,} proposed verdict(s), oldest first · page {page} of {pages}")
-    _bulk(queue)
-    for queue_item in queue:
+    if desk.pages > 1:
+        st.pagination(desk.pages, key=routes.REVIEW_PAGE)
+    st.caption(f"{desk.total:,} proposed verdict(s), oldest first · "
+               f"page {desk.page} of {desk.pages}")
+    _bulk(desk.queue)
+    for queue_item in desk.queue:
         _item(queue_item)
 st.divider()
 _corrections()

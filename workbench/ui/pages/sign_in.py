@@ -13,12 +13,13 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from workbench import auth, db
+from workbench import auth, loaders
+from workbench.ui import routes
 from workbench.ui.context import current_user, oidc_settings
 from workbench.ui.safe import md
 
-FORM = """
-<form method="post" action="/auth/login" style="max-width: 24rem">
+FORM = f"""
+<form method="post" action="{routes.LOGIN_PATH}" style="max-width: 24rem">
   <p><label>User name<br>
     <input name="username" autocomplete="username" required maxlength="80"
            style="width: 100%; padding: 0.4rem; border: 1px solid #ccc; border-radius: 0.4rem">
@@ -35,7 +36,7 @@ FORM = """
 st.title("Sign in to the claim workbench")
 already = current_user()
 if already is not None:
-    st.info("Nobody needs to sign in: this desk has no accounts yet." if already.name == "local"
+    st.info("Nobody needs to sign in: this desk has no accounts yet." if already.is_local
             else f"You are signed in as {md(already.name)}. Sign out first to switch accounts.")
     st.stop()
 oidc = oidc_settings()
@@ -50,11 +51,10 @@ if oidc is not None:
                   on_click=st.login, args=(provider,))
     st.caption("First time here? You start as a reviewer; an admin can change your role.")
 else:
-    if st.query_params.get("login") == "failed":
+    if st.query_params.get(routes.LOGIN) == routes.LOGIN_FAILED:
         st.error(auth.SIGN_IN_FAILED)
     st.html(FORM)
-    with db.read_session() as session:
-        if not auth.has_accounts(session):
-            st.info("There are no accounts yet. On the server, create the first admin with "
-                    "`workbench user add NAME --role admin`.")
+    if not loaders.desk_has_accounts():
+        st.info("There are no accounts yet. On the server, create the first admin with "
+                "`workbench user add NAME --role admin`.")
     st.caption("Forgot your password? Ask an admin to reset it.")

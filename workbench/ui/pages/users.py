@@ -5,34 +5,27 @@ role itself and revokes sessions on password resets and deactivation."""
 import pandas as pd
 import streamlit as st
 
-from workbench import auth, db, users
+from workbench import loaders, users
 from workbench.models import Role
 from workbench.permissions import ADMINS
-from workbench.ui.context import acting_user, perform
+from workbench.ui.context import credentials, perform
 from workbench.ui.safe import md
 
-BUILTIN = (users.CLI_USER, users.LOCAL_USER)
-
 st.title("Users")
-with db.read_session() as session:
-    me = acting_user(session)
-    accounts = [u for u in users.list_users(session) if u.name not in BUILTIN]
-    has_accounts = auth.has_accounts(session)
+page = loaders.accounts_page(credentials())
+me, accounts = page.me, page.accounts
 if me.role not in ADMINS:
     st.info("Only admins manage accounts.")
     st.stop()
 
-if not has_accounts:
+if not page.has_accounts:
     st.warning("The first account you add switches this desk to sign-in: from then on "
                "everyone, you included, signs in. Make it an admin and keep its password.")
 
 if accounts:
     st.dataframe(pd.DataFrame([{
         "id": u.id, "name": u.name, "display name": u.display_name, "role": u.role,
-        "active": u.active,
-        "sign-in": "single sign-on" if u.external_subject else
-                   ("password" if u.password_hash else "none"),
-        "since": u.created_at,
+        "active": u.active, "sign-in": u.sign_in, "since": u.since,
     } for u in accounts]), hide_index=True, use_container_width=True)
 else:
     st.info("No accounts yet.")
@@ -43,14 +36,13 @@ with st.expander("Add an account", expanded=not accounts):
         name = st.text_input("User name", key="users_add_name", max_chars=80)
         display = st.text_input("Display name", key="users_add_display", max_chars=120)
         role = st.selectbox("Role", roles, key="users_add_role",
-                            index=roles.index("admin" if not has_accounts else "reviewer"))
+                            index=roles.index("admin" if not page.has_accounts else "reviewer"))
         password = st.text_input("Password (10+ characters)", type="password",
                                  key="users_add_password")
         if st.form_submit_button("Add account", type="primary"):
-            added = perform(lambda s, u: users.add_user(
-                s, u, name=name, role=role, password=password, display_name=display).name)
-            if added is not None:
-                st.success(f"Added {md(added)}.")
+            if perform(users.add_user, name=name, role=role, password=password,
+                       display_name=display) is not None:
+                st.success(f"Added {md(name.strip())}.")
                 st.rerun()
 
 if accounts:
@@ -64,17 +56,17 @@ if accounts:
         new_role = st.selectbox("Role", roles, index=roles.index(target.role),
                                 key=f"users_role_{target.id}")
         if st.button("Change role", key="users_change_role", disabled=new_role == target.role):
-            if perform(lambda s, u: users.set_role(s, u, target.id, new_role)) is not None:
+            if perform(users.set_role, target.id, new_role) is not None:
                 st.rerun()
     with active_col:
         label = "Switch off (signs them out)" if target.active else "Switch back on"
         if st.button(label, key="users_toggle_active", disabled=target.id == me.id):
-            if perform(lambda s, u: users.set_active(s, u, target.id, not target.active)):
+            if perform(users.set_active, target.id, not target.active) is not None:
                 st.rerun()
-    if not target.external_subject:
+    if not target.single_sign_on:
         with st.form("users_reset", clear_on_submit=True):
             new_password = st.text_input("New password (10+ characters; signs them out)",
                                          type="password", key="users_reset_password")
             if st.form_submit_button("Reset password"):
-                if perform(lambda s, u: users.set_password(s, u, target.id, new_password)):
+                if perform(users.set_password, target.id, new_password) is not None:
                     st.success("Password changed; their open sessions have ended.")

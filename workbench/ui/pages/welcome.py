@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from workbench import articles, db
+from workbench import loaders
 from workbench.sample import load_sample
+from workbench.ui import routes
 from workbench.ui.context import perform
 from workbench.ui.safe import md
 
@@ -13,23 +14,18 @@ st.write(
     "and propose a verdict for an editor to approve."
 )
 
-with db.read_session() as session:
-    article_count = articles.count_articles(session)
-    recent = articles.list_articles(session, limit=5)
-
-if article_count == 0:
+start = loaders.start_page()
+if start.article_count == 0:
     st.info("The workbench is empty. Start with the sample article (a wire story on EU "
             "military aid to Ukraine), or add your own on the Articles page.")
     if st.button("Load the sample article", type="primary", key="welcome_load_sample"):
-        sample_id = perform(lambda session, user: load_sample(session, user).id)
-        if sample_id is not None:
-            st.switch_page("workbench/ui/pages/annotate.py",
-                           query_params={"article": str(sample_id)})
-    st.page_link("workbench/ui/pages/articles.py", label="Add your own article", icon="📰")
+        sample = perform(load_sample)
+        if sample is not None and sample.id is not None:
+            routes.switch_to(routes.ANNOTATE, routes.annotate_query(sample.id))
+    routes.link(routes.ARTICLES, "Add your own article", icon="📰")
 else:
     st.subheader("Recent articles")
-    for row in recent:
-        st.page_link("workbench/ui/pages/annotate.py",
-                     label=f"{md(row.title)} ({row.claims} claims)",
-                     query_params={"article": str(row.id)}, icon="📰")
-    st.page_link("workbench/ui/pages/articles.py", label="All articles, or add one", icon="➕")
+    for row in start.recent:
+        routes.link(routes.ANNOTATE, f"{md(row.title)} ({row.claims} claims)",
+                    query=routes.annotate_query(row.id), icon="📰")
+    routes.link(routes.ARTICLES, "All articles, or add one", icon="➕")

@@ -1,0 +1,171 @@
+"""Where things are in the browser, named once: the pages, links with their query
+parameters, and the session-state keys that outlive one script run.
+
+``app.py`` builds the navigation from :func:`navigation`; pages move with
+:func:`switch_to` and link with :func:`link` or :func:`annotate_url`, never with a path
+or URL written out. A :class:`Route` makes its ``st.Page`` per run (:meth:`Route.page`):
+an ``st.Page`` made outside a script run has no path, and one shared by every session
+would share the flag ``st.navigation`` sets on the page it lets run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NoReturn
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from workbench.models import Role
+from workbench.permissions import ADMINS, EDITORS, REVIEW_DESK
+
+PAGES = "workbench/ui/pages"
+
+
+@dataclass(frozen=True)
+class Route:
+    """A page of the app: its file in ``workbench/ui/pages``, menu entry and URL path."""
+
+    file: str
+    title: str
+    icon: str  # a Material Symbols name
+    url_path: str
+    default: bool = False
+    hidden: bool = False  # reachable (links, URL) but not in the menu
+
+    @property
+    def path(self) -> str:
+        """The page's file from the project root (what AppTest's ``switch_page`` takes)."""
+        return f"{PAGES}/{self.file}"
+
+    def page(self) -> st.Page:
+        """The ``st.Page`` that ``st.navigation``, ``st.switch_page`` and ``st.page_link``
+        accept."""
+        return st.Page(self.path, title=self.title, icon=f":material/{self.icon}:",
+                       url_path=self.url_path, default=self.default,
+                       visibility="hidden" if self.hidden else "visible")
+
+
+START = Route("welcome.py", "Start", "home", "welcome", default=True)
+ARTICLES = Route("articles.py", "Articles", "newspaper", "articles")
+ANNOTATE = Route("annotate.py", "Annotate", "ink_highlighter", "annotate")
+CLAIMS = Route("claims.py", "Claims", "fact_check", "claims")
+#: Listed for nobody, reachable by everyone (e.g. to switch accounts).
+SIGN_IN = Route("sign_in.py", "Sign in", "login", "sign-in", hidden=True)
+#: The only page while nobody is signed in. Its URL path is not SIGN_IN's, so the first
+#: run after signing in finds no such page in the new menu and opens the start page.
+SIGN_IN_GATE = Route("sign_in.py", "Sign in", "login", "sign_in", default=True)
+REVIEW = Route("review.py", "Review queue", "rule", "review")
+DASHBOARD = Route("dashboard.py", "Dashboard", "monitoring", "dashboard")
+REPORTS = Route("reports.py", "Reports", "download", "reports")
+USERS = Route("users.py", "Users", "group", "users")
+
+#: Menu sections and the roles that see them. Hiding is a convenience: the services a
+#: page calls check the role themselves.
+SECTIONS: tuple[tuple[str, frozenset[Role], tuple[Route, ...]], ...] = (
+    ("Work", REVIEW_DESK, (START, ARTICLES, ANNOTATE, CLAIMS, SIGN_IN)),
+    ("Desk", EDITORS, (REVIEW, DASHBOARD, REPORTS)),
+    ("Admin", ADMINS, (USERS,)),
+)
+ROUTES = tuple(route for _section, _roles, routes in SECTIONS for route in routes)
+
+
+def navigation(role: Role | None) -> st.navigation:
+    """The menu for ``role``'s sections; with nobody signed in, only the sign-in page."""
+    if role is None:
+        return st.navigation([SIGN_IN_GATE.page()], position="hidden")
+    return st.navigation({title: [route.page() for route in routes]
+                          for title, roles, routes in SECTIONS if role in roles})
+
+
+# Query parameters: Annotate opens ?article=…&claim=…; the sign-in page reads ?login=failed.
+ARTICLE = "article"
+CLAIM = "claim"
+LOGIN = "login"
+LOGIN_FAILED = "failed"
+#: The HTTP routes of ``workbench.ui.web`` that the sign-in form and the menu post to.
+LOGIN_PATH = "/auth/login"
+LOGOUT_PATH = "/auth/logout"
+
+
+def annotate_query(article_id: int, claim_id: int | None = None) -> dict[str, str]:
+    """The query parameters that open ``article_id`` (and select ``claim_id``) in Annotate."""
+    query = {ARTICLE: str(article_id)}
+    if claim_id is not None:
+        query[CLAIM] = str(claim_id)
+    return query
+
+
+def annotate_url(article_id: int, claim_id: int | None = None) -> str:
+    """A relative link to Annotate, for Markdown and ``LinkColumn`` cells."""
+    return f"./{ANNOTATE.url_path}?{urlencode(annotate_query(article_id, claim_id))}"
+
+
+def link(route: Route, label: str, *, query: dict[str, str] | None = None,
+         icon: str | None = None) -> None:
+    """``st.page_link`` to ``route`` with ``query`` (e.g. :func:`annotate_query`)."""
+    st.page_link(route.page(), label=label, query_params=query, icon=icon)
+
+
+def switch_to(route: Route, query: dict[str, str] | None = None) -> NoReturn:
+    """``st.switch_page`` to ``route`` with ``query``; ends this run."""
+    st.switch_page(route.page(), query_params=query)
+
+
+# Session state shared across modules or runs (widget keys stay next to their widget).
+#: A sign-in session token: what the cookie carries, set directly by tests (AppTest
+#: cannot send cookies) and checked exactly like the cookie's.
+SESSION_TOKEN = "wb_session_token"
+#: Set when a selection became a claim: the article view clears it before drawing.
+CLEAR_SELECTION = "annotate_clear_selection"
+#: (article id, message): the confirmation of the last write, shown until the next one.
+FLASH = "annotate_flash"
+ARTICLES_FORM_OPEN = "articles_add_open"
+ARTICLES_PAGE = "articles_page"
+CLAIMS_FILTERS = "claims_filters"  # the filters the page number belongs to
+CLAIMS_PAGE = "claims_page"
+CLAIMS_KEYSET = "claims_key"  # {"before_id": …} or {"after_id": …} of the shown page
+DRILL = "dash_drill"  # (dimension, value, label) of the last clicked dashboard bar
+CLAIMREVIEW_CHECK = "reports_claimreview"  # (feed text, objects, issues) last checked
+REVIEW_CONFIRM = "review_confirm"  # verdict id -> warning awaiting "Approve anyway"
+REVIEW_OUTCOMES = "review_outcomes"  # verdict id -> what happened, shown in its card
+REVIEW_REFUSALS = "review_refusals"  # verdict id -> why the service refused
+REVIEW_BULK_CONFIRM = "review_bulk_confirm"  # the last bulk approval needs confirming
+REVIEW_BULK_REPORT = "review_bulk_report"  # its review.BulkReport, shown once
+REVIEW_PAGE = "review_page"  # the queue's page (its pagination widget)
+
+
+def open_tab_key(claim_id: int) -> str:
+    """The name (in ``annotate_fragments.CLAIM_TABS``) of the claim's open tab; setting
+    it before a run opens that tab."""
+    return f"annotate_tab_{claim_id}"
+
+
+def claim_snapshot_key(claim_id: int) -> str:
+    """The claim fields the edit form started from (see ``claim_editor``)."""
+    return f"annotate_base_{claim_id}"
+
+
+def claim_generation_key(claim_id: int) -> str:
+    """How often the claim's form was reloaded: part of its widget keys."""
+    return f"annotate_gen_{claim_id}"
+
+
+def stale_edit_key(claim_id: int) -> str:
+    """The StaleEdit that refused the last save of the claim, until the user decides."""
+    return f"annotate_stale_{claim_id}"
+
+
+def evidence_removal_key(claim_id: int) -> str:
+    """The evidence picked for removal (its selectbox)."""
+    return f"annotate_ev_remove_{claim_id}"
+
+
+def review_pick_key(verdict_id: int) -> str:
+    """The "select for bulk approval" checkbox of a queue card."""
+    return f"review_pick_{verdict_id}"
+
+
+def review_comment_key(verdict_id: int) -> str:
+    """The return comment typed in a queue card."""
+    return f"review_comment_{verdict_id}"
