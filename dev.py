@@ -74,6 +74,7 @@ BENCHMARKS = [
     ["save_cost.py"],
     ["export_import.py"],
     ["fetch_bench.py"],
+    ["annotate_rerun.py"],
     ["generate.py", "{tmp}/dashboard.sqlite3"],
     ["dashboard_bench.py", "{tmp}/dashboard.sqlite3"],
 ]
