@@ -75,6 +75,8 @@ BENCHMARKS = [
     ["export_import.py"],
     ["fetch_bench.py"],
     ["annotate_rerun.py"],
+    ["reanchor_eval.py"],
+    ["reanchor_bench.py"],
     ["generate.py", "{tmp}/dashboard.sqlite3"],
     ["dashboard_bench.py", "{tmp}/dashboard.sqlite3"],
 ]
