@@ -62,14 +62,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_source_snapshot_source_fetched", "source_snapshot",
                     ["source_id", "fetched_at"])
-    with op.batch_alter_table("article") as batch_op:
-        batch_op.add_column(sa.Column("current_version", sa.Integer(), server_default="1",
-                                      nullable=False))
-    with op.batch_alter_table("claim") as batch_op:
-        batch_op.add_column(sa.Column("article_version", sa.Integer(), server_default="1",
-                                      nullable=False))
-        batch_op.add_column(sa.Column("proposed_start", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("proposed_end", sa.Integer(), nullable=True))
+    # Plain ADD/DROP COLUMN (SQLite 3.35+ has both): a batch copy of ``claim`` would drop
+    # a table that others reference.
+    op.add_column("article", sa.Column("current_version", sa.Integer(), server_default="1",
+                                       nullable=False))
+    op.add_column("claim", sa.Column("article_version", sa.Integer(), server_default="1",
+                                     nullable=False))
+    op.add_column("claim", sa.Column("proposed_start", sa.Integer(), nullable=True))
+    op.add_column("claim", sa.Column("proposed_end", sa.Integer(), nullable=True))
     op.execute("UPDATE claim SET anchor_status = 'needs_review' WHERE anchor_status = 'fuzzy'")
     op.create_index("ix_claim_unsettled", "claim", ["article_id"],
                     sqlite_where=sa.text(_UNSETTLED), postgresql_where=sa.text(_UNSETTLED))
@@ -78,12 +78,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_claim_unsettled", table_name="claim")
     op.execute("UPDATE claim SET anchor_status = 'fuzzy' WHERE anchor_status = 'needs_review'")
-    with op.batch_alter_table("claim") as batch_op:
-        batch_op.drop_column("proposed_end")
-        batch_op.drop_column("proposed_start")
-        batch_op.drop_column("article_version")
-    with op.batch_alter_table("article") as batch_op:
-        batch_op.drop_column("current_version")
+    for table, column in (("claim", "proposed_end"), ("claim", "proposed_start"),
+                          ("claim", "article_version"), ("article", "current_version")):
+        op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
     op.drop_index("ix_source_snapshot_source_fetched", table_name="source_snapshot")
     op.drop_table("source_snapshot")
     op.drop_table("article_version")
