@@ -9,30 +9,13 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from workbench import audit
-from workbench.errors import DuplicateArticle, InvalidInput, NotFound
+from workbench.drafts import ArticleDraft
+from workbench.errors import DuplicateArticle, NotFound
 from workbench.models import Article, Claim, User
 from workbench.permissions import REVIEW_DESK, require
-from workbench.text.extract import (
-    MAX_TITLE_CHARS,
-    ArticleInputError,
-    body_hash,
-    clean_pasted_text,
-    derived_title,
-)
-from workbench.validation import clean_line, clean_url
+from workbench.text.extract import body_hash, clean_pasted_text, derived_title
 
 SAMPLE_TITLE = "EU aims to circumvent detractors of Ukraine support, says Kallas"
-
-
-@dataclass
-class ArticleDraft:
-    title: str
-    body: str
-    outlet: str = ""
-    url: str = ""
-    author: str = ""
-    published: date | None = None
-    language: str = "en"
 
 
 def find_duplicate(session: Session, body: str) -> Article | None:
@@ -45,18 +28,13 @@ def add_article(
     session: Session, actor: User, draft: ArticleDraft, *, allow_duplicate: bool = False
 ) -> Article:
     """Store a new article. Raises DuplicateArticle when the same text exists,
-    unless ``allow_duplicate``; InvalidInput for empty, oversized or bad fields.
+    unless ``allow_duplicate`` (the draft has refused empty, oversized or bad fields).
 
     Without a title, the body's first line becomes one (shortened to fit); a title the user
-    typed is never shortened, only refused when too long."""
+    typed is never shortened, only refused when too long (by the draft)."""
     require(actor, REVIEW_DESK, "add articles")
-    try:
-        body = clean_pasted_text(draft.body)
-    except ArticleInputError as error:
-        raise InvalidInput(str(error)) from error
-    title = (clean_line(draft.title, field="Title", max_length=MAX_TITLE_CHARS)
-             or derived_title(body.split("\n", 1)[0]))
-    language = clean_line(draft.language or "en", field="Language", max_length=12).lower()
+    body = draft.body
+    title = draft.title or derived_title(body.split("\n", 1)[0])
     digest = body_hash(body)
     if not allow_duplicate:
         existing = session.exec(select(Article).where(Article.body_hash == digest)).first()
@@ -64,11 +42,11 @@ def add_article(
             raise DuplicateArticle(existing.id, existing.title)
     article = Article(
         title=title,
-        outlet=clean_line(draft.outlet, field="Outlet", max_length=200),
-        url=clean_url(draft.url, field="Article URL"),
-        author=clean_line(draft.author, field="Author", max_length=300),
+        outlet=draft.outlet,
+        url=draft.url,
+        author=draft.author,
         published=draft.published,
-        language=language or "en",
+        language=draft.language,
         body=body,
         body_hash=digest,
         created_by=actor.id,

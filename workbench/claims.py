@@ -7,14 +7,13 @@ the edit is refused with :class:`StaleEdit` instead of overwriting their work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, delete, select
 
 from workbench import audit, search, summary
+from workbench.drafts import MAX_STATEMENT, ClaimDraft, ClaimEdit
 from workbench.errors import InvalidInput, NotFound, StaleEdit, WorkflowError
 from workbench.models import (
     AnchorStatus,
@@ -23,21 +22,14 @@ from workbench.models import (
     Claim,
     ClaimState,
     ClaimTag,
-    ClaimType,
     User,
     utcnow,
 )
 from workbench.permissions import REVIEW_DESK, require
 from workbench.text.anchor import make_selector
-from workbench.text.extract import MAX_ARTICLE_CHARS
-from workbench.validation import choice, clean_line, clean_text
-
-MAX_TAGS = 20
-MAX_STATEMENT = 2000
 
 #: Fields a reviewer edits; the audit trail and stale-edit messages list these.
-EDITABLE = ("statement", "claimant", "claim_date", "claim_type", "tags", "start", "end",
-            "repeat_of_id", "assignee_id")
+EDITABLE = tuple(ClaimEdit.model_fields)
 
 #: Workflow moves a person may make by hand; verdict services make the others.
 MANUAL_MOVES = {
@@ -45,40 +37,6 @@ MANUAL_MOVES = {
     ClaimState.researching: {ClaimState.dismissed},
     ClaimState.dismissed: {ClaimState.new},
 }
-
-
-@dataclass
-class ClaimDraft:
-    article_id: int | None
-    start: int | None = None
-    end: int | None = None
-    quote: str = ""  # only for claims without an article (imports)
-    statement: str = ""
-    claimant: str = ""
-    claim_date: date | None = None
-    claim_type: str = ClaimType.other
-    tags: list[str] = field(default_factory=list)
-    score: float | None = None
-    reasons: list[str] = field(default_factory=list)
-    repeat_of_id: int | None = None
-
-
-def clean_tags(tags: list[str] | str) -> list[str]:
-    """Trimmed, de-duplicated (case-insensitively), order kept."""
-    if isinstance(tags, str):
-        tags = tags.split(",")
-    seen: dict[str, str] = {}
-    for tag in tags:
-        text = clean_line(tag, field="Tag", max_length=60)
-        if text and text.lower() not in seen:
-            seen[text.lower()] = text
-    if len(seen) > MAX_TAGS:
-        raise InvalidInput(f"At most {MAX_TAGS} tags per claim.")
-    return list(seen.values())
-
-
-def _check_type(value: str) -> str:
-    return choice(ClaimType, value, field="Claim type")
 
 
 def get_claim(session: Session, claim_id: int, *, for_update: bool = False) -> Claim:
@@ -128,13 +86,14 @@ def _check_repeat(session: Session, claim_id: int | None, repeat_of_id: int | No
 
 def create_claim(session: Session, actor: User, draft: ClaimDraft) -> Claim:
     """A new claim anchored to ``article.body[start:end]`` (code points), or a free-standing
-    claim with only a quote when ``article_id`` is None."""
+    claim with only a quote when ``article_id`` is None. The draft's fields are already
+    clean; this checks what needs the database (the article, the span, the repeated claim)."""
     require(actor, REVIEW_DESK, "create claims")
     claim = Claim(
-        statement=clean_line(draft.statement, field="Claim statement", max_length=MAX_STATEMENT),
-        claimant=clean_line(draft.claimant, field="Claimant", max_length=300),
+        statement=draft.statement,
+        claimant=draft.claimant,
         claim_date=draft.claim_date,
-        claim_type=_check_type(draft.claim_type),
+        claim_type=draft.claim_type,
         score=draft.score,
         reasons=list(draft.reasons),
         created_by=actor.id,
@@ -148,17 +107,14 @@ def create_claim(session: Session, actor: User, draft: ClaimDraft) -> Claim:
             raise NotFound(f"There is no article #{draft.article_id}.")
         claim.article_id = article.id
         claim.start, claim.end = _span(article, draft.start, draft.end)
+        claim.article_version = article.current_version
         selector = make_selector(article.body, claim.start, claim.end)
         claim.quote, claim.prefix, claim.suffix = selector.quote, selector.prefix, selector.suffix
     else:
-        quote = clean_text(draft.quote or draft.statement, field="Quote",
-                           max_length=MAX_ARTICLE_CHARS)
-        if not quote:
-            raise InvalidInput("A claim needs a quote or a statement.")
-        claim.quote, claim.anchor_status = quote, AnchorStatus.none
+        claim.quote, claim.anchor_status = draft.quote or draft.statement, AnchorStatus.none
     if not claim.statement:
         claim.statement = " ".join(claim.quote.split())[:MAX_STATEMENT]
-    tags = clean_tags(draft.tags)
+    tags = draft.tags
     session.add(claim)
     session.flush()
     _set_tags(session, claim.id, tags)
@@ -243,44 +199,36 @@ def update_claim(
     session: Session, actor: User, claim_id: int, expected_version: int, **fields: Any
 ) -> Claim:
     """Edit a claim's statement, claimant, date, type, tags, boundaries, repeat link or
-    assignee. Raises StaleEdit when ``expected_version`` is not the stored version."""
+    assignee (the fields of :class:`ClaimEdit`, under its rules). Raises StaleEdit when
+    ``expected_version`` is not the stored version."""
     require(actor, REVIEW_DESK, "edit claims")
-    unknown = set(fields) - set(EDITABLE)
-    if unknown:
-        raise InvalidInput(f"These claim fields cannot be edited: {', '.join(sorted(unknown))}.")
+    changes = ClaimEdit(**fields).changes()
     claim = get_claim(session, claim_id, for_update=True)
     if claim.state in (ClaimState.approved, ClaimState.in_review) and (
-        {"start", "end", "statement"} & set(fields)
+        {"start", "end", "statement"} & changes.keys()
     ):
         raise WorkflowError(
             "This claim's verdict is under review or published; its wording and span are frozen. "
             "Propose a correction instead."
         )
-    changes: dict[str, Any] = {}
-    if "statement" in fields:
-        changes["statement"] = clean_line(fields["statement"], field="Claim statement",
-                                          max_length=MAX_STATEMENT, required=True)
-    if "claimant" in fields:
-        changes["claimant"] = clean_line(fields["claimant"], field="Claimant", max_length=300)
-    if "claim_date" in fields:
-        changes["claim_date"] = fields["claim_date"]
-    if "claim_type" in fields:
-        changes["claim_type"] = _check_type(fields["claim_type"])
-    if "tags" in fields:
-        changes["tags"] = clean_tags(fields["tags"])
-    if "repeat_of_id" in fields:
-        _check_repeat(session, claim.id, fields["repeat_of_id"])
-        changes["repeat_of_id"] = fields["repeat_of_id"]
-    if "assignee_id" in fields:
-        changes["assignee_id"] = fields["assignee_id"]
-    if "start" in fields or "end" in fields:
+    if "repeat_of_id" in changes:
+        _check_repeat(session, claim.id, changes["repeat_of_id"])
+    if "start" in changes or "end" in changes:
         if claim.article_id is None:
             raise InvalidInput("This claim has no article, so it has no span to adjust.")
         article = session.get(Article, claim.article_id)
-        start, end = _span(article, fields.get("start", claim.start), fields.get("end", claim.end))
+        if claim.article_version != article.current_version and not \
+                {"start", "end"} <= changes.keys():
+            raise InvalidInput(f"This claim's span points into version {claim.article_version} "
+                               f"of the article; select its words again in version "
+                               f"{article.current_version}.")
+        start, end = _span(article, changes.get("start", claim.start),
+                           changes.get("end", claim.end))
         selector = make_selector(article.body, start, end)
         changes.update(start=start, end=end, quote=selector.quote, prefix=selector.prefix,
-                       suffix=selector.suffix, anchor_status=AnchorStatus.anchored)
+                       suffix=selector.suffix, anchor_status=AnchorStatus.anchored,
+                       article_version=article.current_version, proposed_start=None,
+                       proposed_end=None)
     return apply_changes(session, actor, claim, expected_version, changes)
 
 

@@ -12,13 +12,12 @@ output carries the command's result alone either way.
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import logging
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
@@ -31,6 +30,8 @@ from workbench import (
     cli_dashboard,
     cli_reports,
     cli_search,
+    cli_sources,
+    cli_versions,
     db,
     logs,
     users,
@@ -40,8 +41,7 @@ from workbench.errors import InvalidInput, WorkbenchError
 from workbench.models import Claim
 from workbench.sample import load_sample
 from workbench.text.checkworthiness import suggest_claims
-from workbench.text.extract import ArticleInputError, extract_upload
-from workbench.validation import parse_id
+from workbench.validation import parse_day, parse_id
 
 Handler = Callable[[argparse.Namespace], Any]
 log = logging.getLogger(__name__)
@@ -52,22 +52,25 @@ DATABASE_TROUBLE = {db.Trouble.BUSY: "the database is busy (an import may be run
                     db.Trouble.FULL: "disk full — nothing was saved"}
 
 
-def _whole_number(field: str) -> Callable[[str], int]:
-    """An argparse ``type=`` that refuses, with a message and exit status 2, anything but a
-    whole number from 1 to :data:`workbench.validation.MAX_ID`, so no query can overflow."""
+def _argument(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse ``type=`` from a rule of :mod:`workbench.validation`: what it refuses
+    exits with its message and status 2, before the database is opened."""
 
-    def parse(text: str) -> int:
+    def check(text: str) -> Any:
         try:
-            return parse_id(text, field=field)
+            return parse(text)
         except InvalidInput as error:
             raise argparse.ArgumentTypeError(str(error)) from None
 
-    return parse
+    return check
 
 
-#: The type of every id argument (here and in the modules that register commands).
-record_id = _whole_number("An id")
-count = _whole_number("A limit")
+#: The type of every id argument (here and in the modules that register commands): a whole
+#: number from 1 to :data:`workbench.validation.MAX_ID`, so no query can overflow.
+record_id = _argument(functools.partial(parse_id, field="An id"))
+count = _argument(functools.partial(parse_id, field="A limit"))
+#: A day written YYYY-MM-DD, under the rule the drafts use for their dates.
+day = _argument(functools.partial(parse_day, field="The date"))
 
 
 def claim_json(session: Session, claim: Claim) -> dict[str, Any]:
@@ -104,18 +107,13 @@ def cmd_user_add(args: argparse.Namespace) -> None:
 
 
 def cmd_article_add(args: argparse.Namespace) -> None:
-    path = Path(args.file)
-    try:
-        extracted = extract_upload(path.name, path.read_bytes())
-    except OSError as error:
-        raise WorkbenchError(f"Cannot read {path}: {error.strerror}.") from error
-    except ArticleInputError as error:
-        raise WorkbenchError(str(error)) from error
+    if args.url_fetch is not None:
+        cli_versions.cmd_article_add_from_url(args)
+        return
+    extracted = cli_versions.read_article_file(args.file)
     draft = articles.ArticleDraft(
         title=args.title or extracted.title or "", body=extracted.body, outlet=args.outlet,
-        url=args.url, author=args.author, language=args.language,
-        published=date.fromisoformat(args.published) if args.published else None,
-    )
+        url=args.url, author=args.author, language=args.language, published=args.published)
     with db.write_session() as session:
         article = articles.add_article(session, users.builtin_user(session, users.CLI_USER),
                                        draft, allow_duplicate=args.allow_duplicate)
@@ -187,10 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                                            required=True)
     add = article.add_parser("add", parents=[json_flag],
                              help="add an article from a .txt, .md, .html or .docx file")
-    add.add_argument("file")
+    origin = add.add_mutually_exclusive_group(required=True)
+    origin.add_argument("file", nargs="?", help="the article: .txt, .md, .html or .docx")
+    origin.add_argument("--url-fetch", metavar="URL",
+                        help="fetch the article from its web address instead of a file")
     for flag in ("title", "url", "outlet", "author"):
         add.add_argument(f"--{flag}", default="")
-    add.add_argument("--published", help="YYYY-MM-DD")
+    add.add_argument("--published", type=day, help="YYYY-MM-DD")
     add.add_argument("--language", default="en")
     add.add_argument("--allow-duplicate", action="store_true",
                      help="add even if the same text is already stored")
@@ -217,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_reports.register(groups)
     cli_dashboard.register(groups)
     cli_search.register(groups)
+    cli_versions.register(article, claim, json_flag, record_id)
+    cli_sources.register(groups, json_flag, record_id)
     cli_admin.register(database, user)
     return parser
 
@@ -263,9 +266,6 @@ def _run(args: argparse.Namespace) -> int:
     except WorkbenchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except ValueError as error:  # e.g. a malformed --published date
-        print(f"error: {error}", file=sys.stderr)
-        return 2
     except OperationalError as error:
         kind = db.trouble(error)
         _log_database_trouble(args, kind)

@@ -17,12 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 from workbench import db, users
 from workbench.cli_output import emit
-from workbench.errors import InvalidInput, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.files import replace_file
 from workbench.filters import ClaimFilters
 from workbench.models import ClaimState, User
@@ -31,20 +30,18 @@ from workbench.reports.csv_export import csv_chunks, write_csv
 from workbench.reports.csv_import import ImportFailed, run_import
 from workbench.reports.csv_read import ReadOptions
 from workbench.reports.rating_map import builtin_maps, load_rating_map
+from workbench.validation import parse_day
 
 _DELIMITERS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
 
 def _filters(args: argparse.Namespace) -> ClaimFilters:
-    """The dashboard's filters (:class:`workbench.filters.ClaimFilters`) from the flags."""
-    try:
-        return ClaimFilters(
-            start=date.fromisoformat(args.date_from) if args.date_from else None,
-            end=date.fromisoformat(args.date_to) if args.date_to else None,
-            outlet=args.outlet or "", tag=args.tag or "", reviewer=args.reviewer or "",
-            states=tuple(dict.fromkeys(args.state or ())))
-    except ValueError as error:
-        raise InvalidInput(f"Dates are written YYYY-MM-DD ({error}).") from error
+    """The dashboard's filters (:class:`workbench.filters.ClaimFilters`) from the flags; dates
+    under the rule the drafts use."""
+    return ClaimFilters(
+        start=parse_day(args.date_from, field="--from"), end=parse_day(args.date_to, field="--to"),
+        outlet=args.outlet or "", tag=args.tag or "", reviewer=args.reviewer or "",
+        states=tuple(dict.fromkeys(args.state or ())))
 
 
 def _cli_user() -> User:

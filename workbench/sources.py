@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from rapidfuzz import fuzz, process, utils
@@ -10,48 +9,21 @@ from sqlmodel import Session, col, select
 
 from workbench import audit
 from workbench.claims import apply_changes, get_claim
-from workbench.errors import InvalidInput, NotFound, WorkflowError
-from workbench.models import ClaimState, Evidence, Source, SourceKind, Stance, User
+from workbench.drafts import EvidenceDraft, SourceDraft
+from workbench.errors import NotFound, WorkflowError
+from workbench.models import ClaimState, Evidence, Source, User
 from workbench.permissions import REVIEW_DESK, require
-from workbench.validation import choice, clean_line, clean_text, clean_url
 
 SOURCE_FIELDS = ("url", "title", "publisher", "published", "accessed", "archive_url", "kind")
-#: Longest source note or evidence excerpt: a few paragraphs, not a copy of the source.
-MAX_NOTE = 10_000
-
-
-@dataclass
-class SourceDraft:
-    url: str
-    title: str = ""
-    publisher: str = ""
-    published: date | None = None
-    accessed: date | None = None
-    archive_url: str = ""
-    kind: str = SourceKind.other
-    notes: str = ""
-
-
-def _source_from(draft: SourceDraft, actor: User) -> Source:
-    kind = choice(SourceKind, draft.kind, field="Source kind")
-    if draft.published and draft.accessed and draft.accessed < draft.published:
-        raise InvalidInput("The accessed date is before the published date.")
-    return Source(
-        url=clean_url(draft.url, field="Source URL", required=True),
-        title=clean_line(draft.title, field="Source title", max_length=500),
-        publisher=clean_line(draft.publisher, field="Publisher", max_length=300),
-        published=draft.published,
-        accessed=draft.accessed or date.today(),
-        archive_url=clean_url(draft.archive_url, field="Archived copy URL"),
-        kind=kind,
-        notes=clean_text(draft.notes, field="Notes", max_length=MAX_NOTE),
-        created_by=actor.id,
-    )
 
 
 def add_source(session: Session, actor: User, draft: SourceDraft) -> Source:
+    """Store a source; accessed today unless the draft says when."""
     require(actor, REVIEW_DESK, "add sources")
-    source = _source_from(draft, actor)
+    source = Source(url=draft.url, title=draft.title, publisher=draft.publisher,
+                    published=draft.published, accessed=draft.accessed or date.today(),
+                    archive_url=draft.archive_url, kind=draft.kind, notes=draft.notes,
+                    created_by=actor.id)
     session.add(source)
     session.flush()
     audit.record(session, actor, entity="source", entity_id=source.id, action="create",
@@ -86,22 +58,22 @@ def attach_source(
     session: Session, actor: User, claim_id: int, source_id: int, *,
     stance: str, excerpt: str = "", independent: bool = True,
 ) -> Evidence:
-    """Link a source to a claim as evidence. A new claim moves to ``researching``."""
+    """Link a source to a claim as evidence (stance, excerpt and independence under the
+    rules of :class:`EvidenceDraft`). A new claim moves to ``researching``."""
     require(actor, REVIEW_DESK, "attach evidence")
-    stance = choice(Stance, stance, field="Stance")
+    draft = EvidenceDraft(stance, excerpt, independent)
     claim = get_claim(session, claim_id, for_update=True)
     if claim.state == ClaimState.dismissed:
         raise WorkflowError("This claim was dismissed; reopen it before adding evidence.")
     source = get_source(session, source_id)
-    evidence = Evidence(claim_id=claim.id, source_id=source.id, stance=stance,
-                        excerpt=clean_text(excerpt, field="Excerpt", max_length=MAX_NOTE),
-                        independent=independent, added_by=actor.id)
+    evidence = Evidence(claim_id=claim.id, source_id=source.id, stance=draft.stance,
+                        excerpt=draft.excerpt, independent=draft.independent, added_by=actor.id)
     session.add(evidence)
     session.flush()
     audit.record(session, actor, entity="evidence", entity_id=evidence.id, action="create",
                  claim_id=claim.id,
-                 changes={"source": [None, source.url], "stance": [None, stance],
-                          "independent": [None, independent]})
+                 changes={"source": [None, source.url], "stance": [None, draft.stance],
+                          "independent": [None, draft.independent]})
     if claim.state == ClaimState.new:
         apply_changes(session, actor, claim, claim.version, {"state": ClaimState.researching},
                       action="state")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import re
+from datetime import date
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -132,8 +133,25 @@ def enum_member(kind: type[Choice], value: str) -> Choice | None:
 
 
 def choice(kind: type[Choice], value: str, *, field: str) -> Choice:
-    """:func:`enum_member`, refusing anything else with the allowed values listed."""
+    """:func:`enum_member`, refusing anything else with the allowed values listed and, when
+    something was given, what it was (a file's cell or a typo is easier to find by its text)."""
     member = enum_member(kind, value)
     if member is None:
-        raise InvalidInput(f"{field} must be one of: {', '.join(kind)}.")
+        given = f" (“{shorten(str(value), 40)}” is not a {field.lower()})" if value else ""
+        raise InvalidInput(f"{field} must be one of: {', '.join(kind)}{given}.")
     return member
+
+
+def parse_day(value: date | str | None, *, field: str) -> date | None:
+    """A calendar day: a date, or ISO text (``2025-05-31``) as forms, files and the command
+    line write it; None for nothing. Raises InvalidInput naming ``field`` otherwise."""
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{field}: “{shorten(text, 40)}” is not a date (write "
+                           "YYYY-MM-DD).") from None

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from workbench import audit
 from workbench.claims import apply_changes, get_claim
+from workbench.drafts import MAX_COMMENT, CorrectionDraft, VerdictDraft
 from workbench.errors import (
     InvalidInput,
     NeedsConfirmation,
@@ -32,13 +33,8 @@ from workbench.models import (
 from workbench.permissions import EDITORS, REVIEW_DESK, require
 from workbench.ratings import get_rating
 from workbench.sources import independent_source_count
-from workbench.validation import clean_line, clean_text
+from workbench.validation import clean_text
 
-MIN_RATIONALE = 10
-#: About 8,000 words: room for a full fact-check write-up.
-MAX_RATIONALE = 50_000
-#: Review comments and correction reasons: a few paragraphs.
-MAX_COMMENT = 5_000
 MIN_INDEPENDENT_SOURCES = 2
 
 
@@ -68,18 +64,13 @@ def verdict_history(session: Session, claim_id: int) -> list[Verdict]:
                              .order_by(col(Verdict.created_at), col(Verdict.id))))
 
 
-def _new_verdict(
-    session: Session, actor: User, claim: Claim, *, rating_id: int | None, conclusion: str,
-    rationale: str, corrects: Verdict | None = None, reason: str = "",
-) -> Verdict:
-    rationale = clean_text(rationale, field="Rationale", max_length=MAX_RATIONALE)
-    if len(rationale) < MIN_RATIONALE:
-        raise InvalidInput("Write the rationale: why this rating? (at least a sentence).")
-    conclusion = clean_line(conclusion, field="Conclusion", max_length=300)
-    if rating_id is None:
-        if not conclusion:
-            raise InvalidInput("Choose a rating, or write a one-line conclusion.")
-    else:
+def _new_verdict(session: Session, actor: User, claim: Claim, draft: VerdictDraft, *,
+                 corrects: Verdict | None = None) -> Verdict:
+    """The verdict row and its audit event; checks what the draft cannot: the rating exists,
+    its scale's need for a conclusion, and no other verdict waiting for review."""
+    rating_id, conclusion, rationale = draft.rating_id, draft.conclusion, draft.rationale
+    reason = draft.reason if isinstance(draft, CorrectionDraft) else ""
+    if rating_id is not None:
         rating = get_rating(session, rating_id)
         scale = session.get(RatingScale, rating.scale_id)
         if scale.conclusion_only and not conclusion:
@@ -105,7 +96,8 @@ def propose_verdict(
     session: Session, actor: User, claim_id: int, expected_version: int, *,
     rating_id: int | None, rationale: str, conclusion: str = "",
 ) -> Verdict:
-    """Propose a rating with a rationale; the claim moves to ``in_review``."""
+    """Propose a rating with a rationale (under the rules of :class:`VerdictDraft`); the
+    claim moves to ``in_review``."""
     require(actor, REVIEW_DESK, "propose verdicts")
     claim = get_claim(session, claim_id, for_update=True)
     if claim.state not in (ClaimState.new, ClaimState.researching):
@@ -115,27 +107,24 @@ def propose_verdict(
         )
     apply_changes(session, actor, claim, expected_version, {"state": ClaimState.in_review},
                   action="state")
-    return _new_verdict(session, actor, claim, rating_id=rating_id, conclusion=conclusion,
-                        rationale=rationale)
+    return _new_verdict(session, actor, claim, VerdictDraft(rating_id, rationale, conclusion))
 
 
 def propose_correction(
     session: Session, actor: User, claim_id: int, expected_version: int, *,
     rating_id: int | None, rationale: str, reason: str, conclusion: str = "",
 ) -> Verdict:
-    """Change a published verdict: a new verdict that a second editor must approve."""
+    """Change a published verdict: a new verdict (a :class:`CorrectionDraft`, which needs a
+    reason) that a second editor must approve."""
     require(actor, EDITORS, "correct published verdicts")
     claim = get_claim(session, claim_id, for_update=True)
     published = current_verdict(session, claim_id)
     if claim.state != ClaimState.approved or published is None:
         raise WorkflowError("Only a published (approved) verdict can be corrected.")
-    reason = clean_text(reason, field="Correction reason", max_length=MAX_COMMENT)
-    if not reason:
-        raise InvalidInput("A correction needs a reason; it is shown publicly with the claim.")
+    draft = CorrectionDraft(rating_id, rationale, conclusion, reason)
     apply_changes(session, actor, claim, expected_version, {"state": ClaimState.in_review},
                   action="state")
-    return _new_verdict(session, actor, claim, rating_id=rating_id, conclusion=conclusion,
-                        rationale=rationale, corrects=published, reason=reason)
+    return _new_verdict(session, actor, claim, draft, corrects=published)
 
 
 def _review(session: Session, actor: User, verdict: Verdict, expected_version: int,

@@ -142,9 +142,27 @@ def test_claims_waiting_from_different_versions_never_land_on_one_span(
     with db.write_session(engine) as session:  # a colleague claims the first copy meanwhile
         later = claims.create_claim(session, reviewer, claims.ClaimDraft(
             article_id=article.id, start=body.index(quote), end=at))
-        later.article_version = 2
+        assert later.article_version == 2
     # version 3 drops the copy again: both claims would land on the same words
     outcomes = _store(engine, reviewer, article.id, doubled.rsplit("\n\n", 1)[0]).claims
 
     assert {(o.claim_id, o.state) for o in outcomes} == {
         (waiting.id, "needs_review"), (later.id, "needs_review")}
+
+
+def test_editing_the_span_of_a_waiting_claim_places_it_in_the_current_version(
+        engine, reviewer, article):
+    claim = new_claim(engine, reviewer, article, AID)
+    new_body = article.body.replace("$6.2 billion", "$6.5 billion")
+    _store(engine, reviewer, article.id, new_body)
+    waiting = _claim(engine, claim.id)
+    with pytest.raises(InvalidInput, match="select its words again in version 2"), \
+            db.write_session(engine) as session:
+        claims.update_claim(session, reviewer, claim.id, waiting.version, end=waiting.end - 1)
+    start = new_body.index("$6.5 billion")
+    with db.write_session(engine) as session:
+        claims.update_claim(session, reviewer, claim.id, waiting.version, start=start,
+                            end=start + len("$6.5 billion"))
+    placed = _claim(engine, claim.id)
+    assert (placed.quote, placed.article_version, placed.anchor_status,
+            placed.proposed_start) == ("$6.5 billion", 2, AnchorStatus.anchored, None)

@@ -204,3 +204,33 @@ def test_import_through_xfact_map(engine: Engine, eval_data: Path) -> None:
     with db.read_session(engine) as s:
         assert [v.rating_id for v in s.exec(select(Verdict))] == [
             s.exec(select(Rating.id).where(Rating.label == "False")).first()]
+
+
+def test_each_problem_a_draft_finds_is_listed_against_its_column(engine: Engine) -> None:
+    """A record's claim, sources and verdict are the services' drafts: every problem they
+    find is listed with its line and column, in the services' words."""
+    data = csv_file(dict(statement="fine", claimant="c" * 301, type="opinion",
+                         source_urls="javascript:alert(1)", rating_label="False",
+                         rationale="r" * 50_001),
+                    dict(statement="", quote="", claimant="Anna"))
+    report = import_as_cli(engine, data, dry_run=True)
+    assert [(e.line, e.column) for e in report.errors] == [
+        (2, "claimant"), (2, "type"), (2, "rationale"), (2, "source_urls"), (3, "statement")]
+    messages = [e.message for e in report.errors]
+    assert messages[0].startswith("Claimant is too long (301 characters")
+    assert messages[1].endswith("(“opinion” is not a claim type).")
+    assert messages[2].startswith("Rationale is too long (50,001 characters")
+    assert messages[3].startswith("Source URL must be a full web address")
+    assert messages[4] == "A claim needs a quote or a statement."
+
+
+def test_an_update_is_checked_before_anything_is_written(engine: Engine, reviewer: User,
+                                                         editor: User) -> None:
+    """An edited cell breaking a rule is a problem of its line in the check, not a failed
+    write after it."""
+    build_fixed_db(engine, reviewer, editor)
+    exported = csv_bytes(cli_admin_user(engine), engine).decode()
+    edited = exported.replace("ReArm Europe,,,other,,", "ReArm Europe,,2025-13-01,opinion,,")
+    report = import_as_cli(engine, edited.encode(), dry_run=True)
+    assert [(e.line, e.column) for e in report.errors] == [(6, "claim_date"), (6, "type")]
+    assert "“2025-13-01” is not a date" in report.errors[0].message

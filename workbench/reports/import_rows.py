@@ -1,10 +1,13 @@
 """Checking one imported record and turning it into a compact plan (create or update).
 
 Every problem with a record is collected (not just the first), so a dry run can
-list them all with line numbers. Every text cell goes through the same cleaning
-as the services (``clean_line``, ``clean_text``, ``clean_tags``, ``clean_url``: control
-characters removed), so a file imports the same on SQLite and PostgreSQL. Integer
-cells must be ASCII digits within the database's range.
+list them all with line numbers. A record's claim, sources and verdict are built as the
+same drafts the services take (:mod:`workbench.drafts`: ``ClaimDraft``, ``SourceDraft``,
+``RecordedVerdict``, and ``ClaimEdit`` for an update), so a cell follows the rules a form
+field does (control characters removed, lengths, types by value, ISO dates) and a file
+imports the same on SQLite and PostgreSQL; each problem a draft reports is listed against
+its column (the article's checks need the claim's cleaned quote, so they wait until the
+claim's own cells pass). Integer cells must be ASCII digits within the database's range.
 
 What an import may say (documented for users in ``csv_import``):
 
@@ -23,11 +26,19 @@ What an import may say (documented for users in ``csv_import``):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from workbench.claims import MAX_STATEMENT, clean_tags
+from workbench.drafts import (
+    MAX_STATEMENT,
+    ClaimDraft,
+    ClaimEdit,
+    DraftRefused,
+    RecordedVerdict,
+    SourceDraft,
+)
 from workbench.errors import InvalidInput
 from workbench.models import Article, ClaimState, ClaimType, Rating, User
 from workbench.reports.columns import TEXT_COLUMNS, split_multi, unneutralise
@@ -35,21 +46,17 @@ from workbench.reports.rating_map import RatingMap
 from workbench.search import claim_document
 from workbench.text.anchor import make_selector
 from workbench.text.extract import MAX_ARTICLE_CHARS, MAX_TITLE_CHARS
-from workbench.validation import (
-    MAX_ID,
-    clean_line,
-    clean_text,
-    clean_url,
-    enum_member,
-    shorten,
-)
+from workbench.validation import MAX_ID, clean_line, clean_url, enum_member, shorten
 
 #: The CSV columns a file may change on a stored claim, and the claim field each sets (a
 #: part of ``claims.EDITABLE``: spans, assignment and repeats are changed in the app).
 EDITABLE_COLUMNS = {"statement": "statement", "claimant": "claimant",
                     "claim_date": "claim_date", "type": "claim_type", "tags": "tags"}
 FROZEN = ("article_url", "quote", "start", "end", "state", "rating_label")
+#: The column of each draft field whose name differs (problems are reported by column).
+DRAFT_COLUMNS = {"claim_type": "type", "url": "source_urls", "archive_url": "archive_urls"}
 _ASCII_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+Draft = TypeVar("Draft")
 #: A person named in the file, not yet an account (restore creates it, deactivated).
 Person = int | str | None
 
@@ -155,15 +162,6 @@ def _int(cells: dict[str, str], name: str, problems: Problems, minimum: int = 0)
     return read_int(cells.get(name, ""), name, problems, minimum)
 
 
-def _date(cells: dict[str, str], problems: Problems) -> date | None:
-    text = cells.get("claim_date", "").strip()
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        problems.add("claim_date", f"“{text[:40]}” is not a date (write YYYY-MM-DD)")
-        return None
-
-
 def _time(cells: dict[str, str], name: str, problems: Problems) -> datetime | None:
     text = cells.get(name, "").strip()
     if not text:
@@ -181,6 +179,18 @@ def _clean(problems: Problems, column: str, check: Any, *args: Any, **kwargs: An
         return check(*args, **kwargs)
     except InvalidInput as error:
         problems.add(column, str(error))
+        return None
+
+
+def _draft(problems: Problems, make: Callable[..., Draft], *args: Any,
+           **fields: Any) -> Draft | None:
+    """The draft ``make`` builds from a record's cells, or None with each of its problems
+    added against its column."""
+    try:
+        return make(*args, **fields)
+    except DraftRefused as refused:
+        for name, message in refused.problems:
+            problems.add(DRAFT_COLUMNS.get(name, name), message)
         return None
 
 
@@ -239,14 +249,12 @@ def _person(cells: dict[str, str], name: str, line: int, ctx: Context,
     return None
 
 
-def _anchor(line: int, cells: dict[str, str], ctx: Context, problems: Problems,
+def _anchor(cells: dict[str, str], quote: str, ctx: Context, problems: Problems,
             values: dict[str, Any]) -> None:
-    """Pin the claim to its article (found by URL, or created from the file) or keep it
-    free-standing."""
+    """Pin the claim (its cleaned ``quote``) to its article (found by URL, or created from
+    the file) or keep it free-standing."""
     url = _clean(problems, "article_url", clean_url, cells.get("article_url"),
                  field="Article URL") or ""
-    quote = _clean(problems, "quote", clean_text, cells.get("quote", ""), field="Quote",
-                   max_length=MAX_ARTICLE_CHARS) or ""
     start, end = _int(cells, "start", problems), _int(cells, "end", problems)
     values.update(article=None, start=None, end=None, quote=quote, prefix="",
                   suffix="")
@@ -312,11 +320,9 @@ def _sources(cells: dict[str, str], problems: Problems) -> list[tuple[str, str, 
         problems.add("independent_source_count", f"{independent} for {len(urls)} sources")
     result = []
     for i, url in enumerate(urls):
-        clean = _clean(problems, "source_urls", clean_url, url, field="Source URL", required=True)
-        archive = _clean(problems, "archive_urls", clean_url, archives[i] if archives else "",
-                         field="Archived copy URL")
-        if clean:
-            result.append((clean, archive or "", i < independent))
+        source = _draft(problems, SourceDraft, url, archive_url=archives[i] if archives else "")
+        if source is not None:
+            result.append((source.url, source.archive_url, i < independent))
     return result
 
 
@@ -325,9 +331,10 @@ def _verdict(line: int, cells: dict[str, str], ctx: Context, problems: Problems,
     rating = resolve_rating(cells.get("rating_label", ""), ctx, problems)
     reviewer = _person(cells, "reviewer", line, ctx, problems)
     values["assignee"] = reviewer or (None if ctx.restore else ctx.actor.id)
+    verdict = _draft(problems, RecordedVerdict, rating.id if rating else None,
+                     cells.get("rationale", ""))
     values.update(rating=rating, author=None, approver=None, approved_at=None,
-                  rationale=_clean(problems, "rationale", clean_text, cells.get("rationale"),
-                                   field="Rationale", max_length=MAX_ARTICLE_CHARS) or "")
+                  rationale=verdict.rationale if verdict else "")
     state = cells.get("state", "").strip() or (ClaimState.approved if rating else ClaimState.new)
     if enum_member(ClaimState, state) is None:
         problems.add("state", f"“{state[:40]}” is not a state ({', '.join(ClaimState)})")
@@ -361,35 +368,29 @@ def plan_row(line: int, raw: dict[str, str], ctx: Context) -> NewClaim | Update 
     if claim_id in ctx.existing:
         return problems or _update(line, claim_id, version, cells, ctx, problems)
     values: dict[str, Any] = {}
-    statement = _clean(problems, "statement", clean_line, cells.get("statement"),
-                       field="Claim statement", max_length=MAX_STATEMENT)
-    claimant = _clean(problems, "claimant", clean_line, cells.get("claimant"),
-                      field="Claimant", max_length=300) or ""
-    claim_date = _date(cells, problems)
-    claim_type = cells.get("type", "").strip() or ClaimType.other
-    if enum_member(ClaimType, claim_type) is None:
-        problems.add("type", f"“{claim_type[:40]}” is not a claim type ({', '.join(ClaimType)})")
-    tags = _clean(problems, "tags", clean_tags, split_multi(cells.get("tags", ""))) or []
-    _anchor(line, cells, ctx, problems, values)
-    quote = values["quote"]
-    if not quote and not statement:
-        problems.add("statement", "a claim needs a statement or a quote")
-    statement = statement or " ".join(quote.split())[:MAX_STATEMENT]
+    # Without an article for now: the article is resolved from article_url below.
+    draft = _draft(problems, ClaimDraft, None, quote=cells.get("quote", ""),
+                   statement=cells.get("statement", ""), claimant=cells.get("claimant", ""),
+                   claim_date=cells.get("claim_date", ""),
+                   claim_type=cells.get("type", "").strip() or ClaimType.other,
+                   tags=split_multi(cells.get("tags", "")))
+    if draft is not None:  # the article checks need the claim's cleaned quote
+        _anchor(cells, draft.quote, ctx, problems, values)
     _verdict(line, cells, ctx, problems, values)
     sources = _sources(cells, problems)
     created = _time(cells, "created_at", problems) or ctx.now
     updated = _time(cells, "updated_at", problems) or created
-    if problems:
+    if problems or draft is None:
         return problems
-    rating = values["rating"]
-    title = values.get("title", "")
+    quote, rating, title = values["quote"], values["rating"], values.get("title", "")
+    statement = draft.statement or " ".join(quote.split())[:MAX_STATEMENT]
     plan = NewClaim(
         line, claim_id, values["article"], values["start"], values["end"], quote or statement,
-        values["prefix"], values["suffix"], statement, claimant, claim_date, claim_type,
-        values["state"], values["assignee"], created, updated, version or 1, tags, sources,
-        rating.id if rating else None, rating.label if rating else "", values["rationale"],
-        values["author"], values["approver"], values["approved_at"],
-        claim_document(statement, quote or statement, claimant, tags, title,
+        values["prefix"], values["suffix"], statement, draft.claimant, draft.claim_date,
+        draft.claim_type, values["state"], values["assignee"], created, updated, version or 1,
+        draft.tags, sources, rating.id if rating else None, rating.label if rating else "",
+        values["rationale"], values["author"], values["approver"], values["approved_at"],
+        claim_document(statement, quote or statement, draft.claimant, draft.tags, title,
                        values.get("language", "en")) if ctx.search_docs else "")
     if isinstance(plan.article, str):
         ctx.new_articles[plan.article].claims.append(plan)
@@ -434,9 +435,9 @@ def _update(line: int, claim_id: int, version: int | None, cells: dict[str, str]
     changes: dict[str, Any] = {}
     for column, name in EDITABLE_COLUMNS.items():
         if column in cells and cells[column].strip() != str(current[column]).strip():
-            changes[name] = (_date(cells, problems) if column == "claim_date" else
-                             split_multi(cells[column]) if column == "tags" else cells[column])
-    if problems:
+            changes[name] = split_multi(cells[column]) if column == "tags" else cells[column]
+    edit = _draft(problems, ClaimEdit, **changes)
+    if problems or edit is None:
         return problems
     if not changes:
         return None
@@ -446,4 +447,4 @@ def _update(line: int, claim_id: int, version: int | None, cells: dict[str, str]
         problems.add("version", f"claim {claim_id} was changed after this file was exported "
                      f"(file: version {version}, now version {current['version']}); export "
                      "again and redo the edit")
-    return problems or Update(line, claim_id, version, changes)
+    return problems or Update(line, claim_id, version, edit.changes())
