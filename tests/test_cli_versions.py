@@ -79,3 +79,16 @@ def test_article_update_with_an_empty_file_changes_nothing(run_cli, tmp_path):
     assert code == 1 and err.startswith("error:")
     shown = run_json(run_cli, "article", "show", str(article_id))
     assert shown["body"] == BODY and shown["current_version"] == 1
+
+
+def test_claims_suggest_all_ranks_every_sentence_best_first(run_cli, tmp_path):
+    article_id = _article(run_cli, tmp_path)
+    suggested = run_json(run_cli, "claims", "suggest", str(article_id))
+    ranked = run_json(run_cli, "claims", "suggest", str(article_id), "--all")
+    scores = [entry["score"] for entry in ranked]
+    assert len(ranked) == 3 and scores == sorted(scores, reverse=True)
+    assert {e["quote"] for e in suggested} <= {e["quote"] for e in ranked}
+    assert all(e["reasons"] is not None for e in ranked)
+    cut = run_json(run_cli, "claims", "suggest", str(article_id), "--all",
+                   "--min-score", str(scores[1] - 0.0001))  # printed scores are rounded
+    assert [e["score"] for e in cut] == scores[:2]

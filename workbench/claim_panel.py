@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from workbench import audit, ratings, review, sources, verdicts
+from workbench import audit, ratings, review, source_archive, sources, verdicts
 from workbench.claims import claim_fields, get_claim
-from workbench.models import AuditEvent, Claim, Verdict
+from workbench.models import AuditEvent, Claim, Evidence, Source, SourceSnapshot, Verdict
 from workbench.read_cache import VersionedCache
 
 
@@ -41,6 +41,12 @@ class EvidenceView:
     publisher: str
     independent: bool
     excerpt: str
+    source_id: int = 0
+    #: When the workbench last took a copy of the source (None: never archived).
+    archived_at: datetime | None = None
+    public_copy_url: str = ""
+    #: The latest copy no longer holds the excerpt: the source changed since it was cited.
+    source_changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,9 @@ class ClaimPanel:
     end: int | None
     quote: str
     fields: dict[str, Any]
+    anchor_status: str
+    article_version: int  # the version ``start``/``end`` point into
+    proposed: tuple[int, int] | None  # a span of the current version awaiting review
     published: VerdictView | None
     pending: VerdictView | None
     returned: VerdictView | None
@@ -103,18 +112,23 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def claim_panel_version(session: Session, claim_id: int) -> tuple[int, int] | None:
+def claim_panel_version(session: Session, claim_id: int) -> tuple[int, int, int] | None:
     """Changes whenever the panel of ``claim_id`` would: the claim's version (every update
-    bumps it) and its newest audit event (written with every change to the claim, its
-    evidence, verdicts and corrections). None for an unknown claim.
+    bumps it), its newest audit event (written with every change to the claim, its
+    evidence, verdicts and corrections) and the newest archived copy of its sources (an
+    archive is the source's event, not the claim's). None for an unknown claim.
 
     Not covered: rows changed with plain SQL, and rating scales (set up once).
     """
     newest_event = (select(func.max(AuditEvent.id))
                     .where(AuditEvent.claim_id == claim_id).scalar_subquery())
-    row = session.exec(select(Claim.version, func.coalesce(newest_event, 0))
+    cited = select(Evidence.source_id).where(Evidence.claim_id == claim_id)
+    newest_copy = (select(func.max(SourceSnapshot.id))
+                   .where(col(SourceSnapshot.source_id).in_(cited)).scalar_subquery())
+    row = session.exec(select(Claim.version, func.coalesce(newest_event, 0),
+                              func.coalesce(newest_copy, 0))
                        .where(col(Claim.id) == claim_id)).first()
-    return None if row is None else (row[0], row[1])
+    return None if row is None else (row[0], row[1], row[2])
 
 
 def load_claim_panel(session: Session, claim_id: int) -> ClaimPanel:
@@ -133,15 +147,28 @@ def _read_claim_panel(session: Session, claim_id: int) -> ClaimPanel:
                           _text(change[0]), _text(change[1]))
                for event in audit.claim_history(session, claim_id)
                for name, change in (event.changes or {"": [None, None]}).items()]
+    archive = source_archive.evidence_archive(session, claim_id)
+    proposed = (None if claim.proposed_start is None or claim.proposed_end is None
+                else (claim.proposed_start, claim.proposed_end))
     return ClaimPanel(
         claim_id=claim_id, version=claim.version, state=str(claim.state), start=claim.start,
         end=claim.end, quote=claim.quote, fields=claim_fields(session, claim),
+        anchor_status=str(claim.anchor_status), article_version=claim.article_version,
+        proposed=proposed,
         published=_verdict(session, verdicts.current_verdict(session, claim_id)),
         pending=_verdict(session, verdicts.pending_verdict(session, claim_id)),
         returned=_verdict(session, verdicts.latest_return_comment(session, claim_id)),
-        evidence=[EvidenceView(e.id or 0, e.stance, s.title, s.url, s.archive_url, s.publisher,
-                               e.independent, e.excerpt)
+        evidence=[_evidence_view(e, s, archive.get(e.id or 0))
                   for e, s in sources.evidence_for_claim(session, claim_id)],
         scale_name=scale.name, conclusion_only=scale.conclusion_only,
         rating_choices=[RatingChoice(r.id, r.label) for r in ratings.ratings_of(session, scale.id)],
         corrections=review.corrections(session, claim_id), history=history)
+
+
+def _evidence_view(evidence: Evidence, source: Source,
+                   archive: source_archive.EvidenceArchive | None) -> EvidenceView:
+    return EvidenceView(
+        evidence.id or 0, evidence.stance, source.title, source.url, source.archive_url,
+        source.publisher, evidence.independent, evidence.excerpt, source.id or 0,
+        archive.archived_at if archive else None, archive.public_copy_url if archive else "",
+        archive.source_changed if archive else False)

@@ -28,6 +28,7 @@ from workbench import (
     claims,
     cli_admin,
     cli_dashboard,
+    cli_model,
     cli_reports,
     cli_search,
     cli_sources,
@@ -40,7 +41,6 @@ from workbench.cli_output import emit
 from workbench.errors import InvalidInput, WorkbenchError
 from workbench.models import Claim
 from workbench.sample import load_sample
-from workbench.text.checkworthiness import suggest_claims
 from workbench.validation import parse_day, parse_id
 
 Handler = Callable[[argparse.Namespace], Any]
@@ -141,17 +141,6 @@ def cmd_claims_list(args: argparse.Namespace) -> None:
     emit(args, data, human or "No claims.")
 
 
-def cmd_claims_suggest(args: argparse.Namespace) -> None:
-    with db.read_session() as session:
-        article = articles.get_article(session, args.article_id)
-        suggestions = suggest_claims(article.body, article.language, limit=args.limit)
-    data = [{"start": s.start, "end": s.end, "quote": s.quote, "score": round(s.score, 4),
-             "reasons": list(s.reasons)} for s in suggestions]
-    human = "\n\n".join(f"{d['score']:.2f} [{d['start']}–{d['end']}] {d['quote']}\n"
-                         f"      {'; '.join(d['reasons'])}" for d in data)
-    emit(args, data, human or "No check-worthy sentences found.")
-
-
 def cmd_demo(args: argparse.Namespace) -> None:
     with db.write_session() as session:
         article = load_sample(session, users.builtin_user(session, users.CLI_USER))
@@ -207,11 +196,6 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--limit", type=count, default=1000)
     listing.set_defaults(handler=cmd_claims_list)
 
-    suggest = claim.add_parser("suggest", parents=[json_flag],
-                               help="check-worthy sentences of an article, best first")
-    suggest.add_argument("article_id", type=record_id)
-    suggest.add_argument("--limit", type=count)
-    suggest.set_defaults(handler=cmd_claims_suggest)
 
     groups.add_parser("demo", parents=[json_flag], help="load the sample article"
                       ).set_defaults(handler=cmd_demo)
@@ -219,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_dashboard.register(groups)
     cli_search.register(groups)
     cli_versions.register(article, claim, json_flag, record_id)
+    cli_model.register(groups, claim, json_flag, record_id, count)
     cli_sources.register(groups, json_flag, record_id)
     cli_admin.register(database, user)
     return parser

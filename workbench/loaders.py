@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from workbench import (
+    article_history,
+    article_versions,
     articles,
     auth,
     claim_list,
@@ -72,6 +74,31 @@ def workspace(article_id: int) -> Workspace:
 
 
 @dataclass(frozen=True)
+class AnnotateArticle:
+    """The Annotate page's article view: the workspace and the version shown."""
+
+    workspace: Workspace
+    shown: article_history.ShownVersion
+
+
+def annotate_article(article_id: int, version: int | None = None, *,
+                     changes: bool = False) -> AnnotateArticle:
+    """:func:`workspace` and version ``version`` of the article (the current one when
+    None), compared with the previous version when ``changes``."""
+    with db.read_session() as session:
+        found = load_workspace(session, article_id)
+        return AnnotateArticle(found, article_history.shown_version(
+            session, found.article, version, changes=changes))
+
+
+def version_target(article_id: int) -> article_history.VersionTarget:
+    """What the Articles page's "New version" form needs of an article, and where its
+    claims stand; raises NotFound for an unknown article."""
+    with db.read_session() as session:
+        return article_history.version_target(session, article_id)
+
+
+@dataclass(frozen=True)
 class AnnotatePanel:
     """The Annotate page's panel: the article's workspace and the selected claim's panel
     (None when ``claim_id`` is not one of the article's claims)."""
@@ -108,6 +135,23 @@ def find_sources(query: str) -> list[SourceMatch]:
     with db.read_session() as session:
         return [SourceMatch(source.id, source.title, source.url, score)
                 for source, score in sources.find_sources(session, query)]
+
+
+@dataclass(frozen=True)
+class Unsettled:
+    """Claims that new article versions left for a person (needing review or unplaced),
+    and the articles holding most of them."""
+
+    count: int
+    articles: list[article_history.UnsettledArticle]
+
+
+def unsettled_claims(limit: int = 20) -> Unsettled:
+    """For the Dashboard: both read through the partial index ``ix_claim_unsettled``."""
+    with db.read_session() as session:
+        count = article_versions.unsettled_count(session)
+        return Unsettled(count, article_history.unsettled_articles(session, limit)
+                         if count else [])
 
 
 @dataclass(frozen=True)

@@ -369,3 +369,22 @@ class DashboardCount(SQLModel, table=True):
     n: int = 0
     first_n: int = 0
     seconds: int = Field(default=0, sa_type=BigInteger)
+
+
+class CheckworthinessModel(SQLModel, table=True):
+    """A check-worthiness ranker trained in this newsroom (``workbench/model_registry.py``).
+
+    ``artefact`` is the JSON format of ``workbench/text/checkworthiness_model.py``, never a
+    pickle, so a row cannot run code when read. The model in use is the newest ``active``
+    row, else the one shipped in the package; rows are never deleted, so an admin can roll
+    back to any earlier one.
+    """
+
+    __tablename__: ClassVar[str] = "checkworthiness_model"
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _ts()
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    format_version: int
+    artefact: str = Field(sa_type=Text)
+    metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    active: bool = Field(default=False, index=True)

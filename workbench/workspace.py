@@ -3,20 +3,28 @@
 Kept out of the page so it can be tested without Streamlit and reused by the CLI.
 :func:`load_workspace` answers from a cache keyed on :func:`workspace_version` when
 nothing the page shows has changed (``workbench.read_cache``).
+
+An article can have several versions (``workbench/article_versions.py``). A claim's
+``start``/``end`` point into the version it names (``article_version``), so only a claim
+anchored in the current version is drawn there (:attr:`Workspace.placed`); a claim a new
+version left for a person is listed apart, needing review at a proposed span or unplaced.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from workbench.article_versions import VersionInfo, versions
 from workbench.articles import get_article
 from workbench.claims import ClaimDraft, claims_for_article, create_claim, move_claim
+from workbench.model_registry import active_model_id, rank_with_model_in_use
 from workbench.models import (
+    AnchorStatus,
+    Article,
     AuditEvent,
     Claim,
     ClaimState,
@@ -28,7 +36,7 @@ from workbench.models import (
     VerdictStatus,
 )
 from workbench.read_cache import VersionedCache
-from workbench.text.checkworthiness import Suggestion, suggest_claims
+from workbench.text.checkworthiness import Suggestion
 
 #: Highlight colours for claims without a published verdict.
 STATE_COLOURS = {
@@ -51,12 +59,15 @@ class ArticleView:
     published: date | None
     language: str
     url: str
-    body: str
+    body: str  # the current version's
+    current_version: int
 
 
 @dataclass(frozen=True)
 class ClaimView:
-    """What the article view and the claim list need of a claim."""
+    """What the article view and the claim list need of a claim. ``start``/``end`` are
+    code points of version ``article_version``, which may be an older one; ``proposed``
+    is a span of the current version awaiting a reviewer (``needs_review``)."""
 
     id: int
     start: int | None
@@ -64,6 +75,10 @@ class ClaimView:
     state: str
     quote: str
     statement: str
+    anchor_status: str = AnchorStatus.anchored
+    article_version: int = 1
+    proposed: tuple[int, int] | None = None
+    version: int = 1  # what a write on the claim sends as the version it was based on
 
 
 @dataclass(frozen=True)
@@ -82,8 +97,38 @@ class Workspace:
     """Shared between sessions through the cache: read-only."""
 
     article: ArticleView
-    marks: tuple[ClaimMark, ...]
+    marks: tuple[ClaimMark, ...]  # every claim of the article
     suggestions: tuple[Suggestion, ...]
+    versions: tuple[VersionInfo, ...]  # oldest first; the last is the current one
+
+    @property
+    def placed(self) -> tuple[ClaimMark, ...]:
+        """Claims anchored in the current version: the only ones drawn at their span."""
+        return tuple(m for m in self.marks if _placed_in(m.claim, self.article.current_version))
+
+    @property
+    def needs_review(self) -> tuple[ClaimMark, ...]:
+        """Claims a new version moved or found more than once: drawn at ``proposed`` (when
+        there is one) until a reviewer confirms."""
+        return tuple(m for m in self.marks if m.claim.anchor_status == AnchorStatus.needs_review)
+
+    @property
+    def unplaced(self) -> tuple[ClaimMark, ...]:
+        """Claims whose quote the current version no longer holds (quote and verdict kept)."""
+        return tuple(m for m in self.marks if m.claim.anchor_status == AnchorStatus.unplaced)
+
+    def drawn_in(self, number: int) -> tuple[ClaimMark, ...]:
+        """The claims to draw at ``start``/``end`` in version ``number``: in the current
+        one those anchored there, in an older one those whose offsets point into it."""
+        if number == self.article.current_version:
+            return self.placed
+        return tuple(m for m in self.marks
+                     if m.claim.article_version == number and m.claim.start is not None)
+
+
+def _placed_in(claim: ClaimView, version: int) -> bool:
+    return (claim.anchor_status == AnchorStatus.anchored and claim.article_version == version
+            and claim.start is not None and claim.end is not None)
 
 
 _WORKSPACES: VersionedCache[Workspace] = VersionedCache(size=32)
@@ -109,39 +154,43 @@ def evidence_counts(session: Session, claim_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-@lru_cache(maxsize=64)
-def _suggestions(body: str, language: str) -> tuple[Suggestion, ...]:
-    # The annotate page reruns on every click; bodies never change once stored.
-    return tuple(suggest_claims(body, language))
-
-
-def open_suggestions(body: str, language: str, claims: list[Claim]) -> list[Suggestion]:
-    """Suggested sentences that no claim (kept or dismissed) overlaps yet, best first."""
-    taken = [(c.start, c.end) for c in claims if c.start is not None]
-    return [s for s in _suggestions(body, language)
+def open_suggestions(session: Session, body: str, language: str, claims: list[ClaimView],
+                     current_version: int = 1) -> list[Suggestion]:
+    """Suggested sentences that no claim (kept or dismissed) overlaps yet in the current
+    version, best first: a claim placed there, or one awaiting review at its proposed span."""
+    taken = [(c.start, c.end) for c in claims if _placed_in(c, current_version)]
+    taken += [c.proposed for c in claims if c.proposed is not None]
+    # ranked by the newsroom's model in use, cached per body and model (the page reruns on
+    # every click; a new version or a newly activated model gets its own ranking)
+    ranking = rank_with_model_in_use(session, body, language)
+    return [s for s in ranking.chosen()
             if not any(start < s.end and s.start < end for start, end in taken)]
 
 
-def workspace_version(session: Session, article_id: int) -> tuple[int, int, int, int]:
+def workspace_version(session: Session, article_id: int) -> tuple[int, int, int, int, int]:
     """Changes whenever the workspace of ``article_id`` would: its claims' count, versions
-    (every claim update bumps one) and newest id, and the newest audit event on them
-    (every write on a claim, its evidence and its verdicts records one in its transaction).
+    (every claim update bumps one) and newest id, the newest audit event on them (every
+    write on a claim, its evidence and its verdicts records one in its transaction), and
+    the article's current version (a new body, even for an article without claims).
 
     Not covered: rows changed with plain SQL, and rating scales (set up once).
     """
     claim_ids = select(Claim.id).where(Claim.article_id == article_id)
     newest_event = (select(func.max(AuditEvent.id))
-                     .where(col(AuditEvent.claim_id).in_(claim_ids)).scalar_subquery())
-    count, versions, newest, event = session.exec(
+                    .where(col(AuditEvent.claim_id).in_(claim_ids)).scalar_subquery())
+    current = (select(Article.current_version).where(Article.id == article_id)
+               .scalar_subquery())
+    count, claim_versions, newest, event, version = session.exec(
         select(func.count(col(Claim.id)), func.coalesce(func.sum(Claim.version), 0),
-               func.coalesce(func.max(Claim.id), 0), func.coalesce(newest_event, 0))
+               func.coalesce(func.max(Claim.id), 0), func.coalesce(newest_event, 0),
+               func.coalesce(current, 0))
         .where(Claim.article_id == article_id)).one()
-    return count, versions, newest, event
+    return count, claim_versions, newest, event, version
 
 
 def load_workspace(session: Session, article_id: int) -> Workspace:
     """The article's workspace; raises NotFound for an unknown article."""
-    key = (article_id, workspace_version(session, article_id))
+    key = (article_id, workspace_version(session, article_id), active_model_id(session))
     return _WORKSPACES.get(session, key, lambda: _read_workspace(session, article_id))
 
 
@@ -155,16 +204,26 @@ def _read_workspace(session: Session, article_id: int) -> Workspace:
         rating = ratings.get(claim.id)
         state = claim.state.replace("_", " ")
         label = f"#{claim.id} · {state}" + (f" · {rating.label}" if rating else "")
-        view = ClaimView(claim.id, claim.start, claim.end, str(claim.state), claim.quote,
-                         claim.statement)
-        marks.append(ClaimMark(view, rating.colour if rating else STATE_COLOURS[claim.state],
+        marks.append(ClaimMark(_claim_view(claim),
+                               rating.colour if rating else STATE_COLOURS[claim.state],
                                label, rating.label if rating else None,
                                evidence.get(claim.id, 0)))
+    views = [mark.claim for mark in marks]
     return Workspace(ArticleView(article.id, article.title, article.outlet, article.author,
                                  article.published, article.language, article.url,
-                                 article.body),
-                     tuple(marks), tuple(open_suggestions(article.body, article.language,
-                                                          claims)))
+                                 article.body, article.current_version),
+                     tuple(marks),
+                     tuple(open_suggestions(session, article.body, article.language, views,
+                                            article.current_version)),
+                     tuple(versions(session, article_id)))
+
+
+def _claim_view(claim: Claim) -> ClaimView:
+    proposed = (None if claim.proposed_start is None or claim.proposed_end is None
+                else (claim.proposed_start, claim.proposed_end))
+    return ClaimView(claim.id, claim.start, claim.end, str(claim.state), claim.quote,
+                     claim.statement, str(claim.anchor_status), claim.article_version,
+                     proposed, claim.version)
 
 
 def suggested_type(reasons: tuple[str, ...]) -> str:

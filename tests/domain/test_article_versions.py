@@ -6,8 +6,9 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import new_claim
+from tests.factories import csv_file, import_as_cli
 from workbench import article_versions as av
-from workbench import claims, db
+from workbench import articles, claims, db
 from workbench.errors import InvalidInput, PermissionDenied, StaleEdit
 from workbench.models import AnchorStatus, AuditEvent, Claim
 
@@ -166,3 +167,23 @@ def test_editing_the_span_of_a_waiting_claim_places_it_in_the_current_version(
     placed = _claim(engine, claim.id)
     assert (placed.quote, placed.article_version, placed.anchor_status,
             placed.proposed_start) == ("$6.5 billion", 2, AnchorStatus.anchored, None)
+
+
+def test_a_claim_imported_into_a_revised_article_points_into_its_current_version(
+        engine, reviewer):
+    with db.write_session(engine) as session:
+        story = articles.add_article(session, reviewer, articles.ArticleDraft(
+            title="Aid", body="The EU pledged €800 billion.\n\nMore text.",
+            url="https://news.example/aid"))
+    new_body = "Updated.\n\nThe EU pledged €800 billion.\n\nMore text."
+    _store(engine, reviewer, story.id, new_body)
+    start = new_body.index("€800 billion")
+    report = import_as_cli(engine, csv_file({
+        "article_url": "https://news.example/aid", "quote": "€800 billion",
+        "start": str(start), "end": str(start + len("€800 billion")),
+        "statement": "The EU pledged €800 billion"}))
+    assert not report.errors
+    with db.read_session(engine) as session:
+        imported = session.exec(select(Claim)).one()
+    assert (imported.article_version, new_body[imported.start:imported.end]) == (
+        2, "€800 billion")

@@ -11,13 +11,24 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel, select
 
 from tests.conftest import new_claim
-from workbench import actions, auth, claims, db, identity, loaders, sources, users
+from workbench import (
+    actions,
+    article_history,
+    article_versions,
+    auth,
+    claims,
+    db,
+    identity,
+    loaders,
+    sources,
+    users,
+)
 from workbench.errors import PermissionDenied, StaleEdit, WorkflowError
-from workbench.evidence import attach_evidence
 from workbench.filters import ClaimFilters
 from workbench.identity import Credentials
 from workbench.models import AuditEvent, ClaimState, Role, Source, User
 from workbench.permissions import EDITORS, REVIEW_DESK
+from workbench.sources import attach_evidence
 
 
 def signed_in(engine, user: User) -> Credentials:
@@ -211,3 +222,58 @@ def test_small_loaders_answer_with_plain_data(desk) -> None:
     found = loaders.find_sources("a.example/3")
     assert found and found[0].url == "https://a.example/3"
     assert holds_no_row((start, found, loaders.seen_before("the plan costs €800 billion")))
+
+
+# ---- article versions ------------------------------------------------------------------
+
+FIGURE = "valued at least at $6.2 billion"
+
+
+def _corrected(engine, user: User, article, old: str = "$6.2 billion",
+               new: str = "$6.4 billion") -> None:
+    with db.write_session(engine) as session:
+        article_versions.add_version(session, user, article.id,
+                                     article.body.replace(old, new, 1), reason="corrected")
+
+
+def test_a_new_version_unsettles_a_claim_and_the_loaders_say_where(engine, reviewer,
+                                                                   article) -> None:
+    claim = new_claim(engine, reviewer, article, FIGURE)
+    assert loaders.version_target(article.id) == article_history.VersionTarget(
+        article.id, article.title, article.url, 1, 1, 0, 0)
+    _corrected(engine, reviewer, article)
+    target = loaders.version_target(article.id)
+    assert (target.current_version, target.placed, target.needs_review) == (2, 0, 1)
+    shown = loaders.annotate_article(article.id, changes=True)
+    assert holds_no_row(shown)
+    assert shown.workspace.placed == () and [m.claim.id for m in
+                                             shown.workspace.needs_review] == [claim.id]
+    proposed = shown.workspace.needs_review[0].claim.proposed
+    assert proposed is not None and "$6.4 billion" in shown.shown.body[slice(*proposed)]
+    assert any("$6.4 billion" in shown.shown.body[start:end]
+               for start, end in shown.shown.changed)
+    unsettled = loaders.unsettled_claims()
+    assert (unsettled.count, [(a.article_id, a.claims) for a in unsettled.articles]) == (
+        1, [(article.id, 1)])
+
+
+def test_an_older_version_shows_the_claims_pointing_into_it(engine, reviewer,
+                                                             article) -> None:
+    claim = new_claim(engine, reviewer, article, FIGURE)
+    _corrected(engine, reviewer, article)
+    old = loaders.annotate_article(article.id, 1)
+    assert old.shown.read_only and old.shown.body == article.body
+    assert [(m.claim.id, m.claim.start) for m in old.workspace.drawn_in(1)] == [
+        (claim.id, article.body.index(FIGURE))]
+    assert old.workspace.drawn_in(2) == ()
+    assert loaders.annotate_article(article.id, 7).shown.number == 2  # unknown: current
+
+
+def test_a_new_version_of_an_article_without_claims_is_not_served_from_the_cache(
+        engine, reviewer, article) -> None:
+    assert loaders.workspace(article.id).article.current_version == 1
+    _corrected(engine, reviewer, article)
+    fresh = loaders.workspace(article.id)
+    assert fresh.article.current_version == 2 and "$6.4 billion" in fresh.article.body
+    assert [v.number for v in fresh.versions] == [1, 2]
+    assert loaders.unsettled_claims() == loaders.Unsettled(0, [])

@@ -46,7 +46,7 @@ def test_feed_shape(fixed: Engine) -> None:
             "@type": "Claim", "author": {"@type": "Person", "name": "Ursula von der Leyen"},
             "datePublished": "2025-03-04",
             "appearance": {"@type": "CreativeWork", "url": "https://news.example/aid",
-                           "headline": 'EU aid, "ReArm"'}},
+                           "headline": 'EU aid, "ReArm"', "version": 1}},
     }
 
 

@@ -35,9 +35,13 @@ def _app(script: Path, user: User | None, timeout: float = 30) -> AppTest:
 
 
 def open_page(page: str | None = None, query: dict[str, str] | None = None,
-              timeout: float = 30, user: User | None = None) -> AppTest:
-    """Run app.py as ``user``, optionally switch to ``page`` with query parameters."""
+              timeout: float = 30, user: User | None = None,
+              state: dict[str, object] | None = None) -> AppTest:
+    """Run app.py as ``user``, optionally switch to ``page`` with query parameters;
+    ``state`` is put into the session state before the first run."""
     at = _app(ROOT / "app.py", user, timeout)
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
@@ -90,3 +94,19 @@ def app_db(database_url: str) -> str:
 def desk(app_db: str, desk: Desk) -> Desk:
     """``build_desk``'s dataset in the database app.py reads."""
     return desk
+
+
+# The local web site of the fetching tests, for pages that fetch (add from a URL, archive).
+from tests.web.conftest import site  # noqa: E402, F401  (a fixture)
+
+
+@pytest.fixture
+def local_fetches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the app's fetches reach 127.0.0.1 (the ``site`` fixture), quickly."""
+    from workbench.settings import get_settings
+
+    monkeypatch.setenv("WORKBENCH_FETCH_ALLOW_HOSTS", "127.0.0.1")
+    monkeypatch.setenv("WORKBENCH_FETCH_TIMEOUT_SECONDS", "5")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

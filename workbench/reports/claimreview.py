@@ -64,6 +64,9 @@ def claim_review(row: dict[str, Any], settings: Settings | None = None) -> dict[
         appearance = {"@type": "CreativeWork", "url": row["article_url"]}
         if row["article_title"]:
             appearance["headline"] = row["article_title"]
+        if row.get("article_version"):
+            # the version of the article the quote was checked in (schema.org "version")
+            appearance["version"] = row["article_version"]
         item["appearance"] = appearance
     return {
         "@type": "ClaimReview",

@@ -27,6 +27,12 @@ approved_at                when it was approved (UTC, ``YYYY-MM-DDTHH:MM:SSZ``)
 corrections_count          approved corrections of the published verdict
 created_at, updated_at     the claim's own timestamps (UTC)
 version                    the claim's version, so a re-import can refuse stale edits
+article_version            the article version ``start`` and ``end`` point into (empty
+                           without an article): the one the claim was made or last placed on
+anchor_status              where the quote stands in the article's current version:
+                           anchored, needs_review (a new version proposes a place a person
+                           has not confirmed), unplaced (not found in it: quote and verdict
+                           kept), none (no article)
 =========================  ===============================================================
 
 **Formula neutralisation (OWASP CSV injection).** A *text* cell whose value starts
@@ -45,13 +51,13 @@ COLUMNS: tuple[str, ...] = (
     "claimant", "claim_date", "type", "tags", "state", "rating_label", "rating_value",
     "rationale", "evidence_count", "independent_source_count", "source_urls", "archive_urls",
     "reviewer", "approver", "approved_at", "corrections_count", "created_at", "updated_at",
-    "version",
+    "version", "article_version", "anchor_status",
 )
 
 #: Columns holding integers: written as numbers, never neutralised.
 NUMERIC_COLUMNS = frozenset({
     "claim_id", "start", "end", "rating_value", "evidence_count", "independent_source_count",
-    "corrections_count", "version",
+    "corrections_count", "version", "article_version",
 })
 TEXT_COLUMNS = frozenset(COLUMNS) - NUMERIC_COLUMNS
 

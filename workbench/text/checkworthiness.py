@@ -1,13 +1,20 @@
-"""Suggest the sentences of an article that are worth fact-checking.
+"""Suggest the sentences of an article that are worth fact-checking, and say why.
 
-A transparent linear model, not a classifier a fact-checker has to trust blindly:
-each sentence gets a few cues (money, percentages, dates, comparisons,
-attribution, past events, names) and penalties (questions, very short sentences,
-first-person opinion and promises). The weights were fitted by L2 logistic
-regression on the CLEF-2019/2020 debate *training* files only (42,340 distinct
-sentences; positives re-weighted to a 30% prior, closer to a news article than
-the debates' 2%) and rounded; ``benchmarks/checkworthiness_eval.py`` measures
-them on held-out sets.
+Two parts with two jobs. The *cues* explain: money, percentages, dates,
+comparisons, attribution, past events, names, and the penalties (questions, very
+short sentences, first-person opinion and promises) are visible flags, and the
+ones that fired become a suggestion's reasons ("money amount: $6.2 billion").
+The *ranker* orders: for English, a logistic regression over TF-IDF word 1–2-grams
+plus those same cue flags, trained on the public CLEF train files
+(``workbench/text/checkworthiness_model.py`` reads it, ``model_training.py`` fits
+it; docs/decisions/0012-learned-check-worthiness.md has the figures). A newsroom
+can train its own on top (``workbench/model_registry.py``); callers with a
+database session pass that one as ``ranker``.
+
+When no learned model is usable (other languages, or a missing or corrupt
+artefact) the cues rank on their own with hand-rounded weights (fitted the same
+way, on the same training files), and a missing or corrupt artefact says so in
+``Ranking.warning``.
 
 Cue words exist for English, German, Ukrainian and Arabic; other languages use
 the language-neutral cues (numbers, money, dates, punctuation) plus English words.
@@ -17,9 +24,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from workbench.text.amounts import scan
+from workbench.text.checkworthiness_model import GENRES, shipped_ranker
 from workbench.text.segment import split_sentences
 
 REASONS = {
@@ -32,10 +42,18 @@ REASONS = {
     "past": "past event",
 }
 
-# Sentences scoring at least this are suggested. Chosen on the training files as
-# the threshold with the best F2 (recall counts double): a missed claim costs a
-# fact-checker more than a suggestion they dismiss with one click.
+# With the cue rules alone, sentences scoring at least this are suggested. Chosen on
+# the training files as the threshold with the best F2 (recall counts double): a
+# missed claim costs a fact-checker more than a suggestion they dismiss with one click.
 SUGGESTED = 0.45
+
+#: Shown when the learned model cannot be read and the cue rules rank instead.
+FALLBACK_WARNING = ("The check-worthiness model could not be loaded, so suggestions come "
+                    "from the simpler cue rules; ask an administrator to check it.")
+
+# A speaker turn in a transcript: "TRUMP:", "MR. BIDEN:", "Q:" at the start of a line.
+_SPEAKER_TURN = re.compile(r"^[ \t]*[A-Z][A-Z.'’ -]{0,30}:", re.M)
+_LINE_START = re.compile(r"^[ \t]*\S", re.M)
 
 
 # Arabic writes "and"/"so" (و/ف) joined to the next word: "وقال" is "and he said".
@@ -43,9 +61,10 @@ _CLITICS = {"ar": "[وف]?"}
 
 
 def _lexicon(words: dict[str, str]) -> dict[str, re.Pattern[str]]:
-    """Compile per-language cue alternations; word-bounded, case-insensitive."""
+    """Compile per-language cue alternations, word-bounded, for lower-cased text (``re.I``
+    over forty alternatives made the cues twice as slow)."""
     return {
-        lang: re.compile(rf"(?<!\w){_CLITICS.get(lang, '')}(?:{alts})(?!\w)", re.I)
+        lang: re.compile(rf"(?<!\w){_CLITICS.get(lang, '')}(?:{alts})(?!\w)")
         for lang, alts in words.items()
     }
 
@@ -106,15 +125,15 @@ _STATISTIC = _lexicon({
           r"|закон\w*|військ\w*|втрат\w*",
     "ar": r"ضرائب|عجز|ديون|ميزانية|البطالة|أسعار|اقتصاد\w*|قانون|خسار\w*|أرباح",
 })
-_THIRD_PERSON = re.compile(r"\b(?:he|she|they|you|it)(?: \w+)? (?:\w+ed|has|had|was|were|did)\b",
-                           re.I)
+_THIRD_PERSON = re.compile(
+    r"\b(?:he|she|they|you|it)(?: \w+)? (?:\w+ed|has|had|was|were|did)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'll|me|my)\b")
-_MODAL = re.compile(r"\b(?:will|would|should|could|can|might|must|going to|gonna)\b", re.I)
+_MODAL = re.compile(r"\b(?:will|would|should|could|can|might|must|going to|gonna)\b")
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][a-z]+|\b[A-Z]{2,}\b")
-_PAST_SUFFIX = re.compile(r"\b\w{3,}ed\b", re.I)
+_PAST_SUFFIX = re.compile(r"\b\w{3,}ed\b")
 _WORD = re.compile(r"\w+")
 
-# Logistic-regression weights (see module docstring); features are 0/1 flags.
+# Logistic-regression weights of the cue rules (see module docstring) over 0/1 flags.
 _WEIGHTS = {
     "money": 1.71, "pct": 1.42, "num": 0.79, "number_word": 0.54, "date": 0.07,
     "comparison": 0.54, "attribution": 0.58, "past": 0.38, "past_suffix": 0.53, "name": 0.33,
@@ -122,41 +141,137 @@ _WEIGHTS = {
     "opinion": -0.66, "first_person": -0.27, "modal": -0.29,
 }
 _BIAS = -1.4
+#: The names of the cue flags, in the order the learned model's training uses them.
+CUES = tuple(sorted(_WEIGHTS))
 
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """A sentence worth checking: ``quote == body[start:end]``, ``score`` in 0..1."""
+    """A sentence worth checking: ``quote == body[start:end]``, ``score`` in 0..1;
+    ``suggested`` is False for a sentence below the cut-off (only in a full ranking)."""
 
     start: int
     end: int
     quote: str
     score: float
     reasons: tuple[str, ...]
+    suggested: bool = True
 
 
-def suggest_claims(body: str, language: str = "en", limit: int | None = None) -> list[Suggestion]:
-    """Sentences scoring at least ``SUGGESTED``, best first, ties in text order."""
-    suggestions = []
-    for sentence in split_sentences(body, language):
-        score, reasons = score_sentence(sentence.text, language)
-        if score >= SUGGESTED:
-            suggestions.append(
-                Suggestion(sentence.start, sentence.end, sentence.text, score, reasons)
-            )
-    suggestions.sort(key=lambda s: (-s.score, s.start))
-    return suggestions if limit is None else suggestions[:limit]
+class Ranker(Protocol):
+    """What orders sentences: a learned model or the cue rules."""
+
+    label: str
+    warning: str | None
+
+    def scores(self, texts: Sequence[str], flags: Sequence[dict[str, float]]) -> list[float]: ...
+
+    def score(self, text: str, flags: dict[str, float]) -> float: ...
+
+    def cutoff(self, genre: str) -> float: ...
 
 
-def score_sentence(text: str, language: str = "en") -> tuple[float, tuple[str, ...]]:
+@dataclass(frozen=True, eq=False)
+class CueRanker:
+    """The cue rules on their own: the fallback, and the ranker for non-English text."""
+
+    label: str = "cue rules"
+    warning: str | None = None
+
+    def score(self, text: str, flags: dict[str, float]) -> float:
+        logit = _BIAS + sum(_WEIGHTS[name] * value for name, value in flags.items())
+        return 1.0 / (1.0 + math.exp(-logit))
+
+    def scores(self, texts: Sequence[str], flags: Sequence[dict[str, float]]) -> list[float]:
+        return [self.score(text, row) for text, row in zip(texts, flags, strict=True)]
+
+    def cutoff(self, genre: str) -> float:
+        return SUGGESTED
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """Sentences best first, with the cut-off that made them suggested and which ranker
+    scored them; ``warning`` is set when the learned model was unusable."""
+
+    suggestions: tuple[Suggestion, ...]
+    genre: str
+    cutoff: float
+    model: str
+    warning: str | None
+
+    def chosen(self, *, all_sentences: bool = False, min_score: float | None = None,
+               limit: int | None = None) -> list[Suggestion]:
+        """The suggested sentences; every sentence with ``all_sentences``; those scoring at
+        least ``min_score`` when it is given (it replaces the cut-off); at most ``limit``."""
+        if min_score is not None:
+            picked = [s for s in self.suggestions if s.score >= min_score]
+        elif all_sentences:
+            picked = list(self.suggestions)
+        else:
+            picked = [s for s in self.suggestions if s.suggested]
+        return picked if limit is None else picked[:limit]
+
+
+def default_ranker() -> Ranker:
+    """The model shipped in the package, else the cue rules with ``FALLBACK_WARNING``."""
+    return shipped_ranker() or CueRanker(warning=FALLBACK_WARNING)
+
+
+def guess_genre(body: str) -> str:
+    """"transcript" when at least a third of the lines (and three or more) open with a
+    speaker turn such as ``TRUMP:``, else "article"."""
+    turns = len(_SPEAKER_TURN.findall(body))
+    return "transcript" if turns >= 3 and 3 * turns >= len(_LINE_START.findall(body)) else "article"
+
+
+def rank_sentences(body: str, language: str = "en", *, genre: str | None = None,
+                   ranker: Ranker | None = None) -> Ranking:
+    """Every sentence of ``body``, best first (ties in text order), each marked suggested
+    when it reaches the genre's cut-off. ``genre`` is one of ``GENRES``, guessed from
+    speaker turns when None; ``ranker`` defaults to ``default_ranker()``. Never raises
+    on odd text: no sentences give an empty ranking."""
+    genre = genre or guess_genre(body)
+    if genre not in GENRES:
+        raise ValueError(f"genre must be one of {GENRES}, not {genre!r}")
+    ranker = _for_language(ranker or default_ranker(), language)
+    cutoff = ranker.cutoff(genre)
+    sentences = split_sentences(body, language)
+    cues = [cue_flags(sentence.text, language) for sentence in sentences]
+    scores = ranker.scores([s.text for s in sentences], [flags for flags, _ in cues])
+    ranked = [Suggestion(s.start, s.end, s.text, score, reasons, score >= cutoff)
+              for s, score, (_, reasons) in zip(sentences, scores, cues, strict=True)]
+    ranked.sort(key=lambda s: (-s.score, s.start))
+    return Ranking(tuple(ranked), genre, cutoff, ranker.label, ranker.warning)
+
+
+def suggest_claims(body: str, language: str = "en", limit: int | None = None, *,
+                   genre: str | None = None, all_sentences: bool = False,
+                   min_score: float | None = None,
+                   ranker: Ranker | None = None) -> list[Suggestion]:
+    """The suggested sentences, best first, ties in text order (``Ranking.chosen`` for
+    ``all_sentences`` and ``min_score``, ``rank_sentences`` for ``genre`` and ``ranker``)."""
+    return rank_sentences(body, language, genre=genre, ranker=ranker).chosen(
+        all_sentences=all_sentences, min_score=min_score, limit=limit)
+
+
+def score_sentence(text: str, language: str = "en", *,
+                   ranker: Ranker | None = None) -> tuple[float, tuple[str, ...]]:
     """Score one sentence 0..1 and say why, e.g. "money amount: $6.2 billion"."""
-    features, reasons = _features(text, language)
-    logit = _BIAS + sum(_WEIGHTS[name] * value for name, value in features.items())
-    return 1.0 / (1.0 + math.exp(-logit)), reasons
+    flags, reasons = cue_flags(text, language)
+    return _for_language(ranker or default_ranker(), language).score(text, flags), reasons
 
 
-def _features(text: str, language: str) -> tuple[dict[str, float], tuple[str, ...]]:
-    """0/1 cue flags for a sentence, and readable reasons for the positive cues."""
+def _for_language(ranker: Ranker, language: str) -> Ranker:
+    """The learned models know English words only; other languages rank by the cues."""
+    if language.lower()[:2] == "en" or isinstance(ranker, CueRanker):
+        return ranker
+    return CueRanker(label=f"cue rules ({language})")
+
+
+def cue_flags(text: str, language: str = "en") -> tuple[dict[str, float], tuple[str, ...]]:
+    """0/1 cue flags for a sentence (``CUES`` names them), and readable reasons for the
+    positive cues."""
     lang = language.lower()[:2]
     lang = lang if lang in _COMPARISON else "en"
     features: dict[str, float] = {}
@@ -165,9 +280,10 @@ def _features(text: str, language: str) -> tuple[dict[str, float], tuple[str, ..
     for kind, item in scan(text, language):
         matched.setdefault(kind, []).append(item.text)
         covered.append((item.start, item.end))
+    lowered = _lower(text)
     for name, lexicon in (("comparison", _COMPARISON), ("attribution", _ATTRIBUTION),
                           ("past", _PAST)):
-        hits = [m.group() for m in lexicon[lang].finditer(text)]
+        hits = [text[m.start():m.end()] for m in lexicon[lang].finditer(lowered)]
         if hits:
             matched[name] = hits
     for name in matched:
@@ -176,22 +292,22 @@ def _features(text: str, language: str) -> tuple[dict[str, float], tuple[str, ..
     features["question"] = float(text.rstrip().endswith(("?", "؟")))
     features["short"] = float(words < 6)
     features["long"] = float(words > 25)
-    features["opinion"] = float(bool(_OPINION[lang].search(text)))
-    features["statistic"] = float(bool(_STATISTIC[lang].search(text)))
+    features["opinion"] = float(bool(_OPINION[lang].search(lowered)))
+    features["statistic"] = float(bool(_STATISTIC[lang].search(lowered)))
     number_words = [
-        m.group()
-        for m in _NUMBER_WORD[lang].finditer(text)
+        text[m.start():m.end()]
+        for m in _NUMBER_WORD[lang].finditer(lowered)
         if not any(start <= m.start() < end for start, end in covered)
     ]
     if number_words:
         features["number_word"] = 1.0
         matched.setdefault("num", []).extend(number_words)
     if lang == "en":
-        features["past_suffix"] = float(bool(_PAST_SUFFIX.search(text)))
+        features["past_suffix"] = float(bool(_PAST_SUFFIX.search(lowered)))
         features["name"] = float(bool(_NAME.search(text)))
-        features["third_person"] = float(bool(_THIRD_PERSON.search(text)))
+        features["third_person"] = float(bool(_THIRD_PERSON.search(lowered)))
         features["first_person"] = float(bool(_FIRST_PERSON.search(text)))
-        features["modal"] = float(bool(_MODAL.search(text)))
+        features["modal"] = float(bool(_MODAL.search(lowered)))
     reasons = tuple(
         f"{REASONS[name]}: {', '.join(dict.fromkeys(matched[name]))}"
         for name in REASONS
@@ -199,3 +315,11 @@ def _features(text: str, language: str) -> tuple[dict[str, float], tuple[str, ..
     )
     return features, reasons
 
+
+def _lower(text: str) -> str:
+    """``text`` in lower case with its offsets intact, so a match maps back to the original
+    words ("İ" lowers to two code points and is kept as it is)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(low if len(low := char.lower()) == 1 else char for char in text)

@@ -18,7 +18,7 @@ open a database session themselves.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
@@ -29,6 +29,8 @@ from workbench.errors import AuthenticationFailed, WorkbenchError
 from workbench.identity import Credentials, ExternalIdentity, Person
 from workbench.ui import routes
 from workbench.ui.safe import md
+
+Draft = TypeVar("Draft")
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -91,6 +93,17 @@ def sign_out() -> None:
     if token:
         actions.sign_out(token)
     st.session_state.pop(routes.SESSION_TOKEN, None)
+
+
+def checked(draft: Callable[..., Draft], /, **fields: Any) -> Draft | None:
+    """A draft built from a form's fields, or None after showing why it was refused (as
+    :func:`perform` shows a service's refusal): drafts check their fields when built, which
+    a page does before it calls the service."""
+    try:
+        return draft(**fields)
+    except WorkbenchError as error:
+        st.error(md(str(error)))
+        return None
 
 
 def perform(service: Callable[..., object], *args: Any,

@@ -96,6 +96,12 @@ def annotate_query(article_id: int, claim_id: int | None = None) -> dict[str, st
     return query
 
 
+def new_version_query(article_id: int) -> dict[str, str]:
+    """The query parameters that open the Articles page's "New version" form on
+    ``article_id``."""
+    return {ARTICLE: str(article_id)}
+
+
 def annotate_url(article_id: int, claim_id: int | None = None) -> str:
     """A relative link to Annotate, for Markdown and ``LinkColumn`` cells."""
     return f"./{ANNOTATE.url_path}?{urlencode(annotate_query(article_id, claim_id))}"
@@ -122,6 +128,12 @@ CLEAR_SELECTION = "annotate_clear_selection"
 FLASH = "annotate_flash"
 ARTICLES_FORM_OPEN = "articles_add_open"
 ARTICLES_PAGE = "articles_page"
+#: ("added", article id) or ("duplicate", DuplicateArticle) from "Fetch and add".
+ARTICLES_FETCHED = "articles_fetched"
+#: (article id, version) of the version "New version" stored last, shown with its outcome.
+VERSION_STORED = "articles_version_stored"
+#: Whether the Annotate page compares the shown version with the previous one.
+SHOW_CHANGES = "annotate_show_changes"
 CLAIMS_FILTERS = "claims_filters"  # the filters the page number belongs to
 CLAIMS_PAGE = "claims_page"
 CLAIMS_KEYSET = "claims_key"  # {"before_id": …} or {"after_id": …} of the shown page
@@ -139,6 +151,17 @@ def open_tab_key(claim_id: int) -> str:
     """The name (in ``annotate_fragments.CLAIM_TABS``) of the claim's open tab; setting
     it before a run opens that tab."""
     return f"annotate_tab_{claim_id}"
+
+
+def shown_version_key(article_id: int) -> str:
+    """The version of ``article_id`` the Annotate page shows (its selectbox; None: the
+    current one)."""
+    return f"annotate_version_{article_id}"
+
+
+def archive_problem_key(source_id: int) -> str:
+    """Why the last "Archive" of the source failed, shown next to its button."""
+    return f"annotate_archive_problem_{source_id}"
 
 
 def claim_snapshot_key(claim_id: int) -> str:

@@ -1,4 +1,11 @@
-"""Evidence for the selected claim: list it, and add a new or existing source."""
+"""Evidence for the selected claim: list it, archive its sources, and add a new or
+existing source.
+
+"Archive" fetches the source now (in the callback, before the write's transaction opens)
+and keeps the workbench's own copy, plus a public archive's where one is configured
+(``workbench/source_archive.py``). Evidence whose excerpt the latest copy no longer holds
+is flagged: the source changed since it was cited.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +14,14 @@ import streamlit as st
 
 from workbench import loaders, sources
 from workbench.claim_panel import ClaimPanel, EvidenceView
-from workbench.evidence import attach_evidence
+from workbench.errors import InvalidInput
 from workbench.models import ClaimState, SourceKind, Stance
+from workbench.source_archive import store_copy, take_copy
+from workbench.sources import attach_evidence
 from workbench.ui import routes
 from workbench.ui.components.annotate_fragments import flash
-from workbench.ui.context import perform
-from workbench.ui.safe import web_url
+from workbench.ui.context import checked, perform
+from workbench.ui.safe import md, web_url
 
 _FORM_FIELDS = ("url", "title", "publisher", "kind", "published", "accessed", "archive",
                 "stance", "excerpt", "independent")
@@ -29,6 +38,46 @@ def _evidence_table(rows: list[EvidenceView]) -> None:
     } for row in rows]), hide_index=True, width="stretch",
         column_config={"url": st.column_config.LinkColumn("url"),
                        "archived": st.column_config.LinkColumn("archived")})
+
+
+def _archive(source_id: int, url: str) -> None:
+    """on_click of "Archive": fetch first, then store the copy in one write."""
+    problem = routes.archive_problem_key(source_id)
+    try:
+        copy = take_copy(url)
+    except InvalidInput as refused:  # no network, a refused address, a 404…
+        st.session_state[problem] = str(refused)
+        return
+    st.session_state.pop(problem, None)
+    if perform(store_copy, source_id, copy) is not None:
+        flash("Source archived" + (f"; {copy.public_copy_problem}"
+                                   if copy.public_copy_problem else "."))
+
+
+def _archives(panel: ClaimPanel) -> None:
+    """Each cited source once: when it was archived, its public copy, the Archive button;
+    then the evidence whose source changed since it was cited."""
+    cited = {row.source_id: row for row in panel.evidence}
+    st.markdown("**Archived copies**")
+    for source_id, row in cited.items():
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        with left:
+            st.text(row.title or row.url)
+            st.caption(f"Archived on {row.archived_at:%Y-%m-%d %H:%M} UTC" if row.archived_at
+                       else "Not archived by the workbench yet.")
+            problem = st.session_state.get(routes.archive_problem_key(source_id))
+            if problem:
+                st.error(md(problem))
+        public = web_url(row.public_copy_url)
+        if public:
+            right.link_button("Public copy", public)
+        right.button("Archive", key=f"annotate_archive_{panel.claim_id}_{source_id}",
+                     disabled=web_url(row.url) is None, on_click=_archive,
+                     args=(source_id, row.url))
+    for row in panel.evidence:
+        if row.source_changed:
+            st.warning(f"Source changed since it was cited: the latest copy of "
+                       f"{md(row.title or row.url)} no longer holds the excerpt.", icon="⚠️")
 
 
 def _pick_source(claim_id: int) -> int | None:
@@ -64,6 +113,8 @@ def _remove_evidence(panel: ClaimPanel) -> None:
 
 def evidence_panel(panel: ClaimPanel) -> None:
     _evidence_table(panel.evidence)
+    if panel.evidence:
+        _archives(panel)
     if panel.state in (ClaimState.approved, ClaimState.dismissed):
         return
     if panel.evidence:
@@ -96,9 +147,11 @@ def evidence_panel(panel: ClaimPanel) -> None:
     if not submitted:
         return
 
-    draft = None if existing is not None else sources.SourceDraft(
-        url=url, title=title, publisher=publisher, kind=kind, published=published,
-        accessed=accessed, archive_url=archive_url)
+    draft = None if existing is not None else checked(
+        sources.SourceDraft, url=url, title=title, publisher=publisher, kind=kind,
+        published=published, accessed=accessed, archive_url=archive_url)
+    if existing is None and draft is None:
+        return
     if perform(attach_evidence, panel.claim_id, source_id=existing, draft=draft,
                stance=stance or "", excerpt=excerpt, independent=independent) is not None:
         for field in _FORM_FIELDS:  # the old keys' state is not needed any more

@@ -10,7 +10,7 @@ from workbench.text.anchor import snap_to_words
 from workbench.text.checkworthiness import score_sentence
 from workbench.ui import routes
 from workbench.ui.components.span_selector import SpanSelection
-from workbench.ui.context import perform
+from workbench.ui.context import checked, perform
 from workbench.ui.safe import md
 from workbench.workspace import suggested_type
 
@@ -52,10 +52,10 @@ def new_claim_panel(article_id: int, body: str, language: str,
                                   index=types.index(suggested_type(reasons)))
         submitted = st.form_submit_button("Create claim", type="primary")
     if submitted:
-        draft = claims.ClaimDraft(article_id=article_id, start=start, end=end,
-                                  statement=statement, claimant=claimant, claim_type=claim_type,
-                                  repeat_of_id=repeat_of)
-        claim = perform(claims.create_claim, draft)
+        draft = checked(claims.ClaimDraft, article_id=article_id, start=start, end=end,
+                        statement=statement, claimant=claimant, claim_type=claim_type,
+                        repeat_of_id=repeat_of)
+        claim = perform(claims.create_claim, draft) if draft is not None else None
         if claim is not None:
             st.session_state[routes.CLEAR_SELECTION] = True
             st.query_params[routes.CLAIM] = str(claim.id)

@@ -73,6 +73,7 @@ function toUnitHighlights(highlights, cpToUnit) {
       colour: typeof h.colour === "string" && COLOUR_RE.test(h.colour) ? h.colour : null,
       label: typeof h.label === "string" ? h.label : "",
       claimId: Number.isSafeInteger(h.claim_id) ? h.claim_id : null,
+      proposed: h.proposed === true,
     });
   }
   return out;
@@ -102,6 +103,7 @@ function makeMark(text, covering) {
     mark.setAttribute("tabindex", "0");
   }
   if (covering.length > 1) mark.classList.add("wb-overlap");
+  if (main.proposed) mark.classList.add("wb-proposed");
   return mark;
 }
 

@@ -64,6 +64,8 @@ class Highlight:
     colour: str
     label: str
     claim_id: int | None
+    #: A place a new version proposes for the claim, not yet confirmed: drawn dashed.
+    proposed: bool = False
 
     def __post_init__(self) -> None:
         """Reject malformed highlights early, where the caller's bug is visible."""
@@ -148,6 +150,7 @@ def _component_data(
                 "colour": h.colour,
                 "label": h.label,
                 "claim_id": h.claim_id,
+                "proposed": h.proposed,
             }
         )
     return {

@@ -7,9 +7,15 @@ Below the header the page is three fragments (``annotate_fragments``): the artic
 its highlights, the panel (the new claim from a selection, the selected claim) and the
 claim list (the suggestions and the article's claims). Selecting a claim reruns the
 article and the panel; a write reruns what it changed; never ``app.py`` and the header.
-Each fragment reads what it shows through one loader (``workbench.loaders.workspace``,
-``annotate_panel``: one read session, plain data). Every write runs in a callback (see
-docs/reruns.md for why a click handled in the script body can be lost).
+Each fragment reads what it shows through one loader (``workbench.loaders.annotate_article``,
+``annotate_panel``, ``workspace``: one read session, plain data). Every write runs in a
+callback (see docs/reruns.md for why a click handled in the script body can be lost).
+
+An article that was updated has versions: the header picks the one shown (an older one
+is read-only, with the claims whose offsets point into it) and whether the sentences
+changed since the previous version are highlighted. Claims are made and placed on the
+current version only; those a new version left for a person are listed first in the
+claim list (``anchor_panel``).
 """
 
 from collections.abc import Sequence
@@ -18,9 +24,11 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from workbench import loaders
+from workbench.article_history import ShownVersion
 from workbench.claim_panel import ClaimPanel
 from workbench.errors import NotFound
 from workbench.ui import routes
+from workbench.ui.components.anchor_panel import anchor_status, is_unsettled, unsettled_claims
 from workbench.ui.components.annotate_fragments import (
     ARTICLE,
     CLAIM_TABS,
@@ -49,6 +57,9 @@ from workbench.workspace import Workspace
 if TYPE_CHECKING:
     from streamlit.elements.lib.mutable_tab_container import TabContainer
 
+#: Background of the sentences changed since the previous version (claims drawn over it).
+CHANGED_COLOUR = "#fde68a"
+
 
 def _select_claim(claim_id: int) -> None:
     # A button, not st.page_link: a link to the same page does not update the URL's query.
@@ -67,8 +78,35 @@ def _selected(workspace: Workspace) -> int | None:
     return claim_id if any(m.claim.id == claim_id for m in workspace.marks) else None
 
 
-def _viewer_key(article_id: int) -> str:
-    return f"annotate_article_{article_id}"
+def _viewer_key(article_id: int, version: ShownVersion | None = None) -> str:
+    """The span selector of the current version; an older version gets its own, so a
+    selection made in it never reaches the panel (its offsets point into other text)."""
+    key = f"annotate_article_{article_id}"
+    return key if version is None or not version.read_only else f"{key}_v{version.number}"
+
+
+def _chosen_version(article_id: int) -> int | None:
+    """The version picked in the header (None: the current one)."""
+    return st.session_state.get(routes.shown_version_key(article_id))
+
+
+def _reading_old_version(workspace: Workspace) -> bool:
+    chosen = _chosen_version(workspace.article.id)
+    return chosen is not None and chosen != workspace.article.current_version
+
+
+def _highlights(workspace: Workspace, shown: ShownVersion) -> list[Highlight]:
+    """Claims at their span in the shown version, proposed places (dashed) in the current
+    one, and the sentences changed since the previous version."""
+    marks = [Highlight(m.claim.start, m.claim.end, m.colour, m.label, m.claim.id)
+             for m in workspace.drawn_in(shown.number)]
+    if not shown.read_only:
+        marks += [Highlight(*m.claim.proposed, m.colour, f"{m.label} · needs review",
+                            m.claim.id, proposed=True)
+                  for m in workspace.needs_review if m.claim.proposed is not None]
+    marks += [Highlight(start, end, CHANGED_COLOUR, f"changed since version {shown.previous}",
+                        None) for start, end in shown.changed]
+    return marks
 
 
 def _claim_tabs(claim: ClaimPanel) -> Sequence["TabContainer"]:
@@ -91,15 +129,24 @@ def _claim_tabs(claim: ClaimPanel) -> Sequence["TabContainer"]:
 
 @st.fragment(key=ARTICLE)
 def article_view(article_id: int) -> None:
-    workspace = loaders.workspace(article_id)
-    key = _viewer_key(article_id)
+    shown_article = loaders.annotate_article(
+        article_id, _chosen_version(article_id),
+        changes=st.session_state.get(routes.SHOW_CHANGES, True))
+    workspace, shown = shown_article.workspace, shown_article.shown
+    key = _viewer_key(article_id, shown)
     if st.session_state.pop(routes.CLEAR_SELECTION, False):
-        clear_selection(key)
-    highlights = [Highlight(m.claim.start, m.claim.end, m.colour, m.label, m.claim.id)
-                  for m in workspace.marks if m.claim.start is not None]
-    span_selector(workspace.article.body, highlights, key=key,
+        clear_selection(_viewer_key(article_id))
+    if shown.read_only:
+        st.info(f"Version {shown.number} of {shown.current}, read-only: claims are made and "
+                "placed on the current version.", icon="🕰️")
+    span_selector(shown.body, _highlights(workspace, shown), key=key,
                   selected_claim_id=_selected(workspace), height=720,
-                  on_select=rerun_selection, on_click=_select_claim)
+                  on_select=None if shown.read_only else rerun_selection,
+                  on_click=_select_claim)
+    if shown.removed:
+        with st.expander(f"Removed since version {shown.previous} ({len(shown.removed)})"):
+            for sentence in shown.removed:
+                st.text(sentence)
 
 
 @st.fragment(key=PANEL)
@@ -113,8 +160,9 @@ def panel(article_id: int) -> None:
     message = last_write(article_id)
     if message:
         st.success(message, icon="✅")
-    selection = stored_selection(_viewer_key(article_id), article.body)
-    spans = {(m.claim.start, m.claim.end) for m in workspace.marks}
+    selection = (None if _reading_old_version(workspace)
+                 else stored_selection(_viewer_key(article_id), article.body))
+    spans = {(m.claim.start, m.claim.end) for m in workspace.placed}
     if selection is not None and (selection.start, selection.end) not in spans:
         with st.container(border=True, key="annotate_new_claim_panel"):
             new_claim_panel(article.id, article.body, article.language, selection)
@@ -125,11 +173,14 @@ def panel(article_id: int) -> None:
                         + (f" · {md(mark.rating)}" if mark.rating else ""))
             st.text(claim.quote)
             st.button("Close claim", key="annotate_close_claim", on_click=_close_claim)
+            anchor_status(claim, article, selection)
             verdict_status(claim)
             details, evidence, verdict, corrections, history = _claim_tabs(claim)
             if details.open:
                 with details:
-                    claim_editor(claim, selection)
+                    # An unsettled claim is placed with the buttons above, which record
+                    # the version its new offsets point into.
+                    claim_editor(claim, None if is_unsettled(claim) else selection)
             if evidence.open:
                 with evidence, st.container(key=f"annotate_evidence_{claim_id}"):
                     evidence_panel(claim)
@@ -149,6 +200,7 @@ def panel(article_id: int) -> None:
 def claim_list(article_id: int) -> None:
     workspace = loaders.workspace(article_id)
     article = workspace.article
+    unsettled_claims(workspace, _select_claim)
     st.subheader("Suggested claims", anchor=False)
     suggestions_panel(article.id, workspace.suggestions)
     st.subheader(f"Claims in this article ({len(workspace.marks)})", anchor=False)
@@ -170,19 +222,50 @@ if article_id is None:
     st.stop()
 
 try:
-    article = loaders.workspace(article_id).article
+    header = loaders.workspace(article_id)
 except NotFound as error:
     st.error(md(str(error)))
     routes.link(routes.ARTICLES, "Go to Articles", icon="📰")
     st.stop()
+article = header.article
+
+
+def _version_label(number: int | None) -> str:
+    if number is None:
+        return f"Version {article.current_version} (current)"
+    info = header.versions[number - 1]
+    return f"Version {number} · {info.created_at:%Y-%m-%d %H:%M}"
+
+
+def _versions() -> None:
+    """Which version is shown, and whether its changes are highlighted."""
+    if len(header.versions) == 1:
+        st.caption("Version 1, the only one.")
+        return
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    chosen = left.selectbox(
+        f"Version shown ({len(header.versions)} versions)",
+        [None, *range(article.current_version - 1, 0, -1)], format_func=_version_label,
+        key=routes.shown_version_key(article.id))
+    right.toggle("Highlight the changes from the previous version", value=True,
+                 key=routes.SHOW_CHANGES)
+    info = header.versions[(chosen or article.current_version) - 1]
+    if info.reason:
+        st.caption(f"Why this version: {md(info.reason)}")
+
 
 st.header(md(article.title), anchor=False)
 st.caption(" · ".join(md(part) for part in (article.outlet, article.author,
                                             str(article.published or ""), article.language)
                       if part))
 original = web_url(article.url)
+links = st.columns(2)
 if original:
-    st.link_button("Open the original", original)
+    links[0].link_button("Open the original", original)
+with links[1]:
+    routes.link(routes.ARTICLES, "Store a new version",
+                query=routes.new_version_query(article.id), icon=":material/update:")
+_versions()
 
 text_column, panel_column = st.columns([3, 2], gap="large")
 with text_column:

@@ -1,9 +1,10 @@
-"""Articles: the list, and bringing a new one in (paste or upload)."""
+"""Articles: the list, bringing a new one in (paste, upload or fetch from its web
+address), and storing a new version of one that changed."""
 
 import streamlit as st
 
-from workbench import articles, loaders
-from workbench.errors import DuplicateArticle
+from workbench import articles, loaders, web_articles
+from workbench.errors import DuplicateArticle, InvalidInput
 from workbench.text.extract import (
     MAX_ARTICLE_CHARS,
     MAX_UPLOAD_BYTES,
@@ -11,16 +12,52 @@ from workbench.text.extract import (
     extract_upload,
 )
 from workbench.ui import routes
+from workbench.ui.components.new_version_form import new_version_form
 from workbench.ui.context import perform
+from workbench.ui.query import query_id
 from workbench.ui.safe import md
 
 PAGE_SIZE = 25
+FROM_WEB = "From a web address"
 
-st.title("Articles")
 
-with st.expander("Add an article", expanded=st.session_state.get(routes.ARTICLES_FORM_OPEN, False)):
-    mode = st.segmented_control("Bring it in by", ["Paste text", "Upload a file"],
-                                default="Paste text", key="articles_mode")
+def _fetch_and_add() -> None:
+    """on_click of "Fetch and add": the fetch runs before the write's transaction opens."""
+    st.session_state[routes.ARTICLES_FORM_OPEN] = True
+    try:
+        page = web_articles.fetch_article(st.session_state.get("articles_fetch_url", ""))
+    except InvalidInput as refused:  # no network, not an article, a refused address…
+        st.error(md(str(refused)))
+        return
+    try:
+        added = perform(web_articles.add_fetched_article, page,
+                        allow_duplicate=st.session_state.get("articles_fetch_duplicate", False),
+                        reraise=(DuplicateArticle,))
+    except DuplicateArticle as duplicate:
+        st.session_state[routes.ARTICLES_FETCHED] = duplicate
+        return
+    if added is not None and added.id is not None:
+        st.session_state[routes.ARTICLES_FETCHED] = added.id
+
+
+def _from_web_address() -> None:
+    with st.form("articles_fetch", enter_to_submit=False):
+        st.text_input("Web address of the article", key="articles_fetch_url",
+                      placeholder="https://…")
+        st.checkbox("Add it even if the same text is already stored",
+                    key="articles_fetch_duplicate")
+        st.form_submit_button("Fetch and add", type="primary", on_click=_fetch_and_add)
+    fetched = st.session_state.pop(routes.ARTICLES_FETCHED, None)
+    if isinstance(fetched, DuplicateArticle):
+        st.warning(md(str(fetched)))
+        routes.link(routes.ANNOTATE, "Open the existing article",
+                    query=routes.annotate_query(fetched.existing_id), icon="📰")
+    elif fetched is not None:
+        st.session_state[routes.ARTICLES_FORM_OPEN] = False
+        routes.switch_to(routes.ANNOTATE, routes.annotate_query(fetched))
+
+
+def _paste_or_upload(mode: str | None) -> None:
     upload = None
     if mode == "Upload a file":
         upload = st.file_uploader(
@@ -72,10 +109,25 @@ with st.expander("Add an article", expanded=st.session_state.get(routes.ARTICLES
                     st.session_state[routes.ARTICLES_FORM_OPEN] = False
                     routes.switch_to(routes.ANNOTATE, routes.annotate_query(added.id))
 
+
+st.title("Articles")
+
+with st.expander("Add an article", expanded=st.session_state.get(routes.ARTICLES_FORM_OPEN, False)):
+    mode = st.segmented_control("Bring it in by", ["Paste text", "Upload a file", FROM_WEB],
+                                default="Paste text", key="articles_mode")
+    if mode == FROM_WEB:
+        _from_web_address()
+    else:
+        _paste_or_upload(mode)
+
 search = st.text_input("Search titles and outlets", key="articles_search",
                        placeholder="e.g. Ukraine")
 page = st.session_state.get(routes.ARTICLES_PAGE, 0)
 rows = loaders.article_list(search=search, page=page, page_size=PAGE_SIZE)
+
+with st.expander("Store a new version of an article",
+                 expanded=query_id(routes.ARTICLE).value is not None):
+    new_version_form({row.id: row.title for row in rows[:PAGE_SIZE]})
 
 if not rows:
     st.info("No articles yet." if not search else "No article matches that search.")

@@ -103,6 +103,19 @@ def _weekly(weeks: list[dash.Week]) -> None:
                  hide_index=True, width="stretch", height=150, key="dash_weeks_table")
 
 
+def _unsettled() -> None:
+    """Claims new article versions left for a person, across the desk (not filtered)."""
+    unsettled = loaders.unsettled_claims()
+    if not unsettled.count:
+        return
+    st.warning(f"{unsettled.count:,} claims need review or are unplaced after new article "
+               "versions.", icon="🔎")
+    with st.expander("Articles with claims to settle"):
+        for article in unsettled.articles:
+            routes.link(routes.ANNOTATE, f"{md(article.title)} — {article.claims} claims",
+                        query=routes.annotate_query(article.article_id))
+
+
 def _drill(filters: ClaimFilters) -> None:
     chosen = st.session_state.get(routes.DRILL)
     if not chosen:
@@ -132,6 +145,7 @@ except PermissionDenied as refused:
     st.error(str(refused))
     st.stop()
 user = desk.person
+_unsettled()
 filters = dashboard_filters(desk.options)
 cache = figure_cache(get_settings().database_url)
 shown = cache.get(filters, user.id)
