@@ -28,14 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-BUDGET_S = 0.300
-ONE_BUTTON = """import streamlit as st
+from baseline_app import ONE_BUTTON_APP  # noqa: E402
 
-st.session_state.setdefault("clicks", 0)
-if st.button("Click me", key="one"):
-    st.session_state.clicks += 1
-st.write(f"Clicked {st.session_state.clicks} times")
-"""
+BUDGET_S = 0.300
 
 
 def build_desk(claims: int) -> tuple[int, list[int]]:
@@ -69,7 +64,7 @@ def one_button(directory: Path, reps: int) -> list[float]:
     from streamlit.testing.v1 import AppTest
 
     script = directory / "one_button.py"
-    script.write_text(ONE_BUTTON)
+    script.write_text(ONE_BUTTON_APP)
     at = AppTest.from_file(str(script), default_timeout=60).run()
     timed(lambda: at.button(key="one").click().run(), 2)  # warm-up
     return timed(lambda: at.button(key="one").click().run(), reps)

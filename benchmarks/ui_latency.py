@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from baseline_app import ONE_BUTTON_APP
 from eval_data import EVAL_DATA
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -58,13 +59,6 @@ ARTICLE = EVAL_DATA / "articles" / "en-wikinews-2020-10-22-wayne-tseng-interview
 ARTICLE_CLAIMS = 60
 EDITOR = "bench"
 WARMUP = 2
-ONE_BUTTON_APP = '''import streamlit as st
-
-st.session_state.setdefault("clicks", 0)
-if st.button("Click me", key="one"):
-    st.session_state.clicks += 1
-st.write(f"Clicked {st.session_state.clicks} times")
-'''
 
 # Once armed: the time of the next pointerdown, and of the first animation frame at which
 # the app is notRunning and shows the click's new content (every predicate is false before
