@@ -1,10 +1,13 @@
 """Number-aware claim similarity (pure) and the "seen before?" lookup (both databases)."""
 
+from datetime import date, datetime
+
 import pytest
 from sqlmodel import select
 
 from workbench import claims, db, matching, search
-from workbench.matching import MATCH_THRESHOLD, Match, seen_before, similarity
+from workbench.errors import InvalidInput
+from workbench.matching import MATCH_THRESHOLD, Match, Tier, seen_before, similarity
 from workbench.models import Rating, Verdict, VerdictStatus
 
 SAME_AMOUNT = ["The EU pledged $6.2 billion in aid to Ukraine",
@@ -78,23 +81,26 @@ def test_seen_before_finds_repeats_with_their_verdict(engine, reviewer):
     with db.write_session(engine) as session:
         false = session.exec(select(Rating).where(Rating.label == "False")).first()
         session.add(Verdict(claim_id=aid, rating_id=false.id, rationale="r",
-                            status=VerdictStatus.approved))
+                            status=VerdictStatus.approved, reviewed_at=datetime(2026, 5, 2, 9)))
         session.add(Verdict(claim_id=other, rating_id=false.id, rationale="r",
                             status=VerdictStatus.proposed))
     with db.read_session(engine) as session:
         found = seen_before(session, "EU aid package to Ukraine worth 6.2bn dollars")
-        assert [m.claim_id for m in found] == [aid]
-        match = found[0]
+        shown = [m for m in found if m.shown]
+        assert [m.claim_id for m in shown] == [aid]  # never the $62 billion claim
+        match = shown[0]
         assert isinstance(match, Match) and match.score >= MATCH_THRESHOLD
+        assert match.tier is Tier.same and match.relevance > 0
         assert match.rating_label == "False" and match.state == "new"
+        assert match.checked_on == date(2026, 5, 2)
         assert match.article_id is None and "$6.2 billion" in match.statement
-        assert seen_before(session, "EU aid package to Ukraine worth 6.2bn dollars",
-                           exclude_claim_id=aid) == []
-        assert seen_before(session, "") == []
-        unrated = seen_before(session, "The EU aid package for Ukraine is worth $62 billion.",
-                              exclude_claim_id=None)
-        assert [m.claim_id for m in unrated] == [other]
+        assert aid not in [m.claim_id for m in seen_before(
+            session, "EU aid package to Ukraine worth 6.2bn dollars", exclude_claim_id=aid)]
+        unrated = seen_before(session, "The EU aid package for Ukraine is worth $62 billion.")
+        assert unrated[0].claim_id == other and unrated[0].shown
         assert unrated[0].rating_label is None  # only a proposed verdict
+        assert unrated[0].checked_on is not None  # the day the claim was made
+        assert not next(m for m in unrated if m.claim_id == aid).shown
 
 
 def test_seen_before_orders_best_first_and_limits(engine, reviewer):
@@ -105,3 +111,35 @@ def test_seen_before_orders_best_first_and_limits(engine, reviewer):
     assert [m.claim_id for m in found] == ids[:2]
     assert found[0].score >= found[1].score
     assert matching.prepare.cache_info().maxsize
+
+
+def test_a_long_post_containing_a_checked_claim_ranks_it_first(engine, reviewer):
+    """A post that repeats a claim inside many other words is not the same text (below
+    the "same" threshold) but is ranked first by the words it shares with the claim.
+    Whether it is shown depends on BM25 relevance, calibrated on a 10,000-claim archive."""
+    claim = add(engine, reviewer, "Bill Gates wants to implant microchips with the vaccine")
+    add(engine, reviewer, "Microsoft released a new version of Windows")
+    add(engine, reviewer, "The vaccine was tested on 40,000 volunteers")
+    post = ("BREAKING!!! After months of denial they finally admit it on live television: "
+            "Bill Gates wants to implant microchips with the vaccine so he can track every "
+            "single one of us wherever we go, at home, at work and on holiday. Share this "
+            "everywhere before they delete it, because nobody else will tell you")
+    with db.read_session(engine) as session:
+        found = seen_before(session, post)
+    assert found[0].claim_id == claim and found[0].tier is Tier.possible
+    assert found[0].score < MATCH_THRESHOLD
+    assert found[0].shown is (found[0].relevance
+                              >= matching.SHOWN_RELEVANCE[engine.dialect.name])
+
+
+@pytest.mark.parametrize("query", ["", "   ", "vaccine", "?!", "the"])
+def test_too_short_to_match(engine, reviewer, query):
+    add(engine, reviewer, "Bill Gates wants to implant microchips with the vaccine")
+    with db.read_session(engine) as session, pytest.raises(InvalidInput, match="too short"):
+        seen_before(session, query)
+
+
+def test_only_stop_words_match_nothing(engine, reviewer):
+    add(engine, reviewer, "The EU aid package for Ukraine is worth $6.2 billion")
+    with db.read_session(engine) as session:
+        assert seen_before(session, "it is what it is") == []

@@ -37,9 +37,9 @@ def same_origin(server: Server) -> dict[str, str]:
 
 
 def login(client: httpx.Client, headers: dict[str, str], password: str = PASSWORD,
-          name: str = "rita") -> httpx.Response:
-    response = client.post("/auth/login", data={"username": name, "password": password},
-                           headers=headers)
+          name: str = "rita", **extra: str) -> httpx.Response:
+    response = client.post("/auth/login", data={"username": name, "password": password,
+                                                **extra}, headers=headers)
     client.cookies.clear()  # each test sends the cookie it means to, explicitly
     return response
 
@@ -82,6 +82,23 @@ def test_wrong_password_redirects_without_cookie(server: Server, client: httpx.C
     assert response.status_code == 303
     assert response.headers["location"] == "/?login=failed"
     assert "set-cookie" not in response.headers
+
+
+def test_sign_in_lands_on_the_link_it_was_opened_from(server: Server,
+                                                       client: httpx.Client) -> None:
+    link = "/annotate?article=1&claim=3"
+    assert login(client, same_origin(server), next=link).headers["location"] == link
+    failed = login(client, same_origin(server), password="not the password", next=link)
+    assert failed.headers["location"] == f"{link}&login=failed"  # the link is kept
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/x",
+                                       "/\\evil.example", "javascript:alert(1)",
+                                       "/x\r\nSet-Cookie: a=b", ""])
+def test_sign_in_never_lands_on_another_site(server: Server, client: httpx.Client,
+                                             elsewhere: str) -> None:
+    response = login(client, same_origin(server), next=elsewhere)
+    assert response.headers["location"] == "/"
 
 
 def test_failures_are_counted_per_client_address_in_the_database(server: Server,

@@ -97,6 +97,13 @@ class ClaimPanel:
     def claim_date(self) -> date | None:
         return self.fields.get("claim_date")
 
+    @property
+    def last_change(self) -> HistoryRow | None:
+        """The newest event of the audit trail: read from the stored claim, so a page
+        confirms a stored write whenever it draws the claim, even when the run that would
+        have shown the write's own confirmation never finished (docs/reruns.md)."""
+        return self.history[-1] if self.history else None
+
 
 _PANELS: VersionedCache[ClaimPanel] = VersionedCache(size=128)
 

@@ -28,6 +28,7 @@ from workbench import (
     claims,
     cli_admin,
     cli_dashboard,
+    cli_match,
     cli_model,
     cli_reports,
     cli_search,
@@ -203,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_dashboard.register(groups)
     cli_search.register(groups)
     cli_versions.register(article, claim, json_flag, record_id)
+    cli_match.register(claim, json_flag)
     cli_model.register(groups, claim, json_flag, record_id, count)
     cli_sources.register(groups, json_flag, record_id)
     cli_admin.register(database, user)

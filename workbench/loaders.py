@@ -117,9 +117,11 @@ def annotate_panel(article_id: int, claim_id: int | None) -> AnnotatePanel:
 
 
 def seen_before(text: str, limit: int = 5) -> list[matching.Match]:
-    """Earlier claims that look like ``text`` (see :func:`workbench.matching.seen_before`)."""
+    """The earlier claims "Seen before?" shows for ``text``, best first, with their tier
+    (the same matcher as ``workbench claims match``: :func:`workbench.matching.seen_before`).
+    Raises :class:`~workbench.errors.InvalidInput` for a text too short to match."""
     with db.read_session() as session:
-        return matching.seen_before(session, text, limit=limit)
+        return [m for m in matching.seen_before(session, text, limit=limit) if m.shown]
 
 
 @dataclass(frozen=True)
@@ -288,3 +290,12 @@ def accounts_page(credentials: Credentials) -> AccountsPage:
                     bool(u.external_subject), bool(u.password_hash), u.created_at)
             for u in users.list_users(session)
             if u.name not in (users.CLI_USER, users.LOCAL_USER)])
+
+
+def people_to_ask(roles: frozenset[Role]) -> list[str]:
+    """The names (display name where there is one) of the active accounts holding one of
+    ``roles``: whom a person sent to a page not meant for their role can ask."""
+    with db.read_session() as session:
+        return [u.display_name or u.name for u in users.list_users(session)
+                if u.active and Role(u.role) in roles
+                and u.name not in (users.CLI_USER, users.LOCAL_USER)]

@@ -1,5 +1,14 @@
 """Number-aware claim similarity and the "seen before?" lookup.
 
+How a look-up works (docs/decisions/0013-bm25-claim-matching.md): full-text search ranks
+the archive by BM25 over every word of the query that is not a stop word
+(:func:`workbench.search.candidate_claim_ids`); the best :data:`RERANKED` are re-ranked by
+that relevance (as a share of the best one's) plus the number-aware :func:`similarity`
+below. Each match falls in one of two tiers: ``same`` (similarity at or above
+:data:`MATCH_THRESHOLD`: the same claim, reworded) or ``possible`` (a checked claim the
+query probably repeats or contains); a ``possible`` match is *shown* only when its
+relevance reaches :data:`SHOWN_RELEVANCE`, calibrated on the CLEF-2020 train split.
+
 Why not plain rapidfuzz: "$6.2 billion" and "6.2bn dollars" share no token, while
 "$6.2 billion" and "$62 billion" differ by one character. So amounts are first replaced
 by their canonical word (``usd6200000000``, from :func:`amount_tokens`), and two texts
@@ -20,15 +29,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, utils
 from sqlmodel import Session, col, select
 
-from workbench.models import Claim, Rating, Verdict, VerdictStatus
-from workbench.search import amount_spans, candidate_claim_ids
+from workbench.errors import InvalidInput
+from workbench.models import Article, Claim, Rating, Verdict, VerdictStatus
+from workbench.search import amount_spans, candidate_claim_ids, terms
 
-#: Scores (0-100) at or above this are shown as "seen before". Perturbed duplicates of LIAR
+#: Similarity (0-100) at or above this is the "same claim" tier. Perturbed duplicates of LIAR
 #: statements (typos, dropped/swapped words, respelled amounts) scored >= 90 in 99% of
 #: cases; human rewordings seen in LIAR score 78-95; the nearest *other* LIAR statement
 #: reached 75 for 14% of statements (mostly the same talking point), 70 for 25%.
@@ -41,20 +53,45 @@ FULL_LENGTH_RATIO = 0.3
 #: A shorter text of fewer tokens gets proportionally less token_set_ratio credit, so
 #: "On reconciliation" is not the same claim as every sentence mentioning reconciliation.
 FULL_SET_TOKENS = 4
-#: Candidates pre-selected by full-text search per lookup, and of those, rescored with
-#: amounts (after a quick ``token_ratio`` pass).
-CANDIDATES = 200
-RESCORED = 40
+#: Candidates full-text search returns per look-up, all of them re-ranked.
+RERANKED = 30
+#: Weight of :func:`similarity` (0-1) against the BM25 relevance (0-1, a share of the best
+#: candidate's) in the ranking. CLEF-2020 *train* MAP@5: BM25 alone 0.818; with the
+#: similarity at 0.5 0.823, at 1.0 0.824 (``benchmarks/matching_eval.py --split train``).
+SIMILARITY_WEIGHT = 1.0
+#: A ``possible`` match is shown when its relevance (BM25 on SQLite, ts_rank_cd on
+#: PostgreSQL: their scales differ) reaches this. Chosen on the CLEF-2020 *train* split as
+#: the lowest value whose first shown match was right for at least 90% of tweets
+#: (see docs/decisions/0013-bm25-claim-matching.md for the figures).
+SHOWN_RELEVANCE = {"sqlite": 18.0, "postgresql": 0.156}
+#: Queries with fewer words than this are "too short to match": one word would rank
+#: every claim that mentions it.
+MIN_QUERY_TERMS = 2
+
+
+class Tier(StrEnum):
+    same = "same"  # the same claim, reworded: high precision
+    possible = "possible"  # probably checked before: recall
 
 
 @dataclass(frozen=True)
 class Match:
+    """One earlier claim: ``score`` is :func:`similarity` (0-100), ``relevance`` the
+    full-text rank score (higher is better, comparable within one look-up); ``shown`` is
+    what the Annotate page displays. ``checked_on`` is the day its published verdict was
+    approved, else the day the claim was made; ``url`` its article's address, if any."""
+
     claim_id: int
     score: float
     statement: str
     article_id: int | None
     state: str
     rating_label: str | None
+    tier: Tier = Tier.possible
+    shown: bool = False
+    relevance: float = 0.0
+    checked_on: date | None = None
+    url: str = ""
 
 
 _KIND = re.compile(r"[a-z]+")
@@ -115,52 +152,75 @@ def similarity(a: str, b: str, language: str = "en") -> float:
     return score_prepared(prepare(a, language), prepare(b, language))
 
 
-def seen_before(session: Session, text: str, *, limit: int = 5,
-                exclude_claim_id: int | None = None, language: str = "en",
-                threshold: float = MATCH_THRESHOLD) -> list[Match]:
-    """Earlier claims that look like ``text``, best first, at or above ``threshold``.
+def check_query(text: str) -> None:
+    """Refuse a query too short to match (raises :class:`InvalidInput`)."""
+    if len(terms(text)) < MIN_QUERY_TERMS:
+        raise InvalidInput("That is too short to match: select or type at least two words "
+                           "of the claim.")
 
-    Full-text pre-selection (rarest terms and amounts) keeps this fast at 100k+ claims;
-    rapidfuzz then scores only those candidates. Nothing is merged: the caller shows these.
+
+def seen_before(session: Session, text: str, *, limit: int = 5,
+                exclude_claim_id: int | None = None,
+                language: str = "en") -> list[Match]:
+    """Earlier claims that look like ``text``, best first, each with its tier and whether
+    the Annotate page shows it. Raises :class:`InvalidInput` for fewer than two words.
+
+    Nothing is merged: the caller shows these, and the reviewer decides.
     """
+    check_query(text)
     exclude = () if exclude_claim_id is None else (exclude_claim_id,)
-    ids = candidate_claim_ids(session, text, limit=CANDIDATES, exclude_ids=exclude,
-                              language=language)
-    if not ids or not text.strip():
+    found = dict(candidate_claim_ids(session, text, limit=RERANKED, exclude_ids=exclude,
+                                     language=language))
+    if not found:
         return []
     rows = {row[0]: row for row in session.exec(
-        select(Claim.id, Claim.statement, Claim.article_id, Claim.state)
-        .where(col(Claim.id).in_(ids)))}
-    ranked = rank(text, {cid: row[1] for cid, row in rows.items()}, language)
-    best = [(score, cid) for score, cid in ranked if score >= threshold][:limit]
-    labels = rating_labels(session, [cid for _score, cid in best])
-    return [Match(cid, round(score, 1), rows[cid][1], rows[cid][2], rows[cid][3],
-                  labels.get(cid)) for score, cid in best]
+        select(Claim.id, Claim.statement, Claim.article_id, Claim.state, Claim.claim_date,
+               Claim.created_at, Article.url)
+        .join(Article, Article.id == Claim.article_id, isouter=True)  # type: ignore[arg-type]
+        .where(col(Claim.id).in_(found)))}
+    ranked = rank(text, found, {cid: row[1] for cid, row in rows.items()}, language)[:limit]
+    verdicts = published_verdicts(session, [cid for cid, *_rest in ranked])
+    shown_at = SHOWN_RELEVANCE[session.get_bind().dialect.name]
+    matches = []
+    for cid, score, conflict in ranked:
+        _id, statement, article_id, state, claim_date, created_at, url = rows[cid]
+        label, approved_at = verdicts.get(cid, (None, None))
+        tier = Tier.same if score >= MATCH_THRESHOLD else Tier.possible
+        matches.append(Match(
+            cid, round(score, 1), statement, article_id, state, label, tier,
+            shown=not conflict and (tier is Tier.same or found[cid] >= shown_at),
+            relevance=round(found[cid], 3), url=url or "",
+            checked_on=approved_at.date() if approved_at else claim_date or created_at.date()))
+    return matches
 
 
-def rank(text: str, statements: dict[int, str], language: str = "en") -> list[tuple[float, int]]:
-    """(similarity, id) of ``statements`` against ``text``, best first.
-
-    Amount parsing costs ~70 µs a text, so a C++ ``token_ratio`` pass first keeps the
-    :data:`RESCORED` most promising candidates and only those get the number-aware score.
-    """
+def rank(text: str, relevance: dict[int, float], statements: dict[int, str],
+         language: str = "en") -> list[tuple[int, float, bool]]:
+    """``(claim id, similarity, amounts conflict)`` of the candidates, best first by
+    relevance (a share of the best candidate's) plus :data:`SIMILARITY_WEIGHT` ×
+    similarity. A claim stating another amount of the same kind is never shown."""
     query = prepare(text, language)
-    plain = process.extract(utils.default_process(text), statements, scorer=fuzz.token_ratio,
-                            processor=utils.default_process, limit=RESCORED)
-    scored = ((score_prepared(query, prepare(statements[cid], language)), cid)
-              for _statement, _score, cid in plain)
-    return sorted(scored, key=lambda item: (-item[0], item[1]))
+    best = max(relevance.values(), default=0.0) or 1.0
+    scored = []
+    for cid, statement in statements.items():
+        other = prepare(statement, language)
+        score = score_prepared(query, other)
+        mix = relevance[cid] / best + SIMILARITY_WEIGHT * score / 100
+        scored.append((mix, cid, score, amounts_conflict(query, other)))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [(cid, score, conflict) for _mix, cid, score, conflict in scored]
 
 
-def rating_labels(session: Session, claim_ids: list[int]) -> dict[int, str]:
-    """The rating label of each claim's published (approved) verdict, if it has one."""
+def published_verdicts(session: Session,
+                       claim_ids: list[int]) -> dict[int, tuple[str, datetime | None]]:
+    """Each claim's published (approved) verdict: its rating label and when it was approved."""
     if not claim_ids:
         return {}
     rows = session.exec(
-        select(Verdict.claim_id, Rating.label)
+        select(Verdict.claim_id, Rating.label, Verdict.reviewed_at)
         .join(Rating, Rating.id == Verdict.rating_id)  # type: ignore[arg-type]
         .where(col(Verdict.claim_id).in_(claim_ids),
                Verdict.status == VerdictStatus.approved)
         .order_by(col(Verdict.reviewed_at), col(Verdict.id))
     ).all()
-    return {claim_id: label for claim_id, label in rows}  # the latest approved one wins
+    return {claim_id: (label, at) for claim_id, label, at in rows}  # the latest one wins

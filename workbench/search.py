@@ -26,18 +26,12 @@ from sqlmodel import Session, col, select
 from workbench import db
 from workbench.models import Article, Claim, ClaimTag
 from workbench.text.amounts import amount_tokens, scan
+from workbench.text.stop_words import ENGLISH
 
 _TERM = re.compile(r"[^\W_]+")
 _NOT_WORD = re.compile(r"[^0-9a-z]")
 #: Terms found in fewer documents than this are expanded with close vocabulary terms.
 RARE_DF = 3
-#: Rarest terms of a text used to pre-select "seen before?" candidates (see
-#: docs/decisions/0004-search-candidates-by-rarest-terms.md): 4-6 are enough for
-#: claim-length text; long text (tweets, paragraphs) needs more, so a
-#: third of its distinct terms is used, up to the maximum (CLEF-2020 train tweets: gold
-#: claim among 200 candidates 85% with 6 terms, 89% with a quarter, 92% with a third).
-RAREST_TERMS = 6
-MAX_RAREST_TERMS = 12
 _MAX_GROUPS, _FUZZY_CUTOFF, _VOCAB_TTL_S = 24, 80, 600.0
 #: pg_trgm word_similarity a document needs to be a search hit on PostgreSQL.
 PG_WORD_SIMILARITY = 0.45
@@ -351,21 +345,89 @@ def _pg_similar(session: Session, query: str, limit: int, candidates: int) -> li
     return [row[0] for row in rows]
 
 
-def candidate_claim_ids(session: Session, value: str, *, limit: int = 200,
-                        exclude_ids: Iterable[int] = (), language: str = "en") -> list[int]:
-    """Pre-selection for "seen before?": claims sharing the rarest terms or the amounts
-    of ``value``, best first (SQLite: bm25; PostgreSQL: ts_rank). Rarity beats a stop-word
-    list (a stop-word cut lost 25% recall at 1M claims: see
-    docs/decisions/0004-search-candidates-by-rarest-terms.md)."""
+#: At most this many query terms are ORed: a pasted paragraph must not become a
+#: hundred-term query (the claim-length texts "seen before?" sees have 5-30).
+MAX_MATCH_TERMS = 32
+
+
+def match_terms(value: str, language: str = "en") -> list[str]:
+    """The terms "seen before?" ranks by: every word of ``value`` that is not a stop word,
+    each amount as its canonical word (``usd6200000000``, not "6", "2", "billion"), in
+    order, unique. Single characters are left out (what "U.S." splits into, say)."""
+    found: list[str] = []
+    position = 0
+    for start, end, word in amount_spans(value, language):
+        found += terms(value[position:start])
+        found.append(word)
+        position = end
+    found += terms(value[position:])
+    kept = (term for term in found if len(term) > 1 and term not in ENGLISH)
+    return list(dict.fromkeys(kept))[:MAX_MATCH_TERMS]
+
+
+#: FTS5 scores every document holding any ORed term, so the commonest terms of a query
+#: ("says", "obama" in 13% and 9% of 100,000 claims) cost the most and weigh the least
+#: (BM25's idf). Terms are taken rarest first until their documents add up to this, but
+#: at least :data:`MIN_MATCH_TERMS` of them: this bounds a look-up's cost at any archive size.
+POSTINGS_BUDGET = 10_000
+MIN_MATCH_TERMS = 3
+
+
+def _affordable_terms(session: Session, chosen: list[str], sqlite: bool) -> list[str]:
+    """The rarest of ``chosen`` within :data:`POSTINGS_BUDGET`, counted live for these
+    terms only (no vocabulary is loaded). Terms no document holds are dropped."""
+    counts = _term_counts(session, chosen, sqlite)
+    kept, postings = [], 0
+    for term in sorted(counts, key=counts.__getitem__):
+        if len(kept) >= MIN_MATCH_TERMS and postings + counts[term] > POSTINGS_BUDGET:
+            break
+        kept.append(term)
+        postings += counts[term]
+    return kept
+
+
+def _term_counts(session: Session, terms: list[str], sqlite: bool) -> dict[str, int]:
+    """Documents holding each term: FTS5's vocabulary table on SQLite (about 2 ms at
+    100,000 claims, no list loaded); on PostgreSQL the cached term counts of
+    :func:`doc_frequencies`. Ranking every document that shares any query word took 1.3 s
+    (p95) at 100,000 claims on PostgreSQL, and a capped live count per word still ~290 ms
+    (median, load 10), so PostgreSQL keeps its one load of the term list per process."""
+    if sqlite:
+        return dict(session.execute(
+            text("SELECT term, doc FROM claim_fts_vocab WHERE term IN :terms")
+            .bindparams(bindparam("terms", expanding=True)), {"terms": terms}).all())
+    return {term: count for term, count in doc_frequencies(session, terms).items() if count}
+
+
+_RANKED_SQL = {
+    # bm25() is lower for better matches; negated so that higher is better everywhere.
+    "sqlite": "SELECT rowid, -bm25(claim_fts) FROM claim_fts WHERE claim_fts MATCH :q "
+              "ORDER BY rank LIMIT :n",
+    # tsv: the stored to_tsvector('simple', doc) (migration 0009); ts_rank_cd with
+    # normalisation 1 divides by 1 + log(document length), as BM25 does by length.
+    "postgresql": "SELECT claim_id, ts_rank_cd(tsv, query, 1) AS score "
+                  "FROM claim_search_doc, to_tsquery('simple', :q) AS query "
+                  "WHERE tsv @@ query ORDER BY score DESC, claim_id LIMIT :n",
+}
+
+
+def candidate_claim_ids(session: Session, value: str, *, limit: int = 30,
+                        exclude_ids: Iterable[int] = (),
+                        language: str = "en") -> list[tuple[int, float]]:
+    """Pre-selection for "seen before?": ``(claim id, relevance)`` of the claims sharing
+    any of the query's :func:`match_terms`, best first: BM25 on SQLite (FTS5), ``ts_rank_cd``
+    on PostgreSQL. Relevance is higher for better matches and comparable only within one
+    query. Only the query's own terms are looked up (no vocabulary is read), so the first
+    look-up after a start costs what any other does (see
+    docs/decisions/0013-bm25-claim-matching.md)."""
     exclude = set(exclude_ids)
-    amounts = list(dict.fromkeys(word for _s, _e, word in amount_spans(value, language)))
-    words = [t for t in terms(value) if t not in amounts]
-    frequencies = doc_frequencies(session, words + amounts)
-    present = [w for w in words if frequencies[w] > 0]
-    wanted = min(MAX_RAREST_TERMS, max(RAREST_TERMS, len(words) // 3))
-    chosen = sorted(present, key=lambda w: frequencies[w])[:wanted]
-    chosen += [a for a in amounts if frequencies[a] > 0]
-    sqlite = _is_sqlite(session)
-    match = (" OR " if sqlite else " | ").join(_quote(word, sqlite) for word in chosen)
-    return [cid for cid in _ids(session, match, limit + len(exclude))
-            if cid not in exclude][:limit]
+    chosen = match_terms(value, language)
+    dialect = session.get_bind().dialect.name
+    sqlite = dialect == "sqlite"
+    if chosen:
+        chosen = _affordable_terms(session, chosen, sqlite)
+    if not chosen or limit <= 0:
+        return []
+    match = (" OR " if sqlite else " | ").join(_quote(term, sqlite) for term in chosen)
+    rows = session.execute(text(_RANKED_SQL[dialect]), {"q": match, "n": limit + len(exclude)})
+    return [(cid, float(score)) for cid, score in rows if cid not in exclude][:limit]

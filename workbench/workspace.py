@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from workbench.article_versions import VersionInfo, versions
 from workbench.articles import get_article
 from workbench.claims import ClaimDraft, claims_for_article, create_claim, move_claim
+from workbench.errors import WorkbenchError
 from workbench.model_registry import active_model_id, rank_with_model_in_use
 from workbench.models import (
     AnchorStatus,
@@ -248,15 +249,52 @@ def _suggestion_draft(article_id: int, suggestion: Suggestion) -> ClaimDraft:
                       claim_type=suggested_type(suggestion.reasons))
 
 
+class SuggestionTaken(WorkbenchError):
+    """The suggested sentence is already a claim (another reviewer, or this one from a page
+    that was out of date, got there first): nothing was written; open ``claim_id``."""
+
+    def __init__(self, claim_id: int) -> None:
+        super().__init__(f"This sentence is already claim #{claim_id}; it is open now.")
+        self.claim_id = claim_id
+
+
+def _claim_on(session: Session, article_id: int, suggestion: Suggestion) -> int | None:
+    """The claim already at the suggestion's span of the current version (placed there or
+    proposed there), read after locking the article so two writers cannot both miss it:
+    SQLite's ``BEGIN IMMEDIATE`` serialises writers, PostgreSQL waits on the row lock."""
+    current = session.exec(select(Article.current_version).where(Article.id == article_id)
+                           .with_for_update()).first()
+    if current is None:
+        return None  # create_claim says the article does not exist
+    at_span = ((Claim.article_version == current) & (Claim.start == suggestion.start)
+               & (Claim.end == suggestion.end))
+    proposed = (Claim.proposed_start == suggestion.start) & (Claim.proposed_end == suggestion.end)
+    return session.exec(select(Claim.id).where(Claim.article_id == article_id,
+                                               or_(at_span, proposed))
+                        .order_by(col(Claim.id)).limit(1)).first()
+
+
+def _claim_from(session: Session, actor: User, article_id: int,
+                suggestion: Suggestion) -> Claim:
+    """A new claim at the suggestion, or SuggestionTaken when the span already has one."""
+    existing = _claim_on(session, article_id, suggestion)
+    if existing is not None:
+        raise SuggestionTaken(existing)
+    return create_claim(session, actor, _suggestion_draft(article_id, suggestion))
+
+
 def accept_suggestion(session: Session, actor: User, article_id: int,
                       suggestion: Suggestion) -> Claim:
-    """Turn a suggested sentence into a new claim, keeping its score and reasons."""
-    return create_claim(session, actor, _suggestion_draft(article_id, suggestion))
+    """Turn a suggested sentence into a new claim, keeping its score and reasons. Raises
+    SuggestionTaken when the sentence is already a claim (two reviewers accepting it, or a
+    second Accept from a page that was out of date)."""
+    return _claim_from(session, actor, article_id, suggestion)
 
 
 def dismiss_suggestion(session: Session, actor: User, article_id: int,
                        suggestion: Suggestion) -> Claim:
     """Record the sentence as not check-worthy (a dismissed claim), so it is not suggested again
-    and the decision is in the audit trail."""
-    claim = create_claim(session, actor, _suggestion_draft(article_id, suggestion))
+    and the decision is in the audit trail. Raises SuggestionTaken like
+    :func:`accept_suggestion`."""
+    claim = _claim_from(session, actor, article_id, suggestion)
     return move_claim(session, actor, claim.id, claim.version, ClaimState.dismissed)

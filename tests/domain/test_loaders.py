@@ -213,6 +213,16 @@ def test_accounts_leave_out_the_built_in_ones(engine, editor) -> None:
         loaders.accounts_page(Credentials())
 
 
+def test_people_to_ask_are_the_active_holders_of_the_role(engine, reviewer, editor,
+                                                         second_editor) -> None:
+    with db.write_session(engine) as session:
+        users.builtin_user(session, users.LOCAL_USER)  # an admin, but nobody to ask
+        admin = users.builtin_user(session, users.CLI_USER)
+        users.set_active(session, admin, second_editor.id, False)
+    assert loaders.people_to_ask(EDITORS) == [editor.name]
+    assert loaders.people_to_ask(frozenset({Role.reviewer})) == [reviewer.name]
+
+
 def test_small_loaders_answer_with_plain_data(desk) -> None:
     start = loaders.start_page()
     assert start.article_count == 2 and len(start.recent) == 2

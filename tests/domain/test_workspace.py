@@ -1,11 +1,16 @@
+import threading
+import time
+
 import pytest
+from sqlalchemy import Engine, func, select, text
 
 from workbench import db, verdicts
-from workbench.models import ClaimState, ClaimType
+from workbench.models import Claim, ClaimState, ClaimType
 from workbench.ratings import find_rating
 from workbench.sources import SourceDraft, add_source, attach_source
 from workbench.workspace import (
     STATE_COLOURS,
+    SuggestionTaken,
     accept_suggestion,
     dismiss_suggestion,
     load_workspace,
@@ -37,6 +42,62 @@ def test_accept_and_dismiss_remove_the_suggestion(engine, reviewer, article):
     assert {m.claim.id for m in workspace.marks} == {accepted.id, dismissed.id}
     colours = {m.claim.id: m.colour for m in workspace.marks}
     assert colours[dismissed.id] == STATE_COLOURS[ClaimState.dismissed]
+
+
+def _claims_at(engine: Engine, start: int) -> int:
+    with db.read_session(engine) as session:
+        return session.exec(select(func.count()).select_from(Claim)
+                            .where(Claim.start == start)).one()[0]
+
+
+def _wait_until_blocked(engine: Engine) -> None:
+    """Return once another connection waits on a lock (PostgreSQL). SQLite's writers are
+    serialised at ``BEGIN IMMEDIATE``, so there the order cannot interleave anyway."""
+    if engine.dialect.name != "postgresql":
+        return
+    deadline = time.monotonic() + 30
+    with engine.connect() as connection:
+        while not connection.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()")).scalar():
+            assert time.monotonic() < deadline, "the second accept never waited on the lock"
+            connection.rollback()
+
+
+def test_a_second_accept_racing_the_first_opens_its_claim(engine, reviewer, editor, article):
+    with db.read_session(engine) as session:
+        suggestion = load_workspace(session, article.id).suggestions[0]
+    outcome: list[BaseException | Claim] = []
+
+    def second_reviewer() -> None:
+        try:
+            with db.write_session(engine) as session:
+                outcome.append(accept_suggestion(session, editor, article.id, suggestion))
+        except Exception as error:  # noqa: BLE001 - the assertion below names it
+            outcome.append(error)
+
+    with db.write_session(engine) as session:
+        first = accept_suggestion(session, reviewer, article.id, suggestion)
+        racer = threading.Thread(target=second_reviewer)
+        racer.start()
+        _wait_until_blocked(engine)
+    racer.join(timeout=60)
+    assert not racer.is_alive()
+    [second] = outcome
+    assert isinstance(second, SuggestionTaken) and second.claim_id == first.id
+    assert _claims_at(engine, suggestion.start) == 1
+
+
+def test_accepting_or_dismissing_a_taken_sentence_writes_nothing(engine, reviewer, article):
+    with db.read_session(engine) as session:
+        suggestion = load_workspace(session, article.id).suggestions[0]
+    with db.write_session(engine) as session:
+        first = accept_suggestion(session, reviewer, article.id, suggestion)
+    for service in (accept_suggestion, dismiss_suggestion):
+        with pytest.raises(SuggestionTaken, match=f"already claim #{first.id}"), \
+                db.write_session(engine) as session:
+            service(session, reviewer, article.id, suggestion)
+    assert _claims_at(engine, suggestion.start) == 1
 
 
 def test_published_verdict_colours_the_claim(engine, reviewer, editor, article):

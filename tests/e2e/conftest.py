@@ -22,8 +22,9 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.conftest import PASSWORD, make_user
-from workbench import db
-from workbench.models import Role
+from workbench import db, users
+from workbench.models import Article, Role, User
+from workbench.sample import load_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -118,6 +119,19 @@ def serving_app(database_file: Path, accounts: dict[str, Role] | None = None
         server.process.terminate()
         server.process.wait(timeout=20)
         db.get_engine(url).dispose()
+
+
+@contextmanager
+def sample_desk(database_file: Path, accounts: dict[str, Role]
+                ) -> Iterator[tuple[Server, Article, User]]:
+    """The real app with ``accounts`` and the sample article, loaded by the first account
+    (returned with it)."""
+    require_browser()
+    with serving_app(database_file, accounts) as server:
+        with db.write_session(db.get_engine(server.database_url)) as session:
+            first = users.find_user(session, next(iter(accounts)))
+            article = load_sample(session, first)
+        yield server, article, first
 
 
 @pytest.fixture

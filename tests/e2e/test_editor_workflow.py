@@ -14,10 +14,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import new_claim
-from tests.e2e.conftest import Server, require_browser, serving_app, signed_in_page, wait_for_app
-from workbench import db, sources, users
+from tests.e2e.conftest import Server, sample_desk, signed_in_page, wait_for_app
+from workbench import db, sources
 from workbench.models import Role
-from workbench.sample import load_sample
 
 TIMEOUT = 20_000
 COMMENT = "Please cite the Council's own figure."
@@ -26,14 +25,9 @@ COMMENT = "Please cite the Council's own figure."
 @pytest.fixture
 def desk(tmp_path: Path) -> Iterator[tuple[Server, int, int]]:
     """Reviewer rita and editor eddie; one claim with two independent sources."""
-    require_browser()
-    with serving_app(tmp_path / "desk.sqlite3",
-                     {"rita": Role.reviewer, "eddie": Role.editor}) as server:
+    with sample_desk(tmp_path / "desk.sqlite3",
+                     {"rita": Role.reviewer, "eddie": Role.editor}) as (server, article, rita):
         engine = db.get_engine(server.database_url)
-        with db.read_session(engine) as session:
-            rita = users.find_user(session, "rita")
-        with db.write_session(engine) as session:
-            article = load_sample(session, rita)
         claim = new_claim(engine, rita, article, claimant="EU officials")
         with db.write_session(engine) as session:
             for n in range(2):

@@ -27,29 +27,41 @@ def _accept(page: Page, text: str, claims: int) -> None:
     wait_for_app(page)
 
 
-def _open_claim(page: Page, text: str) -> None:
-    page.locator("[class*='st-key-annotate_open_']").filter(has_text=text).first.click()
-    # Content first, then idle: right after the click the script may not have started yet
-    # (still "notRunning"), and while it runs the previous claim's form stays on the page
-    # as a stale element next to the new one.
-    expect(page.locator(".st-key-annotate_claim_panel")).to_contain_text(text, timeout=TIMEOUT)
+def _open_claim(page: Page, text: str) -> int:
+    """Open the listed claim holding ``text``; its id once the panel shows it."""
+    listed = page.locator("[class*='st-key-annotate_open_']").filter(has_text=text).first
+    claim_id = int(re.search(r"st-key-annotate_open_(\d+)", listed.get_attribute("class"))[1])
+    listed.locator("button").click()
+    # The app's own state, not only idle: right after the click the script may not have
+    # started yet (still "notRunning"), and while it runs the previous claim's panel stays
+    # on the page next to the new one.
+    expect(page.locator(".st-key-annotate_claim_panel")).to_contain_text(
+        f"Claim #{claim_id} ", timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(f"claim={claim_id}"), timeout=TIMEOUT)
     wait_for_app(page)
+    return claim_id
 
 
-def _attach_source(page: Page, number: int) -> None:
-    panel = page.locator(".st-key-annotate_claim_panel")
-    panel.get_by_role("tab", name=re.compile("Evidence")).click()
-    claim_id = re.search(r"claim=(\d+)", page.url).group(1)
-    # Scoped to this claim's form: a rerun may briefly keep the previous claim's form.
-    form = page.locator(f".st-key-annotate_evidence_{claim_id}")
-    form.get_by_label("Source URL").fill(f"https://example.org/report-{number}")
-    form.get_by_label("Title", exact=True).fill(f"Report {number}")
-    form.get_by_label("Archived copy URL").fill(f"https://web.archive.org/report-{number}")
-    form.get_by_label("Relevant excerpt").fill("The figure appears on page 2.")
-    form.get_by_role("button", name="Attach source").click()
-    expect(panel.get_by_role("tab", name="Evidence (1)")).to_be_visible(timeout=TIMEOUT)
+def _field(page: Page, key: str):  # type: ignore[no-untyped-def]
+    """The input of the widget keyed ``key``: exactly one element, even while a rerun
+    keeps the previous claim's form, or the emptied next form, on screen beside it."""
+    return page.locator(f".st-key-{key}").locator("input, textarea")
+
+
+def _attach_source(page: Page, claim_id: int, number: int) -> None:
+    page.locator(".st-key-annotate_claim_panel").get_by_role(
+        "tab", name=re.compile("Evidence")).click()
+    form = f"annotate_ev_{claim_id}"  # the claim's first evidence form
+    _field(page, f"{form}_url").fill(f"https://example.org/report-{number}")
+    _field(page, f"{form}_title").fill(f"Report {number}")
+    _field(page, f"{form}_archive").fill(f"https://web.archive.org/report-{number}")
+    _field(page, f"{form}_excerpt").fill("The figure appears on page 2.")
+    page.locator(f".st-key-FormSubmitter-{form}-Attach-source button").click()
+    expect(page.locator(".st-key-annotate_claim_panel").get_by_role(
+        "tab", name="Evidence (1)")).to_be_visible(timeout=TIMEOUT)
     wait_for_app(page)
-    expect(form.get_by_label("Source URL")).to_have_value("")  # emptied for the next one
+    # A successful attach draws an empty form under fresh keys for the next source.
+    expect(_field(page, f"{form}_1_url")).to_have_value("", timeout=TIMEOUT)
 
 
 def test_seed_scenario(app_server: Server, page: Page) -> None:
@@ -57,40 +69,43 @@ def test_seed_scenario(app_server: Server, page: Page) -> None:
     page.goto(app_server.url)
     wait_for_app(page)
     page.locator(".st-key-welcome_load_sample button").click()
-    wait_for_app(page)
     expect(page.locator(".wb-article")).to_contain_text("coalition of the willing",
                                                          timeout=TIMEOUT)
+    wait_for_app(page)
 
     _accept(page, "$6.2 billion", 1)
     _accept(page, "€800 billion", 2)
 
     drag_select(page, "most commonly", "Iraq in 2003")
-    expect(page.get_by_text("New claim from your selection")).to_be_visible(timeout=TIMEOUT)
-    page.get_by_label("Claim statement (the claim in your words)").fill(
+    new = page.locator(".st-key-annotate_new_claim_panel")
+    expect(new.get_by_text("New claim from your selection")).to_be_visible(timeout=TIMEOUT)
+    new.get_by_label("Claim statement (the claim in your words)").fill(
         "The “coalition of the willing” is most associated with the 2003 Iraq invasion")
-    page.get_by_label("Claimant (who said it)").fill("TROIB News")
-    page.get_by_role("button", name="Create claim").click()
-    wait_for_app(page)
+    new.get_by_label("Claimant (who said it)").fill("TROIB News")
+    new.get_by_role("button", name="Create claim").click()
+    expect(page.locator("[class*='st-key-annotate_open_']")).to_have_count(3, timeout=TIMEOUT)
     expect(page.locator(".st-key-annotate_claim_panel")).to_contain_text("Iraq in 2003",
                                                                           timeout=TIMEOUT)
+    wait_for_app(page)
 
     for number, text in enumerate(["$6.2 billion", "ReArm Europe", "2003 Iraq invasion"]):
-        _open_claim(page, text)
-        _attach_source(page, number)
+        claim_id = _open_claim(page, text)
+        _attach_source(page, claim_id, number)
 
-    panel = page.locator(".st-key-annotate_claim_panel")
-    panel.get_by_role("tab", name="Verdict").click()
-    claim_id = re.search(r"claim=(\d+)", page.url).group(1)
-    panel = page.locator(f".st-key-annotate_verdict_box_{claim_id}")
-    panel.get_by_label("Rationale (required)").fill(
+    page.locator(".st-key-annotate_claim_panel").get_by_role("tab", name="Verdict").click()
+    form = page.locator(f".st-key-annotate_verdict_box_{claim_id}")
+    form.get_by_label("Rationale (required)").fill(
         "Historical record: the term was used for the 2003 invasion coalition.")
-    panel.get_by_role("button", name="Propose verdict").click()
+    form.get_by_role("button", name="Propose verdict").click()
+    expect(page.get_by_text("Proposed verdict waiting for an editor")).to_be_visible(
+        timeout=TIMEOUT)
     wait_for_app(page)
 
     page.reload()
     wait_for_app(page)
     expect(page.locator(".wb-article mark")).to_have_count(3, timeout=TIMEOUT)
-    expect(page.get_by_text("Proposed verdict waiting for an editor")).to_be_visible()
+    expect(page.get_by_text("Proposed verdict waiting for an editor")).to_be_visible(
+        timeout=TIMEOUT)
 
     stored = json.loads(app_server.cli("claims", "list", "--json"))
     assert sorted(c["state"] for c in stored) == ["in_review", "researching", "researching"]

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import new_claim
 from tests.factories import Desk
-from workbench import auth, db
+from workbench import auth, db, users
 from workbench.models import User
+from workbench.sample import load_sample
 from workbench.ui import routes
 from workbench.ui.routes import SESSION_TOKEN
 
@@ -94,6 +96,15 @@ def app_db(database_url: str) -> str:
 def desk(app_db: str, desk: Desk) -> Desk:
     """``build_desk``'s dataset in the database app.py reads."""
     return desk
+
+
+@pytest.fixture
+def claim(app_db: str, engine):  # type: ignore[no-untyped-def]
+    """A claim on the sample article, in single-user mode (no accounts, no sign-in)."""
+    with db.write_session(engine) as session:
+        local = users.builtin_user(session, users.LOCAL_USER)
+        article = load_sample(session, local)
+    return new_claim(engine, local, article)
 
 
 # The local web site of the fetching tests, for pages that fetch (add from a URL, archive).

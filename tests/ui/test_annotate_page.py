@@ -19,9 +19,11 @@ from tests.ui.conftest import open_page
 from workbench import claims, db
 from workbench.models import Claim
 from workbench.sample import load_sample
+from workbench.ui import routes
 from workbench.ui.components.span_selector import body_digest
 from workbench.ui.routes import open_tab_key
 from workbench.ui.safe import md
+from workbench.workspace import accept_suggestion, load_workspace
 
 PAGE = "workbench/ui/pages/annotate.py"
 
@@ -69,6 +71,24 @@ def test_accepting_a_suggestion_creates_and_selects_the_claim(sample, engine):
     assert at.query_params["claim"] == str(claim.id)
 
 
+def test_accept_on_an_out_of_date_page_opens_the_claim_already_made(sample, engine, editor,
+                                                                    reviewer):
+    at = open_page(PAGE, {"article": str(sample.id)}, user=editor)
+    accept = next(b for b in at.button if b.key and b.key.startswith("annotate_accept_"))
+    # A colleague accepts the same suggestion after this page was drawn.
+    with db.read_session(engine) as session:
+        suggestion = load_workspace(session, sample.id).suggestions[0]
+    assert accept.key == f"annotate_accept_{suggestion.start}"
+    with db.write_session(engine) as session:
+        theirs = accept_suggestion(session, reviewer, sample.id, suggestion).id
+    accept.click().run()
+    assert not at.exception and not at.error
+    assert [c.id for c in stored_claims(engine)] == [theirs]
+    assert at.query_params["claim"] == str(theirs)
+    assert any(f"already claim #{theirs}; it is open now" in s.value for s in at.success)
+    assert f"**Claim #{theirs}** · new" in [m.value for m in at.markdown]
+
+
 def test_stale_edit_shows_both_versions_and_keeps_the_typed_text(sample, engine, editor,
                                                                    second_editor):
     claim = new_claim(engine, editor, sample)
@@ -98,6 +118,48 @@ def test_stale_edit_shows_both_versions_and_keeps_the_typed_text(sample, engine,
     with db.read_session(engine) as session:
         assert claims.get_claim(session, claim.id).statement == \
             "My careful rewording of the claim"
+
+
+def _claimant(at: AppTest) -> str:
+    return next(t for t in at.text_input if t.key and t.key.endswith("_claimant")).value
+
+
+def test_a_reopened_claim_shows_the_stored_version(sample, engine, editor, second_editor):
+    three = new_claim(engine, editor, sample, claimant="Old claimant")
+    two = new_claim(engine, editor, sample, text="€800 billion")
+    at = open_page(PAGE, {"article": str(sample.id), "claim": str(three.id)}, user=editor)
+    assert _claimant(at) == "Old claimant"
+    assert any("kept only while this claim stays open" in c.value for c in at.caption)
+    at.button(key=f"annotate_open_{two.id}").click().run()  # reruns the panel, not the list
+    assert _claimant(at) == ""
+    with db.write_session(engine) as session:  # a colleague saves claim 3 meanwhile
+        claims.update_claim(session, second_editor, three.id, three.version,
+                            claimant="New claimant")
+    at.run()  # a full run draws the claim list again
+    at.button(key=f"annotate_open_{three.id}").click().run()
+    assert not at.exception
+    assert _claimant(at) == "New claimant"
+    # ...and a save from the reopened form is based on the stored version, so it is taken.
+    next(t for t in at.text_input if t.key.endswith("_claimant")).input("Mine")
+    next(b for b in at.button if b.key and "Save claim" in b.key).click().run()
+    assert not at.error
+    with db.read_session(engine) as session:
+        assert claims.get_claim(session, three.id).claimant == "Mine"
+
+
+def test_a_stored_save_is_confirmed_from_the_stored_claim(sample, engine, editor):
+    claim = new_claim(engine, editor, sample)
+    at = open_page(PAGE, {"article": str(sample.id), "claim": str(claim.id)}, user=editor)
+    next(t for t in at.text_input if t.key.endswith("_claimant")).input("Council spokesperson")
+    next(b for b in at.button if b.key and "Save claim" in b.key).click().run()
+    assert any(f"Claim #{claim.id} saved (version 2)" in s.value for s in at.success)
+    # The run that showed the callback's confirmation was interrupted, or a later write
+    # replaced it: the page still confirms the save from the stored claim.
+    del at.session_state[routes.FLASH]
+    at.run()
+    assert not at.success
+    assert any(c.value.startswith("Version 2 · last change: claim update by eddie at ")
+               for c in at.caption)
 
 
 def test_hostile_article_text_is_never_markup(app_db, engine):

@@ -11,11 +11,9 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import new_claim
 from tests.ui.conftest import open_page
-from workbench import articles, claims, db, sources, users, verdicts
+from workbench import articles, claims, db, sources, verdicts
 from workbench.actions import DATABASE_BUSY, DATABASE_UNAVAILABLE, DISK_FULL, database_trouble
-from workbench.sample import load_sample
 from workbench.settings import get_settings
 from workbench.ui.routes import open_tab_key
 
@@ -69,15 +67,6 @@ def test_a_real_sqlite_lock_reads_as_busy(tmp_path: Path) -> None:
     error = real_sqlite_lock(tmp_path / "locked.sqlite3")
     assert error.sqlite_errorname in ("SQLITE_BUSY", "SQLITE_LOCKED")
     assert database_trouble(wrapped(error)) == DATABASE_BUSY
-
-
-@pytest.fixture
-def claim(app_db, engine):
-    """A claim on the sample article, in single-user mode (no accounts, no sign-in)."""
-    with db.write_session(engine) as session:
-        local = users.builtin_user(session, users.LOCAL_USER)
-        article = load_sample(session, local)
-    return new_claim(engine, local, article)
 
 
 def refuse(monkeypatch: pytest.MonkeyPatch, module: object, name: str,

@@ -95,19 +95,38 @@ def sign_out() -> None:
     st.session_state.pop(routes.SESSION_TOKEN, None)
 
 
-def checked(draft: Callable[..., Draft], /, **fields: Any) -> Draft | None:
+def _refuse(message: str, where: str | None, icon: str | None = None) -> None:
+    """Show why a write was refused: here, or (``where``, from a callback) in the state
+    for :func:`show_refusal` to draw next to the form. An element a callback draws during
+    a fragment rerun lands at the top of the page, far from the form (docs/reruns.md)."""
+    if where is None:
+        st.error(message, icon=icon)
+    else:
+        st.session_state[where] = (message, icon)
+
+
+def show_refusal(where: str) -> None:
+    """The refusal a callback kept under ``where``, until the form's next attempt."""
+    refused = st.session_state.get(where)
+    if refused is not None:
+        st.error(refused[0], icon=refused[1])
+
+
+def checked(draft: Callable[..., Draft], /, *, where: str | None = None,
+            **fields: Any) -> Draft | None:
     """A draft built from a form's fields, or None after showing why it was refused (as
-    :func:`perform` shows a service's refusal): drafts check their fields when built, which
-    a page does before it calls the service."""
+    :func:`perform` shows a service's refusal, ``where`` included): drafts check their
+    fields when built, which a page does before it calls the service."""
     try:
         return draft(**fields)
     except WorkbenchError as error:
-        st.error(md(str(error)))
+        _refuse(md(str(error)), where)
         return None
 
 
 def perform(service: Callable[..., object], *args: Any,
-            reraise: tuple[type[Exception], ...] = (), **kwargs: Any) -> Saved | None:
+            reraise: tuple[type[Exception], ...] = (), where: str | None = None,
+            **kwargs: Any) -> Saved | None:
     """Run ``service(session, actor, *args, **kwargs)`` in one write transaction as this
     request's person (``workbench.actions.perform``).
 
@@ -116,13 +135,15 @@ def perform(service: Callable[..., object], *args: Any,
     edit, say, where the page shows both versions). So is a database that refuses the
     write (locked by an import, a lock timeout, a full disk): the message says so, and
     the form keeps the typed text as long as the page's form does not clear on submit.
+    A callback passes ``where`` (a session-state key) to have the refusal kept for
+    :func:`show_refusal` instead.
     """
     try:
         return actions.perform(credentials(), service, *args, **kwargs)
     except reraise:
         raise
     except WorkbenchError as error:
-        st.error(md(str(error)))
+        _refuse(md(str(error)), where)
     except DatabaseRefused as refused:
-        st.error(str(refused), icon="⏳")
+        _refuse(str(refused), where, icon="⏳")
     return None

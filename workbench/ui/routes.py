@@ -10,14 +10,17 @@ would share the flag ``st.navigation`` sets on the page it lets run.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import NoReturn
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
 from workbench.models import Role
 from workbench.permissions import ADMINS, EDITORS, REVIEW_DESK
+from workbench.ui.restricted import not_for_your_role
 
 PAGES = "workbench/ui/pages"
 
@@ -71,11 +74,31 @@ ROUTES = tuple(route for _section, _roles, routes in SECTIONS for route in route
 
 
 def navigation(role: Role | None) -> st.navigation:
-    """The menu for ``role``'s sections; with nobody signed in, only the sign-in page."""
+    """The menu for ``role``'s sections; with nobody signed in, only the sign-in page.
+
+    Every other page's address stays known: signed out, it shows the sign-in form (which
+    then lands on that address, query included); signed in without the role, it says
+    whom the page is for (``workbench/ui/restricted.py``). Streamlit would otherwise
+    show "page not found" over the page and forget the link.
+    """
     if role is None:
-        return st.navigation([SIGN_IN_GATE.page()], position="hidden")
-    return st.navigation({title: [route.page() for route in routes]
-                          for title, roles, routes in SECTIONS if role in roles})
+        gates = [Route(SIGN_IN_GATE.file, SIGN_IN_GATE.title, SIGN_IN_GATE.icon,
+                       route.url_path, hidden=True).page()
+                 for route in ROUTES if route.url_path != SIGN_IN_GATE.url_path]
+        return st.navigation([SIGN_IN_GATE.page(), *gates], position="hidden")
+    menu = {title: [route.page() for route in routes]
+            for title, roles, routes in SECTIONS if role in roles}
+    elsewhere = [_not_for_role(route, title, roles)
+                 for title, roles, routes in SECTIONS if role not in roles for route in routes]
+    if elsewhere:
+        menu[""] = elsewhere  # hidden pages: no menu entry, so no section heading either
+    return st.navigation(menu)
+
+
+def _not_for_role(route: Route, section: str, roles: frozenset[Role]) -> st.Page:
+    return st.Page(partial(not_for_your_role, route.title, section, roles), title=route.title,
+                   icon=f":material/{route.icon}:", url_path=route.url_path,
+                   visibility="hidden")
 
 
 # Query parameters: Annotate opens ?article=…&claim=…; the sign-in page reads ?login=failed.
@@ -86,6 +109,30 @@ LOGIN_FAILED = "failed"
 #: The HTTP routes of ``workbench.ui.web`` that the sign-in form and the menu post to.
 LOGIN_PATH = "/auth/login"
 LOGOUT_PATH = "/auth/logout"
+#: The sign-in form's field naming the address to land on after signing in.
+RETURN_TO = "next"
+
+
+def return_address(url: str | None, query: Mapping[str, str]) -> str:
+    """The address the sign-in form was shown at (a link opened while signed out), query
+    included but the failed-sign-in flag: where signing in should land."""
+    kept = {name: value for name, value in query.items() if name != LOGIN}
+    path = urlsplit(url or "").path or "/"
+    return path + (f"?{urlencode(kept)}" if kept else "")
+
+
+def landing(address: str | None, *, failed: bool = False) -> str:
+    """``address`` when it is a path on this site, else ``/``; with ``failed``, the same
+    address asking the sign-in page to say the attempt failed. Never another site: the
+    form's field comes from the browser, and a sign-in must not be a redirect elsewhere."""
+    text = address or ""
+    parts = urlsplit(text)
+    local = (text.startswith("/") and not text.startswith("//") and not parts.scheme
+             and not parts.netloc and not any(c in text for c in "\\\r\n\t"))
+    target = text if local else "/"
+    if failed:
+        target += ("&" if "?" in target else "?") + urlencode({LOGIN: LOGIN_FAILED})
+    return target
 
 
 def annotate_query(article_id: int, claim_id: int | None = None) -> dict[str, str]:
@@ -182,6 +229,12 @@ def stale_edit_key(claim_id: int) -> str:
 def evidence_removal_key(claim_id: int) -> str:
     """The evidence picked for removal (its selectbox)."""
     return f"annotate_ev_remove_{claim_id}"
+
+
+def refusal_key(form_key: str) -> str:
+    """Why the last submit of the form ``form_key`` was refused (a callback keeps it; the
+    form shows it until the next attempt)."""
+    return f"{form_key}_refused"
 
 
 def review_pick_key(verdict_id: int) -> str:

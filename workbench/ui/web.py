@@ -76,7 +76,8 @@ def _attempt(name: str, password: str, address: str | None) -> str:
 
 
 async def login(request: Request) -> Response:
-    """POST /auth/login with ``username`` (or ``name``) and ``password`` form fields.
+    """POST /auth/login with ``username`` (or ``name``) and ``password`` form fields, and
+    ``next``, the address to land on (a path on this site; anything else lands on ``/``).
 
     Failures are throttled per name and per client address. The address is the one
     uvicorn reports: the socket peer, or, when the peer is a trusted proxy (uvicorn's
@@ -93,8 +94,10 @@ async def login(request: Request) -> Response:
     except auth.SignInFailed as error:
         # Waiting here (without holding a thread) slows a scripted guesser further.
         await asyncio.sleep(min(error.delay, MAX_RESPONSE_DELAY_S))
-        return RedirectResponse(f"/?{routes.LOGIN}={routes.LOGIN_FAILED}", status_code=303)
-    response = RedirectResponse("/", status_code=303)
+        return RedirectResponse(routes.landing(form.get(routes.RETURN_TO), failed=True),
+                                status_code=303)
+    # Back to the address the form was shown at: a link opened while signed out.
+    response = RedirectResponse(routes.landing(form.get(routes.RETURN_TO)), status_code=303)
     response.set_cookie(auth.COOKIE_NAME, auth.cookie_value(token),
                         max_age=get_settings().session_hours * 3600, path="/",
                         httponly=True, samesite="lax", secure=_is_https(request))

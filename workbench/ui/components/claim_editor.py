@@ -23,15 +23,30 @@ from workbench.ui.context import perform
 from workbench.ui.safe import md
 
 
+def _form_key(claim_id: int, generation: int) -> str:
+    """The prefix of the form's widget keys: a new generation is a fresh form."""
+    return f"annotate_{claim_id}_g{generation}"
+
+
 def _base(panel: ClaimPanel) -> dict[str, Any]:
     """The snapshot the form edits: the stored fields when the claim was opened (or last
-    saved), kept while the user types so a colleague's save is detected, not overwritten."""
+    saved), kept while the user types so a colleague's save is detected, not overwritten.
+
+    Streamlit forgets a form's widgets at the end of a run that did not draw them (another
+    claim opened, the claim closed, another tab or page), and with them the typed text.
+    A snapshot whose form is gone is therefore reloaded from the stored claim: reopening
+    a claim shows its stored version, never the one first seen in this browser session.
+    """
     name = routes.claim_snapshot_key(panel.claim_id)
-    if name not in st.session_state:
+    snapshot = st.session_state.get(name)
+    if snapshot is None or _form_key(panel.claim_id, snapshot["generation"]) \
+            + "_claimant" not in st.session_state:
+        if snapshot is not None:  # what refused a save of the forgotten text is moot too
+            st.session_state.pop(routes.stale_edit_key(panel.claim_id), None)
         generation = st.session_state.get(routes.claim_generation_key(panel.claim_id), 0) + 1
         st.session_state[routes.claim_generation_key(panel.claim_id)] = generation
-        st.session_state[name] = {**panel.fields, "generation": generation}
-    return st.session_state[name]
+        st.session_state[name] = snapshot = {**panel.fields, "generation": generation}
+    return snapshot
 
 
 def reset_claim_form(claim_id: int) -> None:
@@ -40,7 +55,7 @@ def reset_claim_form(claim_id: int) -> None:
     st.session_state.pop(routes.stale_edit_key(claim_id), None)
 
 
-def _show_conflict(claim_id: int, base: dict[str, Any]) -> None:
+def _show_conflict(claim_id: int) -> None:
     stale: StaleEdit | None = st.session_state.get(routes.stale_edit_key(claim_id))
     if stale is None:
         return
@@ -53,13 +68,18 @@ def _show_conflict(claim_id: int, base: dict[str, Any]) -> None:
         "yours (still in the form)": [str(stale.attempted.get(f, "")) for f in fields],
     }), hide_index=True, use_container_width=True)
     keep, discard = st.columns(2)
-    if keep.button("Keep my text; I will save over theirs", key=f"annotate_keep_{claim_id}"):
-        base["version"] = stale.current["version"]
-        st.session_state.pop(routes.stale_edit_key(claim_id))
-        st.rerun()
-    if discard.button("Discard mine and load theirs", key=f"annotate_discard_{claim_id}"):
-        reset_claim_form(claim_id)
-        st.rerun()
+    # Callbacks, like every write's button: a click handled in the script body is lost
+    # when another click arrives before the body reaches it (docs/reruns.md).
+    keep.button("Keep my text; I will save over theirs", key=f"annotate_keep_{claim_id}",
+                on_click=_keep_mine, args=(claim_id, stale.current["version"]))
+    discard.button("Discard mine and load theirs", key=f"annotate_discard_{claim_id}",
+                   on_click=reset_claim_form, args=(claim_id,))
+
+
+def _keep_mine(claim_id: int, stored_version: int) -> None:
+    """Base the form on the stored version, so the next save replaces the colleague's."""
+    st.session_state[routes.claim_snapshot_key(claim_id)]["version"] = stored_version
+    st.session_state.pop(routes.stale_edit_key(claim_id), None)
 
 
 def _save(claim_id: int, version: int, changes: dict[str, Any]) -> bool:
@@ -98,9 +118,9 @@ def _move_span(claim_id: int, version: int, start: int, end: int) -> None:
 
 def claim_editor(panel: ClaimPanel, selection: SpanSelection | None) -> None:
     base = _base(panel)
-    key = f"annotate_{panel.claim_id}_g{base['generation']}"
+    key = _form_key(panel.claim_id, base["generation"])
     frozen = panel.state in (ClaimState.in_review, ClaimState.approved)
-    _show_conflict(panel.claim_id, base)
+    _show_conflict(panel.claim_id)
     with st.form(f"{key}_form", border=False):
         st.text_area("Claim statement", value=base["statement"], disabled=frozen,
                      key=f"{key}_statement", max_chars=2000)
@@ -114,6 +134,8 @@ def claim_editor(panel: ClaimPanel, selection: SpanSelection | None) -> None:
                        accept_new_options=True, key=f"{key}_tags")
         st.form_submit_button("Save claim", type="primary", on_click=_save_form,
                               args=(panel.claim_id, key, base["version"], frozen))
+    st.caption(f"Showing version {base['version']}. Text typed and not saved is kept only "
+               "while this claim stays open; reopening it loads the stored version.")
     if frozen:
         st.caption("The wording and span are frozen while the verdict is in review or published.")
         return

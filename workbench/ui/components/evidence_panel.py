@@ -19,8 +19,8 @@ from workbench.models import ClaimState, SourceKind, Stance
 from workbench.source_archive import store_copy, take_copy
 from workbench.sources import attach_evidence
 from workbench.ui import routes
-from workbench.ui.components.annotate_fragments import flash
-from workbench.ui.context import checked, perform
+from workbench.ui.components.annotate_fragments import flash, rerun_annotate
+from workbench.ui.context import checked, perform, show_refusal
 from workbench.ui.safe import md, web_url
 
 _FORM_FIELDS = ("url", "title", "publisher", "kind", "published", "accessed", "archive",
@@ -102,13 +102,17 @@ def _remove_evidence(panel: ClaimPanel) -> None:
     chosen = left.selectbox("Remove evidence attached by mistake", [None, *labels],
                             key=routes.evidence_removal_key(panel.claim_id),
                             format_func=lambda v: "—" if v is None else labels[v])
-    if not right.button("Remove", key=f"annotate_ev_remove_{panel.claim_id}_go",
-                        disabled=chosen is None):
-        return
-    if perform(sources.remove_evidence, chosen) is not None:
-        st.session_state.pop(routes.evidence_removal_key(panel.claim_id), None)
+    right.button("Remove", key=f"annotate_ev_remove_{panel.claim_id}_go",
+                 disabled=chosen is None, on_click=_remove, args=(panel.claim_id,))
+
+
+def _remove(claim_id: int) -> None:
+    """on_click of "Remove" (a callback, so a quick next click cannot drop it)."""
+    chosen = st.session_state.get(routes.evidence_removal_key(claim_id))
+    if chosen is not None and perform(sources.remove_evidence, chosen) is not None:
+        st.session_state.pop(routes.evidence_removal_key(claim_id), None)
         flash("Evidence removed.")
-        st.rerun()
+        rerun_annotate()  # the tab's count and the claim list change
 
 
 def evidence_panel(panel: ClaimPanel) -> None:
@@ -121,41 +125,59 @@ def evidence_panel(panel: ClaimPanel) -> None:
         _remove_evidence(panel)
     st.markdown("**Add evidence**")
     existing = _pick_source(panel.claim_id)
+    key = _form_key(panel.claim_id)
+    show_refusal(routes.refusal_key(key))
     # Not clear_on_submit: a refused attach (bad URL, busy database) must keep the text.
-    # A successful one moves the form to fresh keys: popping a widget's state does not
-    # empty what the browser shows (it would even send the old text back next time).
-    attached = f"annotate_ev_{panel.claim_id}_attached"
-    count = st.session_state.get(attached, 0)
-    key = f"annotate_ev_{panel.claim_id}" + (f"_{count}" if count else "")
     with st.form(key, border=False):
         if existing is None:
-            url = st.text_input("Source URL", key=f"{key}_url", placeholder="https://…")
-            title = st.text_input("Title", key=f"{key}_title")
+            st.text_input("Source URL", key=f"{key}_url", placeholder="https://…")
+            st.text_input("Title", key=f"{key}_title")
             left, right = st.columns(2)
-            publisher = left.text_input("Publisher", key=f"{key}_publisher")
-            kind = right.selectbox("Kind", [k.value for k in SourceKind], key=f"{key}_kind")
-            published = left.date_input("Published", value=None, key=f"{key}_published")
-            accessed = right.date_input("Accessed", value="today", key=f"{key}_accessed")
-            archive_url = st.text_input("Archived copy URL", key=f"{key}_archive",
-                                        placeholder="https://web.archive.org/…")
-        stance = st.segmented_control("Stance", [s.value for s in Stance], default="supports",
-                                      key=f"{key}_stance")
-        excerpt = st.text_area("Relevant excerpt", key=f"{key}_excerpt", height=80)
-        independent = st.checkbox("Independent of the claimant", value=True,
-                                  key=f"{key}_independent")
-        submitted = st.form_submit_button("Attach source", type="primary")
-    if not submitted:
-        return
+            left.text_input("Publisher", key=f"{key}_publisher")
+            right.selectbox("Kind", [k.value for k in SourceKind], key=f"{key}_kind")
+            left.date_input("Published", value=None, key=f"{key}_published")
+            right.date_input("Accessed", value="today", key=f"{key}_accessed")
+            st.text_input("Archived copy URL", key=f"{key}_archive",
+                          placeholder="https://web.archive.org/…")
+        # required: clicking the chosen stance again must not unset it
+        st.segmented_control("Stance", [s.value for s in Stance], default="supports",
+                             required=True, key=f"{key}_stance")
+        st.text_area("Relevant excerpt", key=f"{key}_excerpt", height=80)
+        st.checkbox("Independent of the claimant", value=True, key=f"{key}_independent")
+        st.form_submit_button("Attach source", type="primary", on_click=_attach,
+                              args=(panel.claim_id, key, existing))
 
+
+def _attached_key(claim_id: int) -> str:
+    return f"annotate_ev_{claim_id}_attached"
+
+
+def _form_key(claim_id: int) -> str:
+    """The form's key: a successful attach moves it to fresh keys, because popping a
+    widget's state does not empty what the browser shows (it would even send the old
+    text back next time)."""
+    count = st.session_state.get(_attached_key(claim_id), 0)
+    return f"annotate_ev_{claim_id}" + (f"_{count}" if count else "")
+
+
+def _attach(claim_id: int, key: str, existing: int | None) -> None:
+    """on_click of "Attach source" (a callback, so a quick next click cannot drop it,
+    docs/reruns.md). A refusal is kept next to the form and every typed field stays."""
+    state, where = st.session_state, routes.refusal_key(key)
+    state.pop(where, None)
     draft = None if existing is not None else checked(
-        sources.SourceDraft, url=url, title=title, publisher=publisher, kind=kind,
-        published=published, accessed=accessed, archive_url=archive_url)
+        sources.SourceDraft, where=where, url=state[f"{key}_url"], title=state[f"{key}_title"],
+        publisher=state[f"{key}_publisher"], kind=state[f"{key}_kind"],
+        published=state[f"{key}_published"], accessed=state[f"{key}_accessed"],
+        archive_url=state[f"{key}_archive"])
     if existing is None and draft is None:
         return
-    if perform(attach_evidence, panel.claim_id, source_id=existing, draft=draft,
-               stance=stance or "", excerpt=excerpt, independent=independent) is not None:
-        for field in _FORM_FIELDS:  # the old keys' state is not needed any more
-            st.session_state.pop(f"{key}_{field}", None)
-        st.session_state[attached] = count + 1
-        flash("Evidence attached.")
-        st.rerun()
+    if perform(attach_evidence, claim_id, source_id=existing, draft=draft,
+               stance=state[f"{key}_stance"] or "", excerpt=state[f"{key}_excerpt"],
+               independent=state[f"{key}_independent"], where=where) is None:
+        return
+    for field in _FORM_FIELDS:  # the old keys' state is not needed any more
+        state.pop(f"{key}_{field}", None)
+    state[_attached_key(claim_id)] = state.get(_attached_key(claim_id), 0) + 1
+    flash("Evidence attached.")
+    rerun_annotate()  # the tab's count, the claim list and the highlight's label change

@@ -5,29 +5,51 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench import claims, loaders
+from workbench.errors import InvalidInput
+from workbench.matching import Match, Tier
 from workbench.models import ClaimType
 from workbench.text.anchor import snap_to_words
 from workbench.text.checkworthiness import score_sentence
 from workbench.ui import routes
 from workbench.ui.components.span_selector import SpanSelection
 from workbench.ui.context import checked, perform
-from workbench.ui.safe import md
+from workbench.ui.safe import md, web_url
 from workbench.workspace import suggested_type
+
+_TIER_TITLES = {Tier.same: "Same claim", Tier.possible: "Possibly checked before"}
+
+
+def _show_match(match: Match) -> None:
+    """One earlier claim: its verdict (or state), date, score, statement and links."""
+    verdict = match.rating_label or match.state.replace("_", " ")
+    st.markdown(f"**#{match.claim_id} · {md(verdict)}** · {match.checked_on} · "
+                f"{match.score:.0f}% alike")
+    st.text(match.statement)
+    url = web_url(match.url)
+    if url:
+        st.link_button("Open the article", url, key=f"annotate_seen_url_{match.claim_id}")
+    if match.article_id is not None:
+        routes.link(routes.ANNOTATE, f"Open claim #{match.claim_id}",
+                    query=routes.annotate_query(match.article_id, match.claim_id))
 
 
 def _seen_before_panel(text: str) -> int | None:
-    """Earlier look-alike claims; returns the one the reviewer marks this claim as repeating."""
-    matches = loaders.seen_before(text)
+    """Earlier claims in two tiers; returns the one the reviewer marks this claim as repeating."""
     st.markdown("**Seen before?**")
+    try:
+        matches = loaders.seen_before(text)
+    except InvalidInput as error:
+        st.caption(md(str(error)))
+        return None
     if not matches:
         st.caption("No earlier claim looks like this one.")
         return None
-    for match in matches:
-        verdict = match.rating_label or match.state.replace("_", " ")
-        st.text(f"#{match.claim_id} · {match.score:.0f}% · {verdict}\n{match.statement}")
-        if match.article_id is not None:
-            routes.link(routes.ANNOTATE, f"Open claim #{match.claim_id}",
-                        query=routes.annotate_query(match.article_id, match.claim_id))
+    for tier, title in _TIER_TITLES.items():
+        in_tier = [m for m in matches if m.tier is tier]
+        if in_tier:
+            st.markdown(f"*{title}*")
+        for match in in_tier:
+            _show_match(match)
     options = [None, *(m.claim_id for m in matches)]
     return st.selectbox("Mark the new claim as a repeat of", options, key="annotate_repeat_of",
                         format_func=lambda v: "— not a repeat —" if v is None else f"claim #{v}")

@@ -9,19 +9,31 @@ from workbench.ui import routes
 from workbench.ui.components.annotate_fragments import flash, rerun_annotate
 from workbench.ui.context import perform
 from workbench.ui.safe import md
-from workbench.workspace import accept_suggestion, dismiss_suggestion
+from workbench.workspace import SuggestionTaken, accept_suggestion, dismiss_suggestion
 
 SHOWN = 10
 
 
 def _act(article_id: int, suggestion: Suggestion, accept: bool) -> None:
+    """on_click of Accept / Not check-worthy. A sentence that is already a claim (this page
+    was out of date, or a colleague was quicker) opens that claim instead of a second one."""
     action = accept_suggestion if accept else dismiss_suggestion
-    claim = perform(action, article_id, suggestion)
+    try:
+        claim = perform(action, article_id, suggestion, reraise=(SuggestionTaken,))
+    except SuggestionTaken as taken:
+        _open(taken.claim_id, str(taken))
+        return
     if claim is None:
         return
     if accept:
-        st.query_params[routes.CLAIM] = str(claim.id)
-        flash(f"Claim #{claim.id} created from the suggestion.")
+        _open(claim.id, f"Claim #{claim.id} created from the suggestion.")
+    else:
+        rerun_annotate()  # the suggestion goes, the article gains a grey highlight
+
+
+def _open(claim_id: int, message: str) -> None:
+    st.query_params[routes.CLAIM] = str(claim_id)
+    flash(message)
     rerun_annotate()  # the article gains a highlight, the panel loses the suggestion
 
 

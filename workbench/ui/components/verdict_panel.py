@@ -8,8 +8,9 @@ from workbench import verdicts
 from workbench.claim_panel import ClaimPanel
 from workbench.errors import StaleEdit
 from workbench.models import ClaimState
+from workbench.ui import routes
 from workbench.ui.components.annotate_fragments import flash
-from workbench.ui.context import perform
+from workbench.ui.context import perform, show_refusal
 from workbench.ui.safe import md, md_lines
 
 
@@ -33,27 +34,33 @@ def propose_form(panel: ClaimPanel) -> None:
         return
     options = panel.rating_choices
     key = f"annotate_verdict_{panel.claim_id}"
+    show_refusal(routes.refusal_key(key))
     with st.form(key, border=False):
         st.markdown(f"**Propose a verdict** ({md(panel.scale_name)})")
-        rating_id = None
         if options:
-            rating_id = st.selectbox("Rating", [r.id for r in options], key=f"{key}_rating",
-                                     format_func={r.id: r.label for r in options}.get)
-        conclusion = st.text_input("One-line conclusion" + ("" if panel.conclusion_only
-                                                           else " (optional)"),
-                                   key=f"{key}_conclusion", max_chars=300)
-        rationale = st.text_area("Rationale (required)", key=f"{key}_rationale", height=140)
-        submitted = st.form_submit_button("Propose verdict", type="primary")
-    if not submitted:
-        return
+            st.selectbox("Rating", [r.id for r in options], key=f"{key}_rating",
+                         format_func={r.id: r.label for r in options}.get)
+        st.text_input("One-line conclusion" + ("" if panel.conclusion_only else " (optional)"),
+                      key=f"{key}_conclusion", max_chars=300)
+        st.text_area("Rationale (required)", key=f"{key}_rationale", height=140)
+        st.form_submit_button("Propose verdict", type="primary", on_click=_propose,
+                              args=(panel.claim_id, panel.version, key))
+
+
+def _propose(claim_id: int, version: int, key: str) -> None:
+    """on_click of "Propose verdict" (a callback, so a quick next click cannot drop it,
+    docs/reruns.md); a refusal is kept above the form, whose text stays."""
+    state, where = st.session_state, routes.refusal_key(key)
+    state.pop(where, None)
     try:
-        verdict = perform(verdicts.propose_verdict, panel.claim_id, panel.version,
-                          rating_id=rating_id, rationale=rationale, conclusion=conclusion,
-                          reraise=(StaleEdit,))
+        verdict = perform(verdicts.propose_verdict, claim_id, version,
+                          rating_id=state.get(f"{key}_rating"),
+                          rationale=state[f"{key}_rationale"],
+                          conclusion=state[f"{key}_conclusion"], reraise=(StaleEdit,),
+                          where=where)
     except StaleEdit as stale:
-        st.error(str(stale))
-        st.caption("Your rationale is still in the form; reload the claim to see the other "
-                   "change, then propose again.")
+        state[where] = (md(f"{stale} Your rationale is still in the form; reload the claim "
+                           "to see the other change, then propose again."), None)
         return
     if verdict is not None:
         flash("Verdict proposed; an editor will review it.")

@@ -149,6 +149,15 @@ def article_view(article_id: int) -> None:
                 st.text(sentence)
 
 
+def _last_change(claim: ClaimPanel) -> None:
+    """Version and last stored change of the claim, read from the database: the lasting
+    confirmation of a save, whatever became of the run that stored it."""
+    change = claim.last_change
+    if change is not None:
+        st.caption(f"Version {claim.version} · last change: {md(change.what)} by "
+                   f"{md(change.actor)} at {change.at:%Y-%m-%d %H:%M:%S} UTC")
+
+
 @st.fragment(key=PANEL)
 def panel(article_id: int) -> None:
     shown = loaders.annotate_panel(article_id, query_id(routes.CLAIM).value)
@@ -172,6 +181,7 @@ def panel(article_id: int) -> None:
             st.markdown(f"**Claim #{claim_id}** · {claim.state.replace('_', ' ')}"
                         + (f" · {md(mark.rating)}" if mark.rating else ""))
             st.text(claim.quote)
+            _last_change(claim)
             st.button("Close claim", key="annotate_close_claim", on_click=_close_claim)
             anchor_status(claim, article, selection)
             verdict_status(claim)

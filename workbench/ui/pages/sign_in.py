@@ -3,12 +3,14 @@
 Password accounts: a plain HTML form that the browser POSTs to ``/auth/login``
 (``workbench.ui.web``), because only an HTTP response can set the HttpOnly session
 cookie; the password never travels over Streamlit's WebSocket. The markup is a
-constant (no user data), rendered by ``st.html`` (DOMPurify keeps forms; the field
-is called ``username`` because DOMPurify strips ``name="name"`` as DOM clobbering).
+constant but for the escaped address to return to (a link opened while signed out),
+rendered by ``st.html`` (DOMPurify keeps forms; the field is called ``username``
+because DOMPurify strips ``name="name"`` as DOM clobbering).
 
 Single sign-on: Streamlit's own ``st.login``.
 """
 
+import html
 from collections.abc import Mapping
 
 import streamlit as st
@@ -20,6 +22,7 @@ from workbench.ui.safe import md
 
 FORM = f"""
 <form method="post" action="{routes.LOGIN_PATH}" style="max-width: 24rem">
+  <input type="hidden" name="{routes.RETURN_TO}" value="{{return_to}}">
   <p><label>User name<br>
     <input name="username" autocomplete="username" required maxlength="80"
            style="width: 100%; padding: 0.4rem; border: 1px solid #ccc; border-radius: 0.4rem">
@@ -53,7 +56,9 @@ if oidc is not None:
 else:
     if st.query_params.get(routes.LOGIN) == routes.LOGIN_FAILED:
         st.error(auth.SIGN_IN_FAILED)
-    st.html(FORM)
+    # The address this form was shown at, so signing in lands exactly on the link opened.
+    st.html(FORM.format(return_to=html.escape(
+        routes.return_address(st.context.url, st.query_params.to_dict()), quote=True)))
     if not loaders.desk_has_accounts():
         st.info("There are no accounts yet. On the server, create the first admin with "
                 "`workbench user add NAME --role admin`.")

@@ -1,0 +1,103 @@
+"""``workbench claims match``: "was this checked before?" from the command line.
+
+The same look-up as the Annotate page's "Seen before?" (:func:`workbench.matching.seen_before`),
+so what the command says is what a reviewer sees (``shown``). One text, or a whole file of
+``id<TAB>text`` lines in one process (one database connection, no start-up per query),
+printed as one JSON object per line for batch work and checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from workbench import db, matching
+from workbench.cli_output import emit
+from workbench.errors import InvalidInput
+
+
+def match_json(match: matching.Match) -> dict[str, Any]:
+    """One match in the command's JSON contract (``context`` stays empty for now)."""
+    return {"claim_id": match.claim_id, "statement": match.statement, "context": "",
+            "score": match.score, "tier": match.tier.value, "shown": match.shown,
+            "rating": match.rating_label}
+
+
+def _describe(match: matching.Match) -> str:
+    verdict = match.rating_label or match.state.replace("_", " ")
+    tier = "same claim" if match.tier is matching.Tier.same else "possibly checked before"
+    where = f" {match.url}" if match.url else ""
+    return (f"{'*' if match.shown else ' '} #{match.claim_id} [{tier}, {match.score:.0f}%] "
+            f"{verdict}, {match.checked_on}{where}\n    {match.statement}")
+
+
+def read_queries(path: Path) -> list[tuple[str, str]]:
+    """``(id, text)`` of every line of a queries file; raises :class:`InvalidInput` naming
+    every bad line (no tab, an empty id or text) before anything is looked up."""
+    queries, bad = [], []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"Cannot read {path.name}: {error}") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        query_id, tab, text = line.partition("\t")
+        if not tab or not query_id.strip() or not text.strip():
+            bad.append(number)
+        else:
+            queries.append((query_id.strip(), text))
+    if bad:
+        shown = ", ".join(map(str, bad[:20])) + (" …" if len(bad) > 20 else "")
+        raise InvalidInput(f"{path.name}: {len(bad)} lines are not “id<TAB>text”: "
+                           f"line {shown}. Nothing was matched.")
+    return queries
+
+
+def _match_file(session: Session, path: Path, limit: int) -> None:
+    """One JSON line per query; a query too short to match gets its reason, not a stop."""
+    for query_id, text in read_queries(path):
+        try:
+            found = [match_json(m) for m in matching.seen_before(session, text, limit=limit)]
+            line: dict[str, Any] = {"query": query_id, "matches": found}
+        except InvalidInput as error:
+            line = {"query": query_id, "matches": [], "error": str(error)}
+        print(json.dumps(line, ensure_ascii=False))
+
+
+def cmd_claims_match(args: argparse.Namespace) -> None:
+    if (args.text is None) == (args.queries is None):
+        raise InvalidInput("Give a text to match, or --queries FILE.tsv, not both.")
+    with db.read_session() as session:
+        if args.queries is not None:
+            _match_file(session, Path(args.queries), args.limit)
+            return
+        found = matching.seen_before(session, args.text, limit=args.limit)
+        human = "\n".join(map(_describe, found)) or "No earlier claim looks like this one."
+        emit(args, {"query": args.text, "matches": [match_json(m) for m in found]},
+             human + ("\n(* = shown on the Annotate page)" if found else ""))
+
+
+def _limit(value: str) -> int:
+    number = int(value) if value.isdigit() else 0
+    if not 1 <= number <= 30:
+        raise argparse.ArgumentTypeError("give a number from 1 to 30")
+    return number
+
+
+def register(claim_group: argparse._SubParsersAction,  # type: ignore[type-arg]
+             json_flag: argparse.ArgumentParser) -> None:
+    """Add ``claims match`` to the ``claims`` command group."""
+    match = claim_group.add_parser(
+        "match", parents=[json_flag], help="earlier claims a text repeats (seen before?)",
+        description="Example: workbench claims match \"The EU pledged $6.2 billion\" --json")
+    match.add_argument("text", nargs="?", help="the claim or post to look up")
+    match.add_argument("--queries", metavar="FILE.tsv",
+                       help="id<TAB>text lines; prints one JSON object per line")
+    match.add_argument("--limit", type=_limit, default=5, help="matches per query (1-30)")
+    match.set_defaults(handler=cmd_claims_match)
+
