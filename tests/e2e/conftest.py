@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import PASSWORD, make_user
 from workbench import db, users
@@ -154,6 +154,24 @@ def wait_for_app(page) -> None:  # type: ignore[no-untyped-def]
                            timeout=30_000)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
                            timeout=30_000)
+
+
+def open_claim_tab(page, name: str):  # type: ignore[no-untyped-def]
+    """Open a tab of the claim panel and wait until the app shows it open (the tab is
+    selected and the rerun it started has finished). A tab drawn by a rerun that was
+    still on its way can miss the click; the tab's own state says so, and it is clicked
+    again rather than waited on for ever."""
+    tab = page.locator(".st-key-annotate_claim_panel").get_by_role("tab", name=name)
+    for _ in range(3):
+        tab.click()
+        try:
+            expect(tab).to_have_attribute("aria-selected", "true", timeout=10_000)
+        except AssertionError:
+            continue
+        wait_for_app(page)
+        return tab
+    expect(tab).to_have_attribute("aria-selected", "true")
+    return tab
 
 
 def signed_in_page(browser: Browser, server: Server, name: str) -> Page:

@@ -14,7 +14,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import new_claim
-from tests.e2e.conftest import Server, sample_desk, signed_in_page, wait_for_app
+from tests.e2e.conftest import (
+    Server,
+    open_claim_tab,
+    sample_desk,
+    signed_in_page,
+    wait_for_app,
+)
 from workbench import db, sources
 from workbench.models import Role
 
@@ -40,7 +46,7 @@ def desk(tmp_path: Path) -> Iterator[tuple[Server, int, int]]:
 def propose(page: Page, server: Server, article_id: int, claim_id: int, rationale: str) -> None:
     page.goto(f"{server.url}/annotate?article={article_id}&claim={claim_id}")
     wait_for_app(page)
-    page.locator(".st-key-annotate_claim_panel").get_by_role("tab", name="Verdict").click()
+    open_claim_tab(page, "Verdict")
     form = page.locator(f".st-key-annotate_verdict_box_{claim_id}")
     form.get_by_label("Rationale (required)").fill(rationale)
     form.get_by_role("button", name="Propose verdict").click()

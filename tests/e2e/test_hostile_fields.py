@@ -22,6 +22,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.conftest import (
     Server,
+    open_claim_tab,
     require_browser,
     serving_app,
     signed_in_page,
@@ -65,8 +66,7 @@ class Watch:
 
 
 def open_tab(page: Page, name: str) -> None:
-    page.locator(".st-key-annotate_claim_panel").get_by_role("tab", name=name).click()
-    wait_for_app(page)
+    open_claim_tab(page, name)
 
 
 def show(page: Page | Locator, text: str | re.Pattern[str], problems: list[str]) -> None:

@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, drag_select, wait_for_app
+from tests.e2e.conftest import Server, drag_select, open_claim_tab, wait_for_app
 
 TIMEOUT = 20_000
 
@@ -49,8 +49,7 @@ def _field(page: Page, key: str):  # type: ignore[no-untyped-def]
 
 
 def _attach_source(page: Page, claim_id: int, number: int) -> None:
-    page.locator(".st-key-annotate_claim_panel").get_by_role(
-        "tab", name=re.compile("Evidence")).click()
+    open_claim_tab(page, "Evidence")
     form = f"annotate_ev_{claim_id}"  # the claim's first evidence form
     _field(page, f"{form}_url").fill(f"https://example.org/report-{number}")
     _field(page, f"{form}_title").fill(f"Report {number}")
@@ -92,7 +91,7 @@ def test_seed_scenario(app_server: Server, page: Page) -> None:
         claim_id = _open_claim(page, text)
         _attach_source(page, claim_id, number)
 
-    page.locator(".st-key-annotate_claim_panel").get_by_role("tab", name="Verdict").click()
+    open_claim_tab(page, "Verdict")
     form = page.locator(f".st-key-annotate_verdict_box_{claim_id}")
     form.get_by_label("Rationale (required)").fill(
         "Historical record: the term was used for the 2003 invasion coalition.")

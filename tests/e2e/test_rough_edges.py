@@ -13,7 +13,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import PASSWORD, new_claim
-from tests.e2e.conftest import Server, sample_desk, signed_in_page, wait_for_app
+from tests.e2e.conftest import (
+    Server,
+    open_claim_tab,
+    sample_desk,
+    signed_in_page,
+    wait_for_app,
+)
 from workbench import db, sources
 from workbench.models import Role
 
@@ -73,7 +79,7 @@ def test_a_refused_evidence_form_keeps_every_field_and_its_stance(
     page = signed_in_page(browser, server, "rita")
     page.goto(f"{server.url}/annotate?article={article_id}&claim={claim_id}")
     wait_for_app(page)
-    page.locator(".st-key-annotate_claim_panel").get_by_role("tab", name="Evidence").click()
+    open_claim_tab(page, "Evidence")
     form = page.locator(f".st-key-annotate_evidence_{claim_id}")
     typed = {"Source URL": "council report, page 2", "Title": "The Council's report",
              "Publisher": "European Council", "Relevant excerpt": "The figure is on page 2."}
