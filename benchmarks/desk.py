@@ -66,11 +66,11 @@ ORDER = {
     "user": "id name display_name role password_hash external_subject active created_at",
     "source": "id url title publisher published accessed archive_url kind notes created_by "
               "created_at",
-    "article": "id title outlet url author published language body body_hash created_by "
-               "created_at",
-    "claim": "id article_id start end quote prefix suffix anchor_status statement claimant "
-             "claim_date claim_type score reasons state assignee_id repeat_of_id created_by "
-             "created_at updated_at version",
+    "article": "id title outlet url author published language body body_hash "
+               "current_version assignee_id created_by created_at",
+    "claim": "id article_id start end quote prefix suffix anchor_status article_version "
+             "proposed_start proposed_end statement claimant claim_date claim_type score "
+             "reasons state assignee_id repeat_of_id created_by created_at updated_at version",
     "claim_tag": "claim_id tag",
     "evidence": "id claim_id source_id stance excerpt independent added_by created_at",
     "verdict": "id claim_id rating_id conclusion rationale author_id created_at status "
@@ -185,7 +185,7 @@ class Desk:
         self.rows["article"].append((
             article_id, picked[0].title, outlet, f"https://news.example.com/{article_id}", "",
             None, "en", "".join(text.statement + "\n\n" for text in picked),
-            f"{article_id:064x}", reviewer, self.stamp(created)))
+            f"{article_id:064x}", 1, None, reviewer, self.stamp(created)))
         title_doc = picked[0].title_doc() if self.with_docs else ""
         docs, start = self.rows[SEARCH_DOC], 0
         for claim_id, text in zip(claim_ids, picked, strict=True):
@@ -212,8 +212,8 @@ class Desk:
         statement = text.statement
         rows["claim"].append((
             claim_id, article_id, start, start + len(statement), statement, "", "", "anchored",
-            statement, text.speaker, None, "other", None, "[]", state, author, repeat, author,
-            at, at, 1))
+            1, None, None, statement, text.speaker, None, "other", None, "[]", state, author,
+            repeat, author, at, at, 1))
         rows["claim_tag"] += [(claim_id, tag) for tag in text.tags]
         self._audit(at, author, "claim", claim_id, "create", claim_id, text.created)
         if state in ("new", "dismissed"):

@@ -146,6 +146,8 @@ class Article(SQLModel, table=True):
     body_hash: str = Field(max_length=64, index=True)
     #: Number of the version ``body`` holds; earlier bodies live in ``article_version``.
     current_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    #: The reviewer an editor gave the article to; claims made on it later go to them too.
+    assignee_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = _ts(index=True)
 
@@ -180,6 +182,8 @@ class Claim(_Versioned, SQLModel, table=True):
     __table_args__ = (
         Index("ix_claim_article_start", "article_id", "start"),
         Index("ix_claim_state_updated", "state", "updated_at"),
+        # My work and the per-reviewer dashboard figure: one reviewer's open claims.
+        Index("ix_claim_assignee_state", "assignee_id", "state"),
         # Only the few claims a new article version unsettled: the dashboard and the Annotate
         # page count them without an index over every anchored claim.
         Index("ix_claim_unsettled", "article_id",
@@ -388,3 +392,42 @@ class CheckworthinessModel(SQLModel, table=True):
     artefact: str = Field(sa_type=Text)
     metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     active: bool = Field(default=False, index=True)
+
+
+class ClaimComment(SQLModel, table=True):
+    """One message in a claim's discussion thread.
+
+    Edits and deletions keep the row (``edited_at``, ``deleted_at``) so the thread never
+    silently loses a message someone replied to; the audit log holds what changed.
+    """
+
+    __tablename__: ClassVar[str] = "claim_comment"
+    __table_args__ = (Index("ix_claim_comment_claim", "claim_id", "created_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE")
+    author_id: int = Field(foreign_key="user.id")
+    body: str = Field(sa_type=Text)
+    created_at: datetime = _ts()
+    edited_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    deleted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    version: int = Field(default=1)
+
+
+class CommentMention(SQLModel, table=True):
+    """An ``@name`` in a comment: it lands in that person's My work until they have seen it."""
+
+    __tablename__: ClassVar[str] = "comment_mention"
+    __table_args__ = (Index("ix_comment_mention_user", "user_id", "seen_at"),)
+    comment_id: int = Field(foreign_key="claim_comment.id", primary_key=True,
+                            ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    seen_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class DismissedHint(SQLModel, table=True):
+    """A first-run hint a person closed, so it stays closed on every browser they use."""
+
+    __tablename__: ClassVar[str] = "dismissed_hint"
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    hint: str = Field(max_length=60, primary_key=True)
+    dismissed_at: datetime = _ts()

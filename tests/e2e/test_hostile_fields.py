@@ -69,12 +69,27 @@ def open_tab(page: Page, name: str) -> None:
     open_claim_tab(page, name)
 
 
-def show(page: Page | Locator, text: str | re.Pattern[str], problems: list[str]) -> None:
+def show(page: Page | Locator, text: str | re.Pattern[str], problems: list[str],
+         where: str = "") -> None:
     """The payload is on screen as text (so the test proves it was rendered, not hidden)."""
     try:
         expect(page.get_by_text(text, exact=False).first).to_be_visible(timeout=SHOWN)
     except AssertionError:
-        problems.append(f"not shown as text: {getattr(text, 'pattern', text)}")
+        problems.append(f"{where}: not shown as text: {getattr(text, 'pattern', text)}")
+
+
+def open_dropdown(page: Page, key: str) -> None:
+    """Open a select box and wait for its list. A click that lands while a rerun redraws
+    the widget is lost; the list's absence says so, and the box is clicked again."""
+    options = page.get_by_role("listbox")
+    for _ in range(3):
+        page.locator(f".st-key-{key}").click()
+        try:
+            expect(options.first).to_be_visible(timeout=5_000)
+            return
+        except AssertionError:
+            wait_for_app(page)
+    expect(options.first).to_be_visible()
 
 
 def inert(page: Page, where: str, problems: list[str]) -> None:
@@ -121,7 +136,7 @@ def test_hostile_fields_render_inert_on_every_page(hostile: tuple[Server, Hostil
     inert(page, "welcome", problems)
 
     visit(page, f"{server.url}/articles")
-    show(page, marker("outlet"), problems)
+    show(page, marker("outlet"), problems, "articles")
     inert(page, "articles", problems)
 
     annotate = f"{server.url}/annotate?article={hostile_ids.article_id}"
@@ -139,8 +154,8 @@ def test_hostile_fields_render_inert_on_every_page(hostile: tuple[Server, Hostil
     inert(page, "annotate (corrected claim)", problems)
 
     visit(page, f"{server.url}/claims")
-    page.locator(".st-key-claims_outlet").click()
-    show(page, marker("outlet"), problems)
+    open_dropdown(page, "claims_outlet")
+    show(page, marker("outlet"), problems, "claims outlet filter")
     page.keyboard.press("Escape")
     inert(page, "claims", problems)
 
