@@ -5,9 +5,9 @@
     python3 dev.py test       # the whole test suite (extra arguments go to pytest)
     python3 dev.py bench      # every benchmark in benchmarks/, printing its figures
 
-Needs only Python 3.11+. The first run creates ``.venv`` and installs the pinned
-dependencies from ``constraints.txt``; later runs reinstall only when
-``pyproject.toml`` or ``constraints.txt`` changed.
+Needs only Python 3.11+. The first run creates ``.venv`` and installs the project with
+the exact versions in ``constraints.txt`` (``pyproject.toml`` holds only ranges); later runs
+reinstall only when ``pyproject.toml`` or ``constraints.txt`` changed.
 """
 
 from __future__ import annotations
@@ -44,19 +44,24 @@ def ensure_environment(extras: str) -> None:
     if stamp.exists() and stamp.read_text() == fingerprint:
         return
     print("Installing pinned dependencies (first run takes a minute) …", flush=True)
+    pip = [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+           "-c", ROOT / "constraints.txt"]
+    # The pip that venv brings (23.x) does not match jusText's `lxml[html_clean]` with lxml's
+    # `html-clean` extra and warns; the pinned pip compares extra names normalised.
+    subprocess.run([*pip, "pip"], check=True)
     target = f"{ROOT}[{extras}]" if extras else str(ROOT)
-    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "-c", ROOT / "constraints.txt", "-e", target], check=True)
+    subprocess.run([*pip, "-e", target], check=True)
     stamp.write_text(fingerprint)
 
 
 def start(args: list[str]) -> int:
     ensure_environment("postgres")
+    # A developer's start migrates on purpose; `workbench serve` alone refuses an old database.
     subprocess.run([BIN / "workbench", "db", "upgrade"], check=True, cwd=ROOT)
-    # workbench.ui.web serves app.py through st.App together with the sign-in routes that
-    # set the session cookie; `streamlit run app.py` would leave those routes out.
-    # Extra arguments are Streamlit options, e.g. --server.port 8502.
-    return subprocess.call([PYTHON, "-m", "workbench.ui.web", *args], cwd=ROOT)
+    # `workbench serve` serves the app with the sign-in routes that set the session cookie
+    # (`streamlit run app.py` would leave them out). Extra arguments are Streamlit options,
+    # e.g. --server.port 8502.
+    return subprocess.call([BIN / "workbench", "serve", *args], cwd=ROOT)
 
 
 def test(args: list[str]) -> int:

@@ -1,12 +1,18 @@
-"""Alembic environment: migrations run against ``SQLModel.metadata``."""
+"""Alembic environment: migrations run against ``SQLModel.metadata``.
+
+The database is the one ``workbench.db.alembic_config`` names, or, for ``alembic upgrade
+head`` with the checkout's ``alembic.ini``, the configured one (``WORKBENCH_DATABASE_URL``).
+"""
 
 from alembic import context
 from sqlmodel import SQLModel
 
 import workbench.models  # noqa: F401  (registers the tables)
 from workbench.db import get_engine
+from workbench.settings import get_settings
 
 config = context.config
+URL = config.get_main_option("sqlalchemy.url") or get_settings().database_url
 target_metadata = SQLModel.metadata
 
 # Search-index tables are created by hand-written migrations (FTS5 virtual
@@ -22,7 +28,7 @@ def include_name(name, type_, parent_names):  # type: ignore[no-untyped-def]
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        url=URL,
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
@@ -33,8 +39,7 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    url = config.get_main_option("sqlalchemy.url")
-    engine = get_engine(url)
+    engine = get_engine(URL)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

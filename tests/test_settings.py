@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from workbench import cli
+from workbench import cli, db, settings
 from workbench.settings import (
     LOCAL_DEV_SECRET,
+    PROJECT_ROOT,
     WAYBACK_SAVE_ENDPOINT,
     SettingsError,
     get_settings,
@@ -79,24 +80,40 @@ def test_cli_prints_the_refusal_in_one_line(environment, capsys) -> None:
     assert "Traceback" not in err and "pydantic" not in err
 
 
-def test_server_refuses_to_start_with_one_line(environment, monkeypatch) -> None:
-    """``python -m workbench.ui.web`` (what ``dev.py start`` runs) stops before serving; with
-    a proper secret the same environment starts."""
-    from workbench.ui import web
-
-    started: list[dict] = []
-    monkeypatch.setattr(web.app, "run", lambda config: started.append(config))
-    monkeypatch.setattr("sys.argv", ["web"])
+def test_server_refuses_to_start_with_one_line(environment, monkeypatch, capsys,
+                                               tmp_path) -> None:
+    """``workbench serve`` (what ``dev.py start`` runs) stops before serving; with a proper
+    secret the same environment starts."""
+    started: list[tuple] = []
+    monkeypatch.setattr(cli.os, "execv", lambda *argv: started.append(argv))
+    environment.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'serve.sqlite3'}")
     environment.setenv("WORKBENCH_ENVIRONMENT", "staging")
-    with pytest.raises(SystemExit) as raised:
-        web.main([])
-    assert str(raised.value).startswith("error: WORKBENCH_SECRET_KEY must be set")
+    assert cli.main(["serve"]) == 1
+    assert capsys.readouterr().err.startswith("error: WORKBENCH_SECRET_KEY must be set")
     assert started == []
 
     environment.setenv("WORKBENCH_SECRET_KEY", GOOD_SECRET)
     get_settings.cache_clear()
-    web.main(["--server.port", "8599"])
-    assert started == [{"server.port": 8599}]
+    assert cli.main(["serve", "--server.port", "8599"]) == 0
+    assert [argv[-2:] for _, argv in started] == [["--server.port", "8599"]]
+    db.get_engine().dispose()
+    db.get_engine.cache_clear()
+
+
+def test_the_database_is_in_db_in_a_checkout(environment) -> None:
+    environment.delenv("WORKBENCH_DATABASE_URL", raising=False)
+    assert settings.IN_CHECKOUT  # these tests run from the checkout
+    assert get_settings().database_url == f"sqlite:///{PROJECT_ROOT / 'db' / 'workbench.sqlite3'}"
+
+
+def test_an_installed_package_keeps_it_in_the_users_data_directory(environment,
+                                                                    tmp_path) -> None:
+    """Not in site-packages, which the next `pip install` replaces (issue 12)."""
+    environment.delenv("WORKBENCH_DATABASE_URL", raising=False)
+    environment.setattr(settings, "IN_CHECKOUT", False)
+    environment.setenv("XDG_DATA_HOME", str(tmp_path))
+    expected = tmp_path / "claim-workbench" / "workbench.sqlite3"
+    assert get_settings().database_url == f"sqlite:///{expected}"
 
 
 def test_fetch_settings_have_safe_defaults(environment) -> None:

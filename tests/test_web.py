@@ -218,3 +218,13 @@ def test_start_up_freezes_the_loaded_libraries_so_post_run_collections_skip_them
         assert len(gc.get_objects()) < frozen  # what a collection still walks
     finally:
         gc.unfreeze()
+
+
+def test_no_pages_directory_beside_the_served_entry_page() -> None:
+    # Streamlit serves the scripts of a ``pages`` directory beside the entry page as pages
+    # of their own, past the sign-in gate, when a fresh server's first request asks for one
+    # (tests/e2e/test_rough_edges.py saw /annotate open that way).
+    from workbench.ui.web import APP_SCRIPT
+
+    assert APP_SCRIPT.exists()
+    assert not (APP_SCRIPT.parent / "pages").exists()

@@ -95,9 +95,10 @@ def run_as(credentials: Credentials, task: Callable[Concatenate[User, P], T],
 
 
 def prepare_database() -> None:
-    """Create or migrate the configured database, with the built-in ``local`` account
-    the browser acts as while nobody signs in."""
-    db.upgrade()
+    """Create a new database, or check an existing one is at the newest migration (only
+    ``workbench db upgrade`` migrates existing data), with the built-in ``local`` account
+    the browser acts as while nobody signs in. Raises SchemaOutOfDate otherwise."""
+    db.ensure_schema()
     with db.write_session() as session:
         users.builtin_user(session, users.LOCAL_USER)
 

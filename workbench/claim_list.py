@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from workbench import summary
@@ -33,8 +34,9 @@ class ClaimRow:
     claimant: str
     state: str
     rating: str | None
-    reviewer: str | None
+    reviewer: str | None  # who created the claim (the Reviewer filter's rule)
     updated_at: datetime
+    assignee: str | None = None  # who the claim is assigned to
 
 
 def count_claims(session: Session, filters: ClaimFilters) -> int:
@@ -48,19 +50,23 @@ def count_claims(session: Session, filters: ClaimFilters) -> int:
 
 
 def _rows(session: Session, ids: list[int]) -> list[ClaimRow]:
-    """The list's columns for ``ids`` only, in that order (one query)."""
+    """The list's columns for ``ids`` only, in that order (one query): the creator and
+    the assignee joined by primary key for these rows alone."""
     if not ids:
         return []
     published = (select(Verdict.claim_id, Rating.label)
                  .join(Rating, col(Rating.id) == Verdict.rating_id)
                  .where(Verdict.status == VerdictStatus.approved,
                         col(Verdict.claim_id).in_(ids))).subquery()
+    creator, assignee = aliased(User), aliased(User)
     found = {row[0]: ClaimRow(*row) for row in session.exec(
         select(Claim.id, Claim.article_id, Article.title, Article.outlet, Claim.statement,
-               Claim.claimant, Claim.state, published.c.label, User.name, Claim.updated_at)
+               Claim.claimant, Claim.state, published.c.label, creator.name, Claim.updated_at,
+               assignee.name)
         .outerjoin(Article, col(Article.id) == Claim.article_id)
         .outerjoin(published, published.c.claim_id == Claim.id)
-        .outerjoin(User, col(User.id) == Claim.created_by)
+        .outerjoin(creator, creator.id == Claim.created_by)
+        .outerjoin(assignee, assignee.id == Claim.assignee_id)
         .where(col(Claim.id).in_(ids)))}
     return [found[i] for i in ids if i in found]
 

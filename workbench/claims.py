@@ -84,11 +84,27 @@ def _check_repeat(session: Session, claim_id: int | None, repeat_of_id: int | No
     get_claim(session, repeat_of_id)
 
 
+def _article_for_claim(session: Session, article_id: int | None) -> Article | None:
+    """The article a new claim is pinned in, read under a shared row lock (PostgreSQL;
+    SQLite's BEGIN IMMEDIATE already serialises writers): an editor assigning the article
+    (``assignments.assign_article`` locks it for update) either finishes first, and the
+    claim goes to the new assignee, or waits for this claim and then reassigns it too."""
+    if article_id is None:
+        return None
+    article = session.exec(select(Article).where(Article.id == article_id)
+                           .with_for_update(read=True)
+                           .execution_options(populate_existing=True)).first()
+    if article is None:
+        raise NotFound(f"There is no article #{article_id}.")
+    return article
+
+
 def create_claim(session: Session, actor: User, draft: ClaimDraft) -> Claim:
     """A new claim anchored to ``article.body[start:end]`` (code points), or a free-standing
     claim with only a quote when ``article_id`` is None. The draft's fields are already
     clean; this checks what needs the database (the article, the span, the repeated claim)."""
     require(actor, REVIEW_DESK, "create claims")
+    article = _article_for_claim(session, draft.article_id)
     claim = Claim(
         statement=draft.statement,
         claimant=draft.claimant,
@@ -97,14 +113,12 @@ def create_claim(session: Session, actor: User, draft: ClaimDraft) -> Claim:
         score=draft.score,
         reasons=list(draft.reasons),
         created_by=actor.id,
-        assignee_id=actor.id,
+        # An article an editor gave to someone brings its new claims to them too.
+        assignee_id=article.assignee_id if article and article.assignee_id else actor.id,
     )
     _check_repeat(session, None, draft.repeat_of_id)
     claim.repeat_of_id = draft.repeat_of_id
-    if draft.article_id is not None:
-        article = session.get(Article, draft.article_id)
-        if article is None:
-            raise NotFound(f"There is no article #{draft.article_id}.")
+    if article is not None:
         claim.article_id = article.id
         claim.start, claim.end = _span(article, draft.start, draft.end)
         claim.article_version = article.current_version
@@ -160,10 +174,13 @@ def stale_edit(session: Session, claim: Claim, attempted: dict[str, Any]) -> Sta
 def apply_changes(
     session: Session, actor: User, claim: Claim, expected_version: int,
     changes: dict[str, Any], *, action: str = "update",
+    described: dict[str, list[Any]] | None = None,
 ) -> Claim:
     """Write ``changes`` to ``claim`` if it is still at ``expected_version``, with its audit event.
 
     Used by every service that modifies a claim, so the version check lives in one place.
+    ``described`` adds ``field: [before, after]`` pairs to the audit event that say in
+    words what an id change means (an assignee's names beside ``assignee_id``).
     """
     if claim.version != expected_version:
         raise stale_edit(session, claim, {**changes, "version": expected_version})
@@ -191,18 +208,23 @@ def apply_changes(
     if tags is not None or {"statement", "quote", "claimant"} & changes.keys():
         search.index_claim(session, claim.id)
     audit.record(session, actor, entity="claim", entity_id=claim.id, action=action,
-                 claim_id=claim.id, changes=changed)
+                 claim_id=claim.id, changes={**changed, **(described or {})})
     return claim
 
 
 def update_claim(
     session: Session, actor: User, claim_id: int, expected_version: int, **fields: Any
 ) -> Claim:
-    """Edit a claim's statement, claimant, date, type, tags, boundaries, repeat link or
-    assignee (the fields of :class:`ClaimEdit`, under its rules). Raises StaleEdit when
-    ``expected_version`` is not the stored version."""
+    """Edit a claim's statement, claimant, date, type, tags, boundaries or repeat link (the
+    fields of :class:`ClaimEdit`, under its rules). Raises StaleEdit when
+    ``expected_version`` is not the stored version. The assignee is not edited here:
+    ``workbench.assignments`` decides who may give a claim to whom (editors assign, a
+    reviewer takes only an unassigned claim), so an edit naming it is refused."""
     require(actor, REVIEW_DESK, "edit claims")
     changes = ClaimEdit(**fields).changes()
+    if "assignee_id" in changes:
+        raise InvalidInput("Who works on a claim changes by assigning it (Assign, Take, or "
+                           "`workbench assign claim`), not by editing it.")
     claim = get_claim(session, claim_id, for_update=True)
     if claim.state in (ClaimState.approved, ClaimState.in_review) and (
         {"start", "end", "statement"} & changes.keys()

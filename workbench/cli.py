@@ -13,20 +13,23 @@ from __future__ import annotations
 
 import argparse
 import functools
-import getpass
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+import workbench
 from workbench import (
     articles,
     claims,
     cli_admin,
+    cli_assign,
     cli_dashboard,
     cli_match,
     cli_model,
@@ -89,17 +92,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> None:
     emit(args, {"status": "ok"}, "Database is up to date.")
 
 
-def _read_password(args: argparse.Namespace) -> str:
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Password: ")
-    if first != getpass.getpass("Repeat password: "):
-        raise WorkbenchError("The two passwords differ.")
-    return first
-
-
 def cmd_user_add(args: argparse.Namespace) -> None:
-    password = _read_password(args)
+    password = cli_admin.read_password(args)
     with db.write_session() as session:
         user = users.add_user(session, users.builtin_user(session, users.CLI_USER),
                               name=args.name, role=args.role, password=password)
@@ -142,6 +136,18 @@ def cmd_claims_list(args: argparse.Namespace) -> None:
     emit(args, data, human or "No claims.")
 
 
+def cmd_serve(args: argparse.Namespace) -> None:
+    """Become ``streamlit run workbench/ui/web.py [OPTIONS]``: Streamlit's own command reads
+    the options, ``STREAMLIT_*`` variables and config files as documented, and finds the
+    ``st.App`` (the app with the sign-in routes) in that file. ``exec`` rather than a child
+    process, so a service manager's stop signal reaches the server itself."""
+    launcher = Path(__file__).parent / "ui" / "web.py"
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(launcher),
+                              *args.streamlit_options])
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     with db.write_session() as session:
         article = load_sample(session, users.builtin_user(session, users.CLI_USER))
@@ -155,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbench", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="log every write (INFO) as JSON lines on stderr")
+    parser.add_argument("--version", action="version", version=f"workbench {workbench.__version__}")
     groups = parser.add_subparsers(dest="group", required=True)
 
     database = groups.add_parser("db", help="database administration").add_subparsers(
@@ -200,6 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     groups.add_parser("demo", parents=[json_flag], help="load the sample article"
                       ).set_defaults(handler=cmd_demo)
+    groups.add_parser(
+        "serve", help="serve the app on http://localhost:8501; Streamlit options follow, "
+        "e.g. --server.port 8502 --server.address 0.0.0.0 (see `streamlit run --help`)",
+    ).set_defaults(handler=cmd_serve)
     cli_reports.register(groups)
     cli_dashboard.register(groups)
     cli_search.register(groups)
@@ -207,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_match.register(claim, json_flag)
     cli_model.register(groups, claim, json_flag, record_id, count)
     cli_sources.register(groups, json_flag, record_id)
+    cli_assign.register(groups, json_flag, record_id)
     cli_admin.register(database, user)
     return parser
 
@@ -234,7 +246,11 @@ def _log_database_trouble(args: argparse.Namespace, kind: db.Trouble | None) -> 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit status, logged at INFO with the time it took."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.handler is not cmd_serve:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.streamlit_options = unknown
     logs.configure(logging.INFO if args.verbose else logging.WARNING)
     started, command = time.perf_counter(), _command(args)
     status = _run(args)
@@ -247,8 +263,10 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     """The command's exit status; a refusal is one ``error:`` line on stderr."""
     try:
-        if args.handler is not cmd_db_upgrade:
-            db.upgrade()
+        # `db` commands look at the revision themselves (upgrade, backup, restore); every
+        # other command works on a database at the newest one, or on a new one it creates.
+        if args.group != "db":
+            db.ensure_schema()
         args.handler(args)
     except WorkbenchError as error:
         print(f"error: {error}", file=sys.stderr)

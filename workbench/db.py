@@ -10,6 +10,7 @@ silently lose an update.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -23,8 +24,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from workbench.errors import InvalidInput
-from workbench.settings import PROJECT_ROOT, get_settings
+from workbench.errors import InvalidInput, WorkbenchError
+from workbench.settings import get_settings
 
 _WRITE_OPTION = "workbench_write"
 
@@ -43,7 +44,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        immediate = connection.get_execution_options().get(_WRITE_OPTION, False)
+        options = connection.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":  # e.g. Alembic's autocommit_block
+            return
+        immediate = options.get(_WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
@@ -122,12 +126,22 @@ def trouble(error: BaseException) -> Trouble | None:
     return None
 
 
+def migrations_dir() -> Path:
+    """The Alembic scripts: ``db/`` in a checkout, which the wheel carries as the package
+    ``workbench.migrations`` (``package-dir`` in ``pyproject.toml``; an editable install
+    maps that name back to ``db/``)."""
+    spec = importlib.util.find_spec("workbench.migrations")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("workbench.migrations is missing: reinstall the workbench")
+    return Path(spec.origin).parent
+
+
 def alembic_config(url: str | None = None):  # type: ignore[no-untyped-def]
-    """Alembic configuration pointing at ``db/`` and the given database."""
+    """Alembic configuration pointing at the migrations and the given database."""
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "db"))
+    config.set_main_option("script_location", str(migrations_dir()))
     # ConfigParser interpolation: a literal % in a password must be doubled.
     url = (url or get_settings().database_url).replace("%", "%%")
     config.set_main_option("sqlalchemy.url", url)
@@ -139,6 +153,44 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)
+
+
+class SchemaOutOfDate(WorkbenchError):
+    """The database is not at this code's newest migration and only ``workbench db upgrade``
+    may change that; the message says what to do."""
+
+
+def ensure_schema(url: str | None = None) -> None:
+    """Let a command use the database: at the newest migration it passes; a new one (no
+    SQLite file yet, or no table at all) is created at the newest migration; anything else
+    raises SchemaOutOfDate. So only ``workbench db upgrade`` migrates existing data, which
+    an admin does on purpose, after a backup."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+
+    url = url or get_settings().database_url
+    file = sqlite_file(url)
+    if file is not None and not file.exists():
+        upgrade(url)
+        return
+    with get_engine(url).connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        has_tables = bool(inspect(connection).get_table_names())
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    if current == head:
+        return
+    if current is None and not has_tables:
+        upgrade(url)
+        return
+    if current is None:
+        raise SchemaOutOfDate("the database has tables but no workbench revision; check "
+                              "WORKBENCH_DATABASE_URL")
+    if current not in known_revisions():
+        raise SchemaOutOfDate(f"the database is at revision {current}, newer than this "
+                              f"workbench knows (its newest is {head}); install the newer "
+                              "workbench")
+    raise SchemaOutOfDate(f"the database is at revision {current}; run `workbench db upgrade`")
 
 
 def sqlite_file(url: str | None = None) -> Path | None:
@@ -178,7 +230,7 @@ def backup_sqlite(target: Path, url: str | None = None) -> None:
 
 
 def known_revisions() -> set[str]:
-    """Every migration revision this code knows (``db/versions``)."""
+    """Every migration revision this code knows (``db/versions``, see migrations_dir)."""
     from alembic.script import ScriptDirectory
 
     return {script.revision for script in ScriptDirectory.from_config(alembic_config())

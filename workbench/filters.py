@@ -20,6 +20,8 @@ from sqlmodel import col, select
 from workbench.models import Article, Claim, ClaimTag, Rating, User, Verdict, VerdictStatus
 
 S = TypeVar("S")
+#: ``ClaimFilters.assignee`` for claims nobody holds (no account can have this name).
+UNASSIGNED = "(nobody)"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,10 @@ class ClaimFilters:
       (``Claim.created_by``). One rule everywhere: the Claims list's reviewer column,
       the dashboard and the reports filter by it. (The CSV report's ``reviewer`` column
       is unrelated: it shows the current verdict's author, or the assignee.)
+    - ``assignee``: a user name; the person the claim is assigned to
+      (``Claim.assignee_id``), or :data:`UNASSIGNED` for claims nobody holds. Answered
+      by the ``(assignee_id, state)`` index; the summary rows do not carry it, so counts
+      with it are made directly.
     - ``states``: the claim is in one of these workflow states.
     - ``rating``: the label of the claim's published (approved) verdict's rating.
     - ``search``: full-text search, applied only by the Claims list
@@ -52,6 +58,7 @@ class ClaimFilters:
     states: tuple[str, ...] = ()
     rating: str = ""
     search: str = ""
+    assignee: str = ""
 
     def is_empty(self) -> bool:
         return self == ClaimFilters()
@@ -84,6 +91,11 @@ def claim_conditions(filters: ClaimFilters | None, *,
     if filters.reviewer:
         conditions.append(col(Claim.created_by).in_(
             select(User.id).where(User.name == filters.reviewer)))
+    if filters.assignee == UNASSIGNED:
+        conditions.append(col(Claim.assignee_id).is_(None))
+    elif filters.assignee:
+        conditions.append(col(Claim.assignee_id).in_(
+            select(User.id).where(User.name == filters.assignee)))
     if filters.rating:
         conditions.append(col(Claim.id).in_(
             select(Verdict.claim_id).join(Rating, col(Rating.id) == Verdict.rating_id)

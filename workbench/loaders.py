@@ -14,10 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlmodel import Session
+
 from workbench import (
     article_history,
     article_versions,
     articles,
+    assignments,
     auth,
     claim_list,
     dashboard,
@@ -299,3 +302,65 @@ def people_to_ask(roles: frozenset[Role]) -> list[str]:
         return [u.display_name or u.name for u in users.list_users(session)
                 if u.active and Role(u.role) in roles
                 and u.name not in (users.CLI_USER, users.LOCAL_USER)]
+
+
+@dataclass(frozen=True)
+class Assignee:
+    """Someone who can be given work."""
+
+    id: int
+    name: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class Assigning:
+    """Who reads, whether they may assign (editors), and who can be given work."""
+
+    me: Person
+    may_assign: bool
+    people: list[Assignee]
+
+    def name_of(self, user_id: int | None) -> str | None:
+        """The display name of ``user_id`` when it is among :attr:`people`."""
+        return next((p.display_name or p.name for p in self.people if p.id == user_id), None)
+
+
+def _assigning(session: Session, credentials: Credentials) -> Assigning:
+    actor = acting_user(session, credentials)
+    return Assigning(person(actor), actor.role in EDITORS,
+                     [Assignee(u.id, u.name, u.display_name)
+                      for u in assignments.assignable_people(session)])
+
+
+def assigning(credentials: Credentials) -> Assigning:
+    """For the claim panel's "Assigned to" controls and the Claims page's filter."""
+    with db.read_session() as session:
+        return _assigning(session, credentials)
+
+
+@dataclass(frozen=True)
+class ArticleDesk:
+    """A page of the Articles list with each article's assignee (user id, or None)."""
+
+    rows: list[articles.ArticleRow]
+    assignees: dict[int, int | None]
+    assigning: Assigning
+
+
+def article_desk(credentials: Credentials, *, search: str, page: int,
+                 page_size: int) -> ArticleDesk:
+    """:func:`article_list` with the assignees of the page's articles (one more query by
+    primary key) and who may be given them."""
+    with db.read_session() as session:
+        rows = articles.list_articles(session, search=search, limit=page_size + 1,
+                                      offset=page * page_size)
+        return ArticleDesk(rows, assignments.article_assignees(session, [r.id for r in rows]),
+                           _assigning(session, credentials))
+
+
+def open_claims_per_reviewer(credentials: Credentials) -> list[assignments.Workload]:
+    """The Dashboard's open claims per reviewer (editors only)."""
+    with db.read_session() as session:
+        return assignments.open_claims_per_reviewer(session,
+                                                    acting_user(session, credentials))

@@ -10,19 +10,39 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import PositiveFloat, PositiveInt, ValidationError, field_validator, model_validator
+from platformdirs import user_data_path
+from pydantic import (
+    Field,
+    PositiveFloat,
+    PositiveInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from workbench.errors import WorkbenchError
 from workbench.validation import is_web_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQLITE_PATH = PROJECT_ROOT / "db" / "workbench.sqlite3"
+#: A source checkout (editable install included) has the migrations in ``db/`` beside the
+#: package; an installed wheel carries them inside it (``workbench/migrations``).
+IN_CHECKOUT = (PROJECT_ROOT / "db" / "env.py").is_file()
 LOCAL_DEV_SECRET = "local-development-only-secret"
 LOCAL = "local"
 #: The usual value of ``WORKBENCH_ARCHIVE_SAVE_ENDPOINT``: the Wayback Machine's "Save Page
 #: Now" address, to which the page's own address is appended.
 WAYBACK_SAVE_ENDPOINT = "https://web.archive.org/save/"
+
+
+def default_sqlite_path() -> Path:
+    """Where the SQLite database lives unless ``WORKBENCH_DATABASE_URL`` says otherwise:
+    ``db/`` in a checkout, beside the migrations; for an installed package the person's data
+    directory (``~/.local/share/claim-workbench`` on Linux, ``$XDG_DATA_HOME`` honoured),
+    never the ``site-packages`` folder a reinstall replaces."""
+    if IN_CHECKOUT:
+        return PROJECT_ROOT / "db" / "workbench.sqlite3"
+    return user_data_path("claim-workbench", appauthor=False) / "workbench.sqlite3"
 
 
 class SettingsError(WorkbenchError):
@@ -42,7 +62,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WORKBENCH_", env_file=None, extra="ignore")
 
     environment: str = LOCAL
-    database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    database_url: str = Field(default_factory=lambda: f"sqlite:///{default_sqlite_path()}")
     secret_key: str = LOCAL_DEV_SECRET
     organisation_name: str = "Our newsroom"
     organisation_url: str = "https://example.org"

@@ -304,7 +304,8 @@ class Reader:
 
     def __init__(self, session: Session, filters: ClaimFilters) -> None:
         self.session, self.filters = session, filters
-        self.needed = {name for name in ("states", "rating", "outlet", "reviewer", "tag")
+        self.needed = {name for name in ("states", "rating", "outlet", "reviewer", "tag",
+                                         "assignee")
                        if getattr(filters, name)} | ({"dates"} if filters.start or filters.end
                                                     else set())
 

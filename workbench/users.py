@@ -96,6 +96,16 @@ def find_user(session: Session, name: str) -> User | None:
     return session.exec(select(User).where(User.name == name)).first()
 
 
+def user_named(session: Session, name: str) -> User:
+    """The account called ``name``, whatever its case (names are unique regardless of case,
+    see :func:`add_user`), for commands that name an account rather than its id."""
+    user = session.exec(select(User).where(func.lower(User.name) == name.strip().lower())
+                        ).first()
+    if user is None:
+        raise NotFound(f"There is no user called {name!r}.")
+    return user
+
+
 def list_users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(User.name)))
 

@@ -71,6 +71,15 @@ def downgrade() -> None:
     op.drop_table("claim_comment")
     op.drop_index("ix_claim_assignee_state", table_name="claim")
     op.drop_index("ix_article_assignee_id", table_name="article")
-    # SQLite cannot drop a column a foreign key uses: batch mode copies the table there.
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_column("article", "assignee_id")
+        return
+    # SQLite cannot drop a column its foreign key uses: batch mode copies the table, and
+    # dropping the old copy needs the foreign-key checks off, which only works outside a
+    # transaction.
+    with op.get_context().autocommit_block():
+        op.execute("PRAGMA foreign_keys=OFF")
     with op.batch_alter_table("article") as batch:
         batch.drop_column("assignee_id")
+    with op.get_context().autocommit_block():
+        op.execute("PRAGMA foreign_keys=ON")

@@ -132,7 +132,9 @@ def test_hostile_fields_render_inert_on_every_page(hostile: tuple[Server, Hostil
     show(page, marker("dname"), problems)  # the sidebar's "signed in as"
 
     visit(page, server.url)
-    show(page, marker("title"), problems)
+    inert(page, "my work", problems)
+    visit(page, f"{server.url}/welcome")
+    show(page, marker("title"), problems, "welcome")
     inert(page, "welcome", problems)
 
     visit(page, f"{server.url}/articles")

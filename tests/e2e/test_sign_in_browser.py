@@ -50,7 +50,7 @@ def test_password_sign_in_and_out(desk: Server, page: Page) -> None:
     expect(page.get_by_text("Wrong user name or password")).to_be_visible()
 
     sign_in(page, "eddie", PASSWORD)
-    expect(page.get_by_role("heading", name="Claim workbench")).to_be_visible()
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
     expect(page.get_by_text("Signed in as")).to_be_visible()
     cookie = next(c for c in page.context.cookies() if c["name"] == auth.COOKIE_NAME)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/"
@@ -92,7 +92,7 @@ def test_single_sign_on_through_a_mock_provider(tmp_path: Path, page: Page,
             page.get_by_role("button", name="Authorize").click()
             page.wait_for_url(f"http://localhost:{port}/**", timeout=20_000)
             wait_for_app(page)
-            expect(page.get_by_role("heading", name="Claim workbench")).to_be_visible()
+            expect(page.get_by_role("heading", name="My work")).to_be_visible()
         finally:
             server.process.terminate()
             server.process.wait(timeout=20)

@@ -12,6 +12,7 @@ from workbench.text.checkworthiness import (
     CueRanker,
     default_ranker,
     rank_sentences,
+    readable_reason,
     score_sentence,
     suggest_claims,
 )
@@ -40,6 +41,27 @@ def test_reasons_say_what_matched(seed_article: str) -> None:
     [best] = suggest_claims(seed_article, limit=1)
     assert "money amount: $6.2 billion" in best.reasons
     assert all(reason.split(":")[0] in REASONS.values() for reason in best.reasons)
+
+
+@pytest.mark.parametrize(
+    ("text", "readable"),
+    [
+        ("The U.S. invasion of Iraq in 2003 was based on claims.",
+         ("a year or date (2003)", "who said it (“claims”)",
+          "an event in the past (“invasion”, “in 2003”, “was”)")),
+        ("Kallas said the budget grew by €2 billion, up 5% compared with 2022.",
+         ("a sum of money (€2 billion)", "a percentage (5%)", "a year or date (2022)",
+          "a comparison (“grew”, “compared”)", "who said it (“said”)")),
+    ],
+)
+def test_reasons_read_as_a_person_would_say_them(text: str, readable: tuple[str, ...]) -> None:
+    _, reasons = score_sentence(text)
+    assert tuple(readable_reason(r) for r in reasons) == readable
+
+
+def test_a_reason_of_an_unknown_kind_reads_as_stored() -> None:
+    assert readable_reason("hand-written note") == "hand-written note"
+    assert readable_reason("attribution:") == "attribution:"
 
 
 def test_questions_short_and_opinions_score_lower() -> None:

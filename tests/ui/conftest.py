@@ -86,9 +86,9 @@ def open_ui(page: str, tmp_path: Path, query: dict[str, str] | None = None,
 @pytest.fixture
 def app_db(database_url: str) -> str:
     """The migrated test database, which app.py picks up from the environment."""
-    from workbench.ui.context import ensure_database
+    from workbench.ui.context import prepare_once
 
-    ensure_database.clear()
+    prepare_once.clear()
     return database_url
 
 

@@ -51,7 +51,7 @@ def test_seeded_selection_becomes_a_claim(sample, engine):
     assert not at.exception
     texts = [t.value for t in at.text]
     assert quote in texts  # the cut words were completed to whole words
-    assert any("Check-worthy because" in c.value for c in at.caption)
+    assert any("Why it may be worth checking" in c.value for c in at.caption)
     at.text_input(key="annotate_new_claimant").input("TROIB News")
     at.button(key="FormSubmitter:annotate_new_claim-Create claim").click().run()
     assert not at.exception
@@ -240,7 +240,7 @@ def test_only_the_open_tab_of_a_claim_is_drawn(sample, engine, editor):
     claim = new_claim(engine, editor, sample)
     at = open_page(PAGE, {"article": str(sample.id), "claim": str(claim.id)}, user=editor)
     assert [t.label for t in at.tabs] == ["Details", "Evidence (0)", "Verdict", "Corrections",
-                                          "History"]
+                                          "History", "Comments"]
     drawn = _keys(at)
     assert any(key.endswith("_statement") for key in drawn)
     assert not any(key.startswith((f"annotate_ev_{claim.id}", f"annotate_verdict_{claim.id}"))
@@ -256,3 +256,7 @@ def test_only_the_open_tab_of_a_claim_is_drawn(sample, engine, editor):
     # The label now counts the source (a new tabs widget); the Evidence tab stays open.
     assert "Evidence (1)" in [t.label for t in at.tabs]
     assert f"annotate_ev_{claim.id}_1_url" in _keys(at)
+    at.session_state[open_tab_key(claim.id)] = "Comments"
+    at.run()
+    assert f"comment_new_{claim.id}_body" in _keys(at)
+    assert f"annotate_ev_{claim.id}_1_url" not in _keys(at)

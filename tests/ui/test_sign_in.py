@@ -80,7 +80,7 @@ def test_a_tampered_or_unknown_token_is_a_visitor(app_db, engine, reviewer):
 def test_navigation_shows_each_role_its_pages(app_db, engine, role, sees, hidden):
     user = make_user(engine, f"someone-{role}", role)
     at = app(token_for(engine, user))
-    assert not at.exception and titles(at) == ["Claim workbench"]
+    assert not at.exception and titles(at) == ["My work"]
     signed_in = " ".join(caption.value for caption in at.sidebar.caption)
     assert "Signed in as" in signed_in and "someone" in signed_in and str(role) in signed_in
     for page in hidden:
@@ -104,7 +104,7 @@ def test_sign_out_revokes_the_session(app_db, engine, reviewer):
 def test_revoked_session_ends_at_the_next_rerun(app_db, engine, reviewer):
     token = token_for(engine, reviewer)
     at = app(token)
-    assert titles(at) == ["Claim workbench"]
+    assert titles(at) == ["My work"]
     with db.write_session(engine) as session:
         user_sessions.revoke(session, user_id=reviewer.id)
     at.run()
@@ -136,7 +136,7 @@ def test_single_sign_on_shows_st_login_then_maps_the_identity(app_db):
     at.user = {"is_logged_in": True, "iss": "http://idp.test", "sub": "u-42",
                "email": "nina@example.org", "name": "Nina"}
     at.run()
-    assert not at.exception and titles(at) == ["Claim workbench"]
+    assert not at.exception and titles(at) == ["My work"]
     with db.read_session() as session:
         nina = session.exec(select(User).where(User.external_subject == "http://idp.test|u-42")
                             ).one()

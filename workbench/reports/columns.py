@@ -33,6 +33,9 @@ anchor_status              where the quote stands in the article's current versi
                            anchored, needs_review (a new version proposes a place a person
                            has not confirmed), unplaced (not found in it: quote and verdict
                            kept), none (no article)
+assignee                   who the claim is assigned to (empty: nobody); a restore or an
+                           import that creates the claim gives it to that account, an
+                           update ignores it (assignment changes in the app)
 =========================  ===============================================================
 
 **Formula neutralisation (OWASP CSV injection).** A *text* cell whose value starts
@@ -51,7 +54,7 @@ COLUMNS: tuple[str, ...] = (
     "claimant", "claim_date", "type", "tags", "state", "rating_label", "rating_value",
     "rationale", "evidence_count", "independent_source_count", "source_urls", "archive_urls",
     "reviewer", "approver", "approved_at", "corrections_count", "created_at", "updated_at",
-    "version", "article_version", "anchor_status",
+    "version", "article_version", "anchor_status", "assignee",
 )
 
 #: Columns holding integers: written as numbers, never neutralised.

@@ -13,8 +13,9 @@ What an import may say (documented for users in ``csv_import``):
 
 * **Normal import**: a rating becomes a *proposed* verdict written by the importing
   user (claim ``in_review``); a second editor approves it in the review queue. The
-  file's ``approver`` and ``approved_at`` are not used; its ``reviewer`` (an
-  existing account) is the claim's assignee.
+  file's ``approver`` and ``approved_at`` are not used; its ``assignee`` (else its
+  ``reviewer``; an existing account) is the claim's assignee. An update row's
+  ``assignee`` is ignored: assignment changes in the app, with its own rules.
 * **Restore** (admins): a rating stays an *approved* verdict with its ``approved_at``;
   author and approver are the people named in the file, matched by name or created as
   deactivated accounts; with no approver it is marked as approved outside the workbench.
@@ -330,7 +331,9 @@ def _verdict(line: int, cells: dict[str, str], ctx: Context, problems: Problems,
              values: dict[str, Any]) -> None:
     rating = resolve_rating(cells.get("rating_label", ""), ctx, problems)
     reviewer = _person(cells, "reviewer", line, ctx, problems)
-    values["assignee"] = reviewer or (None if ctx.restore else ctx.actor.id)
+    # Files written before the assignee column name the assignee as the reviewer.
+    values["assignee"] = (_person(cells, "assignee", line, ctx, problems) or reviewer
+                          or (None if ctx.restore else ctx.actor.id))
     verdict = _draft(problems, RecordedVerdict, rating.id if rating else None,
                      cells.get("rationale", ""))
     values.update(rating=rating, author=None, approver=None, approved_at=None,

@@ -74,7 +74,7 @@ def report_select(filters: ClaimFilters | None = None) -> Any:
                func.coalesce(author.name, assignee.name), approver.name, _raw(current.reviewed_at),
                corrections.c.n, _raw(Claim.created_at), _raw(Claim.updated_at), Claim.version,
                case((col(Claim.article_id).is_(None), None), else_=Claim.article_version),
-               Claim.anchor_status, Rating.best_rating, Rating.worst_rating)
+               Claim.anchor_status, assignee.name, Rating.best_rating, Rating.worst_rating)
         .select_from(Claim)
         .outerjoin(Article, Article.id == Claim.article_id)
         .outerjoin(tags, tags.c.claim_id == Claim.id)
@@ -129,7 +129,7 @@ def report_values(raw: Sequence[Any]) -> tuple[Any, ...]:
     (claim_id, title, url, quote, start, end, statement, claimant, claim_date, claim_type, tags,
      state, label, value, rationale, evidence_count, independent, sources, reviewer, approver,
      approved_at, corrections, created_at, updated_at, version, article_version, anchor_status,
-     *_extra) = raw
+     assignee, *_extra) = raw
     source_urls, archive_urls = _sources(sources)
     return (claim_id, title or "", url or "", quote, start, end, statement, claimant,
               _day(claim_date), claim_type,
@@ -137,7 +137,7 @@ def report_values(raw: Sequence[Any]) -> tuple[Any, ...]:
               label or "", value, rationale or "", int(evidence_count or 0),
               int(independent or 0), source_urls, archive_urls, reviewer or "", approver or "",
               timestamp(approved_at), int(corrections or 0), timestamp(created_at),
-              timestamp(updated_at), version, article_version, anchor_status)
+              timestamp(updated_at), version, article_version, anchor_status, assignee or "")
 
 
 def _iter_raw(engine: Engine, filters: ClaimFilters | None, batch: int) -> Iterator[Any]:

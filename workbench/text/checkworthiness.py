@@ -42,6 +42,21 @@ REASONS = {
     "past": "past event",
 }
 
+#: How each kind of reason reads on a page, and whether its words are quoted (a word
+#: such as "said" is quoted; an amount such as "$6.2 billion" reads as it is). The reasons
+#: themselves keep the "kind: words" form of :data:`REASONS`: claims store them, the CSV
+#: report exports them and ``workspace.suggested_type`` reads the kind, so only the
+#: wording shown to a person changes, claims stored earlier included.
+_READABLE = {
+    REASONS["money"]: ("a sum of money", False),
+    REASONS["pct"]: ("a percentage", False),
+    REASONS["num"]: ("a number", False),
+    REASONS["date"]: ("a year or date", False),
+    REASONS["comparison"]: ("a comparison", True),
+    REASONS["attribution"]: ("who said it", True),
+    REASONS["past"]: ("an event in the past", True),
+}
+
 # With the cue rules alone, sentences scoring at least this are suggested. Chosen on
 # the training files as the threshold with the best F2 (recall counts double): a
 # missed claim costs a fact-checker more than a suggestion they dismiss with one click.
@@ -314,6 +329,18 @@ def cue_flags(text: str, language: str = "en") -> tuple[dict[str, float], tuple[
         if name in matched
     )
     return features, reasons
+
+
+def readable_reason(reason: str) -> str:
+    """A reason as a person would say it, after "Why:": "attribution: claims" reads "who
+    said it (“claims”)", "money amount: $6.2 billion" reads "a sum of money ($6.2 billion)". A
+    reason of an unknown kind is returned as it is."""
+    kind, _, words = reason.partition(": ")
+    if kind not in _READABLE or not words:
+        return reason
+    phrase, quoted = _READABLE[kind]
+    shown = ", ".join(f"“{word}”" for word in words.split(", ")) if quoted else words
+    return f"{phrase} ({shown})"
 
 
 def _lower(text: str) -> str:

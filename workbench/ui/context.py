@@ -34,10 +34,20 @@ Draft = TypeVar("Draft")
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
-def ensure_database() -> bool:
-    """Create and migrate the configured database once per server process."""
+def prepare_once() -> bool:
+    """Once per server process (a refusal is not cached: the next run checks again)."""
     actions.prepare_database()
     return True
+
+
+def ensure_database() -> bool:
+    """Create a new database, or check the configured one is up to date; an outdated one
+    stops the page with the command that fixes it (never a traceback)."""
+    try:
+        return prepare_once()
+    except WorkbenchError as error:
+        st.error(f"The workbench cannot open its database: {md(str(error))}.")
+        st.stop()
 
 
 def oidc_settings() -> Mapping[str, Any] | None:

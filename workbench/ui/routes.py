@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlencode, urlsplit
 
@@ -33,7 +34,6 @@ class Route:
     title: str
     icon: str  # a Material Symbols name
     url_path: str
-    default: bool = False
     hidden: bool = False  # reachable (links, URL) but not in the menu
 
     @property
@@ -43,21 +43,28 @@ class Route:
 
     def page(self) -> st.Page:
         """The ``st.Page`` that ``st.navigation``, ``st.switch_page`` and ``st.page_link``
-        accept."""
-        return st.Page(self.path, title=self.title, icon=f":material/{self.icon}:",
-                       url_path=self.url_path, default=self.default,
+        accept: the default page when it is the one :func:`navigation` serves at ``/`` in
+        this browser session (a link to it must point there too)."""
+        # An absolute file: the served entry page is workbench/ui/shell/entry.py, and an st.Page
+        # path is relative to the folder of the script Streamlit runs.
+        return st.Page(Path(__file__).parent / "pages" / self.file, title=self.title,
+                       icon=f":material/{self.icon}:",
+                       url_path=self.url_path,
+                       default=st.session_state.get(LANDING) == self.url_path,
                        visibility="hidden" if self.hidden else "visible")
 
 
-START = Route("welcome.py", "Start", "home", "welcome", default=True)
+START = Route("welcome.py", "Start", "home", "welcome")
+#: Where a signed-in person lands (see :func:`navigation`); START stays at its own path.
+MY_WORK = Route("my_work.py", "My work", "inbox", "my-work")
 ARTICLES = Route("articles.py", "Articles", "newspaper", "articles")
 ANNOTATE = Route("annotate.py", "Annotate", "ink_highlighter", "annotate")
 CLAIMS = Route("claims.py", "Claims", "fact_check", "claims")
 #: Listed for nobody, reachable by everyone (e.g. to switch accounts).
 SIGN_IN = Route("sign_in.py", "Sign in", "login", "sign-in", hidden=True)
 #: The only page while nobody is signed in. Its URL path is not SIGN_IN's, so the first
-#: run after signing in finds no such page in the new menu and opens the start page.
-SIGN_IN_GATE = Route("sign_in.py", "Sign in", "login", "sign_in", default=True)
+#: run after signing in finds no such page in the new menu and opens the landing page.
+SIGN_IN_GATE = Route("sign_in.py", "Sign in", "login", "sign_in")
 REVIEW = Route("review.py", "Review queue", "rule", "review")
 DASHBOARD = Route("dashboard.py", "Dashboard", "monitoring", "dashboard")
 REPORTS = Route("reports.py", "Reports", "download", "reports")
@@ -66,21 +73,29 @@ USERS = Route("users.py", "Users", "group", "users")
 #: Menu sections and the roles that see them. Hiding is a convenience: the services a
 #: page calls check the role themselves.
 SECTIONS: tuple[tuple[str, frozenset[Role], tuple[Route, ...]], ...] = (
-    ("Work", REVIEW_DESK, (START, ARTICLES, ANNOTATE, CLAIMS, SIGN_IN)),
+    ("Work", REVIEW_DESK, (MY_WORK, START, ARTICLES, ANNOTATE, CLAIMS, SIGN_IN)),
     ("Desk", EDITORS, (REVIEW, DASHBOARD, REPORTS)),
     ("Admin", ADMINS, (USERS,)),
 )
 ROUTES = tuple(route for _section, _roles, routes in SECTIONS for route in routes)
 
 
-def navigation(role: Role | None) -> st.navigation:
+def navigation(role: Role | None, *, signed_in: bool = False) -> st.navigation:
     """The menu for ``role``'s sections; with nobody signed in, only the sign-in page.
+
+    A person who ``signed_in`` (not the built-in local user of a desk without accounts,
+    who has no colleagues to share work with) lands on My work: it is the page served at
+    ``/``, where signing in lands unless the sign-in form was opened at another address.
+    The start page then keeps its own path. Streamlit serves the default page only at
+    ``/`` (its own path would be "page not found"), so exactly one of them is default.
 
     Every other page's address stays known: signed out, it shows the sign-in form (which
     then lands on that address, query included); signed in without the role, it says
     whom the page is for (``workbench/ui/restricted.py``). Streamlit would otherwise
     show "page not found" over the page and forget the link.
     """
+    landing = SIGN_IN_GATE if role is None else MY_WORK if signed_in else START
+    st.session_state[LANDING] = landing.url_path
     if role is None:
         gates = [Route(SIGN_IN_GATE.file, SIGN_IN_GATE.title, SIGN_IN_GATE.icon,
                        route.url_path, hidden=True).page()
@@ -166,6 +181,9 @@ def switch_to(route: Route, query: dict[str, str] | None = None) -> NoReturn:
 
 
 # Session state shared across modules or runs (widget keys stay next to their widget).
+#: The URL path of the page :func:`navigation` serves at ``/`` (the sign-in gate, My
+#: work or the start page), which :meth:`Route.page` makes the default page.
+LANDING = "nav_landing"
 #: A sign-in session token: what the cookie carries, set directly by tests (AppTest
 #: cannot send cookies) and checked exactly like the cookie's.
 SESSION_TOKEN = "wb_session_token"
@@ -235,6 +253,12 @@ def refusal_key(form_key: str) -> str:
     """Why the last submit of the form ``form_key`` was refused (a callback keeps it; the
     form shows it until the next attempt)."""
     return f"{form_key}_refused"
+
+
+def comment_edit_key(comment_id: int) -> str:
+    """The version of the comment its author began editing (set while its edit box is
+    open)."""
+    return f"comment_edit_{comment_id}"
 
 
 def review_pick_key(verdict_id: int) -> str:

@@ -14,9 +14,11 @@ CSRF: the cookie is SameSite=Lax, and both POST routes refuse a request whose
 ``Origin`` (or, failing that, ``Referer``) is not this host, so another site can
 neither sign a visitor in to its own account nor sign them out.
 
-Start with ``python -m workbench.ui.web [--server.port 8501 ...]`` (what ``dev.py start``
-runs) or ``uvicorn workbench.ui.web:app``. ``streamlit run app.py`` would serve the
-UI without these routes.
+Start with ``workbench serve [--server.port 8501 ...]`` (what ``dev.py start`` runs), which
+is ``streamlit run`` on this file: Streamlit finds ``app`` below and serves it with its own
+settings (``.streamlit/config.toml`` beside this file, ``STREAMLIT_*`` variables, flags).
+``uvicorn workbench.ui.web:app`` works too. ``streamlit run app.py`` would serve the UI
+without these routes.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ import importlib
 import json
 import pkgutil
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import streamlit as st
@@ -40,10 +42,13 @@ from starlette.routing import Route
 
 from workbench import actions, auth, logs
 from workbench.reports.claimreview import public_claimreview_feed
-from workbench.settings import PROJECT_ROOT, SettingsError, get_settings
+from workbench.settings import get_settings
 from workbench.ui import routes
 
-APP_SCRIPT = PROJECT_ROOT / "app.py"
+#: The entry page, inside the package so that an installed wheel has it, in a folder with no
+#: ``pages`` directory beside it: Streamlit would serve such a directory's scripts as pages of
+#: their own (its first multipage API), past the sign-in gate, to a server's first visitor.
+APP_SCRIPT = Path(__file__).parent / "shell" / "entry.py"
 MAX_FORM_BYTES = 4096
 MAX_RESPONSE_DELAY_S = 5.0
 
@@ -171,61 +176,24 @@ def _ui_modules() -> list[str]:
 
     return [module.name for package in (workbench, workbench.ui.components)
             for module in pkgutil.iter_modules(package.__path__, f"{package.__name__}.")
-            if not module.ispkg]
+            if not module.ispkg and module.name != "workbench.__main__"]
 
 
 @asynccontextmanager
-async def _migrate_on_start(_app: st.App) -> AsyncIterator[None]:
-    # Here rather than in main(): `uvicorn workbench.ui.web:app` starts without it.
+async def _prepare_on_start(_app: st.App) -> AsyncIterator[None]:
+    # In the lifespan rather than in `workbench serve`, so `uvicorn workbench.ui.web:app`
+    # gets it too.
     logs.configure(get_settings().log_level)
-    # The routes may be hit before any page ran ensure_database(): migrate first.
+    # The routes may be hit before any page ran ensure_database(): prepare it first.
     await run_in_threadpool(actions.prepare_database)
     warm_and_freeze()
     yield
 
 
-app = st.App(APP_SCRIPT, routes=ROUTES, lifespan=_migrate_on_start)
+app = st.App(APP_SCRIPT, routes=ROUTES, lifespan=_prepare_on_start)
 
 
-def _config_from_flags(args: Sequence[str]) -> dict[str, Any]:
-    """``--server.port 8502`` / ``--server.port=8502`` → ``{"server.port": 8502}``,
-    typed like ``streamlit run`` does it."""
-    from streamlit import config
+if __name__ == "__main__":  # the older spelling of `workbench serve`
+    from workbench import cli
 
-    options: dict[str, Any] = {}
-    items = list(args)
-    while items:
-        flag = items.pop(0)
-        if not flag.startswith("--"):
-            raise SystemExit(f"Unexpected argument {flag!r}; use --section.option value.")
-        key, _, value = flag[2:].partition("=")
-        if not _:
-            if not items:
-                raise SystemExit(f"{flag} needs a value.")
-            value = items.pop(0)
-        option = config._config_options_template.get(key)
-        if option is None:
-            raise SystemExit(f"Unknown Streamlit option {key!r}.")
-        if option.type is bool:
-            options[key] = value.lower() in ("1", "true", "yes")
-        elif option.type is list:
-            options[key] = [item for item in value.split(",") if item]
-        else:
-            options[key] = option.type(value)
-    return options
-
-
-def main(args: Sequence[str]) -> None:
-    """Serve the app and the routes (``python -m workbench.ui.web``)."""
-    # st.App.run() treats sys.argv[0] as the launcher script: point it at app.py so
-    # config, secrets and sys.path resolve exactly as with `streamlit run app.py`.
-    sys.argv = [str(APP_SCRIPT)]
-    try:
-        get_settings()  # a refused configuration is one line, not a failed server start
-    except SettingsError as error:
-        raise SystemExit(f"error: {error}") from None
-    app.run(config=_config_from_flags(args))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(cli.main(["serve", *sys.argv[1:]]))

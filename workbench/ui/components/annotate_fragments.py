@@ -23,7 +23,7 @@ PANEL = "annotate_panel"
 CLAIMS = "annotate_claim_list"
 #: The claim panel's tabs by name (the Evidence tab's label adds the count); only the
 #: open one is drawn (``routes.open_tab_key`` remembers which).
-CLAIM_TABS = ("Details", "Evidence", "Verdict", "Corrections", "History")
+CLAIM_TABS = ("Details", "Evidence", "Verdict", "Corrections", "History", "Comments")
 
 
 def rerun_annotate() -> None:

@@ -7,19 +7,21 @@ stays in the form (its widget keys do not change until the user decides).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from workbench import claims
+from workbench import assignments, claims, loaders
+from workbench.actions import Saved
 from workbench.claim_panel import ClaimPanel
 from workbench.errors import StaleEdit
 from workbench.models import ClaimState, ClaimType
 from workbench.ui import routes
+from workbench.ui.components import annotate_shortcuts as keys
 from workbench.ui.components.annotate_fragments import flash, rerun_annotate, rerun_claims
 from workbench.ui.components.span_selector import SpanSelection
-from workbench.ui.context import perform
+from workbench.ui.context import credentials, perform
 from workbench.ui.safe import md
 
 
@@ -62,11 +64,11 @@ def _show_conflict(claim_id: int) -> None:
     st.error(md(str(stale)))
     fields = [f for f in ("statement", "claimant", "claim_date", "claim_type", "tags")
               if f in stale.attempted or f in stale.current]
-    st.dataframe(pd.DataFrame({
+    st.dataframe({
         "field": fields,
         "saved by the other person": [str(stale.current.get(f, "")) for f in fields],
         "yours (still in the form)": [str(stale.attempted.get(f, "")) for f in fields],
-    }), hide_index=True, use_container_width=True)
+    }, hide_index=True, width="stretch")
     keep, discard = st.columns(2)
     # Callbacks, like every write's button: a click handled in the script body is lost
     # when another click arrives before the body reaches it (docs/reruns.md).
@@ -116,7 +118,64 @@ def _move_span(claim_id: int, version: int, start: int, end: int) -> None:
         rerun_annotate()  # the highlight moves in the article too
 
 
+def _assigned(claim_id: int, before: int, saved: Saved | None, message: str) -> None:
+    """After an assignment: the form's snapshot moves to the new version when it was based
+    on the one assigned (the assignee is not a form field, so typed text stays savable)."""
+    if saved is None or saved.version is None:
+        return
+    snapshot = st.session_state.get(routes.claim_snapshot_key(claim_id))
+    if snapshot is not None and snapshot["version"] == before:
+        snapshot["version"] = saved.version
+    flash(message)
+
+
+def _assign(claim_id: int, version: int, key: str, people: dict[int, str]) -> None:
+    """on_click of "Assign"/"Reassign": the editor's choice from the selectbox ``key``."""
+    chosen = st.session_state.get(key)
+    to = None if chosen in (None, 0) else int(chosen)
+    _assigned(claim_id, version, perform(assignments.assign_claim, claim_id, version, to),
+              f"Claim #{claim_id} is now with {people.get(to, 'nobody') if to else 'nobody'}.")
+
+
+def _take(claim_id: int, version: int) -> None:
+    _assigned(claim_id, version, perform(assignments.take_claim, claim_id, version),
+              f"Claim #{claim_id} is yours now.")
+
+
+def _assignment(panel: ClaimPanel) -> None:
+    """Who works on the claim, and Take / Assign / Reassign as the reader may."""
+    who = loaders.assigning(credentials())
+    holder = panel.fields.get("assignee_id")
+    name = who.name_of(holder) if holder is not None else None
+    text = ("Not assigned to anyone" if holder is None else
+            "Assigned to you" if holder == who.me.id else
+            f"Assigned to {md(name)}" if name else f"Assigned to user #{holder} (inactive)")
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    if not who.may_assign:
+        left.markdown(text)
+        if holder is None:
+            right.button("Take", key=f"annotate_take_{panel.claim_id}", on_click=_take,
+                         args=(panel.claim_id, panel.version),
+                         help="Assign this claim to yourself")
+        return
+    people = {p.id: p.display_name or p.name for p in who.people}
+    options = [0, *people]
+    key = f"annotate_assignee_{panel.claim_id}_v{panel.version}"
+    left.selectbox(text, options, key=key,
+                   index=options.index(holder) if holder in people else 0,
+                   format_func=lambda user_id: people.get(user_id, "Nobody"))
+    right.button("Assign" if holder is None else "Reassign",
+                 key=f"annotate_assign_{panel.claim_id}", on_click=_assign,
+                 args=(panel.claim_id, panel.version, key, people))
+
+
+def _day(value: date | str) -> date:
+    """The stored claim date as the date input wants it (a loader may give ISO text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 def claim_editor(panel: ClaimPanel, selection: SpanSelection | None) -> None:
+    _assignment(panel)
     base = _base(panel)
     key = _form_key(panel.claim_id, base["generation"])
     frozen = panel.state in (ClaimState.in_review, ClaimState.approved)
@@ -126,13 +185,14 @@ def claim_editor(panel: ClaimPanel, selection: SpanSelection | None) -> None:
                      key=f"{key}_statement", max_chars=2000)
         st.text_input("Claimant", value=base["claimant"], key=f"{key}_claimant", max_chars=300)
         left, right = st.columns(2)
-        left.date_input("Claim date", value=pd.to_datetime(base["claim_date"]).date()
+        left.date_input("Claim date", value=_day(base["claim_date"])
                         if base["claim_date"] else None, key=f"{key}_date")
         types = list(ClaimType)
         right.selectbox("Type", types, index=types.index(base["claim_type"]), key=f"{key}_type")
         st.multiselect("Tags", options=base["tags"], default=base["tags"],
                        accept_new_options=True, key=f"{key}_tags")
         st.form_submit_button("Save claim", type="primary", on_click=_save_form,
+                              shortcut=keys.SAVE.key,
                               args=(panel.claim_id, key, base["version"], frozen))
     st.caption(f"Showing version {base['version']}. Text typed and not saved is kept only "
                "while this claim stays open; reopening it loads the stored version.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from workbench.review import Correction
@@ -22,10 +21,10 @@ def corrections_panel(claim_id: int, listed: list[Correction], *,
     if not listed:
         st.caption("No corrections.")
         return
-    st.dataframe(pd.DataFrame([{
+    st.dataframe([{
         "corrected (UTC)": f"{c.corrected_at:%Y-%m-%d %H:%M}" if c.corrected_at else "",
         "was": _rating(c.old_rating, c.old_conclusion),
         "now": _rating(c.new_rating, c.new_conclusion),
         "reason": c.reason,
-    } for c in listed]), hide_index=True, width="stretch",
+    } for c in listed], hide_index=True, width="stretch",
         key=f"{key_prefix}_table_{claim_id}")

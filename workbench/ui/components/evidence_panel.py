@@ -9,7 +9,6 @@ is flagged: the source changed since it was cited.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from workbench import loaders, sources
@@ -31,11 +30,11 @@ def _evidence_table(rows: list[EvidenceView]) -> None:
     if not rows:
         st.caption("No evidence yet.")
         return
-    st.dataframe(pd.DataFrame([{
+    st.dataframe([{
         "stance": row.stance, "source": row.title or row.url,
         "url": web_url(row.url), "archived": web_url(row.archive_url),
         "publisher": row.publisher, "independent": row.independent, "excerpt": row.excerpt,
-    } for row in rows]), hide_index=True, width="stretch",
+    } for row in rows], hide_index=True, width="stretch",
         column_config={"url": st.column_config.LinkColumn("url"),
                        "archived": st.column_config.LinkColumn("archived")})
 

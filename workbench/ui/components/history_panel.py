@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from workbench.claim_panel import HistoryRow
@@ -12,7 +11,7 @@ def history_panel(rows: list[HistoryRow]) -> None:
     if not rows:
         st.caption("No history yet.")
         return
-    st.dataframe(pd.DataFrame([{"when (UTC)": f"{row.at:%Y-%m-%d %H:%M}", "who": row.actor,
+    st.dataframe([{"when (UTC)": f"{row.at:%Y-%m-%d %H:%M}", "who": row.actor,
                                 "what": row.what, "field": row.field, "before": row.before,
-                                "after": row.after} for row in rows]),
+                                "after": row.after} for row in rows],
                  hide_index=True, width="stretch")

@@ -9,10 +9,12 @@ from workbench.errors import InvalidInput
 from workbench.matching import Match, Tier
 from workbench.models import ClaimType
 from workbench.text.anchor import snap_to_words
-from workbench.text.checkworthiness import score_sentence
+from workbench.text.checkworthiness import readable_reason, score_sentence
 from workbench.ui import routes
+from workbench.ui.components import annotate_shortcuts as keys
+from workbench.ui.components.annotate_fragments import flash, rerun_annotate
 from workbench.ui.components.span_selector import SpanSelection
-from workbench.ui.context import checked, perform
+from workbench.ui.context import checked, perform, show_refusal
 from workbench.ui.safe import md, web_url
 from workbench.workspace import suggested_type
 
@@ -33,17 +35,18 @@ def _show_match(match: Match) -> None:
                     query=routes.annotate_query(match.article_id, match.claim_id))
 
 
-def _seen_before_panel(text: str) -> int | None:
-    """Earlier claims in two tiers; returns the one the reviewer marks this claim as repeating."""
+def _seen_before_panel(text: str) -> None:
+    """Earlier claims in two tiers, and the choice of the one this claim repeats (read from
+    the state by "Create claim")."""
     st.markdown("**Seen before?**")
     try:
         matches = loaders.seen_before(text)
     except InvalidInput as error:
         st.caption(md(str(error)))
-        return None
+        return
     if not matches:
         st.caption("No earlier claim looks like this one.")
-        return None
+        return
     for tier, title in _TIER_TITLES.items():
         in_tier = [m for m in matches if m.tier is tier]
         if in_tier:
@@ -51,8 +54,29 @@ def _seen_before_panel(text: str) -> int | None:
         for match in in_tier:
             _show_match(match)
     options = [None, *(m.claim_id for m in matches)]
-    return st.selectbox("Mark the new claim as a repeat of", options, key="annotate_repeat_of",
-                        format_func=lambda v: "— not a repeat —" if v is None else f"claim #{v}")
+    st.selectbox("Mark the new claim as a repeat of", options, key="annotate_repeat_of",
+                 format_func=lambda v: "— not a repeat —" if v is None else f"claim #{v}")
+
+
+FORM = "annotate_new_claim"
+
+
+def _create(article_id: int, start: int, end: int) -> None:
+    """on_click of "Create claim" (a callback, so a quick next click cannot drop it,
+    docs/reruns.md); a refusal is kept above the form, whose text stays."""
+    state, where = st.session_state, routes.refusal_key(FORM)
+    state.pop(where, None)
+    draft = checked(claims.ClaimDraft, where=where, article_id=article_id, start=start, end=end,
+                    statement=state["annotate_new_statement"],
+                    claimant=state["annotate_new_claimant"],
+                    claim_type=state["annotate_new_type"],
+                    repeat_of_id=state.get("annotate_repeat_of"))
+    claim = perform(claims.create_claim, draft, where=where) if draft is not None else None
+    if claim is not None:
+        state[routes.CLEAR_SELECTION] = True
+        st.query_params[routes.CLAIM] = str(claim.id)
+        flash(f"Claim #{claim.id} created from your selection.")
+        rerun_annotate()  # the article gains a highlight, the list a line
 
 
 def new_claim_panel(article_id: int, body: str, language: str,
@@ -62,23 +86,17 @@ def new_claim_panel(article_id: int, body: str, language: str,
     _score, reasons = score_sentence(quote, language)
     st.markdown("**New claim from your selection**")
     st.text(quote)
-    st.caption(f"Characters {start}–{end} (whole words)."
-               + (f" Check-worthy because: {md('; '.join(reasons))}." if reasons else ""))
-    repeat_of = _seen_before_panel(quote)
-    with st.form("annotate_new_claim", border=False):
-        statement = st.text_area("Claim statement (the claim in your words)", value=quote,
-                                 key="annotate_new_statement", max_chars=2000)
-        claimant = st.text_input("Claimant (who said it)", key="annotate_new_claimant")
+    why = "; ".join(readable_reason(reason) for reason in reasons)
+    st.caption(f"Characters {start}–{end}, completed to whole words."
+               + (f" Why it may be worth checking: {md(why)}." if why else ""))
+    _seen_before_panel(quote)
+    show_refusal(routes.refusal_key(FORM))
+    with st.form(FORM, border=False):
+        st.text_area("Claim statement (the claim in your words)", value=quote,
+                     key="annotate_new_statement", max_chars=2000)
+        st.text_input("Claimant (who said it)", key="annotate_new_claimant")
         types = list(ClaimType)
-        claim_type = st.selectbox("Type", types, key="annotate_new_type",
-                                  index=types.index(suggested_type(reasons)))
-        submitted = st.form_submit_button("Create claim", type="primary")
-    if submitted:
-        draft = checked(claims.ClaimDraft, article_id=article_id, start=start, end=end,
-                        statement=statement, claimant=claimant, claim_type=claim_type,
-                        repeat_of_id=repeat_of)
-        claim = perform(claims.create_claim, draft) if draft is not None else None
-        if claim is not None:
-            st.session_state[routes.CLEAR_SELECTION] = True
-            st.query_params[routes.CLAIM] = str(claim.id)
-            st.rerun()
+        st.selectbox("Type", types, key="annotate_new_type",
+                     index=types.index(suggested_type(reasons)))
+        st.form_submit_button("Create claim", type="primary", shortcut=keys.NEW_CLAIM.key,
+                              on_click=_create, args=(article_id, start, end))

@@ -12,6 +12,11 @@
 // runs (on unmount). So per-container state lives in a WeakMap, listeners are
 // attached once, and every call returns the same cleanup.
 //
+// Adjusting a claim's span: after a click on a claim (the URL selects it), Shift+Arrow
+// moves its end one word right or left and Alt+Shift+Arrow its start. The new span is
+// drawn at once and sent, as the "adjusted" trigger, when Shift is let go; Python snaps
+// it to whole words again and saves it with the claim's version.
+//
 // The body arrives only when this browser session has not been sent it yet;
 // otherwise `data.body` is null and `data.digest` names it. This module is loaded
 // once per page (Streamlit imports it from one blob URL), so BODIES outlives a
@@ -154,7 +159,8 @@ function render(st, body, rawHighlights) {
   st.container.replaceChildren(fragment);
   starts.set(st.container, 0);
   ends.set(st.container, body.length);
-  Object.assign(st, { body, cpToUnit, unitToCp, starts, ends, selectedId: undefined });
+  Object.assign(st, { body, cpToUnit, unitToCp, starts, ends, selectedId: undefined,
+                      cps: Array.from(body) });
 }
 
 function boundaryToUnit(st, node, offset) {
@@ -219,6 +225,86 @@ function selectionValue(st) {
   return { start, end, text: st.body.slice(st.cpToUnit[start], st.cpToUnit[end]) };
 }
 
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+
+function isWord(cps, i) {
+  return i >= 0 && i < cps.length && WORD_CHAR.test(cps[i]);
+}
+
+function moveEdge(cps, span, edge, direction) {
+  // The span (code points) with one edge moved a whole word; unchanged when the span
+  // would become empty or leave the body.
+  let i = edge === "end" ? span.end : span.start;
+  const n = cps.length;
+  if (edge === "end" && direction > 0) {
+    while (i < n && !isWord(cps, i)) i += 1; // to the next word, then past it
+    while (i < n && isWord(cps, i)) i += 1;
+  } else if (edge === "end") {
+    while (i > 0 && isWord(cps, i - 1)) i -= 1; // to the start of the last word,
+    while (i > 0 && !isWord(cps, i - 1)) i -= 1; // then to the end of the one before
+  } else if (direction < 0) {
+    while (i > 0 && !isWord(cps, i - 1)) i -= 1; // to the previous word, then its start
+    while (i > 0 && isWord(cps, i - 1)) i -= 1;
+  } else {
+    while (i < n && isWord(cps, i)) i += 1; // past the first word, then to the next one
+    while (i < n && !isWord(cps, i)) i += 1;
+  }
+  const moved = edge === "end" ? { ...span, end: i } : { ...span, start: i };
+  return moved.start < moved.end ? moved : span;
+}
+
+function adjustableClaim(st) {
+  // The selected claim's own span (not a proposed place) while adjusting is allowed.
+  if (!st.adjustable || st.selectedId == null) return null;
+  const id = Number(st.selectedId);
+  return st.highlights.find((h) => h.claim_id === id && !h.proposed) || null;
+}
+
+function adjustSpan(st, event) {
+  // Shift+Arrow: move the selected claim's end; Alt+Shift+Arrow: its start.
+  if (!event.shiftKey || event.ctrlKey || event.metaKey) return;
+  if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+  const range = currentRange(st.root);
+  if (range && !range.collapsed) return; // extending a text selection, as browsers do
+  const claim = adjustableClaim(st);
+  if (!claim) return;
+  event.preventDefault();
+  if (!st.adjusting || st.adjusting.claimId !== claim.claim_id) {
+    st.adjusting = { claimId: claim.claim_id, from: claim, start: claim.start, end: claim.end };
+  }
+  const moved = moveEdge(st.cps, st.adjusting, event.altKey ? "start" : "end",
+                         event.key === "ArrowRight" ? 1 : -1);
+  Object.assign(st.adjusting, { start: moved.start, end: moved.end });
+  redraw(st, st.highlights.map((h) => (h === claim ? { ...h, ...moved } : h)));
+}
+
+function redraw(st, highlights) {
+  // Draw `highlights` over the same body, keeping the selected claim marked and the
+  // keyboard focus in the article (the old nodes, the focused mark among them, are gone).
+  const selected = st.selectedId;
+  render(st, st.body, highlights);
+  showSelectedClaim(st, selected == null ? null : Number(selected));
+  st.container.focus({ preventScroll: true });
+}
+
+function sendAdjusted(st) {
+  // Send the moved span, and draw what Python sent until Python answers: the saved span
+  // then arrives as new data, while a refused save changes no data and so would leave
+  // the preview standing.
+  const adjusting = st.adjusting;
+  st.adjusting = null;
+  if (!adjusting) return;
+  redraw(st, st.highlights);
+  if (adjusting.start === adjusting.from.start && adjusting.end === adjusting.from.end) return;
+  const { cpToUnit } = st;
+  st.setTriggerValue("adjusted", {
+    claim_id: adjusting.claimId,
+    start: adjusting.start,
+    end: adjusting.end,
+    text: st.body.slice(cpToUnit[adjusting.start], cpToUnit[adjusting.end]),
+  });
+}
+
 function signature(value) {
   return value ? `${value.start}:${value.end}` : "";
 }
@@ -253,10 +339,14 @@ function createState(container, root) {
   container.addEventListener("mousedown", () => {
     st.pointerInside = true;
   });
-  container.addEventListener("keyup", () => report(st));
+  container.addEventListener("keyup", (event) => {
+    if (event.key === "Shift") sendAdjusted(st);
+    report(st);
+  });
   container.addEventListener("click", (event) => clickMark(st, event.target));
   container.addEventListener("keydown", (event) => {
     if (event.key === "Enter") clickMark(st, event.target);
+    adjustSpan(st, event);
   });
   document.addEventListener("mouseup", onDocumentMouseUp);
   st.cleanup = () => {
@@ -299,6 +389,8 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
     return st.cleanup;
   }
   const highlights = Array.isArray(data?.highlights) ? data.highlights : [];
+  st.highlights = highlights; // code points, as Python sent them
+  st.adjustable = data?.adjustable === true;
   const contentSig = JSON.stringify([digest, highlights]);
   // Rebuilding the DOM would drop the user's live selection, so only do it when
   // the text or the highlights really changed.

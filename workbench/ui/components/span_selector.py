@@ -10,6 +10,11 @@ writes it with text nodes, so an article containing ``<script>`` or
 ``<img onerror=…>`` stays inert. Everything the browser sends back is
 re-validated here against the body the server rendered.
 
+A selected claim's span can be moved a word at a time from the keyboard (Shift+Arrow
+moves its end, Alt+Shift+Arrow its start); the JS draws the new span at once and sends
+it as the ``adjusted`` trigger when Shift is let go, and :func:`parse_adjusted` checks it
+and completes it to whole words, as a mouse selection is, before ``on_adjust`` saves it.
+
 The body travels only when this browser session does not hold it yet. Every run
 sends the body's digest; the body itself goes with the first run that shows it,
 after which the session state remembers the digest per selector key and the JS
@@ -33,8 +38,10 @@ from typing import Any
 
 import streamlit as st
 
-__all__ = ["Highlight", "SpanSelection", "body_digest", "parse_clicked", "parse_selection",
-           "span_selector", "stored_selection"]
+from workbench.text.anchor import snap_to_words
+
+__all__ = ["AdjustedSpan", "Highlight", "SpanSelection", "body_digest", "parse_adjusted",
+           "parse_clicked", "parse_selection", "span_selector", "stored_selection"]
 
 _LOG = logging.getLogger(__name__)
 _HERE = Path(__file__).resolve().parent
@@ -84,6 +91,15 @@ class SpanSelection:
     text: str
 
 
+@dataclass(frozen=True)
+class AdjustedSpan:
+    """A claim's span moved from the keyboard: code points, whole words, inside the body."""
+
+    claim_id: int
+    start: int
+    end: int
+
+
 def _is_int(value: object) -> bool:
     """True for real ints only: JSON booleans arrive as ``bool``, a subclass of int."""
     return isinstance(value, int) and not isinstance(value, bool)
@@ -116,6 +132,24 @@ def parse_clicked(raw: object, highlights: Sequence[Highlight]) -> int | None:
         return None
     known = {h.claim_id for h in highlights if h.claim_id is not None}
     return raw if raw in known else None
+
+
+def parse_adjusted(raw: object, body: str, known: Sequence[int]) -> AdjustedSpan | None:
+    """Turn the browser's ``{claim_id, start, end}`` into a span to save, or None.
+
+    The claim must be one of ``known`` (the claims drawn at their own span) and the span
+    inside the body; it is completed to whole words like a mouse selection, so a browser
+    that counted words differently cannot cut one.
+    """
+    span = parse_selection(raw, body)
+    claim_id = raw.get("claim_id") if isinstance(raw, Mapping) else None
+    if span is None or not _is_int(claim_id) or claim_id not in known:
+        return None
+    try:
+        start, end = snap_to_words(body, span.start, span.end)
+    except ValueError:  # only whitespace
+        return None
+    return AdjustedSpan(claim_id, start, end)
 
 
 def body_digest(body: str) -> str:
@@ -186,6 +220,16 @@ def _clicked_callback(key: str, known: tuple[int, ...],
         on_click(raw)
 
 
+def _adjusted_callback(key: str, body: str, known: tuple[int, ...],
+                       on_adjust: Callable[[AdjustedSpan], None]) -> None:
+    """Hand the span the keyboard moved (checked by ``parse_adjusted``) to ``on_adjust``."""
+    state = st.session_state.get(key)
+    span = parse_adjusted(state.get("adjusted") if isinstance(state, Mapping) else None,
+                          body, known)
+    if span is not None:
+        on_adjust(span)
+
+
 def span_selector(
     body: str,
     highlights: Sequence[Highlight],
@@ -195,6 +239,7 @@ def span_selector(
     height: int | None = None,
     on_select: Callable[[], None] | None = None,
     on_click: Callable[[int], None] | None = None,
+    on_adjust: Callable[[AdjustedSpan], None] | None = None,
 ) -> tuple[SpanSelection | None, int | None]:
     """Show ``body`` with ``highlights``; return (current selection, clicked claim id).
 
@@ -212,10 +257,14 @@ def span_selector(
     state is tied to the key, so a shared key would carry a selection made in
     one article over to the next, where its offsets point at other text.
 
+    ``on_adjust(span)`` receives a selected claim's span moved from the keyboard (see
+    the module docstring); without it the claims' spans cannot be moved here.
+
     The body is sent only on the first run that shows it to this browser session
     (see the module docstring); later runs send its digest.
     """
     data = _component_data(body, highlights, selected_claim_id, stored_selection(key, body))
+    data["adjustable"] = on_adjust is not None
     sent: dict[str, str] = st.session_state.setdefault(_SENT, {})
     if sent.get(key) == data["digest"]:
         data["body"] = None  # this browser session holds it
@@ -229,6 +278,10 @@ def span_selector(
         on_clicked_change=_on_change if on_click is None else partial(
             _clicked_callback, key, tuple(h.claim_id for h in highlights
                                           if h.claim_id is not None), on_click),
+        on_adjusted_change=_on_change if on_adjust is None else partial(
+            _adjusted_callback, key, body, tuple(h.claim_id for h in highlights
+                                                 if h.claim_id is not None and not h.proposed),
+            on_adjust),
     )
     return parse_selection(result.get("selection"), body), parse_clicked(
         result.get("clicked"), highlights

@@ -1,17 +1,32 @@
-"""Suggested claims with their reasons: accept or dismiss in one click."""
+"""Suggested claims with their reasons: accept or dismiss in one click, or from the keyboard.
+
+One suggestion is *marked*: its Accept and "Not check-worthy" buttons carry the A and D
+shortcuts, and J / K mark the next or previous one (``annotate_shortcuts``). The mark is
+a position in the shown list, so after an accept or a dismissal the next suggestion moves
+up into it and A accepts that one.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from workbench.text.checkworthiness import Suggestion
+from workbench.text.checkworthiness import Suggestion, readable_reason
 from workbench.ui import routes
+from workbench.ui.components import annotate_shortcuts as keys
 from workbench.ui.components.annotate_fragments import flash, rerun_annotate
 from workbench.ui.context import perform
 from workbench.ui.safe import md
+from workbench.ui.wording import counted
 from workbench.workspace import SuggestionTaken, accept_suggestion, dismiss_suggestion
 
 SHOWN = 10
+NONE_LEFT = ("No suggestions left: every sentence that looked worth checking has a claim "
+             "or was marked not check-worthy.")
+
+
+def _marked_key(article_id: int) -> str:
+    """Session state: the position of the marked suggestion in the shown list."""
+    return f"annotate_marked_suggestion_{article_id}"
 
 
 def _act(article_id: int, suggestion: Suggestion, accept: bool) -> None:
@@ -37,19 +52,54 @@ def _open(claim_id: int, message: str) -> None:
     rerun_annotate()  # the article gains a highlight, the panel loses the suggestion
 
 
+def _step(article_id: int, by: int, shown: int) -> None:
+    """on_click of Next / Previous: move the mark, staying inside the shown list (the
+    click reruns this fragment only)."""
+    key = _marked_key(article_id)
+    st.session_state[key] = min(max(st.session_state.get(key, 0) + by, 0), shown - 1)
+
+
+def count_line(total: int) -> str:
+    """How many sentences look worth checking, and which of them are shown."""
+    if total > SHOWN:
+        return f"Showing the {SHOWN} most check-worthy of {total} sentences."
+    return f"{counted(total, 'sentence looks', 'sentences look')} worth checking."
+
+
+def _why(suggestion: Suggestion) -> str:
+    reasons = "; ".join(readable_reason(reason) for reason in suggestion.reasons)
+    return f"Score {suggestion.score:.2f}" + (f" · why: {md(reasons)}" if reasons else "")
+
+
 def suggestions_panel(article_id: int, suggestions: list[Suggestion]) -> None:
     if not suggestions:
-        st.caption("No open suggestions: every check-worthy sentence has a claim or was dismissed.")
+        st.caption(NONE_LEFT)
         return
-    st.caption(f"{len(suggestions)} sentences look check-worthy; the best {SHOWN} are shown.")
-    for rank, suggestion in enumerate(suggestions[:SHOWN]):
+    shown = suggestions[:SHOWN]
+    marked = min(st.session_state.get(_marked_key(article_id), 0), len(shown) - 1)
+    st.caption(count_line(len(suggestions)))
+    if len(shown) > 1:
+        back, forward = st.columns(2)
+        back.button("Previous", key="annotate_suggestion_previous", icon=":material/arrow_upward:",
+                    shortcut=keys.PREVIOUS.key, disabled=marked == 0, on_click=_step,
+                    args=(article_id, -1, len(shown)), use_container_width=True)
+        forward.button("Next", key="annotate_suggestion_next",
+                       icon=":material/arrow_downward:", shortcut=keys.NEXT.key,
+                       disabled=marked == len(shown) - 1, on_click=_step,
+                       args=(article_id, 1, len(shown)), use_container_width=True)
+    for rank, suggestion in enumerate(shown):
+        on_keys = rank == marked
         with st.container(border=True, key=f"annotate_suggestion_{rank}"):
+            if on_keys and len(shown) > 1:
+                st.caption(f":material/keyboard: Marked {rank + 1} of {len(shown)}")
             st.text(suggestion.quote)
-            st.caption(f"Score {suggestion.score:.2f} · " + md(" · ".join(suggestion.reasons)))
+            st.caption(_why(suggestion))
             accept, dismiss = st.columns(2)
             accept.button("Accept", key=f"annotate_accept_{suggestion.start}", type="primary",
                           on_click=_act, args=(article_id, suggestion, True),
+                          shortcut=keys.ACCEPT.key if on_keys else None,
                           use_container_width=True)
             dismiss.button("Not check-worthy", key=f"annotate_dismiss_{suggestion.start}",
                            on_click=_act, args=(article_id, suggestion, False),
+                           shortcut=keys.DISMISS.key if on_keys else None,
                            use_container_width=True)

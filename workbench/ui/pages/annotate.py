@@ -16,33 +16,45 @@ is read-only, with the claims whose offsets point into it) and whether the sente
 changed since the previous version are highlighted. Claims are made and placed on the
 current version only; those a new version left for a person are listed first in the
 claim list (``anchor_panel``).
+
+A newcomer is told how to make a claim until they close the hint (``workbench.hints``,
+stored per person). The header's "Keyboard shortcuts" popover lists the keys
+(``annotate_shortcuts``): most are Streamlit's own button shortcuts; a selected claim's
+span is moved a word at a time inside the article (``span_selector``) and saved like any
+other edit, with the version the page showed.
 """
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from workbench import loaders
+from workbench import claims, hints, loaders
 from workbench.article_history import ShownVersion
 from workbench.claim_panel import ClaimPanel
 from workbench.errors import NotFound
 from workbench.ui import routes
+from workbench.ui.components import annotate_shortcuts as keys
 from workbench.ui.components.anchor_panel import anchor_status, is_unsettled, unsettled_claims
 from workbench.ui.components.annotate_fragments import (
     ARTICLE,
     CLAIM_TABS,
     CLAIMS,
     PANEL,
+    flash,
     last_write,
+    rerun_annotate,
     rerun_selection,
 )
-from workbench.ui.components.claim_editor import claim_editor
+from workbench.ui.components.claim_editor import claim_editor, reset_claim_form
+from workbench.ui.components.comments_panel import comments_panel
 from workbench.ui.components.corrections_panel import corrections_panel
 from workbench.ui.components.evidence_panel import evidence_panel
 from workbench.ui.components.history_panel import history_panel
 from workbench.ui.components.new_claim_panel import new_claim_panel
 from workbench.ui.components.span_selector import (
+    AdjustedSpan,
     Highlight,
     clear_selection,
     span_selector,
@@ -50,6 +62,7 @@ from workbench.ui.components.span_selector import (
 )
 from workbench.ui.components.suggestions_panel import suggestions_panel
 from workbench.ui.components.verdict_panel import propose_form, verdict_status
+from workbench.ui.context import credentials, perform, show_refusal
 from workbench.ui.query import query_id
 from workbench.ui.safe import md, web_url
 from workbench.workspace import Workspace
@@ -59,12 +72,34 @@ if TYPE_CHECKING:
 
 #: Background of the sentences changed since the previous version (claims drawn over it).
 CHANGED_COLOUR = "#fde68a"
+#: Session state: why the last span moved from the keyboard was not saved.
+SPAN_REFUSED = routes.refusal_key("annotate_span")
+FIRST_CLAIM_HINT = ("**New here?** Select words in the article to pin a claim to them, or "
+                    "accept one of the suggested claims on the right. A claim then collects "
+                    "its sources and, in the end, a verdict.")
+NO_CLAIMS = ("No claims yet — select words in the article, or accept a suggestion above.")
 
 
 def _select_claim(claim_id: int) -> None:
     # A button, not st.page_link: a link to the same page does not update the URL's query.
     st.query_params[routes.CLAIM] = str(claim_id)
+    st.session_state.pop(SPAN_REFUSED, None)  # it was about another claim
     rerun_selection()  # the article marks the selected claim
+
+
+def _save_span(versions: dict[int, int], span: AdjustedSpan) -> None:
+    """on_adjust of the article: store a claim's span moved from the keyboard, based on the
+    version this page showed (a colleague's save in between refuses it)."""
+    st.session_state.pop(SPAN_REFUSED, None)
+    saved = perform(claims.update_claim, span.claim_id, versions[span.claim_id],
+                    start=span.start, end=span.end, where=SPAN_REFUSED)
+    if saved is None:
+        return  # the article reruns (the trigger's rerun) and draws the stored span
+    reset_claim_form(span.claim_id)  # the details form is based on the new version
+    st.query_params[routes.CLAIM] = str(span.claim_id)
+    flash(f"Claim #{span.claim_id} now covers characters {span.start}–{span.end} "
+          f"(version {saved.version}).")
+    rerun_annotate()  # the highlight, the panel's quote and the list all change
 
 
 def _close_claim() -> None:
@@ -139,10 +174,13 @@ def article_view(article_id: int) -> None:
     if shown.read_only:
         st.info(f"Version {shown.number} of {shown.current}, read-only: claims are made and "
                 "placed on the current version.", icon="🕰️")
+    show_refusal(SPAN_REFUSED)
+    versions = {m.claim.id: m.claim.version for m in workspace.marks}
     span_selector(shown.body, _highlights(workspace, shown), key=key,
                   selected_claim_id=_selected(workspace), height=720,
                   on_select=None if shown.read_only else rerun_selection,
-                  on_click=_select_claim)
+                  on_click=_select_claim,
+                  on_adjust=None if shown.read_only else partial(_save_span, versions))
     if shown.removed:
         with st.expander(f"Removed since version {shown.previous} ({len(shown.removed)})"):
             for sentence in shown.removed:
@@ -182,10 +220,11 @@ def panel(article_id: int) -> None:
                         + (f" · {md(mark.rating)}" if mark.rating else ""))
             st.text(claim.quote)
             _last_change(claim)
-            st.button("Close claim", key="annotate_close_claim", on_click=_close_claim)
+            st.button("Close claim", key="annotate_close_claim", on_click=_close_claim,
+                      shortcut=keys.CLOSE.key)
             anchor_status(claim, article, selection)
             verdict_status(claim)
-            details, evidence, verdict, corrections, history = _claim_tabs(claim)
+            details, evidence, verdict, corrections, history, discussion = _claim_tabs(claim)
             if details.open:
                 with details:
                     # An unsettled claim is placed with the buttons above, which record
@@ -204,6 +243,9 @@ def panel(article_id: int) -> None:
             if history.open:
                 with history:
                     history_panel(claim.history)
+            if discussion.open:
+                with discussion, st.container(key=f"annotate_comments_{claim_id}"):
+                    comments_panel(claim.claim_id)
 
 
 @st.fragment(key=CLAIMS)
@@ -213,7 +255,10 @@ def claim_list(article_id: int) -> None:
     unsettled_claims(workspace, _select_claim)
     st.subheader("Suggested claims", anchor=False)
     suggestions_panel(article.id, workspace.suggestions)
-    st.subheader(f"Claims in this article ({len(workspace.marks)})", anchor=False)
+    count = len(workspace.marks)
+    st.subheader("Claims in this article" + (f" ({count})" if count else ""), anchor=False)
+    if not count:
+        st.caption(NO_CLAIMS)
     for mark in workspace.marks:
         st.button(f"{md(mark.label)} — {md(mark.claim.statement[:120])}", type="tertiary",
                   key=f"annotate_open_{mark.claim.id}", on_click=_select_claim,
@@ -247,6 +292,21 @@ def _version_label(number: int | None) -> str:
     return f"Version {number} · {info.created_at:%Y-%m-%d %H:%M}"
 
 
+def _dismiss_hint() -> None:
+    """on_click of the hint's button: closed for good, for this person."""
+    perform(hints.dismiss_hint, hints.ANNOTATE_FIRST_CLAIM)
+
+
+def _first_run_hint() -> None:
+    """How to make a claim, until this person closes it."""
+    if not hints.load_hints(credentials()).shows(hints.ANNOTATE_FIRST_CLAIM):
+        return
+    with st.container(key="annotate_first_run_hint"):
+        st.info(FIRST_CLAIM_HINT, icon=":material/lightbulb:")
+        st.button("Got it, don't show this again", key="annotate_dismiss_hint",
+                  on_click=_dismiss_hint, type="tertiary")
+
+
 def _versions() -> None:
     """Which version is shown, and whether its changes are highlighted."""
     if len(header.versions) == 1:
@@ -269,13 +329,16 @@ st.caption(" · ".join(md(part) for part in (article.outlet, article.author,
                                             str(article.published or ""), article.language)
                       if part))
 original = web_url(article.url)
-links = st.columns(2)
+links = st.columns(3)
 if original:
     links[0].link_button("Open the original", original)
 with links[1]:
     routes.link(routes.ARTICLES, "Store a new version",
                 query=routes.new_version_query(article.id), icon=":material/update:")
+with links[2]:
+    keys.shortcuts_help()
 _versions()
+_first_run_hint()
 
 text_column, panel_column = st.columns([3, 2], gap="large")
 with text_column:

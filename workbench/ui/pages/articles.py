@@ -1,9 +1,10 @@
-"""Articles: the list, bringing a new one in (paste, upload or fetch from its web
-address), and storing a new version of one that changed."""
+"""Articles: the list with who each article is assigned to, bringing a new one in
+(paste, upload or fetch from its web address), storing a new version of one that
+changed, and (editors) giving an article to a reviewer."""
 
 import streamlit as st
 
-from workbench import articles, loaders, web_articles
+from workbench import articles, assignments, loaders, web_articles
 from workbench.errors import DuplicateArticle, InvalidInput
 from workbench.text.extract import (
     MAX_ARTICLE_CHARS,
@@ -13,12 +14,13 @@ from workbench.text.extract import (
 )
 from workbench.ui import routes
 from workbench.ui.components.new_version_form import new_version_form
-from workbench.ui.context import perform
+from workbench.ui.context import credentials, perform
 from workbench.ui.query import query_id
 from workbench.ui.safe import md
 
 PAGE_SIZE = 25
 FROM_WEB = "From a web address"
+ASSIGNED = "articles_assigned"  # the confirmation of the last assignment, for the next run
 
 
 def _fetch_and_add() -> None:
@@ -55,6 +57,40 @@ def _from_web_address() -> None:
     elif fetched is not None:
         st.session_state[routes.ARTICLES_FORM_OPEN] = False
         routes.switch_to(routes.ANNOTATE, routes.annotate_query(fetched))
+
+
+def _assign_article(assignees: dict[int, int | None], people: dict[int, str]) -> None:
+    """on_click of "Assign article": the article and person chosen, checked against the
+    assignee this page showed (another editor may have been quicker)."""
+    article_id = st.session_state.get("articles_assign_article")
+    chosen = st.session_state.get("articles_assign_to") or None
+    if article_id is None:
+        return
+    if perform(assignments.assign_article, article_id, chosen,
+               expected_assignee_id=assignees.get(article_id)) is not None:
+        st.session_state[ASSIGNED] = (
+            f"Article #{article_id} is now with {people.get(chosen, 'nobody')}; its open "
+            "claims that were with the previous assignee or nobody went too.")
+
+
+def _assign_form(desk: loaders.ArticleDesk) -> None:
+    """Editors: give one of the listed articles to a reviewer (or to nobody)."""
+    rows = desk.rows[:PAGE_SIZE]
+    people = {p.id: p.display_name or p.name for p in desk.assigning.people}
+    titles = {row.id: row.title for row in rows}
+    with st.expander("Assign an article to a reviewer"):
+        left, right = st.columns(2)
+        left.selectbox("Article", list(titles), key="articles_assign_article",
+                       format_func=lambda article_id: f"#{article_id} {titles[article_id]}")
+        right.selectbox("Give it to", [0, *people], key="articles_assign_to",
+                        format_func=lambda user_id: people.get(user_id, "Nobody"))
+        st.button("Assign article", key="articles_assign", on_click=_assign_article,
+                  args=(desk.assignees, people))
+        st.caption("Its open claims that were with the previous assignee, or with nobody, "
+                   "go to the new one; claims made on it later go to them too.")
+        done = st.session_state.pop(ASSIGNED, None)
+        if done:
+            st.success(md(done))
 
 
 def _paste_or_upload(mode: str | None) -> None:
@@ -123,7 +159,8 @@ with st.expander("Add an article", expanded=st.session_state.get(routes.ARTICLES
 search = st.text_input("Search titles and outlets", key="articles_search",
                        placeholder="e.g. Ukraine")
 page = st.session_state.get(routes.ARTICLES_PAGE, 0)
-rows = loaders.article_list(search=search, page=page, page_size=PAGE_SIZE)
+desk = loaders.article_desk(credentials(), search=search, page=page, page_size=PAGE_SIZE)
+rows = desk.rows
 
 with st.expander("Store a new version of an article",
                  expanded=query_id(routes.ARTICLE).value is not None):
@@ -131,8 +168,13 @@ with st.expander("Store a new version of an article",
 
 if not rows:
     st.info("No articles yet." if not search else "No article matches that search.")
+elif desk.assigning.may_assign:
+    _assign_form(desk)
 for row in rows[:PAGE_SIZE]:
-    label = f"{md(row.title)} — {md(row.outlet) or 'no outlet'} · {row.claims} claims"
+    holder = desk.assignees.get(row.id)
+    with_whom = ("" if holder is None else " · with you" if holder == desk.assigning.me.id
+                 else f" · with {md(desk.assigning.name_of(holder) or f'user #{holder}')}")
+    label = f"{md(row.title)} — {md(row.outlet) or 'no outlet'} · {row.claims} claims{with_whom}"
     routes.link(routes.ANNOTATE, label, query=routes.annotate_query(row.id))
 
 previous, _, following = st.columns([1, 4, 1])

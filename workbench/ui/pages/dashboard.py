@@ -5,8 +5,11 @@ shared as a link (the Reports page reads the same parameters). Figures' data com
 the summary rows, through one :class:`workbench.dashboard_cache.FigureCache` per
 database shared by every session: current figures at once, outdated ones at once too
 while a background worker recounts them (the page then polls and reruns when they are
-in), so no click waits for a recount. Clicking a bar lists the claims behind it, each
-opening in Annotate. The CSV report of the same claims downloads from here too.
+in), so no click waits for a recount. Clicking a bar lists the claims behind it in a
+dialog over the charts, each opening in Annotate; the bar is kept in the URL
+(``dash_drill=dimension:value``), so a reload or a shared link reopens it. Below the
+charts, each reviewer's open claims, oldest first. The CSV report of the same claims
+downloads from here too.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import partial
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -32,6 +34,10 @@ from workbench.ui.context import credentials
 from workbench.ui.safe import md, plotly_text
 
 POLL_SECONDS = 0.5  # how often a page showing outdated figures asks for the new ones
+#: Each chart's dimension and the ``Dashboard`` field holding its bars.
+DIMENSIONS = {"rating": "verdicts", "state": "states", "week": "weeks", "reviewer": "reviewers",
+              "time": "time_to_verdict", "outlet": "outlets", "claimant": "claimants",
+              "tag": "tags", "repeated": "repeated"}
 
 
 @st.cache_resource(show_spinner=False)
@@ -49,15 +55,40 @@ def _await_recount(cache: FigureCache, filters: ClaimFilters) -> None:
 
 
 def _remember(chart_key: str, dimension: str, bars: list[tuple[str, str]]) -> None:
-    """on_select callback: keep the clicked bar so the claim list survives reruns."""
+    """on_select callback: keep the clicked bar, in the state and in the URL (a reload or
+    a shared link opens the same claims)."""
     points = st.session_state[chart_key]["selection"]["points"]
     if not points:
-        st.session_state.pop(routes.DRILL, None)
+        _close_drill()
         return
     index = points[0].get("point_index", points[0].get("point_number", 0))
     if 0 <= index < len(bars):
         label, value = bars[index]
         st.session_state[routes.DRILL] = (dimension, value, label)
+        st.query_params[routes.DRILL] = f"{dimension}:{value}"
+
+
+def _close_drill() -> None:
+    """Closing the claims dialog (or "Clear selection") forgets the bar, URL included."""
+    st.session_state.pop(routes.DRILL, None)
+    st.query_params.pop(routes.DRILL, None)
+
+
+def _chosen_bar(data: dash.Dashboard) -> tuple[str, str, str] | None:
+    """The clicked bar: this session's, else the URL's (``dimension:value``), labelled as
+    its bar is (the value itself when no bar carries it any more)."""
+    chosen = st.session_state.get(routes.DRILL)
+    if chosen is None:
+        dimension, _, value = st.query_params.get(routes.DRILL, "").partition(":")
+        if dimension not in DIMENSIONS or not value:
+            return None
+        bars = {bar.key: bar.label for bar in getattr(data, DIMENSIONS[dimension])} \
+            if dimension != "week" else {w.start.isoformat(): w.label for w in data.weeks}
+        chosen = (dimension, value, bars.get(value, value))
+        st.session_state[routes.DRILL] = chosen
+    elif st.query_params.get(routes.DRILL) != f"{chosen[0]}:{chosen[1]}":
+        st.query_params[routes.DRILL] = f"{chosen[0]}:{chosen[1]}"
+    return chosen
 
 
 def _bar_chart(title: str, dimension: str, labels: list[str], values: list[str],
@@ -98,8 +129,8 @@ def _weekly(weeks: list[dash.Week]) -> None:
         return
     _bar_chart("Approved verdicts per ISO week", "week", [w.label for w in weeks],
                [w.start.isoformat() for w in weeks], [w.approved for w in weeks])
-    st.dataframe(pd.DataFrame([{"week": w.label, "approved": w.approved,
-                                "mean days to verdict": w.avg_days} for w in weeks]),
+    st.dataframe([{"week": w.label, "approved": w.approved,
+                                "mean days to verdict": w.avg_days} for w in weeks],
                  hide_index=True, width="stretch", height=150, key="dash_weeks_table")
 
 
@@ -116,26 +147,50 @@ def _unsettled() -> None:
                         query=routes.annotate_query(article.article_id))
 
 
-def _drill(filters: ClaimFilters) -> None:
-    chosen = st.session_state.get(routes.DRILL)
-    if not chosen:
-        st.caption("Click a bar to list the claims behind it.")
-        return
+def _drill(filters: ClaimFilters, chosen: tuple[str, str, str]) -> None:
+    """The claims behind the clicked bar, in a dialog over the charts (opened on every run
+    while a bar is chosen, so a rerun or a reload keeps it open)."""
     dimension, value, label = chosen
-    found = loaders.dashboard_claims(credentials(), filters, dimension, value)
-    st.subheader(f"Claims: {dimension} = {md(label)}", anchor=False)
-    if st.button("Clear selection", key="dash_clear"):
-        st.session_state.pop(routes.DRILL, None)
-        st.rerun()
-    if not found:
-        st.info("No claims behind that bar with the current filters.")
+
+    @st.dialog("Claims behind the bar", width="large", on_dismiss=_close_drill)
+    def claims_dialog() -> None:
+        found = loaders.dashboard_claims(credentials(), filters, dimension, value)
+        st.subheader(f"Claims: {dimension} = {md(label)}", anchor=False)
+        st.button("Clear selection", key="dash_clear", on_click=_close_drill)
+        if not found:
+            st.info("No claims behind that bar with the current filters.")
+            return
+        st.dataframe([{
+            "open": routes.annotate_url(ref.article_id, ref.id) if ref.article_id else None,
+            "id": ref.id, "statement": ref.statement, "claimant": ref.claimant,
+            "state": ref.state.replace("_", " "), "created": f"{ref.created_at:%Y-%m-%d}",
+        } for ref in found], hide_index=True, width="stretch", key="dash_claims_table",
+            column_config={"open": st.column_config.LinkColumn("open", display_text="open")})
+
+    claims_dialog()
+
+
+def _workload() -> None:
+    """Open claims per reviewer, the one whose oldest open claim waits longest first (the
+    whole desk, not filtered: who has too much, whose work is stuck)."""
+    rows = loaders.open_claims_per_reviewer(credentials())
+    st.subheader("Open claims per reviewer", anchor=False)
+    if not rows:
+        st.caption("No open claims: nothing new or being researched.")
         return
-    st.dataframe(pd.DataFrame([{
-        "open": routes.annotate_url(ref.article_id, ref.id) if ref.article_id else None,
-        "id": ref.id, "statement": ref.statement, "claimant": ref.claimant,
-        "state": ref.state.replace("_", " "), "created": f"{ref.created_at:%Y-%m-%d}",
-    } for ref in found]), hide_index=True, width="stretch", key="dash_claims_table",
-        column_config={"open": st.column_config.LinkColumn("open", display_text="open")})
+    now = datetime.now(UTC)
+    st.dataframe([{
+        "reviewer": row.display_name + ("" if row.active else " (inactive)"),
+        "open claims": row.open_claims,
+        "oldest open claim": _age(now, row.oldest_created_at),
+    } for row in rows], hide_index=True, width="stretch", key="dash_workload")
+
+
+def _age(now: datetime, then: datetime | None) -> str:
+    if then is None:
+        return ""
+    days = (now - (then if then.tzinfo else then.replace(tzinfo=UTC))).days
+    return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''}"
 
 
 st.title("Dashboard")
@@ -185,4 +240,9 @@ with right:
     _bars("Claims per claimant", "claimant", data.claimants, "no claimants recorded.",
           horizontal=True)
     _bars("Claims per tag", "tag", data.tags, "no tags yet.", horizontal=True)
-_drill(filters)
+_workload()
+chosen_bar = _chosen_bar(data)
+if chosen_bar is None:
+    st.caption("Click a bar to list the claims behind it.")
+else:
+    _drill(filters, chosen_bar)

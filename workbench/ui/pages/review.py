@@ -7,7 +7,6 @@ shows their refusals next to the item they concern.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from workbench import loaders, review, verdicts
@@ -23,6 +22,7 @@ from workbench.ui import routes
 from workbench.ui.components.corrections_panel import corrections_panel
 from workbench.ui.context import credentials, perform
 from workbench.ui.safe import md, web_url
+from workbench.ui.wording import counted
 
 st.title("Review queue")
 try:
@@ -99,10 +99,10 @@ def _evidence(item: review.QueueItem) -> None:
     if not item.evidence:
         st.warning("No evidence attached: this verdict cannot be approved yet.")
         return
-    st.dataframe(pd.DataFrame([{
+    st.dataframe([{
         "stance": e.stance, "source": e.title or e.url, "url": web_url(e.url),
         "archived": web_url(e.archive_url),
-        "independent": e.independent, "excerpt": e.excerpt} for e in item.evidence]),
+        "independent": e.independent, "excerpt": e.excerpt} for e in item.evidence],
         hide_index=True, width="stretch", key=f"review_evidence_{item.verdict_id}",
         column_config={"url": st.column_config.LinkColumn("url"),
                        "archived": st.column_config.LinkColumn("archived")})
@@ -134,7 +134,7 @@ def _item(item: review.QueueItem) -> None:
             st.text(f"Conclusion: {item.conclusion}")
         st.caption("Rationale")
         st.text(item.rationale)
-        st.caption(f"Evidence · {item.independent_sources} independent source(s)")
+        st.caption(f"Evidence · {counted(item.independent_sources, 'independent source')}")
         _evidence(item)
         if item.author_id == user.id:
             st.caption("You proposed this verdict: a second editor must approve it.")
@@ -240,7 +240,7 @@ if desk.total == 0:
 else:
     if desk.pages > 1:
         st.pagination(desk.pages, key=routes.REVIEW_PAGE)
-    st.caption(f"{desk.total:,} proposed verdict(s), oldest first · "
+    st.caption(f"{counted(desk.total, 'proposed verdict')}, oldest first · "
                f"page {desk.page} of {desk.pages}")
     _bulk(desk.queue)
     for queue_item in desk.queue:

@@ -2,7 +2,6 @@
 reset a password. Every action goes through ``workbench.users``, which checks the
 role itself and revokes sessions on password resets and deactivation."""
 
-import pandas as pd
 import streamlit as st
 
 from workbench import loaders, users
@@ -23,10 +22,10 @@ if not page.has_accounts:
                "everyone, you included, signs in. Make it an admin and keep its password.")
 
 if accounts:
-    st.dataframe(pd.DataFrame([{
+    st.dataframe([{
         "id": u.id, "name": u.name, "display name": u.display_name, "role": u.role,
         "active": u.active, "sign-in": u.sign_in, "since": u.since,
-    } for u in accounts]), hide_index=True, use_container_width=True)
+    } for u in accounts], hide_index=True, width="stretch")
 else:
     st.info("No accounts yet.")
 

@@ -7,6 +7,7 @@ from workbench.sample import load_sample
 from workbench.ui import routes
 from workbench.ui.context import perform
 from workbench.ui.safe import md
+from workbench.ui.wording import counted
 
 st.title("Claim workbench")
 st.write(
@@ -26,6 +27,6 @@ if start.article_count == 0:
 else:
     st.subheader("Recent articles")
     for row in start.recent:
-        routes.link(routes.ANNOTATE, f"{md(row.title)} ({row.claims} claims)",
+        routes.link(routes.ANNOTATE, f"{md(row.title)} ({counted(row.claims, 'claim')})",
                     query=routes.annotate_query(row.id), icon="📰")
     routes.link(routes.ARTICLES, "All articles, or add one", icon="➕")
