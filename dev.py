@@ -4,6 +4,7 @@
     python3 dev.py start      # the app on http://localhost:8501 (SQLite under db/)
     python3 dev.py test       # the whole test suite (extra arguments go to pytest)
     python3 dev.py bench      # every benchmark in benchmarks/, printing its figures
+    python3 dev.py lint       # ruff and mypy, as CI runs them before the tests
 
 Needs only Python 3.11+. The first run creates ``.venv`` and installs the project with
 the exact versions in ``constraints.txt`` (``pyproject.toml`` holds only ranges); later runs
@@ -69,6 +70,15 @@ def test(args: list[str]) -> int:
     return subprocess.call([PYTHON, "-m", "pytest", *args], cwd=ROOT)
 
 
+def lint(_args: list[str]) -> int:
+    """The house rules CI checks before the tests: ruff's lint rules, then mypy (whose cache
+    this warms, so ``tests/test_types.py`` takes seconds)."""
+    ensure_environment("postgres,test")
+    failures = subprocess.call([BIN / "ruff", "check", "."], cwd=ROOT)
+    failures += subprocess.call([PYTHON, "-m", "mypy"], cwd=ROOT)
+    return 1 if failures else 0
+
+
 #: Each benchmark is a script that prints its figures; ``bench`` runs them in this order.
 BENCHMARKS = [
     ["cold_start.py"],
@@ -103,7 +113,7 @@ def bench(args: list[str]) -> int:
 
 
 def main() -> int:
-    commands = {"start": start, "test": test, "bench": bench}
+    commands = {"start": start, "test": test, "bench": bench, "lint": lint}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

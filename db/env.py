@@ -5,6 +5,7 @@ head`` with the checkout's ``alembic.ini``, the configured one (``WORKBENCH_DATA
 """
 
 from alembic import context
+from alembic.runtime.environment import NameFilterParentNames, NameFilterType
 from sqlmodel import SQLModel
 
 import workbench.models  # noqa: F401  (registers the tables)
@@ -20,7 +21,8 @@ target_metadata = SQLModel.metadata
 _UNMANAGED_PREFIXES = ("claim_fts", "claim_search")
 
 
-def include_name(name, type_, parent_names):  # type: ignore[no-untyped-def]
+def include_name(name: str | None, type_: NameFilterType,
+                 parent_names: NameFilterParentNames) -> bool:
     if type_ == "table" and name and name.startswith(_UNMANAGED_PREFIXES):
         return False
     return True

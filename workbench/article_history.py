@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 from workbench.article_versions import version_body
 from workbench.articles import get_article
 from workbench.models import AnchorStatus, Article, Claim
+from workbench.sql import id_col
 from workbench.text.diff import VersionDiff, sentence_diff
 from workbench.workspace import ArticleView
 
@@ -81,10 +82,10 @@ def unsettled_articles(session: Session, limit: int = 20) -> list[UnsettledArtic
     index ``ix_claim_unsettled`` holds only those claims, so this stays cheap at any size)."""
     count = func.count(col(Claim.id))
     rows = session.exec(
-        select(Claim.article_id, Article.title, count)
+        select(id_col(Claim.article_id), Article.title, count)
         .join(Article, col(Article.id) == Claim.article_id)
         .where(col(Claim.anchor_status).in_(UNSETTLED))
-        .group_by(Claim.article_id, Article.title)
+        .group_by(col(Claim.article_id), col(Article.title))
         .order_by(count.desc(), col(Claim.article_id)).limit(limit)).all()
     return [UnsettledArticle(article_id, title, n) for article_id, title, n in rows]
 

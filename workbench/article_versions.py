@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlmodel import Session, col, func, select
 
@@ -22,8 +22,9 @@ from workbench import audit
 from workbench.articles import get_article
 from workbench.claims import apply_changes, get_claim
 from workbench.errors import InvalidInput, NotFound, StaleEdit
-from workbench.models import AnchorStatus, Article, ArticleVersion, Claim, User
+from workbench.models import AnchorStatus, Article, ArticleVersion, Claim, User, stored_id
 from workbench.permissions import REVIEW_DESK, require
+from workbench.sql import select_columns
 from workbench.text.anchor import ClaimSpan, Placement, Selector, make_selector, reanchor
 from workbench.text.extract import ArticleInputError, body_hash, clean_pasted_text
 from workbench.validation import clean_line, clean_url
@@ -78,7 +79,7 @@ def record_first_version(
     if existing is not None:
         return existing
     first = ArticleVersion(
-        article_id=article.id, number=1, body=article.body, body_hash=article.body_hash,
+        article_id=stored_id(article), number=1, body=article.body, body_hash=article.body_hash,
         reason=reason, created_by=article.created_by, created_at=article.created_at,
         **_fetch_fields(fetched),
     )
@@ -116,7 +117,7 @@ def add_version(
                            "stored.")
     record_first_version(session, article)
     number = article.current_version + 1
-    session.add(ArticleVersion(article_id=article.id, number=number, body=body,
+    session.add(ArticleVersion(article_id=stored_id(article), number=number, body=body,
                                body_hash=digest, reason=reason, created_by=actor.id,
                                **_fetch_fields(fetched)))
     previous = article.current_version
@@ -124,11 +125,12 @@ def add_version(
     session.add(article)
     session.flush()
     outcomes = _reanchor_claims(session, actor, article, body)
-    audit.record(session, actor, entity="article", entity_id=article.id, action="new_version",
+    article_id = stored_id(article)
+    audit.record(session, actor, entity="article", entity_id=article_id, action="new_version",
                  changes={"version": [previous, number],
                           **{state: [None, sum(o.state == state for o in outcomes)]
                              for state in ("moved", "needs_review", "unplaced")}})
-    return StoredVersion(article.id, number, outcomes)
+    return StoredVersion(article_id, number, outcomes)
 
 
 def confirm_anchor(
@@ -158,10 +160,10 @@ def confirm_anchor(
 def versions(session: Session, article_id: int) -> list[VersionInfo]:
     """Every version of the article, oldest first (just the current one if never updated)."""
     article = get_article(session, article_id)
-    rows = session.exec(select(ArticleVersion.number, ArticleVersion.created_at,
-                               ArticleVersion.created_by, ArticleVersion.reason,
-                               ArticleVersion.source_url, ArticleVersion.fetched_at,
-                               func.length(ArticleVersion.body))
+    rows = session.exec(select_columns(ArticleVersion.number, ArticleVersion.created_at,
+                                       ArticleVersion.created_by, ArticleVersion.reason,
+                                       ArticleVersion.source_url, ArticleVersion.fetched_at,
+                                       func.length(ArticleVersion.body))
                         .where(ArticleVersion.article_id == article_id)
                         .order_by(col(ArticleVersion.number))).all()
     if not rows:
@@ -198,7 +200,7 @@ def _locked_article(session: Session, article_id: int) -> Article:
     return article
 
 
-def _fetch_fields(fetched: FetchRecord | None) -> dict[str, object]:
+def _fetch_fields(fetched: FetchRecord | None) -> dict[str, Any]:
     if fetched is None:
         return {}
     return {"source_url": clean_url(fetched.source_url, field="Fetched URL"),
@@ -217,21 +219,23 @@ def _reanchor_claims(
         by_version[claim.article_version].append(claim)
     placements: dict[int, Placement] = {}
     for number, group in by_version.items():
-        old_body = version_body(session, article.id, number)
-        spans = [ClaimSpan(claim.id, claim.start, claim.end,
+        old_body = version_body(session, stored_id(article), number)
+        spans = [ClaimSpan(stored_id(claim), claim.start, claim.end,
                            Selector(claim.quote, claim.prefix, claim.suffix))
-                 for claim in group]
+                 for claim in group  # the query selects placed claims; this says so to mypy
+                 if claim.start is not None and claim.end is not None]
         placements.update({p.key: p for p in reanchor(old_body, body, spans)})
     if len(by_version) > 1:
         placements = _without_cross_version_collisions(placements)
     outcomes = []
     for claim in claims:
-        placement = placements[claim.id]
-        locked = get_claim(session, claim.id, for_update=True)
+        claim_id = stored_id(claim)
+        placement = placements[claim_id]
+        locked = get_claim(session, claim_id, for_update=True)
         apply_changes(session, actor, locked, locked.version,
                       _changes_for(placement, body, article.current_version),
                       action=f"anchor_{placement.state}")
-        outcomes.append(ClaimOutcome(claim.id, placement.state, placement.start, placement.end))
+        outcomes.append(ClaimOutcome(claim_id, placement.state, placement.start, placement.end))
     return outcomes
 
 
@@ -248,6 +252,7 @@ def _without_cross_version_collisions(placements: dict[int, Placement]) -> dict[
 
 def _changes_for(placement: Placement, body: str, version: int) -> dict[str, object]:
     if placement.state == "moved":
+        assert placement.start is not None and placement.end is not None  # a move has a span
         return _placed_at(body, placement.start, placement.end, version)
     status = AnchorStatus.needs_review if placement.state == "needs_review" else \
         AnchorStatus.unplaced

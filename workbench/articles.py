@@ -11,8 +11,9 @@ from sqlmodel import Session, col, select
 from workbench import audit
 from workbench.drafts import ArticleDraft
 from workbench.errors import DuplicateArticle, NotFound
-from workbench.models import Article, Claim, User
+from workbench.models import Article, Claim, User, stored_id
 from workbench.permissions import REVIEW_DESK, require
+from workbench.sql import select_columns
 from workbench.text.extract import body_hash, clean_pasted_text, derived_title
 
 SAMPLE_TITLE = "EU aims to circumvent detractors of Ukraine support, says Kallas"
@@ -39,7 +40,7 @@ def add_article(
     if not allow_duplicate:
         existing = session.exec(select(Article).where(Article.body_hash == digest)).first()
         if existing is not None:
-            raise DuplicateArticle(existing.id, existing.title)
+            raise DuplicateArticle(stored_id(existing), existing.title)
     article = Article(
         title=title,
         outlet=draft.outlet,
@@ -54,7 +55,7 @@ def add_article(
     session.add(article)
     session.flush()
     audit.record(
-        session, actor, entity="article", entity_id=article.id, action="create",
+        session, actor, entity="article", entity_id=stored_id(article), action="create",
         changes={"title": [None, article.title], "characters": [None, len(body)]},
     )
     return article
@@ -83,12 +84,12 @@ def list_articles(
     """Articles newest first with their claim counts (one query, no body loaded)."""
     claims = (
         select(Claim.article_id, func.count().label("n"))
-        .group_by(Claim.article_id)
+        .group_by(col(Claim.article_id))
         .subquery()
     )
     query = (
-        select(Article.id, Article.title, Article.outlet, Article.published, Article.language,
-               func.coalesce(claims.c.n, 0))
+        select_columns(Article.id, Article.title, Article.outlet, Article.published,
+                       Article.language, func.coalesce(claims.c.n, 0))
         .outerjoin(claims, claims.c.article_id == Article.id)
         .order_by(col(Article.created_at).desc(), col(Article.id).desc())
         .limit(limit).offset(offset)

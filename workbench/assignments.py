@@ -26,14 +26,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from workbench import audit, users
 from workbench.claims import apply_changes, get_claim
 from workbench.errors import InvalidInput, NotFound, StaleEdit, WorkflowError
-from workbench.models import Article, AuditEvent, Claim, ClaimState, Role, User
+from workbench.models import Article, AuditEvent, Claim, ClaimState, Role, User, stored_id
 from workbench.permissions import EDITORS, REVIEW_DESK, require
+from workbench.sql import id_col
 
 #: Claims someone still has to work on; in review, approved and dismissed ones are done
 #: (a returned verdict puts its claim back to researching).
@@ -54,6 +55,10 @@ def assignee(session: Session, user_id: int | None) -> User | None:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"There is no user #{user_id}.")
+    return _may_hold_work(user)
+
+
+def _may_hold_work(user: User) -> User:
     if not can_be_assignee(user):
         raise InvalidInput(f"{user.name} cannot be given work: only active reviewer and "
                            "editor accounts can.")
@@ -65,7 +70,7 @@ def assignee_named(session: Session, name: str) -> User:
     user = users.find_user(session, name.strip())
     if user is None:
         raise NotFound(f"There is no user called “{name.strip()}”.")
-    return assignee(session, user.id)  # type: ignore[return-value]
+    return _may_hold_work(user)
 
 
 def assignable_people(session: Session) -> list[User]:
@@ -77,7 +82,7 @@ def article_assignees(session: Session, article_ids: list[int]) -> dict[int, int
     """Each article's assignee (a user id, or None), read by primary key."""
     if not article_ids:
         return {}
-    return dict(session.exec(select(Article.id, Article.assignee_id)
+    return dict(session.exec(select(id_col(Article.id), col(Article.assignee_id))
                              .where(col(Article.id).in_(article_ids))).all())
 
 
@@ -127,13 +132,13 @@ def assign_article(session: Session, actor: User, article_id: int, assignee_id: 
         return article
     article.assignee_id = target
     session.add(article)
-    audit.record(session, actor, entity="article", entity_id=article.id, action="assign",
+    audit.record(session, actor, entity="article", entity_id=stored_id(article), action="assign",
                  changes={"assignee_id": [previous, article.assignee_id],
                           **_described(session, previous, article.assignee_id)})
-    held_by = col(Claim.assignee_id).is_(None)
+    held_by: ColumnElement[bool] = col(Claim.assignee_id).is_(None)
     if previous is not None:
-        held_by = held_by | (Claim.assignee_id == previous)
-    for claim_id in session.exec(select(Claim.id).where(
+        held_by = held_by | (col(Claim.assignee_id) == previous)
+    for claim_id in session.exec(select(id_col(Claim.id)).where(
             Claim.article_id == article.id, col(Claim.state).in_(OPEN_STATES), held_by)
             .order_by(col(Claim.id))).all():
         claim = get_claim(session, claim_id, for_update=True)
@@ -200,10 +205,10 @@ def open_claims_per_reviewer(session: Session, actor: User) -> list[Workload]:
     counted = [*session.exec(
         select(Claim.assignee_id, func.count(), func.min(Claim.id))
         .where(col(Claim.assignee_id).in_(list(people)), open_claim)
-        .group_by(Claim.assignee_id)).all(),
+        .group_by(col(Claim.assignee_id))).all(),
         *session.exec(select(Claim.assignee_id, func.count(), func.min(Claim.id))
                       .where(col(Claim.assignee_id).is_(None), open_claim)
-                      .group_by(Claim.assignee_id)).all()]
+                      .group_by(col(Claim.assignee_id))).all()]
     oldest = dict(session.exec(select(Claim.id, Claim.created_at).where(
         col(Claim.id).in_([first for _, _, first in counted]))).all()) if counted else {}
     rows = []

@@ -29,11 +29,11 @@ from datetime import timedelta
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Engine, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workbench import audit, db, throttle, users
 from workbench.errors import AuthenticationFailed
-from workbench.models import Role, User, UserSession, as_utc, utcnow
+from workbench.models import Role, User, UserSession, as_utc, stored_id, utcnow
 from workbench.settings import get_settings
 from workbench.validation import one_line, shorten, strip_controls
 
@@ -61,7 +61,7 @@ def create_session(session: Session, user: User) -> str:
     """Open a session for ``user`` and return its token (the only copy; store it in a cookie)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    session.add(UserSession(id=_digest(token), user_id=user.id, created_at=now,
+    session.add(UserSession(id=_digest(token), user_id=stored_id(user), created_at=now,
                             last_seen_at=now,
                             expires_at=now + timedelta(hours=get_settings().session_hours)))
     session.flush()
@@ -97,11 +97,11 @@ def sign_in(name: str, password: str, *, address: str | None = None,
         if new_hash:
             user.password_hash = new_hash
             session.add(user)
-            audit.record(session, user, entity="user", entity_id=user.id, action="rehash",
+            audit.record(session, user, entity="user", entity_id=stored_id(user), action="rehash",
                          changes={"password_hash": ["(older parameters)", "(upgraded)"]})
         throttle.forget(session, keys[0])
         token = create_session(session, user)
-        audit.record(session, user, entity="user", entity_id=user.id, action="sign_in",
+        audit.record(session, user, entity="user", entity_id=stored_id(user), action="sign_in",
                      changes={"method": "password"})
     return token, user
 
@@ -109,7 +109,7 @@ def sign_in(name: str, password: str, *, address: str | None = None,
 def active_session(session: Session, token: str) -> UserSession | None:
     """The unexpired, unrevoked session row for ``token``, or None."""
     return session.exec(select(UserSession).where(
-        UserSession.id == _digest(token), UserSession.revoked_at.is_(None),  # type: ignore[union-attr]
+        col(UserSession.id) == _digest(token), col(UserSession.revoked_at).is_(None),
         UserSession.expires_at > utcnow())).first()
 
 
@@ -137,8 +137,8 @@ def user_for_token(session: Session, token: str, *, touch: bool = True) -> User 
 def sign_out(session: Session, token: str) -> None:
     """Revoke the session behind ``token`` (a no-op for an unknown token)."""
     session.execute(update(UserSession)
-                    .where(UserSession.id == _digest(token),  # type: ignore[arg-type]
-                           UserSession.revoked_at.is_(None))  # type: ignore[union-attr]
+                    .where(col(UserSession.id) == _digest(token),
+                           col(UserSession.revoked_at).is_(None))
                     .values(revoked_at=utcnow()))
 
 
@@ -165,7 +165,7 @@ def token_from_cookie(value: str | None) -> str | None:
 def has_accounts(session: Session) -> bool:
     """True once any real account exists: from then on the desk requires sign-in."""
     builtin = (users.CLI_USER, users.LOCAL_USER)
-    return session.exec(select(User.id).where(User.name.not_in(builtin)).limit(1)  # type: ignore[attr-defined]
+    return session.exec(select(User.id).where(col(User.name).not_in(builtin)).limit(1)
                         ).first() is not None
 
 
@@ -196,7 +196,7 @@ def external_sign_in(session: Session, subject: str, email: str = "", name: str 
                     role=Role.reviewer, password_hash=None, external_subject=subject)
         session.add(user)
         session.flush()
-        audit.record(session, user, entity="user", entity_id=user.id, action="create",
+        audit.record(session, user, entity="user", entity_id=stored_id(user), action="create",
                      changes={"name": [None, user.name], "role": [None, user.role],
                               "via": "single sign-on"})
     if not user.active:

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from workbench import audit, ratings, review, source_archive, sources, verdicts
 from workbench.claims import claim_fields, get_claim
-from workbench.models import AuditEvent, Claim, Evidence, Source, SourceSnapshot, Verdict
+from workbench.models import AuditEvent, Claim, Evidence, Source, SourceSnapshot, Verdict, stored_id
 from workbench.read_cache import VersionedCache
 
 
@@ -168,7 +168,8 @@ def _read_claim_panel(session: Session, claim_id: int) -> ClaimPanel:
         evidence=[_evidence_view(e, s, archive.get(e.id or 0))
                   for e, s in sources.evidence_for_claim(session, claim_id)],
         scale_name=scale.name, conclusion_only=scale.conclusion_only,
-        rating_choices=[RatingChoice(r.id, r.label) for r in ratings.ratings_of(session, scale.id)],
+        rating_choices=[RatingChoice(stored_id(r), r.label)
+                        for r in ratings.ratings_of(session, stored_id(scale))],
         corrections=review.corrections(session, claim_id), history=history)
 
 

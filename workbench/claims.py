@@ -23,6 +23,7 @@ from workbench.models import (
     ClaimState,
     ClaimTag,
     User,
+    stored_id,
     utcnow,
 )
 from workbench.permissions import REVIEW_DESK, require
@@ -131,11 +132,12 @@ def create_claim(session: Session, actor: User, draft: ClaimDraft) -> Claim:
     tags = draft.tags
     session.add(claim)
     session.flush()
-    _set_tags(session, claim.id, tags)
-    search.index_claim(session, claim.id)
-    summary.touch_new(session, claim.id)
+    claim_id = stored_id(claim)
+    _set_tags(session, claim_id, tags)
+    search.index_claim(session, claim_id)
+    summary.touch_new(session, claim_id)
     audit.record(
-        session, actor, entity="claim", entity_id=claim.id, action="create", claim_id=claim.id,
+        session, actor, entity="claim", entity_id=claim_id, action="create", claim_id=claim_id,
         changes={name: [None, value] for name, value in
                  {**audit.snapshot(claim, ("article_id", "start", "end", "quote", "statement",
                                            "claimant", "claim_date", "claim_type", "state")),
@@ -155,13 +157,13 @@ def claim_fields(session: Session, claim: Claim) -> dict[str, Any]:
     """The editable fields as plain values (what a stale-edit dialog compares)."""
     columns = tuple(name for name in EDITABLE if name != "tags")
     return {**audit.snapshot(claim, (*columns, "state", "version")),
-            "tags": claim_tags(session, claim.id)}
+            "tags": claim_tags(session, stored_id(claim))}
 
 
 def stale_edit(session: Session, claim: Claim, attempted: dict[str, Any]) -> StaleEdit:
     """The error for an edit based on an old version, naming who saved last and when."""
     session.refresh(claim)
-    last = _last_editor(session, claim.id)
+    last = _last_editor(session, stored_id(claim))
     who = f"{last.actor_name} changed this claim at {last.at:%H:%M} (UTC)" if last else \
         "Someone changed this claim"
     return StaleEdit(
@@ -189,7 +191,7 @@ def apply_changes(
     before = audit.snapshot(claim, tuple(changes))
     after = {name: audit.snapshot_value(value) for name, value in changes.items()}
     if tags is not None:
-        before["tags"], after["tags"] = claim_tags(session, claim.id), tags
+        before["tags"], after["tags"] = claim_tags(session, stored_id(claim)), tags
     changed = audit.diff(before, after)
     if not changed:
         return claim
@@ -203,12 +205,13 @@ def apply_changes(
         # Another transaction (PostgreSQL) committed between our read and write.
         session.rollback()
         raise stale_edit(session, claim, {**after, "version": expected_version}) from None
+    claim_id = stored_id(claim)
     if tags is not None:
-        _set_tags(session, claim.id, tags)
+        _set_tags(session, claim_id, tags)
     if tags is not None or {"statement", "quote", "claimant"} & changes.keys():
-        search.index_claim(session, claim.id)
-    audit.record(session, actor, entity="claim", entity_id=claim.id, action=action,
-                 claim_id=claim.id, changes={**changed, **(described or {})})
+        search.index_claim(session, claim_id)
+    audit.record(session, actor, entity="claim", entity_id=claim_id, action=action,
+                 claim_id=claim_id, changes={**changed, **(described or {})})
     return claim
 
 
@@ -238,7 +241,7 @@ def update_claim(
     if "start" in changes or "end" in changes:
         if claim.article_id is None:
             raise InvalidInput("This claim has no article, so it has no span to adjust.")
-        article = session.get(Article, claim.article_id)
+        article = session.get_one(Article, claim.article_id)
         if claim.article_version != article.current_version and not \
                 {"start", "end"} <= changes.keys():
             raise InvalidInput(f"This claim's span points into version {claim.article_version} "

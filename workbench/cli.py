@@ -43,7 +43,7 @@ from workbench import (
 )
 from workbench.cli_output import emit
 from workbench.errors import InvalidInput, WorkbenchError
-from workbench.models import Claim
+from workbench.models import Claim, stored_id
 from workbench.sample import load_sample
 from workbench.validation import parse_day, parse_id
 
@@ -82,7 +82,7 @@ def claim_json(session: Session, claim: Claim) -> dict[str, Any]:
         "id": claim.id, "article_id": claim.article_id, "start": claim.start, "end": claim.end,
         "quote": claim.quote, "statement": claim.statement, "claimant": claim.claimant,
         "claim_date": claim.claim_date, "type": claim.claim_type,
-        "tags": claims.claim_tags(session, claim.id), "state": claim.state,
+        "tags": claims.claim_tags(session, stored_id(claim)), "state": claim.state,
         "anchor_status": claim.anchor_status, "version": claim.version,
     }
 

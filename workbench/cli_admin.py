@@ -194,8 +194,8 @@ def cmd_db_copy(args: argparse.Namespace) -> None:
     emit(args, data, "\n".join(lines))
 
 
-def register(database: argparse._SubParsersAction,  # type: ignore[type-arg]
-             user: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(database: argparse._SubParsersAction[argparse.ArgumentParser],
+             user: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``backup``, ``restore`` and ``copy`` to the ``db`` group and the account commands
     to the ``user`` group."""
     json_flag = argparse.ArgumentParser(add_help=False)
@@ -234,7 +234,7 @@ def register(database: argparse._SubParsersAction,  # type: ignore[type-arg]
     copy.set_defaults(handler=cmd_db_copy)
 
 
-def _register_accounts(user: argparse._SubParsersAction,  # type: ignore[type-arg]
+def _register_accounts(user: argparse._SubParsersAction[argparse.ArgumentParser],
                        json_flag: argparse.ArgumentParser) -> None:
     user.add_parser("list", parents=[json_flag],
                     help="list the accounts: name, role, active, created, display name",

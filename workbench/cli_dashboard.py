@@ -29,7 +29,7 @@ def cmd_rebuild(args: argparse.Namespace) -> None:
     print(json.dumps({"rows": rows}) if args.json else f"Recounted {rows:,} summary rows.")
 
 
-def register(groups: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     dashboard = groups.add_parser("dashboard", help="dashboard figures").add_subparsers(
         dest="command", required=True)
     rebuild = dashboard.add_parser(

@@ -89,7 +89,7 @@ def _limit(value: str) -> int:
     return number
 
 
-def register(claim_group: argparse._SubParsersAction,  # type: ignore[type-arg]
+def register(claim_group: argparse._SubParsersAction[argparse.ArgumentParser],
              json_flag: argparse.ArgumentParser) -> None:
     """Add ``claims match`` to the ``claims`` command group."""
     match = claim_group.add_parser(

@@ -89,10 +89,11 @@ def _train_with_decisions(args: argparse.Namespace, folder: Path,
     artefact = model_training.train(public, learn, training={
         "files": files, "decisions": len(learn), "held_back": len(held_back)})
     after = LearnedRanker.from_artefact(artefact, "trained now")
-    figures = {"held_out": _print_held_out(folder, after),
-               "decisions": {"before": _decision_figures(before, held_back),
-                             "after": _decision_figures(after, held_back),
-                             "before_model": before.label}}
+    figures: dict[str, Any] = {
+        "held_out": _print_held_out(folder, after),
+        "decisions": {"before": _decision_figures(before, held_back),
+                      "after": _decision_figures(after, held_back),
+                      "before_model": before.label}}
     print(f"On {len(held_back)} held-back decisions (not trained on):")
     for moment in ("before", "after"):
         print(f"  {moment:<6} " + ", ".join(f"{name} {value:.3f}" for name, value

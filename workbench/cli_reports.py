@@ -132,7 +132,7 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True, help="file to write, or - for stdout")
 
 
-def register(groups: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``export`` and ``import`` command groups to the ``workbench`` parser."""
     json_flag = argparse.ArgumentParser(add_help=False)
     json_flag.add_argument("--json", action="store_true", help="print JSON for scripts")

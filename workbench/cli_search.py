@@ -21,7 +21,7 @@ def cmd_rebuild(args: argparse.Namespace) -> None:
           f"Rewrote {count:,} claims' search documents.")
 
 
-def register(groups: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     found = groups.add_parser("search", help="the claim search index").add_subparsers(
         dest="command", required=True)
     rebuild = found.add_parser(

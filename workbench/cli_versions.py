@@ -14,6 +14,7 @@ from typing import Any
 from workbench import article_versions, claims, db, users, web_articles
 from workbench.cli_output import emit
 from workbench.errors import WorkbenchError
+from workbench.models import stored_id
 from workbench.text.extract import (
     MAX_ARTICLE_CHARS,
     ArticleInputError,
@@ -84,7 +85,7 @@ def cmd_claims_place(args: argparse.Namespace) -> None:
     with db.write_session() as session:
         claim = claims.get_claim(session, args.claim_id)
         claim = article_versions.confirm_anchor(
-            session, users.builtin_user(session, users.CLI_USER), claim.id, claim.version,
+            session, users.builtin_user(session, users.CLI_USER), stored_id(claim), claim.version,
             args.start, args.end)
         result = {"id": claim.id, "start": claim.start, "end": claim.end,
                   "quote": claim.quote, "article_version": claim.article_version}

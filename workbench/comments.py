@@ -28,7 +28,7 @@ from workbench.claims import get_claim
 from workbench.drafts import MAX_COMMENT
 from workbench.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit, WorkflowError
 from workbench.identity import Credentials, Person, acting_user, person
-from workbench.models import ClaimComment, CommentMention, User, utcnow
+from workbench.models import ClaimComment, CommentMention, User, stored_id, utcnow
 from workbench.permissions import EDITORS, REVIEW_DESK, require
 from workbench.validation import clean_text
 
@@ -95,7 +95,7 @@ def mentioned_users(session: Session, text: str) -> list[User]:
     for token in tokens:
         name = _resolve(token, found)
         if name is not None:
-            mentioned.setdefault(found[name].id, found[name])
+            mentioned.setdefault(stored_id(found[name]), found[name])
     return list(mentioned.values())
 
 
@@ -107,13 +107,13 @@ def _sync_mentions(session: Session, comment: ClaimComment) -> tuple[list[str], 
     rows = {row.user_id: row for row in session.exec(
         select(CommentMention).where(CommentMention.comment_id == comment.id))}
     before = _names(session, rows)
-    wanted = {user.id: user for user in mentioned_users(session, comment.body)
+    wanted = {stored_id(user): user for user in mentioned_users(session, comment.body)
               if user.id != comment.author_id}
     for user_id in wanted.keys() - rows.keys():
-        session.add(CommentMention(comment_id=comment.id, user_id=user_id))
+        session.add(CommentMention(comment_id=stored_id(comment), user_id=user_id))
     gone = rows.keys() - wanted.keys()
     if gone:
-        session.exec(delete(CommentMention).where(  # type: ignore[call-overload]
+        session.exec(delete(CommentMention).where(
             col(CommentMention.comment_id) == comment.id,
             col(CommentMention.user_id).in_(gone)))
     return before, sorted(user.name for user in wanted.values())
@@ -153,14 +153,14 @@ def add_comment(session: Session, actor: User, claim_id: int, body: str) -> Clai
     require(actor, REVIEW_DESK, "comment on claims")
     text = clean_body(body)
     get_claim(session, claim_id)
-    comment = ClaimComment(claim_id=claim_id, author_id=actor.id, body=text)
+    comment = ClaimComment(claim_id=claim_id, author_id=stored_id(actor), body=text)
     session.add(comment)
     session.flush()
     _before, mentioned = _sync_mentions(session, comment)
     changes: dict[str, list[object]] = {"body": [None, text]}
     if mentioned:
         changes["mentions"] = [None, mentioned]
-    audit.record(session, actor, entity="comment", entity_id=comment.id, action="create",
+    audit.record(session, actor, entity="comment", entity_id=stored_id(comment), action="create",
                  claim_id=claim_id, changes=changes)
     return comment
 
@@ -186,7 +186,7 @@ def edit_comment(session: Session, actor: User, comment_id: int, body: str,
     changes: dict[str, list[object]] = {"body": [old, text]}
     if before != after:
         changes["mentions"] = [before, after]
-    audit.record(session, actor, entity="comment", entity_id=comment.id, action="update",
+    audit.record(session, actor, entity="comment", entity_id=stored_id(comment), action="update",
                  claim_id=comment.claim_id, changes=changes)
     return comment
 
@@ -204,10 +204,10 @@ def delete_comment(session: Session, actor: User, comment_id: int,
     comment.deleted_at = utcnow()
     comment.version += 1
     session.add(comment)
-    session.exec(delete(CommentMention).where(  # type: ignore[call-overload]
+    session.exec(delete(CommentMention).where(
         col(CommentMention.comment_id) == comment.id))
     session.flush()
-    audit.record(session, actor, entity="comment", entity_id=comment.id, action="delete",
+    audit.record(session, actor, entity="comment", entity_id=stored_id(comment), action="delete",
                  claim_id=comment.claim_id, changes={"deleted_at": [None, comment.deleted_at]})
     return comment
 
@@ -226,7 +226,7 @@ def mark_mentions_seen(session: Session, actor: User, comment_ids: Sequence[int]
     if not unseen:
         return 0
     now = utcnow()
-    session.exec(update(CommentMention).where(*mine).values(seen_at=now))  # type: ignore[call-overload]
+    session.exec(update(CommentMention).where(*mine).values(seen_at=now))
     for comment_id in unseen:
         audit.record(session, actor, entity="comment", entity_id=comment_id, action="seen",
                      changes={"seen_at": [None, now]})
@@ -289,10 +289,10 @@ def thread(session: Session, claim_id: int, reader: User) -> Thread:
             mentions.setdefault(comment_id, []).append((name, user_id, seen_at))
     views = []
     for comment, display_name, name in rows:
-        named = mentions.get(comment.id, [])
+        named = mentions.get(stored_id(comment), [])
         deleted = comment.deleted_at is not None
         views.append(CommentView(
-            comment.id, comment.author_id, display_name or name,
+            stored_id(comment), comment.author_id, display_name or name,
             "" if deleted else comment.body, comment.created_at, comment.edited_at, deleted,
             comment.version, tuple(sorted(n for n, _u, _s in named)),
             any(u == reader.id and s is None for _n, u, s in named)))

@@ -48,12 +48,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 from sqlalchemy.schema import CreateTable, DropTable
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select as PairSelect
 
 from workbench import ratings, summary
 from workbench.filters import ClaimFilters, apply_filters, claim_conditions, day_bounds
 from workbench.models import Article, Claim, ClaimState, ClaimTag, Rating, User, Verdict
 from workbench.models import VerdictStatus as Status
 from workbench.permissions import EDITORS, require
+from workbench.sql import select_columns
 
 TOP_N = 15
 #: Upper bounds (days) of the time-to-verdict histogram buckets; the last is open.
@@ -112,7 +114,8 @@ def _as_date(value: Any) -> date:
 def _published_conditions(filters: ClaimFilters) -> list[ColumnElement[Any]]:
     """Approved (or later superseded) verdicts, approved within the date range."""
     low, high = day_bounds(filters.start, filters.end)
-    conditions = [col(Verdict.status).in_(PUBLISHED), col(Verdict.reviewed_at).is_not(None)]
+    conditions: list[ColumnElement[Any]] = [col(Verdict.status).in_(PUBLISHED),
+                                            col(Verdict.reviewed_at).is_not(None)]
     if low is not None:
         conditions.append(col(Verdict.reviewed_at) >= low)
     if high is not None:
@@ -120,7 +123,7 @@ def _published_conditions(filters: ClaimFilters) -> list[ColumnElement[Any]]:
     return conditions
 
 
-Q = TypeVar("Q")
+Q = TypeVar("Q", bound="Select[*tuple[Any, ...]]")
 
 
 class Scope:
@@ -196,14 +199,14 @@ class Narrowed(Scope):
 
     def claims(self, query: Q, column: Any = None) -> Q:
         table = self._listed(_CLAIM_IDS, _narrowing(self.filters))
-        return query.where(col(Claim.id if column is None else column).in_(  # type: ignore[attr-defined]
+        return query.where(col(Claim.id if column is None else column).in_(
             select(table.c.id)))
 
     def approved(self, query: Q) -> Q:
         if not (self.filters.start or self.filters.end):
             return self.claims(query)
         table = self._listed(_APPROVED_IDS, _narrowing(self.filters, approved=True))
-        return query.where(col(Claim.id).in_(select(table.c.id)))  # type: ignore[attr-defined]
+        return query.where(col(Claim.id).in_(select(table.c.id)))
 
     def needs_claim_join(self) -> bool:
         return False
@@ -262,10 +265,11 @@ def _narrowing(filters: ClaimFilters, *, approved: bool = False) -> Select:
     ids, column, answered = _driver(filters, approved)
     tag, verdict = aliased(ClaimTag), aliased(Verdict)
     if filters.tag and answered != "tag":
-        ids = ids.where(exists().where(tag.claim_id == column, tag.tag == filters.tag))
+        ids = ids.where(exists().where(col(tag.claim_id) == column,
+                                       col(tag.tag) == filters.tag))
     if filters.rating and answered != "rating":
         ids = ids.where(exists().where(
-            verdict.claim_id == column, verdict.status == Status.approved,
+            col(verdict.claim_id) == column, col(verdict.status) == Status.approved,
             col(verdict.rating_id).in_(select(Rating.id).where(Rating.label == filters.rating))))
     rest = claim_conditions(_without(filters, "tag", "rating", answered), dates=not approved)
     return select(Claim.id).where(col(Claim.id).in_(ids), *rest) if rest else ids
@@ -277,9 +281,9 @@ Filtered = ClaimFilters | Scope
 def verdict_distribution(session: Session, filters: Filtered) -> list[Bar]:
     """Current (approved) verdicts per rating, in scale order; the default scale's empty
     ratings are kept as zero bars so the scale always reads the same way."""
-    query = (select(Verdict.rating_id, func.count())
+    query = (select(col(Verdict.rating_id), func.count())
              .join(Claim, col(Claim.id) == Verdict.claim_id)
-             .where(Verdict.status == Status.approved).group_by(Verdict.rating_id))
+             .where(Verdict.status == Status.approved).group_by(col(Verdict.rating_id)))
     return _rating_bars(session, dict(session.exec(_scope(filters).claims(query)).all()))
 
 
@@ -319,7 +323,8 @@ def _approvals(session: Session, filters: Filtered) -> list[tuple[Any, ...]]:
     bucket = case((sub.c.days.is_(None), literal(-1)),
                   *[(sub.c.days < bound, literal(i)) for i, (bound, _) in enumerate(BUCKETS)
                     if bound is not None], else_=literal(len(BUCKETS) - 1)).label("bucket")
-    return list(session.exec(select(sub.c.week, bucket, func.count(), func.count(sub.c.days),
+    return list(session.exec(select_columns(sub.c.week, bucket, func.count(),
+                                            func.count(sub.c.days),
                                     func.sum(sub.c.days)).group_by(sub.c.week, bucket)))
 
 
@@ -364,13 +369,14 @@ def time_to_verdict(session: Session, filters: Filtered) -> list[Bar]:
     return _histogram(_approvals(session, filters))
 
 
-def _top(session: Session, query: Select, filters: Filtered, column: Any = None) -> list[Bar]:
+def _top(session: Session, query: PairSelect[Any, int], filters: Filtered,
+         column: Any = None) -> list[Bar]:
     return [Bar(str(v), str(v), n) for v, n in
             session.exec(_scope(filters).claims(query, column))]
 
 
 def top_outlets(session: Session, filters: Filtered, limit: int = TOP_N) -> list[Bar]:
-    n = func.count(Claim.id)
+    n = func.count(col(Claim.id))
     return _top(session, select(Article.outlet, n)
                 .join(Article, col(Article.id) == Claim.article_id)
                 .where(Article.outlet != "").group_by(Article.outlet)
@@ -378,7 +384,7 @@ def top_outlets(session: Session, filters: Filtered, limit: int = TOP_N) -> list
 
 
 def top_claimants(session: Session, filters: Filtered, limit: int = TOP_N) -> list[Bar]:
-    n = func.count(Claim.id)
+    n = func.count(col(Claim.id))
     return _top(session, select(Claim.claimant, n).where(Claim.claimant != "")
                 .group_by(Claim.claimant).order_by(n.desc(), Claim.claimant).limit(limit),
                 filters)
@@ -394,9 +400,10 @@ def top_tags(session: Session, filters: Filtered, limit: int = TOP_N) -> list[Ba
 
 def most_repeated(session: Session, filters: Filtered, limit: int = TOP_N) -> list[Bar]:
     """Claims that later claims were marked as repeating, most repeated first."""
-    n = func.count(Claim.id)
+    n = func.count(col(Claim.id))
     repeats = (select(Claim.repeat_of_id, n).where(col(Claim.repeat_of_id).is_not(None))
-               .group_by(Claim.repeat_of_id).order_by(n.desc(), Claim.repeat_of_id).limit(limit))
+               .group_by(col(Claim.repeat_of_id)).order_by(n.desc(), col(Claim.repeat_of_id))
+               .limit(limit))
     return _repeated(session, [(str(cid), n) for cid, n in
                                session.exec(_scope(filters).claims(repeats))])
 
@@ -431,12 +438,12 @@ def dashboard(session: Session, actor: User, filters: ClaimFilters) -> Dashboard
 
 
 def _figures(session: Session, read: summary.Reader, scope: Narrowed) -> Dashboard:
-    claims = read.claims()
-    if claims is None:
+    summed = read.claims()
+    if summed is None:
         claims = (verdict_distribution(session, scope), claims_by_state(session, scope),
                   top_outlets(session, scope))
     else:
-        by_rating, by_state, by_outlet = claims
+        by_rating, by_state, by_outlet = summed
         claims = (_rating_bars(session, by_rating), _state_bars(by_state),
                   _top_bars(by_outlet, TOP_N))
     approvals = read.approvals()
@@ -494,7 +501,7 @@ def _selection_condition(session: Session, filters: ClaimFilters, dimension: str
         return col(Claim.id).in_(select(Verdict.claim_id).where(
             Verdict.status == Status.approved, rating))
     if dimension == "state":
-        return Claim.state == value
+        return col(Claim.state) == value
     if dimension == "week":
         return _verdict_claims(filters, _week(session, Verdict.reviewed_at) == (
             value if _dialect(session) == "sqlite" else date.fromisoformat(value)))
@@ -504,17 +511,17 @@ def _selection_condition(session: Session, filters: ClaimFilters, dimension: str
     if dimension == "time":
         index, days = int(value), _days(session, Verdict.reviewed_at, Claim.created_at)
         low, high = BUCKETS[index - 1][0] if index > 0 else None, BUCKETS[index][0]
-        return _verdict_claims(filters, Verdict.claim_id == Claim.id,
+        return _verdict_claims(filters, col(Verdict.claim_id) == Claim.id,
                                col(Verdict.corrects_id).is_(None),
                                *([] if low is None else [days >= low]),
                                *([] if high is None else [days < high]))
     if dimension in ("outlet", "claimant"):
         return (col(Claim.article_id).in_(select(Article.id).where(Article.outlet == value))
-                if dimension == "outlet" else Claim.claimant == value)
+                if dimension == "outlet" else col(Claim.claimant) == value)
     if dimension == "tag":
         return col(Claim.id).in_(select(ClaimTag.claim_id).where(ClaimTag.tag == value))
     if dimension == "repeated":
-        return (Claim.repeat_of_id == int(value)) | (Claim.id == int(value))
+        return (col(Claim.repeat_of_id) == int(value)) | (col(Claim.id) == int(value))
     raise ValueError(f"unknown dimension {dimension!r}")
 
 
@@ -533,8 +540,8 @@ def claims_for_selection(session: Session, actor: User, filters: ClaimFilters, d
     """The claims behind a clicked bar, newest first (at most ``limit``). Editors only."""
     require(actor, EDITORS, "see the dashboard")
     verdict_based = dimension in ("week", "reviewer", "time")
-    query = (select(Claim.id, Claim.article_id, Claim.statement, Claim.claimant, Claim.state,
-                    Claim.created_at)
+    query = (select_columns(Claim.id, Claim.article_id, Claim.statement, Claim.claimant,
+                            Claim.state, Claim.created_at)
              .where(_selection_condition(session, filters, dimension, value))
              .order_by(col(Claim.id).desc()).limit(limit))
     query = apply_filters(query, filters, dates=not verdict_based)

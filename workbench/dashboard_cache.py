@@ -38,6 +38,7 @@ from workbench import db, summary
 from workbench.dashboard import Dashboard
 from workbench.filters import ClaimFilters
 from workbench.models import User
+from workbench.permissions import EDITORS, require
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,8 @@ def figures_of(database_url: str) -> FigureCache:
     def count(filters: ClaimFilters, actor_id: int) -> tuple[int, Dashboard]:
         with db.read_session(engine) as session:
             generation = summary.generation(session)  # first: see the module docstring
-            return generation, dash.dashboard(session, session.get(User, actor_id), filters)
+            actor = require(session.get(User, actor_id), EDITORS, "see the dashboard")
+            return generation, dash.dashboard(session, actor, filters)
 
     def generation() -> int:
         with db.read_session(engine) as session:

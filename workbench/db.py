@@ -18,8 +18,9 @@ from contextlib import closing, contextmanager
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -27,12 +28,15 @@ from sqlmodel import Session
 from workbench.errors import InvalidInput, WorkbenchError
 from workbench.settings import get_settings
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 _WRITE_OPTION = "workbench_write"
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from the driver; we emit BEGIN ourselves.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -43,7 +47,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(connection: Connection) -> None:
         options = connection.get_execution_options()
         if options.get("isolation_level") == "AUTOCOMMIT":  # e.g. Alembic's autocommit_block
             return
@@ -136,7 +140,7 @@ def migrations_dir() -> Path:
     return Path(spec.origin).parent
 
 
-def alembic_config(url: str | None = None):  # type: ignore[no-untyped-def]
+def alembic_config(url: str | None = None) -> Config:
     """Alembic configuration pointing at the migrations and the given database."""
     from alembic.config import Config
 

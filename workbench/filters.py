@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Select
 from sqlmodel import col, select
 
 from workbench.models import Article, Claim, ClaimTag, Rating, User, Verdict, VerdictStatus
 
-S = TypeVar("S")
+#: A query over claims: any SELECT (SQLModel's selects are SQLAlchemy ones).
+S = TypeVar("S", bound="Select[*tuple[Any, ...]]")
 #: ``ClaimFilters.assignee`` for claims nobody holds (no account can have this name).
 UNASSIGNED = "(nobody)"
 
@@ -112,5 +113,5 @@ def claim_conditions(filters: ClaimFilters | None, *,
 def apply_filters(statement: S, filters: ClaimFilters | None, *, dates: bool = True) -> S:
     """``statement.where(...)`` for every set filter (``statement`` selects from Claim)."""
     conditions = claim_conditions(filters, dates=dates)
-    return statement.where(*conditions) if conditions else statement  # type: ignore[attr-defined]
+    return statement.where(*conditions) if conditions else statement
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from workbench import audit, db
 from workbench.errors import InvalidInput
 from workbench.identity import Credentials, acting_user
-from workbench.models import DismissedHint, User
+from workbench.models import DismissedHint, User, stored_id
 from workbench.permissions import REVIEW_DESK, require
 
 #: The Annotate page's "how to make a claim" hint.
@@ -61,8 +61,8 @@ def dismiss_hint(session: Session, actor: User, hint: str) -> DismissedHint:
     stored = session.get(DismissedHint, (actor.id, hint))
     if stored is not None:
         return stored
-    stored = DismissedHint(user_id=actor.id, hint=hint)
+    stored = DismissedHint(user_id=stored_id(actor), hint=hint)
     session.add(stored)
-    audit.record(session, actor, entity="user", entity_id=actor.id, action="dismiss_hint",
+    audit.record(session, actor, entity="user", entity_id=stored_id(actor), action="dismiss_hint",
                  changes={"hint": [None, hint]})
     return stored

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from workbench import auth, db, users
 from workbench.errors import PermissionDenied
-from workbench.models import Role, User
+from workbench.models import Role, User, stored_id
 from workbench.settings import get_settings
 
 
@@ -79,7 +79,7 @@ class Visit:
 
 
 def person(user: User) -> Person:
-    return Person(user.id, user.name, user.display_name, Role(user.role))
+    return Person(stored_id(user), user.name, user.display_name, Role(user.role))
 
 
 def sign_in_required(session: Session, credentials: Credentials) -> bool:

@@ -38,7 +38,7 @@ from workbench.claims import get_claim
 from workbench.errors import NotFound
 from workbench.filters import ClaimFilters
 from workbench.identity import Credentials, Person, acting_user, person
-from workbench.models import ClaimState, Role
+from workbench.models import ClaimState, Role, stored_id
 from workbench.permissions import EDITORS, require
 from workbench.workspace import Workspace, load_workspace
 
@@ -138,7 +138,7 @@ class SourceMatch:
 def find_sources(query: str) -> list[SourceMatch]:
     """Stored sources whose URL or title looks like ``query``, best first."""
     with db.read_session() as session:
-        return [SourceMatch(source.id, source.title, source.url, score)
+        return [SourceMatch(stored_id(source), source.title, source.url, score)
                 for source, score in sources.find_sources(session, query)]
 
 
@@ -250,7 +250,8 @@ def correction_target(claim_id: int) -> CorrectionTarget | None:
         return CorrectionTarget(
             claim_id, claim.version, claim.statement or claim.quote,
             published.rationale if published is not None else None,
-            [RatingChoice(r.id, r.label) for r in ratings.ratings_of(session, scale.id)],
+            [RatingChoice(stored_id(r), r.label)
+             for r in ratings.ratings_of(session, stored_id(scale))],
             review.corrections(session, claim_id))
 
 
@@ -289,7 +290,7 @@ def accounts_page(credentials: Credentials) -> AccountsPage:
     with db.read_session() as session:
         me = person(acting_user(session, credentials))
         return AccountsPage(me, [
-            Account(u.id, u.name, u.display_name, Role(u.role), u.active,
+            Account(stored_id(u), u.name, u.display_name, Role(u.role), u.active,
                     bool(u.external_subject), bool(u.password_hash), u.created_at)
             for u in users.list_users(session)
             if u.name not in (users.CLI_USER, users.LOCAL_USER)])
@@ -329,7 +330,7 @@ class Assigning:
 def _assigning(session: Session, credentials: Credentials) -> Assigning:
     actor = acting_user(session, credentials)
     return Assigning(person(actor), actor.role in EDITORS,
-                     [Assignee(u.id, u.name, u.display_name)
+                     [Assignee(stored_id(u), u.name, u.display_name)
                       for u in assignments.assignable_people(session)])
 
 

@@ -39,6 +39,7 @@ from sqlmodel import Session, col, select
 from workbench.errors import InvalidInput
 from workbench.models import Article, Claim, Rating, Verdict, VerdictStatus
 from workbench.search import amount_spans, candidate_claim_ids, terms
+from workbench.sql import select_columns
 
 #: Similarity (0-100) at or above this is the "same claim" tier. Perturbed duplicates of LIAR
 #: statements (typos, dropped/swapped words, respelled amounts) scored >= 90 in 99% of
@@ -174,9 +175,9 @@ def seen_before(session: Session, text: str, *, limit: int = 5,
     if not found:
         return []
     rows = {row[0]: row for row in session.exec(
-        select(Claim.id, Claim.statement, Claim.article_id, Claim.state, Claim.claim_date,
-               Claim.created_at, Article.url)
-        .join(Article, Article.id == Claim.article_id, isouter=True)  # type: ignore[arg-type]
+        select_columns(Claim.id, Claim.statement, Claim.article_id, Claim.state, Claim.claim_date,
+                       Claim.created_at, Article.url)
+        .join(Article, col(Article.id) == Claim.article_id, isouter=True)
         .where(col(Claim.id).in_(found)))}
     ranked = rank(text, found, {cid: row[1] for cid, row in rows.items()}, language)[:limit]
     verdicts = published_verdicts(session, [cid for cid, *_rest in ranked])
@@ -218,7 +219,7 @@ def published_verdicts(session: Session,
         return {}
     rows = session.exec(
         select(Verdict.claim_id, Rating.label, Verdict.reviewed_at)
-        .join(Rating, Rating.id == Verdict.rating_id)  # type: ignore[arg-type]
+        .join(Rating, col(Rating.id) == Verdict.rating_id)
         .where(col(Verdict.claim_id).in_(claim_ids),
                Verdict.status == VerdictStatus.approved)
         .order_by(col(Verdict.reviewed_at), col(Verdict.id))

@@ -28,8 +28,9 @@ from sqlmodel import Session, col, select
 
 from workbench import audit
 from workbench.errors import InvalidInput, NotFound
-from workbench.models import Article, CheckworthinessModel, Claim, ClaimState, User
+from workbench.models import Article, CheckworthinessModel, Claim, ClaimState, User, stored_id
 from workbench.permissions import ADMINS, require
+from workbench.sql import select_columns
 from workbench.text.checkworthiness import Ranker, Ranking, default_ranker, rank_sentences
 from workbench.text.checkworthiness_model import (
     FORMAT_VERSION,
@@ -70,7 +71,7 @@ def ranker_in_use(session: Session) -> Ranker:
     model_id = active_model_id(session)
     if model_id is None:
         return default_ranker()
-    key = (str(session.get_bind().url), model_id)
+    key = (str(session.get_bind().engine.url), model_id)
     if key not in _RANKERS:
         _RANKERS[key] = _load(session, model_id)
     return _RANKERS[key]
@@ -96,7 +97,7 @@ def active_model_id(session: Session) -> int | None:
 
 
 def _load(session: Session, model_id: int) -> Ranker:
-    row = session.get(CheckworthinessModel, model_id)
+    row = session.get_one(CheckworthinessModel, model_id)
     try:
         return parse_artefact(row.artefact, f"newsroom model #{model_id}")
     except ArtefactError as error:
@@ -114,7 +115,7 @@ def save_model(session: Session, actor: User, artefact: dict[str, Any],
                                artefact=dump_artefact(artefact), metrics=metrics, active=True)
     session.add(row)
     session.flush()
-    audit.record(session, actor, entity="checkworthiness_model", entity_id=row.id,
+    audit.record(session, actor, entity="checkworthiness_model", entity_id=stored_id(row),
                  action="train", changes={"active": [None, True]})
     return row
 
@@ -159,12 +160,14 @@ def _retire_all(session: Session) -> int | None:
 def list_models(session: Session) -> list[ModelSummary]:
     """Every stored model, newest first (artefacts not loaded)."""
     in_use = active_model_id(session)
-    rows = session.exec(select(CheckworthinessModel.id, CheckworthinessModel.created_at,
-                               CheckworthinessModel.created_by,
-                               CheckworthinessModel.format_version,
-                               CheckworthinessModel.active, CheckworthinessModel.metrics)
+    rows = session.exec(select_columns(CheckworthinessModel.id, CheckworthinessModel.created_at,
+                                       CheckworthinessModel.created_by,
+                                       CheckworthinessModel.format_version,
+                                       CheckworthinessModel.active, CheckworthinessModel.metrics)
                         .order_by(col(CheckworthinessModel.id).desc())).all()
-    return [ModelSummary(*row[:5], row[0] == in_use, row[5]) for row in rows]
+    return [ModelSummary(model_id, created_at, created_by, version, active, model_id == in_use,
+                         metrics)
+            for model_id, created_at, created_by, version, active, metrics in rows]
 
 
 def decision_examples(session: Session) -> list[Example]:
@@ -180,10 +183,11 @@ def decision_examples(session: Session) -> list[Example]:
                                               col(Claim.start).is_not(None))).all()
     by_article: dict[int, list[Claim]] = defaultdict(list)
     for claim in claims:
+        assert claim.article_id is not None  # selected above
         by_article[claim.article_id].append(claim)
     labels: dict[tuple[int, str], int] = {}
     for article_id, article_claims in by_article.items():
-        article = session.get(Article, article_id)
+        article = session.get_one(Article, article_id)
         for claim in article_claims:
             label = _label(claim)
             if label is None:
@@ -205,10 +209,11 @@ def _covered_sentences(article: Article, claim: Claim) -> list[str]:
     """The whole sentences of the body the claim's span touches; its quote alone when the
     span no longer points at it (the body changed since)."""
     body = article.body
-    if body[claim.start:claim.end] != claim.quote:
+    start, end = claim.start, claim.end
+    if start is None or end is None or body[start:end] != claim.quote:
         return [claim.quote] if claim.quote.strip() else []
     return [s.text for s in split_sentences(body, article.language)
-            if s.start < claim.end and claim.start < s.end]
+            if s.start < end and start < s.end]
 
 
 def hold_back(examples: list[Example], seed: int) -> tuple[list[Example], list[Example]]:

@@ -38,7 +38,9 @@ from workbench.models import (
     User,
     Verdict,
     VerdictStatus,
+    stored_id,
 )
+from workbench.sql import select_columns
 from workbench.validation import shorten
 
 Item = TypeVar("Item")
@@ -187,7 +189,7 @@ def _with_claim(statement: Any) -> Any:
 
 def assigned(session: Session, user_id: int, total: int) -> Section[AssignedClaim]:
     """Open claims assigned to the person, the most recently changed first."""
-    rows = session.exec(_with_claim(select(*_REF, Claim.state, Claim.updated_at))
+    rows = session.exec(_with_claim(select_columns(*_REF, Claim.state, Claim.updated_at))
                         .where(*_assigned(user_id))
                         .order_by(col(Claim.updated_at).desc(), col(Claim.id).desc())
                         .limit(LIMIT))
@@ -199,8 +201,8 @@ def returned(session: Session, user_id: int, total: int) -> Section[ReturnedVerd
     """The person's verdicts an editor returned, the latest return first."""
     editor = aliased(User)
     rows = session.exec(
-        _with_claim(select(*_REF, Verdict.id, Verdict.review_comment, editor.display_name,
-                           editor.name, Verdict.reviewed_at)
+        _with_claim(select_columns(*_REF, Verdict.id, Verdict.review_comment, editor.display_name,
+                                   editor.name, Verdict.reviewed_at)
                     .select_from(Verdict).join(Claim, col(Claim.id) == col(Verdict.claim_id)))
         .outerjoin(editor, col(editor.id) == col(Verdict.reviewer_id))
         .where(*_returned(user_id))
@@ -214,7 +216,7 @@ def waiting(session: Session, user_id: int, total: int) -> Section[WaitingPropos
     """The person's proposals no editor has reviewed yet, the oldest first (the queue's
     order)."""
     rows = session.exec(
-        _with_claim(select(*_REF, Verdict.id, Rating.label, Verdict.created_at)
+        _with_claim(select_columns(*_REF, Verdict.id, Rating.label, Verdict.created_at)
                     .select_from(Verdict).join(Claim, col(Claim.id) == col(Verdict.claim_id)))
         .outerjoin(Rating, col(Rating.id) == col(Verdict.rating_id))
         .where(*_waiting(user_id))
@@ -229,8 +231,9 @@ def mentions(session: Session, user_id: int) -> Section[Mention]:
     mine = col(CommentMention.user_id) == user_id
     total = session.exec(select(func.count()).select_from(CommentMention).where(mine)).one()
     rows = session.exec(
-        _with_claim(select(*_REF, ClaimComment.id, author.display_name, author.name,
-                           ClaimComment.body, ClaimComment.created_at, CommentMention.seen_at)
+        _with_claim(select_columns(*_REF, ClaimComment.id, author.display_name, author.name,
+                                   ClaimComment.body, ClaimComment.created_at,
+                                   CommentMention.seen_at)
                     .select_from(CommentMention)
                     .join(ClaimComment, col(ClaimComment.id) == col(CommentMention.comment_id))
                     .join(Claim, col(Claim.id) == col(ClaimComment.claim_id)))
@@ -246,10 +249,11 @@ def mentions(session: Session, user_id: int) -> Section[Mention]:
 
 
 def my_work(session: Session, user: User) -> MyWork:
-    found = counts(session, user.id)
-    return MyWork(person(user), found, assigned(session, user.id, found.assigned),
-                  returned(session, user.id, found.returned),
-                  waiting(session, user.id, found.waiting), mentions(session, user.id))
+    user_id = stored_id(user)
+    found = counts(session, user_id)
+    return MyWork(person(user), found, assigned(session, user_id, found.assigned),
+                  returned(session, user_id, found.returned),
+                  waiting(session, user_id, found.waiting), mentions(session, user_id))
 
 
 def load_my_work(credentials: Credentials) -> MyWork:
@@ -263,4 +267,4 @@ def my_work_counts(credentials: Credentials) -> WorkCounts:
     """Only the counts (the page's refreshing line and the menu): the person and the
     four counts, in one read session."""
     with db.read_session() as session:
-        return counts(session, acting_user(session, credentials).id)
+        return counts(session, stored_id(acting_user(session, credentials)))

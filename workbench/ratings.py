@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from workbench.errors import InvalidInput, NotFound
-from workbench.models import Rating, RatingScale
+from workbench.models import Rating, RatingScale, stored_id
 
 
 def list_scales(session: Session) -> list[RatingScale]:
@@ -33,7 +33,7 @@ def get_rating(session: Session, rating_id: int) -> Rating:
 
 def find_rating(session: Session, label: str, scale_id: int | None = None) -> Rating:
     """A rating by its label (case-insensitive) on ``scale_id`` or the default scale."""
-    scale_id = scale_id or default_scale(session).id
+    scale_id = scale_id or stored_id(default_scale(session))
     for rating in ratings_of(session, scale_id):
         if rating.label.casefold() == label.strip().casefold():
             return rating

@@ -33,7 +33,7 @@ class VersionedCache(Generic[T]):
 
     def get(self, session: Session, key: Hashable, load: Callable[[], T]) -> T:
         """The cached value for ``key`` in the session's database, or ``load()`` stored."""
-        full = (session.get_bind().url.render_as_string(hide_password=True), key)
+        full = (session.get_bind().engine.url.render_as_string(hide_password=True), key)
         with self._lock:
             if full in self._entries:
                 self._entries.move_to_end(full)

@@ -29,6 +29,7 @@ from workbench.models import (
     VerdictStatus,
 )
 from workbench.permissions import EDITORS, require
+from workbench.sql import id_col, select_columns
 
 #: How much article text a review card shows around the claim (the anchor keeps less:
 #: ``text.anchor.CONTEXT_CHARS``, enough to find the quote again).
@@ -93,7 +94,7 @@ def _page_ids(session: Session, limit: int, offset: int) -> list[int]:
     A page in the back half is read backwards from the newest, so the first and the last
     page both skip only a few rows (at 50,000 waiting, a plain OFFSET walks them all)."""
     order = [col(Verdict.created_at), col(Verdict.id)]
-    query = select(Verdict.id).where(Verdict.status == VerdictStatus.proposed)
+    query = select(id_col(Verdict.id)).where(Verdict.status == VerdictStatus.proposed)
     if offset > limit:
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
         from_end = total - offset - limit
@@ -126,10 +127,11 @@ def review_queue(session: Session, actor: User, *, limit: int = PAGE_SIZE,
     ids = _page_ids(session, limit, offset)
     author = aliased(User)
     found = {row[0]: row for row in session.exec(
-        select(Verdict.id, Verdict.version, Claim.id, Claim.version, Claim.article_id,
-               Claim.statement, Claim.quote, Claim.start, Claim.end, Rating.label,
-               Rating.colour, Verdict.conclusion, Verdict.rationale, Verdict.author_id,
-               author.name, Verdict.created_at, Verdict.corrects_id, Verdict.correction_reason)
+        select_columns(Verdict.id, Verdict.version, Claim.id, Claim.version, Claim.article_id,
+                       Claim.statement, Claim.quote, Claim.start, Claim.end, Rating.label,
+                       Rating.colour, Verdict.conclusion, Verdict.rationale, Verdict.author_id,
+                       author.name, Verdict.created_at, Verdict.corrects_id,
+                       Verdict.correction_reason)
         .join(Claim, col(Claim.id) == Verdict.claim_id)
         .outerjoin(Rating, col(Rating.id) == Verdict.rating_id)
         .outerjoin(author, col(author.id) == Verdict.author_id)
@@ -155,8 +157,8 @@ def _evidence_for(session: Session, claim_ids: list[int]) -> dict[int, list[Evid
     """Evidence of several claims in one query (keyed by claim id)."""
     found: dict[int, list[EvidenceItem]] = defaultdict(list)
     rows = session.exec(
-        select(Evidence.claim_id, Source.id, Source.url, Source.title, Source.archive_url,
-               Evidence.stance, Evidence.excerpt, Evidence.independent)
+        select_columns(Evidence.claim_id, Source.id, Source.url, Source.title, Source.archive_url,
+                       Evidence.stance, Evidence.excerpt, Evidence.independent)
         .join(Source, col(Source.id) == Evidence.source_id)
         .where(col(Evidence.claim_id).in_(set(claim_ids))).order_by(col(Evidence.id)))
     for claim_id, *rest in rows:
@@ -187,7 +189,7 @@ def bulk_approve(
     for verdict_id, version in items:
         try:
             with db.write_session(engine) as session:
-                actor = session.get(User, actor_id)
+                actor = require(session.get(User, actor_id), EDITORS, "approve verdicts")
                 verdicts.approve_verdict(session, actor, verdict_id, version,
                                          confirm_few_sources=confirm_few_sources)
             report.approved.append(verdict_id)
@@ -216,8 +218,9 @@ def corrections(session: Session, claim_id: int) -> list[Correction]:
     """Approved corrections of a claim's verdict, oldest first (pending ones are not public)."""
     old, old_rating, new_rating = aliased(Verdict), aliased(Rating), aliased(Rating)
     rows = session.exec(
-        select(Verdict.id, Verdict.reviewed_at, old_rating.label, new_rating.label,
-               old.conclusion, Verdict.conclusion, Verdict.correction_reason, Verdict.rationale)
+        select_columns(Verdict.id, Verdict.reviewed_at, old_rating.label, new_rating.label,
+                       old.conclusion, Verdict.conclusion, Verdict.correction_reason,
+                       Verdict.rationale)
         .join(old, col(old.id) == Verdict.corrects_id)
         .outerjoin(old_rating, col(old_rating.id) == old.rating_id)
         .outerjoin(new_rating, col(new_rating.id) == Verdict.rating_id)

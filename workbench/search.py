@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from workbench import db
 from workbench.models import Article, Claim, ClaimTag
+from workbench.sql import select_columns
 from workbench.text.amounts import amount_tokens, scan
 from workbench.text.stop_words import ENGLISH
 
@@ -89,11 +90,12 @@ def _is_sqlite(session: Session) -> bool:
 
 def _documents(session: Session, claim_ids: list[int] | None = None) -> list[dict[str, object]]:
     """Search documents (``{"id", "doc"}``) built from the database: given claims, or all."""
-    tag_query = select(ClaimTag.claim_id, ClaimTag.tag).order_by(ClaimTag.claim_id, ClaimTag.tag)
-    claim_query = (select(Claim.id, Claim.statement, Claim.quote, Claim.claimant, Article.title,
-                          Article.language)
-                   .join(Article, Article.id == Claim.article_id, isouter=True)  # type: ignore[arg-type]
-                   .order_by(Claim.id))
+    tag_query = (select(ClaimTag.claim_id, ClaimTag.tag)
+                 .order_by(col(ClaimTag.claim_id), col(ClaimTag.tag)))
+    claim_query = (select_columns(Claim.id, Claim.statement, Claim.quote, Claim.claimant,
+                                  Article.title, Article.language)
+                   .join(Article, col(Article.id) == Claim.article_id, isouter=True)
+                   .order_by(col(Claim.id)))
     if claim_ids is not None:
         tag_query = tag_query.where(col(ClaimTag.claim_id).in_(claim_ids))
         claim_query = claim_query.where(col(Claim.id).in_(claim_ids))
@@ -121,8 +123,10 @@ def index_claim(session: Session, claim_id: int) -> None:
                         {"id": claim_id})
         return
     _write_docs(session, docs)
-    cached = _VOCAB.get(str(session.get_bind().url))
-    for term in terms(str(docs[0]["doc"])) if cached else ():
+    cached = _VOCAB.get(str(session.get_bind().engine.url))
+    if cached is None:
+        return
+    for term in terms(str(docs[0]["doc"])):
         cached[1][term] = cached[1].get(term, 0) + 1
 
 
@@ -204,7 +208,7 @@ def _vocabulary(session: Session) -> dict[str, int]:
     """Every term's document count. Loaded on first use; once outdated, reloaded in a
     background thread while searches go on with the old counts: at 1M claims on
     PostgreSQL a load takes about 15 s, which one search every ten minutes paid."""
-    key = str(session.get_bind().url)
+    key = str(session.get_bind().engine.url)
     cached = _VOCAB.get(key)
     if cached is None:
         return _load_vocabulary(session, key)
@@ -214,7 +218,7 @@ def _vocabulary(session: Session) -> dict[str, int]:
 
 
 def _reload_in_background(session: Session, key: str) -> None:
-    url = session.get_bind().url.render_as_string(hide_password=False)
+    url = session.get_bind().engine.url.render_as_string(hide_password=False)
     with _RELOADS_LOCK:
         if key in _RELOADS and _RELOADS[key].is_alive():
             return
@@ -377,7 +381,8 @@ def _affordable_terms(session: Session, chosen: list[str], sqlite: bool) -> list
     """The rarest of ``chosen`` within :data:`POSTINGS_BUDGET`, counted live for these
     terms only (no vocabulary is loaded). Terms no document holds are dropped."""
     counts = _term_counts(session, chosen, sqlite)
-    kept, postings = [], 0
+    kept: list[str] = []
+    postings = 0
     for term in sorted(counts, key=counts.__getitem__):
         if len(kept) >= MIN_MATCH_TERMS and postings + counts[term] > POSTINGS_BUDGET:
             break

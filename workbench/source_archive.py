@@ -19,10 +19,11 @@ from sqlmodel import Session, col, select
 
 from workbench import audit
 from workbench.fetching import FetchError
-from workbench.models import Evidence, SourceSnapshot, User
+from workbench.models import Evidence, SourceSnapshot, User, stored_id
 from workbench.permissions import REVIEW_DESK, require
 from workbench.settings import Settings, get_settings
 from workbench.sources import get_source
+from workbench.sql import id_col
 from workbench.web_archive import Snapshot, quote_still_present, request_public_copy, snapshot
 
 
@@ -64,7 +65,7 @@ def store_copy(session: Session, actor: User, source_id: int, copy: TakenCopy) -
     require(actor, REVIEW_DESK, "archive sources")
     source = get_source(session, source_id)
     taken = copy.snapshot
-    kept = SourceSnapshot(source_id=source.id, final_url=taken.final_url,
+    kept = SourceSnapshot(source_id=stored_id(source), final_url=taken.final_url,
                           http_status=taken.status, fetched_at=taken.fetched_at,
                           raw_sha256=taken.sha256, text=taken.text,
                           public_copy_url=copy.public_copy_url, created_by=actor.id)
@@ -76,7 +77,7 @@ def store_copy(session: Session, actor: User, source_id: int, copy: TakenCopy) -
         source.archive_url = copy.public_copy_url
         session.add(source)
     session.flush()
-    audit.record(session, actor, entity="source", entity_id=source.id, action="archive",
+    audit.record(session, actor, entity="source", entity_id=stored_id(source), action="archive",
                  changes=changes)
     return kept
 
@@ -84,7 +85,7 @@ def store_copy(session: Session, actor: User, source_id: int, copy: TakenCopy) -
 def evidence_archive(session: Session, claim_id: int) -> dict[int, EvidenceArchive]:
     """Per evidence item of the claim: its source's latest copy, and whether that copy still
     holds the excerpt (an evidence item without an excerpt is never flagged)."""
-    items = session.exec(select(Evidence.id, Evidence.source_id, Evidence.excerpt)
+    items = session.exec(select(id_col(Evidence.id), Evidence.source_id, Evidence.excerpt)
                          .where(Evidence.claim_id == claim_id)).all()
     latest = _latest_copies(session, {source_id for _, source_id, _ in items})
     result = {}

@@ -11,7 +11,7 @@ from workbench import audit
 from workbench.claims import apply_changes, get_claim
 from workbench.drafts import EvidenceDraft, SourceDraft
 from workbench.errors import InvalidInput, NotFound, WorkflowError
-from workbench.models import ClaimState, Evidence, Source, User
+from workbench.models import ClaimState, Evidence, Source, User, stored_id
 from workbench.permissions import REVIEW_DESK, require
 
 SOURCE_FIELDS = ("url", "title", "publisher", "published", "accessed", "archive_url", "kind")
@@ -26,7 +26,7 @@ def add_source(session: Session, actor: User, draft: SourceDraft) -> Source:
                     created_by=actor.id)
     session.add(source)
     session.flush()
-    audit.record(session, actor, entity="source", entity_id=source.id, action="create",
+    audit.record(session, actor, entity="source", entity_id=stored_id(source), action="create",
                  changes={k: [None, v] for k, v in audit.snapshot(source, SOURCE_FIELDS).items()
                           if v not in (None, "")})
     return source
@@ -51,7 +51,7 @@ def find_sources(session: Session, query: str, *, limit: int = 10) -> list[tuple
     choices = {sid: f"{url} {title}" for sid, url, title in rows}
     hits = process.extract(query, choices, scorer=fuzz.partial_ratio,
                            processor=utils.default_process, limit=limit, score_cutoff=60)
-    return [(session.get(Source, sid), score) for _text, score, sid in hits]
+    return [(session.get_one(Source, sid), score) for _text, score, sid in hits]
 
 
 def attach_source(
@@ -61,16 +61,18 @@ def attach_source(
     """Link a source to a claim as evidence (stance, excerpt and independence under the
     rules of :class:`EvidenceDraft`). A new claim moves to ``researching``."""
     require(actor, REVIEW_DESK, "attach evidence")
-    draft = EvidenceDraft(stance, excerpt, independent)
+    # The draft takes the stance as typed and matches it to a Stance (refusing anything else
+    # with the draft's own message); its dataclass signature names only the cleaned type.
+    draft = EvidenceDraft(stance, excerpt, independent)  # type: ignore[arg-type]
     claim = get_claim(session, claim_id, for_update=True)
     if claim.state == ClaimState.dismissed:
         raise WorkflowError("This claim was dismissed; reopen it before adding evidence.")
     source = get_source(session, source_id)
-    evidence = Evidence(claim_id=claim.id, source_id=source.id, stance=draft.stance,
+    evidence = Evidence(claim_id=stored_id(claim), source_id=stored_id(source), stance=draft.stance,
                         excerpt=draft.excerpt, independent=draft.independent, added_by=actor.id)
     session.add(evidence)
     session.flush()
-    audit.record(session, actor, entity="evidence", entity_id=evidence.id, action="create",
+    audit.record(session, actor, entity="evidence", entity_id=stored_id(evidence), action="create",
                  claim_id=claim.id,
                  changes={"source": [None, source.url], "stance": [None, draft.stance],
                           "independent": [None, draft.independent]})
@@ -89,7 +91,7 @@ def attach_evidence(session: Session, actor: User, claim_id: int, *, source_id: 
     if source_id is None:
         if draft is None:
             raise InvalidInput("Pick a stored source or describe a new one.")
-        source_id = add_source(session, actor, draft).id
+        source_id = stored_id(add_source(session, actor, draft))
     return attach_source(session, actor, claim_id, source_id, stance=stance,
                          excerpt=excerpt, independent=independent)
 
@@ -102,7 +104,7 @@ def remove_evidence(session: Session, actor: User, evidence_id: int) -> None:
     claim = get_claim(session, evidence.claim_id)
     if claim.state == ClaimState.approved:
         raise WorkflowError("Evidence of a published verdict stays; propose a correction instead.")
-    audit.record(session, actor, entity="evidence", entity_id=evidence.id, action="delete",
+    audit.record(session, actor, entity="evidence", entity_id=stored_id(evidence), action="delete",
                  claim_id=evidence.claim_id,
                  changes={"source_id": [evidence.source_id, None],
                           "stance": [evidence.stance, None]})

@@ -45,10 +45,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Integer,
     bindparam,
     cast,
@@ -63,9 +64,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from workbench.filters import ClaimFilters
 from workbench.models import DashboardCount, Rating, User
+from workbench.sql import table_of
 from workbench.summary_facts import (
     ALL_TIME,
     ALL_TIME_ONLY,
@@ -79,7 +82,7 @@ from workbench.summary_facts import (
     with_all_time,
 )
 
-TABLE = DashboardCount.__table__  # type: ignore[attr-defined]
+TABLE = table_of(DashboardCount)
 #: The row counting the transactions that changed the summary (its ``n``).
 GENERATION = ("generation", ALL_TIME, "", 0, "", 0, "", -1, "")
 _PENDING = "dashboard_summary_before"
@@ -110,12 +113,19 @@ def _scopes(claim_ids: Iterable[int], run: int = 100, chunk: int = 5000) -> list
             runs[-1][1] = claim_id
         else:
             runs.append([claim_id, claim_id])
-    scopes: list[Scope] = [lambda column, low=low, high=high: column.between(low, high)
+    scopes: list[Scope] = [partial(_between, low, high)
                            for low, high in runs if high - low + 1 >= run]
     rest = [i for low, high in runs if high - low + 1 < run for i in range(low, high + 1)]
-    scopes += [lambda column, ids=rest[i:i + chunk]: column.in_(ids)
-               for i in range(0, len(rest), chunk)]
+    scopes += [partial(_among, rest[i:i + chunk]) for i in range(0, len(rest), chunk)]
     return scopes
+
+
+def _between(low: int, high: int, column: Any) -> ColumnElement[bool]:
+    return column.between(low, high)
+
+
+def _among(ids: list[int], column: Any) -> ColumnElement[bool]:
+    return column.in_(ids)
 
 
 #: Up to this many claims (every save) use one prepared statement (:func:`_facts_of_few`).
@@ -332,11 +342,13 @@ class Reader:
         if filters.states:
             where.append(c.state.in_(filters.states))
         if filters.rating:
-            where.append(c.rating.in_(select(Rating.id).where(Rating.label == filters.rating)))
+            where.append(c.rating.in_(select(col(Rating.id))
+                                      .where(col(Rating.label) == filters.rating)))
         if filters.outlet:
             where.append(c.outlet == filters.outlet)
         if filters.reviewer:
-            where.append(c.creator.in_(select(User.id).where(User.name == filters.reviewer)))
+            where.append(c.creator.in_(select(col(User.id))
+                                       .where(col(User.name) == filters.reviewer)))
         if filters.tag:
             where.append(c.tag == filters.tag)
         return where
@@ -419,6 +431,7 @@ def filter_options(session: Session) -> dict[str, list[str]]:
     return {
         "outlet": values(TABLE.c.outlet, "claim"),
         "tag": values(TABLE.c.value, "tag"),
-        "reviewer": list(session.scalars(select(User.name).order_by(User.name))),
-        "rating": list(session.scalars(select(Rating.label).distinct().order_by(Rating.label))),
+        "reviewer": list(session.scalars(select(col(User.name)).order_by(col(User.name)))),
+        "rating": list(session.scalars(select(col(Rating.label)).distinct()
+                                       .order_by(col(Rating.label)))),
     }

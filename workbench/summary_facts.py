@@ -30,6 +30,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from workbench.models import Article, Claim, ClaimTag, Verdict, VerdictStatus
+from workbench.sql import table_of
 
 KEY = ("kind", "day", "state", "rating", "outlet", "creator", "value", "bucket", "tag")
 SUMS = ("n", "first_n", "seconds")
@@ -65,9 +66,8 @@ NO_RATING, UNRATED = 0, -1  # ``rating``: no published verdict / published witho
 #: Narrows a claim-id column to the claims being counted (None: every claim).
 Scope = Callable[[Any], ColumnElement[bool]]
 
-_C, _V, _A, _T = (Claim.__table__, Verdict.__table__,  # type: ignore[attr-defined]
-                  Article.__table__, ClaimTag.__table__)  # type: ignore[attr-defined]
-_TAGGED = aliased(ClaimTag.__table__, name="tagged")  # type: ignore[attr-defined]
+_C, _V, _A, _T = (table_of(Claim), table_of(Verdict), table_of(Article), table_of(ClaimTag))
+_TAGGED = aliased(table_of(ClaimTag), name="tagged")
 PUBLISHED = (VerdictStatus.approved, VerdictStatus.superseded)
 
 
@@ -103,11 +103,11 @@ def fact_query(dialect: str, scope: Scope | None) -> Any:
     """
     c, v, a, t, tagged = _C, _V, _A, _T, _TAGGED
     rating = func.max(func.coalesce(v.c.rating_id, UNRATED))
-    published = select(v.c.claim_id, rating.label("rating")).where(
+    approved = select(v.c.claim_id, rating.label("rating")).where(
         v.c.status == VerdictStatus.approved).group_by(v.c.claim_id)
     if scope:
-        published = published.where(scope(v.c.claim_id))
-    published = published.subquery()
+        approved = approved.where(scope(v.c.claim_id))
+    published = approved.subquery()
     claims = (select(c.c.id, c.c.state, c.c.created_at, c.c.claimant, c.c.repeat_of_id,
                      _day(dialect, c.c.created_at).label("day"),
                      func.coalesce(published.c.rating, NO_RATING).label("rating"),

@@ -29,6 +29,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, case, delete, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -37,6 +38,7 @@ from sqlmodel import Session, col, select
 from workbench import audit, db
 from workbench.models import SignInThrottle, User, as_utc, utcnow
 from workbench.permissions import ADMINS, require
+from workbench.sql import table_of
 from workbench.validation import one_line
 
 _LOG = logging.getLogger(__name__)
@@ -62,7 +64,9 @@ class Policy:
 POLICIES = {ACCOUNT: Policy(free_attempts=3, lock_after=10),
             ADDRESS: Policy(free_attempts=10, lock_after=50)}
 
-_UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+#: Each dialect's INSERT, whose ``on_conflict_do_update`` is the upsert.
+_UPSERTS: dict[str, Callable[[Any], sqlite.Insert | postgresql.Insert]] = {
+    "sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 def _key(scope: str, value: str) -> Key:
@@ -123,14 +127,14 @@ def record_failure(engine: Engine, keys: Sequence[Key]) -> float:
     """Count one failure against each key, in its own short write transaction (it must be
     kept although the sign-in fails); returns the seconds the caller must now wait."""
     now = clock()
-    table = SignInThrottle.__table__  # type: ignore[attr-defined]
+    table = table_of(SignInThrottle)
     insert = _UPSERTS[engine.dialect.name]
     returned = []
     with db.write_session(engine) as session:
         for scope, key in sorted(keys):  # one lock order for every server
-            statement = insert(table).values(scope=scope, key=key, failures=1,
-                                             last_failed_at=now)
-            statement = statement.on_conflict_do_update(
+            upsert = insert(table).values(scope=scope, key=key, failures=1,
+                                          last_failed_at=now)
+            statement = upsert.on_conflict_do_update(
                 index_elements=[table.c.scope, table.c.key],
                 set_={"failures": case((table.c.last_failed_at < now - WINDOW, 1),
                                        else_=table.c.failures + 1),

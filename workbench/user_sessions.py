@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workbench.models import UserSession, utcnow
 
@@ -14,9 +14,8 @@ def revoke(session: Session, *, user_id: int | None = None) -> int:
     """End every open session of ``user_id`` (after a password change or deactivation),
     or of everyone (after a restore, whose copy of the table would otherwise revive
     sessions signed out since the backup). Returns how many were ended."""
-    statement = update(UserSession).where(
-        UserSession.revoked_at.is_(None))  # type: ignore[union-attr]
+    statement = update(UserSession).where(col(UserSession.revoked_at).is_(None))
     if user_id is not None:
-        statement = statement.where(UserSession.user_id == user_id)  # type: ignore[arg-type]
-    result = session.execute(statement.values(revoked_at=utcnow()))
-    return result.rowcount  # type: ignore[attr-defined, no-any-return]
+        statement = statement.where(col(UserSession.user_id) == user_id)
+    result = session.exec(statement.values(revoked_at=utcnow()))
+    return result.rowcount

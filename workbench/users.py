@@ -13,11 +13,12 @@ from functools import cache
 
 from pwdlib import PasswordHash
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from workbench import audit, user_sessions
 from workbench.errors import InvalidInput, NotFound
-from workbench.models import Role, User
+from workbench.models import Role, User, stored_id
 from workbench.permissions import ADMINS, require
 from workbench.validation import choice, clean_line
 
@@ -65,9 +66,15 @@ def builtin_user(session: Session, name: str) -> User:
     user = session.exec(select(User).where(User.name == name)).first()
     if user is None:
         label = "Command line" if name == CLI_USER else "Local user (no sign-in)"
-        user = User(name=name, display_name=label, role=Role.admin, password_hash=None)
-        session.add(user)
-        session.flush()
+        # Replicas starting together on a new database race to create it: the loser's
+        # insert waits on the unique index for the winner's commit, fails, and reads its row.
+        try:
+            with session.begin_nested():
+                user = User(name=name, display_name=label, role=Role.admin,
+                            password_hash=None)
+                session.add(user)
+        except IntegrityError:
+            user = session.exec(select(User).where(User.name == name)).one()
     return user
 
 
@@ -134,7 +141,7 @@ def add_user(
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor, entity="user", entity_id=user.id, action="create",
+    audit.record(session, actor, entity="user", entity_id=stored_id(user), action="create",
                  changes={"name": [None, name], "role": [None, role]})
     return user
 
@@ -143,7 +150,7 @@ def set_role(session: Session, actor: User, user_id: int, role: str) -> User:
     require(actor, ADMINS, "change roles")
     role = choice(Role, role, field="Role")
     user = _changeable(session, user_id)
-    audit.record(session, actor, entity="user", entity_id=user.id, action="update",
+    audit.record(session, actor, entity="user", entity_id=stored_id(user), action="update",
                  changes={"role": [user.role, role]})
     user.role = Role(role)
     session.add(user)
@@ -153,7 +160,7 @@ def set_role(session: Session, actor: User, user_id: int, role: str) -> User:
 def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
     require(actor, ADMINS, "activate or deactivate users")
     user = _changeable(session, user_id)
-    audit.record(session, actor, entity="user", entity_id=user.id, action="update",
+    audit.record(session, actor, entity="user", entity_id=stored_id(user), action="update",
                  changes={"active": [user.active, active]})
     user.active = active
     session.add(user)
@@ -172,6 +179,6 @@ def set_password(session: Session, actor: User, user_id: int, password: str) -> 
     user.password_hash = hash_password(password)
     session.add(user)
     user_sessions.revoke(session, user_id=user.id)
-    audit.record(session, actor, entity="user", entity_id=user.id, action="password",
+    audit.record(session, actor, entity="user", entity_id=stored_id(user), action="password",
                  changes={"password": ["(hidden)", "(changed)"]})
     return user

@@ -28,6 +28,7 @@ from workbench.models import (
     User,
     Verdict,
     VerdictStatus,
+    stored_id,
     utcnow,
 )
 from workbench.permissions import EDITORS, REVIEW_DESK, require
@@ -72,18 +73,18 @@ def _new_verdict(session: Session, actor: User, claim: Claim, draft: VerdictDraf
     reason = draft.reason if isinstance(draft, CorrectionDraft) else ""
     if rating_id is not None:
         rating = get_rating(session, rating_id)
-        scale = session.get(RatingScale, rating.scale_id)
+        scale = session.get_one(RatingScale, rating.scale_id)
         if scale.conclusion_only and not conclusion:
             raise InvalidInput("This scale needs a one-line conclusion.")
-    if pending_verdict(session, claim.id) is not None:
+    if pending_verdict(session, stored_id(claim)) is not None:
         raise WorkflowError("A verdict for this claim is already waiting for review.")
-    verdict = Verdict(claim_id=claim.id, rating_id=rating_id, conclusion=conclusion,
+    verdict = Verdict(claim_id=stored_id(claim), rating_id=rating_id, conclusion=conclusion,
                       rationale=rationale, author_id=actor.id,
                       corrects_id=corrects.id if corrects else None,
                       correction_reason=reason)
     session.add(verdict)
     session.flush()
-    audit.record(session, actor, entity="verdict", entity_id=verdict.id,
+    audit.record(session, actor, entity="verdict", entity_id=stored_id(verdict),
                  action="correct" if corrects else "propose", claim_id=claim.id,
                  changes={k: [None, v] for k, v in {
                      "rating_id": rating_id, "conclusion": conclusion, "rationale": rationale,
@@ -142,8 +143,8 @@ def _review(session: Session, actor: User, verdict: Verdict, expected_version: i
     except StaleDataError:
         raise StaleEdit("Someone reviewed this verdict at the same moment; reload the queue.",
                         current={}, attempted={"status": status}) from None
-    audit.record(session, actor, entity="verdict", entity_id=verdict.id, action=status.value,
-                 claim_id=verdict.claim_id,
+    audit.record(session, actor, entity="verdict", entity_id=stored_id(verdict),
+                 action=status.value, claim_id=verdict.claim_id,
                  changes={"status": [VerdictStatus.proposed, status], "comment": [None, comment]}
                  if comment else {"status": [VerdictStatus.proposed, status]})
 
@@ -183,9 +184,9 @@ def approve_verdict(
         old = get_verdict(session, verdict.corrects_id)
         old.status = VerdictStatus.superseded
         session.add(old)
-        audit.record(session, actor, entity="verdict", entity_id=old.id, action="superseded",
-                     claim_id=old.claim_id, changes={"status": [VerdictStatus.approved,
-                                                                VerdictStatus.superseded]})
+        audit.record(session, actor, entity="verdict", entity_id=stored_id(old),
+                     action="superseded", claim_id=old.claim_id,
+                     changes={"status": [VerdictStatus.approved, VerdictStatus.superseded]})
     apply_changes(session, actor, claim, claim.version, {"state": ClaimState.approved},
                   action="state")
     return verdict

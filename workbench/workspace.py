@@ -35,12 +35,14 @@ from workbench.models import (
     User,
     Verdict,
     VerdictStatus,
+    stored_id,
 )
 from workbench.read_cache import VersionedCache
+from workbench.sql import select_columns
 from workbench.text.checkworthiness import Suggestion
 
 #: Highlight colours for claims without a published verdict.
-STATE_COLOURS = {
+STATE_COLOURS: dict[str, str] = {
     ClaimState.new: "#9ecae1",
     ClaimState.researching: "#fdd49e",
     ClaimState.in_review: "#bcbddc",
@@ -105,7 +107,8 @@ class Workspace:
     @property
     def placed(self) -> tuple[ClaimMark, ...]:
         """Claims anchored in the current version: the only ones drawn at their span."""
-        return tuple(m for m in self.marks if _placed_in(m.claim, self.article.current_version))
+        return tuple(m for m in self.marks
+                     if _placed_span(m.claim, self.article.current_version) is not None)
 
     @property
     def needs_review(self) -> tuple[ClaimMark, ...]:
@@ -127,9 +130,12 @@ class Workspace:
                      if m.claim.article_version == number and m.claim.start is not None)
 
 
-def _placed_in(claim: ClaimView, version: int) -> bool:
-    return (claim.anchor_status == AnchorStatus.anchored and claim.article_version == version
-            and claim.start is not None and claim.end is not None)
+def _placed_span(claim: ClaimView, version: int) -> tuple[int, int] | None:
+    """The claim's span when it is anchored in ``version``, else None."""
+    if (claim.anchor_status == AnchorStatus.anchored and claim.article_version == version
+            and claim.start is not None and claim.end is not None):
+        return claim.start, claim.end
+    return None
 
 
 _WORKSPACES: VersionedCache[Workspace] = VersionedCache(size=32)
@@ -151,7 +157,7 @@ def evidence_counts(session: Session, claim_ids: list[int]) -> dict[int, int]:
     if not claim_ids:
         return {}
     rows = session.exec(select(Evidence.claim_id, func.count()).where(
-        col(Evidence.claim_id).in_(claim_ids)).group_by(Evidence.claim_id))
+        col(Evidence.claim_id).in_(claim_ids)).group_by(col(Evidence.claim_id)))
     return dict(rows.all())
 
 
@@ -159,7 +165,7 @@ def open_suggestions(session: Session, body: str, language: str, claims: list[Cl
                      current_version: int = 1) -> list[Suggestion]:
     """Suggested sentences that no claim (kept or dismissed) overlaps yet in the current
     version, best first: a claim placed there, or one awaiting review at its proposed span."""
-    taken = [(c.start, c.end) for c in claims if _placed_in(c, current_version)]
+    taken = [span for c in claims if (span := _placed_span(c, current_version)) is not None]
     taken += [c.proposed for c in claims if c.proposed is not None]
     # ranked by the newsroom's model in use, cached per body and model (the page reruns on
     # every click; a new version or a newly activated model gets its own ranking)
@@ -182,9 +188,9 @@ def workspace_version(session: Session, article_id: int) -> tuple[int, int, int,
     current = (select(Article.current_version).where(Article.id == article_id)
                .scalar_subquery())
     count, claim_versions, newest, event, version = session.exec(
-        select(func.count(col(Claim.id)), func.coalesce(func.sum(Claim.version), 0),
-               func.coalesce(func.max(Claim.id), 0), func.coalesce(newest_event, 0),
-               func.coalesce(current, 0))
+        select_columns(func.count(col(Claim.id)), func.coalesce(func.sum(Claim.version), 0),
+                       func.coalesce(func.max(Claim.id), 0), func.coalesce(newest_event, 0),
+                       func.coalesce(current, 0))
         .where(Claim.article_id == article_id)).one()
     return count, claim_versions, newest, event, version
 
@@ -198,19 +204,19 @@ def load_workspace(session: Session, article_id: int) -> Workspace:
 def _read_workspace(session: Session, article_id: int) -> Workspace:
     article = get_article(session, article_id)
     claims = claims_for_article(session, article_id)
-    ratings = published_ratings(session, [c.id for c in claims])
-    evidence = evidence_counts(session, [c.id for c in claims])
+    ratings = published_ratings(session, [stored_id(c) for c in claims])
+    evidence = evidence_counts(session, [stored_id(c) for c in claims])
     marks = []
     for claim in claims:
-        rating = ratings.get(claim.id)
+        rating = ratings.get(stored_id(claim))
         state = claim.state.replace("_", " ")
         label = f"#{claim.id} · {state}" + (f" · {rating.label}" if rating else "")
         marks.append(ClaimMark(_claim_view(claim),
                                rating.colour if rating else STATE_COLOURS[claim.state],
                                label, rating.label if rating else None,
-                               evidence.get(claim.id, 0)))
+                               evidence.get(stored_id(claim), 0)))
     views = [mark.claim for mark in marks]
-    return Workspace(ArticleView(article.id, article.title, article.outlet, article.author,
+    return Workspace(ArticleView(stored_id(article), article.title, article.outlet, article.author,
                                  article.published, article.language, article.url,
                                  article.body, article.current_version),
                      tuple(marks),
@@ -222,12 +228,12 @@ def _read_workspace(session: Session, article_id: int) -> Workspace:
 def _claim_view(claim: Claim) -> ClaimView:
     proposed = (None if claim.proposed_start is None or claim.proposed_end is None
                 else (claim.proposed_start, claim.proposed_end))
-    return ClaimView(claim.id, claim.start, claim.end, str(claim.state), claim.quote,
+    return ClaimView(stored_id(claim), claim.start, claim.end, str(claim.state), claim.quote,
                      claim.statement, str(claim.anchor_status), claim.article_version,
                      proposed, claim.version)
 
 
-def suggested_type(reasons: tuple[str, ...]) -> str:
+def suggested_type(reasons: tuple[str, ...]) -> ClaimType:
     """A first guess at the claim type from the suggestion's reasons; the reviewer can change it."""
     kinds = {reason.split(":", 1)[0] for reason in reasons}
     if kinds & {"money amount", "percentage", "other number"}:
@@ -297,4 +303,4 @@ def dismiss_suggestion(session: Session, actor: User, article_id: int,
     and the decision is in the audit trail. Raises SuggestionTaken like
     :func:`accept_suggestion`."""
     claim = _claim_from(session, actor, article_id, suggestion)
-    return move_claim(session, actor, claim.id, claim.version, ClaimState.dismissed)
+    return move_claim(session, actor, stored_id(claim), claim.version, ClaimState.dismissed)

@@ -226,3 +226,25 @@ def test_admin_resets_password_but_not_too_short(engine):
     with db.write_session(engine) as session:
         users.set_password(session, admin_of(session), user.id, "reset by the admin")
     assert users.verify_password("reset by the admin", stored(engine, "alice").password_hash)
+
+
+def test_two_servers_creating_the_builtin_user_share_one_row(engine, database_url):
+    # Two replicas starting on a new database both find no ``local`` account; the second
+    # insert must read the first one's row, not fail the start. The other server's insert
+    # is made right before ours is flushed. SQLite cannot interleave them (one writer holds
+    # the file), so only PostgreSQL shows the race.
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock serialises the two servers: no race to lose")
+    from sqlalchemy import event
+
+    def other_server(session, _context, _instances):  # type: ignore[no-untyped-def]
+        with db.write_session(engine) as other:
+            other.add(User(name=users.LOCAL_USER, display_name="other", role=Role.admin))
+
+    with db.write_session(engine) as session:
+        event.listen(session, "before_flush", other_server, once=True)
+        user = users.builtin_user(session, users.LOCAL_USER)
+        assert user.display_name == "other"
+    with db.read_session(engine) as session:
+        rows = session.exec(select(User).where(User.name == users.LOCAL_USER)).all()
+    assert len(rows) == 1

@@ -121,3 +121,26 @@ def local_fetches(monkeypatch: pytest.MonkeyPatch) -> None:
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+#: Page tests that also run on PostgreSQL. The others run on SQLite only: pages read through
+#: the loaders and write through the services, which tests/domain runs on both databases, so
+#: on PostgreSQL a page test repeats those reads at AppTest's cost (121 tests, about three
+#: minutes of the suite on two cores). test_pages.py renders every page on both.
+BOTH_DATABASES = frozenset({"test_pages.py"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect (reported in pytest's "deselected" count) the PostgreSQL variants of the
+    page tests outside :data:`BOTH_DATABASES`."""
+    here = Path(__file__).parent
+
+    def sqlite_only(item: pytest.Item) -> bool:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        return (item.path.parent == here and item.path.name not in BOTH_DATABASES
+                and params.get("database_url") == "postgres")
+
+    dropped = [item for item in items if sqlite_only(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not sqlite_only(item)]

@@ -45,6 +45,7 @@ from workbench.models import (
     Stance,
     User,
     VerdictStatus,
+    stored_id,
     utcnow,
 )
 from workbench.reports.import_rows import NewArticle, NewClaim, Person
@@ -159,14 +160,14 @@ def create_people(session: Session, actor: User, names: Iterable[str]) -> dict[s
     """Accounts for people a restored file names who have none: created *deactivated*
     (no password, cannot sign in), so history keeps their name without inventing an
     active colleague. Raises InvalidInput (from ``users``) for a name that is not valid."""
-    ids = {}
+    ids: dict[str, int] = {}
     for name in names:
         person = users.find_user(session, name)
         if person is None:
             person = users.add_user(session, actor, name=name, role=Role.reviewer,
                                     password=None, display_name=f"{name} (restored from a file)")
-            users.set_active(session, actor, person.id, False)
-        ids[name] = person.id
+            users.set_active(session, actor, stored_id(person), False)
+        ids[name] = stored_id(person)
     session.flush()
     return ids
 

@@ -79,7 +79,7 @@ def claim_review(row: dict[str, Any], settings: Settings | None = None) -> dict[
     }
 
 
-def _scale_bounds(row: dict[str, Any]) -> dict[str, int]:
+def _scale_bounds(row: dict[str, Any]) -> dict[str, Any]:
     best, worst = row.get("best_rating"), row.get("worst_rating")
     return {"bestRating": best, "worstRating": worst} if best is not None else {}
 

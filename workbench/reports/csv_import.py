@@ -48,7 +48,7 @@ from sqlmodel import Session, col, select
 from workbench import db
 from workbench.claims import update_claim
 from workbench.errors import InvalidInput, WorkbenchError
-from workbench.models import Article, Claim, User, utcnow
+from workbench.models import Article, Claim, User, stored_id, utcnow
 from workbench.permissions import ADMINS, REVIEW_DESK, require
 from workbench.ratings import default_scale, ratings_of
 from workbench.reports.bulk import Prepared, insert_claims, prepare_import
@@ -65,10 +65,12 @@ from workbench.reports.import_rows import (
 )
 from workbench.reports.query import report_row, report_select
 from workbench.reports.rating_map import RatingMap
+from workbench.sql import select_columns
 
 _LOG = logging.getLogger(__name__)
-#: ``on_progress(done, total)``: per mille of the whole import (checking is the first half).
-Progress = Callable[[int, int], None]
+#: ``on_progress(done, total)``: per mille of the whole import (checking is the first half);
+#: what it returns is ignored (a progress bar's ``progress`` returns the bar).
+Progress = Callable[[int, int], object]
 CHUNK = 1000
 MAX_WRITE_RECORDS = 500_000
 MAX_ERRORS = 10_000
@@ -131,8 +133,9 @@ class ImportPlan:
 
 def _context(session: Session, actor: User, rating_map: RatingMap | None, restore: bool,
              dry_run: bool) -> Context:
-    ratings = {r.label.casefold(): r for r in ratings_of(session, default_scale(session).id)}
-    users = {name: uid for uid, name in session.exec(select(User.id, User.name))}
+    scale_id = stored_id(default_scale(session))
+    ratings = {r.label.casefold(): r for r in ratings_of(session, scale_id)}
+    users: dict[str, int] = dict(session.exec(select_columns(User.name, User.id)).all())
     return Context(actor=actor, now=utcnow().replace(microsecond=0), ratings=ratings,
                    rating_map=rating_map, users=users, restore=restore,
                    search_docs=not dry_run)
@@ -243,7 +246,10 @@ def _plan(plan: ImportPlan, ctx: Context, line: int, cells: dict[str, str],
     if report.created + report.updated > MAX_WRITE_RECORDS:
         raise InvalidInput(f"The file has more than {MAX_WRITE_RECORDS:,} claims to import "
                            "at once; split it (a dry run checks any size).")
-    (plan.creates if isinstance(result, NewClaim) else plan.updates).append(result)
+    if isinstance(result, NewClaim):
+        plan.creates.append(result)
+    else:
+        plan.updates.append(result)
 
 
 def write_import(session: Session, actor: User, plan: ImportPlan) -> ImportReport:

@@ -20,12 +20,12 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from workbench.errors import InvalidInput
 from workbench.reports.columns import ALIASES, COLUMNS
 
-QUOTING = {"minimal": csv.QUOTE_MINIMAL, "none": csv.QUOTE_NONE}
+QUOTING: dict[str, Literal[0, 1, 2, 3]] = {"minimal": csv.QUOTE_MINIMAL, "none": csv.QUOTE_NONE}
 #: What an import reads: raw bytes or text (uploads, tests), a path, or a binary stream.
 Source = bytes | str | Path | BinaryIO
 

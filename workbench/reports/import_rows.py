@@ -132,7 +132,7 @@ class NewClaim:
 class Update:
     line: int
     claim_id: int
-    version: int | None
+    version: int
     changes: dict[str, Any]
 
 
@@ -450,4 +450,6 @@ def _update(line: int, claim_id: int, version: int | None, cells: dict[str, str]
         problems.add("version", f"claim {claim_id} was changed after this file was exported "
                      f"(file: version {version}, now version {current['version']}); export "
                      "again and redo the edit")
-    return problems or Update(line, claim_id, version, edit.changes())
+    if problems or version is None:  # a missing version is one of the problems
+        return problems
+    return Update(line, claim_id, version, edit.changes())

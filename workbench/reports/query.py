@@ -20,6 +20,7 @@ from sqlmodel import col
 from workbench.filters import ClaimFilters, apply_filters
 from workbench.models import Article, Claim, ClaimTag, Evidence, Rating, Source, User, Verdict
 from workbench.reports.columns import COLUMNS, MULTI_SEPARATOR
+from workbench.sql import select_columns
 
 ITEM = "\x1e"  # between aggregated items (never in cleaned text: it is whitespace)
 FIELD = "\x1f"  # between the fields of one item
@@ -39,53 +40,53 @@ def _raw(column: Any) -> Any:
 
 def report_select(filters: ClaimFilters | None = None) -> Any:
     """SELECT one row per claim with every report column (raw values), ordered by id."""
-    tags = (select(ClaimTag.claim_id.label("claim_id"),
-                   func.aggregate_strings(ClaimTag.tag, ITEM).label("tags"))
-            .group_by(ClaimTag.claim_id).subquery("tags"))
+    tags = (select(col(ClaimTag.claim_id).label("claim_id"),
+                   func.aggregate_strings(col(ClaimTag.tag), ITEM).label("tags"))
+            .group_by(col(ClaimTag.claim_id)).subquery("tags"))
     independent = func.max(case((col(Evidence.independent).is_(True), 1), else_=0))
-    per_source = (select(Evidence.claim_id.label("claim_id"), Evidence.source_id,
-                         func.count().label("n"), independent.label("independent"),
-                         func.min(Evidence.id).label("first_id"))
-                  .group_by(Evidence.claim_id, Evidence.source_id).subquery("per_source"))
+    per_source = (select_columns(col(Evidence.claim_id).label("claim_id"), col(Evidence.source_id),
+                                 func.count().label("n"), independent.label("independent"),
+                                 func.min(Evidence.id).label("first_id"))
+                  .group_by(col(Evidence.claim_id), col(Evidence.source_id)).subquery("per_source"))
     item = (_text(per_source.c.independent) + FIELD + _text(per_source.c.first_id) + FIELD
             + Source.url + FIELD + Source.archive_url)
     evidence = (select(per_source.c.claim_id,
                        func.sum(per_source.c.n).label("evidence_count"),
                        func.sum(per_source.c.independent).label("independent_count"),
                        func.aggregate_strings(item, ITEM).label("sources"))
-                .join(Source, Source.id == per_source.c.source_id)
+                .join(Source, col(Source.id) == per_source.c.source_id)
                 .group_by(per_source.c.claim_id).subquery("evidence"))
     corrected = aliased(Verdict)
-    corrections = (select(corrected.claim_id.label("claim_id"), func.count().label("n"))
+    corrections = (select(col(corrected.claim_id).label("claim_id"), func.count().label("n"))
                    .where(col(corrected.corrects_id).is_not(None),
                           col(corrected.status).in_(("approved", "superseded")))
-                   .group_by(corrected.claim_id).subquery("corrections"))
+                   .group_by(col(corrected.claim_id)).subquery("corrections"))
     # ``coalesce`` keeps SQLite off the status index: probing it for every claim is
     # quadratic, while the (claim_id, created_at) index finds each claim's verdicts.
     current = aliased(Verdict, name="current")
     approved = func.coalesce(current.status, "") == "approved"
     author, approver, assignee = aliased(User), aliased(User), aliased(User)
     statement = (
-        select(Claim.id, Article.title, Article.url, Claim.quote, Claim.start, Claim.end,
-               Claim.statement, Claim.claimant, _raw(Claim.claim_date), Claim.claim_type,
-               tags.c.tags,
-               Claim.state, Rating.label, Rating.rating_value, current.rationale,
-               evidence.c.evidence_count, evidence.c.independent_count, evidence.c.sources,
-               func.coalesce(author.name, assignee.name), approver.name, _raw(current.reviewed_at),
-               corrections.c.n, _raw(Claim.created_at), _raw(Claim.updated_at), Claim.version,
-               case((col(Claim.article_id).is_(None), None), else_=Claim.article_version),
-               Claim.anchor_status, assignee.name, Rating.best_rating, Rating.worst_rating)
+        select_columns(Claim.id, Article.title, Article.url, Claim.quote, Claim.start, Claim.end,
+                       Claim.statement, Claim.claimant, _raw(Claim.claim_date), Claim.claim_type,
+                       tags.c.tags, Claim.state, Rating.label, Rating.rating_value,
+                       current.rationale, evidence.c.evidence_count, evidence.c.independent_count,
+                       evidence.c.sources, func.coalesce(author.name, assignee.name), approver.name,
+                       _raw(current.reviewed_at), corrections.c.n, _raw(Claim.created_at),
+                       _raw(Claim.updated_at), Claim.version,
+                       case((col(Claim.article_id).is_(None), None), else_=Claim.article_version),
+                       Claim.anchor_status, assignee.name, Rating.best_rating, Rating.worst_rating)
         .select_from(Claim)
-        .outerjoin(Article, Article.id == Claim.article_id)
+        .outerjoin(Article, col(Article.id) == Claim.article_id)
         .outerjoin(tags, tags.c.claim_id == Claim.id)
-        .outerjoin(current, and_(current.claim_id == Claim.id, approved))
-        .outerjoin(Rating, Rating.id == current.rating_id)
+        .outerjoin(current, and_(col(current.claim_id) == Claim.id, approved))
+        .outerjoin(Rating, col(Rating.id) == current.rating_id)
         .outerjoin(evidence, evidence.c.claim_id == Claim.id)
         .outerjoin(corrections, corrections.c.claim_id == Claim.id)
-        .outerjoin(author, author.id == current.author_id)
-        .outerjoin(approver, approver.id == current.reviewer_id)
-        .outerjoin(assignee, assignee.id == Claim.assignee_id)
-        .order_by(Claim.id)
+        .outerjoin(author, col(author.id) == current.author_id)
+        .outerjoin(approver, col(approver.id) == current.reviewer_id)
+        .outerjoin(assignee, col(assignee.id) == Claim.assignee_id)
+        .order_by(col(Claim.id))
     )
     return apply_filters(statement, filters)
 
@@ -165,7 +166,7 @@ def iter_report_rows(engine: Engine, filters: ClaimFilters | None = None,
 
 
 def count_claims(engine: Engine, filters: ClaimFilters | None = None) -> int:
-    statement = apply_filters(select(func.count(Claim.id)).select_from(Claim), filters)
+    statement = apply_filters(select(func.count(col(Claim.id))).select_from(Claim), filters)
     with engine.connect() as connection:
         return int(connection.execute(statement).scalar_one())
 

@@ -170,12 +170,14 @@ def find_amounts(text: str, language: str = "en") -> list[Amount]:
 
 def find_percentages(text: str, language: str = "en") -> list[Quantity]:
     """Percentages ("12%", "12 per cent", "12 Prozent", "41 في المائة")."""
-    return [item for kind, item in scan(text, language) if kind == "pct"]
+    return [item for kind, item in scan(text, language)
+            if kind == "pct" and isinstance(item, Quantity)]
 
 
 def find_numbers(text: str, language: str = "en") -> list[Quantity]:
     """Numbers that are not money, percentages, years or parts of dates."""
-    return [item for kind, item in scan(text, language) if kind == "num"]
+    return [item for kind, item in scan(text, language)
+            if kind == "num" and isinstance(item, Quantity)]
 
 
 def find_years(text: str, language: str = "en") -> list[DateRef]:

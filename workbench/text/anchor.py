@@ -390,10 +390,12 @@ def _alignments(
         windows.append((max(0, hint_start - len(context)), hint_start + 2 * len(context)))
     if len(context) > len(quote):
         region = fuzz.partial_ratio_alignment(context, body)
+        assert region is not None  # None only below a score_cutoff, and none is given
         windows.append((max(0, region.dest_start - len(quote)), region.dest_end + len(quote)))
     raw = []
     for low, high in windows:
         found = fuzz.partial_ratio_alignment(quote, body[low:high])
+        assert found is not None  # None only below a score_cutoff, and none is given
         raw.append((low + found.dest_start, low + found.dest_end))
     return [span for span in (_tidy_proposal(body, selector, *span) for span in raw)
             if span[0] < span[1]]

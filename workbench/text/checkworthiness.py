@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from workbench.text.amounts import scan
-from workbench.text.checkworthiness_model import GENRES, shipped_ranker
+from workbench.text.checkworthiness_model import GENRES, LearnedRanker, shipped_ranker
 from workbench.text.segment import split_sentences
 
 REASONS = {
@@ -174,10 +174,16 @@ class Suggestion:
 
 
 class Ranker(Protocol):
-    """What orders sentences: a learned model or the cue rules."""
+    """What orders sentences: a learned model or the cue rules (frozen, so the attributes
+    are read-only; hashable, since rankings are cached per ranker)."""
 
-    label: str
-    warning: str | None
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def warning(self) -> str | None: ...
+
+    def __hash__(self) -> int: ...
 
     def scores(self, texts: Sequence[str], flags: Sequence[dict[str, float]]) -> list[float]: ...
 
@@ -228,7 +234,7 @@ class Ranking:
         return picked if limit is None else picked[:limit]
 
 
-def default_ranker() -> Ranker:
+def default_ranker() -> LearnedRanker | CueRanker:
     """The model shipped in the package, else the cue rules with ``FALLBACK_WARNING``."""
     return shipped_ranker() or CueRanker(warning=FALLBACK_WARNING)
 

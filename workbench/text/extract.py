@@ -231,7 +231,7 @@ def _extract_docx(data: bytes) -> ExtractedArticle:
         raise damaged
     try:
         document = docx.Document(io.BytesIO(data))
-        blocks = []
+        blocks: list[str] = []
         for item in document.iter_inner_content():
             if isinstance(item, Table):
                 blocks.extend(" | ".join(cell.text.strip() for cell in row.cells)

@@ -245,7 +245,8 @@ def r_precision(scores: Sequence[float], labels: Sequence[int]) -> float:
     return precision_at(scores, labels, positives) if positives else 0.0
 
 
-def f1_at(scores: Sequence[float], labels: Sequence[int], cutoff: float) -> float:
+def f1_at(scores: Sequence[float] | np.ndarray, labels: Sequence[int] | np.ndarray,
+          cutoff: float) -> float:
     """F1 of "score at least ``cutoff``"."""
     flagged = np.asarray(scores) >= cutoff
     truth = np.asarray(labels) == 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import lxml.html
 import trafilatura
@@ -69,10 +70,10 @@ class WebArticle:
     status: int
     warnings: tuple[str, ...]
 
-    def draft_fields(self) -> dict[str, object]:
+    def draft_fields(self) -> dict[str, Any]:
         """Keyword arguments for ``ArticleDraft``; without a declared language the draft's
         default applies."""
-        fields: dict[str, object] = {
+        fields: dict[str, Any] = {
             "title": self.title, "body": self.body, "outlet": self.outlet, "url": self.url,
             "author": self.author, "published": self.published}
         return fields | ({"language": self.language} if self.language else {})
@@ -105,12 +106,12 @@ def extract_article(page: FetchedPage) -> WebArticle:
     metadata = trafilatura.extract_metadata(root, default_url=page.final_url,
                                             extensive=False) if root is not None else None
     return WebArticle(
-        title=derived_title(metadata and metadata.title) or text.title,
+        title=derived_title(metadata.title if metadata else None) or text.title,
         body=text.body,
         outlet=shorten(one_line((metadata and metadata.sitename) or ""), MAX_OUTLET_CHARS),
         url=page.final_url,
         author=shorten(one_line((metadata and metadata.author) or ""), MAX_AUTHOR_CHARS),
-        published=_published(metadata and metadata.date),
+        published=_published(metadata.date if metadata else None),
         language=declared_language(root, page.content_language),
         requested_url=page.url, sha256=page.sha256, fetched_at=page.fetched_at,
         status=page.status, warnings=page.warnings)

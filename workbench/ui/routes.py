@@ -80,7 +80,7 @@ SECTIONS: tuple[tuple[str, frozenset[Role], tuple[Route, ...]], ...] = (
 ROUTES = tuple(route for _section, _roles, routes in SECTIONS for route in routes)
 
 
-def navigation(role: Role | None, *, signed_in: bool = False) -> st.navigation:
+def navigation(role: Role | None, *, signed_in: bool = False) -> st.Page:
     """The menu for ``role``'s sections; with nobody signed in, only the sign-in page.
 
     A person who ``signed_in`` (not the built-in local user of a desk without accounts,

@@ -19,7 +19,7 @@ from workbench.models import ClaimState
 def dashboard_filters(options: dict[str, list[str]]) -> ClaimFilters:
     """Date range, outlet, tag, reviewer (claim creator) and states, read from the URL."""
     row = st.columns([2, 2, 2, 2, 3])
-    dates = row[0].date_input("Date range", value=(), key="dash_dates", bind="query-params",
+    dates = row[0].date_input("Date range", value=[], key="dash_dates", bind="query-params",
                               help="Days the claims were created (UTC), inclusive")
     outlet = row[1].selectbox("Outlet", ["", *options["outlet"]], key="dash_outlet",
                               bind="query-params")

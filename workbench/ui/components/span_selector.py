@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import streamlit as st
 
@@ -100,7 +100,7 @@ class AdjustedSpan:
     end: int
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     """True for real ints only: JSON booleans arrive as ``bool``, a subclass of int."""
     return isinstance(value, int) and not isinstance(value, bool)
 

@@ -8,6 +8,8 @@ up into it and A accepts that one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from workbench.text.checkworthiness import Suggestion, readable_reason
@@ -41,6 +43,7 @@ def _act(article_id: int, suggestion: Suggestion, accept: bool) -> None:
     if claim is None:
         return
     if accept:
+        assert claim.id is not None  # accept_suggestion returns the claim it created
         _open(claim.id, f"Claim #{claim.id} created from the suggestion.")
     else:
         rerun_annotate()  # the suggestion goes, the article gains a grey highlight
@@ -71,7 +74,7 @@ def _why(suggestion: Suggestion) -> str:
     return f"Score {suggestion.score:.2f}" + (f" · why: {md(reasons)}" if reasons else "")
 
 
-def suggestions_panel(article_id: int, suggestions: list[Suggestion]) -> None:
+def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> None:
     if not suggestions:
         st.caption(NONE_LEFT)
         return

@@ -39,7 +39,7 @@ def propose_form(panel: ClaimPanel) -> None:
         st.markdown(f"**Propose a verdict** ({md(panel.scale_name)})")
         if options:
             st.selectbox("Rating", [r.id for r in options], key=f"{key}_rating",
-                         format_func={r.id: r.label for r in options}.get)
+                         format_func={r.id: r.label for r in options}.__getitem__)
         st.text_input("One-line conclusion" + ("" if panel.conclusion_only else " (optional)"),
                       key=f"{key}_conclusion", max_chars=300)
         st.text_area("Rationale (required)", key=f"{key}_rationale", height=140)

@@ -134,7 +134,8 @@ def _highlights(workspace: Workspace, shown: ShownVersion) -> list[Highlight]:
     """Claims at their span in the shown version, proposed places (dashed) in the current
     one, and the sentences changed since the previous version."""
     marks = [Highlight(m.claim.start, m.claim.end, m.colour, m.label, m.claim.id)
-             for m in workspace.drawn_in(shown.number)]
+             for m in workspace.drawn_in(shown.number)
+             if m.claim.start is not None and m.claim.end is not None]  # drawn: both set
     if not shown.read_only:
         marks += [Highlight(*m.claim.proposed, m.colour, f"{m.label} · needs review",
                             m.claim.id, proposed=True)

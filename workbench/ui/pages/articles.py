@@ -69,7 +69,8 @@ def _assign_article(assignees: dict[int, int | None], people: dict[int, str]) ->
     if perform(assignments.assign_article, article_id, chosen,
                expected_assignee_id=assignees.get(article_id)) is not None:
         st.session_state[ASSIGNED] = (
-            f"Article #{article_id} is now with {people.get(chosen, 'nobody')}; its open "
+            f"Article #{article_id} is now with "
+            f"{people.get(chosen, 'nobody') if chosen is not None else 'nobody'}; its open "
             "claims that were with the previous assignee or nobody went too.")
 
 

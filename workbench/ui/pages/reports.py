@@ -19,7 +19,7 @@ from workbench.models import Role
 from workbench.permissions import REVIEW_DESK
 from workbench.reports.claimreview import claimreview_feed
 from workbench.reports.columns import COLUMNS
-from workbench.reports.csv_import import ImportFailed, ImportReport, run_import
+from workbench.reports.csv_import import ImportFailed, ImportReport, Progress, run_import
 from workbench.reports.csv_read import QUOTING, ReadOptions, decode, target
 from workbench.reports.rating_map import builtin_maps, load_rating_map, parse_rating_map
 from workbench.ui import routes
@@ -130,9 +130,10 @@ if upload is not None:
         st.code(mapping or "(nothing mapped)", language=None)
 
 
-def _run(dry_run: bool, progress=None) -> ImportReport | None:  # type: ignore[no-untyped-def]
+def _run(dry_run: bool, progress: Progress | None = None) -> ImportReport | None:
     """Check the file in a read session, then write it in one short transaction, so
     colleagues' saves are not held up while the file is read."""
+    assert upload is not None  # the buttons that run this are shown only with a file
     options = ReadOptions(delimiter=delimiter, quoting=quoting, header=header, columns=mapping)
     try:
         rating_map = None
