@@ -104,7 +104,7 @@ def add_version(
     except ArticleInputError as error:
         raise InvalidInput(f"The new version was not stored: {error}") from error
     reason = clean_line(reason, field="Reason for the new version", max_length=MAX_REASON)
-    article = _locked_article(session, article_id)
+    article = locked_article(session, article_id)
     if expected_version is not None and expected_version != article.current_version:
         raise StaleEdit(
             f"Someone stored version {article.current_version} of this article after you opened "
@@ -192,7 +192,9 @@ def unsettled_count(session: Session, article_id: int | None = None) -> int:
     return session.exec(query).one()
 
 
-def _locked_article(session: Session, article_id: int) -> Article:
+def locked_article(session: Session, article_id: int) -> Article:
+    """The article, read afresh under its row lock, so writes to it (a new version, an
+    assignment) happen one after another."""
     article = session.exec(select(Article).where(Article.id == article_id).with_for_update()
                            .execution_options(populate_existing=True)).first()
     if article is None:

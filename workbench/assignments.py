@@ -30,6 +30,7 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from workbench import audit, users
+from workbench.article_versions import locked_article
 from workbench.claims import apply_changes, get_claim
 from workbench.errors import InvalidInput, NotFound, StaleEdit, WorkflowError
 from workbench.models import Article, AuditEvent, Claim, ClaimState, Role, User, stored_id
@@ -95,14 +96,6 @@ def _described(session: Session, before: int | None, after: int | None) -> dict[
     return {"assignee": [_name(session, before), _name(session, after)]}
 
 
-def _locked_article(session: Session, article_id: int) -> Article:
-    article = session.exec(select(Article).where(Article.id == article_id).with_for_update()
-                           .execution_options(populate_existing=True)).first()
-    if article is None:
-        raise NotFound(f"There is no article #{article_id}.")
-    return article
-
-
 def _stale_article(session: Session, article: Article, expected: int | None,
                    wanted: int | None) -> StaleEdit:
     last = session.exec(select(AuditEvent).where(
@@ -123,7 +116,7 @@ def assign_article(session: Session, actor: User, article_id: int, assignee_id: 
     only. ``expected_assignee_id`` is the assignee the editor saw: a different stored one
     (another editor was quicker) raises StaleEdit and nothing changes."""
     require(actor, EDITORS, "assign articles")
-    article = _locked_article(session, article_id)
+    article = locked_article(session, article_id)
     if article.assignee_id != expected_assignee_id:
         raise _stale_article(session, article, expected_assignee_id, assignee_id)
     new = assignee(session, assignee_id)

@@ -174,6 +174,20 @@ def open_claim_tab(page, name: str):  # type: ignore[no-untyped-def]
     return tab
 
 
+def open_dropdown(page: Page, key: str) -> None:
+    """Open a select box and wait for its list. A click that lands while a rerun redraws
+    the widget is lost; the list's absence says so, and the box is clicked again."""
+    options = page.get_by_role("listbox")
+    for _ in range(3):
+        page.locator(f".st-key-{key}").click()
+        try:
+            expect(options.first).to_be_visible(timeout=5_000)
+            return
+        except AssertionError:
+            wait_for_app(page)
+    expect(options.first).to_be_visible()
+
+
 def signed_in_page(browser: Browser, server: Server, name: str) -> Page:
     """A separate browser context (its own cookies) signed in as ``name``."""
     page = browser.new_context(viewport={"width": 1400, "height": 1000},

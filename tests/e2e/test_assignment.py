@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import new_claim
-from tests.e2e.conftest import Server, sample_desk, signed_in_page, wait_for_app
+from tests.e2e.conftest import Server, open_dropdown, sample_desk, signed_in_page, wait_for_app
 from workbench import assignments, db
 from workbench.models import Role
 
@@ -34,17 +34,9 @@ def desk(tmp_path: Path) -> Iterator[Server]:
 
 
 def choose(page: Page, key: str, option: str) -> None:
-    """Pick ``option`` in the select box ``key``; a click lost to a rerun is repeated."""
-    listbox = page.get_by_role("listbox")
-    for _ in range(3):
-        page.locator(f".st-key-{key}").click()
-        try:
-            expect(listbox.first).to_be_visible(timeout=5_000)
-            break
-        except AssertionError:
-            wait_for_app(page)
-    listbox.get_by_role("option", name=option, exact=True).click()
-    wait_for_app(page)
+    """Pick ``option`` in the select box ``key``."""
+    open_dropdown(page, key)
+    page.get_by_role("listbox").get_by_role("option", name=option, exact=True).click()
 
 
 def test_assign_an_article_then_find_it_and_drill_down(desk: Server, browser: Browser) -> None:

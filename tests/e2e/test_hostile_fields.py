@@ -23,6 +23,7 @@ from playwright.sync_api import Error as PlaywrightError
 from tests.e2e.conftest import (
     Server,
     open_claim_tab,
+    open_dropdown,
     require_browser,
     serving_app,
     signed_in_page,
@@ -76,20 +77,6 @@ def show(page: Page | Locator, text: str | re.Pattern[str], problems: list[str],
         expect(page.get_by_text(text, exact=False).first).to_be_visible(timeout=SHOWN)
     except AssertionError:
         problems.append(f"{where}: not shown as text: {getattr(text, 'pattern', text)}")
-
-
-def open_dropdown(page: Page, key: str) -> None:
-    """Open a select box and wait for its list. A click that lands while a rerun redraws
-    the widget is lost; the list's absence says so, and the box is clicked again."""
-    options = page.get_by_role("listbox")
-    for _ in range(3):
-        page.locator(f".st-key-{key}").click()
-        try:
-            expect(options.first).to_be_visible(timeout=5_000)
-            return
-        except AssertionError:
-            wait_for_app(page)
-    expect(options.first).to_be_visible()
 
 
 def inert(page: Page, where: str, problems: list[str]) -> None:
