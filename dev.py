@@ -4,7 +4,7 @@
     python3 dev.py start      # the app on http://localhost:8501 (SQLite under db/)
     python3 dev.py test       # the whole test suite (extra arguments go to pytest)
     python3 dev.py bench      # every benchmark in benchmarks/, printing its figures
-    python3 dev.py lint       # ruff and mypy, as CI runs them before the tests
+    python3 dev.py lint       # ruff (lint, format) and mypy, as CI runs them before the tests
 
 Needs only Python 3.11+. The first run creates ``.venv`` and installs the project with
 the exact versions in ``constraints.txt`` (``pyproject.toml`` holds only ranges); later runs
@@ -45,8 +45,16 @@ def ensure_environment(extras: str) -> None:
     if stamp.exists() and stamp.read_text() == fingerprint:
         return
     print("Installing pinned dependencies (first run takes a minute) …", flush=True)
-    pip = [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-           "-c", ROOT / "constraints.txt"]
+    pip = [
+        PYTHON,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-c",
+        ROOT / "constraints.txt",
+    ]
     # The pip that venv brings (23.x) does not match jusText's `lxml[html_clean]` with lxml's
     # `html-clean` extra and warns; the pinned pip compares extra names normalised.
     subprocess.run([*pip, "pip"], check=True)
@@ -71,10 +79,11 @@ def test(args: list[str]) -> int:
 
 
 def lint(_args: list[str]) -> int:
-    """The house rules CI checks before the tests: ruff's lint rules, then mypy (whose cache
-    this warms, so ``tests/test_types.py`` takes seconds)."""
+    """The house rules CI checks before the tests: ruff's lint rules and formatting, then mypy
+    (whose cache this warms, so ``tests/test_types.py`` takes seconds)."""
     ensure_environment("postgres,test")
     failures = subprocess.call([BIN / "ruff", "check", "."], cwd=ROOT)
+    failures += subprocess.call([BIN / "ruff", "format", "--check", "."], cwd=ROOT)
     failures += subprocess.call([PYTHON, "-m", "mypy"], cwd=ROOT)
     return 1 if failures else 0
 
@@ -107,8 +116,12 @@ def bench(args: list[str]) -> int:
         for script, *rest in BENCHMARKS:
             print(f"\n== benchmarks/{script}", flush=True)
             command = [PYTHON, ROOT / "benchmarks" / script, *(a.format(tmp=tmp) for a in rest)]
-            failures += subprocess.call([*command, *args] if script == "dashboard_bench.py"
-                                        else command, cwd=ROOT) != 0
+            failures += (
+                subprocess.call(
+                    [*command, *args] if script == "dashboard_bench.py" else command, cwd=ROOT
+                )
+                != 0
+            )
     return 1 if failures else 0
 
 

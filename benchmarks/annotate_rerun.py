@@ -48,8 +48,9 @@ def build_desk(claims: int) -> tuple[int, list[int]]:
     return article.id, made
 
 
-def timed(click: Callable[[], object], reps: int,
-          between: Callable[[], object] = lambda: None) -> list[float]:
+def timed(
+    click: Callable[[], object], reps: int, between: Callable[[], object] = lambda: None
+) -> list[float]:
     """``click``'s time, ``reps`` times, with ``between`` (untimed) after each."""
     times = []
     for _ in range(reps):
@@ -111,11 +112,15 @@ def main() -> int:
         baseline += one_button(Path(scratch), args.reps)
     base_median, base_p95 = summary(baseline)
     median, p95 = summary(annotated)
-    print(f"load average {os.getloadavg()[0]:.2f} · {len(claim_ids)} claims · "
-          f"{args.reps} reps · code in {ROOT}")
+    print(
+        f"load average {os.getloadavg()[0]:.2f} · {len(claim_ids)} claims · "
+        f"{args.reps} reps · code in {ROOT}"
+    )
     print(f"one-button click   median {base_median * 1000:7.1f} ms  p95 {base_p95 * 1000:7.1f} ms")
-    print(f"annotate claim     median {median * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  "
-          f"({median / base_median:.1f}x the one-button click)")
+    print(
+        f"annotate claim     median {median * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  "
+        f"({median / base_median:.1f}x the one-button click)"
+    )
     return 0 if median <= BUDGET_S else 1
 
 

@@ -50,8 +50,9 @@ _BASELINE = re.compile(
     r"|forty|fifty|hundred|thousand|million|billion|trillion|percent|dollars?)\b",
     re.I,
 )
-SEED_ARTICLE = (Path(__file__).resolve().parents[1] / "workbench" / "sample_data"
-                / "seed-article.txt")
+SEED_ARTICLE = (
+    Path(__file__).resolve().parents[1] / "workbench" / "sample_data" / "seed-article.txt"
+)
 SEED_CLAIMS = ("$6.2 billion", "€800 billion", "Iraq in 2003")
 TARGETS = {"clef2019_test_MAP": 0.15, "claimbuster_F1": 0.75, "claimbuster_R-precision": 0.75}
 
@@ -71,8 +72,10 @@ def unseen_claimbuster(folder: Path, score: Callable[[str], float], cutoff: floa
     rows = [e for e in read_examples(folder, HELD_OUT_FILES[1]) if e.text not in seen]
     scores = [score(e.text) for e in rows]
     labels = [e.label for e in rows]
-    return (f"F1 {f1_at(scores, labels, cutoff):.3f}, R-precision "
-            f"{r_precision(scores, labels):.3f} ({len(rows):,} sentences)")
+    return (
+        f"F1 {f1_at(scores, labels, cutoff):.3f}, R-precision "
+        f"{r_precision(scores, labels):.3f} ({len(rows):,} sentences)"
+    )
 
 
 def transcript_share(folder: Path, ranker: Ranker) -> str:
@@ -90,8 +93,12 @@ def transcript_share(folder: Path, ranker: Ranker) -> str:
 
 
 def seed_top_five(ranker: Ranker) -> bool:
-    top = [s.quote for s in suggest_claims(SEED_ARTICLE.read_text(encoding="utf-8"),
-                                           limit=5, genre="article", ranker=ranker)]
+    top = [
+        s.quote
+        for s in suggest_claims(
+            SEED_ARTICLE.read_text(encoding="utf-8"), limit=5, genre="article", ranker=ranker
+        )
+    ]
     return all(any(claim in quote for quote in top) for claim in SEED_CLAIMS)
 
 
@@ -104,8 +111,11 @@ def main() -> int:
     learned = default_ranker()
     if learned.warning:
         print(f"warning: {learned.warning}", file=sys.stderr)
-    rules = {"numbers-only": (numbers_only, 1.0), "cue rules": (scorer(CueRanker()), None),
-             "learned": (scorer(learned), learned.cutoff("article"))}
+    rules = {
+        "numbers-only": (numbers_only, 1.0),
+        "cue rules": (scorer(CueRanker()), None),
+        "learned": (scorer(learned), learned.cutoff("article")),
+    }
     results = {}
     for name, (score, cutoff) in rules.items():
         cutoff = CueRanker().cutoff("article") if cutoff is None else cutoff
@@ -118,10 +128,15 @@ def main() -> int:
     for name, result in results.items():
         print(f"ClaimBuster unseen by training, {name}: {result['unseen']}")
     for name, ranker in (("cue rules", CueRanker()), ("learned", learned)):
-        print(f"transcripts, {name}: {transcript_share(folder, ranker)}; "
-              f"seed claims in top 5: {seed_top_five(ranker)}")
-    missed = [f"{figure} {results['learned'][figure]:.3f} < {target}"
-              for figure, target in TARGETS.items() if results["learned"][figure] < target]
+        print(
+            f"transcripts, {name}: {transcript_share(folder, ranker)}; "
+            f"seed claims in top 5: {seed_top_five(ranker)}"
+        )
+    missed = [
+        f"{figure} {results['learned'][figure]:.3f} < {target}"
+        for figure, target in TARGETS.items()
+        if results["learned"][figure] < target
+    ]
     if not seed_top_five(learned):
         missed.append("seed claims not all in the top 5")
     print("targets met" if not missed else "targets missed: " + "; ".join(missed))

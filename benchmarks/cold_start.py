@@ -60,8 +60,15 @@ def session_cookie(url: str) -> str:
     return auth.cookie_value(token)
 
 
-def one_run(browser: Browser, command: list[str], database_url: str, log: Path, path: str,
-            shown: str, cookie: str | None = None) -> tuple[float, float]:
+def one_run(
+    browser: Browser,
+    command: list[str],
+    database_url: str,
+    log: Path,
+    path: str,
+    shown: str,
+    cookie: str | None = None,
+) -> tuple[float, float]:
     """(spawn → healthy, healthy → ``shown`` is true in the page) in seconds."""
     started = time.perf_counter()
     with serve(command, database_url, log) as (base, _pid):
@@ -82,8 +89,9 @@ def one_run(browser: Browser, command: list[str], database_url: str, log: Path, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--claims", type=int, default=100_000,
-                        help="claims in the desk whose dashboard is opened")
+    parser.add_argument(
+        "--claims", type=int, default=100_000, help="claims in the desk whose dashboard is opened"
+    )
     parser.add_argument("--database", type=Path, help="a SQLite file generate.py made")
     args = parser.parse_args()
     results: dict[str, list[tuple[float, float]]] = {}
@@ -93,24 +101,47 @@ def main() -> None:
         build_database(desk, args.claims, args.database)
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _run in range(args.runs):
-            results.setdefault("one-button app → button", []).append(one_run(
-                browser, one_button_command(folder), "sqlite://", folder / "one.log", "/",
-                "() => document.querySelector('.st-key-one button') !== null"))
+            results.setdefault("one-button app → button", []).append(
+                one_run(
+                    browser,
+                    one_button_command(folder),
+                    "sqlite://",
+                    folder / "one.log",
+                    "/",
+                    "() => document.querySelector('.st-key-one button') !== null",
+                )
+            )
             fresh = folder / "fresh.sqlite3"
             fresh.unlink(missing_ok=True)
-            results.setdefault("workbench, new database → start page", []).append(one_run(
-                browser, workbench_command(), f"sqlite:///{fresh}", folder / "fresh.log", "/",
-                "() => document.body.innerText.includes('The workbench is empty')"))
+            results.setdefault("workbench, new database → start page", []).append(
+                one_run(
+                    browser,
+                    workbench_command(),
+                    f"sqlite:///{fresh}",
+                    folder / "fresh.log",
+                    "/",
+                    "() => document.body.innerText.includes('The workbench is empty')",
+                )
+            )
             copy = folder / "copy.sqlite3"
             shutil.copyfile(desk, copy)
             url = f"sqlite:///{copy}"
-            results.setdefault(f"workbench, {args.claims:,} claims → dashboard charts",
-                               []).append(one_run(
-                browser, workbench_command(), url, folder / "desk.log", "/dashboard",
-                CHARTS_PAINTED, session_cookie(url)))
+            results.setdefault(f"workbench, {args.claims:,} claims → dashboard charts", []).append(
+                one_run(
+                    browser,
+                    workbench_command(),
+                    url,
+                    folder / "desk.log",
+                    "/dashboard",
+                    CHARTS_PAINTED,
+                    session_cookie(url),
+                )
+            )
         browser.close()
-    print(f"{'server and page':<44}{'healthy s':>10}{'page s':>8}{'total s':>9}  (median of "
-          f"{args.runs})")
+    print(
+        f"{'server and page':<44}{'healthy s':>10}{'page s':>8}{'total s':>9}  (median of "
+        f"{args.runs})"
+    )
     for name, runs in results.items():
         healthy = statistics.median(h for h, _ in runs)
         page = statistics.median(p for _, p in runs)

@@ -52,13 +52,29 @@ Case = tuple[str, float, Callable[[], object]]  # label, budget (s), action
 
 def figures(data: dash.Dashboard) -> list[str]:
     """The page's charts, built and serialised as st.plotly_chart does."""
-    charts = [data.verdicts, data.states, data.reviewers, data.time_to_verdict, data.outlets,
-              data.claimants, data.tags, data.repeated]
-    built = [go.Figure(go.Bar(x=[b.label for b in bars], y=[b.count for b in bars],
-                              marker={"color": [b.colour or "#888888" for b in bars]}))
-             for bars in charts]
-    built.append(go.Figure(go.Bar(x=[w.label for w in data.weeks],
-                                  y=[w.approved for w in data.weeks])))
+    charts = [
+        data.verdicts,
+        data.states,
+        data.reviewers,
+        data.time_to_verdict,
+        data.outlets,
+        data.claimants,
+        data.tags,
+        data.repeated,
+    ]
+    built = [
+        go.Figure(
+            go.Bar(
+                x=[b.label for b in bars],
+                y=[b.count for b in bars],
+                marker={"color": [b.colour or "#888888" for b in bars]},
+            )
+        )
+        for bars in charts
+    ]
+    built.append(
+        go.Figure(go.Bar(x=[w.label for w in data.weeks], y=[w.approved for w in data.weeks]))
+    )
     for figure in built:
         figure.update_layout(height=320, clickmode="event+select", showlegend=False)
     return [pio.to_json(figure, validate=False) for figure in built]
@@ -76,23 +92,35 @@ class Desk:
         self.engine = db.get_engine(url)
         with self.session() as session:
             self.editor_id = _editor(session).id
-            tags = session.exec(select(ClaimTag.tag, func.count()).group_by(ClaimTag.tag)
-                                .order_by(func.count().desc())).all()
+            tags = session.exec(
+                select(ClaimTag.tag, func.count())
+                .group_by(ClaimTag.tag)
+                .order_by(func.count().desc())
+            ).all()
             self.top_tag = tags[0][0]
             self.median_tag = tags[len(tags) // 2][0]
             self.outlet = session.exec(select(Article.outlet).limit(1)).one()
             # the busiest creator: a reviewer with no claims would time an empty view
             self.reviewer = session.exec(
-                select(User.name).join(Claim, col(Claim.created_by) == User.id)
-                .group_by(User.name).order_by(func.count().desc(), User.name)).first()
+                select(User.name)
+                .join(Claim, col(Claim.created_by) == User.id)
+                .group_by(User.name)
+                .order_by(func.count().desc(), User.name)
+            ).first()
             self.rating = session.exec(
-                select(Rating.label).join(Verdict, col(Verdict.rating_id) == Rating.id)
-                .where(Verdict.status == VerdictStatus.approved).group_by(Rating.label)
-                .order_by(func.count().desc(), Rating.label)).first()
+                select(Rating.label)
+                .join(Verdict, col(Verdict.rating_id) == Rating.id)
+                .where(Verdict.status == VerdictStatus.approved)
+                .group_by(Rating.label)
+                .order_by(func.count().desc(), Rating.label)
+            ).first()
             self.last_day = session.exec(select(func.max(Claim.created_at))).one()
             self.max_id = session.exec(select(func.max(Claim.id))).one()
-            self.queued = session.exec(select(func.count()).select_from(Verdict).where(
-                Verdict.status == VerdictStatus.proposed)).one()
+            self.queued = session.exec(
+                select(func.count())
+                .select_from(Verdict)
+                .where(Verdict.status == VerdictStatus.proposed)
+            ).one()
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -101,6 +129,7 @@ class Desk:
         def run() -> object:
             with self.session() as session:
                 return body(session, session.get(User, self.editor_id))
+
         return run
 
     def dashboard(self, filters: ClaimFilters) -> Callable[[], object]:
@@ -108,46 +137,74 @@ class Desk:
 
     def direct_dashboard(self, filters: ClaimFilters) -> Callable[[], object]:
         """Baseline: the same figures by the direct GROUP BY over claims and verdicts."""
-        every = (dash.verdict_distribution, dash.claims_by_state, dash.throughput_weekly,
-                 dash.throughput_by_reviewer, dash.time_to_verdict, dash.top_outlets,
-                 dash.top_claimants, dash.top_tags, dash.most_repeated)
-        return self._run(lambda s, _editor: figures(dash.Dashboard(
-            *[figure(s, filters) for figure in every])))
+        every = (
+            dash.verdict_distribution,
+            dash.claims_by_state,
+            dash.throughput_weekly,
+            dash.throughput_by_reviewer,
+            dash.time_to_verdict,
+            dash.top_outlets,
+            dash.top_claimants,
+            dash.top_tags,
+            dash.most_repeated,
+        )
+        return self._run(
+            lambda s, _editor: figures(dash.Dashboard(*[figure(s, filters) for figure in every]))
+        )
 
     def combinations(self, quarter: ClaimFilters) -> list[Case]:
         """Filters the summary rows answer only in part, each with its baseline."""
         tag, dates = self.top_tag, {"start": quarter.start, "end": quarter.end}
-        combined = {"tag + outlet": ClaimFilters(tag=tag, outlet=self.outlet),
-                    "tag + 90 days": ClaimFilters(tag=tag, **dates),
-                    "tag + reviewer": ClaimFilters(tag=tag, reviewer=self.reviewer),
-                    "tag + rating": ClaimFilters(tag=tag, rating=self.rating),
-                    "outlet + 90 days": ClaimFilters(outlet=self.outlet, **dates)}
-        return [case for label, filters in combined.items() for case in (
-            (f"dashboard, {label}", 0.3, self.dashboard(filters)),
-            (f"  baseline: direct, {label}", INF, self.direct_dashboard(filters)))]
+        combined = {
+            "tag + outlet": ClaimFilters(tag=tag, outlet=self.outlet),
+            "tag + 90 days": ClaimFilters(tag=tag, **dates),
+            "tag + reviewer": ClaimFilters(tag=tag, reviewer=self.reviewer),
+            "tag + rating": ClaimFilters(tag=tag, rating=self.rating),
+            "outlet + 90 days": ClaimFilters(outlet=self.outlet, **dates),
+        }
+        return [
+            case
+            for label, filters in combined.items()
+            for case in (
+                (f"dashboard, {label}", 0.3, self.dashboard(filters)),
+                (f"  baseline: direct, {label}", INF, self.direct_dashboard(filters)),
+            )
+        ]
 
     def claims(self, filters: ClaimFilters, **paging: int) -> Callable[[], object]:
         return self._run(lambda s, editor: list_claims(s, editor, filters, **paging))
 
     def count_limit(self) -> Callable[[], object]:
         """Baseline: the bare ``count(*)`` + ``LIMIT 50`` the list cannot beat."""
-        return self._run(lambda s, _editor: (
-            s.exec(select(func.count()).select_from(Claim)).one(),
-            s.exec(select(Claim.id).order_by(col(Claim.id).desc()).limit(50)).all()))
+        return self._run(
+            lambda s, _editor: (
+                s.exec(select(func.count()).select_from(Claim)).one(),
+                s.exec(select(Claim.id).order_by(col(Claim.id).desc()).limit(50)).all(),
+            )
+        )
 
     def bare_search(self, query: str) -> Callable[[], object]:
         """Baseline: the search engine's top 50 ids, nothing joined."""
         return self._run(lambda s, _editor: search.search_claim_ids(s, query, limit=50))
 
     def queue(self, offset: int) -> Callable[[], object]:
-        return self._run(lambda s, editor: (review.count_queue(s, editor), review.review_queue(
-            s, editor, limit=review.PAGE_SIZE, offset=offset)))
+        return self._run(
+            lambda s, editor: (
+                review.count_queue(s, editor),
+                review.review_queue(s, editor, limit=review.PAGE_SIZE, offset=offset),
+            )
+        )
 
     def bare_queue(self) -> Callable[[], object]:
         """Baseline: the first page's ids straight from the (status, created_at) index."""
-        return self._run(lambda s, _editor: s.exec(
-            select(Verdict.id).where(Verdict.status == VerdictStatus.proposed)
-            .order_by(col(Verdict.created_at)).limit(review.PAGE_SIZE)).all())
+        return self._run(
+            lambda s, _editor: s.exec(
+                select(Verdict.id)
+                .where(Verdict.status == VerdictStatus.proposed)
+                .order_by(col(Verdict.created_at))
+                .limit(review.PAGE_SIZE)
+            ).all()
+        )
 
     def cases(self) -> list[Case]:
         last = self.last_day.date()
@@ -162,8 +219,11 @@ class Desk:
             ("dashboard, last 90 days", 0.3, self.dashboard(quarter)),
             ("dashboard, median tag", 0.3, self.dashboard(ClaimFilters(tag=self.median_tag))),
             ("dashboard, most used tag", 0.3, self.dashboard(ClaimFilters(tag=self.top_tag))),
-            ("dashboard, tag + state", 0.3, self.dashboard(
-                ClaimFilters(tag=self.top_tag, states=("approved",)))),
+            (
+                "dashboard, tag + state",
+                0.3,
+                self.dashboard(ClaimFilters(tag=self.top_tag, states=("approved",))),
+            ),
             *self.combinations(quarter),
             ("claims list, page 1", 0.05, self.claims(ClaimFilters())),
             ("  baseline: count + LIMIT 50", INF, self.count_limit()),
@@ -171,8 +231,11 @@ class Desk:
             ("claims list, keyed previous", 0.1, self.claims(ClaimFilters(), after_id=deep)),
             ("  old way: OFFSET page 1,000", INF, self.claims(ClaimFilters(), page=999)),
             ("claims list, median tag", 0.1, self.claims(ClaimFilters(tag=self.median_tag))),
-            ("claims list, search (typo)", 0.15, self.claims(
-                ClaimFilters(search="helth care costs"))),
+            (
+                "claims list, search (typo)",
+                0.15,
+                self.claims(ClaimFilters(search="helth care costs")),
+            ),
             ("  baseline: search ids only", INF, self.bare_search("helth care costs")),
             ("review queue, first page", 0.1, self.queue(0)),
             ("review queue, last page", 0.1, self.queue(max(0, self.queued - review.PAGE_SIZE))),
@@ -190,26 +253,37 @@ def measure(action: Callable[[], object], runs: int) -> tuple[float, float, floa
         times.append(time.perf_counter() - started)
         cpus.append(time.process_time() - cpu)
     first, rest = times[0], sorted(times[1:])
-    return (first, statistics.median(rest), rest[min(len(rest) - 1, round(0.95 * (len(rest) - 1)))],
-            statistics.median(cpus[1:]))
+    return (
+        first,
+        statistics.median(rest),
+        rest[min(len(rest) - 1, round(0.95 * (len(rest) - 1)))],
+        statistics.median(cpus[1:]),
+    )
 
 
-def bench(name: str, url: str, runs: int,
-          only: list[str] | None = None) -> dict[str, tuple[float, float]]:
+def bench(
+    name: str, url: str, runs: int, only: list[str] | None = None
+) -> dict[str, tuple[float, float]]:
     """Every case on one database (``only``: those whose label holds one of these
     texts): prints a line each; returns {label: (median, budget)}."""
     desk = Desk(url)
-    print(f"\n{name} ({desk.queued:,} verdicts waiting; tags: median {desk.median_tag!r}, "
-          f"most used {desk.top_tag!r})", flush=True)
+    print(
+        f"\n{name} ({desk.queued:,} verdicts waiting; tags: median {desk.median_tag!r}, "
+        f"most used {desk.top_tag!r})",
+        flush=True,
+    )
     results = {}
     for label, budget, action in desk.cases():
         if only and not any(text in label for text in only):
             continue
         first, median, p95, cpu = measure(action, runs if budget < INF else max(1, runs // 3))
         over = "  OVER" if median > budget else ""
-        print(f"  {label:32s} first {first * 1000:7.1f}  median {median * 1000:7.1f}  "
-              f"p95 {p95 * 1000:7.1f}  CPU {cpu * 1000:7.1f} ms"
-              f"{'' if budget == INF else f'  (budget {budget * 1000:.0f})'}{over}", flush=True)
+        print(
+            f"  {label:32s} first {first * 1000:7.1f}  median {median * 1000:7.1f}  "
+            f"p95 {p95 * 1000:7.1f}  CPU {cpu * 1000:7.1f} ms"
+            f"{'' if budget == INF else f'  (budget {budget * 1000:.0f})'}{over}",
+            flush=True,
+        )
         results[label] = (median, budget)
     desk.engine.dispose()
     return results
@@ -230,8 +304,9 @@ def postgres_at(base: str, size: int) -> str:
     name = f"{parsed.database}_{size}"
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                    {"n": name}).first()
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).first()
         if not exists:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     admin.dispose()
@@ -251,15 +326,22 @@ def _generate(url: str, size: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sqlite", nargs="?", help="a SQLite file filled by generate.py")
-    parser.add_argument("--postgres", help="PostgreSQL URL (with --curve/--claims: the base "
-                                           "name of the databases to build or reuse)")
-    parser.add_argument("--claims", type=int, action="append",
-                        help="a desk size to build or reuse (repeatable)")
+    parser.add_argument(
+        "--postgres",
+        help="PostgreSQL URL (with --curve/--claims: the base "
+        "name of the databases to build or reuse)",
+    )
+    parser.add_argument(
+        "--claims", type=int, action="append", help="a desk size to build or reuse (repeatable)"
+    )
     parser.add_argument("--curve", action="store_true", help="--claims 10000 100000 1000000")
     parser.add_argument("--no-sqlite", action="store_true", help="with --curve: PostgreSQL only")
     parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--only", action="append",
-                        help="time only the cases whose label holds this text (repeatable)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        help="time only the cases whose label holds this text (repeatable)",
+    )
     args = parser.parse_args(argv)
     sizes = list(SIZES) if args.curve else args.claims or []
     targets: list[tuple[str, int | None, Callable[[], str]]] = []
@@ -283,15 +365,21 @@ def main(argv: list[str] | None = None) -> None:
             budgets[case] = budget
     ok = True
     for name in dict.fromkeys(name for name, _, _ in targets):
-        columns = sorted({size for (n, _), row in curve.items() if n == name for size in row},
-                         key=lambda s: s or 0)
-        print(f"\n{name}: median ms per size "
-              + "  ".join(f"{'file' if s is None else f'{s:,}':>10s}" for s in columns))
+        columns = sorted(
+            {size for (n, _), row in curve.items() if n == name for size in row},
+            key=lambda s: s or 0,
+        )
+        print(
+            f"\n{name}: median ms per size "
+            + "  ".join(f"{'file' if s is None else f'{s:,}':>10s}" for s in columns)
+        )
         for (n, case), row in curve.items():
             if n != name:
                 continue
-            print(f"  {case:32s}" + "".join(f"{row[s] * 1000:12.1f}" if s in row else " " * 12
-                                           for s in columns))
+            print(
+                f"  {case:32s}"
+                + "".join(f"{row[s] * 1000:12.1f}" if s in row else " " * 12 for s in columns)
+            )
             ok &= row[columns[-1]] <= budgets[case]
     sys.exit(0 if ok else 1)
 

@@ -65,10 +65,15 @@ def bare_rules(records: Records) -> None:
 def drafts(records: Records) -> None:
     """The same cells through the drafts the importer builds."""
     for cells in records:
-        ClaimDraft(None, quote="", statement=cells.get("statement", ""),
-                   claimant=cells.get("claimant", ""), claim_date=cells.get("claim_date", ""),
-                   claim_type=cells.get("type", "").strip() or ClaimType.other,
-                   tags=split_multi(cells.get("tags", "")))
+        ClaimDraft(
+            None,
+            quote="",
+            statement=cells.get("statement", ""),
+            claimant=cells.get("claimant", ""),
+            claim_date=cells.get("claim_date", ""),
+            claim_type=cells.get("type", "").strip() or ClaimType.other,
+            tags=split_multi(cells.get("tags", "")),
+        )
         RecordedVerdict(None, cells.get("rationale", ""))
 
 
@@ -101,16 +106,25 @@ def main() -> int:
         with db.write_session(engine) as session:
             actor = users.builtin_user(session, users.CLI_USER)
         with db.read_session(engine) as session:
-            check = best_us(lambda: check_import(session, actor, data, OPTIONS, dry_run=True),
-                            args.rounds, count)
+            check = best_us(
+                lambda: check_import(session, actor, data, OPTIONS, dry_run=True),
+                args.rounds,
+                count,
+            )
     extra = typed - bare
-    print(f"LIAR train, {count:,} records, best of {args.rounds}; "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"LIAR train, {count:,} records, best of {args.rounds}; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"  bare rules (baseline)   {bare:7.1f} µs/record")
-    print(f"  drafts                  {typed:7.1f} µs/record  ({typed / bare:.2f}× the rules, "
-          f"+{extra:.1f} µs)")
-    print(f"  whole check, dry run    {check:7.1f} µs/record  (drafts' extra: "
-          f"{extra / check:.0%} of it)")
+    print(
+        f"  drafts                  {typed:7.1f} µs/record  ({typed / bare:.2f}× the rules, "
+        f"+{extra:.1f} µs)"
+    )
+    print(
+        f"  whole check, dry run    {check:7.1f} µs/record  (drafts' extra: "
+        f"{extra / check:.0%} of it)"
+    )
     if extra > BUDGET_US:
         print(f"over budget: drafts add {extra:.1f} µs per record (budget {BUDGET_US:.0f})")
         return 1

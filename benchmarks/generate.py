@@ -82,24 +82,43 @@ class Shard:
         return range(first + 1, min(first + CLAIMS_PER_ARTICLE, self.claims) + 1)
 
 
-def plan(url: str, claims: int, processes: int, seed: int, ratings: dict[str, int],
-         with_docs: bool) -> list[Shard]:
+def plan(
+    url: str, claims: int, processes: int, seed: int, ratings: dict[str, int], with_docs: bool
+) -> list[Shard]:
     """The desk in ``processes`` shards of consecutive articles; SQLite shards after the
     first go to files beside the target (``<file>.shard<n>``)."""
     articles = -(-claims // CLAIMS_PER_ARTICLE)
     bounds = [1 + articles * k // processes for k in range(processes + 1)]
     now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     path = db.sqlite_file(url)
-    return [Shard(url if k == 0 or path is None else f"sqlite:///{path}.shard{k}", k,
-                  range(bounds[k], bounds[k + 1]), claims, seed, ratings, now, with_docs)
-            for k in range(processes)]
+    return [
+        Shard(
+            url if k == 0 or path is None else f"sqlite:///{path}.shard{k}",
+            k,
+            range(bounds[k], bounds[k + 1]),
+            claims,
+            seed,
+            ratings,
+            now,
+            with_docs,
+        )
+        for k in range(processes)
+    ]
 
 
 def load(loader: Loader, shard: Shard, clock: Clock) -> dict[str, int]:
     """Make and write one shard's rows in one transaction; returns the rows per table.
     The first shard also writes the users and sources."""
-    desk = Desk(shard.seed, shard.index, shard.claim_ids(shard.articles.start).start - 1,
-                liar_rows(), shard.ratings, loader.stamp(), shard.now, shard.with_docs)
+    desk = Desk(
+        shard.seed,
+        shard.index,
+        shard.claim_ids(shard.articles.start).start - 1,
+        liar_rows(),
+        shard.ratings,
+        loader.stamp(),
+        shard.now,
+        shard.with_docs,
+    )
     counts: dict[str, int] = {}
     with loader.transaction():
         if shard.index == 0:
@@ -135,14 +154,17 @@ def _ratings(url: str) -> dict[str, int]:
     with db.read_session(db.get_engine(url)) as session:
         if session.execute(select(func.count()).select_from(Claim)).scalar_one():
             sys.exit("This database already holds claims; give an empty one.")
-        default = session.execute(select(RatingScale.id).where(
-            RatingScale.is_default.is_(True))).scalar_one()  # type: ignore[attr-defined]
-        return dict(session.execute(select(Rating.label, Rating.id)
-                                    .where(Rating.scale_id == default)).all())
+        default = session.execute(
+            select(RatingScale.id).where(RatingScale.is_default.is_(True))
+        ).scalar_one()  # type: ignore[attr-defined]
+        return dict(
+            session.execute(select(Rating.label, Rating.id).where(Rating.scale_id == default)).all()
+        )
 
 
-def generate(url: str, claims: int, seed: int, with_search: bool,
-             processes: int = 2) -> dict[str, int]:
+def generate(
+    url: str, claims: int, seed: int, with_search: bool, processes: int = 2
+) -> dict[str, int]:
     """Fill the empty database at ``url``; returns the rows written per table."""
     check_columns()
     clock = Clock()
@@ -183,15 +205,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--postgres", help="a PostgreSQL URL (an empty database)")
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--processes", type=int, default=2,
-                        help="processes making rows (default 2: one per core here)")
-    parser.add_argument("--no-search", action="store_true",
-                        help="skip the search documents (claim_search_doc)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="processes making rows (default 2: one per core here)",
+    )
+    parser.add_argument(
+        "--no-search", action="store_true", help="skip the search documents (claim_search_doc)"
+    )
     args = parser.parse_args(argv)
     if not (args.target or args.postgres):
         parser.error("give a SQLite file and/or --postgres URL")
-    targets = [args.target if "://" in args.target else
-               f"sqlite:///{Path(args.target).resolve()}"] if args.target else []
+    targets = (
+        [args.target if "://" in args.target else f"sqlite:///{Path(args.target).resolve()}"]
+        if args.target
+        else []
+    )
     targets += [args.postgres] if args.postgres else []
     for url in targets:
         started, cpu = time.perf_counter(), time.process_time()
@@ -201,10 +231,13 @@ def main(argv: list[str] | None = None) -> None:
         done = resource.getrusage(resource.RUSAGE_CHILDREN)
         other_cpu = (done.ru_utime + done.ru_stime) - (others.ru_utime + others.ru_stime)
         print("  " + ", ".join(f"{name}: {n:,}" for name, n in counts.items()))
-        print(f"  verdict + audit rows: {counts['verdict'] + counts['audit_event']:,}; "
-              f"total {time.perf_counter() - started:.1f} s wall, "
-              f"{time.process_time() - cpu + other_cpu:.1f} s CPU "
-              f"({other_cpu:.1f} s in the other processes)", flush=True)
+        print(
+            f"  verdict + audit rows: {counts['verdict'] + counts['audit_event']:,}; "
+            f"total {time.perf_counter() - started:.1f} s wall, "
+            f"{time.process_time() - cpu + other_cpu:.1f} s CPU "
+            f"({other_cpu:.1f} s in the other processes)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,11 @@ class Clock:
 
     def lap(self, phase: str) -> None:
         wall, cpu = time.perf_counter(), time.process_time()
-        print(f"  {self.label + phase:40s} {wall - self.wall:7.1f} s wall "
-              f"{cpu - self.cpu:7.1f} s CPU  (load {os.getloadavg()[0]:.1f})", flush=True)
+        print(
+            f"  {self.label + phase:40s} {wall - self.wall:7.1f} s wall "
+            f"{cpu - self.cpu:7.1f} s CPU  (load {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
         self.wall, self.cpu = wall, cpu
 
 
@@ -50,10 +53,17 @@ class Loader:
         self.url, self.sqlite = url, make_url(url).get_backend_name() == "sqlite"
         if self.sqlite:
             db.get_engine(url).dispose()  # nobody else holds the file: journal_mode may change
-            self.raw: Any = sqlite3.connect(make_url(url).database, isolation_level=None,
-                                            check_same_thread=False)
-            for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-65536",
-                           "temp_store=MEMORY", "foreign_keys=OFF", "threads=2"):
+            self.raw: Any = sqlite3.connect(
+                make_url(url).database, isolation_level=None, check_same_thread=False
+            )
+            for pragma in (
+                "journal_mode=OFF",
+                "synchronous=OFF",
+                "cache_size=-65536",
+                "temp_store=MEMORY",
+                "foreign_keys=OFF",
+                "threads=2",
+            ):
                 self.raw.execute(f"PRAGMA {pragma}")
             raw = self.raw
             self.engine = create_engine("sqlite://", creator=lambda: raw, poolclass=StaticPool)
@@ -70,8 +80,9 @@ class Loader:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One transaction for the rows (PostgreSQL: foreign-key triggers off within it)."""
-        self.cursor.execute("BEGIN" if self.sqlite else
-                            "SET LOCAL session_replication_role = replica")
+        self.cursor.execute(
+            "BEGIN" if self.sqlite else "SET LOCAL session_replication_role = replica"
+        )
         yield
         if self.sqlite:
             self.cursor.execute("COMMIT")
@@ -90,8 +101,10 @@ class Loader:
         names = ", ".join(f'"{c}"' for c in columns)
         if self.sqlite:
             marks = ", ".join("?" * len(columns))
-            self.cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',  # noqa: S608
-                                    rows)
+            self.cursor.executemany(
+                f'INSERT INTO "{table}" ({names}) VALUES ({marks})',  # noqa: S608
+                rows,
+            )
             return
         with self.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
             for row in rows:
@@ -136,7 +149,8 @@ class Loader:
         # "WHERE true": SQLite needs it to parse ON CONFLICT after a SELECT.
         self.cursor.execute(
             f"INSERT INTO main.{table} ({key}, {sums}) SELECT {key}, {sums} "  # noqa: S608
-            f"FROM shard.{table} WHERE true ON CONFLICT ({key}) DO UPDATE SET {add}")
+            f"FROM shard.{table} WHERE true ON CONFLICT ({key}) DO UPDATE SET {add}"
+        )
         self.cursor.execute("COMMIT")
         self.cursor.execute("DETACH DATABASE shard")
         return self.cursor.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
@@ -204,14 +218,19 @@ class Indexes:
                 # at 1M claims; PostgreSQL 15 builds a GIN index on one core, so build
                 # them side by side, one connection each.
                 with ThreadPoolExecutor(2) as pool:
-                    list(pool.map(self._create_gin, [self.search._POSTGRES[1],
-                                                     self.stored_vector.TSV_INDEX]))
+                    list(
+                        pool.map(
+                            self._create_gin,
+                            [self.search._POSTGRES[1], self.stored_vector.TSV_INDEX],
+                        )
+                    )
                 for model in MODELS:
                     if "id" in model.__table__.c and model is not ClaimTag:
                         name = model.__table__.name  # our own table names, not input
                         connection.exec_driver_sql(
                             f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "  # noqa: S608
-                            f"(SELECT COALESCE(MAX(id), 1) FROM \"{name}\"))")
+                            f'(SELECT COALESCE(MAX(id), 1) FROM "{name}"))'
+                        )
         clock.lap("search index")
 
     def _create_gin(self, statement: str) -> None:

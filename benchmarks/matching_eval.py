@@ -96,22 +96,36 @@ def drop_database(url: str, postgres_url: str | None) -> None:
 def claim_row(claim_id: int, statement: str, claimant: str = "") -> dict[str, object]:
     """A free-standing claim (no article) for bulk inserts, every column spelled out."""
     now = datetime.now(UTC)
-    return {"id": claim_id, "quote": statement, "prefix": "", "suffix": "",
-            "anchor_status": "none", "statement": statement, "claimant": claimant,
-            "claim_type": "other", "reasons": [], "state": "new", "created_at": now,
-            "updated_at": now, "version": 1}
+    return {
+        "id": claim_id,
+        "quote": statement,
+        "prefix": "",
+        "suffix": "",
+        "anchor_status": "none",
+        "statement": statement,
+        "claimant": claimant,
+        "claim_type": "other",
+        "reasons": [],
+        "state": "new",
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+    }
 
 
-def bulk_load(engine: Engine, rows: list[dict[str, object]],
-              docs: list[dict[str, object]]) -> float:
+def bulk_load(
+    engine: Engine, rows: list[dict[str, object]], docs: list[dict[str, object]]
+) -> float:
     """Insert claims and their search documents in bulk; returns seconds taken."""
     started = time.perf_counter()
     with db.write_session(engine) as session:
         for i in range(0, len(rows), 10_000):
-            session.execute(insert(Claim), rows[i:i + 10_000])
+            session.execute(insert(Claim), rows[i : i + 10_000])
         for i in range(0, len(docs), 10_000):
-            session.execute(text("INSERT INTO claim_search_doc (claim_id, doc) "
-                                 "VALUES (:id, :doc)"), docs[i:i + 10_000])
+            session.execute(
+                text("INSERT INTO claim_search_doc (claim_id, doc) VALUES (:id, :doc)"),
+                docs[i : i + 10_000],
+            )
     return time.perf_counter() - started
 
 
@@ -126,8 +140,9 @@ def import_verified(engine: Engine, claims: dict[int, tuple[str, str]]) -> float
         writer.writerows([cid + 1, " ".join(claim.split())] for cid, (claim, _t) in claims.items())
     with db.write_session(engine) as session:
         actor = users.builtin_user(session, users.CLI_USER)
-    report = run_import(actor, path, ReadOptions(delimiter="\t"), engine=engine,
-                        source_name=path.name)
+    report = run_import(
+        actor, path, ReadOptions(delimiter="\t"), engine=engine, source_name=path.name
+    )
     shutil.rmtree(folder, ignore_errors=True)
     if report.errors or report.created != len(claims):
         raise SystemExit(f"import failed: {report.errors[:3]}")
@@ -164,15 +179,21 @@ def evaluate(engine: Engine, tweets: dict[str, str], qrels: dict[str, set[int]])
             first_shown += bool(shown)
             first_right += bool(shown and shown[0] in gold)
     n = len(qrels)
-    return {"queries": n, "recall@1": hits1 / n, "recall@5": hits5 / n, "MAP@5": map5 / n,
-            "shown recall": shown_right / n,
-            "first shown precision": first_right / max(first_shown, 1),
-            "queries showing a match": first_shown / n,
-            "median ms": statistics.median(times)}
+    return {
+        "queries": n,
+        "recall@1": hits1 / n,
+        "recall@5": hits5 / n,
+        "MAP@5": map5 / n,
+        "shown recall": shown_right / n,
+        "first shown precision": first_right / max(first_shown, 1),
+        "queries showing a match": first_shown / n,
+        "median ms": statistics.median(times),
+    }
 
 
-def calibrate(engine: Engine, tweets: dict[str, str], qrels: dict[str, set[int]],
-              precision: float = 0.9) -> float:
+def calibrate(
+    engine: Engine, tweets: dict[str, str], qrels: dict[str, set[int]], precision: float = 0.9
+) -> float:
     """The lowest relevance at which the first match is right for at least ``precision``
     of the tweets it shows (run on train only: ``matching.SHOWN_RELEVANCE``)."""
     firsts = []
@@ -186,24 +207,34 @@ def calibrate(engine: Engine, tweets: dict[str, str], qrels: dict[str, set[int]]
     for shown, (relevance, is_right) in enumerate(firsts, start=1):
         right += is_right
         if shown % 40 == 0:
-            print(f"  relevance >= {relevance:8.3f}: shown recall {right / len(qrels):.3f}, "
-                  f"precision {right / shown:.3f}")
+            print(
+                f"  relevance >= {relevance:8.3f}: shown recall {right / len(qrels):.3f}, "
+                f"precision {right / shown:.3f}"
+            )
         if right / shown >= precision:
             best = relevance
     return best
 
 
-def full_scan_baseline(claims: dict[int, tuple[str, str]], tweets: dict[str, str],
-                       qrels: dict[str, set[int]]) -> dict:
+def full_scan_baseline(
+    claims: dict[int, tuple[str, str]], tweets: dict[str, str], qrels: dict[str, set[int]]
+) -> dict:
     """token_set_ratio against every claim, no index (the baseline of
     docs/decisions/0003-claim-matching-scorer-mix.md)."""
     choices = {cid: utils.default_process(claim) for cid, (claim, _t) in claims.items()}
     hits1 = hits5 = 0
     map5 = 0.0
     for tweet_id, gold in qrels.items():
-        top = [key for _c, _s, key in process.extract(
-            utils.default_process(tweets[tweet_id]), choices, scorer=fuzz.token_set_ratio,
-            processor=None, limit=5)]
+        top = [
+            key
+            for _c, _s, key in process.extract(
+                utils.default_process(tweets[tweet_id]),
+                choices,
+                scorer=fuzz.token_set_ratio,
+                processor=None,
+                limit=5,
+            )
+        ]
         hits1 += top[0] in gold
         hits5 += bool(gold & set(top))
         map5 += average_precision(top, gold)
@@ -216,15 +247,20 @@ def main() -> None:
     parser.add_argument("--split", default="dev", choices=["dev", "train"])
     parser.add_argument("--postgres", help="an empty PostgreSQL database URL to use instead")
     parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument("--calibrate", action="store_true",
-                        help="print the relevance threshold for 90%% first-shown precision")
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="print the relevance threshold for 90%% first-shown precision",
+    )
     args = parser.parse_args()
     claims, tweets, qrels = load_clef(args.split)
     url, engine = temporary_database(args.postgres)
     seconds = import_verified(engine, claims)
-    print(f"CLEF-2020 task 2 {args.split}: {len(qrels)} tweets, {len(claims)} verified claims "
-          f"imported in {seconds:.1f} s, {engine.dialect.name}; load average "
-          f"{os.getloadavg()[0]:.1f}")
+    print(
+        f"CLEF-2020 task 2 {args.split}: {len(qrels)} tweets, {len(claims)} verified claims "
+        f"imported in {seconds:.1f} s, {engine.dialect.name}; load average "
+        f"{os.getloadavg()[0]:.1f}"
+    )
     if args.calibrate:
         print(f"  calibrated relevance: {calibrate(engine, tweets, qrels):.3f}")
     for name, value in evaluate(engine, tweets, qrels).items():

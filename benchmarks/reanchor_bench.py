@@ -45,10 +45,13 @@ def version_pair(body: str, donor: str) -> tuple[str, str, list[ClaimSpan]]:
     while len(truths) < CLAIMS:
         truths += [t for t in pick_claims(pieces, rng, CLAIMS - len(truths)) if t not in truths]
     new_pieces, _ = Editor(rng, [p.sentence for p in pieces_of(donor) if p.sentence]).revise(
-        pieces, truths, EDITS)
+        pieces, truths, EDITS
+    )
     old_body = body_of(pieces)
-    claims = [ClaimSpan(number, *span, make_selector(old_body, *span))
-              for number, span in enumerate(span_in(pieces, t) for t in truths)]
+    claims = [
+        ClaimSpan(number, *span, make_selector(old_body, *span))
+        for number, span in enumerate(span_in(pieces, t) for t in truths)
+    ]
     return old_body, body_of(new_pieces), claims
 
 
@@ -70,30 +73,44 @@ def p95(spent: list[float]) -> float:
 def main() -> int:
     """Print median and p95 of both, their ratio and the load average."""
     if not (EVAL_DATA / ARTICLE).is_file():
-        print(f"article not found: {EVAL_DATA / ARTICLE} (set WORKBENCH_EVAL_DATA)",
-              file=sys.stderr)
+        print(
+            f"article not found: {EVAL_DATA / ARTICLE} (set WORKBENCH_EVAL_DATA)", file=sys.stderr
+        )
         return 2
     runs = max(20, int(sys.argv[1]) if len(sys.argv) > 1 else 30)
     old_body, new_body, claims = version_pair(
         (EVAL_DATA / ARTICLE).read_text(encoding="utf-8"),
-        (EVAL_DATA / DONOR).read_text(encoding="utf-8"))
+        (EVAL_DATA / DONOR).read_text(encoding="utf-8"),
+    )
     states = [p.state for p in reanchor(old_body, new_body, claims)]
-    print(f"{Path(ARTICLE).name}: {len(old_body.split()):,} words, {len(claims)} claims, "
-          f"{EDITS} edits: {states.count('moved')} moved, {states.count('needs_review')} "
-          f"to review, {states.count('unplaced')} unplaced")
+    print(
+        f"{Path(ARTICLE).name}: {len(old_body.split()):,} words, {len(claims)} claims, "
+        f"{EDITS} edits: {states.count('moved')} moved, {states.count('needs_review')} "
+        f"to review, {states.count('unplaced')} unplaced"
+    )
     ours = timings(lambda: reanchor(old_body, new_body, claims), runs)
-    baseline = timings(lambda: [anchor(new_body, claim.selector, hint_start=claim.start)
-                                for claim in claims], runs)
+    baseline = timings(
+        lambda: [anchor(new_body, claim.selector, hint_start=claim.start) for claim in claims], runs
+    )
     diff = timings(lambda: align(old_body, new_body), runs)
-    sequence_matcher = timings(lambda: difflib.SequenceMatcher(
-        None, words(old_body), words(new_body)).get_opcodes(), runs)
-    for name, spent in (("reanchor", ours), ("anchor() per claim", baseline),
-                        ("of which align()", diff), ("SequenceMatcher", sequence_matcher)):
-        print(f"{name:>20} over {runs} runs: median {statistics.median(spent):.1f} ms, "
-              f"p95 {p95(spent):.1f} ms")
-    print(f"ratio reanchor / baseline (median): "
-          f"{statistics.median(ours) / statistics.median(baseline):.2f}; budget "
-          f"{BUDGET_MS:.0f} ms p95; load average {os.getloadavg()[0]:.2f}")
+    sequence_matcher = timings(
+        lambda: difflib.SequenceMatcher(None, words(old_body), words(new_body)).get_opcodes(), runs
+    )
+    for name, spent in (
+        ("reanchor", ours),
+        ("anchor() per claim", baseline),
+        ("of which align()", diff),
+        ("SequenceMatcher", sequence_matcher),
+    ):
+        print(
+            f"{name:>20} over {runs} runs: median {statistics.median(spent):.1f} ms, "
+            f"p95 {p95(spent):.1f} ms"
+        )
+    print(
+        f"ratio reanchor / baseline (median): "
+        f"{statistics.median(ours) / statistics.median(baseline):.2f}; budget "
+        f"{BUDGET_MS:.0f} ms p95; load average {os.getloadavg()[0]:.2f}"
+    )
     return 0 if p95(ours) <= BUDGET_MS else 1
 
 

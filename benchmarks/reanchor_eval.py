@@ -75,11 +75,19 @@ def with_anchor(old_body: str, new_body: str, claims: Sequence[ClaimSpan]) -> Pl
 
 
 METHODS: dict[str, Callable[[str, str, Sequence[ClaimSpan]], Places]] = {
-    "reanchor": with_reanchor, "anchor() per claim": with_anchor}
+    "reanchor": with_reanchor,
+    "anchor() per claim": with_anchor,
+}
 
 
-def score(tally: Counter[str], new_pieces: Sequence[Piece], new_body: str,
-          claims: Sequence[ClaimSpan], truths: Sequence[TrueSpan], places: Places) -> None:
+def score(
+    tally: Counter[str],
+    new_pieces: Sequence[Piece],
+    new_body: str,
+    claims: Sequence[ClaimSpan],
+    truths: Sequence[TrueSpan],
+    places: Places,
+) -> None:
     """Count one version pair's outcomes into `tally`."""
     for claim, truth, (state, start, end) in zip(claims, truths, places, strict=True):
         where = span_in(new_pieces, truth)
@@ -94,8 +102,12 @@ def score(tally: Counter[str], new_pieces: Sequence[Piece], new_body: str,
             if where is not None:
                 tally["edited"] += 1
                 tally["edited, proposed in place"] += (
-                    state == "needs_review" and start is not None and end is not None
-                    and start < where[1] and where[0] < end)
+                    state == "needs_review"
+                    and start is not None
+                    and end is not None
+                    and start < where[1]
+                    and where[0] < end
+                )
             continue
         kind = "unique" if _count(new_body, claim.selector.quote) == 1 else "repeated"
         tally[f"unchanged {kind}"] += 1
@@ -112,8 +124,9 @@ def _count(body: str, quote: str) -> int:
 def evaluate(args: argparse.Namespace) -> tuple[dict[str, Counter[str]], dict[str, float], int]:
     """Run every method on the same version pairs: tallies, seconds spent, pairs."""
     rng = random.Random(args.seed)
-    articles = [(language, pieces_of(body, language))
-                for language, body in read_articles(args.german)]
+    articles = [
+        (language, pieces_of(body, language)) for language, body in read_articles(args.german)
+    ]
     tallies = {name: Counter[str]() for name in METHODS}
     seconds = dict.fromkeys(METHODS, 0.0)
     pairs = 0
@@ -123,8 +136,10 @@ def evaluate(args: argparse.Namespace) -> tuple[dict[str, Counter[str]], dict[st
         for _ in range(args.versions):
             truths = pick_claims(pieces, rng, args.claims)
             old_body = body_of(pieces)
-            claims = [ClaimSpan(number, *span, make_selector(old_body, *span))
-                      for number, span in enumerate(span_in(pieces, t) for t in truths)]
+            claims = [
+                ClaimSpan(number, *span, make_selector(old_body, *span))
+                for number, span in enumerate(span_in(pieces, t) for t in truths)
+            ]
             new_pieces, new_truths = editor.revise(pieces, truths, rng.randint(1, args.edits))
             new_body = body_of(new_pieces)
             pairs += 1
@@ -145,16 +160,24 @@ def report(tallies: dict[str, Counter[str]], seconds: dict[str, float]) -> None:
     rows = [
         ("claims", lambda t: f"{t['claims']:,}"),
         ("wrongly moved (must be 0)", lambda t: f"{t['wrongly moved']:,}"),
-        ("unchanged, unique: moved", lambda t: _percent(t["unchanged unique, moved"],
-                                                        t["unchanged unique"])),
-        ("unchanged, repeated: moved", lambda t: _percent(t["unchanged repeated, moved"],
-                                                          t["unchanged repeated"])),
-        ("changed/deleted moved (must be 0)",
-         lambda t: f"{t['changed or deleted, moved']:,} of {t['changed or deleted']:,}"),
+        (
+            "unchanged, unique: moved",
+            lambda t: _percent(t["unchanged unique, moved"], t["unchanged unique"]),
+        ),
+        (
+            "unchanged, repeated: moved",
+            lambda t: _percent(t["unchanged repeated, moved"], t["unchanged repeated"]),
+        ),
+        (
+            "changed/deleted moved (must be 0)",
+            lambda t: f"{t['changed or deleted, moved']:,} of {t['changed or deleted']:,}",
+        ),
         ("needs review", lambda t: f"{t['needs_review']:,}"),
         ("unplaced", lambda t: f"{t['unplaced']:,}"),
-        ("edited: proposed where it is", lambda t: _percent(t["edited, proposed in place"],
-                                                            t["edited"])),
+        (
+            "edited: proposed where it is",
+            lambda t: _percent(t["edited, proposed in place"], t["edited"]),
+        ),
     ]
     names = list(tallies)
     print(f"{'':36}" + "".join(f"{name:>24}" for name in names))
@@ -166,12 +189,18 @@ def report(tallies: dict[str, Counter[str]], seconds: dict[str, float]) -> None:
 def missed_bars(tally: Counter[str]) -> list[str]:
     unique = tally["unchanged unique"]
     moved = 100 * tally["unchanged unique, moved"] / unique if unique else 100.0
-    return [bar for bar, missed in [
-        ("a claim was moved to a wrong place", tally["wrongly moved"] > 0),
-        ("a changed or deleted claim was moved", tally["changed or deleted, moved"] > 0),
-        (f"unchanged unique claims moved {moved:.1f}% < {UNIQUE_MOVED_BAR}%",
-         moved < UNIQUE_MOVED_BAR),
-    ] if missed]
+    return [
+        bar
+        for bar, missed in [
+            ("a claim was moved to a wrong place", tally["wrongly moved"] > 0),
+            ("a changed or deleted claim was moved", tally["changed or deleted, moved"] > 0),
+            (
+                f"unchanged unique claims moved {moved:.1f}% < {UNIQUE_MOVED_BAR}%",
+                moved < UNIQUE_MOVED_BAR,
+            ),
+        ]
+        if missed
+    ]
 
 
 def main() -> int:
@@ -183,12 +212,15 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=4, help="most edits per version")
     args = parser.parse_args()
     if not (ARTICLES / "SOURCES.tsv").is_file():
-        print(f"articles not found in {ARTICLES} (set WORKBENCH_EVAL_DATA); skipped",
-              file=sys.stderr)
+        print(
+            f"articles not found in {ARTICLES} (set WORKBENCH_EVAL_DATA); skipped", file=sys.stderr
+        )
         return 2
     tallies, seconds, pairs = evaluate(args)
-    print(f"reanchor_eval: {pairs:,} version pairs, seed {args.seed}, "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"reanchor_eval: {pairs:,} version pairs, seed {args.seed}, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     report(tallies, seconds)
     missed = missed_bars(tallies["reanchor"])
     for bar in missed:

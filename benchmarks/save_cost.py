@@ -34,25 +34,35 @@ def main() -> None:
         engine = db.get_engine(url)
         with db.write_session(engine) as session:
             actor = users.builtin_user(session, users.CLI_USER)
-            claim = claims.create_claim(session, actor, claims.ClaimDraft(
-                None, statement="The aid package is worth $6.2 billion", tags=["aid"]))
+            claim = claims.create_claim(
+                session,
+                actor,
+                claims.ClaimDraft(
+                    None, statement="The aid package is worth $6.2 billion", tags=["aid"]
+                ),
+            )
         version, service, bare = claim.version, [], []
         for i in range(args.saves):
             started = time.perf_counter()
             with db.write_session(engine) as session:
-                version = claims.update_claim(session, actor, claim.id, version,
-                                              claimant=f"Minister {i}").version
+                version = claims.update_claim(
+                    session, actor, claim.id, version, claimant=f"Minister {i}"
+                ).version
             service.append(time.perf_counter() - started)
             started = time.perf_counter()
             with db.write_session(engine) as session:
-                session.execute(text("UPDATE claim SET claimant = :c WHERE id = :i"),
-                                {"c": f"Minister {i}", "i": claim.id})
+                session.execute(
+                    text("UPDATE claim SET claimant = :c WHERE id = :i"),
+                    {"c": f"Minister {i}", "i": claim.id},
+                )
             bare.append(time.perf_counter() - started)
         engine.dispose()
     ours, floor = statistics.median(service) * 1000, statistics.median(bare) * 1000
     print(f"{'claim save through the service':<34} {ours:7.1f} ms median")
-    print(f"{'baseline: bare UPDATE transaction':<34} {floor:7.1f} ms median  "
-          f"(save = {ours / floor:.1f}× baseline, {args.saves} each)")
+    print(
+        f"{'baseline: bare UPDATE transaction':<34} {floor:7.1f} ms median  "
+        f"(save = {ours / floor:.1f}× baseline, {args.saves} each)"
+    )
 
 
 if __name__ == "__main__":

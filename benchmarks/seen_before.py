@@ -66,7 +66,7 @@ def corpus(size: int, rng: random.Random) -> list[tuple[str, str]]:
     while len(rows) < size:
         (a, who), (b, _) = rng.choice(base), rng.choice(base)
         left, right = a.split(), b.split()
-        rows.append((" ".join(left[: len(left) // 2] + right[len(right) // 2:]), who))
+        rows.append((" ".join(left[: len(left) // 2] + right[len(right) // 2 :]), who))
     return rows
 
 
@@ -75,8 +75,8 @@ def typo(word: str, rng: random.Random) -> str:
         return word
     i = rng.randrange(1, len(word) - 2)
     if rng.random() < 0.5:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + word[i + 1 :]
 
 
 def perturb(statement: str, rng: random.Random) -> str:
@@ -103,8 +103,10 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def summary(name: str, times: list[float]) -> str:
-    return (f"{name}: median {statistics.median(times):.1f} ms, "
-            f"p95 {percentile(times, 0.95):.1f} ms, max {max(times):.1f} ms")
+    return (
+        f"{name}: median {statistics.median(times):.1f} ms, "
+        f"p95 {percentile(times, 0.95):.1f} ms, max {max(times):.1f} ms"
+    )
 
 
 def main() -> None:
@@ -121,12 +123,16 @@ def main() -> None:
 
     started = time.perf_counter()
     rows = [claim_row(i + 1, statement, who) for i, (statement, who) in enumerate(texts)]
-    docs = [{"id": i + 1, "doc": search.claim_document(statement, statement, who, (), "")}
-            for i, (statement, who) in enumerate(texts)]
+    docs = [
+        {"id": i + 1, "doc": search.claim_document(statement, statement, who, (), "")}
+        for i, (statement, who) in enumerate(texts)
+    ]
     built = time.perf_counter() - started
     loaded = bulk_load(engine, rows, docs)
-    print(f"documents built in {built:.1f} s; claims + documents inserted and indexed in "
-          f"{loaded:.1f} s")
+    print(
+        f"documents built in {built:.1f} s; claims + documents inserted and indexed in "
+        f"{loaded:.1f} s"
+    )
 
     targets = rng.sample(range(min(args.claims, len(base_claims()))), args.lookups)
     by_text: dict[str, set[int]] = {}
@@ -154,15 +160,21 @@ def main() -> None:
             hits += bool(found)
             shown += bool(matches)
             scores += [m.score for m in found]
-        print(summary(f"seen_before x{len(targets)}", times)
-              + f" (load average {os.getloadavg()[0]:.1f})")
+        print(
+            summary(f"seen_before x{len(targets)}", times)
+            + f" (load average {os.getloadavg()[0]:.1f})"
+        )
         ratio = statistics.median(times) / statistics.median(baseline)
-        print(summary("baseline: SELECT one claim by id", baseline)
-              + f"; seen_before's median is {ratio:.0f}x")
-        print(f"  recall@5 of shown matches on perturbed duplicates: "
-              f"{hits / len(targets):.3f}; lookups showing any match: "
-              f"{shown / len(targets):.3f}; median score of the found original: "
-              f"{statistics.median(scores) if scores else float('nan'):.1f}")
+        print(
+            summary("baseline: SELECT one claim by id", baseline)
+            + f"; seen_before's median is {ratio:.0f}x"
+        )
+        print(
+            f"  recall@5 of shown matches on perturbed duplicates: "
+            f"{hits / len(targets):.3f}; lookups showing any match: "
+            f"{shown / len(targets):.3f}; median score of the found original: "
+            f"{statistics.median(scores) if scores else float('nan'):.1f}"
+        )
 
         search_times, search_hits = [], 0
         for target in rng.sample(range(args.claims), args.lookups):
@@ -178,8 +190,11 @@ def main() -> None:
         print(summary(f"search_claim_ids x{args.lookups} (3 words, 1 typo)", search_times))
         print(f"  the claim among the first 20 results: {search_hits / args.lookups:.3f}")
     drop_database(url, args.postgres)
-    over = (percentile(times, 0.95) > 50 if args.postgres else
-            statistics.median(times) > 20 or percentile(times, 0.95) > 100)
+    over = (
+        percentile(times, 0.95) > 50
+        if args.postgres
+        else statistics.median(times) > 20 or percentile(times, 0.95) > 100
+    )
     if over:
         print("over budget")
         sys.exit(1)

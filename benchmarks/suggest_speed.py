@@ -54,8 +54,12 @@ def timings(body: str, ranker: Ranker, runs: int) -> tuple[float, float, float, 
         samples.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
     samples.sort()
-    return (statistics.median(samples), samples[round(0.95 * (len(samples) - 1))],
-            statistics.median(cpu), count)
+    return (
+        statistics.median(samples),
+        samples[round(0.95 * (len(samples) - 1))],
+        statistics.median(cpu),
+        count,
+    )
 
 
 def main() -> int:
@@ -76,10 +80,12 @@ def main() -> int:
     for name, body in texts.items():
         median, p95, cpu, count = timings(body, learned, runs)
         base_median, _, base_cpu, base_count = timings(body, CueRanker(), runs)
-        print(f"{name}: {len(body.split()):,} words; learned {count} suggestions, median "
-              f"{median:.1f} ms (CPU {cpu:.1f}), p95 {p95:.1f} ms (budget "
-              f"{BUDGETS_MS[name]:.0f}); cue rules {base_count} suggestions, median "
-              f"{base_median:.1f} ms (CPU {base_cpu:.1f}); ratio {median / base_median:.2f}")
+        print(
+            f"{name}: {len(body.split()):,} words; learned {count} suggestions, median "
+            f"{median:.1f} ms (CPU {cpu:.1f}), p95 {p95:.1f} ms (budget "
+            f"{BUDGETS_MS[name]:.0f}); cue rules {base_count} suggestions, median "
+            f"{base_median:.1f} ms (CPU {base_cpu:.1f}); ratio {median / base_median:.2f}"
+        )
         if p95 > BUDGETS_MS[name]:
             over.append(name)
     print(f"load average {os.getloadavg()[0]:.2f} over {runs} runs")

@@ -164,9 +164,18 @@ def build_database(target: Path, claims_n: int, prebuilt: Path | None) -> str:
         shutil.copyfile(prebuilt, target)
         db.upgrade(f"sqlite:///{target}")  # it may predate the newest migration
     else:
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(target),
-                        "--claims", str(claims_n)], check=True, cwd=ROOT,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "generate.py"),
+                str(target),
+                "--claims",
+                str(claims_n),
+            ],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
     return f"sqlite:///{target}"
 
 
@@ -180,20 +189,41 @@ def seed_desks(url: str, copies: int = 1) -> list[Desk]:
     made: list[tuple[int, list[int]]] = []
     with db.write_session(engine) as session:
         for copy in range(copies):
-            article = articles.add_article(session, editor, articles.ArticleDraft(
-                title=f"Wayne Tseng interview (benchmark copy {copy + 1})", body=body),
-                allow_duplicate=True)  # no outlet: accepted suggestions change no filter count
+            article = articles.add_article(
+                session,
+                editor,
+                articles.ArticleDraft(
+                    title=f"Wayne Tseng interview (benchmark copy {copy + 1})", body=body
+                ),
+                allow_duplicate=True,
+            )  # no outlet: accepted suggestions change no filter count
             suggested = [(s.start, s.end) for s in suggest_claims(article.body, article.language)]
-            free = [s for s in split_sentences(article.body, article.language)
-                    if not any(a < s.end and s.start < b for a, b in suggested)]
+            free = [
+                s
+                for s in split_sentences(article.body, article.language)
+                if not any(a < s.end and s.start < b for a, b in suggested)
+            ]
             step = max(1, len(free) // ARTICLE_CLAIMS)
-            made.append((article.id, [claims.create_claim(session, editor, claims.ClaimDraft(
-                article_id=article.id, start=s.start, end=s.end)).id
-                for s in free[::step][:ARTICLE_CLAIMS]]))
+            made.append(
+                (
+                    article.id,
+                    [
+                        claims.create_claim(
+                            session,
+                            editor,
+                            claims.ClaimDraft(article_id=article.id, start=s.start, end=s.end),
+                        ).id
+                        for s in free[::step][:ARTICLE_CLAIMS]
+                    ],
+                )
+            )
     with db.read_session(engine) as session:
         per_outlet = session.execute(
-            select(Article.outlet, func.count()).join(Claim, Claim.article_id == Article.id)
-            .group_by(Article.outlet).order_by(Article.outlet)).all()
+            select(Article.outlet, func.count())
+            .join(Claim, Claim.article_id == Article.id)
+            .group_by(Article.outlet)
+            .order_by(Article.outlet)
+        ).all()
     engine.dispose()
     outlets: list[tuple[str, int]] = []
     for outlet, count in per_outlet:
@@ -208,12 +238,21 @@ def seed_desks(url: str, copies: int = 1) -> list[Desk]:
 def serve(command: list[str], database_url: str, log: Path) -> Iterator[tuple[str, int]]:
     """Run a Streamlit server until it is healthy; yield (base URL, process id)."""
     port = free_port()
-    flags = ["--server.port", str(port), "--server.headless", "true",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    flags = [
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     env = {**os.environ, "WORKBENCH_DATABASE_URL": database_url}
     with log.open("w") as errors:
-        process = subprocess.Popen([*command, *flags], cwd=ROOT, env=env,
-                                   stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(
+            [*command, *flags], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors
+        )
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 120
@@ -260,8 +299,9 @@ def sign_in(page: Page, base: str) -> None:
     wait_for_app(page)
 
 
-def timed_click(page: Page, click: Callable[[], None], predicate: str, arg: Any,
-                timeout: float) -> float:
+def timed_click(
+    page: Page, click: Callable[[], None], predicate: str, arg: Any, timeout: float
+) -> float:
     """Milliseconds from the click's pointerdown to the re-render that shows ``predicate``."""
     page.evaluate("([body, arg]) => window.__wb.arm(body, arg)", [predicate, arg])
     click()
@@ -291,15 +331,13 @@ class Clicker:
         try:
             return timed_click(self.page, click, predicate, arg, self.timeout)
         except Lost:
-            self.lost.append({"url": self.page.url, "expected": arg, **self.page.evaluate(
-                LOST_JS)})
+            self.lost.append({"url": self.page.url, "expected": arg, **self.page.evaluate(LOST_JS)})
             wait_for_app(self.page)
             return None
 
     def open_annotate(self) -> None:
         desk = self.desk
-        goto(self.page, f"{self.base}/annotate?article={desk.article_id}"
-                        f"&claim={desk.claim_ids[0]}")
+        goto(self.page, f"{self.base}/annotate?article={desk.article_id}&claim={desk.claim_ids[0]}")
 
     def select_claim(self) -> float | None:
         self.turn += 1
@@ -320,21 +358,27 @@ class Clicker:
         value = f"Claimant {self.turn}"
         field.locator("input").fill(value)
         button = self.page.locator(".st-key-annotate_claim_panel").get_by_role(
-            "button", name="Save claim")
-        return self._time(button.click, SAVED,
-                          {"claim": claim_id, "gen": generation + 1, "value": value})
+            "button", name="Save claim"
+        )
+        return self._time(
+            button.click, SAVED, {"claim": claim_id, "gen": generation + 1, "value": value}
+        )
 
     def accept_suggestion(self) -> float | None:
         card = self.page.locator(".st-key-annotate_suggestion_0")
         if card.count() == 0:
             return None
         accept = card.locator("[class*='st-key-annotate_accept_']")
-        key = next(c for c in accept.get_attribute("class").split()
-                   if c.startswith("st-key-annotate_accept_"))
+        key = next(
+            c
+            for c in accept.get_attribute("class").split()
+            if c.startswith("st-key-annotate_accept_")
+        )
         start = int(key.rsplit("_", 1)[1])
         max_id = max(self.desk.claim_ids + [self._open_claim()])
-        took = self._time(accept.locator("button").click, ACCEPTED,
-                          {"start": start, "maxId": max_id})
+        took = self._time(
+            accept.locator("button").click, ACCEPTED, {"start": start, "maxId": max_id}
+        )
         if took is not None:
             self.desk.claim_ids.append(self._open_claim())
         return took
@@ -355,11 +399,17 @@ class Clicker:
         if self.page.locator("[class*='st-key-review_item_']").count() == 0:
             self.open_review()
         item = self.page.locator("[class*='st-key-review_item_']").first
-        key = next(c for c in item.get_attribute("class").split()
-                   if c.startswith("st-key-review_item_"))
+        key = next(
+            c for c in item.get_attribute("class").split() if c.startswith("st-key-review_item_")
+        )
         verdict_id = key.rsplit("_", 1)[1]
-        took = [self._time(self.page.locator(f".st-key-review_approve_{verdict_id} button").click,
-                           ASKED, verdict_id)]
+        took = [
+            self._time(
+                self.page.locator(f".st-key-review_approve_{verdict_id} button").click,
+                ASKED,
+                verdict_id,
+            )
+        ]
         confirm = self.page.locator(f".st-key-review_confirm_{verdict_id} button")
         if took[0] is not None and confirm.count():
             took.append(self._time(confirm.click, APPROVED, verdict_id))
@@ -394,11 +444,12 @@ def baseline(browser: Browser, base: str, reps: int, timeout: float) -> list[flo
 
 def workbench_clicks(clicker: Clicker, reps: int, timings: Timings) -> None:
     """Every click type ``reps`` times (after WARMUP untimed ones), in the order a desk works."""
+
     def repeat(name: str, click: Callable[[], float | list[float | None] | None]) -> None:
         for n in range(reps + WARMUP):
             took = click()
             if n >= WARMUP:
-                for one in (took if isinstance(took, list) else [took]):
+                for one in took if isinstance(took, list) else [took]:
                     timings.add(name, one)
 
     clicker.open_annotate()
@@ -415,14 +466,18 @@ def workbench_clicks(clicker: Clicker, reps: int, timings: Timings) -> None:
 def report(timings: Timings, base: list[float]) -> None:
     base_median = statistics.median(base)
     print(f"{'click':<28}{'n':>4}{'median ms':>11}{'p95 ms':>9}{'× one-button':>14}{'lost':>6}")
-    print(f"{'one-button app (baseline)':<28}{len(base):>4}{base_median:>11.0f}"
-          f"{p95(base):>9.0f}{1:>14.1f}{timings.lost['baseline']:>6}")
+    print(
+        f"{'one-button app (baseline)':<28}{len(base):>4}{base_median:>11.0f}"
+        f"{p95(base):>9.0f}{1:>14.1f}{timings.lost['baseline']:>6}"
+    )
     for name, values in timings.samples.items():
         if name == "baseline":
             continue
         median = statistics.median(values)
-        print(f"{name:<28}{len(values):>4}{median:>11.0f}{p95(values):>9.0f}"
-              f"{median / base_median:>14.1f}{timings.lost[name]:>6}")
+        print(
+            f"{name:<28}{len(values):>4}{median:>11.0f}{p95(values):>9.0f}"
+            f"{median / base_median:>14.1f}{timings.lost[name]:>6}"
+        )
     print("targets: median ≤ 300 ms, p95 ≤ 600 ms, ≤ 3× the one-button app")
 
 
@@ -434,21 +489,29 @@ def prepared(args: argparse.Namespace, copies: int = 1) -> Iterator[tuple[list[D
         started = time.perf_counter()
         url = build_database(folder / "desk.sqlite3", args.claims, args.database)
         desks = seed_desks(url, copies)
-        print(f"desk: {args.database or f'{args.claims:,} generated claims'} + {copies} "
-              f"article(s) of {len(ARTICLE.read_text().split()):,} words with "
-              f"{len(desks[0].claim_ids)} claims, ready in {time.perf_counter() - started:.0f} s",
-              flush=True)
+        print(
+            f"desk: {args.database or f'{args.claims:,} generated claims'} + {copies} "
+            f"article(s) of {len(ARTICLE.read_text().split()):,} words with "
+            f"{len(desks[0].claim_ids)} claims, ready in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
         yield desks, folder
 
 
 def arguments(description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--claims", type=int, default=100_000,
-                        help="claims generate.py makes (default 100,000)")
-    parser.add_argument("--database", type=Path,
-                        help="a SQLite file generate.py made, copied instead of generating")
-    parser.add_argument("--timeout", type=float, default=30.0,
-                        help="seconds after which a click without a re-render counts as lost")
+    parser.add_argument(
+        "--claims", type=int, default=100_000, help="claims generate.py makes (default 100,000)"
+    )
+    parser.add_argument(
+        "--database", type=Path, help="a SQLite file generate.py made, copied instead of generating"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        help="seconds after which a click without a re-render counts as lost",
+    )
     return parser
 
 
@@ -462,9 +525,13 @@ def main() -> int:
     timings = Timings()
     with prepared(args) as ([desk], folder), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        with serve(one_button_command(folder), desk.url, folder / "one_button.log") as (
-                one_button, _), serve(workbench_command(), desk.url,
-                                      folder / "workbench.log") as (workbench, _):
+        with (
+            serve(one_button_command(folder), desk.url, folder / "one_button.log") as (
+                one_button,
+                _,
+            ),
+            serve(workbench_command(), desk.url, folder / "workbench.log") as (workbench, _),
+        ):
             first = baseline(browser, one_button, (args.reps + 1) // 2, args.timeout)
             page = new_page(browser)
             sign_in(page, workbench)

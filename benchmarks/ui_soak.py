@@ -50,8 +50,15 @@ def rss_mb(pid: int) -> float:
 class Session(threading.Thread):
     """One reviewer-editor clicking through the desk until ``deadline``."""
 
-    def __init__(self, base: str, desk: Desk, deadline: float, timeout: float,
-                 timings: Timings, lock: threading.Lock) -> None:
+    def __init__(
+        self,
+        base: str,
+        desk: Desk,
+        deadline: float,
+        timeout: float,
+        timings: Timings,
+        lock: threading.Lock,
+    ) -> None:
         super().__init__(daemon=True)
         self.base, self.desk, self.deadline, self.timeout = base, desk, deadline, timeout
         self.timings, self.lock = timings, lock
@@ -66,8 +73,7 @@ class Session(threading.Thread):
     def run(self) -> None:
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                     args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = new_page(browser)
                 sign_in(page, self.base)
                 clicker = Clicker(page, self.base, self.desk, self.timeout)
@@ -100,13 +106,14 @@ def main() -> int:
     parser.add_argument("--sample", type=float, default=30.0, help="seconds between samples")
     args = parser.parse_args()
     timings, lock = Timings(), threading.Lock()
-    with prepared(args, copies=args.sessions) as (desks, folder), serve(
-            workbench_command(), desks[0].url, folder / "workbench.log") as (base, pid):
+    with (
+        prepared(args, copies=args.sessions) as (desks, folder),
+        serve(workbench_command(), desks[0].url, folder / "workbench.log") as (base, pid),
+    ):
         print(f"server up, RSS {rss_mb(pid):.0f} MB before any session", flush=True)
         started = time.monotonic()
         deadline = started + args.minutes * 60
-        sessions = [Session(base, desk, deadline, args.timeout, timings, lock)
-                    for desk in desks]
+        sessions = [Session(base, desk, deadline, args.timeout, timings, lock) for desk in desks]
         for session in sessions:
             session.start()
         curve = []
@@ -116,18 +123,25 @@ def main() -> int:
                 clicks = sum(len(v) for v in timings.samples.values())
                 lost = sum(timings.lost.values())
             curve.append((time.monotonic() - started, rss_mb(pid)))
-            print(f"{curve[-1][0]:6.0f} s  RSS {curve[-1][1]:6.1f} MB  clicks {clicks:5}  "
-                  f"lost {lost}", flush=True)
+            print(
+                f"{curve[-1][0]:6.0f} s  RSS {curve[-1][1]:6.1f} MB  clicks {clicks:5}  "
+                f"lost {lost}",
+                flush=True,
+            )
         errors = [session.error for session in sessions if session.error is not None]
         log_tail = (folder / "workbench.log").read_text()[-3000:]
     for error in errors:
         print(f"session failed: {error!r}", file=sys.stderr)
-    print(f"\nRSS: first {curve[0][1]:.0f} MB, max {max(r for _t, r in curve):.0f} MB, "
-          f"last {curve[-1][1]:.0f} MB (target < 300 MB and flat)")
+    print(
+        f"\nRSS: first {curve[0][1]:.0f} MB, max {max(r for _t, r in curve):.0f} MB, "
+        f"last {curve[-1][1]:.0f} MB (target < 300 MB and flat)"
+    )
     print(f"{'click':<28}{'n':>6}{'median ms':>11}{'p95 ms':>9}{'lost':>6}")
     for name, values in timings.samples.items():
-        print(f"{name:<28}{len(values):>6}{statistics.median(values):>11.0f}"
-              f"{p95(values):>9.0f}{timings.lost[name]:>6}")
+        print(
+            f"{name:<28}{len(values):>6}{statistics.median(values):>11.0f}"
+            f"{p95(values):>9.0f}{timings.lost[name]:>6}"
+        )
     for session in sessions:
         for note in session.lost:
             print("lost click:", json.dumps(note)[:1500])

@@ -55,9 +55,11 @@ def pieces_of(body: str, language: str = "en") -> list[Piece]:
     """Cut a body into pieces whose texts, joined, are the body again."""
     sentences = split_sentences(body, language)
     ends = [sentence.start for sentence in sentences[1:]] + [len(body)]
-    lead = Piece(0, "", body[:sentences[0].start] if sentences else body)
-    return [lead] + [Piece(index + 1, sentence.text, body[sentence.end:end])
-                     for index, (sentence, end) in enumerate(zip(sentences, ends, strict=True))]
+    lead = Piece(0, "", body[: sentences[0].start] if sentences else body)
+    return [lead] + [
+        Piece(index + 1, sentence.text, body[sentence.end : end])
+        for index, (sentence, end) in enumerate(zip(sentences, ends, strict=True))
+    ]
 
 
 def body_of(pieces: Sequence[Piece]) -> str:
@@ -99,8 +101,16 @@ def pick_claims(pieces: Sequence[Piece], rng: random.Random, count: int) -> list
 class Editor:
     """Random revisions at a chosen rate; `donors` are sentences to insert (from elsewhere)."""
 
-    OPERATIONS = ("change_word", "change_word", "change_word", "replace", "delete", "insert",
-                  "repeat", "move_paragraph")
+    OPERATIONS = (
+        "change_word",
+        "change_word",
+        "change_word",
+        "replace",
+        "delete",
+        "insert",
+        "repeat",
+        "move_paragraph",
+    )
 
     def __init__(self, rng: random.Random, donors: Sequence[str]) -> None:
         self.rng = rng
@@ -120,11 +130,17 @@ class Editor:
     def _editable(self) -> int | None:
         """Index of a sentence this revision has not touched yet, if any; half the time one
         holding or next to a claim, since corrections cluster around what was checked."""
-        free = [index for index, piece in enumerate(self.pieces)
-                if piece.sentence and piece.sentence not in self.touched]
+        free = [
+            index
+            for index, piece in enumerate(self.pieces)
+            if piece.sentence and piece.sentence not in self.touched
+        ]
         claimed = {claim.key for claim in self.claims}
-        near = [index for index in free
-                if any(piece.key in claimed for piece in self.pieces[max(0, index - 1):index + 2])]
+        near = [
+            index
+            for index in free
+            if any(piece.key in claimed for piece in self.pieces[max(0, index - 1) : index + 2])
+        ]
         pool = near if near and self.rng.random() < 0.5 else free
         return self.rng.choice(pool) if pool else None
 
@@ -148,8 +164,9 @@ class Editor:
 
     def _forget(self, key: int) -> None:
         """Claims on a replaced or deleted sentence are gone."""
-        self.claims = [TrueSpan(None, 0, 0, False) if claim.key == key else claim
-                       for claim in self.claims]
+        self.claims = [
+            TrueSpan(None, 0, 0, False) if claim.key == key else claim for claim in self.claims
+        ]
 
     def _change_word(self) -> None:
         """Change one word or one digit of a figure ("$6.2 billion" -> "$6.5 billion")."""
@@ -165,16 +182,19 @@ class Editor:
         digits = [position for position, char in enumerate(text) if char.isdigit()]
         if digits:
             at = self.rng.choice(digits)
-            new = text[:at] + str((int(text[at]) + self.rng.randint(1, 9)) % 10) + text[at + 1:]
+            new = text[:at] + str((int(text[at]) + self.rng.randint(1, 9)) % 10) + text[at + 1 :]
         else:
             new = self.rng.choice(_WORD.findall(self.rng.choice(self.donors)) or ["new"])
             new = new if new != text else new + "s"
-        self.pieces[index] = replace(piece, sentence=piece.sentence[:word.start()] + new
-                                     + piece.sentence[word.end():])
+        self.pieces[index] = replace(
+            piece, sentence=piece.sentence[: word.start()] + new + piece.sentence[word.end() :]
+        )
         self._touch(index)
         shift = len(new) - len(text)
-        self.claims = [_after_change(claim, piece.key, word.start(), word.end(), shift)
-                       for claim in self.claims]
+        self.claims = [
+            _after_change(claim, piece.key, word.start(), word.end(), shift)
+            for claim in self.claims
+        ]
 
     def _replace(self) -> None:
         index, sentence = self._editable(), self._fresh_sentence()
@@ -191,8 +211,9 @@ class Editor:
     def _insert(self) -> None:
         sentence = self._fresh_sentence()
         if len(self.pieces) > 1 and sentence is not None:
-            self.pieces.insert(self.rng.randrange(1, len(self.pieces)),
-                               Piece(self._new_key(), sentence, " "))
+            self.pieces.insert(
+                self.rng.randrange(1, len(self.pieces)), Piece(self._new_key(), sentence, " ")
+            )
 
     def _repeat(self) -> None:
         """Repeat a sentence right after itself or anywhere (a pull quote, a recap)."""
@@ -208,8 +229,11 @@ class Editor:
         runs = _paragraphs(self.pieces)
         if len(runs) < 3:
             runs = [(index, index + 1) for index in range(1, len(self.pieces))]
-        untouched = [(first, last) for first, last in runs
-                     if not any(p.sentence in self.touched for p in self.pieces[first:last])]
+        untouched = [
+            (first, last)
+            for first, last in runs
+            if not any(p.sentence in self.touched for p in self.pieces[first:last])
+        ]
         if len(runs) < 2 or not untouched:
             return
         first, last = self.rng.choice(untouched)
@@ -217,8 +241,11 @@ class Editor:
         if not moved[-1].gap:
             moved[-1] = replace(moved[-1], gap="\n\n")
         rest = self.pieces[:first] + self.pieces[last:]
-        targets = [start - (last - first if start > first else 0) for start, _ in runs
-                   if start not in (first, last)]
+        targets = [
+            start - (last - first if start > first else 0)
+            for start, _ in runs
+            if start not in (first, last)
+        ]
         if not targets:
             return
         at = self.rng.choice(targets)

@@ -21,8 +21,9 @@ target_metadata = SQLModel.metadata
 _UNMANAGED_PREFIXES = ("claim_fts", "claim_search")
 
 
-def include_name(name: str | None, type_: NameFilterType,
-                 parent_names: NameFilterParentNames) -> bool:
+def include_name(
+    name: str | None, type_: NameFilterType, parent_names: NameFilterParentNames
+) -> bool:
     if type_ == "table" and name and name.startswith(_UNMANAGED_PREFIXES):
         return False
     return True
@@ -59,4 +60,3 @@ if context.is_offline_mode():
     run_migrations_offline()
 else:
     run_migrations_online()
-

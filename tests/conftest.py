@@ -61,8 +61,7 @@ def light_password_hashes() -> Iterator[None]:
     about 0.25 s per hash (more on a busy machine), and most tests make two or three
     accounts. Same code path; servers the browser tests start run with the real ones."""
     real = users._hasher
-    users._hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=12 * 1024,
-                                               parallelism=1),))
+    users._hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=12 * 1024, parallelism=1),))
     users._dummy_hash.cache_clear()
     yield
     users._hasher = real
@@ -96,8 +95,9 @@ def _copy_sqlite(template: Path, target: Path) -> str:
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path,
-                 monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     """A migrated, empty database; also made the process default via the environment.
 
     A copy of a database migrated once per process; ``db.upgrade`` on it checks that it is
@@ -107,8 +107,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path,
         url = next(generator)
     else:
         generator = None
-        url = _copy_sqlite(request.getfixturevalue("migrated_sqlite"),
-                           tmp_path / "workbench.sqlite3")
+        url = _copy_sqlite(
+            request.getfixturevalue("migrated_sqlite"), tmp_path / "workbench.sqlite3"
+        )
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
     get_settings.cache_clear()
     db.get_engine.cache_clear()
@@ -162,20 +163,25 @@ def article(engine: Engine, reviewer: User):
         return load_sample(session, reviewer)
 
 
-def new_claim(engine: Engine, user: User, article, text: str = "valued at least at $6.2 billion",
-              **extra):
+def new_claim(
+    engine: Engine, user: User, article, text: str = "valued at least at $6.2 billion", **extra
+):
     """A claim on the first occurrence of ``text`` in ``article``."""
     from workbench import claims
 
     start = article.body.index(text)
     with db.write_session(engine) as session:
-        return claims.create_claim(session, user, claims.ClaimDraft(
-            article_id=article.id, start=start, end=start + len(text), **extra))
+        return claims.create_claim(
+            session,
+            user,
+            claims.ClaimDraft(article_id=article.id, start=start, end=start + len(text), **extra),
+        )
 
 
 @pytest.fixture
-def run_cli(database_url: str, capsys: pytest.CaptureFixture[str]
-            ) -> Iterator[Callable[..., tuple[int, str, str]]]:
+def run_cli(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Callable[..., tuple[int, str, str]]]:
     """Run the ``workbench`` command in-process; returns (exit code, stdout, stderr)."""
     from workbench import cli
 
@@ -200,6 +206,7 @@ def eval_data() -> Path:
     """The third-party evaluation data (research-only licences, so never in the repo);
     ``WORKBENCH_EVAL_DATA`` points elsewhere."""
     if not EVAL_DATA.is_dir():
-        pytest.skip(f"{EVAL_DATA} is not present (third-party evaluation data lives outside "
-                    "the repository)")
+        pytest.skip(
+            f"{EVAL_DATA} is not present (third-party evaluation data lives outside the repository)"
+        )
     return EVAL_DATA

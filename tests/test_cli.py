@@ -57,16 +57,29 @@ def test_claims_list(run_cli, engine, reviewer):
     for text in texts:
         start = body.index(text)
         with db.write_session(engine) as session:
-            claims.create_claim(session, reviewer, claims.ClaimDraft(
-                article_id=article_id, start=start, end=start + len(text), tags=["aid"]))
+            claims.create_claim(
+                session,
+                reviewer,
+                claims.ClaimDraft(
+                    article_id=article_id, start=start, end=start + len(text), tags=["aid"]
+                ),
+            )
 
     listed = run_json(run_cli, "claims", "list")
     assert [c["quote"] for c in listed] == texts  # by id
     for item in listed:
-        assert {"id", "article_id", "start", "end", "quote", "statement", "state",
-                "version"} <= set(item)
+        assert {
+            "id",
+            "article_id",
+            "start",
+            "end",
+            "quote",
+            "statement",
+            "state",
+            "version",
+        } <= set(item)
         assert item["article_id"] == article_id
-        assert item["quote"] == body[item["start"]:item["end"]]
+        assert item["quote"] == body[item["start"] : item["end"]]
         assert item["statement"] == item["quote"]
         assert (item["state"], item["version"], item["tags"]) == ("new", 1, ["aid"])
     by_article = run_json(run_cli, "claims", "list", "--article", str(article_id))
@@ -76,10 +89,21 @@ def test_claims_list(run_cli, engine, reviewer):
 
 def test_article_add_txt(run_cli, engine, tmp_path: Path):
     path = tmp_path / "story.txt"
-    path.write_text("Officials said the fund holds €800 billion.\n\nA second paragraph.\n",
-                    encoding="utf-8")
-    added = run_json(run_cli, "article", "add", str(path), "--title", "Fund story",
-                     "--outlet", "Wire", "--url", "https://example.org/fund")
+    path.write_text(
+        "Officials said the fund holds €800 billion.\n\nA second paragraph.\n", encoding="utf-8"
+    )
+    added = run_json(
+        run_cli,
+        "article",
+        "add",
+        str(path),
+        "--title",
+        "Fund story",
+        "--outlet",
+        "Wire",
+        "--url",
+        "https://example.org/fund",
+    )
     with db.read_session(engine) as session:
         stored = session.get(Article, added["id"])
     assert added["title"] == stored.title == "Fund story"
@@ -99,7 +123,9 @@ def test_article_add_html_extracts_text_without_script(run_cli, engine, tmp_path
     path.write_text(
         "<html><head><title>Page title</title><script>alert('x')</script></head>"
         "<body><p>The EU pledged €800 billion for defence.</p>"
-        "<p>Hungary rejected the draft.</p></body></html>", encoding="utf-8")
+        "<p>Hungary rejected the draft.</p></body></html>",
+        encoding="utf-8",
+    )
     added = run_json(run_cli, "article", "add", str(path), "--title", "Aid in HTML")
     with db.read_session(engine) as session:
         stored = session.get(Article, added["id"])
@@ -109,11 +135,14 @@ def test_article_add_html_extracts_text_without_script(run_cli, engine, tmp_path
     assert "alert" not in stored.body and "<p>" not in stored.body
 
 
-@pytest.mark.parametrize("name,data", [
-    ("scan.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4),
-    ("dump.txt", b"text\x00with\x00nul\x00bytes" * 10),
-    ("report.pdf", b"%PDF-1.7\n%binary"),
-])
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("scan.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4),
+        ("dump.txt", b"text\x00with\x00nul\x00bytes" * 10),
+        ("report.pdf", b"%PDF-1.7\n%binary"),
+    ],
+)
 def test_article_add_binary_file_is_refused(run_cli, engine, tmp_path: Path, name, data):
     path = tmp_path / name
     path.write_bytes(data)
@@ -177,22 +206,35 @@ def test_bad_arguments_exit_with_usage(run_cli):
 
 def _console_script() -> list[str]:
     found = shutil.which("workbench") or shutil.which(
-        "workbench", path=str(Path(sys.executable).parent))
+        "workbench", path=str(Path(sys.executable).parent)
+    )
     return [found] if found else [sys.executable, "-m", "workbench.cli"]
 
 
 def test_installed_console_script(tmp_path: Path):
     command = _console_script()
     env = {**os.environ, "WORKBENCH_DATABASE_URL": f"sqlite:///{tmp_path / 'script.sqlite3'}"}
-    helped = subprocess.run([*command, "--help"], capture_output=True, text=True, env=env,
-                            timeout=SCRIPT_TIMEOUT, check=False)
+    helped = subprocess.run(
+        [*command, "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=SCRIPT_TIMEOUT,
+        check=False,
+    )
     assert helped.returncode == 0, helped.stderr
     assert helped.stdout.startswith("usage: workbench")
     for group in ("db", "user", "article", "claims", "demo"):
         assert group in helped.stdout
     # The script's exit status is main()'s return value.
-    missing = subprocess.run([*command, "article", "show", "7"], capture_output=True,
-                             text=True, env=env, timeout=SCRIPT_TIMEOUT, check=False)
+    missing = subprocess.run(
+        [*command, "article", "show", "7"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=SCRIPT_TIMEOUT,
+        check=False,
+    )
     assert missing.returncode == 1
     assert "There is no article #7" in missing.stderr
 
@@ -221,9 +263,11 @@ def offline_run(tmp_path: Path, monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("bad_id", BAD_IDS)
-@pytest.mark.parametrize("argv", [("article", "show", "{}"), ("claims", "list", "--article",
-                                  "{}"), ("claims", "suggest", "{}")],
-                         ids=["article-show", "claims-list", "claims-suggest"])
+@pytest.mark.parametrize(
+    "argv",
+    [("article", "show", "{}"), ("claims", "list", "--article", "{}"), ("claims", "suggest", "{}")],
+    ids=["article-show", "claims-list", "claims-suggest"],
+)
 def test_malformed_ids_are_refused_with_a_message(offline_run, capsys, argv, bad_id):
     """Before: 2**64 gave an OverflowError traceback on SQLite, "-1" and "0" a misleading
     "There is no article", "²" argparse's bare "invalid int value". Every id argument now goes
@@ -245,17 +289,27 @@ def test_malformed_limits_are_refused(offline_run, capsys, flag_value):
 
 
 def _operational_error(driver_error: Exception) -> OperationalError:
-    return OperationalError("SELECT secret_column FROM claim WHERE id = ?", ("p4ss",),
-                            driver_error)
+    return OperationalError("SELECT secret_column FROM claim WHERE id = ?", ("p4ss",), driver_error)
 
 
-@pytest.mark.parametrize(("driver_error", "expected"), [
-    (sqlite3.OperationalError("database is locked"),
-     "error: the database is busy (an import may be running); try again"),
-    (sqlite3.OperationalError("database or disk is full"), "error: disk full — nothing was saved"),
-    (psycopg.errors.DiskFull("could not extend file: No space left on device"),
-     "error: disk full — nothing was saved"),
-], ids=["sqlite-locked", "sqlite-full", "postgres-disk-full"])
+@pytest.mark.parametrize(
+    ("driver_error", "expected"),
+    [
+        (
+            sqlite3.OperationalError("database is locked"),
+            "error: the database is busy (an import may be running); try again",
+        ),
+        (
+            sqlite3.OperationalError("database or disk is full"),
+            "error: disk full — nothing was saved",
+        ),
+        (
+            psycopg.errors.DiskFull("could not extend file: No space left on device"),
+            "error: disk full — nothing was saved",
+        ),
+    ],
+    ids=["sqlite-locked", "sqlite-full", "postgres-disk-full"],
+)
 def test_database_failures_become_one_line(run_cli, monkeypatch, driver_error, expected):
     def fail(*_args, **_kwargs):
         raise _operational_error(driver_error)
@@ -307,9 +361,14 @@ def test_article_add_without_title_derives_a_short_one(run_cli, engine, tmp_path
 
 def test_console_script_refuses_a_bad_id_without_traceback(tmp_path: Path):
     env = {**os.environ, "WORKBENCH_DATABASE_URL": f"sqlite:///{tmp_path / 'script.sqlite3'}"}
-    result = subprocess.run([*_console_script(), "claims", "suggest", "99999999999999999999999"],
-                            capture_output=True, text=True, env=env, timeout=SCRIPT_TIMEOUT,
-                            check=False)
+    result = subprocess.run(
+        [*_console_script(), "claims", "suggest", "99999999999999999999999"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=SCRIPT_TIMEOUT,
+        check=False,
+    )
     assert result.returncode == 2
     assert "error: " in result.stderr and "Traceback" not in result.stderr
     assert "between 1 and 2,147,483,647" in result.stderr

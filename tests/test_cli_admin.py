@@ -37,7 +37,8 @@ def test_user_unlock_ends_a_lock_set_by_failures(run_cli, engine, reviewer):
         throttle.record_failure(engine, [throttle.account_key("rita")])
     assert locked(engine)
     assert run_json(run_cli, "user", "unlock", "Rita") == [
-        {"scope": "account", "key": "rita", "failures": LOCK}]
+        {"scope": "account", "key": "rita", "failures": LOCK}
+    ]
     assert not locked(engine)
     code, out, _ = run_cli("user", "unlock", "rita")
     assert code == 0 and out.startswith("Nothing to unlock")
@@ -49,8 +50,9 @@ def test_user_unlock_clears_an_address(run_cli, engine, reviewer):
         throttle.record_failure(engine, keys)
     assert locked(engine, address="203.0.113.9")
     code, out, _ = run_cli("user", "unlock", "--address", "203.0.113.9")
-    assert code == 0 and out.strip() == (f"Unlocked address 203.0.113.9 ({ADDRESS_LOCK} recent "
-                                         "failed sign-ins cleared).")
+    assert code == 0 and out.strip() == (
+        f"Unlocked address 203.0.113.9 ({ADDRESS_LOCK} recent failed sign-ins cleared)."
+    )
     assert not locked(engine, address="203.0.113.9")
 
 
@@ -59,8 +61,9 @@ def test_user_unlock_needs_a_name_or_an_address(run_cli):
     assert code == 1 and "Name the account to unlock" in err
 
 
-def test_backup_then_restore_with_yes(run_cli, sqlite_only, database_url, engine, reviewer,
-                                      tmp_path):
+def test_backup_then_restore_with_yes(
+    run_cli, sqlite_only, database_url, engine, reviewer, tmp_path
+):
     ids = add_claims(engine, reviewer, 2)
     token, _ = auth.sign_in("rita", PASSWORD, engine=engine)
     backup = tmp_path / "backups" / "desk.sqlite3"
@@ -116,11 +119,13 @@ def test_backup_refuses_to_overwrite_the_live_database(run_cli, sqlite_only, dat
     assert code == 1 and "cannot overwrite the database it copies" in err
 
 
-def test_postgres_commands_name_the_database_but_never_the_password(run_cli, database_url,
-                                                                    monkeypatch):
+def test_postgres_commands_name_the_database_but_never_the_password(
+    run_cli, database_url, monkeypatch
+):
     if db.sqlite_file(database_url) is not None:  # what a PostgreSQL desk would configure
-        monkeypatch.setenv("WORKBENCH_DATABASE_URL",
-                           "postgresql+psycopg://desk:s3cret@db.example:5433/news")
+        monkeypatch.setenv(
+            "WORKBENCH_DATABASE_URL", "postgresql+psycopg://desk:s3cret@db.example:5433/news"
+        )
         monkeypatch.setattr(db, "upgrade", lambda *args, **kwargs: None)
         get_settings.cache_clear()
     url = make_url(get_settings().database_url)

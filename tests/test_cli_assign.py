@@ -18,8 +18,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     json_flag = argparse.ArgumentParser(add_help=False)
     json_flag.add_argument("--json", action="store_true")
     parser = argparse.ArgumentParser(prog="workbench")
-    cli_assign.register(parser.add_subparsers(dest="group", required=True), json_flag,
-                        cli.record_id)
+    cli_assign.register(
+        parser.add_subparsers(dest="group", required=True), json_flag, cli.record_id
+    )
     args = parser.parse_args(argv)
     args.handler(args)
     return capsys.readouterr().out
@@ -30,8 +31,7 @@ def assignee_of(engine, claim_id: int) -> int | None:
         return claims.get_claim(session, claim_id).assignee_id
 
 
-def test_assign_an_article_and_its_claims(database_url, engine, reviewer, editor, article,
-                                          capsys):
+def test_assign_an_article_and_its_claims(database_url, engine, reviewer, editor, article, capsys):
     claim = new_claim(engine, editor, article)
     run(capsys, "assign", "claim", str(claim.id), "--none")
     assert assignee_of(engine, claim.id) is None

@@ -29,15 +29,18 @@ def run(argv: list[str]) -> None:
 def add(engine, user, statement: str) -> int:
     """A claim made through the service (which writes its search document)."""
     with db.write_session(engine) as session:
-        return claims.create_claim(session, user, claims.ClaimDraft(
-            article_id=None, statement=statement)).id
+        return claims.create_claim(
+            session, user, claims.ClaimDraft(article_id=None, statement=statement)
+        ).id
 
 
 @pytest.fixture
 def stored(engine, reviewer):
-    return (add(engine, reviewer, AID),
-            add(engine, reviewer, "The EU aid package for Ukraine is worth $62 billion"),
-            add(engine, reviewer, "Hungary blocked the aid package in the Council"))
+    return (
+        add(engine, reviewer, AID),
+        add(engine, reviewer, "The EU aid package for Ukraine is worth $62 billion"),
+        add(engine, reviewer, "Hungary blocked the aid package in the Council"),
+    )
 
 
 def test_one_text_as_json(stored, capsys):
@@ -47,8 +50,15 @@ def test_one_text_as_json(stored, capsys):
     assert out["query"] == "EU aid package to Ukraine worth 6.2bn dollars"
     assert len(out["matches"]) == 2
     first = out["matches"][0]
-    assert first == {"claim_id": aid, "statement": AID, "context": "", "score": first["score"],
-                     "tier": "same", "shown": True, "rating": None}
+    assert first == {
+        "claim_id": aid,
+        "statement": AID,
+        "context": "",
+        "score": first["score"],
+        "tier": "same",
+        "shown": True,
+        "rating": None,
+    }
     assert first["score"] >= 75
     assert not next(m for m in out["matches"] if m["claim_id"] == other)["shown"]
 
@@ -63,9 +73,11 @@ def test_one_text_for_people(stored, capsys):
 def test_queries_file_prints_one_line_per_query(stored, tmp_path, capsys):
     aid, other, _hungary = stored
     queries = tmp_path / "queries.tsv"
-    queries.write_text("q1\tEU aid package to Ukraine worth 6.2bn dollars\n\n"
-                       "q2\tThe EU aid package for Ukraine is worth $62 billion.\nq3\taid\n",
-                       encoding="utf-8")
+    queries.write_text(
+        "q1\tEU aid package to Ukraine worth 6.2bn dollars\n\n"
+        "q2\tThe EU aid package for Ukraine is worth $62 billion.\nq3\taid\n",
+        encoding="utf-8",
+    )
     run(["match", "--queries", str(queries), "--json"])
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["query"] for line in lines] == ["q1", "q2", "q3"]
@@ -76,18 +88,22 @@ def test_queries_file_prints_one_line_per_query(stored, tmp_path, capsys):
 
 def test_bad_lines_are_named_and_nothing_is_matched(stored, tmp_path, capsys):
     queries = tmp_path / "queries.tsv"
-    queries.write_text("q1\tEU aid package worth 6.2bn dollars\nno tab here\n\tno id\nq4\t\n",
-                       encoding="utf-8")
+    queries.write_text(
+        "q1\tEU aid package worth 6.2bn dollars\nno tab here\n\tno id\nq4\t\n", encoding="utf-8"
+    )
     with pytest.raises(InvalidInput, match=r"3 lines .* line 2, 3, 4\. Nothing was matched"):
         run(["match", "--queries", str(queries)])
     assert capsys.readouterr().out == ""
 
 
-@pytest.mark.parametrize("argv,message", [
-    (["match", ""], "too short to match"),
-    (["match", "Ukraine"], "too short to match"),
-    (["match"], "Give a text"),
-])
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["match", ""], "too short to match"),
+        (["match", "Ukraine"], "too short to match"),
+        (["match"], "Give a text"),
+    ],
+)
 def test_refusals(stored, argv, message):
     with pytest.raises(InvalidInput, match=message):
         run(argv)

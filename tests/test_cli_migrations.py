@@ -36,8 +36,7 @@ def behind(database_url: str) -> str:
     return previous
 
 
-def test_a_command_on_a_database_behind_refuses_and_leaves_it_alone(run_cli, database_url,
-                                                                    behind):
+def test_a_command_on_a_database_behind_refuses_and_leaves_it_alone(run_cli, database_url, behind):
     for argv in (["claims", "list"], ["demo"], ["serve"]):
         code, out, err = run_cli(*argv)
         assert (code, out) == (1, "")
@@ -63,8 +62,10 @@ def test_a_database_of_a_newer_workbench_is_refused(run_cli, database_url):
         connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     code, _, err = run_cli("claims", "list")
     assert code == 1
-    assert err == (f"error: the database is at revision 9999, newer than this workbench knows "
-                   f"(its newest is {head()}); install the newer workbench\n")
+    assert err == (
+        f"error: the database is at revision 9999, newer than this workbench knows "
+        f"(its newest is {head()}); install the newer workbench\n"
+    )
 
 
 @pytest.fixture
@@ -95,8 +96,9 @@ def test_a_database_that_is_not_the_workbenchs_is_left_alone(sqlite_file, capsys
     with closing(sqlite3.connect(sqlite_file)) as other:
         other.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
     assert cli.main(["claims", "list"]) == 1
-    assert capsys.readouterr().err == ("error: the database has tables but no workbench "
-                                       "revision; check WORKBENCH_DATABASE_URL\n")
+    assert capsys.readouterr().err == (
+        "error: the database has tables but no workbench revision; check WORKBENCH_DATABASE_URL\n"
+    )
     with closing(sqlite3.connect(sqlite_file)) as other:
         tables = other.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
     assert tables == [("invoices",)]
@@ -110,8 +112,16 @@ def test_serve_hands_streamlit_options_to_streamlit_run(sqlite_file, monkeypatch
     assert cli.main(["serve", "--server.port", "8599", "--server.headless=true"]) == 0
     [(program, argv)] = started
     launcher = Path(cli.__file__).parent / "ui" / "web.py"
-    assert argv == [program, "-m", "streamlit", "run", str(launcher), "--server.port", "8599",
-                    "--server.headless=true"]
+    assert argv == [
+        program,
+        "-m",
+        "streamlit",
+        "run",
+        str(launcher),
+        "--server.port",
+        "8599",
+        "--server.headless=true",
+    ]
 
 
 def test_other_commands_refuse_options_they_do_not_know(sqlite_file, capsys):

@@ -12,7 +12,8 @@ from workbench import cli, db, search
 
 
 def test_rebuild_restores_documents_changed_behind_the_services_back(
-        engine, reviewer, article, capsys) -> None:  # type: ignore[no-untyped-def]
+    engine, reviewer, article, capsys
+) -> None:  # type: ignore[no-untyped-def]
     claim = new_claim(engine, reviewer, article, statement="Aid worth $6.2 billion")
     with db.write_session(engine) as session:
         session.execute(text("UPDATE claim_search_doc SET doc = 'nothing useful'"))

@@ -25,9 +25,11 @@ def stored_user(engine: Engine, name: str):
 
 def last_event(engine: Engine, user_id: int) -> AuditEvent:
     with db.read_session(engine) as session:
-        return session.exec(select(AuditEvent).where(
-            AuditEvent.entity == "user", AuditEvent.entity_id == user_id)
-            .order_by(col(AuditEvent.id).desc())).first()
+        return session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.entity == "user", AuditEvent.entity_id == user_id)
+            .order_by(col(AuditEvent.id).desc())
+        ).first()
 
 
 def signed_in(engine: Engine, token: str) -> bool:
@@ -63,7 +65,9 @@ def typed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 def test_user_list_json_leaves_out_the_builtin_accounts(run_cli, engine, reviewer, editor):
     data = run_json(run_cli, "user", "list")
     assert [(u["name"], u["role"], u["active"]) for u in data] == [
-        ("eddie", "editor", True), ("rita", "reviewer", True)]
+        ("eddie", "editor", True),
+        ("rita", "reviewer", True),
+    ]
     assert set(data[0]) == {"name", "display_name", "role", "active", "created_at"}
     assert data[1]["created_at"].startswith(f"{stored_user(engine, 'rita').created_at:%Y-%m-%d}")
     assert data[1]["created_at"].endswith("+00:00")  # UTC on both databases
@@ -75,8 +79,13 @@ def test_user_list_human_output(run_cli, engine, reviewer, editor):
     assert code == 0, err
     lines = out.splitlines()
     assert len(lines) == 2
-    assert lines[0].split() == ["eddie", "editor", "inactive",
-                                f"{stored_user(engine, 'eddie').created_at:%Y-%m-%d}", "eddie"]
+    assert lines[0].split() == [
+        "eddie",
+        "editor",
+        "inactive",
+        f"{stored_user(engine, 'eddie').created_at:%Y-%m-%d}",
+        "eddie",
+    ]
     assert lines[1].split()[:3] == ["rita", "reviewer", "active"]
 
 
@@ -95,13 +104,16 @@ def test_set_role_changes_the_role_and_audits(run_cli, engine, reviewer):
     assert code == 0 and out.strip() == "rita is now admin."
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (("set-role", "rita", "owner"), "Role"),
-    (("set-role", "nobody", "editor"), "There is no user called 'nobody'."),
-    (("set-role", "cli", "reviewer"), "Built-in accounts"),
-    (("deactivate", "nobody"), "There is no user called 'nobody'."),
-    (("deactivate", "cli"), "Built-in accounts"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("set-role", "rita", "owner"), "Role"),
+        (("set-role", "nobody", "editor"), "There is no user called 'nobody'."),
+        (("set-role", "cli", "reviewer"), "Built-in accounts"),
+        (("deactivate", "nobody"), "There is no user called 'nobody'."),
+        (("deactivate", "cli"), "Built-in accounts"),
+    ],
+)
 def test_refusals_are_one_line_and_change_nothing(run_cli, engine, reviewer, argv, message):
     code, out, err = run_cli("user", *argv)
     assert code == 1 and out == ""
@@ -132,8 +144,14 @@ def test_reset_password_from_stdin(run_cli, engine, reviewer, monkeypatch):
     assert not can_sign_in(engine, "rita", PASSWORD)
     assert can_sign_in(engine, "rita", NEW_PASSWORD)
     with db.read_session(engine) as session:
-        actions = [e.action for e in session.exec(select(AuditEvent).where(
-            AuditEvent.entity_id == reviewer.id, AuditEvent.actor_name == "cli"))]
+        actions = [
+            e.action
+            for e in session.exec(
+                select(AuditEvent).where(
+                    AuditEvent.entity_id == reviewer.id, AuditEvent.actor_name == "cli"
+                )
+            )
+        ]
     assert actions == ["create", "password"]
 
 
@@ -159,8 +177,7 @@ def test_reset_password_refuses_a_short_one(run_cli, engine, reviewer, monkeypat
     assert can_sign_in(engine, "rita", PASSWORD)
 
 
-def test_reset_password_without_a_terminal_needs_the_flag(run_cli, engine, reviewer,
-                                                          monkeypatch):
+def test_reset_password_without_a_terminal_needs_the_flag(run_cli, engine, reviewer, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO(f"{NEW_PASSWORD}\n"))
     code, out, err = run_cli("user", "reset-password", "rita")
     assert code == 1 and out == "" and "--password-stdin" in err

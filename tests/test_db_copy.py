@@ -62,8 +62,9 @@ def _kind(url: str) -> str:
 @pytest.fixture
 def other_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     """A new database of the other kind than the source."""
-    yield from _new_database("postgres" if _kind(database_url) == "sqlite" else "sqlite",
-                             tmp_path / "other.sqlite3")
+    yield from _new_database(
+        "postgres" if _kind(database_url) == "sqlite" else "sqlite", tmp_path / "other.sqlite3"
+    )
 
 
 @pytest.fixture
@@ -87,9 +88,15 @@ def filled(engine: Engine, desk: Desk, reviewer: User, editor: User) -> Desk:
         claims.update_claim(session, reviewer, c2, claim.version, repeat_of_id=c3)
     with db.write_session(engine) as session:
         claim = claims.get_claim(session, c0)
-        verdicts.propose_correction(session, editor, c0, claim.version,
-                                    rating_id=ratings.find_rating(session, "True").id,
-                                    rationale=RATIONALE, reason="A newer figure")
+        verdicts.propose_correction(
+            session,
+            editor,
+            c0,
+            claim.version,
+            rating_id=ratings.find_rating(session, "True").id,
+            rationale=RATIONALE,
+            reason="A newer figure",
+        )
     auth.sign_in("rita", PASSWORD, engine=engine)
     throttle.record_failure(engine, throttle.keys_for("nobody", "203.0.113.5"))
     return desk
@@ -97,33 +104,47 @@ def filled(engine: Engine, desk: Desk, reviewer: User, editor: User) -> Desk:
 
 def counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as connection:
-        return {table.name: connection.execute(select(func.count()).select_from(table))
-                .scalar_one() for table in db_copy.copied_tables()}
+        return {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in db_copy.copied_tables()
+        }
 
 
 def links(engine: Engine) -> list[tuple[int, ...]]:
     with engine.connect() as connection:
-        return [*connection.execute(select(Claim.id, Claim.repeat_of_id).order_by(Claim.id)),
-                *connection.execute(select(Verdict.id, Verdict.corrects_id).order_by(Verdict.id))]
+        return [
+            *connection.execute(select(Claim.id, Claim.repeat_of_id).order_by(Claim.id)),
+            *connection.execute(select(Verdict.id, Verdict.corrects_id).order_by(Verdict.id)),
+        ]
 
 
-def test_copy_keeps_every_row_report_search_and_summary(engine, filled, other_url,
-                                                        monkeypatch):
+def test_copy_keeps_every_row_report_search_and_summary(engine, filled, other_url, monkeypatch):
     monkeypatch.setenv("PGTZ", "America/New_York")  # a server that is not on UTC
     engine.dispose()  # PostgreSQL connections opened from now on use it
     actor = cli_admin_user(engine)
     before = counts(engine)
     seen: list[tuple[str, int, int]] = []
-    result = db_copy.copy_database(actor, engine, other_url, batch=2,
-                                   on_progress=lambda *step: seen.append(step))
+    result = db_copy.copy_database(
+        actor, engine, other_url, batch=2, on_progress=lambda *step: seen.append(step)
+    )
     target = db.get_engine(other_url)
 
     assert {c.table: (c.source, c.target) for c in result.tables} == {
-        name: (n, n) for name, n in before.items()}
+        name: (n, n) for name, n in before.items()
+    }
     copied = counts(target)
     assert copied == {**before, "audit_event": before["audit_event"] + 1}  # the copy's event
-    for name in ("claim", "verdict", "evidence", "claim_tag", "claim_comment",
-                 "comment_mention", "user_session", "sign_in_throttle", "rating_scale"):
+    for name in (
+        "claim",
+        "verdict",
+        "evidence",
+        "claim_tag",
+        "claim_comment",
+        "comment_mention",
+        "user_session",
+        "sign_in_throttle",
+        "rating_scale",
+    ):
         assert copied[name] > 0, name
     assert ("claim", 4, 4) in seen and ("claim", 2, 4) in seen  # per batch of 2
     assert links(target) == links(engine)
@@ -148,27 +169,41 @@ def test_copy_keeps_every_row_report_search_and_summary(engine, filled, other_ur
     assert event.changes["rows"]["claim"] == 4
 
 
-def test_the_copy_takes_new_rows_after_the_copied_ones(engine, filled, reviewer, editor,
-                                                       other_url):
+def test_the_copy_takes_new_rows_after_the_copied_ones(engine, filled, reviewer, editor, other_url):
     db_copy.copy_database(cli_admin_user(engine), engine, other_url)
     target = db.get_engine(other_url)
-    highest = {name: _max_id(target, name) for name in ("claim", "user", "verdict", "audit_event",
-                                                        "article", "claim_comment")}
+    highest = {
+        name: _max_id(target, name)
+        for name in ("claim", "user", "verdict", "audit_event", "article", "claim_comment")
+    }
     with db.write_session(target) as session:
         article = articles.get_article(session, filled.article_id)
         claim = claim_on(session, reviewer, article, "increasingly difficult", claimant="Kallas")
         comment = ClaimComment(claim_id=claim.id, author_id=reviewer.id, body="New here")
         session.add(comment)
         session.flush()
-        added = users.add_user(session, users.builtin_user(session, users.CLI_USER),
-                               name="nora", role=Role.reviewer, password=PASSWORD)
+        added = users.add_user(
+            session,
+            users.builtin_user(session, users.CLI_USER),
+            name="nora",
+            role=Role.reviewer,
+            password=PASSWORD,
+        )
     with db.write_session(target) as session:
         verdict = verdicts.propose_verdict(
-            session, reviewer, claim.id, claims.get_claim(session, claim.id).version,
-            rating_id=ratings.find_rating(session, "False").id, rationale=RATIONALE)
+            session,
+            reviewer,
+            claim.id,
+            claims.get_claim(session, claim.id).version,
+            rating_id=ratings.find_rating(session, "False").id,
+            rationale=RATIONALE,
+        )
     assert (claim.id, comment.id, added.id, verdict.id) == (
-        highest["claim"] + 1, highest["claim_comment"] + 1, highest["user"] + 1,
-        highest["verdict"] + 1)
+        highest["claim"] + 1,
+        highest["claim_comment"] + 1,
+        highest["user"] + 1,
+        highest["verdict"] + 1,
+    )
     assert _max_id(target, "audit_event") > highest["audit_event"]
     auth.sign_in("nora", PASSWORD, engine=target)
     with db.read_session(target) as session:
@@ -217,8 +252,10 @@ def test_a_refused_row_leaves_the_target_empty(engine, filled, other_url):
     if _kind(other_url) != "postgres":
         pytest.skip("SQLite keeps a text longer than its column; PostgreSQL refuses it")
     with engine.begin() as connection:  # behind the services' back, as old data may be
-        connection.execute(text("UPDATE article SET outlet = :long WHERE id = :id"),
-                           {"long": "x" * 201, "id": filled.other_article_id})
+        connection.execute(
+            text("UPDATE article SET outlet = :long WHERE id = :id"),
+            {"long": "x" * 201, "id": filled.other_article_id},
+        )
     with pytest.raises(db_copy.CopyFailed, match="refused a row of article"):
         db_copy.copy_database(cli_admin_user(engine), engine, other_url)
     left = counts(db.get_engine(other_url))

@@ -25,8 +25,12 @@ SESSION_OPENERS = {"read_session", "write_session", "Session"}
 #: Test-side modules any test may import, besides the conftest modules: the shared
 #: factories and hostile values, and the pages the span-selector browser test serves
 #: (it computes its expected offsets from their text).
-SHARED_TEST_MODULES = {"tests.factories", "tests.hostile_data", "tests.e2e.span_selector_app",
-                       "tests.e2e.span_selector_articles_app"}
+SHARED_TEST_MODULES = {
+    "tests.factories",
+    "tests.hostile_data",
+    "tests.e2e.span_selector_app",
+    "tests.e2e.span_selector_articles_app",
+}
 
 
 def _module(path: Path) -> str:
@@ -63,7 +67,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str]:
         trail.append(node)
         for target in sorted(graph[node]):
             if state.get(target) == 1:
-                return trail[trail.index(target):] + [target]
+                return trail[trail.index(target) :] + [target]
             if target not in state and (found := visit(target)):
                 return found
         trail.pop()
@@ -91,8 +95,13 @@ def test_only_the_ui_imports_streamlit() -> None:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             offenders += [f"{_module(path)}: {n}" for n in names if n.split(".")[0] == "streamlit"]
     assert offenders == []
 
@@ -101,10 +110,14 @@ def test_tests_share_helpers_only_through_conftest_and_factories() -> None:
     """A helper imported from another test file ties the two files together: splitting,
     renaming or deleting one breaks the other."""
     paths = {_module(path): path for path in TESTS.rglob("*.py")}
-    allowed = SHARED_TEST_MODULES | {name for name, path in paths.items()
-                                     if path.stem in ("conftest", "__init__")}
-    offenders = sorted(f"{name}: {target}" for name, path in paths.items()
-                       for target in _imports(path, set(paths)) - allowed - {name})
+    allowed = SHARED_TEST_MODULES | {
+        name for name, path in paths.items() if path.stem in ("conftest", "__init__")
+    }
+    offenders = sorted(
+        f"{name}: {target}"
+        for name, path in paths.items()
+        for target in _imports(path, set(paths)) - allowed - {name}
+    )
     assert offenders == []
 
 
@@ -120,21 +133,31 @@ def _database_use(source: str) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names
-                      if alias.name.startswith(DATABASE_MODULES)]
+            found += [alias.name for alias in node.names if alias.name.startswith(DATABASE_MODULES)]
         elif isinstance(node, ast.ImportFrom) and node.module:
             if node.module == "workbench.models":
-                found += [f"workbench.models.{alias.name}" for alias in node.names
-                          if not _plain_model(alias.name)]
+                found += [
+                    f"workbench.models.{alias.name}"
+                    for alias in node.names
+                    if not _plain_model(alias.name)
+                ]
             elif node.module.startswith(DATABASE_MODULES):
                 found.append(node.module)
             elif node.module == "workbench":
-                found += [f"workbench.{alias.name}" for alias in node.names
-                          if f"workbench.{alias.name}" in DATABASE_MODULES]
+                found += [
+                    f"workbench.{alias.name}"
+                    for alias in node.names
+                    if f"workbench.{alias.name}" in DATABASE_MODULES
+                ]
         elif isinstance(node, ast.Call):
             called = node.func
-            name = (called.attr if isinstance(called, ast.Attribute) else
-                    called.id if isinstance(called, ast.Name) else "")
+            name = (
+                called.attr
+                if isinstance(called, ast.Attribute)
+                else called.id
+                if isinstance(called, ast.Name)
+                else ""
+            )
             if name in SESSION_OPENERS:
                 found.append(f"{name}()")
     return found
@@ -143,8 +166,11 @@ def _database_use(source: str) -> list[str]:
 def test_the_ui_never_opens_a_database_session_or_touches_the_orm() -> None:
     """Pages get plain dataclasses from ``workbench.loaders`` and write through
     ``workbench.actions``: one read per page run, never a row held across a rerun."""
-    offenders = [f"{path.relative_to(PACKAGE.parent)}: {use}" for path in UI_FILES
-                 for use in _database_use(path.read_text(encoding="utf-8"))]
+    offenders = [
+        f"{path.relative_to(PACKAGE.parent)}: {use}"
+        for path in UI_FILES
+        for use in _database_use(path.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 
@@ -159,5 +185,10 @@ with db.read_session() as session:
 loaders.write_session()
 """
     assert sorted(_database_use(source)) == [
-        "read_session()", "sqlalchemy.exc", "sqlmodel", "workbench.db",
-        "workbench.models.Claim", "write_session()"]
+        "read_session()",
+        "sqlalchemy.exc",
+        "sqlmodel",
+        "workbench.db",
+        "workbench.models.Claim",
+        "write_session()",
+    ]

@@ -47,8 +47,10 @@ def as_json(record: logging.LogRecord) -> str:
 
 # --- writes are logged with the actor and ids, never the texts ------------------------------
 
+
 def test_a_claim_save_logs_one_line_with_actor_and_ids_but_not_the_statement(
-        engine, reviewer: User, article, logged) -> None:
+    engine, reviewer: User, article, logged
+) -> None:
     claim = new_claim(engine, reviewer, article)
     logged.clear()
     with db.write_session(engine) as session:
@@ -57,7 +59,11 @@ def test_a_claim_save_logs_one_line_with_actor_and_ids_but_not_the_statement(
     assert line.levelno == logging.INFO
     assert (line.actor_id, line.actor_name) == (reviewer.id, "rita")
     assert (line.entity, line.entity_id, line.claim_id, line.action) == (
-        "claim", claim.id, claim.id, "update")
+        "claim",
+        claim.id,
+        claim.id,
+        "update",
+    )
     assert line.changed == ["statement"]
     assert "wording" not in line.getMessage() and "wording" not in as_json(line)
 
@@ -77,7 +83,8 @@ def test_a_rolled_back_write_logs_nothing(engine, reviewer: User, article, logge
 
 
 def test_password_change_and_sign_in_log_no_password_hash_or_token(
-        engine, reviewer: User, logged) -> None:
+    engine, reviewer: User, logged
+) -> None:
     with db.write_session(engine) as session:
         stored = users.set_password(session, reviewer, reviewer.id, NEW_PASSWORD).password_hash
     with pytest.raises(auth.SignInFailed):
@@ -91,6 +98,7 @@ def test_password_change_and_sign_in_log_no_password_hash_or_token(
 
 
 # --- the JSON lines ---------------------------------------------------------------------------
+
 
 def test_each_record_is_one_json_object_per_line_with_its_fields() -> None:
     stream = io.StringIO()
@@ -117,7 +125,8 @@ def test_each_record_is_one_json_object_per_line_with_its_fields() -> None:
 
 
 def test_configure_keeps_one_handler_and_writes_to_the_current_stderr(
-        workbench_logger: logging.Logger, capsys: pytest.CaptureFixture[str]) -> None:
+    workbench_logger: logging.Logger, capsys: pytest.CaptureFixture[str]
+) -> None:
     logs.configure(logging.WARNING)
     logs.configure("INFO")
     assert [type(h) for h in workbench_logger.handlers].count(logs.StderrHandler) == 1
@@ -142,6 +151,7 @@ def test_the_server_log_level_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> N
 
 # --- workbench --verbose ----------------------------------------------------------------------
 
+
 def json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines()]
 
@@ -151,7 +161,10 @@ def test_verbose_logs_json_on_stderr_and_leaves_stdout_alone(run_cli) -> None:
     assert code == 0
     [created, finished] = json_lines(err)
     assert (created["logger"], created["action"], created["entity"]) == (
-        "workbench.audit", "create", "article")
+        "workbench.audit",
+        "create",
+        "article",
+    )
     assert created["actor_name"] == users.CLI_USER
     draft = sample_draft()
     assert draft.body[:40] not in err and draft.title not in err  # nothing of the text
@@ -168,40 +181,51 @@ def test_verbose_logs_json_on_stderr_and_leaves_stdout_alone(run_cli) -> None:
 
 def _failing_list(driver_error: Exception):
     def fail(*_args, **_kwargs):
-        raise OperationalError("SELECT secret_column FROM claim WHERE id = ?", ("p4ss",),
-                               driver_error)
+        raise OperationalError(
+            "SELECT secret_column FROM claim WHERE id = ?", ("p4ss",), driver_error
+        )
 
     return fail
 
 
 def test_a_busy_database_is_logged_with_the_command_under_verbose(run_cli, monkeypatch) -> None:
-    monkeypatch.setattr(claims, "list_all_claims",
-                        _failing_list(sqlite3.OperationalError("database is locked")))
+    monkeypatch.setattr(
+        claims, "list_all_claims", _failing_list(sqlite3.OperationalError("database is locked"))
+    )
     code, out, err = run_cli("--verbose", "claims", "list")
     refused, message, finished = err.splitlines()
     assert (code, out) == (1, "")
     assert message.startswith("error: the database is busy")
     refused, finished = json.loads(refused), json.loads(finished)
     assert (refused["command"], refused["trouble"], refused["actor_name"]) == (
-        "claims list", "busy", users.CLI_USER)
+        "claims list",
+        "busy",
+        users.CLI_USER,
+    )
     assert finished["status"] == 1
     assert "p4ss" not in err and "secret_column" not in err
 
 
-def test_an_unexpected_database_error_is_logged_without_its_sql(run_cli, monkeypatch,
-                                                                 capsys) -> None:
-    monkeypatch.setattr(claims, "list_all_claims",
-                        _failing_list(sqlite3.OperationalError("no such table: claim")))
+def test_an_unexpected_database_error_is_logged_without_its_sql(
+    run_cli, monkeypatch, capsys
+) -> None:
+    monkeypatch.setattr(
+        claims, "list_all_claims", _failing_list(sqlite3.OperationalError("no such table: claim"))
+    )
     with pytest.raises(OperationalError):
         run_cli("claims", "list")  # no --verbose: an ERROR is logged anyway
     [line] = json_lines(capsys.readouterr().err)
     assert (line["level"], line["command"], line["trouble"]) == (
-        "ERROR", "claims list", "unexpected")
+        "ERROR",
+        "claims list",
+        "unexpected",
+    )
     assert "p4ss" not in json.dumps(line) and "secret_column" not in json.dumps(line)
 
 
 def test_a_refused_sign_in_is_a_warning_with_the_address_not_the_name_typed(
-        engine, reviewer: User, logged) -> None:
+    engine, reviewer: User, logged
+) -> None:
     typed = "correct horse 1 (typed into the name field)"
     with pytest.raises(auth.SignInFailed):
         auth.sign_in(typed, PASSWORD, engine=engine, address="192.0.2.7")
@@ -215,7 +239,7 @@ def test_an_import_is_one_line_with_its_counts(engine, editor: User, logged) -> 
     from workbench.reports.csv_import import run_import
     from workbench.reports.csv_read import ReadOptions
 
-    data = f"statement\r\n\"{STATEMENT}\"\r\nAnother claim\r\n".encode()
+    data = f'statement\r\n"{STATEMENT}"\r\nAnother claim\r\n'.encode()
     report = run_import(editor, data, ReadOptions(), engine=engine, source_name="desk.csv")
     assert report.written, report.errors
     [imported] = [r for r in logged.records if r.name == "workbench.reports.csv_import"]

@@ -10,9 +10,11 @@ from workbench.errors import InvalidInput
 from workbench.matching import MATCH_THRESHOLD, Match, Tier, seen_before, similarity
 from workbench.models import Rating, Verdict, VerdictStatus
 
-SAME_AMOUNT = ["The EU pledged $6.2 billion in aid to Ukraine",
-               "The EU pledged 6.2bn dollars in aid to Ukraine",
-               "The EU pledged USD 6,200 million in aid to Ukraine"]
+SAME_AMOUNT = [
+    "The EU pledged $6.2 billion in aid to Ukraine",
+    "The EU pledged 6.2bn dollars in aid to Ukraine",
+    "The EU pledged USD 6,200 million in aid to Ukraine",
+]
 
 
 @pytest.mark.parametrize("other", SAME_AMOUNT[1:])
@@ -21,41 +23,66 @@ def test_same_amount_in_other_spellings_matches(other):
     assert similarity(other, SAME_AMOUNT[0]) == similarity(SAME_AMOUNT[0], other)
 
 
-@pytest.mark.parametrize("other", ["The EU pledged $62 billion in aid to Ukraine",
-                                   "The EU pledged €6.2 billion in aid to Ukraine",
-                                   "The EU pledged $6.2 million in aid to Ukraine"])
+@pytest.mark.parametrize(
+    "other",
+    [
+        "The EU pledged $62 billion in aid to Ukraine",
+        "The EU pledged €6.2 billion in aid to Ukraine",
+        "The EU pledged $6.2 million in aid to Ukraine",
+    ],
+)
 def test_different_amount_is_below_threshold(other):
     assert similarity(SAME_AMOUNT[0], other) < MATCH_THRESHOLD
 
 
 def test_different_percentages_and_years_conflict():
-    assert similarity("Unemployment fell to 4% in 2019", "Unemployment fell to 14% in 2019") \
+    assert (
+        similarity("Unemployment fell to 4% in 2019", "Unemployment fell to 14% in 2019")
         < MATCH_THRESHOLD
+    )
     assert similarity("Crime rose 10% in 2003", "Crime rose 10% in 2022") < MATCH_THRESHOLD
 
 
-@pytest.mark.parametrize("a,b", [
-    ("Says Barack Obama promised to cut the deficit in half.",
-     "Obama promised he would cut the deficit in half"),
-    ("I balanced the budget for four straight years, paid off $405 billion in debt.",
-     "For four straight years we balanced the budget and paid off 405bn dollars in debt."),
-    ("Texas has the nation's highest rate of uninsured residents.",
-     "Texas has the highest rate of uninsured residents in the nation."),
-    ("Hungary rejected an EU draft on Ukraine security guarantees",
-     "Hungary rejectd an EU draft on security guarantees for Ukraine"),
-])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        (
+            "Says Barack Obama promised to cut the deficit in half.",
+            "Obama promised he would cut the deficit in half",
+        ),
+        (
+            "I balanced the budget for four straight years, paid off $405 billion in debt.",
+            "For four straight years we balanced the budget and paid off 405bn dollars in debt.",
+        ),
+        (
+            "Texas has the nation's highest rate of uninsured residents.",
+            "Texas has the highest rate of uninsured residents in the nation.",
+        ),
+        (
+            "Hungary rejected an EU draft on Ukraine security guarantees",
+            "Hungary rejectd an EU draft on security guarantees for Ukraine",
+        ),
+    ],
+)
 def test_reworded_duplicates_match(a, b):
     assert similarity(a, b) >= MATCH_THRESHOLD
 
 
-@pytest.mark.parametrize("a,b", [
-    ("Says Barack Obama promised to cut the deficit in half.",
-     "The Green New Deal will cost $93 trillion."),
-    ("Texas has the nation's highest rate of uninsured residents.",
-     "Texas has the lowest unemployment rate among large states."),
-    ("On reconciliation", "On the propriety of budget reconciliation."),
-    ("Hungary rejected an EU draft on Ukraine security guarantees", ""),
-])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        (
+            "Says Barack Obama promised to cut the deficit in half.",
+            "The Green New Deal will cost $93 trillion.",
+        ),
+        (
+            "Texas has the nation's highest rate of uninsured residents.",
+            "Texas has the lowest unemployment rate among large states.",
+        ),
+        ("On reconciliation", "On the propriety of budget reconciliation."),
+        ("Hungary rejected an EU draft on Ukraine security guarantees", ""),
+    ],
+)
 def test_unrelated_claims_do_not_match(a, b):
     assert similarity(a, b) < MATCH_THRESHOLD
 
@@ -68,8 +95,9 @@ def test_similarity_is_bounded():
 
 def add(engine, user, statement, **extra):
     with db.write_session(engine) as session:
-        claim = claims.create_claim(session, user, claims.ClaimDraft(
-            article_id=None, statement=statement, **extra))
+        claim = claims.create_claim(
+            session, user, claims.ClaimDraft(article_id=None, statement=statement, **extra)
+        )
         search.index_claim(session, claim.id)
         return claim.id
 
@@ -80,10 +108,20 @@ def test_seen_before_finds_repeats_with_their_verdict(engine, reviewer):
     add(engine, reviewer, "Hungary blocked the aid package in the Council")
     with db.write_session(engine) as session:
         false = session.exec(select(Rating).where(Rating.label == "False")).first()
-        session.add(Verdict(claim_id=aid, rating_id=false.id, rationale="r",
-                            status=VerdictStatus.approved, reviewed_at=datetime(2026, 5, 2, 9)))
-        session.add(Verdict(claim_id=other, rating_id=false.id, rationale="r",
-                            status=VerdictStatus.proposed))
+        session.add(
+            Verdict(
+                claim_id=aid,
+                rating_id=false.id,
+                rationale="r",
+                status=VerdictStatus.approved,
+                reviewed_at=datetime(2026, 5, 2, 9),
+            )
+        )
+        session.add(
+            Verdict(
+                claim_id=other, rating_id=false.id, rationale="r", status=VerdictStatus.proposed
+            )
+        )
     with db.read_session(engine) as session:
         found = seen_before(session, "EU aid package to Ukraine worth 6.2bn dollars")
         shown = [m for m in found if m.shown]
@@ -94,8 +132,12 @@ def test_seen_before_finds_repeats_with_their_verdict(engine, reviewer):
         assert match.rating_label == "False" and match.state == "new"
         assert match.checked_on == date(2026, 5, 2)
         assert match.article_id is None and "$6.2 billion" in match.statement
-        assert aid not in [m.claim_id for m in seen_before(
-            session, "EU aid package to Ukraine worth 6.2bn dollars", exclude_claim_id=aid)]
+        assert aid not in [
+            m.claim_id
+            for m in seen_before(
+                session, "EU aid package to Ukraine worth 6.2bn dollars", exclude_claim_id=aid
+            )
+        ]
         unrated = seen_before(session, "The EU aid package for Ukraine is worth $62 billion.")
         assert unrated[0].claim_id == other and unrated[0].shown
         assert unrated[0].rating_label is None  # only a proposed verdict
@@ -104,8 +146,10 @@ def test_seen_before_finds_repeats_with_their_verdict(engine, reviewer):
 
 
 def test_seen_before_orders_best_first_and_limits(engine, reviewer):
-    ids = [add(engine, reviewer, f"Crime in Springfield rose sharply last year {suffix}")
-           for suffix in ("", "say police", "say police and the mayor")]
+    ids = [
+        add(engine, reviewer, f"Crime in Springfield rose sharply last year {suffix}")
+        for suffix in ("", "say police", "say police and the mayor")
+    ]
     with db.read_session(engine) as session:
         found = seen_before(session, "Crime in Springfield rose sharply last year", limit=2)
     assert [m.claim_id for m in found] == ids[:2]
@@ -120,16 +164,17 @@ def test_a_long_post_containing_a_checked_claim_ranks_it_first(engine, reviewer)
     claim = add(engine, reviewer, "Bill Gates wants to implant microchips with the vaccine")
     add(engine, reviewer, "Microsoft released a new version of Windows")
     add(engine, reviewer, "The vaccine was tested on 40,000 volunteers")
-    post = ("BREAKING!!! After months of denial they finally admit it on live television: "
-            "Bill Gates wants to implant microchips with the vaccine so he can track every "
-            "single one of us wherever we go, at home, at work and on holiday. Share this "
-            "everywhere before they delete it, because nobody else will tell you")
+    post = (
+        "BREAKING!!! After months of denial they finally admit it on live television: "
+        "Bill Gates wants to implant microchips with the vaccine so he can track every "
+        "single one of us wherever we go, at home, at work and on holiday. Share this "
+        "everywhere before they delete it, because nobody else will tell you"
+    )
     with db.read_session(engine) as session:
         found = seen_before(session, post)
     assert found[0].claim_id == claim and found[0].tier is Tier.possible
     assert found[0].score < MATCH_THRESHOLD
-    assert found[0].shown is (found[0].relevance
-                              >= matching.SHOWN_RELEVANCE[engine.dialect.name])
+    assert found[0].shown is (found[0].relevance >= matching.SHOWN_RELEVANCE[engine.dialect.name])
 
 
 @pytest.mark.parametrize("query", ["", "   ", "vaccine", "?!", "the"])

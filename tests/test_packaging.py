@@ -46,10 +46,20 @@ class Installed:
 
     def run(self, *command: str, **env: str) -> subprocess.CompletedProcess[str]:
         """A command of the new environment, from ``home``, with only ``env`` added."""
-        clean = {key: value for key, value in os.environ.items()
-                 if not key.startswith(("WORKBENCH_", "PYTHON"))}
-        return subprocess.run(command, cwd=self.home, env={**clean, **env}, text=True,
-                              capture_output=True, timeout=COMMAND_TIMEOUT, check=False)
+        clean = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("WORKBENCH_", "PYTHON"))
+        }
+        return subprocess.run(
+            command,
+            cwd=self.home,
+            env={**clean, **env},
+            text=True,
+            capture_output=True,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+        )
 
     def workbench(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         return self.run(str(self.bin / "workbench"), *args, **env)
@@ -62,22 +72,61 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     source.mkdir()
     for name in SOURCES:
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
-        copy(ROOT / name, source / name,
-             **({"ignore": shutil.ignore_patterns("__pycache__", "*.sqlite3*")}
-                if (ROOT / name).is_dir() else {}))
+        copy(
+            ROOT / name,
+            source / name,
+            **(
+                {"ignore": shutil.ignore_patterns("__pycache__", "*.sqlite3*")}
+                if (ROOT / name).is_dir()
+                else {}
+            ),
+        )
     dist = base / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--no-index", "--wheel-dir", str(dist), str(source)],
-                   check=True, timeout=COMMAND_TIMEOUT, cwd=base)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--wheel-dir",
+            str(dist),
+            str(source),
+        ],
+        check=True,
+        timeout=COMMAND_TIMEOUT,
+        cwd=base,
+    )
     [wheel] = dist.glob("claim_workbench-*.whl")
 
     environment = base / "venv"
     venv.EnvBuilder(with_pip=False).create(environment)
     python = environment / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-                    "--no-deps", "--no-index", str(wheel)], check=True, timeout=COMMAND_TIMEOUT)
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
-                              "['purelib'])"], capture_output=True, text=True, check=True).stdout
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
+        check=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     Path(purelib.strip(), "test_environment.pth").write_text(sysconfig.get_paths()["purelib"])
     home = base / "home"
     home.mkdir()
@@ -86,28 +135,47 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 
 def test_the_wheel_carries_every_folder_of_the_package_and_the_migrations(installed) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
-    folders = {folder.relative_to(ROOT).as_posix() for top in ("workbench", "db")
-               for folder in [ROOT / top, *(ROOT / top).rglob("*")]
-               if folder.is_dir() and folder.name != "__pycache__" and any(
-                   child.is_file() and child.suffix not in (".pyc", ".sqlite3")
-                   and ".sqlite3" not in child.name for child in folder.iterdir())}
-    shipped = {name.rsplit("/", 1)[0].replace("workbench/migrations", "db", 1)
-               if name.startswith("workbench/migrations") else name.rsplit("/", 1)[0]
-               for name in names}
+    folders = {
+        folder.relative_to(ROOT).as_posix()
+        for top in ("workbench", "db")
+        for folder in [ROOT / top, *(ROOT / top).rglob("*")]
+        if folder.is_dir()
+        and folder.name != "__pycache__"
+        and any(
+            child.is_file()
+            and child.suffix not in (".pyc", ".sqlite3")
+            and ".sqlite3" not in child.name
+            for child in folder.iterdir()
+        )
+    }
+    shipped = {
+        name.rsplit("/", 1)[0].replace("workbench/migrations", "db", 1)
+        if name.startswith("workbench/migrations")
+        else name.rsplit("/", 1)[0]
+        for name in names
+    }
     assert folders <= shipped, f"missing from the wheel: {sorted(folders - shipped)}"
     migrations = sorted(path.name for path in (ROOT / "db" / "versions").glob("*.py"))
     assert {f"workbench/migrations/versions/{name}" for name in migrations} <= names
-    assert {"workbench/ui/shell/entry.py", "workbench/ui/.streamlit/config.toml",
-            "workbench/migrations/env.py", "workbench/migrations/script.py.mako"} <= names
-    metadata = zipfile.ZipFile(installed.wheel).read(
-        next(name for name in names if name.endswith(".dist-info/METADATA"))).decode()
+    assert {
+        "workbench/ui/shell/entry.py",
+        "workbench/ui/.streamlit/config.toml",
+        "workbench/migrations/env.py",
+        "workbench/migrations/script.py.mako",
+    } <= names
+    metadata = (
+        zipfile.ZipFile(installed.wheel)
+        .read(next(name for name in names if name.endswith(".dist-info/METADATA")))
+        .decode()
+    )
     assert "License-Expression: MIT" in metadata
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
 
 
 def test_workbench_runs_from_the_wheel_not_from_the_checkout(installed) -> None:
-    found = installed.run(str(installed.python), "-c",
-                          "import workbench; print(workbench.__file__)")
+    found = installed.run(
+        str(installed.python), "-c", "import workbench; print(workbench.__file__)"
+    )
     assert found.returncode == 0, found.stderr
     location = Path(found.stdout.strip())
     assert location.is_relative_to(installed.python.parent.parent)
@@ -127,8 +195,9 @@ def test_version_and_help(installed) -> None:
 def test_db_upgrade_and_demo_on_a_configured_database(installed, tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'newsroom.sqlite3'}"
     upgraded = installed.workbench("db", "upgrade", WORKBENCH_DATABASE_URL=url)
-    assert (upgraded.returncode, upgraded.stdout) == (0, "Database is up to date.\n"), \
+    assert (upgraded.returncode, upgraded.stdout) == (0, "Database is up to date.\n"), (
         upgraded.stderr
+    )
     demo = installed.workbench("demo", "--json", WORKBENCH_DATABASE_URL=url)
     assert demo.returncode == 0, demo.stderr
     assert '"id": 1' in demo.stdout
@@ -150,13 +219,15 @@ def test_a_command_on_a_database_behind_asks_for_db_upgrade(installed, tmp_path)
     scripts = ScriptDirectory.from_config(db.alembic_config(url))
     previous = scripts.get_revision(scripts.get_current_head()).down_revision
     # The installed package's own migrations take it to the revision before the newest.
-    made = installed.run(str(installed.python), "-c",
-                         f"from workbench import db; db.upgrade({url!r}, {previous!r})")
+    made = installed.run(
+        str(installed.python), "-c", f"from workbench import db; db.upgrade({url!r}, {previous!r})"
+    )
     assert made.returncode == 0, made.stderr
     refused = installed.workbench("claims", "list", WORKBENCH_DATABASE_URL=url)
     assert (refused.returncode, refused.stdout) == (1, "")
-    assert refused.stderr == (f"error: the database is at revision {previous}; "
-                              "run `workbench db upgrade`\n")
+    assert refused.stderr == (
+        f"error: the database is at revision {previous}; run `workbench db upgrade`\n"
+    )
 
 
 def _free_port() -> int:
@@ -177,15 +248,28 @@ def test_serve_answers_health_checks(installed, tmp_path) -> None:
     """`workbench serve` passes the Streamlit options on and serves the app with the
     workbench's own routes (``/healthz``), not a bare Streamlit."""
     port = _free_port()
-    clean = {key: value for key, value in os.environ.items()
-             if not key.startswith(("WORKBENCH_", "PYTHON"))}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("WORKBENCH_", "PYTHON"))
+    }
     env = {**clean, "WORKBENCH_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite3'}"}
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [str(installed.bin / "workbench"), "serve", "--server.port", str(port),
-             "--server.headless", "true"], cwd=installed.home, env=env, stdout=output,
-            stderr=subprocess.STDOUT)
+            [
+                str(installed.bin / "workbench"),
+                "serve",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+            ],
+            cwd=installed.home,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + SERVE_TIMEOUT
         while _get(f"http://127.0.0.1:{port}/_stcore/health") != "ok":
@@ -202,12 +286,19 @@ def test_serve_answers_health_checks(installed, tmp_path) -> None:
 def test_the_installed_entry_page_shows_the_app(installed, tmp_path) -> None:
     """What the served script shows on a first visit: single-user mode, the start page. Run
     with AppTest inside the new environment, so the pages resolve from the wheel's files."""
-    script = ("from streamlit.testing.v1 import AppTest; import workbench.ui.shell.entry as entry\n"
-              "at = AppTest.from_file(entry.__file__, default_timeout=60).run()\n"
-              "assert not at.exception, at.exception\n"
-              "print(at.title[0].value, '|', at.caption[0].value)\n")
-    shown = installed.run(str(installed.python), "-c", script,
-                          WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path / 'page.sqlite3'}")
+    script = (
+        "from streamlit.testing.v1 import AppTest; import workbench.ui.shell.entry as entry\n"
+        "at = AppTest.from_file(entry.__file__, default_timeout=60).run()\n"
+        "assert not at.exception, at.exception\n"
+        "print(at.title[0].value, '|', at.caption[0].value)\n"
+    )
+    shown = installed.run(
+        str(installed.python),
+        "-c",
+        script,
+        WORKBENCH_DATABASE_URL=f"sqlite:///{tmp_path / 'page.sqlite3'}",
+    )
     assert shown.returncode == 0, shown.stderr[-3000:]
     assert shown.stdout.strip().endswith(
-        "Claim workbench | Single-user mode: no sign-in until an account exists.")
+        "Claim workbench | Single-user mode: no sign-in until an account exists."
+    )

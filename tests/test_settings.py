@@ -23,8 +23,12 @@ GOOD_SECRET = "k" * 40
 @pytest.fixture
 def environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     """Set WORKBENCH_* variables through the returned monkeypatch; settings re-read each time."""
-    for name in ("WORKBENCH_ENVIRONMENT", "WORKBENCH_SECRET_KEY", "WORKBENCH_FETCH_ALLOW_HOSTS",
-                 "WORKBENCH_ARCHIVE_SAVE_ENDPOINT"):
+    for name in (
+        "WORKBENCH_ENVIRONMENT",
+        "WORKBENCH_SECRET_KEY",
+        "WORKBENCH_FETCH_ALLOW_HOSTS",
+        "WORKBENCH_ARCHIVE_SAVE_ENDPOINT",
+    ):
         monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
     yield monkeypatch
@@ -52,10 +56,13 @@ def test_local_is_local_whatever_the_case(environment, name: str) -> None:
     assert settings.secret_key == LOCAL_DEV_SECRET
 
 
-@pytest.mark.parametrize(("secret", "needle"), [
-    (None, "WORKBENCH_SECRET_KEY must be set to a private random value"),
-    ("too-short", "WORKBENCH_SECRET_KEY must be at least 32 characters"),
-])
+@pytest.mark.parametrize(
+    ("secret", "needle"),
+    [
+        (None, "WORKBENCH_SECRET_KEY must be set to a private random value"),
+        ("too-short", "WORKBENCH_SECRET_KEY must be at least 32 characters"),
+    ],
+)
 def test_production_refuses_the_default_or_a_short_secret(environment, secret, needle) -> None:
     variables = {"environment": "staging"} | ({"secret_key": secret} if secret else {})
     with pytest.raises(SettingsError) as raised:
@@ -80,8 +87,7 @@ def test_cli_prints_the_refusal_in_one_line(environment, capsys) -> None:
     assert "Traceback" not in err and "pydantic" not in err
 
 
-def test_server_refuses_to_start_with_one_line(environment, monkeypatch, capsys,
-                                               tmp_path) -> None:
+def test_server_refuses_to_start_with_one_line(environment, monkeypatch, capsys, tmp_path) -> None:
     """``workbench serve`` (what ``dev.py start`` runs) stops before serving; with a proper
     secret the same environment starts."""
     started: list[tuple] = []
@@ -106,8 +112,7 @@ def test_the_database_is_in_db_in_a_checkout(environment) -> None:
     assert get_settings().database_url == f"sqlite:///{PROJECT_ROOT / 'db' / 'workbench.sqlite3'}"
 
 
-def test_an_installed_package_keeps_it_in_the_users_data_directory(environment,
-                                                                    tmp_path) -> None:
+def test_an_installed_package_keeps_it_in_the_users_data_directory(environment, tmp_path) -> None:
     """Not in site-packages, which the next `pip install` replaces (issue 12)."""
     environment.delenv("WORKBENCH_DATABASE_URL", raising=False)
     environment.setattr(settings, "IN_CHECKOUT", False)
@@ -125,8 +130,9 @@ def test_fetch_settings_have_safe_defaults(environment) -> None:
 
 
 def test_allowed_hosts_are_a_comma_separated_list(environment) -> None:
-    settings = settings_for(environment,
-                            fetch_allow_hosts=" Wiki.Newsroom.Internal., 10.1.2.3,,[fd00::5] ")
+    settings = settings_for(
+        environment, fetch_allow_hosts=" Wiki.Newsroom.Internal., 10.1.2.3,,[fd00::5] "
+    )
     assert settings.fetch_allow_hosts == ("wiki.newsroom.internal", "10.1.2.3", "fd00::5")
 
 
@@ -137,9 +143,10 @@ def test_the_archive_endpoint_must_be_a_web_address(environment) -> None:
         settings_for(environment, archive_save_endpoint="file:///tmp/archive/")
 
 
-@pytest.mark.parametrize(("name", "value"), [("fetch_timeout_seconds", "0"),
-                                             ("fetch_max_bytes", "-5"),
-                                             ("fetch_max_bytes", "5MB")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("fetch_timeout_seconds", "0"), ("fetch_max_bytes", "-5"), ("fetch_max_bytes", "5MB")],
+)
 def test_fetch_limits_must_be_positive_numbers(environment, name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=f"^WORKBENCH_{name.upper()}: "):
         settings_for(environment, **{name: value})

@@ -19,7 +19,7 @@ pytest.importorskip("mypy", reason="mypy is not installed: pip install -e '.[tes
 ROOT = Path(__file__).resolve().parents[1]
 
 #: One mistake per setting the project relies on, each on its own line.
-PROBE = '''\
+PROBE = """\
 def half(n: int) -> int:
     return n // 2
 
@@ -27,12 +27,13 @@ def half(n: int) -> int:
 half("2")
 half(2)  # type: ignore[arg-type]
 half("3")  # type: ignore
-'''
+"""
 
 
 def _mypy(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mypy", *args], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
 
 
 def test_the_package_type_checks() -> None:
@@ -47,9 +48,17 @@ def test_the_settings_refuse_errors_and_idle_or_vague_ignores(tmp_path: Path) ->
     line replace the configured ``files``; every other setting applies)."""
     probe = tmp_path / "probe.py"
     probe.write_text(PROBE, encoding="utf-8")
-    result = _mypy("--config-file", str(ROOT / "pyproject.toml"),
-                   "--cache-dir", str(tmp_path / "cache"), str(probe))
+    result = _mypy(
+        "--config-file",
+        str(ROOT / "pyproject.toml"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        str(probe),
+    )
     assert result.returncode == 1, result.stdout + result.stderr
-    found = {(line.split(":")[1], line.rsplit("[", 1)[-1].rstrip("]"))
-             for line in result.stdout.splitlines() if line.startswith(str(probe))}
+    found = {
+        (line.split(":")[1], line.rsplit("[", 1)[-1].rstrip("]"))
+        for line in result.stdout.splitlines()
+        if line.startswith(str(probe))
+    }
     assert found == {("5", "arg-type"), ("6", "unused-ignore"), ("7", "ignore-without-code")}

@@ -21,8 +21,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         # This test is the reverse proxy: uvicorn takes the client address from its
         # X-Forwarded-For (the server listens dual-stack, so IPv4 peers look IPv6-mapped).
         patch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1,::1,::ffff:127.0.0.1")
-        with serving_app(tmp_path_factory.mktemp("web") / "web.sqlite3",
-                         {"rita": Role.reviewer}) as running:
+        with serving_app(
+            tmp_path_factory.mktemp("web") / "web.sqlite3", {"rita": Role.reviewer}
+        ) as running:
             yield running
 
 
@@ -36,10 +37,16 @@ def same_origin(server: Server) -> dict[str, str]:
     return {"Origin": server.url}
 
 
-def login(client: httpx.Client, headers: dict[str, str], password: str = PASSWORD,
-          name: str = "rita", **extra: str) -> httpx.Response:
-    response = client.post("/auth/login", data={"username": name, "password": password,
-                                                **extra}, headers=headers)
+def login(
+    client: httpx.Client,
+    headers: dict[str, str],
+    password: str = PASSWORD,
+    name: str = "rita",
+    **extra: str,
+) -> httpx.Response:
+    response = client.post(
+        "/auth/login", data={"username": name, "password": password, **extra}, headers=headers
+    )
     client.cookies.clear()  # each test sends the cookie it means to, explicitly
     return response
 
@@ -84,39 +91,54 @@ def test_wrong_password_redirects_without_cookie(server: Server, client: httpx.C
     assert "set-cookie" not in response.headers
 
 
-def test_sign_in_lands_on_the_link_it_was_opened_from(server: Server,
-                                                       client: httpx.Client) -> None:
+def test_sign_in_lands_on_the_link_it_was_opened_from(server: Server, client: httpx.Client) -> None:
     link = "/annotate?article=1&claim=3"
     assert login(client, same_origin(server), next=link).headers["location"] == link
     failed = login(client, same_origin(server), password="not the password", next=link)
     assert failed.headers["location"] == f"{link}&login=failed"  # the link is kept
 
 
-@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/x",
-                                       "/\\evil.example", "javascript:alert(1)",
-                                       "/x\r\nSet-Cookie: a=b", ""])
-def test_sign_in_never_lands_on_another_site(server: Server, client: httpx.Client,
-                                             elsewhere: str) -> None:
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/x\r\nSet-Cookie: a=b",
+        "",
+    ],
+)
+def test_sign_in_never_lands_on_another_site(
+    server: Server, client: httpx.Client, elsewhere: str
+) -> None:
     response = login(client, same_origin(server), next=elsewhere)
     assert response.headers["location"] == "/"
 
 
-def test_failures_are_counted_per_client_address_in_the_database(server: Server,
-                                                                  client: httpx.Client) -> None:
+def test_failures_are_counted_per_client_address_in_the_database(
+    server: Server, client: httpx.Client
+) -> None:
     # uvicorn takes the client from X-Forwarded-For only because the peer (this test) is in
     # its FORWARDED_ALLOW_IPS (see the server fixture); from any other peer it is ignored.
-    response = login(client, {**same_origin(server), "X-Forwarded-For": "203.0.113.50"},
-                     password="not the password", name="someone-else")
+    response = login(
+        client,
+        {**same_origin(server), "X-Forwarded-For": "203.0.113.50"},
+        password="not the password",
+        name="someone-else",
+    )
     assert response.headers["location"] == "/?login=failed"
     with db.read_session(db.get_engine(server.database_url)) as session:
-        stored = {(row.scope, row.key): row.failures
-                  for row in session.exec(select(SignInThrottle))}
+        stored = {
+            (row.scope, row.key): row.failures for row in session.exec(select(SignInThrottle))
+        }
     assert stored[(throttle.ADDRESS, "203.0.113.50")] == 1
     assert stored[throttle.account_key("someone-else")] == 1
 
 
-def test_a_lock_set_by_another_process_holds_until_unlocked(server: Server,
-                                                            client: httpx.Client) -> None:
+def test_a_lock_set_by_another_process_holds_until_unlocked(
+    server: Server, client: httpx.Client
+) -> None:
     """The server keeps no count of its own: failures written by this test process (another
     replica, as far as the server knows) lock the name there, and the CLI unlocks it."""
     engine = db.get_engine(server.database_url)
@@ -130,12 +152,15 @@ def test_a_lock_set_by_another_process_holds_until_unlocked(server: Server,
     assert response.headers["location"] == "/" and auth.COOKIE_NAME in response.cookies
 
 
-@pytest.mark.parametrize("headers", [
-    {"Origin": "https://evil.example"},
-    {"Referer": "https://evil.example/page"},
-    {"Origin": "null"},
-    {},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Referer": "https://evil.example/page"},
+        {"Origin": "null"},
+        {},
+    ],
+)
 def test_cross_site_login_is_refused(client: httpx.Client, headers: dict[str, str]) -> None:
     response = login(client, headers)
     assert response.status_code == 403 and "set-cookie" not in response.headers
@@ -146,11 +171,13 @@ def test_same_origin_referer_is_enough(server: Server, client: httpx.Client) -> 
     assert response.status_code == 303 and auth.COOKIE_NAME in response.cookies
 
 
-def test_logout_revokes_the_session_and_deletes_the_cookie(server: Server,
-                                                           client: httpx.Client) -> None:
+def test_logout_revokes_the_session_and_deletes_the_cookie(
+    server: Server, client: httpx.Client
+) -> None:
     cookie = login(client, same_origin(server)).cookies[auth.COOKIE_NAME]
-    refused = client.post("/auth/logout",
-                          headers=with_cookie({"Origin": "https://evil.example"}, cookie))
+    refused = client.post(
+        "/auth/logout", headers=with_cookie({"Origin": "https://evil.example"}, cookie)
+    )
     assert refused.status_code == 403
     assert user_behind(server, cookie) is not None  # a forged sign-out changed nothing
     response = client.post("/auth/logout", headers=with_cookie(same_origin(server), cookie))
@@ -162,16 +189,16 @@ def test_logout_revokes_the_session_and_deletes_the_cookie(server: Server,
 
 def test_tampered_cookie_signs_nobody_out_or_in(server: Server, client: httpx.Client) -> None:
     cookie = login(client, same_origin(server)).cookies[auth.COOKIE_NAME]
-    response = client.post("/auth/logout",
-                           headers=with_cookie(same_origin(server), cookie[:-3] + "xyz"))
+    response = client.post(
+        "/auth/logout", headers=with_cookie(same_origin(server), cookie[:-3] + "xyz")
+    )
     assert response.status_code == 303
     assert user_behind(server, cookie) is not None
 
 
 def test_streamlit_still_serves_the_app(client: httpx.Client) -> None:
     assert client.get("/_stcore/health").status_code == 200
-    assert "<div id=\"root\">" in client.get("/").text
-
+    assert '<div id="root">' in client.get("/").text
 
 
 def test_claimreview_feed_serves_published_claims(server: Server, client: httpx.Client) -> None:
@@ -182,20 +209,39 @@ def test_claimreview_feed_serves_published_claims(server: Server, client: httpx.
     engine = db.get_engine(server.database_url)
     with db.write_session(engine) as session:
         rita = users.find_user(session, "rita")
-        editor = users.add_user(session, users.builtin_user(session, users.CLI_USER),
-                                name="feed-editor", role=Role.editor, password=PASSWORD)
+        editor = users.add_user(
+            session,
+            users.builtin_user(session, users.CLI_USER),
+            name="feed-editor",
+            role=Role.editor,
+            password=PASSWORD,
+        )
         article = load_sample(session, rita)
         start = article.body.index("an €800 billion plan")
-        claim = claims.create_claim(session, rita, claims.ClaimDraft(
-            article_id=article.id, start=start, end=start + len("an €800 billion plan"),
-            statement="ReArm Europe is an €800 billion plan", claimant="Ursula von der Leyen"))
+        claim = claims.create_claim(
+            session,
+            rita,
+            claims.ClaimDraft(
+                article_id=article.id,
+                start=start,
+                end=start + len("an €800 billion plan"),
+                statement="ReArm Europe is an €800 billion plan",
+                claimant="Ursula von der Leyen",
+            ),
+        )
         for n in range(2):
-            source = sources.add_source(session, rita, sources.SourceDraft(
-                url=f"https://example.org/rearm-{n}"))
+            source = sources.add_source(
+                session, rita, sources.SourceDraft(url=f"https://example.org/rearm-{n}")
+            )
             sources.attach_source(session, rita, claim.id, source.id, stance="supports")
-        verdict = verdicts.propose_verdict(session, rita, claim.id, claim.version,
-                                           rating_id=find_rating(session, "True").id,
-                                           rationale="The Commission's own figure.")
+        verdict = verdicts.propose_verdict(
+            session,
+            rita,
+            claim.id,
+            claim.version,
+            rating_id=find_rating(session, "True").id,
+            rationale="The Commission's own figure.",
+        )
         verdicts.approve_verdict(session, editor, verdict.id, verdict.version)
     response = client.get("/claimreview.jsonld")
     assert response.status_code == 200
@@ -212,8 +258,11 @@ def test_start_up_freezes_the_loaded_libraries_so_post_run_collections_skip_them
     try:
         web.warm_and_freeze()
         frozen = gc.get_freeze_count()
-        assert {"plotly.graph_objects", "workbench.ui.components.span_selector",
-                "workbench.summary"} <= set(sys.modules)
+        assert {
+            "plotly.graph_objects",
+            "workbench.ui.components.span_selector",
+            "workbench.summary",
+        } <= set(sys.modules)
         assert frozen > 50_000  # the libraries' objects (190,000 here with Streamlit's)
         assert len(gc.get_objects()) < frozen  # what a collection still walks
     finally:

@@ -27,12 +27,17 @@ P = ParamSpec("P")
 T = TypeVar("T")
 _LOG = logging.getLogger(__name__)
 
-DATABASE_BUSY = ("The database is busy (an import may be running). Your text is kept — "
-                 "try again in a moment.")
-DISK_FULL = ("The server's disk is full: nothing was saved. Your text is kept — ask an "
-             "admin to free some space, then try again.")
-DATABASE_UNAVAILABLE = ("The database cannot be reached right now: nothing was saved. Your "
-                        "text is kept — try again in a moment.")
+DATABASE_BUSY = (
+    "The database is busy (an import may be running). Your text is kept — try again in a moment."
+)
+DISK_FULL = (
+    "The server's disk is full: nothing was saved. Your text is kept — ask an "
+    "admin to free some space, then try again."
+)
+DATABASE_UNAVAILABLE = (
+    "The database cannot be reached right now: nothing was saved. Your "
+    "text is kept — try again in a moment."
+)
 _MESSAGES = {db.Trouble.BUSY: DATABASE_BUSY, db.Trouble.FULL: DISK_FULL}
 
 
@@ -61,7 +66,8 @@ def database_trouble(error: OperationalError) -> str:
         _LOG.error("database error while saving", exc_info=error)
         return DATABASE_UNAVAILABLE
     (_LOG.error if kind is db.Trouble.FULL else _LOG.warning)(
-        "write refused: database %s", kind.value, extra={"trouble": kind.value})
+        "write refused: database %s", kind.value, extra={"trouble": kind.value}
+    )
     return _MESSAGES[kind]
 
 
@@ -71,9 +77,12 @@ def _saved(result: object) -> Saved:
     return Saved()
 
 
-def perform(credentials: Credentials,
-            service: Callable[Concatenate[Session, User, P], T],
-            *args: P.args, **kwargs: P.kwargs) -> Saved:
+def perform(
+    credentials: Credentials,
+    service: Callable[Concatenate[Session, User, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Saved:
     """Run ``service(session, actor, *args, **kwargs)`` in one write transaction as the
     person behind ``credentials``. Raises the service's domain errors (everything rolled
     back), PermissionDenied when the sign-in has ended, DatabaseRefused when the database
@@ -85,8 +94,12 @@ def perform(credentials: Credentials,
         raise DatabaseRefused(database_trouble(error)) from error
 
 
-def run_as(credentials: Credentials, task: Callable[Concatenate[User, P], T],
-           *args: P.args, **kwargs: P.kwargs) -> T:
+def run_as(
+    credentials: Credentials,
+    task: Callable[Concatenate[User, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
     """Call ``task(actor, …)`` for work that opens its own sessions (a report, an import):
     the person is identified in a read session of its own, closed before ``task`` runs."""
     with db.read_session() as session:
@@ -110,8 +123,9 @@ def register_external(credentials: Credentials) -> Person | None:
     if identity is None:
         return None
     with db.write_session() as session:
-        return person(auth.external_sign_in(session, identity.subject, identity.email,
-                                            identity.name))
+        return person(
+            auth.external_sign_in(session, identity.subject, identity.email, identity.name)
+        )
 
 
 def note_activity(token: str) -> None:

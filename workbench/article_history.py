@@ -57,8 +57,9 @@ class UnsettledArticle:
     claims: int
 
 
-def shown_version(session: Session, article: ArticleView, number: int | None = None, *,
-                  changes: bool = False) -> ShownVersion:
+def shown_version(
+    session: Session, article: ArticleView, number: int | None = None, *, changes: bool = False
+) -> ShownVersion:
     """Version ``number`` of ``article`` (the current one when None or unknown), compared
     with the previous version when ``changes``. Raises NotFound for a version the article
     never had."""
@@ -86,7 +87,9 @@ def unsettled_articles(session: Session, limit: int = 20) -> list[UnsettledArtic
         .join(Article, col(Article.id) == Claim.article_id)
         .where(col(Claim.anchor_status).in_(UNSETTLED))
         .group_by(col(Claim.article_id), col(Article.title))
-        .order_by(count.desc(), col(Claim.article_id)).limit(limit)).all()
+        .order_by(count.desc(), col(Claim.article_id))
+        .limit(limit)
+    ).all()
     return [UnsettledArticle(article_id, title, n) for article_id, title, n in rows]
 
 
@@ -108,10 +111,19 @@ class VersionTarget:
 def version_target(session: Session, article_id: int) -> VersionTarget:
     """Raises NotFound for an unknown article."""
     article = get_article(session, article_id)
-    rows = session.exec(select(Claim.anchor_status, Claim.article_version)
-                        .where(Claim.article_id == article_id)).all()
-    placed = sum(status == AnchorStatus.anchored and version == article.current_version
-                 for status, version in rows)
-    return VersionTarget(article_id, article.title, article.url, article.current_version,
-                         placed, sum(status == AnchorStatus.needs_review for status, _ in rows),
-                         sum(status == AnchorStatus.unplaced for status, _ in rows))
+    rows = session.exec(
+        select(Claim.anchor_status, Claim.article_version).where(Claim.article_id == article_id)
+    ).all()
+    placed = sum(
+        status == AnchorStatus.anchored and version == article.current_version
+        for status, version in rows
+    )
+    return VersionTarget(
+        article_id,
+        article.title,
+        article.url,
+        article.current_version,
+        placed,
+        sum(status == AnchorStatus.needs_review for status, _ in rows),
+        sum(status == AnchorStatus.unplaced for status, _ in rows),
+    )

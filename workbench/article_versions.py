@@ -74,13 +74,21 @@ def record_first_version(
     session: Session, article: Article, fetched: FetchRecord | None = None, *, reason: str = ""
 ) -> ArticleVersion:
     """Keep the article's current body as version 1 (once), with its fetch record if any."""
-    existing = session.exec(select(ArticleVersion).where(
-        ArticleVersion.article_id == article.id, ArticleVersion.number == 1)).first()
+    existing = session.exec(
+        select(ArticleVersion).where(
+            ArticleVersion.article_id == article.id, ArticleVersion.number == 1
+        )
+    ).first()
     if existing is not None:
         return existing
     first = ArticleVersion(
-        article_id=stored_id(article), number=1, body=article.body, body_hash=article.body_hash,
-        reason=reason, created_by=article.created_by, created_at=article.created_at,
+        article_id=stored_id(article),
+        number=1,
+        body=article.body,
+        body_hash=article.body_hash,
+        reason=reason,
+        created_by=article.created_by,
+        created_at=article.created_at,
         **_fetch_fields(fetched),
     )
     session.add(first)
@@ -89,8 +97,14 @@ def record_first_version(
 
 
 def add_version(
-    session: Session, actor: User, article_id: int, text: str, *, reason: str = "",
-    expected_version: int | None = None, fetched: FetchRecord | None = None,
+    session: Session,
+    actor: User,
+    article_id: int,
+    text: str,
+    *,
+    reason: str = "",
+    expected_version: int | None = None,
+    fetched: FetchRecord | None = None,
 ) -> StoredVersion:
     """Store ``text`` as the article's next version and re-anchor every claim on it.
 
@@ -110,32 +124,56 @@ def add_version(
             f"Someone stored version {article.current_version} of this article after you opened "
             f"version {expected_version}. Look at it first, then store yours again.",
             current={"version": article.current_version},
-            attempted={"version": expected_version})
+            attempted={"version": expected_version},
+        )
     digest = body_hash(body)
     if digest == article.body_hash:
-        raise InvalidInput("The new version is the same text as the current one; nothing was "
-                           "stored.")
+        raise InvalidInput(
+            "The new version is the same text as the current one; nothing was stored."
+        )
     record_first_version(session, article)
     number = article.current_version + 1
-    session.add(ArticleVersion(article_id=stored_id(article), number=number, body=body,
-                               body_hash=digest, reason=reason, created_by=actor.id,
-                               **_fetch_fields(fetched)))
+    session.add(
+        ArticleVersion(
+            article_id=stored_id(article),
+            number=number,
+            body=body,
+            body_hash=digest,
+            reason=reason,
+            created_by=actor.id,
+            **_fetch_fields(fetched),
+        )
+    )
     previous = article.current_version
     article.body, article.body_hash, article.current_version = body, digest, number
     session.add(article)
     session.flush()
     outcomes = _reanchor_claims(session, actor, article, body)
     article_id = stored_id(article)
-    audit.record(session, actor, entity="article", entity_id=article_id, action="new_version",
-                 changes={"version": [previous, number],
-                          **{state: [None, sum(o.state == state for o in outcomes)]
-                             for state in ("moved", "needs_review", "unplaced")}})
+    audit.record(
+        session,
+        actor,
+        entity="article",
+        entity_id=article_id,
+        action="new_version",
+        changes={
+            "version": [previous, number],
+            **{
+                state: [None, sum(o.state == state for o in outcomes)]
+                for state in ("moved", "needs_review", "unplaced")
+            },
+        },
+    )
     return StoredVersion(article_id, number, outcomes)
 
 
 def confirm_anchor(
-    session: Session, actor: User, claim_id: int, expected_version: int,
-    start: int | None = None, end: int | None = None,
+    session: Session,
+    actor: User,
+    claim_id: int,
+    expected_version: int,
+    start: int | None = None,
+    end: int | None = None,
 ) -> Claim:
     """A reviewer places a claim in the current version: on the proposed span by default,
     or on a span they selected. The quote becomes the text now at that place."""
@@ -146,29 +184,47 @@ def confirm_anchor(
     if start is None or end is None:
         start, end = claim.proposed_start, claim.proposed_end
     if start is None or end is None:
-        raise InvalidInput("No place is proposed for this claim; select its words in the "
-                           "article to place it.")
+        raise InvalidInput(
+            "No place is proposed for this claim; select its words in the article to place it."
+        )
     article = get_article(session, claim.article_id)
     if not 0 <= start < end <= len(article.body) or not article.body[start:end].strip():
-        raise InvalidInput(f"The span {start}–{end} is not a stretch of words in the current "
-                           f"version (0–{len(article.body)} characters).")
-    return apply_changes(session, actor, claim, expected_version,
-                         _placed_at(article.body, start, end, article.current_version),
-                         action="anchor_confirmed")
+        raise InvalidInput(
+            f"The span {start}–{end} is not a stretch of words in the current "
+            f"version (0–{len(article.body)} characters)."
+        )
+    return apply_changes(
+        session,
+        actor,
+        claim,
+        expected_version,
+        _placed_at(article.body, start, end, article.current_version),
+        action="anchor_confirmed",
+    )
 
 
 def versions(session: Session, article_id: int) -> list[VersionInfo]:
     """Every version of the article, oldest first (just the current one if never updated)."""
     article = get_article(session, article_id)
-    rows = session.exec(select_columns(ArticleVersion.number, ArticleVersion.created_at,
-                                       ArticleVersion.created_by, ArticleVersion.reason,
-                                       ArticleVersion.source_url, ArticleVersion.fetched_at,
-                                       func.length(ArticleVersion.body))
-                        .where(ArticleVersion.article_id == article_id)
-                        .order_by(col(ArticleVersion.number))).all()
+    rows = session.exec(
+        select_columns(
+            ArticleVersion.number,
+            ArticleVersion.created_at,
+            ArticleVersion.created_by,
+            ArticleVersion.reason,
+            ArticleVersion.source_url,
+            ArticleVersion.fetched_at,
+            func.length(ArticleVersion.body),
+        )
+        .where(ArticleVersion.article_id == article_id)
+        .order_by(col(ArticleVersion.number))
+    ).all()
     if not rows:
-        return [VersionInfo(1, article.created_at, article.created_by, "", article.url, None,
-                            len(article.body))]
+        return [
+            VersionInfo(
+                1, article.created_at, article.created_by, "", article.url, None, len(article.body)
+            )
+        ]
     return [VersionInfo(*row) for row in rows]
 
 
@@ -176,8 +232,11 @@ def version_body(session: Session, article_id: int, number: int) -> str:
     article = get_article(session, article_id)
     if number == article.current_version:
         return article.body
-    body = session.exec(select(ArticleVersion.body).where(
-        ArticleVersion.article_id == article_id, ArticleVersion.number == number)).first()
+    body = session.exec(
+        select(ArticleVersion.body).where(
+            ArticleVersion.article_id == article_id, ArticleVersion.number == number
+        )
+    ).first()
     if body is None:
         raise NotFound(f"Article #{article_id} has no version {number}.")
     return body
@@ -185,8 +244,11 @@ def version_body(session: Session, article_id: int, number: int) -> str:
 
 def unsettled_count(session: Session, article_id: int | None = None) -> int:
     """Claims a new version left for a person: needing review or unplaced."""
-    query = select(func.count()).select_from(Claim).where(
-        col(Claim.anchor_status).in_((AnchorStatus.needs_review, AnchorStatus.unplaced)))
+    query = (
+        select(func.count())
+        .select_from(Claim)
+        .where(col(Claim.anchor_status).in_((AnchorStatus.needs_review, AnchorStatus.unplaced)))
+    )
     if article_id is not None:
         query = query.where(Claim.article_id == article_id)
     return session.exec(query).one()
@@ -195,8 +257,12 @@ def unsettled_count(session: Session, article_id: int | None = None) -> int:
 def locked_article(session: Session, article_id: int) -> Article:
     """The article, read afresh under its row lock, so writes to it (a new version, an
     assignment) happen one after another."""
-    article = session.exec(select(Article).where(Article.id == article_id).with_for_update()
-                           .execution_options(populate_existing=True)).first()
+    article = session.exec(
+        select(Article)
+        .where(Article.id == article_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
     if article is None:
         raise NotFound(f"There is no article #{article_id}.")
     return article
@@ -205,27 +271,42 @@ def locked_article(session: Session, article_id: int) -> Article:
 def _fetch_fields(fetched: FetchRecord | None) -> dict[str, Any]:
     if fetched is None:
         return {}
-    return {"source_url": clean_url(fetched.source_url, field="Fetched URL"),
-            "fetched_at": fetched.fetched_at, "raw_sha256": fetched.raw_sha256}
+    return {
+        "source_url": clean_url(fetched.source_url, field="Fetched URL"),
+        "fetched_at": fetched.fetched_at,
+        "raw_sha256": fetched.raw_sha256,
+    }
 
 
 def _reanchor_claims(
     session: Session, actor: User, article: Article, body: str
 ) -> list[ClaimOutcome]:
     """Re-anchor the article's claims, grouped by the version their offsets point into."""
-    claims = session.exec(select(Claim).where(
-        Claim.article_id == article.id, Claim.anchor_status != AnchorStatus.none,
-        col(Claim.start).is_not(None)).order_by(col(Claim.id))).all()
+    claims = session.exec(
+        select(Claim)
+        .where(
+            Claim.article_id == article.id,
+            Claim.anchor_status != AnchorStatus.none,
+            col(Claim.start).is_not(None),
+        )
+        .order_by(col(Claim.id))
+    ).all()
     by_version: dict[int, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_version[claim.article_version].append(claim)
     placements: dict[int, Placement] = {}
     for number, group in by_version.items():
         old_body = version_body(session, stored_id(article), number)
-        spans = [ClaimSpan(stored_id(claim), claim.start, claim.end,
-                           Selector(claim.quote, claim.prefix, claim.suffix))
-                 for claim in group  # the query selects placed claims; this says so to mypy
-                 if claim.start is not None and claim.end is not None]
+        spans = [
+            ClaimSpan(
+                stored_id(claim),
+                claim.start,
+                claim.end,
+                Selector(claim.quote, claim.prefix, claim.suffix),
+            )
+            for claim in group  # the query selects placed claims; this says so to mypy
+            if claim.start is not None and claim.end is not None
+        ]
         placements.update({p.key: p for p in reanchor(old_body, body, spans)})
     if len(by_version) > 1:
         placements = _without_cross_version_collisions(placements)
@@ -234,9 +315,14 @@ def _reanchor_claims(
         claim_id = stored_id(claim)
         placement = placements[claim_id]
         locked = get_claim(session, claim_id, for_update=True)
-        apply_changes(session, actor, locked, locked.version,
-                      _changes_for(placement, body, article.current_version),
-                      action=f"anchor_{placement.state}")
+        apply_changes(
+            session,
+            actor,
+            locked,
+            locked.version,
+            _changes_for(placement, body, article.current_version),
+            action=f"anchor_{placement.state}",
+        )
         outcomes.append(ClaimOutcome(claim_id, placement.state, placement.start, placement.end))
     return outcomes
 
@@ -246,24 +332,40 @@ def _without_cross_version_collisions(placements: dict[int, Placement]) -> dict[
     waiting from older versions are placed in separate calls, so the same rule is applied
     across them here: every claim of such a collision goes to review."""
     landed = Counter((p.start, p.end) for p in placements.values() if p.state == "moved")
-    return {key: replace(p, state="needs_review",
-                         reason="Another claim would be moved onto the same words.")
-            if p.state == "moved" and landed[(p.start, p.end)] > 1 else p
-            for key, p in placements.items()}
+    return {
+        key: replace(
+            p, state="needs_review", reason="Another claim would be moved onto the same words."
+        )
+        if p.state == "moved" and landed[(p.start, p.end)] > 1
+        else p
+        for key, p in placements.items()
+    }
 
 
 def _changes_for(placement: Placement, body: str, version: int) -> dict[str, object]:
     if placement.state == "moved":
         assert placement.start is not None and placement.end is not None  # a move has a span
         return _placed_at(body, placement.start, placement.end, version)
-    status = AnchorStatus.needs_review if placement.state == "needs_review" else \
-        AnchorStatus.unplaced
-    return {"anchor_status": status, "proposed_start": placement.start,
-            "proposed_end": placement.end}
+    status = (
+        AnchorStatus.needs_review if placement.state == "needs_review" else AnchorStatus.unplaced
+    )
+    return {
+        "anchor_status": status,
+        "proposed_start": placement.start,
+        "proposed_end": placement.end,
+    }
 
 
 def _placed_at(body: str, start: int, end: int, version: int) -> dict[str, object]:
     selector = make_selector(body, start, end)
-    return {"start": start, "end": end, "quote": selector.quote, "prefix": selector.prefix,
-            "suffix": selector.suffix, "article_version": version,
-            "anchor_status": AnchorStatus.anchored, "proposed_start": None, "proposed_end": None}
+    return {
+        "start": start,
+        "end": end,
+        "quote": selector.quote,
+        "prefix": selector.prefix,
+        "suffix": selector.suffix,
+        "article_version": version,
+        "anchor_status": AnchorStatus.anchored,
+        "proposed_start": None,
+        "proposed_end": None,
+    }

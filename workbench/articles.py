@@ -55,7 +55,11 @@ def add_article(
     session.add(article)
     session.flush()
     audit.record(
-        session, actor, entity="article", entity_id=stored_id(article), action="create",
+        session,
+        actor,
+        entity="article",
+        entity_id=stored_id(article),
+        action="create",
         changes={"title": [None, article.title], "characters": [None, len(body)]},
     )
     return article
@@ -83,21 +87,27 @@ def list_articles(
 ) -> list[ArticleRow]:
     """Articles newest first with their claim counts (one query, no body loaded)."""
     claims = (
-        select(Claim.article_id, func.count().label("n"))
-        .group_by(col(Claim.article_id))
-        .subquery()
+        select(Claim.article_id, func.count().label("n")).group_by(col(Claim.article_id)).subquery()
     )
     query = (
-        select_columns(Article.id, Article.title, Article.outlet, Article.published,
-                       Article.language, func.coalesce(claims.c.n, 0))
+        select_columns(
+            Article.id,
+            Article.title,
+            Article.outlet,
+            Article.published,
+            Article.language,
+            func.coalesce(claims.c.n, 0),
+        )
         .outerjoin(claims, claims.c.article_id == Article.id)
         .order_by(col(Article.created_at).desc(), col(Article.id).desc())
-        .limit(limit).offset(offset)
+        .limit(limit)
+        .offset(offset)
     )
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
-        query = query.where(func.lower(Article.title).like(pattern)
-                            | func.lower(Article.outlet).like(pattern))
+        query = query.where(
+            func.lower(Article.title).like(pattern) | func.lower(Article.outlet).like(pattern)
+        )
     if outlet:
         query = query.where(Article.outlet == outlet)
     return [ArticleRow(*row) for row in session.exec(query)]

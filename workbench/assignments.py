@@ -45,8 +45,11 @@ ASSIGNABLE_ROLES = frozenset({Role.reviewer, Role.editor})
 
 
 def can_be_assignee(user: User) -> bool:
-    return (user.active and user.role in ASSIGNABLE_ROLES
-            and user.name not in (users.CLI_USER, users.LOCAL_USER))
+    return (
+        user.active
+        and user.role in ASSIGNABLE_ROLES
+        and user.name not in (users.CLI_USER, users.LOCAL_USER)
+    )
 
 
 def assignee(session: Session, user_id: int | None) -> User | None:
@@ -61,8 +64,9 @@ def assignee(session: Session, user_id: int | None) -> User | None:
 
 def _may_hold_work(user: User) -> User:
     if not can_be_assignee(user):
-        raise InvalidInput(f"{user.name} cannot be given work: only active reviewer and "
-                           "editor accounts can.")
+        raise InvalidInput(
+            f"{user.name} cannot be given work: only active reviewer and editor accounts can."
+        )
     return user
 
 
@@ -83,8 +87,13 @@ def article_assignees(session: Session, article_ids: list[int]) -> dict[int, int
     """Each article's assignee (a user id, or None), read by primary key."""
     if not article_ids:
         return {}
-    return dict(session.exec(select(id_col(Article.id), col(Article.assignee_id))
-                             .where(col(Article.id).in_(article_ids))).all())
+    return dict(
+        session.exec(
+            select(id_col(Article.id), col(Article.assignee_id)).where(
+                col(Article.id).in_(article_ids)
+            )
+        ).all()
+    )
 
 
 def _name(session: Session, user_id: int | None) -> str | None:
@@ -96,21 +105,40 @@ def _described(session: Session, before: int | None, after: int | None) -> dict[
     return {"assignee": [_name(session, before), _name(session, after)]}
 
 
-def _stale_article(session: Session, article: Article, expected: int | None,
-                   wanted: int | None) -> StaleEdit:
-    last = session.exec(select(AuditEvent).where(
-        AuditEvent.entity == "article", AuditEvent.entity_id == article.id,
-        AuditEvent.action == "assign").order_by(col(AuditEvent.id).desc()).limit(1)).first()
+def _stale_article(
+    session: Session, article: Article, expected: int | None, wanted: int | None
+) -> StaleEdit:
+    last = session.exec(
+        select(AuditEvent)
+        .where(
+            AuditEvent.entity == "article",
+            AuditEvent.entity_id == article.id,
+            AuditEvent.action == "assign",
+        )
+        .order_by(col(AuditEvent.id).desc())
+        .limit(1)
+    ).first()
     now = _name(session, article.assignee_id) or "nobody"
-    who = (f"{last.actor_name} gave this article to {now} at {last.at:%H:%M} (UTC)"
-           if last else f"This article is now with {now}")
-    return StaleEdit(f"{who}, after you opened it. Look again, then assign it if you still "
-                     "want to.", current={"assignee_id": article.assignee_id},
-                     attempted={"assignee_id": wanted, "expected_assignee_id": expected})
+    who = (
+        f"{last.actor_name} gave this article to {now} at {last.at:%H:%M} (UTC)"
+        if last
+        else f"This article is now with {now}"
+    )
+    return StaleEdit(
+        f"{who}, after you opened it. Look again, then assign it if you still want to.",
+        current={"assignee_id": article.assignee_id},
+        attempted={"assignee_id": wanted, "expected_assignee_id": expected},
+    )
 
 
-def assign_article(session: Session, actor: User, article_id: int, assignee_id: int | None,
-                   *, expected_assignee_id: int | None) -> Article:
+def assign_article(
+    session: Session,
+    actor: User,
+    article_id: int,
+    assignee_id: int | None,
+    *,
+    expected_assignee_id: int | None,
+) -> Article:
     """Give the article to ``assignee_id`` (None: to nobody), with its open claims that
     were with the previous assignee or with nobody (see the module docstring). Editors
     only. ``expected_assignee_id`` is the assignee the editor saw: a different stored one
@@ -125,33 +153,56 @@ def assign_article(session: Session, actor: User, article_id: int, assignee_id: 
         return article
     article.assignee_id = target
     session.add(article)
-    audit.record(session, actor, entity="article", entity_id=stored_id(article), action="assign",
-                 changes={"assignee_id": [previous, article.assignee_id],
-                          **_described(session, previous, article.assignee_id)})
+    audit.record(
+        session,
+        actor,
+        entity="article",
+        entity_id=stored_id(article),
+        action="assign",
+        changes={
+            "assignee_id": [previous, article.assignee_id],
+            **_described(session, previous, article.assignee_id),
+        },
+    )
     held_by: ColumnElement[bool] = col(Claim.assignee_id).is_(None)
     if previous is not None:
         held_by = held_by | (col(Claim.assignee_id) == previous)
-    for claim_id in session.exec(select(id_col(Claim.id)).where(
-            Claim.article_id == article.id, col(Claim.state).in_(OPEN_STATES), held_by)
-            .order_by(col(Claim.id))).all():
+    for claim_id in session.exec(
+        select(id_col(Claim.id))
+        .where(Claim.article_id == article.id, col(Claim.state).in_(OPEN_STATES), held_by)
+        .order_by(col(Claim.id))
+    ).all():
         claim = get_claim(session, claim_id, for_update=True)
-        apply_changes(session, actor, claim, claim.version,
-                      {"assignee_id": article.assignee_id}, action="assign",
-                      described=_described(session, claim.assignee_id, article.assignee_id))
+        apply_changes(
+            session,
+            actor,
+            claim,
+            claim.version,
+            {"assignee_id": article.assignee_id},
+            action="assign",
+            described=_described(session, claim.assignee_id, article.assignee_id),
+        )
     return article
 
 
-def assign_claim(session: Session, actor: User, claim_id: int, expected_version: int,
-                 assignee_id: int | None) -> Claim:
+def assign_claim(
+    session: Session, actor: User, claim_id: int, expected_version: int, assignee_id: int | None
+) -> Claim:
     """Give one claim to ``assignee_id``, or to nobody (None). Editors only; StaleEdit
     when the claim changed since ``expected_version``."""
     require(actor, EDITORS, "assign claims")
     claim = get_claim(session, claim_id, for_update=True)
     new = assignee(session, assignee_id)
     target = new.id if new is not None else None
-    return apply_changes(session, actor, claim, expected_version, {"assignee_id": target},
-                         action="assign",
-                         described=_described(session, claim.assignee_id, target))
+    return apply_changes(
+        session,
+        actor,
+        claim,
+        expected_version,
+        {"assignee_id": target},
+        action="assign",
+        described=_described(session, claim.assignee_id, target),
+    )
 
 
 def take_claim(session: Session, actor: User, claim_id: int, expected_version: int) -> Claim:
@@ -165,10 +216,18 @@ def take_claim(session: Session, actor: User, claim_id: int, expected_version: i
     if claim.assignee_id is not None:
         holder = session.get(User, claim.assignee_id)
         name = (holder.display_name or holder.name) if holder else f"user #{claim.assignee_id}"
-        raise WorkflowError(f"Claim #{claim_id} is assigned to {name}. Ask them, or an "
-                            "editor, to reassign it.")
-    return apply_changes(session, actor, claim, expected_version, {"assignee_id": actor.id},
-                         action="assign", described=_described(session, None, actor.id))
+        raise WorkflowError(
+            f"Claim #{claim_id} is assigned to {name}. Ask them, or an editor, to reassign it."
+        )
+    return apply_changes(
+        session,
+        actor,
+        claim,
+        expected_version,
+        {"assignee_id": actor.id},
+        action="assign",
+        described=_described(session, None, actor.id),
+    )
 
 
 @dataclass(frozen=True)
@@ -195,20 +254,46 @@ def open_claims_per_reviewer(session: Session, actor: User) -> list[Workload]:
     require(actor, EDITORS, "see the dashboard")
     people = {user.id: user for user in users.list_users(session)}
     open_claim = col(Claim.state).in_(OPEN_STATES)
-    counted = [*session.exec(
-        select(Claim.assignee_id, func.count(), func.min(Claim.id))
-        .where(col(Claim.assignee_id).in_(list(people)), open_claim)
-        .group_by(col(Claim.assignee_id))).all(),
-        *session.exec(select(Claim.assignee_id, func.count(), func.min(Claim.id))
-                      .where(col(Claim.assignee_id).is_(None), open_claim)
-                      .group_by(col(Claim.assignee_id))).all()]
-    oldest = dict(session.exec(select(Claim.id, Claim.created_at).where(
-        col(Claim.id).in_([first for _, _, first in counted]))).all()) if counted else {}
+    counted = [
+        *session.exec(
+            select(Claim.assignee_id, func.count(), func.min(Claim.id))
+            .where(col(Claim.assignee_id).in_(list(people)), open_claim)
+            .group_by(col(Claim.assignee_id))
+        ).all(),
+        *session.exec(
+            select(Claim.assignee_id, func.count(), func.min(Claim.id))
+            .where(col(Claim.assignee_id).is_(None), open_claim)
+            .group_by(col(Claim.assignee_id))
+        ).all(),
+    ]
+    oldest = (
+        dict(
+            session.exec(
+                select(Claim.id, Claim.created_at).where(
+                    col(Claim.id).in_([first for _, _, first in counted])
+                )
+            ).all()
+        )
+        if counted
+        else {}
+    )
     rows = []
     for user_id, count, first in counted:
         user = people.get(user_id) if user_id is not None else None
-        rows.append(Workload(user.name if user else None,
-                             (user.display_name or user.name) if user else "Unassigned",
-                             user.active if user else True, count, oldest.get(first)))
-    return sorted(rows, key=lambda row: (row.name is None, row.oldest_created_at is None,
-                                         row.oldest_created_at or datetime.min))
+        rows.append(
+            Workload(
+                user.name if user else None,
+                (user.display_name or user.name) if user else "Unassigned",
+                user.active if user else True,
+                count,
+                oldest.get(first),
+            )
+        )
+    return sorted(
+        rows,
+        key=lambda row: (
+            row.name is None,
+            row.oldest_created_at is None,
+            row.oldest_created_at or datetime.min,
+        ),
+    )

@@ -46,9 +46,7 @@ def snapshot(row: SQLModel, fields: list[str] | tuple[str, ...]) -> dict[str, An
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """Field -> [old, new] for the fields whose value changed."""
     return {
-        name: [before.get(name), after[name]]
-        for name in after
-        if before.get(name) != after[name]
+        name: [before.get(name), after[name]] for name in after if before.get(name) != after[name]
     }
 
 
@@ -73,11 +71,17 @@ def record(
         changes={k: snapshot_value(v) for k, v in changes.items()},
     )
     session.add(event)
-    session.info.setdefault(_PENDING, []).append({
-        "actor_id": actor.id, "actor_name": actor.name, "entity": entity,
-        "entity_id": entity_id, "action": action, "claim_id": claim_id,
-        "changed": sorted(changes),
-    })
+    session.info.setdefault(_PENDING, []).append(
+        {
+            "actor_id": actor.id,
+            "actor_name": actor.name,
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": action,
+            "claim_id": claim_id,
+            "changed": sorted(changes),
+        }
+    )
     return event
 
 
@@ -87,8 +91,7 @@ def _log_committed(session: OrmSession) -> None:
     if session.in_nested_transaction():
         return
     for fields in session.info.pop(_PENDING, ()):
-        log.info("%s %s #%s", fields["action"], fields["entity"], fields["entity_id"],
-                 extra=fields)
+        log.info("%s %s #%s", fields["action"], fields["entity"], fields["entity_id"], extra=fields)
 
 
 @listens_for(OrmSession, "after_transaction_end")

@@ -39,9 +39,11 @@ from workbench.validation import one_line, shorten, strip_controls
 
 COOKIE_NAME = "wb_session"
 COOKIE_SALT = "workbench-session"
-SIGN_IN_FAILED = ("Wrong user name or password. After several wrong tries the desk makes "
-                  "you wait before the next one, and after many it locks the name for 15 "
-                  "minutes (an admin can unlock it).")
+SIGN_IN_FAILED = (
+    "Wrong user name or password. After several wrong tries the desk makes "
+    "you wait before the next one, and after many it locks the name for 15 "
+    "minutes (an admin can unlock it)."
+)
 TOUCH_INTERVAL = timedelta(minutes=1)
 
 
@@ -61,15 +63,22 @@ def create_session(session: Session, user: User) -> str:
     """Open a session for ``user`` and return its token (the only copy; store it in a cookie)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    session.add(UserSession(id=_digest(token), user_id=stored_id(user), created_at=now,
-                            last_seen_at=now,
-                            expires_at=now + timedelta(hours=get_settings().session_hours)))
+    session.add(
+        UserSession(
+            id=_digest(token),
+            user_id=stored_id(user),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=get_settings().session_hours),
+        )
+    )
     session.flush()
     return token
 
 
-def sign_in(name: str, password: str, *, address: str | None = None,
-            engine: Engine | None = None) -> tuple[str, User]:
+def sign_in(
+    name: str, password: str, *, address: str | None = None, engine: Engine | None = None
+) -> tuple[str, User]:
     """Check a password and open a session; returns ``(token, user)``.
 
     Raises :class:`SignInFailed` with one message for an unknown name, a wrong
@@ -97,20 +106,36 @@ def sign_in(name: str, password: str, *, address: str | None = None,
         if new_hash:
             user.password_hash = new_hash
             session.add(user)
-            audit.record(session, user, entity="user", entity_id=stored_id(user), action="rehash",
-                         changes={"password_hash": ["(older parameters)", "(upgraded)"]})
+            audit.record(
+                session,
+                user,
+                entity="user",
+                entity_id=stored_id(user),
+                action="rehash",
+                changes={"password_hash": ["(older parameters)", "(upgraded)"]},
+            )
         throttle.forget(session, keys[0])
         token = create_session(session, user)
-        audit.record(session, user, entity="user", entity_id=stored_id(user), action="sign_in",
-                     changes={"method": "password"})
+        audit.record(
+            session,
+            user,
+            entity="user",
+            entity_id=stored_id(user),
+            action="sign_in",
+            changes={"method": "password"},
+        )
     return token, user
 
 
 def active_session(session: Session, token: str) -> UserSession | None:
     """The unexpired, unrevoked session row for ``token``, or None."""
-    return session.exec(select(UserSession).where(
-        col(UserSession.id) == _digest(token), col(UserSession.revoked_at).is_(None),
-        UserSession.expires_at > utcnow())).first()
+    return session.exec(
+        select(UserSession).where(
+            col(UserSession.id) == _digest(token),
+            col(UserSession.revoked_at).is_(None),
+            UserSession.expires_at > utcnow(),
+        )
+    ).first()
 
 
 def touch_due(record: UserSession) -> bool:
@@ -136,10 +161,11 @@ def user_for_token(session: Session, token: str, *, touch: bool = True) -> User 
 
 def sign_out(session: Session, token: str) -> None:
     """Revoke the session behind ``token`` (a no-op for an unknown token)."""
-    session.execute(update(UserSession)
-                    .where(col(UserSession.id) == _digest(token),
-                           col(UserSession.revoked_at).is_(None))
-                    .values(revoked_at=utcnow()))
+    session.execute(
+        update(UserSession)
+        .where(col(UserSession.id) == _digest(token), col(UserSession.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -165,8 +191,10 @@ def token_from_cookie(value: str | None) -> str | None:
 def has_accounts(session: Session) -> bool:
     """True once any real account exists: from then on the desk requires sign-in."""
     builtin = (users.CLI_USER, users.LOCAL_USER)
-    return session.exec(select(User.id).where(col(User.name).not_in(builtin)).limit(1)
-                        ).first() is not None
+    return (
+        session.exec(select(User.id).where(col(User.name).not_in(builtin)).limit(1)).first()
+        is not None
+    )
 
 
 def _account_name(session: Session, email: str, name: str, subject: str) -> str:
@@ -191,14 +219,23 @@ def external_sign_in(session: Session, subject: str, email: str = "", name: str 
     subject, email, name = strip_controls(subject), one_line(email), one_line(name)
     user = session.exec(select(User).where(User.external_subject == subject)).first()
     if user is None:
-        user = User(name=_account_name(session, email, name, subject),
-                    display_name=shorten(name or email or "New reviewer", 120),
-                    role=Role.reviewer, password_hash=None, external_subject=subject)
+        user = User(
+            name=_account_name(session, email, name, subject),
+            display_name=shorten(name or email or "New reviewer", 120),
+            role=Role.reviewer,
+            password_hash=None,
+            external_subject=subject,
+        )
         session.add(user)
         session.flush()
-        audit.record(session, user, entity="user", entity_id=stored_id(user), action="create",
-                     changes={"name": [None, user.name], "role": [None, user.role],
-                              "via": "single sign-on"})
+        audit.record(
+            session,
+            user,
+            entity="user",
+            entity_id=stored_id(user),
+            action="create",
+            changes={"name": [None, user.name], "role": [None, user.role], "via": "single sign-on"},
+        )
     if not user.active:
         raise AuthenticationFailed("This account is switched off. Ask an admin to restore it.")
     return user

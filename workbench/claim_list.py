@@ -46,8 +46,9 @@ def count_claims(session: Session, filters: ClaimFilters) -> int:
     counted = summary.Reader(session, filters).claims()
     if counted is not None:
         return sum(counted[1].values())
-    return session.exec(select(func.count()).select_from(
-        apply_filters(select(Claim.id), filters).subquery())).one()
+    return session.exec(
+        select(func.count()).select_from(apply_filters(select(Claim.id), filters).subquery())
+    ).one()
 
 
 def _rows(session: Session, ids: list[int]) -> list[ClaimRow]:
@@ -55,26 +56,48 @@ def _rows(session: Session, ids: list[int]) -> list[ClaimRow]:
     the assignee joined by primary key for these rows alone."""
     if not ids:
         return []
-    published = (select(Verdict.claim_id, Rating.label)
-                 .join(Rating, col(Rating.id) == Verdict.rating_id)
-                 .where(Verdict.status == VerdictStatus.approved,
-                        col(Verdict.claim_id).in_(ids))).subquery()
+    published = (
+        select(Verdict.claim_id, Rating.label)
+        .join(Rating, col(Rating.id) == Verdict.rating_id)
+        .where(Verdict.status == VerdictStatus.approved, col(Verdict.claim_id).in_(ids))
+    ).subquery()
     creator, assignee = aliased(User), aliased(User)
-    found = {row[0]: ClaimRow(*row) for row in session.exec(
-        select_columns(Claim.id, Claim.article_id, Article.title, Article.outlet, Claim.statement,
-                       Claim.claimant, Claim.state, published.c.label, creator.name,
-                       Claim.updated_at, assignee.name)
-        .outerjoin(Article, col(Article.id) == Claim.article_id)
-        .outerjoin(published, published.c.claim_id == Claim.id)
-        .outerjoin(creator, col(creator.id) == Claim.created_by)
-        .outerjoin(assignee, col(assignee.id) == Claim.assignee_id)
-        .where(col(Claim.id).in_(ids)))}
+    found = {
+        row[0]: ClaimRow(*row)
+        for row in session.exec(
+            select_columns(
+                Claim.id,
+                Claim.article_id,
+                Article.title,
+                Article.outlet,
+                Claim.statement,
+                Claim.claimant,
+                Claim.state,
+                published.c.label,
+                creator.name,
+                Claim.updated_at,
+                assignee.name,
+            )
+            .outerjoin(Article, col(Article.id) == Claim.article_id)
+            .outerjoin(published, published.c.claim_id == Claim.id)
+            .outerjoin(creator, col(creator.id) == Claim.created_by)
+            .outerjoin(assignee, col(assignee.id) == Claim.assignee_id)
+            .where(col(Claim.id).in_(ids))
+        )
+    }
     return [found[i] for i in ids if i in found]
 
 
-def list_claims(session: Session, actor: User, filters: ClaimFilters, *, page: int = 0,
-                page_size: int = PAGE_SIZE, before_id: int | None = None,
-                after_id: int | None = None) -> tuple[list[ClaimRow], int]:
+def list_claims(
+    session: Session,
+    actor: User,
+    filters: ClaimFilters,
+    *,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+    before_id: int | None = None,
+    after_id: int | None = None,
+) -> tuple[list[ClaimRow], int]:
     """One page of claims (newest first, or best match first when searching) and the total.
 
     The page's ids come first (from the id index), then only those rows are joined with
@@ -93,16 +116,27 @@ def list_claims(session: Session, actor: User, filters: ClaimFilters, *, page: i
         # search ranks only up to one claim past this page (ranking 2,000 took 376 ms at
         # 100k claims, 100 took 25 ms); other filters may drop ranked ids, so they get more.
         window = (page + 1) * page_size + 1
-        ranked = search_claim_ids(session, filters.search,
-                                  limit=SEARCH_LIMIT if claim_conditions(filters) else window)
+        ranked = search_claim_ids(
+            session, filters.search, limit=SEARCH_LIMIT if claim_conditions(filters) else window
+        )
         allowed = set(session.exec(base.where(col(Claim.id).in_(ranked))).all())
         ranked = [claim_id for claim_id in ranked if claim_id in allowed]
-        return _rows(session, ranked[page * page_size:(page + 1) * page_size]), len(ranked)
+        return _rows(session, ranked[page * page_size : (page + 1) * page_size]), len(ranked)
     if after_id is not None:
-        ids = list(reversed(session.exec(base.where(col(Claim.id) > after_id)
-                                         .order_by(col(Claim.id)).limit(page_size)).all()))
+        ids = list(
+            reversed(
+                session.exec(
+                    base.where(col(Claim.id) > after_id).order_by(col(Claim.id)).limit(page_size)
+                ).all()
+            )
+        )
     else:
         newest = base.order_by(col(Claim.id).desc()).limit(page_size)
-        ids = list(session.exec(newest.where(col(Claim.id) < before_id) if before_id is not None
-                                else newest.offset(page * page_size)))
+        ids = list(
+            session.exec(
+                newest.where(col(Claim.id) < before_id)
+                if before_id is not None
+                else newest.offset(page * page_size)
+            )
+        )
     return _rows(session, ids), count_claims(session, filters)

@@ -127,14 +127,20 @@ def claim_panel_version(session: Session, claim_id: int) -> tuple[int, int, int]
 
     Not covered: rows changed with plain SQL, and rating scales (set up once).
     """
-    newest_event = (select(func.max(AuditEvent.id))
-                    .where(AuditEvent.claim_id == claim_id).scalar_subquery())
+    newest_event = (
+        select(func.max(AuditEvent.id)).where(AuditEvent.claim_id == claim_id).scalar_subquery()
+    )
     cited = select(Evidence.source_id).where(Evidence.claim_id == claim_id)
-    newest_copy = (select(func.max(SourceSnapshot.id))
-                   .where(col(SourceSnapshot.source_id).in_(cited)).scalar_subquery())
-    row = session.exec(select(Claim.version, func.coalesce(newest_event, 0),
-                              func.coalesce(newest_copy, 0))
-                       .where(col(Claim.id) == claim_id)).first()
+    newest_copy = (
+        select(func.max(SourceSnapshot.id))
+        .where(col(SourceSnapshot.source_id).in_(cited))
+        .scalar_subquery()
+    )
+    row = session.exec(
+        select(Claim.version, func.coalesce(newest_event, 0), func.coalesce(newest_copy, 0)).where(
+            col(Claim.id) == claim_id
+        )
+    ).first()
     return None if row is None else (row[0], row[1], row[2])
 
 
@@ -143,40 +149,73 @@ def load_claim_panel(session: Session, claim_id: int) -> ClaimPanel:
     version = claim_panel_version(session, claim_id)
     if version is None:
         return _read_claim_panel(session, claim_id)  # raises NotFound
-    return _PANELS.get(session, (claim_id, version),
-                       lambda: _read_claim_panel(session, claim_id))
+    return _PANELS.get(session, (claim_id, version), lambda: _read_claim_panel(session, claim_id))
 
 
 def _read_claim_panel(session: Session, claim_id: int) -> ClaimPanel:
     claim = get_claim(session, claim_id)
     scale = ratings.default_scale(session)
-    history = [HistoryRow(event.at, event.actor_name, f"{event.entity} {event.action}", name,
-                          _text(change[0]), _text(change[1]))
-               for event in audit.claim_history(session, claim_id)
-               for name, change in (event.changes or {"": [None, None]}).items()]
+    history = [
+        HistoryRow(
+            event.at,
+            event.actor_name,
+            f"{event.entity} {event.action}",
+            name,
+            _text(change[0]),
+            _text(change[1]),
+        )
+        for event in audit.claim_history(session, claim_id)
+        for name, change in (event.changes or {"": [None, None]}).items()
+    ]
     archive = source_archive.evidence_archive(session, claim_id)
-    proposed = (None if claim.proposed_start is None or claim.proposed_end is None
-                else (claim.proposed_start, claim.proposed_end))
+    proposed = (
+        None
+        if claim.proposed_start is None or claim.proposed_end is None
+        else (claim.proposed_start, claim.proposed_end)
+    )
     return ClaimPanel(
-        claim_id=claim_id, version=claim.version, state=str(claim.state), start=claim.start,
-        end=claim.end, quote=claim.quote, fields=claim_fields(session, claim),
-        anchor_status=str(claim.anchor_status), article_version=claim.article_version,
+        claim_id=claim_id,
+        version=claim.version,
+        state=str(claim.state),
+        start=claim.start,
+        end=claim.end,
+        quote=claim.quote,
+        fields=claim_fields(session, claim),
+        anchor_status=str(claim.anchor_status),
+        article_version=claim.article_version,
         proposed=proposed,
         published=_verdict(session, verdicts.current_verdict(session, claim_id)),
         pending=_verdict(session, verdicts.pending_verdict(session, claim_id)),
         returned=_verdict(session, verdicts.latest_return_comment(session, claim_id)),
-        evidence=[_evidence_view(e, s, archive.get(e.id or 0))
-                  for e, s in sources.evidence_for_claim(session, claim_id)],
-        scale_name=scale.name, conclusion_only=scale.conclusion_only,
-        rating_choices=[RatingChoice(stored_id(r), r.label)
-                        for r in ratings.ratings_of(session, stored_id(scale))],
-        corrections=review.corrections(session, claim_id), history=history)
+        evidence=[
+            _evidence_view(e, s, archive.get(e.id or 0))
+            for e, s in sources.evidence_for_claim(session, claim_id)
+        ],
+        scale_name=scale.name,
+        conclusion_only=scale.conclusion_only,
+        rating_choices=[
+            RatingChoice(stored_id(r), r.label)
+            for r in ratings.ratings_of(session, stored_id(scale))
+        ],
+        corrections=review.corrections(session, claim_id),
+        history=history,
+    )
 
 
-def _evidence_view(evidence: Evidence, source: Source,
-                   archive: source_archive.EvidenceArchive | None) -> EvidenceView:
+def _evidence_view(
+    evidence: Evidence, source: Source, archive: source_archive.EvidenceArchive | None
+) -> EvidenceView:
     return EvidenceView(
-        evidence.id or 0, evidence.stance, source.title, source.url, source.archive_url,
-        source.publisher, evidence.independent, evidence.excerpt, source.id or 0,
-        archive.archived_at if archive else None, archive.public_copy_url if archive else "",
-        archive.source_changed if archive else False)
+        evidence.id or 0,
+        evidence.stance,
+        source.title,
+        source.url,
+        source.archive_url,
+        source.publisher,
+        evidence.independent,
+        evidence.excerpt,
+        source.id or 0,
+        archive.archived_at if archive else None,
+        archive.public_copy_url if archive else "",
+        archive.source_changed if archive else False,
+    )

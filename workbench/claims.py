@@ -45,8 +45,12 @@ def get_claim(session: Session, claim_id: int, *, for_update: bool = False) -> C
     (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so a
     read-then-write cannot interleave with another writer's."""
     if for_update:
-        claim = session.exec(select(Claim).where(Claim.id == claim_id).with_for_update()
-                             .execution_options(populate_existing=True)).first()
+        claim = session.exec(
+            select(Claim)
+            .where(Claim.id == claim_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
     else:
         claim = session.get(Claim, claim_id)
     if claim is None:
@@ -57,8 +61,11 @@ def get_claim(session: Session, claim_id: int, *, for_update: bool = False) -> C
 
 
 def claim_tags(session: Session, claim_id: int) -> list[str]:
-    return list(session.exec(select(ClaimTag.tag).where(ClaimTag.claim_id == claim_id)
-                             .order_by(ClaimTag.tag)))
+    return list(
+        session.exec(
+            select(ClaimTag.tag).where(ClaimTag.claim_id == claim_id).order_by(ClaimTag.tag)
+        )
+    )
 
 
 def _set_tags(session: Session, claim_id: int, tags: list[str]) -> None:
@@ -92,9 +99,12 @@ def _article_for_claim(session: Session, article_id: int | None) -> Article | No
     claim goes to the new assignee, or waits for this claim and then reassigns it too."""
     if article_id is None:
         return None
-    article = session.exec(select(Article).where(Article.id == article_id)
-                           .with_for_update(read=True)
-                           .execution_options(populate_existing=True)).first()
+    article = session.exec(
+        select(Article)
+        .where(Article.id == article_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    ).first()
     if article is None:
         raise NotFound(f"There is no article #{article_id}.")
     return article
@@ -137,45 +147,80 @@ def create_claim(session: Session, actor: User, draft: ClaimDraft) -> Claim:
     search.index_claim(session, claim_id)
     summary.touch_new(session, claim_id)
     audit.record(
-        session, actor, entity="claim", entity_id=claim_id, action="create", claim_id=claim_id,
-        changes={name: [None, value] for name, value in
-                 {**audit.snapshot(claim, ("article_id", "start", "end", "quote", "statement",
-                                           "claimant", "claim_date", "claim_type", "state")),
-                  "tags": tags}.items() if value not in (None, "", [])},
+        session,
+        actor,
+        entity="claim",
+        entity_id=claim_id,
+        action="create",
+        claim_id=claim_id,
+        changes={
+            name: [None, value]
+            for name, value in {
+                **audit.snapshot(
+                    claim,
+                    (
+                        "article_id",
+                        "start",
+                        "end",
+                        "quote",
+                        "statement",
+                        "claimant",
+                        "claim_date",
+                        "claim_type",
+                        "state",
+                    ),
+                ),
+                "tags": tags,
+            }.items()
+            if value not in (None, "", [])
+        },
     )
     return claim
 
 
 def _last_editor(session: Session, claim_id: int) -> AuditEvent | None:
     return session.exec(
-        select(AuditEvent).where(AuditEvent.claim_id == claim_id)
-        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(1)
+        select(AuditEvent)
+        .where(AuditEvent.claim_id == claim_id)
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+        .limit(1)
     ).first()
 
 
 def claim_fields(session: Session, claim: Claim) -> dict[str, Any]:
     """The editable fields as plain values (what a stale-edit dialog compares)."""
     columns = tuple(name for name in EDITABLE if name != "tags")
-    return {**audit.snapshot(claim, (*columns, "state", "version")),
-            "tags": claim_tags(session, stored_id(claim))}
+    return {
+        **audit.snapshot(claim, (*columns, "state", "version")),
+        "tags": claim_tags(session, stored_id(claim)),
+    }
 
 
 def stale_edit(session: Session, claim: Claim, attempted: dict[str, Any]) -> StaleEdit:
     """The error for an edit based on an old version, naming who saved last and when."""
     session.refresh(claim)
     last = _last_editor(session, stored_id(claim))
-    who = f"{last.actor_name} changed this claim at {last.at:%H:%M} (UTC)" if last else \
-        "Someone changed this claim"
+    who = (
+        f"{last.actor_name} changed this claim at {last.at:%H:%M} (UTC)"
+        if last
+        else "Someone changed this claim"
+    )
     return StaleEdit(
         f"{who}, after you opened it (you edited version {attempted.get('version')}, it is now "
         f"version {claim.version}). Your text is kept below: compare, then save again.",
-        current=claim_fields(session, claim), attempted=attempted,
+        current=claim_fields(session, claim),
+        attempted=attempted,
     )
 
 
 def apply_changes(
-    session: Session, actor: User, claim: Claim, expected_version: int,
-    changes: dict[str, Any], *, action: str = "update",
+    session: Session,
+    actor: User,
+    claim: Claim,
+    expected_version: int,
+    changes: dict[str, Any],
+    *,
+    action: str = "update",
     described: dict[str, list[Any]] | None = None,
 ) -> Claim:
     """Write ``changes`` to ``claim`` if it is still at ``expected_version``, with its audit event.
@@ -210,8 +255,15 @@ def apply_changes(
         _set_tags(session, claim_id, tags)
     if tags is not None or {"statement", "quote", "claimant"} & changes.keys():
         search.index_claim(session, claim_id)
-    audit.record(session, actor, entity="claim", entity_id=claim_id, action=action,
-                 claim_id=claim_id, changes={**changed, **(described or {})})
+    audit.record(
+        session,
+        actor,
+        entity="claim",
+        entity_id=claim_id,
+        action=action,
+        claim_id=claim_id,
+        changes={**changed, **(described or {})},
+    )
     return claim
 
 
@@ -226,8 +278,10 @@ def update_claim(
     require(actor, REVIEW_DESK, "edit claims")
     changes = ClaimEdit(**fields).changes()
     if "assignee_id" in changes:
-        raise InvalidInput("Who works on a claim changes by assigning it (Assign, Take, or "
-                           "`workbench assign claim`), not by editing it.")
+        raise InvalidInput(
+            "Who works on a claim changes by assigning it (Assign, Take, or "
+            "`workbench assign claim`), not by editing it."
+        )
     claim = get_claim(session, claim_id, for_update=True)
     if claim.state in (ClaimState.approved, ClaimState.in_review) and (
         {"start", "end", "statement"} & changes.keys()
@@ -242,18 +296,30 @@ def update_claim(
         if claim.article_id is None:
             raise InvalidInput("This claim has no article, so it has no span to adjust.")
         article = session.get_one(Article, claim.article_id)
-        if claim.article_version != article.current_version and not \
-                {"start", "end"} <= changes.keys():
-            raise InvalidInput(f"This claim's span points into version {claim.article_version} "
-                               f"of the article; select its words again in version "
-                               f"{article.current_version}.")
-        start, end = _span(article, changes.get("start", claim.start),
-                           changes.get("end", claim.end))
+        if (
+            claim.article_version != article.current_version
+            and not {"start", "end"} <= changes.keys()
+        ):
+            raise InvalidInput(
+                f"This claim's span points into version {claim.article_version} "
+                f"of the article; select its words again in version "
+                f"{article.current_version}."
+            )
+        start, end = _span(
+            article, changes.get("start", claim.start), changes.get("end", claim.end)
+        )
         selector = make_selector(article.body, start, end)
-        changes.update(start=start, end=end, quote=selector.quote, prefix=selector.prefix,
-                       suffix=selector.suffix, anchor_status=AnchorStatus.anchored,
-                       article_version=article.current_version, proposed_start=None,
-                       proposed_end=None)
+        changes.update(
+            start=start,
+            end=end,
+            quote=selector.quote,
+            prefix=selector.prefix,
+            suffix=selector.suffix,
+            anchor_status=AnchorStatus.anchored,
+            article_version=article.current_version,
+            proposed_start=None,
+            proposed_end=None,
+        )
     return apply_changes(session, actor, claim, expected_version, changes)
 
 
@@ -264,15 +330,23 @@ def move_claim(
     require(actor, REVIEW_DESK, "change a claim's state")
     claim = get_claim(session, claim_id, for_update=True)
     if to_state not in MANUAL_MOVES.get(ClaimState(claim.state), set()):
-        raise WorkflowError(f"A claim that is {claim.state.replace('_', ' ')} cannot be moved "
-                            f"to {to_state.replace('_', ' ')} by hand.")
-    return apply_changes(session, actor, claim, expected_version, {"state": to_state},
-                         action="state")
+        raise WorkflowError(
+            f"A claim that is {claim.state.replace('_', ' ')} cannot be moved "
+            f"to {to_state.replace('_', ' ')} by hand."
+        )
+    return apply_changes(
+        session, actor, claim, expected_version, {"state": to_state}, action="state"
+    )
 
 
 def claims_for_article(session: Session, article_id: int) -> list[Claim]:
-    return list(session.exec(select(Claim).where(Claim.article_id == article_id)
-                             .order_by(col(Claim.start), col(Claim.id))))
+    return list(
+        session.exec(
+            select(Claim)
+            .where(Claim.article_id == article_id)
+            .order_by(col(Claim.start), col(Claim.id))
+        )
+    )
 
 
 def list_all_claims(session: Session, *, limit: int = 1000, offset: int = 0) -> list[Claim]:

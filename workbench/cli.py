@@ -52,8 +52,10 @@ log = logging.getLogger(__name__)
 
 #: SQLite's and PostgreSQL's words for a failure the user can act on, and what to tell them.
 #: Nothing else of the driver's message is printed: it carries SQL and parameters.
-DATABASE_TROUBLE = {db.Trouble.BUSY: "the database is busy (an import may be running); try again",
-                    db.Trouble.FULL: "disk full — nothing was saved"}
+DATABASE_TROUBLE = {
+    db.Trouble.BUSY: "the database is busy (an import may be running); try again",
+    db.Trouble.FULL: "disk full — nothing was saved",
+}
 
 
 def _argument(parse: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -79,11 +81,19 @@ day = _argument(functools.partial(parse_day, field="The date"))
 
 def claim_json(session: Session, claim: Claim) -> dict[str, Any]:
     return {
-        "id": claim.id, "article_id": claim.article_id, "start": claim.start, "end": claim.end,
-        "quote": claim.quote, "statement": claim.statement, "claimant": claim.claimant,
-        "claim_date": claim.claim_date, "type": claim.claim_type,
-        "tags": claims.claim_tags(session, stored_id(claim)), "state": claim.state,
-        "anchor_status": claim.anchor_status, "version": claim.version,
+        "id": claim.id,
+        "article_id": claim.article_id,
+        "start": claim.start,
+        "end": claim.end,
+        "quote": claim.quote,
+        "statement": claim.statement,
+        "claimant": claim.claimant,
+        "claim_date": claim.claim_date,
+        "type": claim.claim_type,
+        "tags": claims.claim_tags(session, stored_id(claim)),
+        "state": claim.state,
+        "anchor_status": claim.anchor_status,
+        "version": claim.version,
     }
 
 
@@ -95,8 +105,13 @@ def cmd_db_upgrade(args: argparse.Namespace) -> None:
 def cmd_user_add(args: argparse.Namespace) -> None:
     password = cli_admin.read_password(args)
     with db.write_session() as session:
-        user = users.add_user(session, users.builtin_user(session, users.CLI_USER),
-                              name=args.name, role=args.role, password=password)
+        user = users.add_user(
+            session,
+            users.builtin_user(session, users.CLI_USER),
+            name=args.name,
+            role=args.role,
+            password=password,
+        )
         result = {"id": user.id, "name": user.name, "role": user.role}
     emit(args, result, f"Added {result['role']} {result['name']} (#{result['id']}).")
 
@@ -107,11 +122,21 @@ def cmd_article_add(args: argparse.Namespace) -> None:
         return
     extracted = cli_versions.read_article_file(args.file)
     draft = articles.ArticleDraft(
-        title=args.title or extracted.title or "", body=extracted.body, outlet=args.outlet,
-        url=args.url, author=args.author, language=args.language, published=args.published)
+        title=args.title or extracted.title or "",
+        body=extracted.body,
+        outlet=args.outlet,
+        url=args.url,
+        author=args.author,
+        language=args.language,
+        published=args.published,
+    )
     with db.write_session() as session:
-        article = articles.add_article(session, users.builtin_user(session, users.CLI_USER),
-                                       draft, allow_duplicate=args.allow_duplicate)
+        article = articles.add_article(
+            session,
+            users.builtin_user(session, users.CLI_USER),
+            draft,
+            allow_duplicate=args.allow_duplicate,
+        )
         result = {"id": article.id, "title": article.title}
     emit(args, result, str(result["id"]))
 
@@ -120,8 +145,11 @@ def cmd_article_show(args: argparse.Namespace) -> None:
     with db.read_session() as session:
         article = articles.get_article(session, args.id)
         data = article.model_dump(exclude={"body_hash"})
-    emit(args, data, f"#{data['id']} {data['title']}\n{data['outlet']} {data['url']}\n\n"
-                     f"{data['body']}")
+    emit(
+        args,
+        data,
+        f"#{data['id']} {data['title']}\n{data['outlet']} {data['url']}\n\n{data['body']}",
+    )
 
 
 def cmd_claims_list(args: argparse.Namespace) -> None:
@@ -144,8 +172,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
     launcher = Path(__file__).parent / "ui" / "web.py"
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(launcher),
-                              *args.streamlit_options])
+    os.execv(
+        sys.executable,
+        [sys.executable, "-m", "streamlit", "run", str(launcher), *args.streamlit_options],
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -159,56 +189,70 @@ def build_parser() -> argparse.ArgumentParser:
     json_flag = argparse.ArgumentParser(add_help=False)
     json_flag.add_argument("--json", action="store_true", help="print JSON for scripts")
     parser = argparse.ArgumentParser(prog="workbench", description=__doc__.splitlines()[0])
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="log every write (INFO) as JSON lines on stderr")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log every write (INFO) as JSON lines on stderr",
+    )
     parser.add_argument("--version", action="version", version=f"workbench {workbench.__version__}")
     groups = parser.add_subparsers(dest="group", required=True)
 
     database = groups.add_parser("db", help="database administration").add_subparsers(
-        dest="command", required=True)
-    database.add_parser("upgrade", parents=[json_flag], help="create or migrate the database"
-                        ).set_defaults(handler=cmd_db_upgrade)
+        dest="command", required=True
+    )
+    database.add_parser(
+        "upgrade", parents=[json_flag], help="create or migrate the database"
+    ).set_defaults(handler=cmd_db_upgrade)
 
-    user = groups.add_parser("user", help="accounts").add_subparsers(dest="command",
-                                                                     required=True)
+    user = groups.add_parser("user", help="accounts").add_subparsers(dest="command", required=True)
     add = user.add_parser("add", parents=[json_flag], help="add an account")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=["reviewer", "editor", "admin"])
-    add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from the first line of standard input")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
     add.set_defaults(handler=cmd_user_add)
 
-    article = groups.add_parser("article", help="articles").add_subparsers(dest="command",
-                                                                           required=True)
-    add = article.add_parser("add", parents=[json_flag],
-                             help="add an article from a .txt, .md, .html or .docx file")
+    article = groups.add_parser("article", help="articles").add_subparsers(
+        dest="command", required=True
+    )
+    add = article.add_parser(
+        "add", parents=[json_flag], help="add an article from a .txt, .md, .html or .docx file"
+    )
     origin = add.add_mutually_exclusive_group(required=True)
     origin.add_argument("file", nargs="?", help="the article: .txt, .md, .html or .docx")
-    origin.add_argument("--url-fetch", metavar="URL",
-                        help="fetch the article from its web address instead of a file")
+    origin.add_argument(
+        "--url-fetch",
+        metavar="URL",
+        help="fetch the article from its web address instead of a file",
+    )
     for flag in ("title", "url", "outlet", "author"):
         add.add_argument(f"--{flag}", default="")
     add.add_argument("--published", type=day, help="YYYY-MM-DD")
     add.add_argument("--language", default="en")
-    add.add_argument("--allow-duplicate", action="store_true",
-                     help="add even if the same text is already stored")
+    add.add_argument(
+        "--allow-duplicate", action="store_true", help="add even if the same text is already stored"
+    )
     add.set_defaults(handler=cmd_article_add)
     show = article.add_parser("show", parents=[json_flag], help="show one article")
     show.add_argument("id", type=record_id)
     show.set_defaults(handler=cmd_article_show)
 
-    claim = groups.add_parser("claims", help="claims").add_subparsers(dest="command",
-                                                                      required=True)
+    claim = groups.add_parser("claims", help="claims").add_subparsers(dest="command", required=True)
     listing = claim.add_parser("list", parents=[json_flag], help="list claims")
     listing.add_argument("--article", type=record_id)
     listing.add_argument("--limit", type=count, default=1000)
     listing.set_defaults(handler=cmd_claims_list)
 
-
-    groups.add_parser("demo", parents=[json_flag], help="load the sample article"
-                      ).set_defaults(handler=cmd_demo)
+    groups.add_parser("demo", parents=[json_flag], help="load the sample article").set_defaults(
+        handler=cmd_demo
+    )
     groups.add_parser(
-        "serve", help="serve the app on http://localhost:8501; Streamlit options follow, "
+        "serve",
+        help="serve the app on http://localhost:8501; Streamlit options follow, "
         "e.g. --server.port 8502 --server.address 0.0.0.0 (see `streamlit run --help`)",
     ).set_defaults(handler=cmd_serve)
     cli_reports.register(groups)
@@ -236,8 +280,11 @@ def _log_database_trouble(args: argparse.Namespace, kind: db.Trouble | None) -> 
     the traceback that follows on stderr carries SQL and parameters, which a log must not.
     """
     command = _command(args)
-    context = {"command": command, "actor_name": users.CLI_USER,
-               "trouble": kind.value if kind else "unexpected"}
+    context = {
+        "command": command,
+        "actor_name": users.CLI_USER,
+        "trouble": kind.value if kind else "unexpected",
+    }
     if kind is None:
         log.error("%s failed: unexpected database error", command, extra=context)
     else:
@@ -254,9 +301,16 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure(logging.INFO if args.verbose else logging.WARNING)
     started, command = time.perf_counter(), _command(args)
     status = _run(args)
-    log.info("%s exited with status %d", command, status,
-             extra={"command": command, "status": status,
-                    "seconds": round(time.perf_counter() - started, 3)})
+    log.info(
+        "%s exited with status %d",
+        command,
+        status,
+        extra={
+            "command": command,
+            "status": status,
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+    )
     return status
 
 

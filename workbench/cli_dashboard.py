@@ -17,9 +17,13 @@ def cmd_rebuild(args: argparse.Namespace) -> None:
     if args.check:
         with db.read_session() as session:
             same = summary.stored(session) == summary.recount(session)
-        print(json.dumps({"exact": same}) if args.json else
-              "The dashboard summary equals a full recount." if same else
-              "The dashboard summary differs from a full recount: run without --check.")
+        print(
+            json.dumps({"exact": same})
+            if args.json
+            else "The dashboard summary equals a full recount."
+            if same
+            else "The dashboard summary differs from a full recount: run without --check."
+        )
         raise SystemExit(0 if same else 1)
     with db.write_session() as session:
         rows = summary.rebuild(session)
@@ -31,10 +35,13 @@ def cmd_rebuild(args: argparse.Namespace) -> None:
 
 def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     dashboard = groups.add_parser("dashboard", help="dashboard figures").add_subparsers(
-        dest="command", required=True)
+        dest="command", required=True
+    )
     rebuild = dashboard.add_parser(
-        "rebuild", help="recount the dashboard summary rows (e.g. workbench dashboard rebuild)")
-    rebuild.add_argument("--check", action="store_true",
-                         help="compare with a full recount; write nothing")
+        "rebuild", help="recount the dashboard summary rows (e.g. workbench dashboard rebuild)"
+    )
+    rebuild.add_argument(
+        "--check", action="store_true", help="compare with a full recount; write nothing"
+    )
     rebuild.add_argument("--json", action="store_true", help="JSON output")
     rebuild.set_defaults(handler=cmd_rebuild)

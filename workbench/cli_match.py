@@ -22,17 +22,25 @@ from workbench.errors import InvalidInput
 
 def match_json(match: matching.Match) -> dict[str, Any]:
     """One match in the command's JSON contract (``context`` stays empty for now)."""
-    return {"claim_id": match.claim_id, "statement": match.statement, "context": "",
-            "score": match.score, "tier": match.tier.value, "shown": match.shown,
-            "rating": match.rating_label}
+    return {
+        "claim_id": match.claim_id,
+        "statement": match.statement,
+        "context": "",
+        "score": match.score,
+        "tier": match.tier.value,
+        "shown": match.shown,
+        "rating": match.rating_label,
+    }
 
 
 def _describe(match: matching.Match) -> str:
     verdict = match.rating_label or match.state.replace("_", " ")
     tier = "same claim" if match.tier is matching.Tier.same else "possibly checked before"
     where = f" {match.url}" if match.url else ""
-    return (f"{'*' if match.shown else ' '} #{match.claim_id} [{tier}, {match.score:.0f}%] "
-            f"{verdict}, {match.checked_on}{where}\n    {match.statement}")
+    return (
+        f"{'*' if match.shown else ' '} #{match.claim_id} [{tier}, {match.score:.0f}%] "
+        f"{verdict}, {match.checked_on}{where}\n    {match.statement}"
+    )
 
 
 def read_queries(path: Path) -> list[tuple[str, str]]:
@@ -53,8 +61,10 @@ def read_queries(path: Path) -> list[tuple[str, str]]:
             queries.append((query_id.strip(), text))
     if bad:
         shown = ", ".join(map(str, bad[:20])) + (" …" if len(bad) > 20 else "")
-        raise InvalidInput(f"{path.name}: {len(bad)} lines are not “id<TAB>text”: "
-                           f"line {shown}. Nothing was matched.")
+        raise InvalidInput(
+            f"{path.name}: {len(bad)} lines are not “id<TAB>text”: "
+            f"line {shown}. Nothing was matched."
+        )
     return queries
 
 
@@ -78,8 +88,11 @@ def cmd_claims_match(args: argparse.Namespace) -> None:
             return
         found = matching.seen_before(session, args.text, limit=args.limit)
         human = "\n".join(map(_describe, found)) or "No earlier claim looks like this one."
-        emit(args, {"query": args.text, "matches": [match_json(m) for m in found]},
-             human + ("\n(* = shown on the Annotate page)" if found else ""))
+        emit(
+            args,
+            {"query": args.text, "matches": [match_json(m) for m in found]},
+            human + ("\n(* = shown on the Annotate page)" if found else ""),
+        )
 
 
 def _limit(value: str) -> int:
@@ -89,15 +102,20 @@ def _limit(value: str) -> int:
     return number
 
 
-def register(claim_group: argparse._SubParsersAction[argparse.ArgumentParser],
-             json_flag: argparse.ArgumentParser) -> None:
+def register(
+    claim_group: argparse._SubParsersAction[argparse.ArgumentParser],
+    json_flag: argparse.ArgumentParser,
+) -> None:
     """Add ``claims match`` to the ``claims`` command group."""
     match = claim_group.add_parser(
-        "match", parents=[json_flag], help="earlier claims a text repeats (seen before?)",
-        description="Example: workbench claims match \"The EU pledged $6.2 billion\" --json")
+        "match",
+        parents=[json_flag],
+        help="earlier claims a text repeats (seen before?)",
+        description='Example: workbench claims match "The EU pledged $6.2 billion" --json',
+    )
     match.add_argument("text", nargs="?", help="the claim or post to look up")
-    match.add_argument("--queries", metavar="FILE.tsv",
-                       help="id<TAB>text lines; prints one JSON object per line")
+    match.add_argument(
+        "--queries", metavar="FILE.tsv", help="id<TAB>text lines; prints one JSON object per line"
+    )
     match.add_argument("--limit", type=_limit, default=5, help="matches per query (1-30)")
     match.set_defaults(handler=cmd_claims_match)
-

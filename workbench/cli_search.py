@@ -17,14 +17,19 @@ from workbench import db, search
 def cmd_rebuild(args: argparse.Namespace) -> None:
     with db.write_session() as session:
         count = search.rebuild_index(session)
-    print(json.dumps({"documents": count}) if args.json else
-          f"Rewrote {count:,} claims' search documents.")
+    print(
+        json.dumps({"documents": count})
+        if args.json
+        else f"Rewrote {count:,} claims' search documents."
+    )
 
 
 def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     found = groups.add_parser("search", help="the claim search index").add_subparsers(
-        dest="command", required=True)
+        dest="command", required=True
+    )
     rebuild = found.add_parser(
-        "rebuild", help="rewrite every claim's search document (e.g. after migration 0003)")
+        "rebuild", help="rewrite every claim's search document (e.g. after migration 0003)"
+    )
     rebuild.add_argument("--json", action="store_true", help="JSON output")
     rebuild.set_defaults(handler=cmd_rebuild)

@@ -74,8 +74,8 @@ def split_mentions(text: str, names: Collection[str]) -> list[tuple[str, bool]]:
             continue
         end = match.start(1) + len(name)
         if match.start() > done:
-            pieces.append((text[done:match.start()], False))
-        pieces.append((text[match.start():end], True))
+            pieces.append((text[done : match.start()], False))
+        pieces.append((text[match.start() : end], True))
         done = end
     if done < len(text):
         pieces.append((text[done:], False))
@@ -88,9 +88,16 @@ def mentioned_users(session: Session, text: str) -> list[User]:
     candidates = {name for token in tokens for name in _prefixes(token)}
     if not candidates:
         return []
-    found = {user.name.lower(): user for user in session.exec(select(User).where(
-        func.lower(User.name).in_(candidates), col(User.active).is_(True),
-        col(User.name).not_in(_BUILTIN)))}
+    found = {
+        user.name.lower(): user
+        for user in session.exec(
+            select(User).where(
+                func.lower(User.name).in_(candidates),
+                col(User.active).is_(True),
+                col(User.name).not_in(_BUILTIN),
+            )
+        )
+    }
     mentioned: dict[int, User] = {}
     for token in tokens:
         name = _resolve(token, found)
@@ -104,18 +111,27 @@ def _sync_mentions(session: Session, comment: ClaimComment) -> tuple[list[str], 
     names still mentioned keep theirs (and whether they were seen), names no longer
     mentioned lose it. The author is never notified of their own comment. Returns the
     names mentioned before and after, for the audit trail."""
-    rows = {row.user_id: row for row in session.exec(
-        select(CommentMention).where(CommentMention.comment_id == comment.id))}
+    rows = {
+        row.user_id: row
+        for row in session.exec(
+            select(CommentMention).where(CommentMention.comment_id == comment.id)
+        )
+    }
     before = _names(session, rows)
-    wanted = {stored_id(user): user for user in mentioned_users(session, comment.body)
-              if user.id != comment.author_id}
+    wanted = {
+        stored_id(user): user
+        for user in mentioned_users(session, comment.body)
+        if user.id != comment.author_id
+    }
     for user_id in wanted.keys() - rows.keys():
         session.add(CommentMention(comment_id=stored_id(comment), user_id=user_id))
     gone = rows.keys() - wanted.keys()
     if gone:
-        session.exec(delete(CommentMention).where(
-            col(CommentMention.comment_id) == comment.id,
-            col(CommentMention.user_id).in_(gone)))
+        session.exec(
+            delete(CommentMention).where(
+                col(CommentMention.comment_id) == comment.id, col(CommentMention.user_id).in_(gone)
+            )
+        )
     return before, sorted(user.name for user in wanted.values())
 
 
@@ -130,9 +146,12 @@ def _locked(session: Session, comment_id: int) -> ClaimComment:
     """The comment, its row locked until the transaction ends (PostgreSQL; SQLite's
     ``BEGIN IMMEDIATE`` already serialises writers), so the version compared is the one
     overwritten."""
-    comment = session.exec(select(ClaimComment).where(ClaimComment.id == comment_id)
-                           .with_for_update().execution_options(populate_existing=True)
-                           ).first()
+    comment = session.exec(
+        select(ClaimComment)
+        .where(ClaimComment.id == comment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
     if comment is None:
         raise NotFound(f"There is no comment #{comment_id}.")
     if comment.deleted_at is not None:
@@ -145,7 +164,9 @@ def _check_version(comment: ClaimComment, expected_version: int, attempted: str)
         raise StaleEdit(
             "Someone changed this comment after you opened it. Your text is kept: reload "
             "the thread to see the stored one, then try again.",
-            current={"body": comment.body}, attempted={"body": attempted})
+            current={"body": comment.body},
+            attempted={"body": attempted},
+        )
 
 
 def add_comment(session: Session, actor: User, claim_id: int, body: str) -> ClaimComment:
@@ -160,13 +181,21 @@ def add_comment(session: Session, actor: User, claim_id: int, body: str) -> Clai
     changes: dict[str, list[object]] = {"body": [None, text]}
     if mentioned:
         changes["mentions"] = [None, mentioned]
-    audit.record(session, actor, entity="comment", entity_id=stored_id(comment), action="create",
-                 claim_id=claim_id, changes=changes)
+    audit.record(
+        session,
+        actor,
+        entity="comment",
+        entity_id=stored_id(comment),
+        action="create",
+        claim_id=claim_id,
+        changes=changes,
+    )
     return comment
 
 
-def edit_comment(session: Session, actor: User, comment_id: int, body: str,
-                 expected_version: int) -> ClaimComment:
+def edit_comment(
+    session: Session, actor: User, comment_id: int, body: str, expected_version: int
+) -> ClaimComment:
     """Replace the author's own comment; mentions follow the new text (see
     :func:`_sync_mentions`)."""
     require(actor, REVIEW_DESK, "edit comments")
@@ -186,29 +215,42 @@ def edit_comment(session: Session, actor: User, comment_id: int, body: str,
     changes: dict[str, list[object]] = {"body": [old, text]}
     if before != after:
         changes["mentions"] = [before, after]
-    audit.record(session, actor, entity="comment", entity_id=stored_id(comment), action="update",
-                 claim_id=comment.claim_id, changes=changes)
+    audit.record(
+        session,
+        actor,
+        entity="comment",
+        entity_id=stored_id(comment),
+        action="update",
+        claim_id=comment.claim_id,
+        changes=changes,
+    )
     return comment
 
 
-def delete_comment(session: Session, actor: User, comment_id: int,
-                   expected_version: int) -> ClaimComment:
+def delete_comment(
+    session: Session, actor: User, comment_id: int, expected_version: int
+) -> ClaimComment:
     """Hide a comment from the thread (its author, or any editor); its mentions leave
     the mentioned people's My work, as there is nothing left for them to read."""
     require(actor, REVIEW_DESK, "delete comments")
     comment = _locked(session, comment_id)
     if comment.author_id != actor.id and actor.role not in EDITORS:
-        raise PermissionDenied("Only the person who wrote a comment, or an editor, can "
-                               "delete it.")
+        raise PermissionDenied("Only the person who wrote a comment, or an editor, can delete it.")
     _check_version(comment, expected_version, comment.body)
     comment.deleted_at = utcnow()
     comment.version += 1
     session.add(comment)
-    session.exec(delete(CommentMention).where(
-        col(CommentMention.comment_id) == comment.id))
+    session.exec(delete(CommentMention).where(col(CommentMention.comment_id) == comment.id))
     session.flush()
-    audit.record(session, actor, entity="comment", entity_id=stored_id(comment), action="delete",
-                 claim_id=comment.claim_id, changes={"deleted_at": [None, comment.deleted_at]})
+    audit.record(
+        session,
+        actor,
+        entity="comment",
+        entity_id=stored_id(comment),
+        action="delete",
+        claim_id=comment.claim_id,
+        changes={"deleted_at": [None, comment.deleted_at]},
+    )
     return comment
 
 
@@ -219,17 +261,25 @@ def mark_mentions_seen(session: Session, actor: User, comment_ids: Sequence[int]
     the claim it would show as the claim's last change each time someone read a thread.
     """
     require(actor, REVIEW_DESK, "mark mentions as seen")
-    mine = (col(CommentMention.user_id) == actor.id,
-            col(CommentMention.comment_id).in_(list(comment_ids)),
-            col(CommentMention.seen_at).is_(None))
+    mine = (
+        col(CommentMention.user_id) == actor.id,
+        col(CommentMention.comment_id).in_(list(comment_ids)),
+        col(CommentMention.seen_at).is_(None),
+    )
     unseen = list(session.exec(select(CommentMention.comment_id).where(*mine)))
     if not unseen:
         return 0
     now = utcnow()
     session.exec(update(CommentMention).where(*mine).values(seen_at=now))
     for comment_id in unseen:
-        audit.record(session, actor, entity="comment", entity_id=comment_id, action="seen",
-                     changes={"seen_at": [None, now]})
+        audit.record(
+            session,
+            actor,
+            entity="comment",
+            entity_id=comment_id,
+            action="seen",
+            changes={"seen_at": [None, now]},
+        )
     return len(unseen)
 
 
@@ -266,36 +316,51 @@ class Thread:
         return not comment.deleted and comment.author_id == self.reader.id
 
     def may_delete(self, comment: CommentView) -> bool:
-        return not comment.deleted and (comment.author_id == self.reader.id
-                                        or self.reader.role in EDITORS)
+        return not comment.deleted and (
+            comment.author_id == self.reader.id or self.reader.role in EDITORS
+        )
 
 
 def thread(session: Session, claim_id: int, reader: User) -> Thread:
     """The claim's comments, oldest first, in two queries (comments with authors, then
     every mention of them); raises NotFound for an unknown claim."""
     get_claim(session, claim_id)
-    rows = list(session.exec(
-        select(ClaimComment, User.display_name, User.name)
-        .join(User, col(User.id) == ClaimComment.author_id)
-        .where(ClaimComment.claim_id == claim_id)
-        .order_by(col(ClaimComment.created_at), col(ClaimComment.id))))
+    rows = list(
+        session.exec(
+            select(ClaimComment, User.display_name, User.name)
+            .join(User, col(User.id) == ClaimComment.author_id)
+            .where(ClaimComment.claim_id == claim_id)
+            .order_by(col(ClaimComment.created_at), col(ClaimComment.id))
+        )
+    )
     mentions: dict[int, list[tuple[str, int, datetime | None]]] = {}
     if rows:
         for comment_id, name, user_id, seen_at in session.exec(
-                select(CommentMention.comment_id, User.name, CommentMention.user_id,
-                       CommentMention.seen_at)
-                .join(User, col(User.id) == CommentMention.user_id)
-                .where(col(CommentMention.comment_id).in_([c.id for c, _d, _n in rows]))):
+            select(
+                CommentMention.comment_id, User.name, CommentMention.user_id, CommentMention.seen_at
+            )
+            .join(User, col(User.id) == CommentMention.user_id)
+            .where(col(CommentMention.comment_id).in_([c.id for c, _d, _n in rows]))
+        ):
             mentions.setdefault(comment_id, []).append((name, user_id, seen_at))
     views = []
     for comment, display_name, name in rows:
         named = mentions.get(stored_id(comment), [])
         deleted = comment.deleted_at is not None
-        views.append(CommentView(
-            stored_id(comment), comment.author_id, display_name or name,
-            "" if deleted else comment.body, comment.created_at, comment.edited_at, deleted,
-            comment.version, tuple(sorted(n for n, _u, _s in named)),
-            any(u == reader.id and s is None for _n, u, s in named)))
+        views.append(
+            CommentView(
+                stored_id(comment),
+                comment.author_id,
+                display_name or name,
+                "" if deleted else comment.body,
+                comment.created_at,
+                comment.edited_at,
+                deleted,
+                comment.version,
+                tuple(sorted(n for n, _u, _s in named)),
+                any(u == reader.id and s is None for _n, u, s in named),
+            )
+        )
     return Thread(person(reader), claim_id, tuple(views))
 
 

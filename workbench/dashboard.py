@@ -59,8 +59,14 @@ from workbench.sql import select_columns
 
 TOP_N = 15
 #: Upper bounds (days) of the time-to-verdict histogram buckets; the last is open.
-BUCKETS = ((1, "< 1 day"), (3, "1–3 days"), (7, "3–7 days"), (14, "1–2 weeks"),
-           (30, "2–4 weeks"), (None, "> 4 weeks"))
+BUCKETS = (
+    (1, "< 1 day"),
+    (3, "1–3 days"),
+    (7, "3–7 days"),
+    (14, "1–2 weeks"),
+    (30, "2–4 weeks"),
+    (None, "> 4 weeks"),
+)
 NO_RATING = "(conclusion only)"
 #: Verdicts that were approved at some point (a superseded one was published before).
 PUBLISHED = (Status.approved, Status.superseded)
@@ -114,8 +120,10 @@ def _as_date(value: Any) -> date:
 def _published_conditions(filters: ClaimFilters) -> list[ColumnElement[Any]]:
     """Approved (or later superseded) verdicts, approved within the date range."""
     low, high = day_bounds(filters.start, filters.end)
-    conditions: list[ColumnElement[Any]] = [col(Verdict.status).in_(PUBLISHED),
-                                            col(Verdict.reviewed_at).is_not(None)]
+    conditions: list[ColumnElement[Any]] = [
+        col(Verdict.status).in_(PUBLISHED),
+        col(Verdict.reviewed_at).is_not(None),
+    ]
     if low is not None:
         conditions.append(col(Verdict.reviewed_at) >= low)
     if high is not None:
@@ -153,14 +161,24 @@ def _scope(filters: ClaimFilters | Scope) -> Scope:
 
 
 def _id_table(name: str) -> Table:
-    return Table(name, MetaData(), Column("id", Integer, primary_key=True, autoincrement=False),
-                 prefixes=["TEMPORARY"])
+    return Table(
+        name,
+        MetaData(),
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        prefixes=["TEMPORARY"],
+    )
 
 
 _CLAIM_IDS, _APPROVED_IDS = _id_table("dashboard_claim_ids"), _id_table("dashboard_approved_ids")
 #: The ``ClaimFilters`` fields behind each filter name.
-_FIELDS = {"outlet": ("outlet",), "reviewer": ("reviewer",), "dates": ("start", "end"),
-           "states": ("states",), "tag": ("tag",), "rating": ("rating",)}
+_FIELDS = {
+    "outlet": ("outlet",),
+    "reviewer": ("reviewer",),
+    "dates": ("start", "end"),
+    "states": ("states",),
+    "tag": ("tag",),
+    "rating": ("rating",),
+}
 #: Filters an index on the claim row answers with the claim id (no claim row read), in
 #: the order tried for the driving set of :func:`_narrowing`.
 _CLAIM_INDEXED = ("outlet", "reviewer", "dates", "states")
@@ -192,15 +210,13 @@ class Narrowed(Scope):
             # walk the whole verdict table in claim order instead. Every id query has a
             # WHERE: SQLite would read ON CONFLICT after a bare FROM as a join's ON
             inserting = sqlite_insert if connection.dialect.name == "sqlite" else pg_insert
-            connection.execute(inserting(table).from_select(["id"], ids)
-                               .on_conflict_do_nothing())
+            connection.execute(inserting(table).from_select(["id"], ids).on_conflict_do_nothing())
             self.made.append(table)
         return table
 
     def claims(self, query: Q, column: Any = None) -> Q:
         table = self._listed(_CLAIM_IDS, _narrowing(self.filters))
-        return query.where(col(Claim.id if column is None else column).in_(
-            select(table.c.id)))
+        return query.where(col(Claim.id if column is None else column).in_(select(table.c.id)))
 
     def approved(self, query: Q) -> Q:
         if not (self.filters.start or self.filters.end):
@@ -227,32 +243,49 @@ def narrowed(session: Session, filters: ClaimFilters) -> Iterator[Narrowed]:
 
 
 def _only(filters: ClaimFilters, *names: str) -> ClaimFilters:
-    return ClaimFilters(**{field: getattr(filters, field) for name in names
-                           for field in _FIELDS[name]})
+    return ClaimFilters(
+        **{field: getattr(filters, field) for name in names for field in _FIELDS[name]}
+    )
 
 
 def _without(filters: ClaimFilters, *names: str) -> ClaimFilters:
-    return replace(filters, **{field: getattr(ClaimFilters(), field) for name in names
-                               for field in _FIELDS.get(name, ())})
+    return replace(
+        filters,
+        **{
+            field: getattr(ClaimFilters(), field)
+            for name in names
+            for field in _FIELDS.get(name, ())
+        },
+    )
 
 
 def _driver(filters: ClaimFilters, approved: bool) -> tuple[Select, Any, str]:
     """The set :func:`_narrowing` starts from, read from one index alone: (query, its
     claim id column, the filter it answers)."""
     if approved:
-        return (select(Verdict.claim_id).where(*_published_conditions(filters)),
-                Verdict.claim_id, "dates")
+        return (
+            select(Verdict.claim_id).where(*_published_conditions(filters)),
+            Verdict.claim_id,
+            "dates",
+        )
     indexed = [name for name in _CLAIM_INDEXED if _only(filters, name) != ClaimFilters()]
     if indexed:
         return apply_filters(select(Claim.id), _only(filters, indexed[0])), Claim.id, indexed[0]
     if filters.rating:
-        return (select(Verdict.claim_id).where(
-            Verdict.status == Status.approved,
-            col(Verdict.rating_id).in_(select(Rating.id).where(Rating.label == filters.rating))),
-            Verdict.claim_id, "rating")
+        return (
+            select(Verdict.claim_id).where(
+                Verdict.status == Status.approved,
+                col(Verdict.rating_id).in_(select(Rating.id).where(Rating.label == filters.rating)),
+            ),
+            Verdict.claim_id,
+            "rating",
+        )
     if filters.tag:
-        return (select(ClaimTag.claim_id).where(ClaimTag.tag == filters.tag),
-                ClaimTag.claim_id, "tag")
+        return (
+            select(ClaimTag.claim_id).where(ClaimTag.tag == filters.tag),
+            ClaimTag.claim_id,
+            "tag",
+        )
     return select(Claim.id).where(true()), Claim.id, ""  # WHERE: see Narrowed._listed
 
 
@@ -265,12 +298,15 @@ def _narrowing(filters: ClaimFilters, *, approved: bool = False) -> Select:
     ids, column, answered = _driver(filters, approved)
     tag, verdict = aliased(ClaimTag), aliased(Verdict)
     if filters.tag and answered != "tag":
-        ids = ids.where(exists().where(col(tag.claim_id) == column,
-                                       col(tag.tag) == filters.tag))
+        ids = ids.where(exists().where(col(tag.claim_id) == column, col(tag.tag) == filters.tag))
     if filters.rating and answered != "rating":
-        ids = ids.where(exists().where(
-            col(verdict.claim_id) == column, col(verdict.status) == Status.approved,
-            col(verdict.rating_id).in_(select(Rating.id).where(Rating.label == filters.rating))))
+        ids = ids.where(
+            exists().where(
+                col(verdict.claim_id) == column,
+                col(verdict.status) == Status.approved,
+                col(verdict.rating_id).in_(select(Rating.id).where(Rating.label == filters.rating)),
+            )
+        )
     rest = claim_conditions(_without(filters, "tag", "rating", answered), dates=not approved)
     return select(Claim.id).where(col(Claim.id).in_(ids), *rest) if rest else ids
 
@@ -281,18 +317,25 @@ Filtered = ClaimFilters | Scope
 def verdict_distribution(session: Session, filters: Filtered) -> list[Bar]:
     """Current (approved) verdicts per rating, in scale order; the default scale's empty
     ratings are kept as zero bars so the scale always reads the same way."""
-    query = (select(col(Verdict.rating_id), func.count())
-             .join(Claim, col(Claim.id) == Verdict.claim_id)
-             .where(Verdict.status == Status.approved).group_by(col(Verdict.rating_id)))
+    query = (
+        select(col(Verdict.rating_id), func.count())
+        .join(Claim, col(Claim.id) == Verdict.claim_id)
+        .where(Verdict.status == Status.approved)
+        .group_by(col(Verdict.rating_id))
+    )
     return _rating_bars(session, dict(session.exec(_scope(filters).claims(query)).all()))
 
 
 def _rating_bars(session: Session, counts: dict[int | None, int]) -> list[Bar]:
     default_id = next((s.id for s in ratings.list_scales(session) if s.is_default), None)
-    shown = session.exec(select(Rating).where(
-        (col(Rating.id).in_([k for k in counts if k is not None]))
-        | (Rating.scale_id == default_id))
-        .order_by(col(Rating.scale_id) != default_id, col(Rating.scale_id), col(Rating.position)))
+    shown = session.exec(
+        select(Rating)
+        .where(
+            (col(Rating.id).in_([k for k in counts if k is not None]))
+            | (Rating.scale_id == default_id)
+        )
+        .order_by(col(Rating.scale_id) != default_id, col(Rating.scale_id), col(Rating.position))
+    )
     bars = [Bar(r.label, str(r.id), counts.get(r.id, 0), r.colour) for r in shown]
     if counts.get(None):
         bars.append(Bar(NO_RATING, "none", counts[None], "#888888"))
@@ -306,26 +349,41 @@ def claims_by_state(session: Session, filters: Filtered) -> list[Bar]:
 
 
 def _state_bars(counts: dict[str, int]) -> list[Bar]:
-    return [Bar(state.value.replace("_", " "), state.value, counts.get(state.value, 0))
-            for state in ClaimState]
+    return [
+        Bar(state.value.replace("_", " "), state.value, counts.get(state.value, 0))
+        for state in ClaimState
+    ]
 
 
 def _approvals(session: Session, filters: Filtered) -> list[tuple[Any, ...]]:
     """(week, bucket, approvals, first approvals, their summed days) in one pass over the
     approvals: throughput and time-to-verdict share it (bucket -1: corrections)."""
     scope = _scope(filters)
-    first_days = case((col(Verdict.corrects_id).is_(None),
-                       _days(session, Verdict.reviewed_at, Claim.created_at)))
-    inner = (select(_week(session, Verdict.reviewed_at).label("week"), first_days.label("days"))
-             .join(Claim, col(Claim.id) == Verdict.claim_id)
-             .where(*_published_conditions(scope.filters)))
+    first_days = case(
+        (col(Verdict.corrects_id).is_(None), _days(session, Verdict.reviewed_at, Claim.created_at))
+    )
+    inner = (
+        select(_week(session, Verdict.reviewed_at).label("week"), first_days.label("days"))
+        .join(Claim, col(Claim.id) == Verdict.claim_id)
+        .where(*_published_conditions(scope.filters))
+    )
     sub = scope.approved(inner).subquery()
-    bucket = case((sub.c.days.is_(None), literal(-1)),
-                  *[(sub.c.days < bound, literal(i)) for i, (bound, _) in enumerate(BUCKETS)
-                    if bound is not None], else_=literal(len(BUCKETS) - 1)).label("bucket")
-    return list(session.exec(select_columns(sub.c.week, bucket, func.count(),
-                                            func.count(sub.c.days),
-                                    func.sum(sub.c.days)).group_by(sub.c.week, bucket)))
+    bucket = case(
+        (sub.c.days.is_(None), literal(-1)),
+        *[
+            (sub.c.days < bound, literal(i))
+            for i, (bound, _) in enumerate(BUCKETS)
+            if bound is not None
+        ],
+        else_=literal(len(BUCKETS) - 1),
+    ).label("bucket")
+    return list(
+        session.exec(
+            select_columns(
+                sub.c.week, bucket, func.count(), func.count(sub.c.days), func.sum(sub.c.days)
+            ).group_by(sub.c.week, bucket)
+        )
+    )
 
 
 def _weeks(rows: list[tuple[Any, ...]]) -> list[Week]:
@@ -335,8 +393,10 @@ def _weeks(rows: list[tuple[Any, ...]]) -> list[Week]:
         total[0] += n
         total[1] += first
         total[2] += float(days or 0)
-    return [Week(_as_date(w), int(n), round(days / first, 2) if first else None)
-            for w, (n, first, days) in sorted(totals.items(), key=lambda kv: _as_date(kv[0]))]
+    return [
+        Week(_as_date(w), int(n), round(days / first, 2) if first else None)
+        for w, (n, first, days) in sorted(totals.items(), key=lambda kv: _as_date(kv[0]))
+    ]
 
 
 def _histogram(rows: list[tuple[Any, ...]]) -> list[Bar]:
@@ -352,15 +412,18 @@ def throughput_weekly(session: Session, filters: Filtered) -> list[Week]:
     return _weeks(_approvals(session, filters))
 
 
-def throughput_by_reviewer(session: Session, filters: Filtered,
-                           limit: int = TOP_N) -> list[Bar]:
+def throughput_by_reviewer(session: Session, filters: Filtered, limit: int = TOP_N) -> list[Bar]:
     """Approved verdicts per author (the fact-checker who proposed them)."""
     scope = _scope(filters)
-    query = (select(User.name, func.count().label("n"))
-             .join(Verdict, col(Verdict.author_id) == User.id)
-             .join(Claim, col(Claim.id) == Verdict.claim_id)
-             .where(*_published_conditions(scope.filters))
-             .group_by(User.name).order_by(func.count().desc(), User.name).limit(limit))
+    query = (
+        select(User.name, func.count().label("n"))
+        .join(Verdict, col(Verdict.author_id) == User.id)
+        .join(Claim, col(Claim.id) == Verdict.claim_id)
+        .where(*_published_conditions(scope.filters))
+        .group_by(User.name)
+        .order_by(func.count().desc(), User.name)
+        .limit(limit)
+    )
     return [Bar(name, name, n) for name, n in session.exec(scope.approved(query))]
 
 
@@ -369,25 +432,37 @@ def time_to_verdict(session: Session, filters: Filtered) -> list[Bar]:
     return _histogram(_approvals(session, filters))
 
 
-def _top(session: Session, query: PairSelect[Any, int], filters: Filtered,
-         column: Any = None) -> list[Bar]:
-    return [Bar(str(v), str(v), n) for v, n in
-            session.exec(_scope(filters).claims(query, column))]
+def _top(
+    session: Session, query: PairSelect[Any, int], filters: Filtered, column: Any = None
+) -> list[Bar]:
+    return [Bar(str(v), str(v), n) for v, n in session.exec(_scope(filters).claims(query, column))]
 
 
 def top_outlets(session: Session, filters: Filtered, limit: int = TOP_N) -> list[Bar]:
     n = func.count(col(Claim.id))
-    return _top(session, select(Article.outlet, n)
-                .join(Article, col(Article.id) == Claim.article_id)
-                .where(Article.outlet != "").group_by(Article.outlet)
-                .order_by(n.desc(), Article.outlet).limit(limit), filters)
+    return _top(
+        session,
+        select(Article.outlet, n)
+        .join(Article, col(Article.id) == Claim.article_id)
+        .where(Article.outlet != "")
+        .group_by(Article.outlet)
+        .order_by(n.desc(), Article.outlet)
+        .limit(limit),
+        filters,
+    )
 
 
 def top_claimants(session: Session, filters: Filtered, limit: int = TOP_N) -> list[Bar]:
     n = func.count(col(Claim.id))
-    return _top(session, select(Claim.claimant, n).where(Claim.claimant != "")
-                .group_by(Claim.claimant).order_by(n.desc(), Claim.claimant).limit(limit),
-                filters)
+    return _top(
+        session,
+        select(Claim.claimant, n)
+        .where(Claim.claimant != "")
+        .group_by(Claim.claimant)
+        .order_by(n.desc(), Claim.claimant)
+        .limit(limit),
+        filters,
+    )
 
 
 def top_tags(session: Session, filters: Filtered, limit: int = TOP_N) -> list[Bar]:
@@ -401,11 +476,16 @@ def top_tags(session: Session, filters: Filtered, limit: int = TOP_N) -> list[Ba
 def most_repeated(session: Session, filters: Filtered, limit: int = TOP_N) -> list[Bar]:
     """Claims that later claims were marked as repeating, most repeated first."""
     n = func.count(col(Claim.id))
-    repeats = (select(Claim.repeat_of_id, n).where(col(Claim.repeat_of_id).is_not(None))
-               .group_by(col(Claim.repeat_of_id)).order_by(n.desc(), col(Claim.repeat_of_id))
-               .limit(limit))
-    return _repeated(session, [(str(cid), n) for cid, n in
-                               session.exec(_scope(filters).claims(repeats))])
+    repeats = (
+        select(Claim.repeat_of_id, n)
+        .where(col(Claim.repeat_of_id).is_not(None))
+        .group_by(col(Claim.repeat_of_id))
+        .order_by(n.desc(), col(Claim.repeat_of_id))
+        .limit(limit)
+    )
+    return _repeated(
+        session, [(str(cid), n) for cid, n in session.exec(_scope(filters).claims(repeats))]
+    )
 
 
 @dataclass(frozen=True)
@@ -440,25 +520,37 @@ def dashboard(session: Session, actor: User, filters: ClaimFilters) -> Dashboard
 def _figures(session: Session, read: summary.Reader, scope: Narrowed) -> Dashboard:
     summed = read.claims()
     if summed is None:
-        claims = (verdict_distribution(session, scope), claims_by_state(session, scope),
-                  top_outlets(session, scope))
+        claims = (
+            verdict_distribution(session, scope),
+            claims_by_state(session, scope),
+            top_outlets(session, scope),
+        )
     else:
         by_rating, by_state, by_outlet = summed
-        claims = (_rating_bars(session, by_rating), _state_bars(by_state),
-                  _top_bars(by_outlet, TOP_N))
+        claims = (
+            _rating_bars(session, by_rating),
+            _state_bars(by_state),
+            _top_bars(by_outlet, TOP_N),
+        )
     approvals = read.approvals()
     if approvals is None:
         approvals = _approvals(session, scope)
     reviewers = read.authors()
     return Dashboard(
-        claims[0], claims[1], _weeks(approvals),
-        throughput_by_reviewer(session, scope) if reviewers is None else _top_bars(
-            _author_names(session, reviewers), TOP_N),
-        _histogram(approvals), claims[2],
+        claims[0],
+        claims[1],
+        _weeks(approvals),
+        throughput_by_reviewer(session, scope)
+        if reviewers is None
+        else _top_bars(_author_names(session, reviewers), TOP_N),
+        _histogram(approvals),
+        claims[2],
         _summed_or(read.values("claimant", TOP_N), top_claimants, session, scope),
         _summed_or(read.values("tag", TOP_N), top_tags, session, scope),
-        _repeated(session, read.values("repeat", TOP_N)) if read.answers("repeat")
-        else most_repeated(session, scope))
+        _repeated(session, read.values("repeat", TOP_N))
+        if read.answers("repeat")
+        else most_repeated(session, scope),
+    )
 
 
 def _top_bars(counts: dict[str, int], limit: int) -> list[Bar]:
@@ -467,8 +559,9 @@ def _top_bars(counts: dict[str, int], limit: int) -> list[Bar]:
     return [Bar(name, name, n) for n, name in ranked[:limit]]
 
 
-def _summed_or(counts: list[tuple[str, int]] | None, direct: Any, session: Session,
-               filters: Filtered) -> list[Bar]:
+def _summed_or(
+    counts: list[tuple[str, int]] | None, direct: Any, session: Session, filters: Filtered
+) -> list[Bar]:
     if counts is None:
         return direct(session, filters)
     return [Bar(value, value, n) for value, n in counts]
@@ -482,42 +575,67 @@ def _author_names(session: Session, counts: dict[str, int]) -> dict[str, int]:
 
 def _repeated(session: Session, counted: list[tuple[str, int]] | None) -> list[Bar]:
     pairs = [(int(cid), n) for cid, n in counted or []]
-    names = dict(session.exec(select(Claim.id, Claim.statement).where(
-        col(Claim.id).in_([cid for cid, _ in pairs]))).all()) if pairs else {}
+    names = (
+        dict(
+            session.exec(
+                select(Claim.id, Claim.statement).where(
+                    col(Claim.id).in_([cid for cid, _ in pairs])
+                )
+            ).all()
+        )
+        if pairs
+        else {}
+    )
     return [Bar(f"#{cid} {(names.get(cid) or '')[:60]}", str(cid), n) for cid, n in pairs]
 
 
 def _verdict_claims(filters: ClaimFilters, *extra: ColumnElement[Any]) -> ColumnElement[Any]:
-    return col(Claim.id).in_(select(Verdict.claim_id).where(
-        *_published_conditions(filters), *extra))
+    return col(Claim.id).in_(
+        select(Verdict.claim_id).where(*_published_conditions(filters), *extra)
+    )
 
 
-def _selection_condition(session: Session, filters: ClaimFilters, dimension: str,
-                         value: str) -> ColumnElement[Any]:
+def _selection_condition(
+    session: Session, filters: ClaimFilters, dimension: str, value: str
+) -> ColumnElement[Any]:
     """The claims behind one bar of ``dimension`` (a Bar's ``key`` or a Week's start)."""
     if dimension == "rating":
-        rating = col(Verdict.rating_id).is_(None) if value == "none" else (
-            Verdict.rating_id == int(value))
-        return col(Claim.id).in_(select(Verdict.claim_id).where(
-            Verdict.status == Status.approved, rating))
+        rating = (
+            col(Verdict.rating_id).is_(None)
+            if value == "none"
+            else (Verdict.rating_id == int(value))
+        )
+        return col(Claim.id).in_(
+            select(Verdict.claim_id).where(Verdict.status == Status.approved, rating)
+        )
     if dimension == "state":
         return col(Claim.state) == value
     if dimension == "week":
-        return _verdict_claims(filters, _week(session, Verdict.reviewed_at) == (
-            value if _dialect(session) == "sqlite" else date.fromisoformat(value)))
+        return _verdict_claims(
+            filters,
+            _week(session, Verdict.reviewed_at)
+            == (value if _dialect(session) == "sqlite" else date.fromisoformat(value)),
+        )
     if dimension == "reviewer":
-        return _verdict_claims(filters, col(Verdict.author_id).in_(
-            select(User.id).where(User.name == value)))
+        return _verdict_claims(
+            filters, col(Verdict.author_id).in_(select(User.id).where(User.name == value))
+        )
     if dimension == "time":
         index, days = int(value), _days(session, Verdict.reviewed_at, Claim.created_at)
         low, high = BUCKETS[index - 1][0] if index > 0 else None, BUCKETS[index][0]
-        return _verdict_claims(filters, col(Verdict.claim_id) == Claim.id,
-                               col(Verdict.corrects_id).is_(None),
-                               *([] if low is None else [days >= low]),
-                               *([] if high is None else [days < high]))
+        return _verdict_claims(
+            filters,
+            col(Verdict.claim_id) == Claim.id,
+            col(Verdict.corrects_id).is_(None),
+            *([] if low is None else [days >= low]),
+            *([] if high is None else [days < high]),
+        )
     if dimension in ("outlet", "claimant"):
-        return (col(Claim.article_id).in_(select(Article.id).where(Article.outlet == value))
-                if dimension == "outlet" else col(Claim.claimant) == value)
+        return (
+            col(Claim.article_id).in_(select(Article.id).where(Article.outlet == value))
+            if dimension == "outlet"
+            else col(Claim.claimant) == value
+        )
     if dimension == "tag":
         return col(Claim.id).in_(select(ClaimTag.claim_id).where(ClaimTag.tag == value))
     if dimension == "repeated":
@@ -535,14 +653,29 @@ class ClaimRef:
     created_at: datetime
 
 
-def claims_for_selection(session: Session, actor: User, filters: ClaimFilters, dimension: str,
-                         value: str, limit: int = 100) -> list[ClaimRef]:
+def claims_for_selection(
+    session: Session,
+    actor: User,
+    filters: ClaimFilters,
+    dimension: str,
+    value: str,
+    limit: int = 100,
+) -> list[ClaimRef]:
     """The claims behind a clicked bar, newest first (at most ``limit``). Editors only."""
     require(actor, EDITORS, "see the dashboard")
     verdict_based = dimension in ("week", "reviewer", "time")
-    query = (select_columns(Claim.id, Claim.article_id, Claim.statement, Claim.claimant,
-                            Claim.state, Claim.created_at)
-             .where(_selection_condition(session, filters, dimension, value))
-             .order_by(col(Claim.id).desc()).limit(limit))
+    query = (
+        select_columns(
+            Claim.id,
+            Claim.article_id,
+            Claim.statement,
+            Claim.claimant,
+            Claim.state,
+            Claim.created_at,
+        )
+        .where(_selection_condition(session, filters, dimension, value))
+        .order_by(col(Claim.id).desc())
+        .limit(limit)
+    )
     query = apply_filters(query, filters, dates=not verdict_based)
     return [ClaimRef(*row) for row in session.exec(query)]

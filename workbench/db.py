@@ -66,12 +66,14 @@ def get_engine(url: str | None = None) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # hide_parameters: an error's text (logged, or shown by a traceback) never carries
         # the values, which can be a claim's wording, an article or a password hash.
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               hide_parameters=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                               hide_parameters=True)
+        engine = create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+        )
     return engine
 
 
@@ -188,12 +190,15 @@ def ensure_schema(url: str | None = None) -> None:
         upgrade(url)
         return
     if current is None:
-        raise SchemaOutOfDate("the database has tables but no workbench revision; check "
-                              "WORKBENCH_DATABASE_URL")
+        raise SchemaOutOfDate(
+            "the database has tables but no workbench revision; check WORKBENCH_DATABASE_URL"
+        )
     if current not in known_revisions():
-        raise SchemaOutOfDate(f"the database is at revision {current}, newer than this "
-                              f"workbench knows (its newest is {head}); install the newer "
-                              "workbench")
+        raise SchemaOutOfDate(
+            f"the database is at revision {current}, newer than this "
+            f"workbench knows (its newest is {head}); install the newer "
+            "workbench"
+        )
     raise SchemaOutOfDate(f"the database is at revision {current}; run `workbench db upgrade`")
 
 
@@ -226,8 +231,10 @@ def backup_sqlite(target: Path, url: str | None = None) -> None:
         raise InvalidInput("The backup cannot overwrite the database it copies.")
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
-    with closing(sqlite3.connect(source, timeout=30)) as live, \
-            closing(sqlite3.connect(partial)) as copy:
+    with (
+        closing(sqlite3.connect(source, timeout=30)) as live,
+        closing(sqlite3.connect(partial)) as copy,
+    ):
         _copy(live, copy)
         copy.execute("PRAGMA journal_mode=DELETE")
     os.replace(partial, target)
@@ -237,8 +244,9 @@ def known_revisions() -> set[str]:
     """Every migration revision this code knows (``db/versions``, see migrations_dir)."""
     from alembic.script import ScriptDirectory
 
-    return {script.revision for script in ScriptDirectory.from_config(alembic_config())
-            .walk_revisions()}
+    return {
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
 
 
 def backup_revision(path: Path) -> str:
@@ -247,16 +255,19 @@ def backup_revision(path: Path) -> str:
     if not Path(path).is_file():
         raise InvalidInput(f"There is no file {path}.")
     try:
-        with closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-                     ) as backup:
+        with closing(
+            sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        ) as backup:
             if backup.execute("PRAGMA quick_check").fetchone() != ("ok",):
                 raise InvalidInput(f"{path} is damaged (SQLite's quick_check failed).")
             row = backup.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as error:
         raise InvalidInput(f"{path} is not a workbench database ({error}).") from None
     if row is None or row[0] not in known_revisions():
-        raise InvalidInput(f"{path} is at migration {row[0] if row else 'none'}, which this "
-                           "version of the workbench does not know.")
+        raise InvalidInput(
+            f"{path} is at migration {row[0] if row else 'none'}, which this "
+            "version of the workbench does not know."
+        )
     return str(row[0])
 
 
@@ -270,7 +281,9 @@ def restore_sqlite(source: Path, url: str | None = None) -> None:
     target = sqlite_file(url)
     if target is None:
         raise InvalidInput("Restoring a file is for SQLite; use pg_restore for PostgreSQL.")
-    with closing(sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
-                 ) as backup, closing(sqlite3.connect(target, timeout=30)) as live:
+    with (
+        closing(sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)) as backup,
+        closing(sqlite3.connect(target, timeout=30)) as live,
+    ):
         _copy(backup, live)
     upgrade(url)

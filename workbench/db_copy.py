@@ -128,8 +128,10 @@ def open_source(url: str) -> Engine:
     if revision != _head():
         raise InvalidInput(
             f"{shown(url)} is at migration {revision or 'none'}, not {_head()}: run "
-            "`workbench db upgrade` on it first." if revision else
-            f"{shown(url)} is not a workbench database (it has no migration revision).")
+            "`workbench db upgrade` on it first."
+            if revision
+            else f"{shown(url)} is not a workbench database (it has no migration revision)."
+        )
     return engine
 
 
@@ -137,12 +139,19 @@ def _same_database(source: Engine, target_url: str) -> bool:
     target = make_url(target_url)
     if source.url.get_backend_name() == "sqlite" == target.get_backend_name():
         return db.sqlite_file(str(source.url)) == db.sqlite_file(target_url)
-    return (source.url.set(password=None, drivername=source.url.get_backend_name())
-            == target.set(password=None, drivername=target.get_backend_name()))
+    return source.url.set(password=None, drivername=source.url.get_backend_name()) == target.set(
+        password=None, drivername=target.get_backend_name()
+    )
 
 
-def copy_database(actor: User, source: Engine, target_url: str, *, batch: int = BATCH,
-                  on_progress: Progress | None = None) -> CopyResult:
+def copy_database(
+    actor: User,
+    source: Engine,
+    target_url: str,
+    *,
+    batch: int = BATCH,
+    on_progress: Progress | None = None,
+) -> CopyResult:
     """Copy every row of ``source`` (from :func:`open_source`) into the database at
     ``target_url``, migrated to the newest revision first; rebuild what is derived, then
     check that every table holds as many rows as the source and that both CSV claim reports
@@ -154,16 +163,18 @@ def copy_database(actor: User, source: Engine, target_url: str, *, batch: int = 
     db.upgrade(target_url)
     target = db.get_engine(target_url)
     tables = copied_tables()
-    options = ({"isolation_level": "REPEATABLE READ"}
-               if source.dialect.name == "postgresql" else {})
-    with source.connect().execution_options(**options) as reading, \
-            db.write_session(target) as session:
+    options = {"isolation_level": "REPEATABLE READ"} if source.dialect.name == "postgresql" else {}
+    with (
+        source.connect().execution_options(**options) as reading,
+        db.write_session(target) as session,
+    ):
         _refuse_filled(session, tables, target_url)
         for table in reversed(tables):
             if table.name in SEEDED:
                 session.execute(delete(table))
-        counts = {table.name: _copy_table(reading, session, table, batch, on_progress)
-                  for table in tables}
+        counts = {
+            table.name: _copy_table(reading, session, table, batch, on_progress) for table in tables
+        }
         _reset_sequences(session, tables)
         # Statistics before the rebuilds, or PostgreSQL plans them for empty tables: at
         # 20,000 claims the summary took 28.6 s instead of 15.8 s, the report check 8.7 s
@@ -176,9 +187,14 @@ def copy_database(actor: User, source: Engine, target_url: str, *, batch: int = 
     checked = _check_counts(counts, target, tables)
     _check_reports(actor, source, target)
     with db.write_session(target) as session:
-        audit.record(session, actor, entity="database", entity_id=0, action="copy",
-                     changes={"from": shown(source.url),
-                              "rows": {c.table: c.target for c in checked}})
+        audit.record(
+            session,
+            actor,
+            entity="database",
+            entity_id=0,
+            action="copy",
+            changes={"from": shown(source.url), "rows": {c.table: c.target for c in checked}},
+        )
     return CopyResult(checked, documents, summary_rows, counts.get("claim", 0))
 
 
@@ -189,12 +205,16 @@ def _count(connection: Connection | Session, table: Table) -> int:
 def _refuse_filled(session: Session, tables: Sequence[Table], target_url: str) -> None:
     """Refuse a target that holds anything a new database does not: merging two workbenches
     would clash on every id."""
-    filled = [table.name for table in tables if table.name not in SEEDED
-              and session.execute(select(table).limit(1)).first() is not None]
+    filled = [
+        table.name
+        for table in tables
+        if table.name not in SEEDED and session.execute(select(table).limit(1)).first() is not None
+    ]
     if filled:
         raise InvalidInput(
             f"{shown(target_url)} already holds a workbench (rows in {', '.join(filled)}); "
-            "copy only into a new, empty database.")
+            "copy only into a new, empty database."
+        )
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -209,15 +229,19 @@ def _utc(value: datetime | None) -> datetime | None:
 def _self_references(table: Table) -> list[str]:
     """Columns pointing into their own table (a claim repeating another, a verdict
     correcting another): written after the table's rows, whose order need not follow them."""
-    return [column.name for column in table.columns
-            if any(key.column.table is table for key in column.foreign_keys)]
+    return [
+        column.name
+        for column in table.columns
+        if any(key.column.table is table for key in column.foreign_keys)
+    ]
 
 
 def _rows(reading: Connection, table: Table, batch: int) -> Iterator[list[dict[str, Any]]]:
     """The table's rows in batches, datetimes as aware UTC, in primary-key order."""
     stamps = [column.name for column in table.columns if isinstance(column.type, DateTime)]
-    result = reading.execute(select(table).order_by(*table.primary_key.columns)
-                             .execution_options(yield_per=batch))
+    result = reading.execute(
+        select(table).order_by(*table.primary_key.columns).execution_options(yield_per=batch)
+    )
     for partition in result.partitions():
         rows = [dict(row._mapping) for row in partition]
         for row in rows:
@@ -226,8 +250,9 @@ def _rows(reading: Connection, table: Table, batch: int) -> Iterator[list[dict[s
         yield rows
 
 
-def _copy_table(reading: Connection, session: Session, table: Table, batch: int,
-                on_progress: Progress | None) -> int:
+def _copy_table(
+    reading: Connection, session: Session, table: Table, batch: int, on_progress: Progress | None
+) -> int:
     """Copy one table; returns the source's row count (read in the same snapshot)."""
     total, done = _count(reading, table), 0
     later = _self_references(table)
@@ -236,17 +261,23 @@ def _copy_table(reading: Connection, session: Session, table: Table, batch: int,
     for rows in _rows(reading, table, batch):
         for row in rows:
             if any(row[name] is not None for name in later):
-                pointers.append({**{f"k_{k}": row[k] for k in keys},
-                                 **{f"v_{n}": row[n] for n in later}})
+                pointers.append(
+                    {**{f"k_{k}": row[k] for k in keys}, **{f"v_{n}": row[n] for n in later}}
+                )
                 row.update(dict.fromkeys(later))
         _write(session, insert(table), rows, table)
         done += len(rows)
         if on_progress:
             on_progress(table.name, done, total)
     if pointers:
-        _write(session, update(table).where(
-            and_(*[table.c[k] == bindparam(f"k_{k}") for k in keys])).values(
-            {n: bindparam(f"v_{n}") for n in later}), pointers, table)
+        _write(
+            session,
+            update(table)
+            .where(and_(*[table.c[k] == bindparam(f"k_{k}") for k in keys]))
+            .values({n: bindparam(f"v_{n}") for n in later}),
+            pointers,
+            table,
+        )
     if on_progress and not done:
         on_progress(table.name, 0, total)
     return total
@@ -259,8 +290,9 @@ def _write(session: Session, statement: Any, rows: list[dict[str, Any]], table: 
         session.execute(statement, rows)
     except (DataError, IntegrityError) as error:
         reason = str(error.orig).strip().splitlines()[0]
-        raise CopyFailed(f"The target refused a row of {table.name}: {reason}. Nothing "
-                         "was copied.") from None
+        raise CopyFailed(
+            f"The target refused a row of {table.name}: {reason}. Nothing was copied."
+        ) from None
 
 
 def _reset_sequences(session: Session, tables: Sequence[Table]) -> None:
@@ -275,21 +307,28 @@ def _reset_sequences(session: Session, tables: Sequence[Table]) -> None:
         if column is None:
             continue
         name, id_column = quote.format_table(table), quote.quote(column.name)
-        session.execute(text(  # names from the metadata, quoted; nothing from input
-            f"SELECT setval(pg_get_serial_sequence(:table, :column), "  # noqa: S608
-            f"COALESCE(MAX({id_column}), 0) + 1, false) FROM {name}"),
-            {"table": name, "column": column.name})
+        session.execute(
+            text(  # names from the metadata, quoted; nothing from input
+                f"SELECT setval(pg_get_serial_sequence(:table, :column), "  # noqa: S608
+                f"COALESCE(MAX({id_column}), 0) + 1, false) FROM {name}"
+            ),
+            {"table": name, "column": column.name},
+        )
 
 
-def _check_counts(source: dict[str, int], target: Engine, tables: Sequence[Table]
-                  ) -> tuple[TableCount, ...]:
+def _check_counts(
+    source: dict[str, int], target: Engine, tables: Sequence[Table]
+) -> tuple[TableCount, ...]:
     with target.connect() as connection:
-        counts = tuple(TableCount(table.name, source[table.name], _count(connection, table))
-                       for table in tables)
+        counts = tuple(
+            TableCount(table.name, source[table.name], _count(connection, table))
+            for table in tables
+        )
     differ = [f"{c.table} {c.source:,} → {c.target:,}" for c in counts if c.source != c.target]
     if differ:
-        raise CopyFailed("Row counts differ after the copy (was the app still saving?): "
-                         + "; ".join(differ))
+        raise CopyFailed(
+            "Row counts differ after the copy (was the app still saving?): " + "; ".join(differ)
+        )
     return counts
 
 
@@ -299,8 +338,15 @@ def _check_reports(actor: User, source: Engine, target: Engine) -> None:
     pairs = zip_longest(csv_chunks(actor, source), csv_chunks(actor, target), fillvalue="")
     for number, (before, after) in enumerate(pairs):
         if before != after:
-            claim = next((old.split(",", 1)[0] for old, new in
-                          zip(before.split("\r\n"), after.split("\r\n"), strict=False)
-                          if old != new), "?")
-            raise CopyFailed(f"The CSV claim reports differ (first in chunk {number + 1}, "
-                             f"near the row of claim {claim}).")
+            claim = next(
+                (
+                    old.split(",", 1)[0]
+                    for old, new in zip(before.split("\r\n"), after.split("\r\n"), strict=False)
+                    if old != new
+                ),
+                "?",
+            )
+            raise CopyFailed(
+                f"The CSV claim reports differ (first in chunk {number + 1}, "
+                f"near the row of claim {claim})."
+            )

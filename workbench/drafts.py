@@ -58,9 +58,14 @@ Draft = TypeVar("Draft")
 
 #: What pydantic's own refusals (a value of the wrong type) say, by the first word of the
 #: error type; the rules below phrase every other refusal themselves.
-_TYPE_PROBLEMS = {"int": "must be a whole number", "float": "must be a number",
-                  "bool": "must be yes or no", "string": "must be text", "list": "must be a list",
-                  "missing": "is required"}
+_TYPE_PROBLEMS = {
+    "int": "must be a whole number",
+    "float": "must be a number",
+    "bool": "must be yes or no",
+    "string": "must be text",
+    "list": "must be a list",
+    "missing": "is required",
+}
 
 
 class DraftRefused(InvalidInput):
@@ -93,8 +98,7 @@ def _problem(fields: dict[str, Any], detail: ErrorDetails) -> tuple[str, str]:
     return name, f"{label}: {detail['msg']}."
 
 
-def _refusal(kind: type[Any], refused: type[DraftRefused],
-             error: ValidationError) -> DraftRefused:
+def _refusal(kind: type[Any], refused: type[DraftRefused], error: ValidationError) -> DraftRefused:
     """pydantic's ValidationError as ``refused``: pages show ``str(error)`` and the CLI prints
     it, so it must read as sentences, not as a dump of locations and types."""
     fields = kind.__pydantic_fields__
@@ -107,8 +111,9 @@ def draft(cls: type[Draft]) -> type[Draft]:
     (:class:`DraftRefused` unless it says otherwise) and takes no unknown field. Frozen, so
     what was checked is what the service gets; defaults are checked too, so a rule such as
     "a correction needs a reason" holds when the field is left out."""
-    checked: Any = dataclass(frozen=True, config=ConfigDict(extra="forbid",
-                                                            validate_default=True))(cls)
+    checked: Any = dataclass(frozen=True, config=ConfigDict(extra="forbid", validate_default=True))(
+        cls
+    )
     validate = checked.__init__
     refused = getattr(cls, "refused", DraftRefused)
 
@@ -125,6 +130,7 @@ def draft(cls: type[Draft]) -> type[Draft]:
 
 # --- rules for one field, built on workbench.validation -----------------------------------
 
+
 def _refusing(check: Callable[[Any], Any]) -> BeforeValidator:
     """A field rule from a validation helper. Its InvalidInput becomes the ValueError pydantic
     collects, so a draft reports all its problems, not just the first."""
@@ -139,8 +145,9 @@ def _refusing(check: Callable[[Any], Any]) -> BeforeValidator:
 
 
 def _line(field: str, max_length: int, *, required: bool = False) -> BeforeValidator:
-    return _refusing(functools.partial(clean_line, field=field, max_length=max_length,
-                                       required=required))
+    return _refusing(
+        functools.partial(clean_line, field=field, max_length=max_length, required=required)
+    )
 
 
 def _text(field: str, max_length: int) -> BeforeValidator:
@@ -186,6 +193,7 @@ Rationale = Annotated[str, _text("Rationale", MAX_RATIONALE)]
 
 
 # --- the drafts ---------------------------------------------------------------------------
+
 
 @draft
 class ArticleDraft:
@@ -258,8 +266,11 @@ class ClaimEdit(BaseModel):
 
     def changes(self) -> dict[str, Any]:
         """The fields given, cleaned, in the order above."""
-        return {name: getattr(self, name) for name in type(self).model_fields
-                if name in self.model_fields_set}
+        return {
+            name: getattr(self, name)
+            for name in type(self).model_fields
+            if name in self.model_fields_set
+        }
 
 
 @draft

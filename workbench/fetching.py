@@ -41,12 +41,22 @@ MAX_REDIRECTS = 5
 #: Media types read as pages; anything else is refused before its body is read.
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_NAMED_TYPES = {"application/pdf": "a PDF", "application/json": "JSON data",
-                "application/zip": "a ZIP archive", "application/octet-stream": "a binary file",
-                "text/css": "a style sheet", "text/javascript": "a script",
-                "application/javascript": "a script", "text/csv": "a spreadsheet (CSV)"}
-_NAMED_FAMILIES = {"image": "an image", "video": "a video", "audio": "a sound file",
-                   "font": "a font"}
+_NAMED_TYPES = {
+    "application/pdf": "a PDF",
+    "application/json": "JSON data",
+    "application/zip": "a ZIP archive",
+    "application/octet-stream": "a binary file",
+    "text/css": "a style sheet",
+    "text/javascript": "a script",
+    "application/javascript": "a script",
+    "text/csv": "a spreadsheet (CSV)",
+}
+_NAMED_FAMILIES = {
+    "image": "an image",
+    "video": "a video",
+    "audio": "a sound file",
+    "font": "a font",
+}
 _CHARSET_LABEL = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
@@ -114,19 +124,29 @@ def fetch(url: str, settings: Settings) -> FetchedPage:
     if not media_type and data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         media_type = "text/html"  # old servers omit the type; browsers sniff markup too
     if not media_type:
-        raise FetchError("That address did not say what it returned, and it does not look "
-                         "like a web page.")
+        raise FetchError(
+            "That address did not say what it returned, and it does not look like a web page."
+        )
     text, encoding, warnings = _decode(data, charset, media_type)
     return FetchedPage(
-        url=url, final_url=str(opened.url), status=response.status_code,
-        content_type=media_type, sha256=hashlib.sha256(data).hexdigest(), text=text,
-        encoding=encoding, fetched_at=opened.fetched_at, redirects=opened.redirects,
-        content_language=response.headers.get("content-language"), warnings=tuple(warnings))
+        url=url,
+        final_url=str(opened.url),
+        status=response.status_code,
+        content_type=media_type,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=text,
+        encoding=encoding,
+        fetched_at=opened.fetched_at,
+        redirects=opened.redirects,
+        content_language=response.headers.get("content-language"),
+        warnings=tuple(warnings),
+    )
 
 
 @contextmanager
-def open_page(url: str, settings: Settings, *, timeout: float | None = None
-              ) -> Iterator[OpenedPage]:
+def open_page(
+    url: str, settings: Settings, *, timeout: float | None = None
+) -> Iterator[OpenedPage]:
     """Follow ``url`` and its redirects under the rules above; yields the final answer with
     its body unread (closed on exit). ``timeout`` (seconds) replaces the fetch timeout, for
     slow services such as a public archive. Raises FetchError."""
@@ -142,8 +162,7 @@ def open_page(url: str, settings: Settings, *, timeout: float | None = None
             location = response.headers.get("location")
             if response.status_code not in _REDIRECTS or not location:
                 try:
-                    yield OpenedPage(response, current, tuple(chain), deadline,
-                                     datetime.now(UTC))
+                    yield OpenedPage(response, current, tuple(chain), deadline, datetime.now(UTC))
                 finally:
                     response.close()
                 return
@@ -160,11 +179,13 @@ def _web_address(url: str, *, redirected: bool = False) -> httpx.URL:
     except (httpx.InvalidURL, UnicodeError) as error:
         raise FetchError(f"{subject} is not a valid web address.") from error
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise FetchError(f"{subject} is not a web page address (it must start with http:// "
-                         "or https://).")
+        raise FetchError(
+            f"{subject} is not a web page address (it must start with http:// or https://)."
+        )
     if parsed.userinfo:
-        raise FetchError(f"{subject} contains a user name or password; the workbench does "
-                         "not send those.")
+        raise FetchError(
+            f"{subject} contains a user name or password; the workbench does not send those."
+        )
     return parsed.copy_with(fragment=None)
 
 
@@ -174,30 +195,44 @@ def _next_hop(current: httpx.URL, location: str, chain: list[str]) -> httpx.URL:
     except httpx.InvalidURL as error:
         raise FetchError("The page redirects to an address that is not valid.") from error
     if str(target) in chain:
-        raise FetchError("The page redirects in a loop and never arrives; open it in a "
-                         "browser to see what the site does.")
+        raise FetchError(
+            "The page redirects in a loop and never arrives; open it in a "
+            "browser to see what the site does."
+        )
     if len(chain) > MAX_REDIRECTS:
-        raise FetchError(f"The page redirects more than {MAX_REDIRECTS} times; open it in a "
-                         "browser and use the address it ends at.")
+        raise FetchError(
+            f"The page redirects more than {MAX_REDIRECTS} times; open it in a "
+            "browser and use the address it ends at."
+        )
     return target
 
 
-def _send(transport: httpx.HTTPTransport, url: httpx.URL, settings: Settings,
-          deadline: Deadline, *, redirected: bool) -> httpx.Response:
+def _send(
+    transport: httpx.HTTPTransport,
+    url: httpx.URL,
+    settings: Settings,
+    deadline: Deadline,
+    *,
+    redirected: bool,
+) -> httpx.Response:
     """GET ``url`` from one of its vetted addresses (the next one when one does not answer),
     with the name in the Host header and the TLS server name."""
     host = url.host
-    headers = {"Host": url.netloc.decode("ascii"),
-               "User-Agent": f"claim-workbench (fact-checking; +{settings.organisation_url})",
-               "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
-               "Accept-Encoding": "gzip, deflate"}
+    headers = {
+        "Host": url.netloc.decode("ascii"),
+        "User-Agent": f"claim-workbench (fact-checking; +{settings.organisation_url})",
+        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+        "Accept-Encoding": "gzip, deflate",
+    }
     error: httpx.TransportError | None = None
     for address in vetted_addresses(url, settings.fetch_allow_hosts, redirected=redirected):
         timeout = httpx.Timeout(min(deadline.seconds, deadline.remaining()))
         request = httpx.Request(
-            "GET", url.copy_with(host=str(address)), headers=headers,
-            extensions={"sni_hostname": url.raw_host.decode("ascii"),
-                        "timeout": timeout.as_dict()})
+            "GET",
+            url.copy_with(host=str(address)),
+            headers=headers,
+            extensions={"sni_hostname": url.raw_host.decode("ascii"), "timeout": timeout.as_dict()},
+        )
         try:
             return transport.handle_request(request)
         except httpx.TimeoutException as timeout:
@@ -207,10 +242,12 @@ def _send(transport: httpx.HTTPTransport, url: httpx.URL, settings: Settings,
         except httpx.TransportError as broken:
             raise FetchError(f"{host} sent a broken answer; try again later.") from broken
     if error is not None and "CERTIFICATE_VERIFY_FAILED" in str(error):
-        raise FetchError(f"The site's security certificate is not valid for {host}; the page "
-                         "was not fetched.") from error
-    raise FetchError(f"Could not connect to {host}: the site is down, or there is no "
-                     "network.") from error
+        raise FetchError(
+            f"The site's security certificate is not valid for {host}; the page was not fetched."
+        ) from error
+    raise FetchError(
+        f"Could not connect to {host}: the site is down, or there is no network."
+    ) from error
 
 
 def _status_error(status: int) -> FetchError:
@@ -228,8 +265,11 @@ def _content_type(response: httpx.Response) -> tuple[str, str | None]:
     media_type = header.split(";", 1)[0].strip().lower()
     if media_type and media_type not in PAGE_TYPES:
         family = media_type.split("/", 1)[0]
-        what = _NAMED_TYPES.get(media_type) or _NAMED_FAMILIES.get(family) \
+        what = (
+            _NAMED_TYPES.get(media_type)
+            or _NAMED_FAMILIES.get(family)
             or f"a file of type {media_type}"
+        )
         raise FetchError(f"That address returned {what}, not a web page.")
     charset = _CHARSET_LABEL.search(header)
     return media_type, charset.group(1) if charset else None
@@ -290,8 +330,9 @@ def _decompressor(encoding: str) -> _Identity | Decompressor:
         return _Identity()
     if encoding in ("gzip", "x-gzip", "deflate"):
         return zlib.decompressobj(wbits=47)  # 32 + 15: a gzip or zlib header, detected
-    raise FetchError(f"The site sent the page compressed in a way the workbench does not read "
-                     f"({encoding}).")
+    raise FetchError(
+        f"The site sent the page compressed in a way the workbench does not read ({encoding})."
+    )
 
 
 def _decode(data: bytes, label: str | None, media_type: str) -> tuple[str, str, list[str]]:
@@ -299,15 +340,18 @@ def _decode(data: bytes, label: str | None, media_type: str) -> tuple[str, str, 
     detection (workbench.text.encoding explains that order)."""
     # The header's label goes through the same parser as a <meta> one: the same WHATWG
     # aliases (ISO-8859-1 means windows-1252) and the same refusal of UTF-16 on ASCII bytes.
-    declared = declared_charset(b'<meta charset="' + label.encode("ascii") + b'">') \
-        if label else None
+    declared = (
+        declared_charset(b'<meta charset="' + label.encode("ascii") + b'">') if label else None
+    )
     if declared is None and media_type != "text/plain":
         declared = declared_charset(data)
     try:
         return decode(data, declared)
     except ArticleInputError as error:
-        raise FetchError("The page's text encoding could not be worked out. Copy the text "
-                         "from your browser and paste it instead.") from error
+        raise FetchError(
+            "The page's text encoding could not be worked out. Copy the text "
+            "from your browser and paste it instead."
+        ) from error
 
 
 def _size(count: int) -> str:

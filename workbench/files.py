@@ -23,5 +23,6 @@ def replace_file(path: Path | str, chunks: Iterable[str]) -> None:
         os.replace(partial, target)
     except OSError as error:
         partial.unlink(missing_ok=True)
-        raise WorkbenchError(f"Cannot write {target}: {error.strerror or error}. "
-                             "Nothing was written.") from error
+        raise WorkbenchError(
+            f"Cannot write {target}: {error.strerror or error}. Nothing was written."
+        ) from error

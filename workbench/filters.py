@@ -72,8 +72,9 @@ def day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, d
     return low, high
 
 
-def claim_conditions(filters: ClaimFilters | None, *,
-                     dates: bool = True) -> list[ColumnElement[Any]]:
+def claim_conditions(
+    filters: ClaimFilters | None, *, dates: bool = True
+) -> list[ColumnElement[Any]]:
     """WHERE conditions on ``claim`` for ``filters`` (dates on ``created_at`` if ``dates``).
 
     ``filters.search`` is not among them (see :class:`ClaimFilters`).
@@ -84,23 +85,31 @@ def claim_conditions(filters: ClaimFilters | None, *,
     if filters.states:
         conditions.append(col(Claim.state).in_(filters.states))
     if filters.outlet:
-        conditions.append(col(Claim.article_id).in_(
-            select(Article.id).where(Article.outlet == filters.outlet)))
+        conditions.append(
+            col(Claim.article_id).in_(select(Article.id).where(Article.outlet == filters.outlet))
+        )
     if filters.tag:
-        conditions.append(col(Claim.id).in_(
-            select(ClaimTag.claim_id).where(ClaimTag.tag == filters.tag)))
+        conditions.append(
+            col(Claim.id).in_(select(ClaimTag.claim_id).where(ClaimTag.tag == filters.tag))
+        )
     if filters.reviewer:
-        conditions.append(col(Claim.created_by).in_(
-            select(User.id).where(User.name == filters.reviewer)))
+        conditions.append(
+            col(Claim.created_by).in_(select(User.id).where(User.name == filters.reviewer))
+        )
     if filters.assignee == UNASSIGNED:
         conditions.append(col(Claim.assignee_id).is_(None))
     elif filters.assignee:
-        conditions.append(col(Claim.assignee_id).in_(
-            select(User.id).where(User.name == filters.assignee)))
+        conditions.append(
+            col(Claim.assignee_id).in_(select(User.id).where(User.name == filters.assignee))
+        )
     if filters.rating:
-        conditions.append(col(Claim.id).in_(
-            select(Verdict.claim_id).join(Rating, col(Rating.id) == Verdict.rating_id)
-            .where(Verdict.status == VerdictStatus.approved, Rating.label == filters.rating)))
+        conditions.append(
+            col(Claim.id).in_(
+                select(Verdict.claim_id)
+                .join(Rating, col(Rating.id) == Verdict.rating_id)
+                .where(Verdict.status == VerdictStatus.approved, Rating.label == filters.rating)
+            )
+        )
     if dates:
         low, high = day_bounds(filters.start, filters.end)
         if low is not None:
@@ -114,4 +123,3 @@ def apply_filters(statement: S, filters: ClaimFilters | None, *, dates: bool = T
     """``statement.where(...)`` for every set filter (``statement`` selects from Claim)."""
     conditions = claim_conditions(filters, dates=dates)
     return statement.where(*conditions) if conditions else statement
-

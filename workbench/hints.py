@@ -38,8 +38,9 @@ class Hints:
 
 def dismissed_hints(session: Session, user: User) -> frozenset[str]:
     """The hints ``user`` has closed."""
-    return frozenset(session.exec(
-        select(DismissedHint.hint).where(DismissedHint.user_id == user.id)))
+    return frozenset(
+        session.exec(select(DismissedHint.hint).where(DismissedHint.user_id == user.id))
+    )
 
 
 def load_hints(credentials: Credentials) -> Hints:
@@ -63,6 +64,12 @@ def dismiss_hint(session: Session, actor: User, hint: str) -> DismissedHint:
         return stored
     stored = DismissedHint(user_id=stored_id(actor), hint=hint)
     session.add(stored)
-    audit.record(session, actor, entity="user", entity_id=stored_id(actor), action="dismiss_hint",
-                 changes={"hint": [None, hint]})
+    audit.record(
+        session,
+        actor,
+        entity="user",
+        entity_id=stored_id(actor),
+        action="dismiss_hint",
+        changes={"hint": [None, hint]},
+    )
     return stored

@@ -84,8 +84,11 @@ def person(user: User) -> Person:
 
 def sign_in_required(session: Session, credentials: Credentials) -> bool:
     """See the module docstring for when the desk asks everyone to sign in."""
-    return (credentials.single_sign_on or get_settings().environment != "local"
-            or auth.has_accounts(session))
+    return (
+        credentials.single_sign_on
+        or get_settings().environment != "local"
+        or auth.has_accounts(session)
+    )
 
 
 def identify(session: Session, credentials: Credentials) -> User | None:
@@ -93,8 +96,9 @@ def identify(session: Session, credentials: Credentials) -> User | None:
     if credentials.single_sign_on:
         if credentials.external is None:
             return None
-        user = session.exec(select(User).where(
-            User.external_subject == credentials.external.subject)).first()
+        user = session.exec(
+            select(User).where(User.external_subject == credentials.external.subject)
+        ).first()
         return user if user is not None and user.active else None
     if not credentials.token:
         return None
@@ -123,8 +127,11 @@ def visit(credentials: Credentials, engine: Engine | None = None) -> Visit:
     with db.read_session(engine) as session:
         user = identify(session, credentials)
         if user is not None:
-            record = (auth.active_session(session, credentials.token)
-                      if credentials.token and not credentials.single_sign_on else None)
+            record = (
+                auth.active_session(session, credentials.token)
+                if credentials.token and not credentials.single_sign_on
+                else None
+            )
             return Visit(person(user), touch_due=record is not None and auth.touch_due(record))
         if credentials.single_sign_on:
             return Visit(None, unregistered=credentials.external is not None)

@@ -52,16 +52,18 @@ class StartPage:
 def start_page(recent: int = 5) -> StartPage:
     """How many articles there are, and the newest ``recent`` of them."""
     with db.read_session() as session:
-        return StartPage(articles.count_articles(session),
-                         articles.list_articles(session, limit=recent))
+        return StartPage(
+            articles.count_articles(session), articles.list_articles(session, limit=recent)
+        )
 
 
 def article_list(*, search: str, page: int, page_size: int) -> list[articles.ArticleRow]:
     """Page ``page`` (from 0) of the articles matching ``search``, plus the first row of
     the next page when there is one (so the page knows to offer "Older")."""
     with db.read_session() as session:
-        return articles.list_articles(session, search=search, limit=page_size + 1,
-                                      offset=page * page_size)
+        return articles.list_articles(
+            session, search=search, limit=page_size + 1, offset=page * page_size
+        )
 
 
 def desk_has_accounts() -> bool:
@@ -84,14 +86,16 @@ class AnnotateArticle:
     shown: article_history.ShownVersion
 
 
-def annotate_article(article_id: int, version: int | None = None, *,
-                     changes: bool = False) -> AnnotateArticle:
+def annotate_article(
+    article_id: int, version: int | None = None, *, changes: bool = False
+) -> AnnotateArticle:
     """:func:`workspace` and version ``version`` of the article (the current one when
     None), compared with the previous version when ``changes``."""
     with db.read_session() as session:
         found = load_workspace(session, article_id)
-        return AnnotateArticle(found, article_history.shown_version(
-            session, found.article, version, changes=changes))
+        return AnnotateArticle(
+            found, article_history.shown_version(session, found.article, version, changes=changes)
+        )
 
 
 def version_target(article_id: int) -> article_history.VersionTarget:
@@ -115,8 +119,9 @@ def annotate_panel(article_id: int, claim_id: int | None) -> AnnotatePanel:
     with db.read_session() as session:
         found = load_workspace(session, article_id)
         mine = any(mark.claim.id == claim_id for mark in found.marks)
-        return AnnotatePanel(found, load_claim_panel(session, claim_id)
-                             if mine and claim_id is not None else None)
+        return AnnotatePanel(
+            found, load_claim_panel(session, claim_id) if mine and claim_id is not None else None
+        )
 
 
 def seen_before(text: str, limit: int = 5) -> list[matching.Match]:
@@ -138,8 +143,10 @@ class SourceMatch:
 def find_sources(query: str) -> list[SourceMatch]:
     """Stored sources whose URL or title looks like ``query``, best first."""
     with db.read_session() as session:
-        return [SourceMatch(stored_id(source), source.title, source.url, score)
-                for source, score in sources.find_sources(session, query)]
+        return [
+            SourceMatch(stored_id(source), source.title, source.url, score)
+            for source, score in sources.find_sources(session, query)
+        ]
 
 
 @dataclass(frozen=True)
@@ -155,8 +162,7 @@ def unsettled_claims(limit: int = 20) -> Unsettled:
     """For the Dashboard: both read through the partial index ``ix_claim_unsettled``."""
     with db.read_session() as session:
         count = article_versions.unsettled_count(session)
-        return Unsettled(count, article_history.unsettled_articles(session, limit)
-                         if count else [])
+        return Unsettled(count, article_history.unsettled_articles(session, limit) if count else [])
 
 
 @dataclass(frozen=True)
@@ -175,21 +181,34 @@ def filter_page(credentials: Credentials, allowed: frozenset[Role], action: str)
         return FilterPage(person(actor), summary.filter_options(session))
 
 
-def claim_page(credentials: Credentials, filters: ClaimFilters, *, page: int = 0,
-               before_id: int | None = None, after_id: int | None = None,
-               ) -> tuple[list[claim_list.ClaimRow], int]:
+def claim_page(
+    credentials: Credentials,
+    filters: ClaimFilters,
+    *,
+    page: int = 0,
+    before_id: int | None = None,
+    after_id: int | None = None,
+) -> tuple[list[claim_list.ClaimRow], int]:
     """:func:`workbench.claim_list.list_claims` as the person behind ``credentials``."""
     with db.read_session() as session:
-        return claim_list.list_claims(session, acting_user(session, credentials), filters,
-                                      page=page, before_id=before_id, after_id=after_id)
+        return claim_list.list_claims(
+            session,
+            acting_user(session, credentials),
+            filters,
+            page=page,
+            before_id=before_id,
+            after_id=after_id,
+        )
 
 
-def dashboard_claims(credentials: Credentials, filters: ClaimFilters, dimension: str,
-                     value: str, limit: int = 200) -> list[dashboard.ClaimRef]:
+def dashboard_claims(
+    credentials: Credentials, filters: ClaimFilters, dimension: str, value: str, limit: int = 200
+) -> list[dashboard.ClaimRef]:
     """The claims behind a clicked dashboard bar (editors only)."""
     with db.read_session() as session:
-        return dashboard.claims_for_selection(session, acting_user(session, credentials),
-                                              filters, dimension, value, limit=limit)
+        return dashboard.claims_for_selection(
+            session, acting_user(session, credentials), filters, dimension, value, limit=limit
+        )
 
 
 @dataclass(frozen=True)
@@ -219,8 +238,13 @@ def review_page(credentials: Credentials, page: int = 1) -> ReviewPage:
             return ReviewPage(person(actor), 0, 1, [])
         total = review.count_queue(session, actor)
         page = min(max(page, 1), _pages(total))
-        queue = review.review_queue(session, actor, limit=review.PAGE_SIZE,
-                                    offset=(page - 1) * review.PAGE_SIZE) if total else []
+        queue = (
+            review.review_queue(
+                session, actor, limit=review.PAGE_SIZE, offset=(page - 1) * review.PAGE_SIZE
+            )
+            if total
+            else []
+        )
         return ReviewPage(person(actor), total, page, queue)
 
 
@@ -244,15 +268,23 @@ def correction_target(claim_id: int) -> CorrectionTarget | None:
             claim = get_claim(session, claim_id)
         except NotFound:
             return None
-        published = (verdicts.current_verdict(session, claim_id)
-                     if claim.state == ClaimState.approved else None)
+        published = (
+            verdicts.current_verdict(session, claim_id)
+            if claim.state == ClaimState.approved
+            else None
+        )
         scale = ratings.default_scale(session)
         return CorrectionTarget(
-            claim_id, claim.version, claim.statement or claim.quote,
+            claim_id,
+            claim.version,
+            claim.statement or claim.quote,
             published.rationale if published is not None else None,
-            [RatingChoice(stored_id(r), r.label)
-             for r in ratings.ratings_of(session, stored_id(scale))],
-            review.corrections(session, claim_id))
+            [
+                RatingChoice(stored_id(r), r.label)
+                for r in ratings.ratings_of(session, stored_id(scale))
+            ],
+            review.corrections(session, claim_id),
+        )
 
 
 @dataclass(frozen=True)
@@ -269,8 +301,9 @@ class Account:
     @property
     def sign_in(self) -> str:
         """How the account signs in, in words."""
-        return ("single sign-on" if self.single_sign_on else
-                "password" if self.has_password else "none")
+        return (
+            "single sign-on" if self.single_sign_on else "password" if self.has_password else "none"
+        )
 
 
 @dataclass(frozen=True)
@@ -289,20 +322,36 @@ def accounts_page(credentials: Credentials) -> AccountsPage:
     """Every account but the built-in ``cli`` and ``local``, by name."""
     with db.read_session() as session:
         me = person(acting_user(session, credentials))
-        return AccountsPage(me, [
-            Account(stored_id(u), u.name, u.display_name, Role(u.role), u.active,
-                    bool(u.external_subject), bool(u.password_hash), u.created_at)
-            for u in users.list_users(session)
-            if u.name not in (users.CLI_USER, users.LOCAL_USER)])
+        return AccountsPage(
+            me,
+            [
+                Account(
+                    stored_id(u),
+                    u.name,
+                    u.display_name,
+                    Role(u.role),
+                    u.active,
+                    bool(u.external_subject),
+                    bool(u.password_hash),
+                    u.created_at,
+                )
+                for u in users.list_users(session)
+                if u.name not in (users.CLI_USER, users.LOCAL_USER)
+            ],
+        )
 
 
 def people_to_ask(roles: frozenset[Role]) -> list[str]:
     """The names (display name where there is one) of the active accounts holding one of
     ``roles``: whom a person sent to a page not meant for their role can ask."""
     with db.read_session() as session:
-        return [u.display_name or u.name for u in users.list_users(session)
-                if u.active and Role(u.role) in roles
-                and u.name not in (users.CLI_USER, users.LOCAL_USER)]
+        return [
+            u.display_name or u.name
+            for u in users.list_users(session)
+            if u.active
+            and Role(u.role) in roles
+            and u.name not in (users.CLI_USER, users.LOCAL_USER)
+        ]
 
 
 @dataclass(frozen=True)
@@ -329,9 +378,14 @@ class Assigning:
 
 def _assigning(session: Session, credentials: Credentials) -> Assigning:
     actor = acting_user(session, credentials)
-    return Assigning(person(actor), actor.role in EDITORS,
-                     [Assignee(stored_id(u), u.name, u.display_name)
-                      for u in assignments.assignable_people(session)])
+    return Assigning(
+        person(actor),
+        actor.role in EDITORS,
+        [
+            Assignee(stored_id(u), u.name, u.display_name)
+            for u in assignments.assignable_people(session)
+        ],
+    )
 
 
 def assigning(credentials: Credentials) -> Assigning:
@@ -349,19 +403,23 @@ class ArticleDesk:
     assigning: Assigning
 
 
-def article_desk(credentials: Credentials, *, search: str, page: int,
-                 page_size: int) -> ArticleDesk:
+def article_desk(
+    credentials: Credentials, *, search: str, page: int, page_size: int
+) -> ArticleDesk:
     """:func:`article_list` with the assignees of the page's articles (one more query by
     primary key) and who may be given them."""
     with db.read_session() as session:
-        rows = articles.list_articles(session, search=search, limit=page_size + 1,
-                                      offset=page * page_size)
-        return ArticleDesk(rows, assignments.article_assignees(session, [r.id for r in rows]),
-                           _assigning(session, credentials))
+        rows = articles.list_articles(
+            session, search=search, limit=page_size + 1, offset=page * page_size
+        )
+        return ArticleDesk(
+            rows,
+            assignments.article_assignees(session, [r.id for r in rows]),
+            _assigning(session, credentials),
+        )
 
 
 def open_claims_per_reviewer(credentials: Credentials) -> list[assignments.Workload]:
     """The Dashboard's open claims per reviewer (editors only)."""
     with db.read_session() as session:
-        return assignments.open_claims_per_reviewer(session,
-                                                    acting_user(session, credentials))
+        return assignments.open_claims_per_reviewer(session, acting_user(session, credentials))

@@ -31,8 +31,12 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
             "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(
-                timespec="milliseconds"),
-            "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
         for key, value in vars(record).items():
             if key not in _STANDARD:
                 line.setdefault(key, value)  # an extra named like a field above loses

@@ -106,7 +106,7 @@ class _Prepared:
 
 
 def _kind(word: str) -> str:
-    """"pct41" -> "pct", "year2003" -> "year"; any currency ("usd6200000000",
+    """ "pct41" -> "pct", "year2003" -> "year"; any currency ("usd6200000000",
     "eur5") -> "money", so $6.2 billion conflicts with €6.2 billion."""
     match = _KIND.match(word)
     kind = match.group() if match else word
@@ -124,14 +124,18 @@ def prepare(value: str, language: str = "en") -> _Prepared:
         position = end
     pieces.append(value[position:])
     processed = utils.default_process("".join(pieces))
-    return _Prepared(processed, len(processed.split()),
-                     {kind: frozenset(words) for kind, words in amounts.items()})
+    return _Prepared(
+        processed,
+        len(processed.split()),
+        {kind: frozenset(words) for kind, words in amounts.items()},
+    )
 
 
 def amounts_conflict(a: _Prepared, b: _Prepared) -> bool:
     """True when both texts state values of one kind and share none of them."""
-    return any(kind in b.amounts and not (words & b.amounts[kind])
-               for kind, words in a.amounts.items())
+    return any(
+        kind in b.amounts and not (words & b.amounts[kind]) for kind, words in a.amounts.items()
+    )
 
 
 def score_prepared(a: _Prepared, b: _Prepared) -> float:
@@ -140,8 +144,7 @@ def score_prepared(a: _Prepared, b: _Prepared) -> float:
         return 0.0
     shorter, longer = sorted((a.tokens, b.tokens))
     guard = min(1.0, shorter / longer / FULL_LENGTH_RATIO, shorter / FULL_SET_TOKENS)
-    score = max(fuzz.token_sort_ratio(a.text, b.text),
-                fuzz.token_set_ratio(a.text, b.text) * guard)
+    score = max(fuzz.token_sort_ratio(a.text, b.text), fuzz.token_set_ratio(a.text, b.text) * guard)
     if amounts_conflict(a, b):
         score = min(score, AMOUNT_CONFLICT_CAP)
     return float(score)
@@ -156,13 +159,19 @@ def similarity(a: str, b: str, language: str = "en") -> float:
 def check_query(text: str) -> None:
     """Refuse a query too short to match (raises :class:`InvalidInput`)."""
     if len(terms(text)) < MIN_QUERY_TERMS:
-        raise InvalidInput("That is too short to match: select or type at least two words "
-                           "of the claim.")
+        raise InvalidInput(
+            "That is too short to match: select or type at least two words of the claim."
+        )
 
 
-def seen_before(session: Session, text: str, *, limit: int = 5,
-                exclude_claim_id: int | None = None,
-                language: str = "en") -> list[Match]:
+def seen_before(
+    session: Session,
+    text: str,
+    *,
+    limit: int = 5,
+    exclude_claim_id: int | None = None,
+    language: str = "en",
+) -> list[Match]:
     """Earlier claims that look like ``text``, best first, each with its tier and whether
     the Annotate page shows it. Raises :class:`InvalidInput` for fewer than two words.
 
@@ -170,15 +179,27 @@ def seen_before(session: Session, text: str, *, limit: int = 5,
     """
     check_query(text)
     exclude = () if exclude_claim_id is None else (exclude_claim_id,)
-    found = dict(candidate_claim_ids(session, text, limit=RERANKED, exclude_ids=exclude,
-                                     language=language))
+    found = dict(
+        candidate_claim_ids(session, text, limit=RERANKED, exclude_ids=exclude, language=language)
+    )
     if not found:
         return []
-    rows = {row[0]: row for row in session.exec(
-        select_columns(Claim.id, Claim.statement, Claim.article_id, Claim.state, Claim.claim_date,
-                       Claim.created_at, Article.url)
-        .join(Article, col(Article.id) == Claim.article_id, isouter=True)
-        .where(col(Claim.id).in_(found)))}
+    rows = {
+        row[0]: row
+        for row in session.exec(
+            select_columns(
+                Claim.id,
+                Claim.statement,
+                Claim.article_id,
+                Claim.state,
+                Claim.claim_date,
+                Claim.created_at,
+                Article.url,
+            )
+            .join(Article, col(Article.id) == Claim.article_id, isouter=True)
+            .where(col(Claim.id).in_(found))
+        )
+    }
     ranked = rank(text, found, {cid: row[1] for cid, row in rows.items()}, language)[:limit]
     verdicts = published_verdicts(session, [cid for cid, *_rest in ranked])
     shown_at = SHOWN_RELEVANCE[session.get_bind().dialect.name]
@@ -187,16 +208,27 @@ def seen_before(session: Session, text: str, *, limit: int = 5,
         _id, statement, article_id, state, claim_date, created_at, url = rows[cid]
         label, approved_at = verdicts.get(cid, (None, None))
         tier = Tier.same if score >= MATCH_THRESHOLD else Tier.possible
-        matches.append(Match(
-            cid, round(score, 1), statement, article_id, state, label, tier,
-            shown=not conflict and (tier is Tier.same or found[cid] >= shown_at),
-            relevance=round(found[cid], 3), url=url or "",
-            checked_on=approved_at.date() if approved_at else claim_date or created_at.date()))
+        matches.append(
+            Match(
+                cid,
+                round(score, 1),
+                statement,
+                article_id,
+                state,
+                label,
+                tier,
+                shown=not conflict and (tier is Tier.same or found[cid] >= shown_at),
+                relevance=round(found[cid], 3),
+                url=url or "",
+                checked_on=approved_at.date() if approved_at else claim_date or created_at.date(),
+            )
+        )
     return matches
 
 
-def rank(text: str, relevance: dict[int, float], statements: dict[int, str],
-         language: str = "en") -> list[tuple[int, float, bool]]:
+def rank(
+    text: str, relevance: dict[int, float], statements: dict[int, str], language: str = "en"
+) -> list[tuple[int, float, bool]]:
     """``(claim id, similarity, amounts conflict)`` of the candidates, best first by
     relevance (a share of the best candidate's) plus :data:`SIMILARITY_WEIGHT` ×
     similarity. A claim stating another amount of the same kind is never shown."""
@@ -212,16 +244,16 @@ def rank(text: str, relevance: dict[int, float], statements: dict[int, str],
     return [(cid, score, conflict) for _mix, cid, score, conflict in scored]
 
 
-def published_verdicts(session: Session,
-                       claim_ids: list[int]) -> dict[int, tuple[str, datetime | None]]:
+def published_verdicts(
+    session: Session, claim_ids: list[int]
+) -> dict[int, tuple[str, datetime | None]]:
     """Each claim's published (approved) verdict: its rating label and when it was approved."""
     if not claim_ids:
         return {}
     rows = session.exec(
         select(Verdict.claim_id, Rating.label, Verdict.reviewed_at)
         .join(Rating, col(Rating.id) == Verdict.rating_id)
-        .where(col(Verdict.claim_id).in_(claim_ids),
-               Verdict.status == VerdictStatus.approved)
+        .where(col(Verdict.claim_id).in_(claim_ids), Verdict.status == VerdictStatus.approved)
         .order_by(col(Verdict.reviewed_at), col(Verdict.id))
     ).all()
     return {claim_id: (label, at) for claim_id, label, at in rows}  # the latest one wins

@@ -77,8 +77,9 @@ def ranker_in_use(session: Session) -> Ranker:
     return _RANKERS[key]
 
 
-def rank_with_model_in_use(session: Session, body: str, language: str, *,
-                           genre: str | None = None) -> Ranking:
+def rank_with_model_in_use(
+    session: Session, body: str, language: str, *, genre: str | None = None
+) -> Ranking:
     """``rank_sentences`` with the model in use, cached per text and model: the Annotate
     page reruns on every click, and a stored body and model never change."""
     return _ranking(body, language, genre, ranker_in_use(session))
@@ -92,8 +93,12 @@ def _ranking(body: str, language: str, genre: str | None, ranker: Ranker) -> Ran
 def active_model_id(session: Session) -> int | None:
     """The id of the stored model in use, None while the shipped one is (one indexed
     query: cheap enough for a cache key)."""
-    return session.exec(select(CheckworthinessModel.id).where(col(CheckworthinessModel.active))
-                        .order_by(col(CheckworthinessModel.id).desc()).limit(1)).first()
+    return session.exec(
+        select(CheckworthinessModel.id)
+        .where(col(CheckworthinessModel.active))
+        .order_by(col(CheckworthinessModel.id).desc())
+        .limit(1)
+    ).first()
 
 
 def _load(session: Session, model_id: int) -> Ranker:
@@ -103,20 +108,35 @@ def _load(session: Session, model_id: int) -> Ranker:
     except ArtefactError as error:
         log.warning("newsroom check-worthiness model #%d unusable: %s", model_id, error)
         fallback = default_ranker()
-        return replace(fallback, warning=f"Newsroom model #{model_id} could not be read; "
-                       f"suggestions use the {fallback.label} instead.")
+        return replace(
+            fallback,
+            warning=f"Newsroom model #{model_id} could not be read; "
+            f"suggestions use the {fallback.label} instead.",
+        )
 
 
-def save_model(session: Session, actor: User, artefact: dict[str, Any],
-               metrics: dict[str, Any]) -> CheckworthinessModel:
+def save_model(
+    session: Session, actor: User, artefact: dict[str, Any], metrics: dict[str, Any]
+) -> CheckworthinessModel:
     """Store a trained model and put it in use; earlier rows stay for a roll-back."""
     require(actor, ADMINS, "train the check-worthiness model")
-    row = CheckworthinessModel(created_by=actor.id, format_version=FORMAT_VERSION,
-                               artefact=dump_artefact(artefact), metrics=metrics, active=True)
+    row = CheckworthinessModel(
+        created_by=actor.id,
+        format_version=FORMAT_VERSION,
+        artefact=dump_artefact(artefact),
+        metrics=metrics,
+        active=True,
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, entity="checkworthiness_model", entity_id=stored_id(row),
-                 action="train", changes={"active": [None, True]})
+    audit.record(
+        session,
+        actor,
+        entity="checkworthiness_model",
+        entity_id=stored_id(row),
+        action="train",
+        changes={"active": [None, True]},
+    )
     return row
 
 
@@ -133,8 +153,14 @@ def activate_model(session: Session, actor: User, model_id: int) -> Checkworthin
     previous = _retire_all(session)
     row.active = True
     session.add(row)
-    audit.record(session, actor, entity="checkworthiness_model", entity_id=model_id,
-                 action="activate", changes={"in_use": [previous, model_id]})
+    audit.record(
+        session,
+        actor,
+        entity="checkworthiness_model",
+        entity_id=model_id,
+        action="activate",
+        changes={"in_use": [previous, model_id]},
+    )
     return row
 
 
@@ -142,15 +168,22 @@ def use_shipped_model(session: Session, actor: User) -> None:
     """Retire every stored model, so the one shipped in the package ranks again."""
     require(actor, ADMINS, "choose the check-worthiness model")
     previous = _retire_all(session)
-    audit.record(session, actor, entity="checkworthiness_model", entity_id=previous or 0,
-                 action="use_shipped", changes={"in_use": [previous, None]})
+    audit.record(
+        session,
+        actor,
+        entity="checkworthiness_model",
+        entity_id=previous or 0,
+        action="use_shipped",
+        changes={"in_use": [previous, None]},
+    )
 
 
 def _retire_all(session: Session) -> int | None:
     """Deactivate every stored model; the id that was in use."""
     previous = active_model_id(session)
-    for row in session.exec(select(CheckworthinessModel)
-                            .where(col(CheckworthinessModel.active))).all():
+    for row in session.exec(
+        select(CheckworthinessModel).where(col(CheckworthinessModel.active))
+    ).all():
         row.active = False
         session.add(row)
     session.flush()
@@ -160,14 +193,20 @@ def _retire_all(session: Session) -> int | None:
 def list_models(session: Session) -> list[ModelSummary]:
     """Every stored model, newest first (artefacts not loaded)."""
     in_use = active_model_id(session)
-    rows = session.exec(select_columns(CheckworthinessModel.id, CheckworthinessModel.created_at,
-                                       CheckworthinessModel.created_by,
-                                       CheckworthinessModel.format_version,
-                                       CheckworthinessModel.active, CheckworthinessModel.metrics)
-                        .order_by(col(CheckworthinessModel.id).desc())).all()
-    return [ModelSummary(model_id, created_at, created_by, version, active, model_id == in_use,
-                         metrics)
-            for model_id, created_at, created_by, version, active, metrics in rows]
+    rows = session.exec(
+        select_columns(
+            CheckworthinessModel.id,
+            CheckworthinessModel.created_at,
+            CheckworthinessModel.created_by,
+            CheckworthinessModel.format_version,
+            CheckworthinessModel.active,
+            CheckworthinessModel.metrics,
+        ).order_by(col(CheckworthinessModel.id).desc())
+    ).all()
+    return [
+        ModelSummary(model_id, created_at, created_by, version, active, model_id == in_use, metrics)
+        for model_id, created_at, created_by, version, active, metrics in rows
+    ]
 
 
 def decision_examples(session: Session) -> list[Example]:
@@ -179,8 +218,9 @@ def decision_examples(session: Session) -> list[Example]:
     dismissed claim made by hand says nothing about the sentence and is left out. A
     sentence both kept and dismissed counts as kept. ``group`` is the article id.
     """
-    claims = session.exec(select(Claim).where(col(Claim.article_id).is_not(None),
-                                              col(Claim.start).is_not(None))).all()
+    claims = session.exec(
+        select(Claim).where(col(Claim.article_id).is_not(None), col(Claim.start).is_not(None))
+    ).all()
     by_article: dict[int, list[Claim]] = defaultdict(list)
     for claim in claims:
         assert claim.article_id is not None  # selected above
@@ -195,8 +235,10 @@ def decision_examples(session: Session) -> list[Example]:
             for text in _covered_sentences(article, claim):
                 key = (article_id, text)
                 labels[key] = max(labels.get(key, 0), label)
-    return [Example(text, label, str(article_id))
-            for (article_id, text), label in sorted(labels.items())]
+    return [
+        Example(text, label, str(article_id))
+        for (article_id, text), label in sorted(labels.items())
+    ]
 
 
 def _label(claim: Claim) -> int | None:
@@ -212,8 +254,9 @@ def _covered_sentences(article: Article, claim: Claim) -> list[str]:
     start, end = claim.start, claim.end
     if start is None or end is None or body[start:end] != claim.quote:
         return [claim.quote] if claim.quote.strip() else []
-    return [s.text for s in split_sentences(body, article.language)
-            if s.start < end and start < s.end]
+    return [
+        s.text for s in split_sentences(body, article.language) if s.start < end and start < s.end
+    ]
 
 
 def hold_back(examples: list[Example], seed: int) -> tuple[list[Example], list[Example]]:
@@ -221,7 +264,7 @@ def hold_back(examples: list[Example], seed: int) -> tuple[list[Example], list[E
     by article so one article's sentences never sit on both sides."""
     articles = sorted({e.group for e in examples})
     random.Random(seed).shuffle(articles)
-    held = set(articles[:max(1, round(HELD_BACK_SHARE * len(articles)))] if len(articles) > 1
-               else [])
-    return ([e for e in examples if e.group not in held],
-            [e for e in examples if e.group in held])
+    held = set(
+        articles[: max(1, round(HELD_BACK_SHARE * len(articles)))] if len(articles) > 1 else []
+    )
+    return ([e for e in examples if e.group not in held], [e for e in examples if e.group in held])

@@ -205,8 +205,12 @@ class Claim(_Versioned, SQLModel, table=True):
         Index("ix_claim_assignee_state", "assignee_id", "state"),
         # Only the few claims a new article version unsettled: the dashboard and the Annotate
         # page count them without an index over every anchored claim.
-        Index("ix_claim_unsettled", "article_id",
-              sqlite_where=text(_UNSETTLED), postgresql_where=text(_UNSETTLED)),
+        Index(
+            "ix_claim_unsettled",
+            "article_id",
+            sqlite_where=text(_UNSETTLED),
+            postgresql_where=text(_UNSETTLED),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     article_id: int | None = Field(default=None, foreign_key="article.id", ondelete="RESTRICT")
@@ -313,8 +317,10 @@ class Verdict(_Versioned, SQLModel, table=True):
 
 class AuditEvent(SQLModel, table=True):
     __tablename__: ClassVar[str] = "audit_event"
-    __table_args__ = (Index("ix_audit_claim_at", "claim_id", "at"),
-                      Index("ix_audit_entity", "entity", "entity_id"))
+    __table_args__ = (
+        Index("ix_audit_claim_at", "claim_id", "at"),
+        Index("ix_audit_entity", "entity", "entity_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _ts()
     actor_id: int | None = Field(default=None, foreign_key="user.id")
@@ -376,9 +382,11 @@ class DashboardCount(SQLModel, table=True):
     """
 
     __tablename__: ClassVar[str] = "dashboard_count"
-    __table_args__ = (Index("ix_dashboard_count_outlet", "kind", "outlet", "day"),
-                      Index("ix_dashboard_count_creator", "kind", "creator", "day"),
-                      Index("ix_dashboard_count_tag", "kind", "tag", "day"))
+    __table_args__ = (
+        Index("ix_dashboard_count_outlet", "kind", "outlet", "day"),
+        Index("ix_dashboard_count_creator", "kind", "creator", "day"),
+        Index("ix_dashboard_count_tag", "kind", "tag", "day"),
+    )
     _NO_AUTOINCREMENT: ClassVar[dict[str, Any]] = {"autoincrement": False}
     kind: str = Field(primary_key=True, max_length=12)
     day: date = Field(primary_key=True)
@@ -437,8 +445,7 @@ class CommentMention(SQLModel, table=True):
 
     __tablename__: ClassVar[str] = "comment_mention"
     __table_args__ = (Index("ix_comment_mention_user", "user_id", "seen_at"),)
-    comment_id: int = Field(foreign_key="claim_comment.id", primary_key=True,
-                            ondelete="CASCADE")
+    comment_id: int = Field(foreign_key="claim_comment.id", primary_key=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user.id", primary_key=True)
     seen_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 

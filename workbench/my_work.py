@@ -69,9 +69,14 @@ class WorkCounts:
     @property
     def summary(self) -> str:
         """The counts in words, as the menu and the page's live line show them."""
-        return " · ".join((f"{self.assigned} assigned", f"{self.returned} returned",
-                           f"{self.waiting} waiting for review",
-                           _plural(self.mentions, "new mention", "new mentions")))
+        return " · ".join(
+            (
+                f"{self.assigned} assigned",
+                f"{self.returned} returned",
+                f"{self.waiting} waiting for review",
+                _plural(self.mentions, "new mention", "new mentions"),
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -148,14 +153,21 @@ def _returned(user_id: int) -> tuple[ColumnElement[bool], ...]:
     """The person's returned verdicts that are still the latest verdict on their claim
     (ids grow with time, so "newer" is a larger id: no proposal came after it)."""
     newer = aliased(Verdict)
-    return (col(Verdict.status) == VerdictStatus.returned, col(Verdict.author_id) == user_id,
-            ~exists().where(col(newer.claim_id) == col(Verdict.claim_id),
-                            col(newer.id) > col(Verdict.id)))
+    return (
+        col(Verdict.status) == VerdictStatus.returned,
+        col(Verdict.author_id) == user_id,
+        ~exists().where(
+            col(newer.claim_id) == col(Verdict.claim_id), col(newer.id) > col(Verdict.id)
+        ),
+    )
 
 
 def _waiting(user_id: int) -> tuple[ColumnElement[bool], ...]:
-    return (col(Verdict.status) == VerdictStatus.proposed, col(Verdict.reviewed_at).is_(None),
-            col(Verdict.author_id) == user_id)
+    return (
+        col(Verdict.status) == VerdictStatus.proposed,
+        col(Verdict.reviewed_at).is_(None),
+        col(Verdict.author_id) == user_id,
+    )
 
 
 def _unseen(user_id: int) -> tuple[ColumnElement[bool], ...]:
@@ -168,18 +180,23 @@ def _count(table: Any, where: tuple[ColumnElement[bool], ...]) -> Any:
 
 def counts(session: Session, user_id: int) -> WorkCounts:
     """The four counts in one round trip."""
-    row = session.exec(select(_count(Claim, _assigned(user_id)),
-                              _count(Verdict, _returned(user_id)),
-                              _count(Verdict, _waiting(user_id)),
-                              _count(CommentMention, _unseen(user_id)))).one()
+    row = session.exec(
+        select(
+            _count(Claim, _assigned(user_id)),
+            _count(Verdict, _returned(user_id)),
+            _count(Verdict, _waiting(user_id)),
+            _count(CommentMention, _unseen(user_id)),
+        )
+    ).one()
     return WorkCounts(*row)
 
 
 _REF = (Claim.id, Claim.article_id, Article.title, Claim.statement, Claim.quote)
 
 
-def _ref(claim_id: int, article_id: int | None, title: str | None, statement: str,
-         quote: str) -> ClaimRef:
+def _ref(
+    claim_id: int, article_id: int | None, title: str | None, statement: str, quote: str
+) -> ClaimRef:
     return ClaimRef(claim_id, article_id, title or "", statement or quote)
 
 
@@ -189,40 +206,64 @@ def _with_claim(statement: Any) -> Any:
 
 def assigned(session: Session, user_id: int, total: int) -> Section[AssignedClaim]:
     """Open claims assigned to the person, the most recently changed first."""
-    rows = session.exec(_with_claim(select_columns(*_REF, Claim.state, Claim.updated_at))
-                        .where(*_assigned(user_id))
-                        .order_by(col(Claim.updated_at).desc(), col(Claim.id).desc())
-                        .limit(LIMIT))
-    return Section(tuple(AssignedClaim(_ref(*row[:5]), ClaimState(row[5]), row[6])
-                         for row in rows), total)
+    rows = session.exec(
+        _with_claim(select_columns(*_REF, Claim.state, Claim.updated_at))
+        .where(*_assigned(user_id))
+        .order_by(col(Claim.updated_at).desc(), col(Claim.id).desc())
+        .limit(LIMIT)
+    )
+    return Section(
+        tuple(AssignedClaim(_ref(*row[:5]), ClaimState(row[5]), row[6]) for row in rows), total
+    )
 
 
 def returned(session: Session, user_id: int, total: int) -> Section[ReturnedVerdict]:
     """The person's verdicts an editor returned, the latest return first."""
     editor = aliased(User)
     rows = session.exec(
-        _with_claim(select_columns(*_REF, Verdict.id, Verdict.review_comment, editor.display_name,
-                                   editor.name, Verdict.reviewed_at)
-                    .select_from(Verdict).join(Claim, col(Claim.id) == col(Verdict.claim_id)))
+        _with_claim(
+            select_columns(
+                *_REF,
+                Verdict.id,
+                Verdict.review_comment,
+                editor.display_name,
+                editor.name,
+                Verdict.reviewed_at,
+            )
+            .select_from(Verdict)
+            .join(Claim, col(Claim.id) == col(Verdict.claim_id))
+        )
         .outerjoin(editor, col(editor.id) == col(Verdict.reviewer_id))
         .where(*_returned(user_id))
-        .order_by(col(Verdict.reviewed_at).desc(), col(Verdict.id).desc()).limit(LIMIT))
-    return Section(tuple(ReturnedVerdict(_ref(*row[:5]), row[5], row[6],
-                                         row[7] or row[8] or "an editor", row[9])
-                         for row in rows), total)
+        .order_by(col(Verdict.reviewed_at).desc(), col(Verdict.id).desc())
+        .limit(LIMIT)
+    )
+    return Section(
+        tuple(
+            ReturnedVerdict(_ref(*row[:5]), row[5], row[6], row[7] or row[8] or "an editor", row[9])
+            for row in rows
+        ),
+        total,
+    )
 
 
 def waiting(session: Session, user_id: int, total: int) -> Section[WaitingProposal]:
     """The person's proposals no editor has reviewed yet, the oldest first (the queue's
     order)."""
     rows = session.exec(
-        _with_claim(select_columns(*_REF, Verdict.id, Rating.label, Verdict.created_at)
-                    .select_from(Verdict).join(Claim, col(Claim.id) == col(Verdict.claim_id)))
+        _with_claim(
+            select_columns(*_REF, Verdict.id, Rating.label, Verdict.created_at)
+            .select_from(Verdict)
+            .join(Claim, col(Claim.id) == col(Verdict.claim_id))
+        )
         .outerjoin(Rating, col(Rating.id) == col(Verdict.rating_id))
         .where(*_waiting(user_id))
-        .order_by(col(Verdict.created_at), col(Verdict.id)).limit(LIMIT))
-    return Section(tuple(WaitingProposal(_ref(*row[:5]), row[5], row[6] or "", row[7])
-                         for row in rows), total)
+        .order_by(col(Verdict.created_at), col(Verdict.id))
+        .limit(LIMIT)
+    )
+    return Section(
+        tuple(WaitingProposal(_ref(*row[:5]), row[5], row[6] or "", row[7]) for row in rows), total
+    )
 
 
 def mentions(session: Session, user_id: int) -> Section[Mention]:
@@ -231,29 +272,56 @@ def mentions(session: Session, user_id: int) -> Section[Mention]:
     mine = col(CommentMention.user_id) == user_id
     total = session.exec(select(func.count()).select_from(CommentMention).where(mine)).one()
     rows = session.exec(
-        _with_claim(select_columns(*_REF, ClaimComment.id, author.display_name, author.name,
-                                   ClaimComment.body, ClaimComment.created_at,
-                                   CommentMention.seen_at)
-                    .select_from(CommentMention)
-                    .join(ClaimComment, col(ClaimComment.id) == col(CommentMention.comment_id))
-                    .join(Claim, col(Claim.id) == col(ClaimComment.claim_id)))
+        _with_claim(
+            select_columns(
+                *_REF,
+                ClaimComment.id,
+                author.display_name,
+                author.name,
+                ClaimComment.body,
+                ClaimComment.created_at,
+                CommentMention.seen_at,
+            )
+            .select_from(CommentMention)
+            .join(ClaimComment, col(ClaimComment.id) == col(CommentMention.comment_id))
+            .join(Claim, col(Claim.id) == col(ClaimComment.claim_id))
+        )
         .join(author, col(author.id) == col(ClaimComment.author_id))
         .where(mine)
-        .order_by(col(CommentMention.seen_at).is_not(None), col(ClaimComment.created_at).desc(),
-                  col(ClaimComment.id).desc())
-        .limit(LIMIT))
-    return Section(tuple(Mention(_ref(*row[:5]), row[5], row[6] or row[7],
-                                 shorten(" ".join(row[8].split()), EXCERPT), row[9],
-                                 row[10] is not None)
-                         for row in rows), total)
+        .order_by(
+            col(CommentMention.seen_at).is_not(None),
+            col(ClaimComment.created_at).desc(),
+            col(ClaimComment.id).desc(),
+        )
+        .limit(LIMIT)
+    )
+    return Section(
+        tuple(
+            Mention(
+                _ref(*row[:5]),
+                row[5],
+                row[6] or row[7],
+                shorten(" ".join(row[8].split()), EXCERPT),
+                row[9],
+                row[10] is not None,
+            )
+            for row in rows
+        ),
+        total,
+    )
 
 
 def my_work(session: Session, user: User) -> MyWork:
     user_id = stored_id(user)
     found = counts(session, user_id)
-    return MyWork(person(user), found, assigned(session, user_id, found.assigned),
-                  returned(session, user_id, found.returned),
-                  waiting(session, user_id, found.waiting), mentions(session, user_id))
+    return MyWork(
+        person(user),
+        found,
+        assigned(session, user_id, found.assigned),
+        returned(session, user_id, found.returned),
+        waiting(session, user_id, found.waiting),
+        mentions(session, user_id),
+    )
 
 
 def load_my_work(credentials: Credentials) -> MyWork:

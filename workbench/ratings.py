@@ -20,8 +20,11 @@ def default_scale(session: Session) -> RatingScale:
 
 
 def ratings_of(session: Session, scale_id: int) -> list[Rating]:
-    return list(session.exec(select(Rating).where(Rating.scale_id == scale_id)
-                             .order_by(col(Rating.position))))
+    return list(
+        session.exec(
+            select(Rating).where(Rating.scale_id == scale_id).order_by(col(Rating.position))
+        )
+    )
 
 
 def get_rating(session: Session, rating_id: int) -> Rating:

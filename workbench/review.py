@@ -85,8 +85,9 @@ class QueueItem:
 def count_queue(session: Session, actor: User) -> int:
     """Proposed verdicts waiting (an index count). Editors only."""
     require(actor, EDITORS, "see the review queue")
-    return session.exec(select(func.count()).select_from(Verdict)
-                        .where(Verdict.status == VerdictStatus.proposed)).one()
+    return session.exec(
+        select(func.count()).select_from(Verdict).where(Verdict.status == VerdictStatus.proposed)
+    ).one()
 
 
 def _page_ids(session: Session, limit: int, offset: int) -> list[int]:
@@ -99,8 +100,11 @@ def _page_ids(session: Session, limit: int, offset: int) -> list[int]:
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
         from_end = total - offset - limit
         if from_end < offset:
-            ids = session.exec(query.order_by(*[o.desc() for o in order])
-                               .limit(limit + min(0, from_end)).offset(max(0, from_end))).all()
+            ids = session.exec(
+                query.order_by(*[o.desc() for o in order])
+                .limit(limit + min(0, from_end))
+                .offset(max(0, from_end))
+            ).all()
             return list(reversed(ids))
     return list(session.exec(query.order_by(*order).limit(limit).offset(offset)))
 
@@ -110,46 +114,115 @@ def _context(body: str, start: int | None, end: int | None) -> tuple[str, str]:
     if start is None or end is None:
         return "", ""
     half = CARD_CONTEXT_CHARS // 2
-    before = body[max(0, start - half):start]
-    after = body[end:end + half]
+    before = body[max(0, start - half) : start]
+    after = body[end : end + half]
     if start - half > 0 and " " in before:
-        before = "…" + before[before.index(" ") + 1:]
+        before = "…" + before[before.index(" ") + 1 :]
     if end + half < len(body) and " " in after:
-        after = after[:after.rindex(" ")] + "…"
+        after = after[: after.rindex(" ")] + "…"
     return before, after
 
 
-def review_queue(session: Session, actor: User, *, limit: int = PAGE_SIZE,
-                 offset: int = 0) -> list[QueueItem]:
+def review_queue(
+    session: Session, actor: User, *, limit: int = PAGE_SIZE, offset: int = 0
+) -> list[QueueItem]:
     """Proposed verdicts, oldest first (the page's ids, then three queries for the whole
     page). Editors only."""
     require(actor, EDITORS, "see the review queue")
     ids = _page_ids(session, limit, offset)
     author = aliased(User)
-    found = {row[0]: row for row in session.exec(
-        select_columns(Verdict.id, Verdict.version, Claim.id, Claim.version, Claim.article_id,
-                       Claim.statement, Claim.quote, Claim.start, Claim.end, Rating.label,
-                       Rating.colour, Verdict.conclusion, Verdict.rationale, Verdict.author_id,
-                       author.name, Verdict.created_at, Verdict.corrects_id,
-                       Verdict.correction_reason)
-        .join(Claim, col(Claim.id) == Verdict.claim_id)
-        .outerjoin(Rating, col(Rating.id) == Verdict.rating_id)
-        .outerjoin(author, col(author.id) == Verdict.author_id)
-        .where(col(Verdict.id).in_(ids)))} if ids else {}
+    found = (
+        {
+            row[0]: row
+            for row in session.exec(
+                select_columns(
+                    Verdict.id,
+                    Verdict.version,
+                    Claim.id,
+                    Claim.version,
+                    Claim.article_id,
+                    Claim.statement,
+                    Claim.quote,
+                    Claim.start,
+                    Claim.end,
+                    Rating.label,
+                    Rating.colour,
+                    Verdict.conclusion,
+                    Verdict.rationale,
+                    Verdict.author_id,
+                    author.name,
+                    Verdict.created_at,
+                    Verdict.corrects_id,
+                    Verdict.correction_reason,
+                )
+                .join(Claim, col(Claim.id) == Verdict.claim_id)
+                .outerjoin(Rating, col(Rating.id) == Verdict.rating_id)
+                .outerjoin(author, col(author.id) == Verdict.author_id)
+                .where(col(Verdict.id).in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
     rows = [found[i] for i in ids if i in found]
     if not rows:
         return []
     article_ids = {row[4] for row in rows if row[4] is not None}
-    bodies = dict(session.exec(select(Article.id, Article.body).where(
-        col(Article.id).in_(article_ids))).all()) if article_ids else {}
+    bodies = (
+        dict(
+            session.exec(
+                select(Article.id, Article.body).where(col(Article.id).in_(article_ids))
+            ).all()
+        )
+        if article_ids
+        else {}
+    )
     evidence = _evidence_for(session, [row[2] for row in rows])
     items = []
-    for (vid, vversion, cid, cversion, aid, statement, quote, start, end, label, colour,
-         conclusion, rationale, author_id, author_name, created, corrects, reason) in rows:
+    for (
+        vid,
+        vversion,
+        cid,
+        cversion,
+        aid,
+        statement,
+        quote,
+        start,
+        end,
+        label,
+        colour,
+        conclusion,
+        rationale,
+        author_id,
+        author_name,
+        created,
+        corrects,
+        reason,
+    ) in rows:
         before, after = _context(bodies.get(aid, ""), start, end)
-        items.append(QueueItem(vid, vversion, cid, cversion, aid, statement, quote, before, after,
-                               label, colour, conclusion, rationale, author_id, author_name or "",
-                               created, corrects, reason, evidence.get(cid, [])))
+        items.append(
+            QueueItem(
+                vid,
+                vversion,
+                cid,
+                cversion,
+                aid,
+                statement,
+                quote,
+                before,
+                after,
+                label,
+                colour,
+                conclusion,
+                rationale,
+                author_id,
+                author_name or "",
+                created,
+                corrects,
+                reason,
+                evidence.get(cid, []),
+            )
+        )
     return items
 
 
@@ -157,10 +230,20 @@ def _evidence_for(session: Session, claim_ids: list[int]) -> dict[int, list[Evid
     """Evidence of several claims in one query (keyed by claim id)."""
     found: dict[int, list[EvidenceItem]] = defaultdict(list)
     rows = session.exec(
-        select_columns(Evidence.claim_id, Source.id, Source.url, Source.title, Source.archive_url,
-                       Evidence.stance, Evidence.excerpt, Evidence.independent)
+        select_columns(
+            Evidence.claim_id,
+            Source.id,
+            Source.url,
+            Source.title,
+            Source.archive_url,
+            Evidence.stance,
+            Evidence.excerpt,
+            Evidence.independent,
+        )
         .join(Source, col(Source.id) == Evidence.source_id)
-        .where(col(Evidence.claim_id).in_(set(claim_ids))).order_by(col(Evidence.id)))
+        .where(col(Evidence.claim_id).in_(set(claim_ids)))
+        .order_by(col(Evidence.id))
+    )
     for claim_id, *rest in rows:
         found[claim_id].append(EvidenceItem(*rest))
     return found
@@ -176,7 +259,10 @@ class BulkReport:
 
 
 def bulk_approve(
-    actor_id: int, items: list[tuple[int, int]], *, confirm_few_sources: bool = False,
+    actor_id: int,
+    items: list[tuple[int, int]],
+    *,
+    confirm_few_sources: bool = False,
     engine: Engine | None = None,
 ) -> BulkReport:
     """Approve ``(verdict_id, version)`` pairs, each in its own transaction.
@@ -190,8 +276,9 @@ def bulk_approve(
         try:
             with db.write_session(engine) as session:
                 actor = require(session.get(User, actor_id), EDITORS, "approve verdicts")
-                verdicts.approve_verdict(session, actor, verdict_id, version,
-                                         confirm_few_sources=confirm_few_sources)
+                verdicts.approve_verdict(
+                    session, actor, verdict_id, version, confirm_few_sources=confirm_few_sources
+                )
             report.approved.append(verdict_id)
         except NeedsConfirmation as warning:
             report.needs_confirmation[verdict_id] = str(warning)
@@ -218,13 +305,23 @@ def corrections(session: Session, claim_id: int) -> list[Correction]:
     """Approved corrections of a claim's verdict, oldest first (pending ones are not public)."""
     old, old_rating, new_rating = aliased(Verdict), aliased(Rating), aliased(Rating)
     rows = session.exec(
-        select_columns(Verdict.id, Verdict.reviewed_at, old_rating.label, new_rating.label,
-                       old.conclusion, Verdict.conclusion, Verdict.correction_reason,
-                       Verdict.rationale)
+        select_columns(
+            Verdict.id,
+            Verdict.reviewed_at,
+            old_rating.label,
+            new_rating.label,
+            old.conclusion,
+            Verdict.conclusion,
+            Verdict.correction_reason,
+            Verdict.rationale,
+        )
         .join(old, col(old.id) == Verdict.corrects_id)
         .outerjoin(old_rating, col(old_rating.id) == old.rating_id)
         .outerjoin(new_rating, col(new_rating.id) == Verdict.rating_id)
-        .where(Verdict.claim_id == claim_id,
-               col(Verdict.status).in_((VerdictStatus.approved, VerdictStatus.superseded)))
-        .order_by(col(Verdict.reviewed_at), col(Verdict.id)))
+        .where(
+            Verdict.claim_id == claim_id,
+            col(Verdict.status).in_((VerdictStatus.approved, VerdictStatus.superseded)),
+        )
+        .order_by(col(Verdict.reviewed_at), col(Verdict.id))
+    )
     return [Correction(*row) for row in rows]

@@ -13,8 +13,7 @@ from workbench.models import Article, User
 def sample_draft() -> ArticleDraft:
     text = files("workbench").joinpath("sample_data/seed-article.txt").read_text("utf-8")
     title, _, body = text.partition("\n")
-    return ArticleDraft(title=title.strip(), body=body.strip(), outlet="TROIB News",
-                        language="en")
+    return ArticleDraft(title=title.strip(), body=body.strip(), outlet="TROIB News", language="en")
 
 
 def load_sample(session: Session, actor: User) -> Article:

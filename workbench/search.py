@@ -52,19 +52,28 @@ def terms(value: str) -> list[str]:
 
 
 def amount_word(token: str) -> str:
-    """"USD:6200000000" -> "usd6200000000": one token for FTS5, pg tsvector and rapidfuzz."""
+    """ "USD:6200000000" -> "usd6200000000": one token for FTS5, pg tsvector and rapidfuzz."""
     mapped = token.lower().replace(".", "d").replace("+", "p").replace("-", "m")
     return _NOT_WORD.sub("", mapped)
 
 
 def amount_spans(value: str, language: str = "en") -> list[tuple[int, int, str]]:
     """(start, end, amount word) for every amount, percentage, number and year in ``value``."""
-    return [(item.start, item.end, amount_word(tokens[0])) for _kind, item in scan(value, language)
-            if (tokens := amount_tokens(item.text, language))]
+    return [
+        (item.start, item.end, amount_word(tokens[0]))
+        for _kind, item in scan(value, language)
+        if (tokens := amount_tokens(item.text, language))
+    ]
 
 
-def claim_document(statement: str, quote: str, claimant: str, tags: Iterable[str],
-                   article_title: str, language: str = "en") -> str:
+def claim_document(
+    statement: str,
+    quote: str,
+    claimant: str,
+    tags: Iterable[str],
+    article_title: str,
+    language: str = "en",
+) -> str:
     """The searchable text of a claim: its fields lowercased (accents kept; FTS5 strips
     them) plus its amounts as canonical words, so every spelling of an amount matches."""
     # One split of all the fields: the same words, single-spaced, as splitting each.
@@ -72,8 +81,10 @@ def claim_document(statement: str, quote: str, claimant: str, tags: Iterable[str
     if " ".join(quote.split()) == " ".join(statement.split()):
         parts[1] = ""
     lowered = " ".join(" ".join(parts).split()).lower()
-    words = dict.fromkeys(amount_word(token) for token in
-                          amount_tokens(" \n ".join(dict.fromkeys((statement, quote))), language))
+    words = dict.fromkeys(
+        amount_word(token)
+        for token in amount_tokens(" \n ".join(dict.fromkeys((statement, quote))), language)
+    )
     # Unaccented twins ("cafe" for "café") make PostgreSQL's trigram search accent-blind
     # too; FTS5 folds accents itself, so for SQLite they are merely redundant. ASCII text
     # has none (imports build 100,000s of documents, most of them ASCII).
@@ -90,28 +101,42 @@ def _is_sqlite(session: Session) -> bool:
 
 def _documents(session: Session, claim_ids: list[int] | None = None) -> list[dict[str, object]]:
     """Search documents (``{"id", "doc"}``) built from the database: given claims, or all."""
-    tag_query = (select(ClaimTag.claim_id, ClaimTag.tag)
-                 .order_by(col(ClaimTag.claim_id), col(ClaimTag.tag)))
-    claim_query = (select_columns(Claim.id, Claim.statement, Claim.quote, Claim.claimant,
-                                  Article.title, Article.language)
-                   .join(Article, col(Article.id) == Claim.article_id, isouter=True)
-                   .order_by(col(Claim.id)))
+    tag_query = select(ClaimTag.claim_id, ClaimTag.tag).order_by(
+        col(ClaimTag.claim_id), col(ClaimTag.tag)
+    )
+    claim_query = (
+        select_columns(
+            Claim.id, Claim.statement, Claim.quote, Claim.claimant, Article.title, Article.language
+        )
+        .join(Article, col(Article.id) == Claim.article_id, isouter=True)
+        .order_by(col(Claim.id))
+    )
     if claim_ids is not None:
         tag_query = tag_query.where(col(ClaimTag.claim_id).in_(claim_ids))
         claim_query = claim_query.where(col(Claim.id).in_(claim_ids))
     tags: dict[int, list[str]] = {}
     for claim_id, tag in session.exec(tag_query):
         tags.setdefault(claim_id, []).append(tag)
-    return [{"id": cid, "doc": claim_document(statement, quote, claimant, tags.get(cid, ()),
-                                              title or "", language or "en")}
-            for cid, statement, quote, claimant, title, language in session.exec(claim_query)]
+    return [
+        {
+            "id": cid,
+            "doc": claim_document(
+                statement, quote, claimant, tags.get(cid, ()), title or "", language or "en"
+            ),
+        }
+        for cid, statement, quote, claimant, title, language in session.exec(claim_query)
+    ]
 
 
 def _write_docs(session: Session, rows: list[dict[str, object]]) -> None:
-    session.execute(text(
-        "INSERT INTO claim_search_doc (claim_id, doc) VALUES (:id, :doc) "
-        "ON CONFLICT (claim_id) DO UPDATE SET doc = excluded.doc "
-        "WHERE claim_search_doc.doc <> excluded.doc"), rows)
+    session.execute(
+        text(
+            "INSERT INTO claim_search_doc (claim_id, doc) VALUES (:id, :doc) "
+            "ON CONFLICT (claim_id) DO UPDATE SET doc = excluded.doc "
+            "WHERE claim_search_doc.doc <> excluded.doc"
+        ),
+        rows,
+    )
 
 
 def index_claim(session: Session, claim_id: int) -> None:
@@ -119,8 +144,7 @@ def index_claim(session: Session, claim_id: int) -> None:
     session.flush()
     docs = _documents(session, [claim_id])
     if not docs:
-        session.execute(text("DELETE FROM claim_search_doc WHERE claim_id = :id"),
-                        {"id": claim_id})
+        session.execute(text("DELETE FROM claim_search_doc WHERE claim_id = :id"), {"id": claim_id})
         return
     _write_docs(session, docs)
     cached = _VOCAB.get(str(session.get_bind().engine.url))
@@ -130,8 +154,9 @@ def index_claim(session: Session, claim_id: int) -> None:
         cached[1][term] = cached[1].get(term, 0) + 1
 
 
-def index_claims(session: Session, documents: Iterable[tuple[int, str]], *,
-                 batch: int = 20_000) -> None:
+def index_claims(
+    session: Session, documents: Iterable[tuple[int, str]], *, batch: int = 20_000
+) -> None:
     """Write many claims' documents in bulk (imports), in the caller's transaction.
 
     ``documents`` are ``(claim id, claim_document(...))`` pairs the caller built from the
@@ -157,10 +182,10 @@ def index_claims(session: Session, documents: Iterable[tuple[int, str]], *,
 
 _UPSERT_MANY = {
     "sqlite": "INSERT INTO claim_search_doc (claim_id, doc) "
-              "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
-              "FROM json_each(:docs) WHERE true ",  # WHERE: SQLite's upsert-after-SELECT rule
+    "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+    "FROM json_each(:docs) WHERE true ",  # WHERE: SQLite's upsert-after-SELECT rule
     "postgresql": "INSERT INTO claim_search_doc (claim_id, doc) "
-                  "SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:docs AS text[])) ",
+    "SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:docs AS text[])) ",
 }
 
 
@@ -169,17 +194,22 @@ def _write_many_docs(session: Session, ids: list[int], docs: list[str]) -> None:
     dialect = session.get_bind().dialect.name
     params: dict[str, object] = (
         {"docs": json.dumps(list(zip(ids, docs, strict=True)), ensure_ascii=False)}
-        if dialect == "sqlite" else {"ids": ids, "docs": docs})
-    session.execute(text(
-        _UPSERT_MANY[dialect] + "ON CONFLICT (claim_id) DO UPDATE SET doc = excluded.doc "
-        "WHERE claim_search_doc.doc <> excluded.doc"), params)
+        if dialect == "sqlite"
+        else {"ids": ids, "docs": docs}
+    )
+    session.execute(
+        text(
+            _UPSERT_MANY[dialect] + "ON CONFLICT (claim_id) DO UPDATE SET doc = excluded.doc "
+            "WHERE claim_search_doc.doc <> excluded.doc"
+        ),
+        params,
+    )
 
 
 def rebuild_index(session: Session, *, batch: int = 20_000) -> int:
     """Rewrite every claim's document (after bulk imports, or to upgrade backfilled ones)."""
     docs = _documents(session)
-    index_claims(session, ((cast(int, d["id"]), cast(str, d["doc"])) for d in docs),
-                 batch=batch)
+    index_claims(session, ((cast(int, d["id"]), cast(str, d["doc"])) for d in docs), batch=batch)
     return len(docs)
 
 
@@ -187,9 +217,10 @@ def rebuild_index(session: Session, *, batch: int = 20_000) -> int:
 #: every posting list, so it happens once per ``_VOCAB_TTL_S``; :func:`index_claim` adds
 #: its terms. Other processes' new terms arrive late (SQLite counts stay live, though).
 _VOCAB: dict[str, tuple[float, dict[str, int]]] = {}
-_VOCAB_SQL = {"sqlite": "SELECT term, doc FROM claim_fts_vocab",
-              "postgresql": "SELECT word, ndoc FROM ts_stat("
-                            "'SELECT tsv FROM claim_search_doc')"}
+_VOCAB_SQL = {
+    "sqlite": "SELECT term, doc FROM claim_fts_vocab",
+    "postgresql": "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM claim_search_doc')",
+}
 
 
 #: Background reloads of an outdated vocabulary, per database (see :func:`_vocabulary`).
@@ -227,8 +258,7 @@ def _reload_in_background(session: Session, key: str) -> None:
             with db.read_session(db.get_engine(url)) as own:
                 _load_vocabulary(own, key)
 
-        _RELOADS[key] = thread = threading.Thread(target=reload, name="vocabulary",
-                                                  daemon=True)
+        _RELOADS[key] = thread = threading.Thread(target=reload, name="vocabulary", daemon=True)
         thread.start()
 
 
@@ -238,8 +268,14 @@ def close_terms(session: Session, term: str, *, limit: int = 3) -> list[str]:
         return []
     lengths = range(len(term) - 2, len(term) + 3)
     choices = [t for t in _vocabulary(session) if len(t) in lengths and t != term]
-    hits = process.extract(term, choices, scorer=fuzz.ratio, processor=None,
-                           score_cutoff=_FUZZY_CUTOFF, limit=limit * 3)
+    hits = process.extract(
+        term,
+        choices,
+        scorer=fuzz.ratio,
+        processor=None,
+        score_cutoff=_FUZZY_CUTOFF,
+        limit=limit * 3,
+    )
     # Prefer candidates sharing the first letter: first-letter typos are rare.
     hits.sort(key=lambda hit: (hit[0][0] != term[0], -hit[1]))
     return [hit[0] for hit in hits[:limit]]
@@ -252,9 +288,17 @@ def doc_frequencies(session: Session, words: Sequence[str]) -> dict[str, int]:
     counts = {word: vocabulary.get(word, 0) for word in words}
     missing = [word for word, count in counts.items() if not count]
     if missing and _is_sqlite(session):
-        counts.update({term: doc for term, doc in session.execute(
-            text("SELECT term, doc FROM claim_fts_vocab WHERE term IN :terms")
-            .bindparams(bindparam("terms", expanding=True)), {"terms": missing})})
+        counts.update(
+            {
+                term: doc
+                for term, doc in session.execute(
+                    text("SELECT term, doc FROM claim_fts_vocab WHERE term IN :terms").bindparams(
+                        bindparam("terms", expanding=True)
+                    ),
+                    {"terms": missing},
+                )
+            }
+        )
     return counts
 
 
@@ -303,16 +347,19 @@ def _ids(session: Session, match: str, limit: int) -> list[int]:
     """Claim ids matching an FTS5 query (bm25 order) or a tsquery (ts_rank order)."""
     if not match:
         return []
-    sql = ("SELECT rowid FROM claim_fts WHERE claim_fts MATCH :q ORDER BY rank LIMIT :n"
-           if _is_sqlite(session) else
-           # tsv: the stored to_tsvector('simple', doc) (migration 0009)
-           "SELECT claim_id FROM claim_search_doc, to_tsquery('simple', :q) AS query "
-           "WHERE tsv @@ query ORDER BY ts_rank(tsv, query, 1) DESC, claim_id LIMIT :n")
+    sql = (
+        "SELECT rowid FROM claim_fts WHERE claim_fts MATCH :q ORDER BY rank LIMIT :n"
+        if _is_sqlite(session)
+        # tsv: the stored to_tsvector('simple', doc) (migration 0009)
+        else "SELECT claim_id FROM claim_search_doc, to_tsquery('simple', :q) AS query "
+        "WHERE tsv @@ query ORDER BY ts_rank(tsv, query, 1) DESC, claim_id LIMIT :n"
+    )
     return [row[0] for row in session.execute(text(sql), {"q": match, "n": limit})]
 
 
-def search_claim_ids(session: Session, query: str, *, limit: int, candidates: int = 2000,
-                     language: str = "en") -> list[int]:
+def search_claim_ids(
+    session: Session, query: str, *, limit: int, candidates: int = 2000, language: str = "en"
+) -> list[int]:
     """Claim ids matching ``query`` best first, forgiving of typos.
 
     Every term must match (itself, a close vocabulary term, or as a prefix), ranked by
@@ -340,12 +387,17 @@ def _pg_similar(session: Session, query: str, limit: int, candidates: int) -> li
         return []
     # pg_trgm's default 0.6 rejects two typos in two words ("hungray rejectd": 0.5);
     # is_local=true: the setting ends with this transaction.
-    session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
-                    {"t": str(PG_WORD_SIMILARITY)})
-    rows = session.execute(text(
-        "SELECT claim_id FROM (SELECT claim_id, doc FROM claim_search_doc WHERE :q <% doc "
-        "LIMIT :candidates) AS hit ORDER BY word_similarity(:q, doc) DESC, claim_id LIMIT :n"),
-        {"q": words, "candidates": candidates, "n": limit})
+    session.execute(
+        text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
+        {"t": str(PG_WORD_SIMILARITY)},
+    )
+    rows = session.execute(
+        text(
+            "SELECT claim_id FROM (SELECT claim_id, doc FROM claim_search_doc WHERE :q <% doc "
+            "LIMIT :candidates) AS hit ORDER BY word_similarity(:q, doc) DESC, claim_id LIMIT :n"
+        ),
+        {"q": words, "candidates": candidates, "n": limit},
+    )
     return [row[0] for row in rows]
 
 
@@ -398,27 +450,37 @@ def _term_counts(session: Session, terms: list[str], sqlite: bool) -> dict[str, 
     (p95) at 100,000 claims on PostgreSQL, and a capped live count per word still ~290 ms
     (median, load 10), so PostgreSQL keeps its one load of the term list per process."""
     if sqlite:
-        return dict(session.execute(
-            text("SELECT term, doc FROM claim_fts_vocab WHERE term IN :terms")
-            .bindparams(bindparam("terms", expanding=True)), {"terms": terms}).all())
+        return dict(
+            session.execute(
+                text("SELECT term, doc FROM claim_fts_vocab WHERE term IN :terms").bindparams(
+                    bindparam("terms", expanding=True)
+                ),
+                {"terms": terms},
+            ).all()
+        )
     return {term: count for term, count in doc_frequencies(session, terms).items() if count}
 
 
 _RANKED_SQL = {
     # bm25() is lower for better matches; negated so that higher is better everywhere.
     "sqlite": "SELECT rowid, -bm25(claim_fts) FROM claim_fts WHERE claim_fts MATCH :q "
-              "ORDER BY rank LIMIT :n",
+    "ORDER BY rank LIMIT :n",
     # tsv: the stored to_tsvector('simple', doc) (migration 0009); ts_rank_cd with
     # normalisation 1 divides by 1 + log(document length), as BM25 does by length.
     "postgresql": "SELECT claim_id, ts_rank_cd(tsv, query, 1) AS score "
-                  "FROM claim_search_doc, to_tsquery('simple', :q) AS query "
-                  "WHERE tsv @@ query ORDER BY score DESC, claim_id LIMIT :n",
+    "FROM claim_search_doc, to_tsquery('simple', :q) AS query "
+    "WHERE tsv @@ query ORDER BY score DESC, claim_id LIMIT :n",
 }
 
 
-def candidate_claim_ids(session: Session, value: str, *, limit: int = 30,
-                        exclude_ids: Iterable[int] = (),
-                        language: str = "en") -> list[tuple[int, float]]:
+def candidate_claim_ids(
+    session: Session,
+    value: str,
+    *,
+    limit: int = 30,
+    exclude_ids: Iterable[int] = (),
+    language: str = "en",
+) -> list[tuple[int, float]]:
     """Pre-selection for "seen before?": ``(claim id, relevance)`` of the claims sharing
     any of the query's :func:`match_terms`, best first: BM25 on SQLite (FTS5), ``ts_rank_cd``
     on PostgreSQL. Relevance is higher for better matches and comparable only within one

@@ -102,16 +102,17 @@ class Settings(BaseSettings):
         # without the trailing dot a fully qualified name may carry, IPv6 without brackets.
         if isinstance(value, str):
             value = value.split(",")
-        return tuple(host.strip().strip("[]").lower().rstrip(".") for host in value
-                     if host.strip())
+        return tuple(host.strip().strip("[]").lower().rstrip(".") for host in value if host.strip())
 
     @field_validator("archive_save_endpoint")
     @classmethod
     def _check_endpoint(cls, value: str) -> str:
         value = value.strip()
         if value and not is_web_url(value):
-            raise ValueError("must be empty or a full web address starting with https:// "
-                             f"(the Wayback Machine's is {WAYBACK_SAVE_ENDPOINT})")
+            raise ValueError(
+                "must be empty or a full web address starting with https:// "
+                f"(the Wayback Machine's is {WAYBACK_SAVE_ENDPOINT})"
+            )
         return value
 
     @model_validator(mode="after")

@@ -53,8 +53,9 @@ def take_copy(url: str, settings: Settings | None = None) -> TakenCopy:
     taken = snapshot(url, settings)
     try:
         public = request_public_copy(url, settings) or ""
-        problem = "" if public or settings.archive_save_endpoint else \
-            "No public archive is configured."
+        problem = (
+            "" if public or settings.archive_save_endpoint else "No public archive is configured."
+        )
     except FetchError as error:
         public, problem = "", f"The public archive did not make a copy: {error}"
     return TakenCopy(taken, public, problem)
@@ -65,28 +66,45 @@ def store_copy(session: Session, actor: User, source_id: int, copy: TakenCopy) -
     require(actor, REVIEW_DESK, "archive sources")
     source = get_source(session, source_id)
     taken = copy.snapshot
-    kept = SourceSnapshot(source_id=stored_id(source), final_url=taken.final_url,
-                          http_status=taken.status, fetched_at=taken.fetched_at,
-                          raw_sha256=taken.sha256, text=taken.text,
-                          public_copy_url=copy.public_copy_url, created_by=actor.id)
+    kept = SourceSnapshot(
+        source_id=stored_id(source),
+        final_url=taken.final_url,
+        http_status=taken.status,
+        fetched_at=taken.fetched_at,
+        raw_sha256=taken.sha256,
+        text=taken.text,
+        public_copy_url=copy.public_copy_url,
+        created_by=actor.id,
+    )
     session.add(kept)
-    changes: dict[str, list[object]] = {"sha256": [None, taken.sha256],
-                                        "status": [None, taken.status]}
+    changes: dict[str, list[object]] = {
+        "sha256": [None, taken.sha256],
+        "status": [None, taken.status],
+    }
     if copy.public_copy_url and not source.archive_url:
         changes["archive_url"] = [source.archive_url, copy.public_copy_url]
         source.archive_url = copy.public_copy_url
         session.add(source)
     session.flush()
-    audit.record(session, actor, entity="source", entity_id=stored_id(source), action="archive",
-                 changes=changes)
+    audit.record(
+        session,
+        actor,
+        entity="source",
+        entity_id=stored_id(source),
+        action="archive",
+        changes=changes,
+    )
     return kept
 
 
 def evidence_archive(session: Session, claim_id: int) -> dict[int, EvidenceArchive]:
     """Per evidence item of the claim: its source's latest copy, and whether that copy still
     holds the excerpt (an evidence item without an excerpt is never flagged)."""
-    items = session.exec(select(id_col(Evidence.id), Evidence.source_id, Evidence.excerpt)
-                         .where(Evidence.claim_id == claim_id)).all()
+    items = session.exec(
+        select(id_col(Evidence.id), Evidence.source_id, Evidence.excerpt).where(
+            Evidence.claim_id == claim_id
+        )
+    ).all()
     latest = _latest_copies(session, {source_id for _, source_id, _ in items})
     result = {}
     for evidence_id, source_id, excerpt in items:
@@ -100,7 +118,9 @@ def evidence_archive(session: Session, claim_id: int) -> dict[int, EvidenceArchi
 
 
 def _latest_copies(session: Session, source_ids: set[int]) -> dict[int, SourceSnapshot]:
-    copies = session.exec(select(SourceSnapshot)
-                          .where(col(SourceSnapshot.source_id).in_(source_ids))
-                          .order_by(col(SourceSnapshot.fetched_at), col(SourceSnapshot.id))).all()
+    copies = session.exec(
+        select(SourceSnapshot)
+        .where(col(SourceSnapshot.source_id).in_(source_ids))
+        .order_by(col(SourceSnapshot.fetched_at), col(SourceSnapshot.id))
+    ).all()
     return {copy.source_id: copy for copy in copies}  # the latest wins

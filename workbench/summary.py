@@ -100,8 +100,11 @@ def _count_in_sql(session: Session, scope: Scope | None, *, add: bool) -> None:
         return
     upsert = (sqlite_insert if connection.dialect.name == "sqlite" else pg_insert)(TABLE)
     upsert = upsert.from_select(list(KEY + SUMS), columns)
-    connection.execute(upsert.on_conflict_do_update(
-        index_elements=list(KEY), set_={s: TABLE.c[s] + upsert.excluded[s] for s in SUMS}))
+    connection.execute(
+        upsert.on_conflict_do_update(
+            index_elements=list(KEY), set_={s: TABLE.c[s] + upsert.excluded[s] for s in SUMS}
+        )
+    )
 
 
 def _scopes(claim_ids: Iterable[int], run: int = 100, chunk: int = 5000) -> list[Scope]:
@@ -113,10 +116,11 @@ def _scopes(claim_ids: Iterable[int], run: int = 100, chunk: int = 5000) -> list
             runs[-1][1] = claim_id
         else:
             runs.append([claim_id, claim_id])
-    scopes: list[Scope] = [partial(_between, low, high)
-                           for low, high in runs if high - low + 1 >= run]
+    scopes: list[Scope] = [
+        partial(_between, low, high) for low, high in runs if high - low + 1 >= run
+    ]
     rest = [i for low, high in runs if high - low + 1 < run for i in range(low, high + 1)]
-    scopes += [partial(_among, rest[i:i + chunk]) for i in range(0, len(rest), chunk)]
+    scopes += [partial(_among, rest[i : i + chunk]) for i in range(0, len(rest), chunk)]
     return scopes
 
 
@@ -149,11 +153,12 @@ def facts(session: Session, claim_ids: Iterable[int] | None) -> Facts:
     if ids is not None and len(ids) <= FEW:
         queries = [(_facts_of_few(dialect), {"ids": ids})]
     else:
-        queries = [(fact_query(dialect, scope), {})
-                   for scope in ([None] if ids is None else _scopes(ids))]
+        queries = [
+            (fact_query(dialect, scope), {}) for scope in ([None] if ids is None else _scopes(ids))
+        ]
     for query, parameters in queries:
         for row in session.execute(query, parameters):
-            key, sums = tuple(row[:len(KEY)]), row[len(KEY):]
+            key, sums = tuple(row[: len(KEY)]), row[len(KEY) :]
             for day in (ALL_TIME,) if key[0] in ALL_TIME_ONLY else (key[1], ALL_TIME):
                 total = found.setdefault((key[0], day, *key[2:]), [0, 0, 0])
                 for j, value in enumerate(sums):
@@ -164,8 +169,7 @@ def facts(session: Session, claim_ids: Iterable[int] | None) -> Facts:
 #: What the fact query reads of each table: all a scratch copy of new rows needs.
 FACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "article": ("id", "outlet"),
-    "claim": ("id", "article_id", "state", "claimant", "repeat_of_id", "created_by",
-              "created_at"),
+    "claim": ("id", "article_id", "state", "claimant", "repeat_of_id", "created_by", "created_at"),
     "claim_tag": ("claim_id", "tag"),
     "verdict": ("claim_id", "rating_id", "status", "reviewed_at", "corrects_id", "author_id"),
 }
@@ -193,7 +197,8 @@ def facts_apart(rows: StoredRows) -> Facts:
                 if data:
                     connection.exec_driver_sql(
                         f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(needed))})',  # noqa: S608
-                        [tuple(row[i] for i in picks) for row in data])
+                        [tuple(row[i] for i in picks) for row in data],
+                    )
             return facts(session, None)
     finally:
         scratch.dispose()
@@ -208,8 +213,10 @@ def _apply(session: Session, before: Facts, after: Facts) -> None:
     """Add ``after - before`` to the summary (and 1 to the generation)."""
     delta = {}
     for key in before.keys() | after.keys():
-        change = [b - a for a, b in zip(before.get(key, [0, 0, 0]), after.get(key, [0, 0, 0]),
-                                        strict=True)]
+        change = [
+            b - a
+            for a, b in zip(before.get(key, [0, 0, 0]), after.get(key, [0, 0, 0]), strict=True)
+        ]
         if any(change):
             delta[key] = change
     if delta:
@@ -224,22 +231,36 @@ def _write(session: Session, delta: Facts) -> None:
     connection = session.connection()
     upsert = (sqlite_insert if connection.dialect.name == "sqlite" else pg_insert)(TABLE)
     upsert = upsert.on_conflict_do_update(
-        index_elements=list(KEY), set_={s: TABLE.c[s] + upsert.excluded[s] for s in SUMS})
+        index_elements=list(KEY), set_={s: TABLE.c[s] + upsert.excluded[s] for s in SUMS}
+    )
     for rows in ({GENERATION: [1, 0, 0]}, delta):
         if rows:
-            connection.execute(upsert, [dict(zip(KEY + SUMS, (*key, *sums), strict=True))
-                                        for key, sums in rows.items()])
-    emptied = [{f"k_{k}": v for k, v in zip(KEY, key, strict=True)}
-               for key, sums in delta.items() if sums[0] < 0]
+            connection.execute(
+                upsert,
+                [dict(zip(KEY + SUMS, (*key, *sums), strict=True)) for key, sums in rows.items()],
+            )
+    emptied = [
+        {f"k_{k}": v for k, v in zip(KEY, key, strict=True)}
+        for key, sums in delta.items()
+        if sums[0] < 0
+    ]
     if emptied:
-        connection.execute(delete(TABLE).where(
-            *[TABLE.c[k] == bindparam(f"k_{k}") for k in KEY], TABLE.c.n <= 0), emptied)
+        connection.execute(
+            delete(TABLE).where(*[TABLE.c[k] == bindparam(f"k_{k}") for k in KEY], TABLE.c.n <= 0),
+            emptied,
+        )
 
 
 def generation(session: Session) -> int:
     """How many transactions have changed the summary: equal numbers, equal figures."""
-    return session.execute(select(TABLE.c.n).where(
-        *[TABLE.c[k] == v for k, v in zip(KEY, GENERATION, strict=True)])).scalar() or 0
+    return (
+        session.execute(
+            select(TABLE.c.n).where(
+                *[TABLE.c[k] == v for k, v in zip(KEY, GENERATION, strict=True)]
+            )
+        ).scalar()
+        or 0
+    )
 
 
 def touch(session: Session, claim_id: int) -> None:
@@ -292,15 +313,19 @@ def rebuild(session: Session) -> int:
     _write(session, {})  # the generation first (see _write)
     session.execute(delete(TABLE).where(TABLE.c.kind != GENERATION[0]))
     _count_in_sql(session, None, add=False)
-    return session.execute(select(func.count()).select_from(TABLE).where(
-        TABLE.c.kind != GENERATION[0])).scalar_one()
+    return session.execute(
+        select(func.count()).select_from(TABLE).where(TABLE.c.kind != GENERATION[0])
+    ).scalar_one()
 
 
 def stored(session: Session) -> Facts:
     """Every summary row as ``{key: [n, first_n, seconds]}`` (for checks and tests)."""
-    return {tuple(row[:len(KEY)]): list(row[len(KEY):])
-            for row in session.execute(select(*[TABLE.c[k] for k in KEY + SUMS])
-                                       .where(TABLE.c.kind != GENERATION[0]))}
+    return {
+        tuple(row[: len(KEY)]): list(row[len(KEY) :])
+        for row in session.execute(
+            select(*[TABLE.c[k] for k in KEY + SUMS]).where(TABLE.c.kind != GENERATION[0])
+        )
+    }
 
 
 def recount(session: Session) -> Facts:
@@ -314,16 +339,23 @@ class Reader:
 
     def __init__(self, session: Session, filters: ClaimFilters) -> None:
         self.session, self.filters = session, filters
-        self.needed = {name for name in ("states", "rating", "outlet", "reviewer", "tag",
-                                         "assignee")
-                       if getattr(filters, name)} | ({"dates"} if filters.start or filters.end
-                                                    else set())
+        self.needed = {
+            name
+            for name in ("states", "rating", "outlet", "reviewer", "tag", "assignee")
+            if getattr(filters, name)
+        } | ({"dates"} if filters.start or filters.end else set())
 
     def kind(self, base: str) -> str | None:
         """The kind of ``base`` whose rows answer the filters, the smallest first (plain,
         detailed, tag-keyed), or None."""
-        return next((kind for kind in (base, f"{base}+", f"{base}#")
-                     if kind in CARRIES and self.needed <= CARRIES[kind]), None)
+        return next(
+            (
+                kind
+                for kind in (base, f"{base}+", f"{base}#")
+                if kind in CARRIES and self.needed <= CARRIES[kind]
+            ),
+            None,
+        )
 
     def answers(self, kind: str) -> bool:
         return self.kind(kind) is not None
@@ -342,13 +374,15 @@ class Reader:
         if filters.states:
             where.append(c.state.in_(filters.states))
         if filters.rating:
-            where.append(c.rating.in_(select(col(Rating.id))
-                                      .where(col(Rating.label) == filters.rating)))
+            where.append(
+                c.rating.in_(select(col(Rating.id)).where(col(Rating.label) == filters.rating))
+            )
         if filters.outlet:
             where.append(c.outlet == filters.outlet)
         if filters.reviewer:
-            where.append(c.creator.in_(select(col(User.id))
-                                       .where(col(User.name) == filters.reviewer)))
+            where.append(
+                c.creator.in_(select(col(User.id)).where(col(User.name) == filters.reviewer))
+            )
         if filters.tag:
             where.append(c.tag == filters.tag)
         return where
@@ -364,8 +398,10 @@ class Reader:
         by_state: dict[str, int] = {}
         by_outlet: dict[str, int] = {}
         for state, rating, outlet, n in self.session.execute(
-                select(c.state, c.rating, c.outlet, func.sum(c.n)).where(*self._where(kind))
-                .group_by(c.state, c.rating, c.outlet)):
+            select(c.state, c.rating, c.outlet, func.sum(c.n))
+            .where(*self._where(kind))
+            .group_by(c.state, c.rating, c.outlet)
+        ):
             by_state[state] = by_state.get(state, 0) + n
             if outlet:
                 by_outlet[outlet] = by_outlet.get(outlet, 0) + n
@@ -381,15 +417,25 @@ class Reader:
         if kind is None:
             return None
         c = TABLE.c
-        week = (func.date(c.day, "weekday 0", "-6 days")
-                if self.session.get_bind().dialect.name == "sqlite"
-                else c.day - cast(func.extract("isodow", c.day), Integer) + 1)
-        return [(day if isinstance(day, date) else date.fromisoformat(day), bucket, int(n),
-                 int(first or 0), int(seconds or 0) / 86400)
-                for day, bucket, n, first, seconds in self.session.execute(
-                    select(week, c.bucket, func.sum(c.n), func.sum(c.first_n),
-                           func.sum(c.seconds))
-                    .where(*self._where(kind, per_day=True)).group_by(week, c.bucket))]
+        week = (
+            func.date(c.day, "weekday 0", "-6 days")
+            if self.session.get_bind().dialect.name == "sqlite"
+            else c.day - cast(func.extract("isodow", c.day), Integer) + 1
+        )
+        return [
+            (
+                day if isinstance(day, date) else date.fromisoformat(day),
+                bucket,
+                int(n),
+                int(first or 0),
+                int(seconds or 0) / 86400,
+            )
+            for day, bucket, n, first, seconds in self.session.execute(
+                select(week, c.bucket, func.sum(c.n), func.sum(c.first_n), func.sum(c.seconds))
+                .where(*self._where(kind, per_day=True))
+                .group_by(week, c.bucket)
+            )
+        ]
 
     def authors(self) -> dict[str, int] | None:
         """Published verdicts per author id (as text)."""
@@ -397,8 +443,12 @@ class Reader:
         if kind is None:
             return None
         c = TABLE.c
-        return {value: int(n) for value, n in self.session.execute(
-            select(c.value, func.sum(c.n)).where(*self._where(kind)).group_by(c.value))}
+        return {
+            value: int(n)
+            for value, n in self.session.execute(
+                select(c.value, func.sum(c.n)).where(*self._where(kind)).group_by(c.value)
+            )
+        }
 
     def values(self, kind: str, limit: int) -> list[tuple[str, int]] | None:
         """The ``limit`` most frequent values of ``tag``/``claimant``/``repeat`` facts."""
@@ -407,9 +457,16 @@ class Reader:
             return None
         c, n = TABLE.c, func.sum(TABLE.c.n)
         order = [func.length(c.value), c.value] if kind == "repeat" else [c.value]
-        return [(value, int(count)) for value, count in self.session.execute(
-            select(c.value, n).where(*self._where(rows)).group_by(c.value)
-            .order_by(n.desc(), *order).limit(limit))]
+        return [
+            (value, int(count))
+            for value, count in self.session.execute(
+                select(c.value, n)
+                .where(*self._where(rows))
+                .group_by(c.value)
+                .order_by(n.desc(), *order)
+                .limit(limit)
+            )
+        ]
 
 
 #: At most this many values are offered per filter widget.
@@ -422,16 +479,23 @@ def filter_options(session: Session) -> dict[str, list[str]]:
 
     Why: a DISTINCT over 2M claim tags took 211-332 ms per call on PostgreSQL at 1M claims
     (no skip scan), on every Claims page run; the summary rows answer in 1-6 ms."""
+
     def values(column: Any, kind: str) -> list[str]:
-        return list(session.scalars(
-            select(column).distinct().where(TABLE.c.kind == kind, TABLE.c.day == ALL_TIME,
-                                            column != "")
-            .order_by(column).limit(OPTIONS_LIMIT)))
+        return list(
+            session.scalars(
+                select(column)
+                .distinct()
+                .where(TABLE.c.kind == kind, TABLE.c.day == ALL_TIME, column != "")
+                .order_by(column)
+                .limit(OPTIONS_LIMIT)
+            )
+        )
 
     return {
         "outlet": values(TABLE.c.outlet, "claim"),
         "tag": values(TABLE.c.value, "tag"),
         "reviewer": list(session.scalars(select(col(User.name)).order_by(col(User.name)))),
-        "rating": list(session.scalars(select(col(Rating.label)).distinct()
-                                       .order_by(col(Rating.label)))),
+        "rating": list(
+            session.scalars(select(col(Rating.label)).distinct().order_by(col(Rating.label)))
+        ),
     }

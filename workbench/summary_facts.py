@@ -39,22 +39,31 @@ ALL_TIME = date(1, 1, 1)
 DETAILED = ("tag", "claimant", "repeat", "approval", "author")
 #: Every kind: (base kind, detailed (+ rating, outlet, creator), tag-keyed).
 KINDS: dict[str, tuple[str, bool, bool]] = {
-    "claim": ("claim", True, False), "claim#": ("claim", True, True),
-    **{f"{base}{twin}": (base, twin == "+", twin == "#")
-       for base in DETAILED for twin in ("", "+", "#")},
+    "claim": ("claim", True, False),
+    "claim#": ("claim", True, True),
+    **{
+        f"{base}{twin}": (base, twin == "+", twin == "#")
+        for base in DETAILED
+        for twin in ("", "+", "#")
+    },
 }
 #: Kept all time only: per day these would hold about one row per fact.
-ALL_TIME_ONLY = frozenset({"tag+", "claimant+", "repeat+"}
-                          | {kind for kind in KINDS if kind.endswith("#")} - {"approval#"})
+ALL_TIME_ONLY = frozenset(
+    {"tag+", "claimant+", "repeat+"}
+    | {kind for kind in KINDS if kind.endswith("#")} - {"approval#"}
+)
 #: Kept per ISO week (``day`` is its Monday): the approval charts count weeks.
 WEEKLY = frozenset({"approval#"})
 
 
 def _carried(kind: str) -> frozenset[str]:
     _, detailed, tagged = KINDS[kind]
-    return frozenset({"states"} | ({"rating", "outlet", "reviewer"} if detailed else set())
-                     | ({"tag"} if tagged else set())
-                     | (set() if kind in ALL_TIME_ONLY | WEEKLY else {"dates"}))
+    return frozenset(
+        {"states"}
+        | ({"rating", "outlet", "reviewer"} if detailed else set())
+        | ({"tag"} if tagged else set())
+        | (set() if kind in ALL_TIME_ONLY | WEEKLY else {"dates"})
+    )
 
 
 #: Which filters (``ClaimFilters`` fields; "dates": a date range) each kind's rows answer.
@@ -87,8 +96,7 @@ def _monday(dialect: str, column: Any) -> Any:
 
 def _seconds(dialect: str, later: Any, earlier: Any) -> Any:
     if dialect == "sqlite":
-        return cast(func.round((func.julianday(later) - func.julianday(earlier)) * 86400),
-                    Integer)
+        return cast(func.round((func.julianday(later) - func.julianday(earlier)) * 86400), Integer)
     return cast(func.round(func.extract("epoch", later - earlier)), BigInteger)
 
 
@@ -103,73 +111,156 @@ def fact_query(dialect: str, scope: Scope | None) -> Any:
     """
     c, v, a, t, tagged = _C, _V, _A, _T, _TAGGED
     rating = func.max(func.coalesce(v.c.rating_id, UNRATED))
-    approved = select(v.c.claim_id, rating.label("rating")).where(
-        v.c.status == VerdictStatus.approved).group_by(v.c.claim_id)
+    approved = (
+        select(v.c.claim_id, rating.label("rating"))
+        .where(v.c.status == VerdictStatus.approved)
+        .group_by(v.c.claim_id)
+    )
     if scope:
         approved = approved.where(scope(v.c.claim_id))
     published = approved.subquery()
-    claims = (select(c.c.id, c.c.state, c.c.created_at, c.c.claimant, c.c.repeat_of_id,
-                     _day(dialect, c.c.created_at).label("day"),
-                     func.coalesce(published.c.rating, NO_RATING).label("rating"),
-                     func.coalesce(a.c.outlet, "").label("outlet"),
-                     func.coalesce(c.c.created_by, 0).label("creator"))
-              .select_from(c.outerjoin(a, a.c.id == c.c.article_id)
-                           .outerjoin(published, published.c.claim_id == c.c.id))
-              .where(*([scope(c.c.id)] if scope else []))
-              .cte("fact_claim").prefix_with("MATERIALIZED"))
+    claims = (
+        select(
+            c.c.id,
+            c.c.state,
+            c.c.created_at,
+            c.c.claimant,
+            c.c.repeat_of_id,
+            _day(dialect, c.c.created_at).label("day"),
+            func.coalesce(published.c.rating, NO_RATING).label("rating"),
+            func.coalesce(a.c.outlet, "").label("outlet"),
+            func.coalesce(c.c.created_by, 0).label("creator"),
+        )
+        .select_from(
+            c.outerjoin(a, a.c.id == c.c.article_id).outerjoin(
+                published, published.c.claim_id == c.c.id
+            )
+        )
+        .where(*([scope(c.c.id)] if scope else []))
+        .cte("fact_claim")
+        .prefix_with("MATERIALIZED")
+    )
     zero, none, no_bucket = literal(0), literal(""), literal(-1)
     detail = (claims.c.rating, claims.c.outlet, claims.c.creator)
 
-    def kinds(base: str, day: Any, value: Any, bucket: Any, source: Any, where: list[Any],
-              sums: tuple[Any, Any, Any]) -> list[Any]:
+    def kinds(
+        base: str,
+        day: Any,
+        value: Any,
+        bucket: Any,
+        source: Any,
+        where: list[Any],
+        sums: tuple[Any, Any, Any],
+    ) -> list[Any]:
         """One SELECT per kind of ``base`` (plain, detailed, tag-keyed)."""
         selects = []
         for kind, (of, detailed, tag_keyed) in KINDS.items():
             if of != base:
                 continue
-            joined = (source.join(tagged, tagged.c.claim_id == claims.c.id) if tag_keyed
-                      else source)
-            when = (literal(ALL_TIME, Date) if kind in ALL_TIME_ONLY else
-                    _monday(dialect, v.c.reviewed_at) if kind in WEEKLY else day)
-            key = (when, claims.c.state, *(detail if detailed else (zero, none, zero)), value,
-                   bucket, tagged.c.tag if tag_keyed else none)
+            joined = source.join(tagged, tagged.c.claim_id == claims.c.id) if tag_keyed else source
+            when = (
+                literal(ALL_TIME, Date)
+                if kind in ALL_TIME_ONLY
+                else _monday(dialect, v.c.reviewed_at)
+                if kind in WEEKLY
+                else day
+            )
+            key = (
+                when,
+                claims.c.state,
+                *(detail if detailed else (zero, none, zero)),
+                value,
+                bucket,
+                tagged.c.tag if tag_keyed else none,
+            )
             selects.append(
-                select(literal(kind).label("kind"),
-                       *[term.label(name) for name, term in zip(KEY[1:], key, strict=True)],
-                       *[term.label(name) for name, term in zip(SUMS, sums, strict=True)])
-                .select_from(joined).where(*where)
+                select(
+                    literal(kind).label("kind"),
+                    *[term.label(name) for name, term in zip(KEY[1:], key, strict=True)],
+                    *[term.label(name) for name, term in zip(SUMS, sums, strict=True)],
+                )
+                .select_from(joined)
+                .where(*where)
                 # constants stay out of GROUP BY
-                .group_by(*[term for term in key if not isinstance(term, BindParameter)]))
+                .group_by(*[term for term in key if not isinstance(term, BindParameter)])
+            )
         return selects
 
     counted = (func.count(), zero, zero)
     approved_day = _day(dialect, v.c.reviewed_at)
     first = v.c.corrects_id.is_(None)
     seconds = _seconds(dialect, v.c.reviewed_at, claims.c.created_at)
-    bucket = case((~first, literal(-1)),
-                  *[(seconds < days * 86400, literal(i)) for i, days in enumerate(BUCKET_DAYS)],
-                  else_=literal(len(BUCKET_DAYS)))
+    bucket = case(
+        (~first, literal(-1)),
+        *[(seconds < days * 86400, literal(i)) for i, days in enumerate(BUCKET_DAYS)],
+        else_=literal(len(BUCKET_DAYS)),
+    )
     published_verdicts = [v.c.status.in_(PUBLISHED), v.c.reviewed_at.is_not(None)]
     verdicts = v.join(claims, claims.c.id == v.c.claim_id)
     return union_all(
         *kinds("claim", claims.c.day, none, no_bucket, claims, [], counted),
-        *kinds("tag", claims.c.day, t.c.tag, no_bucket,
-               claims.join(t, t.c.claim_id == claims.c.id), [], counted),
-        *kinds("claimant", claims.c.day, claims.c.claimant, no_bucket, claims,
-               [claims.c.claimant != ""], counted),
-        *kinds("repeat", claims.c.day, cast(claims.c.repeat_of_id, String), no_bucket, claims,
-               [claims.c.repeat_of_id.is_not(None)], counted),
-        *kinds("approval", approved_day, none, bucket, verdicts, published_verdicts,
-               (func.count(), func.sum(case((first, 1), else_=0)),
-                func.sum(case((first, seconds), else_=0)))),
-        *kinds("author", approved_day, cast(func.coalesce(v.c.author_id, 0), String),
-               no_bucket, verdicts, published_verdicts, counted))
+        *kinds(
+            "tag",
+            claims.c.day,
+            t.c.tag,
+            no_bucket,
+            claims.join(t, t.c.claim_id == claims.c.id),
+            [],
+            counted,
+        ),
+        *kinds(
+            "claimant",
+            claims.c.day,
+            claims.c.claimant,
+            no_bucket,
+            claims,
+            [claims.c.claimant != ""],
+            counted,
+        ),
+        *kinds(
+            "repeat",
+            claims.c.day,
+            cast(claims.c.repeat_of_id, String),
+            no_bucket,
+            claims,
+            [claims.c.repeat_of_id.is_not(None)],
+            counted,
+        ),
+        *kinds(
+            "approval",
+            approved_day,
+            none,
+            bucket,
+            verdicts,
+            published_verdicts,
+            (
+                func.count(),
+                func.sum(case((first, 1), else_=0)),
+                func.sum(case((first, seconds), else_=0)),
+            ),
+        ),
+        *kinds(
+            "author",
+            approved_day,
+            cast(func.coalesce(v.c.author_id, 0), String),
+            no_bucket,
+            verdicts,
+            published_verdicts,
+            counted,
+        ),
+    )
 
 
 def with_all_time(facts: Any) -> Any:
     """The facts (a CTE of :func:`fact_query`) plus their all-time sums: the rows to add."""
-    rollup = (select(facts.c.kind, literal(ALL_TIME, Date).label("day"),
-                     *[facts.c[k] for k in KEY[2:]], *[func.sum(facts.c[s]) for s in SUMS])
-              .where(facts.c.kind.not_in(ALL_TIME_ONLY))
-              .group_by(facts.c.kind, *[facts.c[k] for k in KEY[2:]]))
+    rollup = (
+        select(
+            facts.c.kind,
+            literal(ALL_TIME, Date).label("day"),
+            *[facts.c[k] for k in KEY[2:]],
+            *[func.sum(facts.c[s]) for s in SUMS],
+        )
+        .where(facts.c.kind.not_in(ALL_TIME_ONLY))
+        .group_by(facts.c.kind, *[facts.c[k] for k in KEY[2:]])
+    )
     return union_all(select(*[facts.c[k] for k in KEY + SUMS]), rollup).subquery()

@@ -61,12 +61,16 @@ class Policy:
     lock_after: int  # the failure that locks the key for WINDOW
 
 
-POLICIES = {ACCOUNT: Policy(free_attempts=3, lock_after=10),
-            ADDRESS: Policy(free_attempts=10, lock_after=50)}
+POLICIES = {
+    ACCOUNT: Policy(free_attempts=3, lock_after=10),
+    ADDRESS: Policy(free_attempts=10, lock_after=50),
+}
 
 #: Each dialect's INSERT, whose ``on_conflict_do_update`` is the upsert.
 _UPSERTS: dict[str, Callable[[Any], sqlite.Insert | postgresql.Insert]] = {
-    "sqlite": sqlite.insert, "postgresql": postgresql.insert}
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
 
 
 def _key(scope: str, value: str) -> Key:
@@ -113,8 +117,13 @@ def _seconds_left(rows: Sequence[tuple[str, int, datetime]], now: datetime) -> f
 
 
 def _rows(session: Session, keys: Sequence[Key]) -> list[SignInThrottle]:
-    return list(session.exec(select(SignInThrottle).where(
-        tuple_(col(SignInThrottle.scope), col(SignInThrottle.key)).in_(keys))))
+    return list(
+        session.exec(
+            select(SignInThrottle).where(
+                tuple_(col(SignInThrottle.scope), col(SignInThrottle.key)).in_(keys)
+            )
+        )
+    )
 
 
 def seconds_to_wait(session: Session, keys: Sequence[Key]) -> float:
@@ -132,22 +141,28 @@ def record_failure(engine: Engine, keys: Sequence[Key]) -> float:
     returned = []
     with db.write_session(engine) as session:
         for scope, key in sorted(keys):  # one lock order for every server
-            upsert = insert(table).values(scope=scope, key=key, failures=1,
-                                          last_failed_at=now)
+            upsert = insert(table).values(scope=scope, key=key, failures=1, last_failed_at=now)
             statement = upsert.on_conflict_do_update(
                 index_elements=[table.c.scope, table.c.key],
-                set_={"failures": case((table.c.last_failed_at < now - WINDOW, 1),
-                                       else_=table.c.failures + 1),
-                      "last_failed_at": now},
+                set_={
+                    "failures": case(
+                        (table.c.last_failed_at < now - WINDOW, 1), else_=table.c.failures + 1
+                    ),
+                    "last_failed_at": now,
+                },
             ).returning(table.c.scope, table.c.failures, table.c.last_failed_at)
             returned.append(tuple(session.execute(statement).one()))
     _forget_stale(engine, now)
     wait = _seconds_left(returned, now)
     # The address and the wait, not the name typed: people type passwords there by mistake.
-    _LOG.warning("sign-in refused", extra={
-        "address": next((key for scope, key in keys if scope == ADDRESS), ""),
-        "failures": max(failures for _scope, failures, _at in returned),
-        "wait_seconds": round(wait, 1)})
+    _LOG.warning(
+        "sign-in refused",
+        extra={
+            "address": next((key for scope, key in keys if scope == ADDRESS), ""),
+            "failures": max(failures for _scope, failures, _at in returned),
+            "wait_seconds": round(wait, 1),
+        },
+    )
     return wait
 
 
@@ -157,20 +172,27 @@ def _forget_stale(engine: Engine, now: datetime) -> None:
     SKIP LOCKED (PostgreSQL; SQLite has one writer anyway) leaves rows another server is
     updating to it, so this never waits and cannot deadlock with its upsert.
     """
-    stale = (select(SignInThrottle.id).where(col(SignInThrottle.last_failed_at) < now - WINDOW)
-             .with_for_update(skip_locked=True))
+    stale = (
+        select(SignInThrottle.id)
+        .where(col(SignInThrottle.last_failed_at) < now - WINDOW)
+        .with_for_update(skip_locked=True)
+    )
     with db.write_session(engine) as session:
         session.execute(delete(SignInThrottle).where(col(SignInThrottle.id).in_(stale)))
 
 
 def forget(session: Session, key: Key) -> None:
     """Drop the count for ``key`` (after a successful sign-in), in the caller's transaction."""
-    session.execute(delete(SignInThrottle).where(col(SignInThrottle.scope) == key[0],
-                                                 col(SignInThrottle.key) == key[1]))
+    session.execute(
+        delete(SignInThrottle).where(
+            col(SignInThrottle.scope) == key[0], col(SignInThrottle.key) == key[1]
+        )
+    )
 
 
-def unlock(session: Session, actor: User, *, name: str = "", address: str = ""
-           ) -> list[SignInThrottle]:
+def unlock(
+    session: Session, actor: User, *, name: str = "", address: str = ""
+) -> list[SignInThrottle]:
     """Clear the failures of an account name and/or a client address (admins only).
 
     Returns the rows cleared (empty when there was nothing to clear); each clearing is
@@ -180,8 +202,13 @@ def unlock(session: Session, actor: User, *, name: str = "", address: str = ""
     wanted = keys_for(name, address or None) if name else [address_key(address)]
     rows = _rows(session, wanted)
     for row in rows:
-        audit.record(session, actor, entity="sign_in_throttle", entity_id=row.id or 0,
-                     action="unlock", changes={"scope": row.scope, "key": row.key,
-                                               "failures": [row.failures, 0]})
+        audit.record(
+            session,
+            actor,
+            entity="sign_in_throttle",
+            entity_id=row.id or 0,
+            action="unlock",
+            changes={"scope": row.scope, "key": row.key, "failures": [row.failures, 0]},
+        )
         session.delete(row)
     return rows

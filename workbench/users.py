@@ -50,8 +50,7 @@ def _dummy_hash() -> str:
     return hash_password("not-a-real-password-for-timing-only")
 
 
-def verify_and_update_password(password: str, password_hash: str | None
-                               ) -> tuple[bool, str | None]:
+def verify_and_update_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
     """:func:`verify_password`, plus a fresh hash when the stored one was made with older
     or weaker parameters than today's (the caller stores it); ``(ok, None)`` otherwise."""
     if not password_hash:
@@ -70,8 +69,7 @@ def builtin_user(session: Session, name: str) -> User:
         # insert waits on the unique index for the winner's commit, fails, and reads its row.
         try:
             with session.begin_nested():
-                user = User(name=name, display_name=label, role=Role.admin,
-                            password_hash=None)
+                user = User(name=name, display_name=label, role=Role.admin, password_hash=None)
                 session.add(user)
         except IntegrityError:
             user = session.exec(select(User).where(User.name == name)).one()
@@ -106,8 +104,7 @@ def find_user(session: Session, name: str) -> User | None:
 def user_named(session: Session, name: str) -> User:
     """The account called ``name``, whatever its case (names are unique regardless of case,
     see :func:`add_user`), for commands that name an account rather than its id."""
-    user = session.exec(select(User).where(func.lower(User.name) == name.strip().lower())
-                        ).first()
+    user = session.exec(select(User).where(func.lower(User.name) == name.strip().lower())).first()
     if user is None:
         raise NotFound(f"There is no user called {name!r}.")
     return user
@@ -118,8 +115,14 @@ def list_users(session: Session) -> list[User]:
 
 
 def add_user(
-    session: Session, actor: User, *, name: str, role: str, password: str | None,
-    display_name: str = "", external_subject: str | None = None,
+    session: Session,
+    actor: User,
+    *,
+    name: str,
+    role: str,
+    password: str | None,
+    display_name: str = "",
+    external_subject: str | None = None,
 ) -> User:
     """Create an account; only admins may. Passwords are stored as argon2 hashes."""
     require(actor, ADMINS, "add users")
@@ -134,15 +137,22 @@ def add_user(
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
     user = User(
-        name=name, role=Role(role),
+        name=name,
+        role=Role(role),
         display_name=clean_line(display_name, field="Display name", max_length=120) or name,
         password_hash=hash_password(password) if password else None,
         external_subject=external_subject,
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor, entity="user", entity_id=stored_id(user), action="create",
-                 changes={"name": [None, name], "role": [None, role]})
+    audit.record(
+        session,
+        actor,
+        entity="user",
+        entity_id=stored_id(user),
+        action="create",
+        changes={"name": [None, name], "role": [None, role]},
+    )
     return user
 
 
@@ -150,8 +160,14 @@ def set_role(session: Session, actor: User, user_id: int, role: str) -> User:
     require(actor, ADMINS, "change roles")
     role = choice(Role, role, field="Role")
     user = _changeable(session, user_id)
-    audit.record(session, actor, entity="user", entity_id=stored_id(user), action="update",
-                 changes={"role": [user.role, role]})
+    audit.record(
+        session,
+        actor,
+        entity="user",
+        entity_id=stored_id(user),
+        action="update",
+        changes={"role": [user.role, role]},
+    )
     user.role = Role(role)
     session.add(user)
     return user
@@ -160,8 +176,14 @@ def set_role(session: Session, actor: User, user_id: int, role: str) -> User:
 def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
     require(actor, ADMINS, "activate or deactivate users")
     user = _changeable(session, user_id)
-    audit.record(session, actor, entity="user", entity_id=stored_id(user), action="update",
-                 changes={"active": [user.active, active]})
+    audit.record(
+        session,
+        actor,
+        entity="user",
+        entity_id=stored_id(user),
+        action="update",
+        changes={"active": [user.active, active]},
+    )
     user.active = active
     session.add(user)
     if not active:
@@ -179,6 +201,12 @@ def set_password(session: Session, actor: User, user_id: int, password: str) -> 
     user.password_hash = hash_password(password)
     session.add(user)
     user_sessions.revoke(session, user_id=user.id)
-    audit.record(session, actor, entity="user", entity_id=stored_id(user), action="password",
-                 changes={"password": ["(hidden)", "(changed)"]})
+    audit.record(
+        session,
+        actor,
+        entity="user",
+        entity_id=stored_id(user),
+        action="password",
+        changes={"password": ["(hidden)", "(changed)"]},
+    )
     return user

@@ -51,7 +51,11 @@ def one_line(text: str) -> str:
 
 
 def clean_text(
-    value: str | None, *, field: str, max_length: int, required: bool = False,
+    value: str | None,
+    *,
+    field: str,
+    max_length: int,
+    required: bool = False,
     multiline: bool = True,
 ) -> str:
     """A free-text field, trimmed, without control characters, at most ``max_length`` code points.
@@ -64,15 +68,15 @@ def clean_text(
     if required and not text:
         raise InvalidInput(f"{field} is required.")
     if len(text) > max_length:
-        raise InvalidInput(f"{field} is too long ({len(text):,} characters; at most "
-                           f"{max_length:,}).")
+        raise InvalidInput(
+            f"{field} is too long ({len(text):,} characters; at most {max_length:,})."
+        )
     return text
 
 
 def clean_line(value: str | None, *, field: str, max_length: int, required: bool = False) -> str:
     """A single-line text field: trimmed, no control characters, bounded length."""
-    return clean_text(value, field=field, max_length=max_length, required=required,
-                      multiline=False)
+    return clean_text(value, field=field, max_length=max_length, required=required, multiline=False)
 
 
 def shorten(text: str, max_length: int) -> str:
@@ -80,7 +84,7 @@ def shorten(text: str, max_length: int) -> str:
     (mid-word only when a single word fills most of the limit)."""
     if len(text) <= max_length:
         return text
-    cut = text[:max_length - 1]
+    cut = text[: max_length - 1]
     boundary = cut.rfind(" ")
     if boundary > max_length // 2:
         cut = cut[:boundary]
@@ -92,8 +96,9 @@ def is_web_url(url: str) -> bool:
     absolute http(s) with a host and no whitespace (so no ``javascript:``, ``data:``,
     ``file:`` or relative path)."""
     parts = urlsplit(url)
-    return (parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-            and not _SPACE.search(url))
+    return (
+        parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and not _SPACE.search(url)
+    )
 
 
 def clean_url(value: str | None, *, field: str, required: bool = False) -> str:
@@ -153,5 +158,6 @@ def parse_day(value: date | str | None, *, field: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"{field}: “{shorten(text, 40)}” is not a date (write "
-                           "YYYY-MM-DD).") from None
+        raise InvalidInput(
+            f"{field}: “{shorten(text, 40)}” is not a date (write YYYY-MM-DD)."
+        ) from None

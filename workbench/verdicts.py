@@ -47,26 +47,41 @@ def get_verdict(session: Session, verdict_id: int) -> Verdict:
 
 
 def pending_verdict(session: Session, claim_id: int) -> Verdict | None:
-    return session.exec(select(Verdict).where(
-        Verdict.claim_id == claim_id, Verdict.status == VerdictStatus.proposed)).first()
+    return session.exec(
+        select(Verdict).where(
+            Verdict.claim_id == claim_id, Verdict.status == VerdictStatus.proposed
+        )
+    ).first()
 
 
 def current_verdict(session: Session, claim_id: int) -> Verdict | None:
     """The published verdict: the latest approved one."""
     return session.exec(
-        select(Verdict).where(Verdict.claim_id == claim_id,
-                              Verdict.status == VerdictStatus.approved)
-        .order_by(col(Verdict.reviewed_at).desc(), col(Verdict.id).desc()).limit(1)
+        select(Verdict)
+        .where(Verdict.claim_id == claim_id, Verdict.status == VerdictStatus.approved)
+        .order_by(col(Verdict.reviewed_at).desc(), col(Verdict.id).desc())
+        .limit(1)
     ).first()
 
 
 def verdict_history(session: Session, claim_id: int) -> list[Verdict]:
-    return list(session.exec(select(Verdict).where(Verdict.claim_id == claim_id)
-                             .order_by(col(Verdict.created_at), col(Verdict.id))))
+    return list(
+        session.exec(
+            select(Verdict)
+            .where(Verdict.claim_id == claim_id)
+            .order_by(col(Verdict.created_at), col(Verdict.id))
+        )
+    )
 
 
-def _new_verdict(session: Session, actor: User, claim: Claim, draft: VerdictDraft, *,
-                 corrects: Verdict | None = None) -> Verdict:
+def _new_verdict(
+    session: Session,
+    actor: User,
+    claim: Claim,
+    draft: VerdictDraft,
+    *,
+    corrects: Verdict | None = None,
+) -> Verdict:
     """The verdict row and its audit event; checks what the draft cannot: the rating exists,
     its scale's need for a conclusion, and no other verdict waiting for review."""
     rating_id, conclusion, rationale = draft.rating_id, draft.conclusion, draft.rationale
@@ -78,24 +93,48 @@ def _new_verdict(session: Session, actor: User, claim: Claim, draft: VerdictDraf
             raise InvalidInput("This scale needs a one-line conclusion.")
     if pending_verdict(session, stored_id(claim)) is not None:
         raise WorkflowError("A verdict for this claim is already waiting for review.")
-    verdict = Verdict(claim_id=stored_id(claim), rating_id=rating_id, conclusion=conclusion,
-                      rationale=rationale, author_id=actor.id,
-                      corrects_id=corrects.id if corrects else None,
-                      correction_reason=reason)
+    verdict = Verdict(
+        claim_id=stored_id(claim),
+        rating_id=rating_id,
+        conclusion=conclusion,
+        rationale=rationale,
+        author_id=actor.id,
+        corrects_id=corrects.id if corrects else None,
+        correction_reason=reason,
+    )
     session.add(verdict)
     session.flush()
-    audit.record(session, actor, entity="verdict", entity_id=stored_id(verdict),
-                 action="correct" if corrects else "propose", claim_id=claim.id,
-                 changes={k: [None, v] for k, v in {
-                     "rating_id": rating_id, "conclusion": conclusion, "rationale": rationale,
-                     "corrects_id": verdict.corrects_id, "correction_reason": reason}.items()
-                     if v not in (None, "")})
+    audit.record(
+        session,
+        actor,
+        entity="verdict",
+        entity_id=stored_id(verdict),
+        action="correct" if corrects else "propose",
+        claim_id=claim.id,
+        changes={
+            k: [None, v]
+            for k, v in {
+                "rating_id": rating_id,
+                "conclusion": conclusion,
+                "rationale": rationale,
+                "corrects_id": verdict.corrects_id,
+                "correction_reason": reason,
+            }.items()
+            if v not in (None, "")
+        },
+    )
     return verdict
 
 
 def propose_verdict(
-    session: Session, actor: User, claim_id: int, expected_version: int, *,
-    rating_id: int | None, rationale: str, conclusion: str = "",
+    session: Session,
+    actor: User,
+    claim_id: int,
+    expected_version: int,
+    *,
+    rating_id: int | None,
+    rationale: str,
+    conclusion: str = "",
 ) -> Verdict:
     """Propose a rating with a rationale (under the rules of :class:`VerdictDraft`); the
     claim moves to ``in_review``."""
@@ -106,14 +145,22 @@ def propose_verdict(
             f"This claim is {claim.state.replace('_', ' ')}; a verdict can be proposed for new "
             "or researching claims (published ones need a correction)."
         )
-    apply_changes(session, actor, claim, expected_version, {"state": ClaimState.in_review},
-                  action="state")
+    apply_changes(
+        session, actor, claim, expected_version, {"state": ClaimState.in_review}, action="state"
+    )
     return _new_verdict(session, actor, claim, VerdictDraft(rating_id, rationale, conclusion))
 
 
 def propose_correction(
-    session: Session, actor: User, claim_id: int, expected_version: int, *,
-    rating_id: int | None, rationale: str, reason: str, conclusion: str = "",
+    session: Session,
+    actor: User,
+    claim_id: int,
+    expected_version: int,
+    *,
+    rating_id: int | None,
+    rationale: str,
+    reason: str,
+    conclusion: str = "",
 ) -> Verdict:
     """Change a published verdict: a new verdict (a :class:`CorrectionDraft`, which needs a
     reason) that a second editor must approve."""
@@ -123,16 +170,26 @@ def propose_correction(
     if claim.state != ClaimState.approved or published is None:
         raise WorkflowError("Only a published (approved) verdict can be corrected.")
     draft = CorrectionDraft(rating_id, rationale, conclusion, reason)
-    apply_changes(session, actor, claim, expected_version, {"state": ClaimState.in_review},
-                  action="state")
+    apply_changes(
+        session, actor, claim, expected_version, {"state": ClaimState.in_review}, action="state"
+    )
     return _new_verdict(session, actor, claim, draft, corrects=published)
 
 
-def _review(session: Session, actor: User, verdict: Verdict, expected_version: int,
-            status: VerdictStatus, comment: str) -> None:
+def _review(
+    session: Session,
+    actor: User,
+    verdict: Verdict,
+    expected_version: int,
+    status: VerdictStatus,
+    comment: str,
+) -> None:
     if verdict.version != expected_version:
-        raise StaleEdit("Someone reviewed this verdict after you opened it; reload the queue.",
-                        current={"status": verdict.status}, attempted={"status": status})
+        raise StaleEdit(
+            "Someone reviewed this verdict after you opened it; reload the queue.",
+            current={"status": verdict.status},
+            attempted={"status": status},
+        )
     verdict.status = status
     verdict.reviewer_id = actor.id
     verdict.reviewed_at = utcnow()
@@ -141,12 +198,22 @@ def _review(session: Session, actor: User, verdict: Verdict, expected_version: i
     try:
         session.flush()
     except StaleDataError:
-        raise StaleEdit("Someone reviewed this verdict at the same moment; reload the queue.",
-                        current={}, attempted={"status": status}) from None
-    audit.record(session, actor, entity="verdict", entity_id=stored_id(verdict),
-                 action=status.value, claim_id=verdict.claim_id,
-                 changes={"status": [VerdictStatus.proposed, status], "comment": [None, comment]}
-                 if comment else {"status": [VerdictStatus.proposed, status]})
+        raise StaleEdit(
+            "Someone reviewed this verdict at the same moment; reload the queue.",
+            current={},
+            attempted={"status": status},
+        ) from None
+    audit.record(
+        session,
+        actor,
+        entity="verdict",
+        entity_id=stored_id(verdict),
+        action=status.value,
+        claim_id=verdict.claim_id,
+        changes={"status": [VerdictStatus.proposed, status], "comment": [None, comment]}
+        if comment
+        else {"status": [VerdictStatus.proposed, status]},
+    )
 
 
 def _proposed(session: Session, verdict_id: int) -> Verdict:
@@ -157,7 +224,11 @@ def _proposed(session: Session, verdict_id: int) -> Verdict:
 
 
 def approve_verdict(
-    session: Session, actor: User, verdict_id: int, expected_version: int, *,
+    session: Session,
+    actor: User,
+    verdict_id: int,
+    expected_version: int,
+    *,
     confirm_few_sources: bool = False,
 ) -> Verdict:
     """Publish a proposed verdict. Refused for its own author (two-person rule) and without
@@ -168,8 +239,9 @@ def approve_verdict(
         raise PermissionDenied(
             "You proposed this verdict; a second editor must approve it (two-person rule)."
         )
-    evidence = session.exec(select(Evidence.id).where(Evidence.claim_id == verdict.claim_id)
-                            ).first()
+    evidence = session.exec(
+        select(Evidence.id).where(Evidence.claim_id == verdict.claim_id)
+    ).first()
     if evidence is None:
         raise WorkflowError("A verdict needs at least one evidence item before approval.")
     independent = independent_source_count(session, verdict.claim_id)
@@ -184,11 +256,18 @@ def approve_verdict(
         old = get_verdict(session, verdict.corrects_id)
         old.status = VerdictStatus.superseded
         session.add(old)
-        audit.record(session, actor, entity="verdict", entity_id=stored_id(old),
-                     action="superseded", claim_id=old.claim_id,
-                     changes={"status": [VerdictStatus.approved, VerdictStatus.superseded]})
-    apply_changes(session, actor, claim, claim.version, {"state": ClaimState.approved},
-                  action="state")
+        audit.record(
+            session,
+            actor,
+            entity="verdict",
+            entity_id=stored_id(old),
+            action="superseded",
+            claim_id=old.claim_id,
+            changes={"status": [VerdictStatus.approved, VerdictStatus.superseded]},
+        )
+    apply_changes(
+        session, actor, claim, claim.version, {"state": ClaimState.approved}, action="state"
+    )
     return verdict
 
 
@@ -210,7 +289,10 @@ def return_verdict(
 
 def latest_return_comment(session: Session, claim_id: int) -> Verdict | None:
     """The most recent returned verdict, if it is newer than any later proposal."""
-    latest = session.exec(select(Verdict).where(Verdict.claim_id == claim_id)
-                          .order_by(col(Verdict.created_at).desc(), col(Verdict.id).desc())
-                          .limit(1)).first()
+    latest = session.exec(
+        select(Verdict)
+        .where(Verdict.claim_id == claim_id)
+        .order_by(col(Verdict.created_at).desc(), col(Verdict.id).desc())
+        .limit(1)
+    ).first()
     return latest if latest is not None and latest.status == VerdictStatus.returned else None

@@ -20,8 +20,10 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 #: AWS, GCP and Azure (IPv4), AWS (IPv6), Alibaba Cloud: they hand out the server's
 #: credentials to whoever asks, so no setting allows them.
-METADATA_ADDRESSES = frozenset(ipaddress.ip_address(address) for address in (
-    "169.254.169.254", "fd00:ec2::254", "100.100.100.200"))
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(address)
+    for address in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
+)
 # Carrier-grade NAT space: not "private" to Python, yet never a public web site.
 _SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
 # NAT64 and the deprecated IPv4-compatible form carry an IPv4 address in their last 32 bits.
@@ -70,8 +72,9 @@ def _carried_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
     return address.ipv4_mapped or address.sixtofour
 
 
-def vetted_addresses(url: httpx.URL, allowed_hosts: tuple[str, ...], *, redirected: bool
-                     ) -> list[IPAddress]:
+def vetted_addresses(
+    url: httpx.URL, allowed_hosts: tuple[str, ...], *, redirected: bool
+) -> list[IPAddress]:
     """Every address ``url``'s host resolves to, if none is refused: a name that also points
     inside is refused even when it has public addresses too (a rebinding set-up)."""
     host = url.host.lower().rstrip(".")
@@ -81,8 +84,9 @@ def vetted_addresses(url: httpx.URL, allowed_hosts: tuple[str, ...], *, redirect
         why = address_refusal(address)
         if why and (not allowed or address in METADATA_ADDRESSES):
             _LOG.warning("fetch refused", extra={"host": host, "address": str(address)})
-            subject = f"The page redirects to {host}, and the address" if redirected \
-                else "The address"
+            subject = (
+                f"The page redirects to {host}, and the address" if redirected else "The address"
+            )
             raise FetchError(f"{subject} {why}; fetching it is not allowed.")
     return addresses
 
@@ -91,15 +95,19 @@ def _resolve(url: httpx.URL) -> list[IPAddress]:
     """The addresses ``url``'s host resolves to, in the resolver's order of preference."""
     host = url.raw_host.decode("ascii")
     try:
-        found = socket.getaddrinfo(host, url.port or (443 if url.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
+        found = socket.getaddrinfo(
+            host, url.port or (443 if url.scheme == "https" else 80), type=socket.SOCK_STREAM
+        )
     except socket.gaierror as error:
         if error.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None)):
-            raise FetchError(f"There is no web site at {url.host}: the name does not exist. "
-                             "Check the address for typos.") from error
+            raise FetchError(
+                f"There is no web site at {url.host}: the name does not exist. "
+                "Check the address for typos."
+            ) from error
         raise FetchError(f"No network: could not reach {url.host}.") from error
     except UnicodeError as error:
         raise FetchError(f"{url.host} is not a valid site name.") from error
     # A scope ("%eth0") only follows link-local IPv6 addresses, which are refused anyway.
-    return list(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0])
-                              for info in found))
+    return list(
+        dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found)
+    )

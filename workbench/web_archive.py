@@ -52,9 +52,16 @@ def snapshot(url: str, settings: Settings) -> Snapshot:
     page cannot be fetched: refused address, no network, 404, timeout, not a web page, …"""
     page = fetch(url, settings)
     text = page_text(page)
-    return Snapshot(url=page.url, final_url=page.final_url, status=page.status,
-                    sha256=page.sha256, fetched_at=page.fetched_at, title=text.title,
-                    text=text.body, is_article=text.is_article)
+    return Snapshot(
+        url=page.url,
+        final_url=page.final_url,
+        status=page.status,
+        sha256=page.sha256,
+        fetched_at=page.fetched_at,
+        title=text.title,
+        text=text.body,
+        is_article=text.is_article,
+    )
 
 
 def request_public_copy(url: str, settings: Settings) -> str | None:
@@ -72,12 +79,15 @@ def request_public_copy(url: str, settings: Settings) -> str | None:
         return None
     target = clean_url(url, field="The source's address", required=True)
     try:
-        with open_page(endpoint + target, settings,
-                       timeout=settings.archive_timeout_seconds) as opened:
+        with open_page(
+            endpoint + target, settings, timeout=settings.archive_timeout_seconds
+        ) as opened:
             response = opened.response
             if not 200 <= response.status_code < 300:
-                raise FetchError(f"The archive answered {response.status_code} "
-                                 f"{response.reason_phrase}.", response.status_code)
+                raise FetchError(
+                    f"The archive answered {response.status_code} {response.reason_phrase}.",
+                    response.status_code,
+                )
             named = response.headers.get("content-location")
             if named:
                 return str(opened.url.join(named))
@@ -88,8 +98,10 @@ def request_public_copy(url: str, settings: Settings) -> str | None:
                 return str(opened.url.join(memento))
     except FetchError as error:
         raise FetchError(f"No public copy was made. {error}", error.status) from error
-    raise FetchError("No public copy was made: the archive answered without saying where its "
-                     "copy is. Try again later.")
+    raise FetchError(
+        "No public copy was made: the archive answered without saying where its "
+        "copy is. Try again later."
+    )
 
 
 def quote_still_present(excerpt: str, snapshot_text: str) -> bool:
@@ -113,7 +125,7 @@ def quote_still_present(excerpt: str, snapshot_text: str) -> bool:
     # The best stretch may start or end inside a word: widen it to whole words.
     start = text.rfind(" ", 0, found.dest_start) + 1
     end = text.find(" ", found.dest_end)
-    return _only_typos(quote, text[start:end if end >= 0 else len(text)].split())
+    return _only_typos(quote, text[start : end if end >= 0 else len(text)].split())
 
 
 def _normalised(text: str) -> str:
@@ -125,12 +137,19 @@ def _only_typos(quote: list[str], stretch: list[str]) -> bool:
     for edit in Levenshtein.opcodes(quote, stretch):
         if edit.tag == "equal":
             continue
-        if edit.tag != "replace" or edit.src_end - edit.src_start != \
-                edit.dest_end - edit.dest_start:
+        if (
+            edit.tag != "replace"
+            or edit.src_end - edit.src_start != edit.dest_end - edit.dest_start
+        ):
             return False
-        pairs = zip(quote[edit.src_start:edit.src_end], stretch[edit.dest_start:edit.dest_end],
-                    strict=True)
-        if any(_DIGIT.search(cited + now) or fuzz.ratio(cited, now) < SAME_WORD_SCORE
-               for cited, now in pairs):
+        pairs = zip(
+            quote[edit.src_start : edit.src_end],
+            stretch[edit.dest_start : edit.dest_end],
+            strict=True,
+        )
+        if any(
+            _DIGIT.search(cited + now) or fuzz.ratio(cited, now) < SAME_WORD_SCORE
+            for cited, now in pairs
+        ):
             return False
     return True

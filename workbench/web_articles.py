@@ -28,22 +28,37 @@ def add_fetched_article(
     session: Session, actor: User, page: WebArticle, *, allow_duplicate: bool = False
 ) -> Article:
     """Store a fetched page as a new article whose version 1 records the fetch."""
-    article = articles.add_article(session, actor, articles.ArticleDraft(**page.draft_fields()),
-                                   allow_duplicate=allow_duplicate)
-    article_versions.record_first_version(session, article, _record(page),
-                                          reason="Fetched from the web")
+    article = articles.add_article(
+        session,
+        actor,
+        articles.ArticleDraft(**page.draft_fields()),
+        allow_duplicate=allow_duplicate,
+    )
+    article_versions.record_first_version(
+        session, article, _record(page), reason="Fetched from the web"
+    )
     return article
 
 
 def add_fetched_version(
-    session: Session, actor: User, article_id: int, page: WebArticle, *,
-    expected_version: int | None = None, reason: str = "",
+    session: Session,
+    actor: User,
+    article_id: int,
+    page: WebArticle,
+    *,
+    expected_version: int | None = None,
+    reason: str = "",
 ) -> StoredVersion:
     """Store a re-fetched page as the article's next version and re-anchor its claims."""
-    return article_versions.add_version(session, actor, article_id, page.body,
-                                        reason=reason or "Fetched again from the web",
-                                        expected_version=expected_version,
-                                        fetched=_record(page))
+    return article_versions.add_version(
+        session,
+        actor,
+        article_id,
+        page.body,
+        reason=reason or "Fetched again from the web",
+        expected_version=expected_version,
+        fetched=_record(page),
+    )
 
 
 def _record(page: WebArticle) -> FetchRecord:

@@ -107,8 +107,9 @@ class Workspace:
     @property
     def placed(self) -> tuple[ClaimMark, ...]:
         """Claims anchored in the current version: the only ones drawn at their span."""
-        return tuple(m for m in self.marks
-                     if _placed_span(m.claim, self.article.current_version) is not None)
+        return tuple(
+            m for m in self.marks if _placed_span(m.claim, self.article.current_version) is not None
+        )
 
     @property
     def needs_review(self) -> tuple[ClaimMark, ...]:
@@ -126,14 +127,19 @@ class Workspace:
         one those anchored there, in an older one those whose offsets point into it."""
         if number == self.article.current_version:
             return self.placed
-        return tuple(m for m in self.marks
-                     if m.claim.article_version == number and m.claim.start is not None)
+        return tuple(
+            m for m in self.marks if m.claim.article_version == number and m.claim.start is not None
+        )
 
 
 def _placed_span(claim: ClaimView, version: int) -> tuple[int, int] | None:
     """The claim's span when it is anchored in ``version``, else None."""
-    if (claim.anchor_status == AnchorStatus.anchored and claim.article_version == version
-            and claim.start is not None and claim.end is not None):
+    if (
+        claim.anchor_status == AnchorStatus.anchored
+        and claim.article_version == version
+        and claim.start is not None
+        and claim.end is not None
+    ):
         return claim.start, claim.end
     return None
 
@@ -156,13 +162,17 @@ def published_ratings(session: Session, claim_ids: list[int]) -> dict[int, Ratin
 def evidence_counts(session: Session, claim_ids: list[int]) -> dict[int, int]:
     if not claim_ids:
         return {}
-    rows = session.exec(select(Evidence.claim_id, func.count()).where(
-        col(Evidence.claim_id).in_(claim_ids)).group_by(col(Evidence.claim_id)))
+    rows = session.exec(
+        select(Evidence.claim_id, func.count())
+        .where(col(Evidence.claim_id).in_(claim_ids))
+        .group_by(col(Evidence.claim_id))
+    )
     return dict(rows.all())
 
 
-def open_suggestions(session: Session, body: str, language: str, claims: list[ClaimView],
-                     current_version: int = 1) -> list[Suggestion]:
+def open_suggestions(
+    session: Session, body: str, language: str, claims: list[ClaimView], current_version: int = 1
+) -> list[Suggestion]:
     """Suggested sentences that no claim (kept or dismissed) overlaps yet in the current
     version, best first: a claim placed there, or one awaiting review at its proposed span."""
     taken = [span for c in claims if (span := _placed_span(c, current_version)) is not None]
@@ -170,8 +180,11 @@ def open_suggestions(session: Session, body: str, language: str, claims: list[Cl
     # ranked by the newsroom's model in use, cached per body and model (the page reruns on
     # every click; a new version or a newly activated model gets its own ranking)
     ranking = rank_with_model_in_use(session, body, language)
-    return [s for s in ranking.chosen()
-            if not any(start < s.end and s.start < end for start, end in taken)]
+    return [
+        s
+        for s in ranking.chosen()
+        if not any(start < s.end and s.start < end for start, end in taken)
+    ]
 
 
 def workspace_version(session: Session, article_id: int) -> tuple[int, int, int, int, int]:
@@ -183,15 +196,21 @@ def workspace_version(session: Session, article_id: int) -> tuple[int, int, int,
     Not covered: rows changed with plain SQL, and rating scales (set up once).
     """
     claim_ids = select(Claim.id).where(Claim.article_id == article_id)
-    newest_event = (select(func.max(AuditEvent.id))
-                    .where(col(AuditEvent.claim_id).in_(claim_ids)).scalar_subquery())
-    current = (select(Article.current_version).where(Article.id == article_id)
-               .scalar_subquery())
+    newest_event = (
+        select(func.max(AuditEvent.id))
+        .where(col(AuditEvent.claim_id).in_(claim_ids))
+        .scalar_subquery()
+    )
+    current = select(Article.current_version).where(Article.id == article_id).scalar_subquery()
     count, claim_versions, newest, event, version = session.exec(
-        select_columns(func.count(col(Claim.id)), func.coalesce(func.sum(Claim.version), 0),
-                       func.coalesce(func.max(Claim.id), 0), func.coalesce(newest_event, 0),
-                       func.coalesce(current, 0))
-        .where(Claim.article_id == article_id)).one()
+        select_columns(
+            func.count(col(Claim.id)),
+            func.coalesce(func.sum(Claim.version), 0),
+            func.coalesce(func.max(Claim.id), 0),
+            func.coalesce(newest_event, 0),
+            func.coalesce(current, 0),
+        ).where(Claim.article_id == article_id)
+    ).one()
     return count, claim_versions, newest, event, version
 
 
@@ -211,26 +230,56 @@ def _read_workspace(session: Session, article_id: int) -> Workspace:
         rating = ratings.get(stored_id(claim))
         state = claim.state.replace("_", " ")
         label = f"#{claim.id} · {state}" + (f" · {rating.label}" if rating else "")
-        marks.append(ClaimMark(_claim_view(claim),
-                               rating.colour if rating else STATE_COLOURS[claim.state],
-                               label, rating.label if rating else None,
-                               evidence.get(stored_id(claim), 0)))
+        marks.append(
+            ClaimMark(
+                _claim_view(claim),
+                rating.colour if rating else STATE_COLOURS[claim.state],
+                label,
+                rating.label if rating else None,
+                evidence.get(stored_id(claim), 0),
+            )
+        )
     views = [mark.claim for mark in marks]
-    return Workspace(ArticleView(stored_id(article), article.title, article.outlet, article.author,
-                                 article.published, article.language, article.url,
-                                 article.body, article.current_version),
-                     tuple(marks),
-                     tuple(open_suggestions(session, article.body, article.language, views,
-                                            article.current_version)),
-                     tuple(versions(session, article_id)))
+    return Workspace(
+        ArticleView(
+            stored_id(article),
+            article.title,
+            article.outlet,
+            article.author,
+            article.published,
+            article.language,
+            article.url,
+            article.body,
+            article.current_version,
+        ),
+        tuple(marks),
+        tuple(
+            open_suggestions(
+                session, article.body, article.language, views, article.current_version
+            )
+        ),
+        tuple(versions(session, article_id)),
+    )
 
 
 def _claim_view(claim: Claim) -> ClaimView:
-    proposed = (None if claim.proposed_start is None or claim.proposed_end is None
-                else (claim.proposed_start, claim.proposed_end))
-    return ClaimView(stored_id(claim), claim.start, claim.end, str(claim.state), claim.quote,
-                     claim.statement, str(claim.anchor_status), claim.article_version,
-                     proposed, claim.version)
+    proposed = (
+        None
+        if claim.proposed_start is None or claim.proposed_end is None
+        else (claim.proposed_start, claim.proposed_end)
+    )
+    return ClaimView(
+        stored_id(claim),
+        claim.start,
+        claim.end,
+        str(claim.state),
+        claim.quote,
+        claim.statement,
+        str(claim.anchor_status),
+        claim.article_version,
+        proposed,
+        claim.version,
+    )
 
 
 def suggested_type(reasons: tuple[str, ...]) -> ClaimType:
@@ -250,9 +299,14 @@ def suggested_type(reasons: tuple[str, ...]) -> ClaimType:
 
 
 def _suggestion_draft(article_id: int, suggestion: Suggestion) -> ClaimDraft:
-    return ClaimDraft(article_id=article_id, start=suggestion.start, end=suggestion.end,
-                      score=suggestion.score, reasons=list(suggestion.reasons),
-                      claim_type=suggested_type(suggestion.reasons))
+    return ClaimDraft(
+        article_id=article_id,
+        start=suggestion.start,
+        end=suggestion.end,
+        score=suggestion.score,
+        reasons=list(suggestion.reasons),
+        claim_type=suggested_type(suggestion.reasons),
+    )
 
 
 class SuggestionTaken(WorkbenchError):
@@ -268,20 +322,26 @@ def _claim_on(session: Session, article_id: int, suggestion: Suggestion) -> int 
     """The claim already at the suggestion's span of the current version (placed there or
     proposed there), read after locking the article so two writers cannot both miss it:
     SQLite's ``BEGIN IMMEDIATE`` serialises writers, PostgreSQL waits on the row lock."""
-    current = session.exec(select(Article.current_version).where(Article.id == article_id)
-                           .with_for_update()).first()
+    current = session.exec(
+        select(Article.current_version).where(Article.id == article_id).with_for_update()
+    ).first()
     if current is None:
         return None  # create_claim says the article does not exist
-    at_span = ((Claim.article_version == current) & (Claim.start == suggestion.start)
-               & (Claim.end == suggestion.end))
+    at_span = (
+        (Claim.article_version == current)
+        & (Claim.start == suggestion.start)
+        & (Claim.end == suggestion.end)
+    )
     proposed = (Claim.proposed_start == suggestion.start) & (Claim.proposed_end == suggestion.end)
-    return session.exec(select(Claim.id).where(Claim.article_id == article_id,
-                                               or_(at_span, proposed))
-                        .order_by(col(Claim.id)).limit(1)).first()
+    return session.exec(
+        select(Claim.id)
+        .where(Claim.article_id == article_id, or_(at_span, proposed))
+        .order_by(col(Claim.id))
+        .limit(1)
+    ).first()
 
 
-def _claim_from(session: Session, actor: User, article_id: int,
-                suggestion: Suggestion) -> Claim:
+def _claim_from(session: Session, actor: User, article_id: int, suggestion: Suggestion) -> Claim:
     """A new claim at the suggestion, or SuggestionTaken when the span already has one."""
     existing = _claim_on(session, article_id, suggestion)
     if existing is not None:
@@ -289,16 +349,18 @@ def _claim_from(session: Session, actor: User, article_id: int,
     return create_claim(session, actor, _suggestion_draft(article_id, suggestion))
 
 
-def accept_suggestion(session: Session, actor: User, article_id: int,
-                      suggestion: Suggestion) -> Claim:
+def accept_suggestion(
+    session: Session, actor: User, article_id: int, suggestion: Suggestion
+) -> Claim:
     """Turn a suggested sentence into a new claim, keeping its score and reasons. Raises
     SuggestionTaken when the sentence is already a claim (two reviewers accepting it, or a
     second Accept from a page that was out of date)."""
     return _claim_from(session, actor, article_id, suggestion)
 
 
-def dismiss_suggestion(session: Session, actor: User, article_id: int,
-                       suggestion: Suggestion) -> Claim:
+def dismiss_suggestion(
+    session: Session, actor: User, article_id: int, suggestion: Suggestion
+) -> Claim:
     """Record the sentence as not check-worthy (a dismissed claim), so it is not suggested again
     and the decision is in the audit trail. Raises SuggestionTaken like
     :func:`accept_suggestion`."""

@@ -10,8 +10,13 @@ from workbench.sample import load_sample, sample_draft
 
 
 def draft(**overrides):
-    values = dict(title="Aid package", body="The EU pledged €800 billion.\n\nMore text.",
-                  outlet="Wire", url="https://example.org/a", published=date(2025, 3, 6))
+    values = dict(
+        title="Aid package",
+        body="The EU pledged €800 billion.\n\nMore text.",
+        outlet="Wire",
+        url="https://example.org/a",
+        published=date(2025, 3, 6),
+    )
     values.update(overrides)
     return articles.ArticleDraft(**values)
 
@@ -33,28 +38,33 @@ def test_same_body_twice_is_refused_unless_asked(engine, reviewer):
         first = articles.add_article(session, reviewer, draft())
     with pytest.raises(DuplicateArticle) as raised, db.write_session(engine) as session:
         # whitespace differences do not make it a different article
-        articles.add_article(session, reviewer,
-                             draft(body="The EU pledged  €800 billion.\n\n\nMore text. "))
+        articles.add_article(
+            session, reviewer, draft(body="The EU pledged  €800 billion.\n\n\nMore text. ")
+        )
     assert raised.value.existing_id == first.id
     with db.write_session(engine) as session:
         again = articles.add_article(session, reviewer, draft(), allow_duplicate=True)
     assert again.id != first.id
 
 
-@pytest.mark.parametrize("bad", [
-    {"body": "   \n  "},
-    {"body": "x" * 300_000},
-    {"url": "javascript:alert(1)"},
-    {"url": "ftp://example.org/file"},
-    {"title": "t" * 600},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"body": "   \n  "},
+        {"body": "x" * 300_000},
+        {"url": "javascript:alert(1)"},
+        {"url": "ftp://example.org/file"},
+        {"title": "t" * 600},
+    ],
+)
 def test_bad_input_is_refused_and_nothing_is_written(engine, reviewer, bad):
     with pytest.raises(InvalidInput), db.write_session(engine) as session:
         articles.add_article(session, reviewer, draft(**bad))
     with db.read_session(engine) as session:
         assert articles.count_articles(session) == 0
         assert session.exec(select(AuditEvent)).all() == [] or all(
-            e.entity == "user" for e in session.exec(select(AuditEvent)))
+            e.entity == "user" for e in session.exec(select(AuditEvent))
+        )
 
 
 def test_inactive_user_cannot_add(engine, reviewer):
@@ -65,8 +75,9 @@ def test_inactive_user_cannot_add(engine, reviewer):
 
 def test_title_defaults_to_first_line(engine, reviewer):
     with db.write_session(engine) as session:
-        article = articles.add_article(session, reviewer,
-                                       draft(title="", body="Headline here\n\nBody text."))
+        article = articles.add_article(
+            session, reviewer, draft(title="", body="Headline here\n\nBody text.")
+        )
     assert article.title == "Headline here"
 
 
@@ -75,8 +86,9 @@ def test_long_first_line_becomes_a_shortened_title(engine, reviewer):
     (2975 characters; at most 500)"); now its title is that line cut at a word boundary."""
     paragraph = " ".join(f"Sentence {n} of the opening paragraph." for n in range(100))
     with db.write_session(engine) as session:
-        article = articles.add_article(session, reviewer,
-                                       draft(title="", body=f"{paragraph}\n\nMore text."))
+        article = articles.add_article(
+            session, reviewer, draft(title="", body=f"{paragraph}\n\nMore text.")
+        )
     with db.read_session(engine) as session:
         stored = session.get(Article, article.id)
     assert len(stored.title) <= 500 and stored.title.endswith("…")

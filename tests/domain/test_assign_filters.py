@@ -42,32 +42,36 @@ def test_claims_list_filters_by_assignee(engine, reviewer, editor, article):
     assert listed(engine, reviewer, ClaimFilters(assignee=UNASSIGNED)) == ([nobody.id], 1)
     assert listed(engine, reviewer, ClaimFilters(assignee="nobody-called-this")) == ([], 0)
     # the creator filter is another rule: rita created all three
-    assert listed(engine, reviewer, ClaimFilters(reviewer="rita", assignee="sam")) == \
-        ([sams.id], 1)
-    assert listed(engine, reviewer, ClaimFilters(assignee="sam", states=("dismissed",))) == \
-        ([], 0)
+    assert listed(engine, reviewer, ClaimFilters(reviewer="rita", assignee="sam")) == ([sams.id], 1)
+    assert listed(engine, reviewer, ClaimFilters(assignee="sam", states=("dismissed",))) == ([], 0)
     with db.read_session(engine) as session:
         rows, _ = claim_list.list_claims(session, reviewer, ClaimFilters())
-    assert {row.id: row.assignee for row in rows} == {mine.id: "rita", sams.id: "sam",
-                                                      nobody.id: None}
+    assert {row.id: row.assignee for row in rows} == {
+        mine.id: "rita",
+        sams.id: "sam",
+        nobody.id: None,
+    }
 
 
 def test_keyed_paging_with_the_assignee_filter(engine, reviewer, editor, article):
     mine, _sams, _nobody = _three_claims(engine, reviewer, editor, article)
     more = new_claim(engine, reviewer, article, text="coalition of the willing")
     with db.read_session(engine) as session:
-        first, total = claim_list.list_claims(session, reviewer, ClaimFilters(assignee="rita"),
-                                              page_size=1)
-        second, _ = claim_list.list_claims(session, reviewer, ClaimFilters(assignee="rita"),
-                                           page_size=1, before_id=first[-1].id)
+        first, total = claim_list.list_claims(
+            session, reviewer, ClaimFilters(assignee="rita"), page_size=1
+        )
+        second, _ = claim_list.list_claims(
+            session, reviewer, ClaimFilters(assignee="rita"), page_size=1, before_id=first[-1].id
+        )
     assert total == 2 and [first[0].id, second[0].id] == [more.id, mine.id]
 
 
 def test_dashboard_drill_down_respects_the_assignee_filter(engine, reviewer, editor, article):
     mine, sams, nobody = _three_claims(engine, reviewer, editor, article)
     with db.read_session(engine) as session:
-        found = dashboard.claims_for_selection(session, editor, ClaimFilters(assignee="sam"),
-                                               "state", "new")
+        found = dashboard.claims_for_selection(
+            session, editor, ClaimFilters(assignee="sam"), "state", "new"
+        )
         figures = dashboard.dashboard(session, editor, ClaimFilters(assignee=UNASSIGNED))
     assert [ref.id for ref in found] == [sams.id]
     assert figures.total_claims == 1
@@ -81,11 +85,13 @@ def test_csv_report_appends_the_assignee_column(engine, reviewer, editor, articl
     cli = cli_admin_user(engine)
     report = csv_bytes(cli, engine)
     rows = {int(r["claim_id"]): r for r in csv.DictReader(io.StringIO(report.decode()))}
-    assert {i: r["assignee"] for i, r in rows.items()} == {mine.id: "rita", sams.id: "sam",
-                                                           nobody.id: ""}
+    assert {i: r["assignee"] for i, r in rows.items()} == {
+        mine.id: "rita",
+        sams.id: "sam",
+        nobody.id: "",
+    }
     only_sam = csv_bytes(cli, engine, ClaimFilters(assignee="sam"))
-    assert [r["claim_id"] for r in csv.DictReader(io.StringIO(only_sam.decode()))] == \
-        [str(sams.id)]
+    assert [r["claim_id"] for r in csv.DictReader(io.StringIO(only_sam.decode()))] == [str(sams.id)]
     # restored into an empty desk, each claim is with the same person again
     empty_claims(engine)
     restored = import_as_cli(engine, report, source_name="claims.csv", restore=True)

@@ -75,8 +75,9 @@ def timed(function, *args) -> float:
 
 def failures_stored(engine, scope, key):
     with db.read_session(engine) as session:
-        row = session.exec(select(SignInThrottle).where(SignInThrottle.scope == scope,
-                                                        SignInThrottle.key == key)).first()
+        row = session.exec(
+            select(SignInThrottle).where(SignInThrottle.scope == scope, SignInThrottle.key == key)
+        ).first()
     return row.failures if row else 0
 
 
@@ -101,12 +102,14 @@ def test_every_failure_has_the_same_message(engine, reviewer):
     olga = make_user(engine, "olga", Role.editor)
     with db.write_session(engine) as session:
         users.set_active(session, users.builtin_user(session, users.CLI_USER), olga.id, False)
-    messages = {str(failure(engine, "rita")),            # wrong password
-                str(failure(engine, "nobody-here")),     # unknown user
-                str(failure(engine, "olga", PASSWORD)),  # switched off
-                str(failure(engine, "local", "")),       # built-in, no password
-                str(failure(engine, "", "")),
-                str(failure(engine, "bad\x00name"))}    # PostgreSQL refuses NUL: no DataError
+    messages = {
+        str(failure(engine, "rita")),  # wrong password
+        str(failure(engine, "nobody-here")),  # unknown user
+        str(failure(engine, "olga", PASSWORD)),  # switched off
+        str(failure(engine, "local", "")),  # built-in, no password
+        str(failure(engine, "", "")),
+        str(failure(engine, "bad\x00name")),
+    }  # PostgreSQL refuses NUL: no DataError
     fail_many(engine, [throttle.account_key("rita")], LOCK)
     messages.add(str(failure(engine, "rita", PASSWORD)))  # locked
     assert messages == {auth.SIGN_IN_FAILED}
@@ -116,8 +119,11 @@ def test_every_failure_has_the_same_message(engine, reviewer):
 def test_unknown_and_known_names_cost_the_same_hash(engine, reviewer, monkeypatch):
     calls = []
     real = users.verify_and_update_password
-    monkeypatch.setattr(users, "verify_and_update_password",
-                        lambda password, stored: calls.append(stored) or real(password, stored))
+    monkeypatch.setattr(
+        users,
+        "verify_and_update_password",
+        lambda password, stored: calls.append(stored) or real(password, stored),
+    )
     failure(engine, "rita")
     failure(engine, "nobody-here")
     assert len(calls) == 2 and calls[1] is None  # None: the dummy hash is verified
@@ -191,8 +197,7 @@ def test_name_case_and_spaces_share_one_count(engine, reviewer):
     assert failures_stored(engine, *throttle.account_key("rita")) == 3
 
 
-def test_address_is_throttled_across_names_and_success_does_not_clear_it(engine, reviewer,
-                                                                          clock):
+def test_address_is_throttled_across_names_and_success_does_not_clear_it(engine, reviewer, clock):
     address = "203.0.113.7"
     failure(engine, "rita", address=address)
     sign_in(engine, "rita", address=address)  # clears the account, not the address
@@ -210,12 +215,20 @@ def test_address_is_throttled_across_names_and_success_does_not_clear_it(engine,
 def test_lock_survives_a_restart(database_url, engine, reviewer):
     """A new process (nothing in memory) still refuses the right password."""
     fail_many(engine, [throttle.account_key("rita")], LOCK)
-    code = ("import sys; from workbench import auth\n"
-            "try:\n    auth.sign_in('rita', sys.argv[1])\nexcept auth.SignInFailed as e:\n"
-            "    print('refused', round(e.delay))\nelse:\n    print('signed in')\n")
-    result = subprocess.run([sys.executable, "-c", code, PASSWORD], cwd=PROJECT_ROOT,
-                            env={**os.environ, "WORKBENCH_DATABASE_URL": database_url},
-                            capture_output=True, text=True, timeout=120, check=True)
+    code = (
+        "import sys; from workbench import auth\n"
+        "try:\n    auth.sign_in('rita', sys.argv[1])\nexcept auth.SignInFailed as e:\n"
+        "    print('refused', round(e.delay))\nelse:\n    print('signed in')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, PASSWORD],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "WORKBENCH_DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     verb, *seconds = result.stdout.split()
     assert verb == "refused" and int(seconds[0]) > 14 * 60
 
@@ -237,9 +250,13 @@ def test_two_replicas_share_the_count(database_url, engine, reviewer, clock):
 def test_concurrent_failures_on_two_replicas_all_count(database_url, engine):
     other = second_replica(database_url)
     keys = [throttle.account_key("target"), (throttle.ADDRESS, "192.0.2.1")]
-    per_thread, threads = 10, [
-        threading.Thread(target=fail_many, args=(replica, keys, 10))
-        for replica in (engine, other, engine, other)]
+    per_thread, threads = (
+        10,
+        [
+            threading.Thread(target=fail_many, args=(replica, keys, 10))
+            for replica in (engine, other, engine, other)
+        ],
+    )
     try:
         for thread in threads:
             thread.start()
@@ -257,8 +274,7 @@ def test_admin_unlocks_a_name_and_an_address_with_an_audit_event(engine, reviewe
     with pytest.raises(PermissionDenied), db.write_session(engine) as session:
         throttle.unlock(session, session.get(User, editor.id), name="rita")
     with db.write_session(engine) as session:
-        cleared = throttle.unlock(session, users.builtin_user(session, users.CLI_USER),
-                                  name="Rita")
+        cleared = throttle.unlock(session, users.builtin_user(session, users.CLI_USER), name="Rita")
         assert [(row.scope, row.failures) for row in cleared] == [(throttle.ACCOUNT, LOCK)]
     assert failure(engine, "rita", PASSWORD, address="192.0.2.9").delay > 14 * 60
     assert sign_in(engine, "rita", address="192.0.2.10")[1].id == reviewer.id
@@ -270,10 +286,13 @@ def test_admin_unlocks_a_name_and_an_address_with_an_audit_event(engine, reviewe
     with db.read_session(engine) as session:
         events = session.exec(select(AuditEvent).where(AuditEvent.action == "unlock")).all()
     assert [(e.actor_name, e.changes["key"], e.changes["failures"]) for e in events] == [
-        ("cli", "rita", [LOCK, 0]), ("cli", "192.0.2.9", [ADDRESS_LOCK, 0])]
+        ("cli", "rita", [LOCK, 0]),
+        ("cli", "192.0.2.9", [ADDRESS_LOCK, 0]),
+    ]
 
 
 # --- hash upgrades ----------------------------------------------------------------------------
+
 
 def weak_hash(password):
     return Argon2Hasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(password)

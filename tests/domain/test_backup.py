@@ -24,9 +24,9 @@ CLAIMS = 6
 WRITERS = 3
 COMMAND_TIMEOUT = 120
 
+
 def run(command: str) -> None:
-    subprocess.run(shlex.split(command), check=True, capture_output=True,
-                   timeout=COMMAND_TIMEOUT)
+    subprocess.run(shlex.split(command), check=True, capture_output=True, timeout=COMMAND_TIMEOUT)
 
 
 @contextmanager
@@ -51,14 +51,20 @@ def backup_of(database_url: str, tmp_path: Path) -> Iterator[str]:
 def cli_claims(url: str) -> list[dict]:
     """``WORKBENCH_DATABASE_URL=<url> workbench claims list --json``, in a new process."""
     result = subprocess.run(
-        [sys.executable, "-m", "workbench.cli", "claims", "list", "--json"], cwd=PROJECT_ROOT,
-        env={**os.environ, "WORKBENCH_DATABASE_URL": url}, capture_output=True, text=True,
-        timeout=COMMAND_TIMEOUT, check=True)
+        [sys.executable, "-m", "workbench.cli", "claims", "list", "--json"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "WORKBENCH_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=True,
+    )
     return json.loads(result.stdout)
 
 
-def test_backup_while_writers_save_is_consistent_and_readable(database_url, engine,
-                                                               reviewer, tmp_path):
+def test_backup_while_writers_save_is_consistent_and_readable(
+    database_url, engine, reviewer, tmp_path
+):
     ids = add_claims(engine, reviewer, CLAIMS)
     stop = threading.Event()
     saves = [0] * WRITERS

@@ -14,9 +14,9 @@ def span_of(body: str, text: str) -> tuple[int, int]:
 
 def test_create_claim_anchors_quote_and_context(engine, reviewer, article):
     claim = new_claim(engine, reviewer, article, tags=["EU", "aid", "eu"])
-    assert claim.quote == article.body[claim.start:claim.end] == "valued at least at $6.2 billion"
-    assert article.body[claim.start - len(claim.prefix):claim.start] == claim.prefix
-    assert article.body[claim.end:claim.end + len(claim.suffix)] == claim.suffix
+    assert claim.quote == article.body[claim.start : claim.end] == "valued at least at $6.2 billion"
+    assert article.body[claim.start - len(claim.prefix) : claim.start] == claim.prefix
+    assert article.body[claim.end : claim.end + len(claim.suffix)] == claim.suffix
     assert claim.statement == claim.quote
     assert claim.state == ClaimState.new and claim.version == 1
     with db.read_session(engine) as session:
@@ -26,21 +26,30 @@ def test_create_claim_anchors_quote_and_context(engine, reviewer, article):
 @pytest.mark.parametrize("start,end", [(-1, 5), (5, 5), (10, 10**6), (None, 4)])
 def test_span_outside_article_is_refused(engine, reviewer, article, start, end):
     with pytest.raises(InvalidInput), db.write_session(engine) as session:
-        claims.create_claim(session, reviewer,
-                            claims.ClaimDraft(article_id=article.id, start=start, end=end))
+        claims.create_claim(
+            session, reviewer, claims.ClaimDraft(article_id=article.id, start=start, end=end)
+        )
 
 
 def test_update_records_field_level_audit(engine, reviewer, article):
     claim = new_claim(engine, reviewer, article)
     with db.write_session(engine) as session:
-        updated = claims.update_claim(session, reviewer, claim.id, 1,
-                                      statement="The EU aid package is worth $6.2bn",
-                                      claimant="Media reports", tags=["aid"])
+        updated = claims.update_claim(
+            session,
+            reviewer,
+            claim.id,
+            1,
+            statement="The EU aid package is worth $6.2bn",
+            claimant="Media reports",
+            tags=["aid"],
+        )
     assert updated.version == 2
     with db.read_session(engine) as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "update")).one()
-    assert event.changes["statement"] == ["valued at least at $6.2 billion",
-                                          "The EU aid package is worth $6.2bn"]
+    assert event.changes["statement"] == [
+        "valued at least at $6.2 billion",
+        "The EU aid package is worth $6.2bn",
+    ]
     assert event.changes["claimant"] == ["", "Media reports"]
     assert event.changes["tags"] == [[], ["aid"]]
     assert event.claim_id == claim.id and event.actor_name == "rita"
@@ -80,8 +89,13 @@ def test_manual_workflow_moves(engine, reviewer, article):
 
 def test_claim_without_article_keeps_quote(engine, reviewer):
     with db.write_session(engine) as session:
-        claim = claims.create_claim(session, reviewer, claims.ClaimDraft(
-            article_id=None, quote="Says the economy grew 5%.", claimant="A senator"))
+        claim = claims.create_claim(
+            session,
+            reviewer,
+            claims.ClaimDraft(
+                article_id=None, quote="Says the economy grew 5%.", claimant="A senator"
+            ),
+        )
     assert claim.start is None and claim.anchor_status == "none"
     assert claim.statement == "Says the economy grew 5%."
 
@@ -92,8 +106,10 @@ def test_repeat_link_must_exist_and_not_be_itself(engine, reviewer, article):
         claims.update_claim(session, reviewer, claim.id, 1, repeat_of_id=claim.id)
     other = new_claim(engine, reviewer, article, text="an €800 billion plan")
     with db.write_session(engine) as session:
-        assert claims.update_claim(session, reviewer, other.id, 1,
-                                   repeat_of_id=claim.id).repeat_of_id == claim.id
+        assert (
+            claims.update_claim(session, reviewer, other.id, 1, repeat_of_id=claim.id).repeat_of_id
+            == claim.id
+        )
 
 
 def test_claims_are_searchable_as_soon_as_they_are_written(engine, reviewer, article):
@@ -101,8 +117,9 @@ def test_claims_are_searchable_as_soon_as_they_are_written(engine, reviewer, art
 
     claim = new_claim(engine, reviewer, article, claimant="Kaja Kallas", tags=["defence"])
     with db.write_session(engine) as session:
-        claims.update_claim(session, reviewer, claim.id, 1,
-                            statement="The EU aid package is worth $6.2bn")
+        claims.update_claim(
+            session, reviewer, claim.id, 1, statement="The EU aid package is worth $6.2bn"
+        )
     with db.read_session(engine) as session:
         assert search_claim_ids(session, "Kalas", limit=5) == [claim.id]  # typo
         assert search_claim_ids(session, "defence", limit=5) == [claim.id]

@@ -24,19 +24,21 @@ def mentions_of(engine, comment_id):
     """user name -> seen (True/False) for the comment's mention rows."""
     with db.read_session(engine) as session:
         rows = session.exec(select(CommentMention).where(CommentMention.comment_id == comment_id))
-        return {users.get_user(session, row.user_id).name: row.seen_at is not None
-                for row in rows}
+        return {users.get_user(session, row.user_id).name: row.seen_at is not None for row in rows}
 
 
 def events(engine, comment_id):
     with db.read_session(engine) as session:
-        return list(session.exec(select(AuditEvent).where(
-            AuditEvent.entity == "comment", AuditEvent.entity_id == comment_id)
-            .order_by(col(AuditEvent.id))))
+        return list(
+            session.exec(
+                select(AuditEvent)
+                .where(AuditEvent.entity == "comment", AuditEvent.entity_id == comment_id)
+                .order_by(col(AuditEvent.id))
+            )
+        )
 
 
-def test_a_comment_is_stored_cleaned_and_audited_with_its_mentions(engine, reviewer, editor,
-                                                                  claim):
+def test_a_comment_is_stored_cleaned_and_audited_with_its_mentions(engine, reviewer, editor, claim):
     comment = add(engine, editor, claim.id, "  @RITA please check\x00 the figure.\r\nThanks  ")
     assert comment.body == "@RITA please check the figure.\nThanks"
     assert mentions_of(engine, comment.id) == {"rita": False}
@@ -66,8 +68,9 @@ def test_hostile_text_is_stored_as_typed(engine, reviewer, claim):
 
 def test_comments_need_a_desk_account_and_a_claim(engine, reviewer, claim):
     with db.write_session(engine) as session:
-        switched_off = users.set_active(session, users.builtin_user(session, users.CLI_USER),
-                                        reviewer.id, False)
+        switched_off = users.set_active(
+            session, users.builtin_user(session, users.CLI_USER), reviewer.id, False
+        )
     with pytest.raises(PermissionDenied):
         add(engine, switched_off, claim.id, "hello")
     editor = make_user(engine, "ed", Role.editor)
@@ -75,19 +78,21 @@ def test_comments_need_a_desk_account_and_a_claim(engine, reviewer, claim):
         add(engine, editor, 999_999, "hello")
 
 
-def test_unknown_inactive_own_and_email_names_are_not_mentions(engine, reviewer, editor,
-                                                              claim):
+def test_unknown_inactive_own_and_email_names_are_not_mentions(engine, reviewer, editor, claim):
     gone = make_user(engine, "gone", Role.reviewer)
     with db.write_session(engine) as session:
         users.set_active(session, users.builtin_user(session, users.CLI_USER), gone.id, False)
-    body = ("@nobody @gone @eddie mail rita@example.org or x.@rita, not @cli, @local; "
-            "but @rita. and (@erin-later)")
+    body = (
+        "@nobody @gone @eddie mail rita@example.org or x.@rita, not @cli, @local; "
+        "but @rita. and (@erin-later)"
+    )
     make_user(engine, "erin", Role.editor)
     comment = add(engine, editor, claim.id, body)
     assert mentions_of(engine, comment.id) == {"rita": False, "erin": False}
     with db.read_session(engine) as session:
-        assert [u.name for u in comments.mentioned_users(session, "write to rita@example.org")
-                ] == []
+        assert [
+            u.name for u in comments.mentioned_users(session, "write to rita@example.org")
+        ] == []
 
 
 def test_a_dotted_name_wins_over_its_shorter_reading(engine, reviewer, editor, claim):
@@ -95,7 +100,11 @@ def test_a_dotted_name_wins_over_its_shorter_reading(engine, reviewer, editor, c
     comment = add(engine, editor, claim.id, "@rita.b and @rita.")
     assert mentions_of(engine, comment.id) == {"rita": False, "rita.b": False}
     assert comments.split_mentions("@rita.b and @rita.", ["rita", "rita.b"]) == [
-        ("@rita.b", True), (" and ", False), ("@rita", True), (".", False)]
+        ("@rita.b", True),
+        (" and ", False),
+        ("@rita", True),
+        (".", False),
+    ]
 
 
 def test_only_the_author_edits_and_mentions_follow_the_text(engine, reviewer, editor, claim):
@@ -107,15 +116,18 @@ def test_only_the_author_edits_and_mentions_follow_the_text(engine, reviewer, ed
         with db.write_session(engine) as session:
             comments.edit_comment(session, editor, comment.id, "changed", comment.version)
     with db.write_session(engine) as session:
-        edited = comments.edit_comment(session, reviewer, comment.id,
-                                       "@eddie and @rita only", comment.version)
+        edited = comments.edit_comment(
+            session, reviewer, comment.id, "@eddie and @rita only", comment.version
+        )
     assert (edited.version, edited.edited_at is not None) == (2, True)
     # eddie keeps having seen it; erin is no longer mentioned; rita is the author.
     assert mentions_of(engine, comment.id) == {"eddie": True}
     event = events(engine, comment.id)[-1]
     assert event.action == "update"
-    assert event.changes == {"body": ["@eddie and @erin, have a look", "@eddie and @rita only"],
-                             "mentions": [["eddie", "erin"], ["eddie"]]}
+    assert event.changes == {
+        "body": ["@eddie and @erin, have a look", "@eddie and @rita only"],
+        "mentions": [["eddie", "erin"], ["eddie"]],
+    }
 
 
 def test_a_stale_edit_or_delete_is_refused_and_keeps_the_text(engine, reviewer, editor, claim):
@@ -155,14 +167,17 @@ def test_delete_by_author_or_editor_only_keeps_the_row(engine, reviewer, editor,
             comments.edit_comment(session, reviewer, comment.id, "back", stored.version)
 
 
-def test_thread_shows_authors_mentions_and_what_is_new_for_the_reader(engine, reviewer,
-                                                                     editor, claim):
+def test_thread_shows_authors_mentions_and_what_is_new_for_the_reader(
+    engine, reviewer, editor, claim
+):
     first = add(engine, editor, claim.id, "@rita please check")
     add(engine, reviewer, claim.id, "Done, @eddie")
     with db.read_session(engine) as session:
         shown = comments.thread(session, claim.id, reviewer)
     assert [(c.author, c.mentioned, c.new_for_reader) for c in shown.comments] == [
-        ("eddie", ("rita",), True), ("rita", ("eddie",), False)]
+        ("eddie", ("rita",), True),
+        ("rita", ("eddie",), False),
+    ]
     assert shown.unseen == (first.id,)
     assert shown.may_edit(shown.comments[1]) and not shown.may_edit(shown.comments[0])
     assert not shown.may_delete(shown.comments[0])

@@ -31,15 +31,25 @@ def bad(request: pytest.FixtureRequest) -> str:
 
 def test_article_fields(engine, reviewer, bad):
     draft = articles.ArticleDraft(
-        title=dirty(bad), outlet=dirty(bad), author=dirty(bad), url=URL + bad,
-        language=f"e{bad}n", body=f"First{bad} line\tof text\r\nSecond line{bad}.")
+        title=dirty(bad),
+        outlet=dirty(bad),
+        author=dirty(bad),
+        url=URL + bad,
+        language=f"e{bad}n",
+        body=f"First{bad} line\tof text\r\nSecond line{bad}.",
+    )
     with db.write_session(engine) as session:
         article_id = articles.add_article(session, reviewer, draft).id
     with db.read_session(engine) as session:
         stored = session.get(Article, article_id)
         event = session.exec(select(AuditEvent).where(AuditEvent.entity == "article")).one()
     assert (stored.title, stored.outlet, stored.author, stored.url, stored.language) == (
-        "Mr X", "Mr X", "Mr X", URL, "en")
+        "Mr X",
+        "Mr X",
+        "Mr X",
+        URL,
+        "en",
+    )
     assert stored.body == "First line\tof text\nSecond line."
     assert event.changes["title"] == [None, "Mr X"]
 
@@ -55,22 +65,36 @@ def test_article_body_is_cleaned_before_claims_index_it(engine, reviewer, bad):
 
 
 def test_claim_fields(engine, reviewer, article, bad):
-    claim = new_claim(engine, reviewer, article, statement=dirty(bad, "The EU pledged it"),
-                      claimant=dirty(bad), tags=[dirty(bad, "aid plan")])
+    claim = new_claim(
+        engine,
+        reviewer,
+        article,
+        statement=dirty(bad, "The EU pledged it"),
+        claimant=dirty(bad),
+        tags=[dirty(bad, "aid plan")],
+    )
     with db.write_session(engine) as session:
-        free = claims.create_claim(session, reviewer, claims.ClaimDraft(
-            article_id=None, quote=f"Quoted{bad} words\ton\r\ntwo lines"))
+        free = claims.create_claim(
+            session,
+            reviewer,
+            claims.ClaimDraft(article_id=None, quote=f"Quoted{bad} words\ton\r\ntwo lines"),
+        )
     with db.read_session(engine) as session:
         stored, loose = session.get(Claim, claim.id), session.get(Claim, free.id)
         tags = claims.claim_tags(session, claim.id)
-    assert (stored.statement, stored.claimant, tags) == ("The EU pledged it", "Mr X",
-                                                         ["aid plan"])
+    assert (stored.statement, stored.claimant, tags) == ("The EU pledged it", "Mr X", ["aid plan"])
     assert loose.quote == "Quoted words\ton\ntwo lines"
     assert loose.statement == "Quoted words on two lines"
 
     with db.write_session(engine) as session:
-        claims.update_claim(session, reviewer, claim.id, stored.version,
-                            statement=dirty(bad, "Edited statement"), claimant=dirty(bad, "A B"))
+        claims.update_claim(
+            session,
+            reviewer,
+            claim.id,
+            stored.version,
+            statement=dirty(bad, "Edited statement"),
+            claimant=dirty(bad, "A B"),
+        )
     with db.read_session(engine) as session:
         edited = session.get(Claim, claim.id)
     assert (edited.statement, edited.claimant) == ("Edited statement", "A B")
@@ -79,12 +103,25 @@ def test_claim_fields(engine, reviewer, article, bad):
 def test_source_and_evidence_fields(engine, reviewer, article, bad):
     claim = new_claim(engine, reviewer, article)
     with db.write_session(engine) as session:
-        source = sources.add_source(session, reviewer, sources.SourceDraft(
-            url=URL + bad, title=dirty(bad), publisher=dirty(bad),
-            archive_url="https://web.archive.org/web/2025/" + bad + URL,
-            notes=f"Note{bad} one\r\n\tnote two"))
-        evidence = sources.attach_source(session, reviewer, claim.id, source.id,
-                                         stance="refutes", excerpt=f"Ex{bad}cerpt\nline 2")
+        source = sources.add_source(
+            session,
+            reviewer,
+            sources.SourceDraft(
+                url=URL + bad,
+                title=dirty(bad),
+                publisher=dirty(bad),
+                archive_url="https://web.archive.org/web/2025/" + bad + URL,
+                notes=f"Note{bad} one\r\n\tnote two",
+            ),
+        )
+        evidence = sources.attach_source(
+            session,
+            reviewer,
+            claim.id,
+            source.id,
+            stance="refutes",
+            excerpt=f"Ex{bad}cerpt\nline 2",
+        )
     with db.read_session(engine) as session:
         stored = session.get(Source, source.id)
         excerpt = session.get(Evidence, evidence.id).excerpt
@@ -94,8 +131,9 @@ def test_source_and_evidence_fields(engine, reviewer, article, bad):
     assert excerpt == "Excerpt\nline 2"
 
 
-def test_verdict_review_and_correction_fields(engine, reviewer, editor, second_editor,
-                                              article, bad):
+def test_verdict_review_and_correction_fields(
+    engine, reviewer, editor, second_editor, article, bad
+):
     claim = new_claim(engine, reviewer, article)
     with db.write_session(engine) as session:
         for n in (1, 2):
@@ -108,9 +146,14 @@ def test_verdict_review_and_correction_fields(engine, reviewer, editor, second_e
         with db.write_session(engine) as session:
             version = claims.get_claim(session, claim.id).version
             return verdicts.propose_verdict(
-                session, reviewer, claim.id, version, rating_id=false_id,
+                session,
+                reviewer,
+                claim.id,
+                version,
+                rating_id=false_id,
                 conclusion=dirty(bad, "Wrong figure"),
-                rationale=f"The release{bad} says\r\n€5.9 billion,\tnot $6.2 billion.").id
+                rationale=f"The release{bad} says\r\n€5.9 billion,\tnot $6.2 billion.",
+            ).id
 
     def review(verdict_id: int, action, **kwargs) -> None:
         with db.write_session(engine) as session:
@@ -123,8 +166,14 @@ def test_verdict_review_and_correction_fields(engine, reviewer, editor, second_e
     with db.write_session(engine) as session:
         version = claims.get_claim(session, claim.id).version
         correction = verdicts.propose_correction(
-            session, editor, claim.id, version, rating_id=false_id,
-            rationale="A newer release confirms the figure.", reason=f"New{bad}\tfigures").id
+            session,
+            editor,
+            claim.id,
+            version,
+            rating_id=false_id,
+            rationale="A newer release confirms the figure.",
+            reason=f"New{bad}\tfigures",
+        ).id
     with db.read_session(engine) as session:
         first, fix = session.get(Verdict, returned), session.get(Verdict, correction)
     assert first.conclusion == "Wrong figure"
@@ -136,8 +185,14 @@ def test_verdict_review_and_correction_fields(engine, reviewer, editor, second_e
 def test_user_display_name(engine, bad):
     with db.write_session(engine) as session:
         admin = users.builtin_user(session, users.CLI_USER)
-        user_id = users.add_user(session, admin, name="anna", role=Role.reviewer,
-                                 password=None, display_name=dirty(bad, "Anna K")).id
+        user_id = users.add_user(
+            session,
+            admin,
+            name="anna",
+            role=Role.reviewer,
+            password=None,
+            display_name=dirty(bad, "Anna K"),
+        ).id
     with db.read_session(engine) as session:
         assert session.get(User, user_id).display_name == "Anna K"
         # A sign-in name carrying control characters matches nobody, without a query error.

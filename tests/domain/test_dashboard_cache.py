@@ -61,7 +61,9 @@ def test_outdated_figures_return_at_once_and_are_recounted_in_the_background():
     current = cache.get(ALL, 7)
     assert not current.stale and current.generation == 2
     assert [(g, thread.startswith("dashboard")) for _, g, thread in desk.calls] == [
-        (1, False), (2, True)]
+        (1, False),
+        (2, True),
+    ]
 
 
 def test_a_new_filter_set_is_counted_by_the_caller():

@@ -42,16 +42,25 @@ def ids(engine, reviewer, editor) -> list[int]:
     desk: Desk = build_desk(engine, reviewer, editor)
     with db.write_session(engine) as session:
         cli_user = users.builtin_user(session, users.CLI_USER)
-        free = claims.create_claim(session, cli_user, claims.ClaimDraft(
-            article_id=None, quote="Wages rose 4% last year", statement="Wages rose 4%"))
+        free = claims.create_claim(
+            session,
+            cli_user,
+            claims.ClaimDraft(
+                article_id=None, quote="Wages rose 4% last year", statement="Wages rose 4%"
+            ),
+        )
         all_ids = [*desk.claim_ids, free.id]
     day = {0: 5, 1: 7, 2: 5, 3: 10, 4: 7}
     with db.write_session(engine) as session:
-        session.exec(update(Claim).where(col(Claim.id).in_(all_ids[2:4]))
-                     .values(created_by=editor.id))
+        session.exec(
+            update(Claim).where(col(Claim.id).in_(all_ids[2:4])).values(created_by=editor.id)
+        )
         for index, claim_id in enumerate(all_ids):
-            session.exec(update(Claim).where(Claim.id == claim_id).values(
-                created_at=datetime(2026, 1, day[index], 9, 0, tzinfo=UTC)))
+            session.exec(
+                update(Claim)
+                .where(Claim.id == claim_id)
+                .values(created_at=datetime(2026, 1, day[index], 9, 0, tzinfo=UTC))
+            )
         summary.rebuild(session)  # the dashboard's counts, after the plain UPDATEs
     return all_ids
 
@@ -76,8 +85,18 @@ CASES = [
     (ClaimFilters(end=date(2026, 1, 6)), [0, 2]),
     (ClaimFilters(start=date(2026, 1, 7), end=date(2026, 1, 7)), [1, 4]),
     (ClaimFilters(start=date(2026, 1, 11)), []),
-    (ClaimFilters(start=date(2026, 1, 1), end=date(2026, 1, 31), outlet="TROIB News",
-                  tag="eu", reviewer="rita", states=("approved",), rating="True"), [1]),
+    (
+        ClaimFilters(
+            start=date(2026, 1, 1),
+            end=date(2026, 1, 31),
+            outlet="TROIB News",
+            tag="eu",
+            reviewer="rita",
+            states=("approved",),
+            rating="True",
+        ),
+        [1],
+    ),
 ]
 IDS = [repr({k: v for k, v in vars(f).items() if v}) for f, _ in CASES]
 
@@ -98,15 +117,15 @@ def test_each_field_narrows_everywhere(engine, ids, editor, filters, expected):
     assert sorted(row.id for row in listed) == wanted and total == len(wanted)
     assert _csv_ids(engine, filters) == wanted
     # One definition: the dashboard counts exactly the CSV report's rows.
-    assert figures.total_claims == len(_csv_ids(engine, filters)) == count_claims(
-        engine, filters)
+    assert figures.total_claims == len(_csv_ids(engine, filters)) == count_claims(engine, filters)
 
 
 def test_reviewer_filter_is_the_creator_not_the_report_column(engine, ids):
     """The CSV report's reviewer column (verdict author, else assignee) is unchanged."""
     text = csv_bytes(cli_admin_user(engine), engine).decode()
-    column = {int(r["claim_id"]): r["reviewer"]
-              for r in csv.DictReader(io.StringIO(text, newline=""))}
+    column = {
+        int(r["claim_id"]): r["reviewer"] for r in csv.DictReader(io.StringIO(text, newline=""))
+    }
     assert column[ids[2]] == "rita"  # assignee, while the creator is eddie
     assert ids[2] not in _csv_ids(engine, ClaimFilters(reviewer="rita"))
 
@@ -130,15 +149,13 @@ def test_keyed_pages_walk_both_ways_with_filters(engine, ids, editor):
     filters = ClaimFilters(states=("approved", "new", "in_review"))
     with db.read_session(engine) as session:
         everything, total = list_claims(session, editor, filters, page_size=100)
-        pages = [list_claims(session, editor, filters, page=n, page_size=2)[0]
-                 for n in range(3)]
-        second, second_total = list_claims(session, editor, filters, page_size=2,
-                                           before_id=pages[0][-1].id)
-        third, _ = list_claims(session, editor, filters, page_size=2,
-                               before_id=second[-1].id)
+        pages = [list_claims(session, editor, filters, page=n, page_size=2)[0] for n in range(3)]
+        second, second_total = list_claims(
+            session, editor, filters, page_size=2, before_id=pages[0][-1].id
+        )
+        third, _ = list_claims(session, editor, filters, page_size=2, before_id=second[-1].id)
         back, _ = list_claims(session, editor, filters, page_size=2, after_id=third[0].id)
-        first_again, _ = list_claims(session, editor, filters, page_size=2,
-                                     after_id=back[0].id)
+        first_again, _ = list_claims(session, editor, filters, page_size=2, after_id=back[0].id)
     assert [r.id for r in everything] == sorted(ids, reverse=True) and total == 5
     assert [r.id for r in second] == [r.id for r in pages[1]] and second_total == 5
     assert [r.id for r in third] == [r.id for r in pages[2]]
@@ -166,14 +183,38 @@ def test_filter_options_follow_a_save_at_once(engine, ids, reviewer):  # type: i
 
 
 def test_export_flags_are_the_same_filters(engine, ids, capsys):
-    argv = ["export", "csv", "-o", "-", "--from", "2026-01-05", "--to", "2026-01-07",
-            "--state", "approved", "--state", "in_review", "--outlet", "TROIB News"]
+    argv = [
+        "export",
+        "csv",
+        "-o",
+        "-",
+        "--from",
+        "2026-01-05",
+        "--to",
+        "2026-01-07",
+        "--state",
+        "approved",
+        "--state",
+        "in_review",
+        "--outlet",
+        "TROIB News",
+    ]
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
     got = [int(r["claim_id"]) for r in csv.DictReader(io.StringIO(out, newline=""))]
-    assert got == _csv_ids(engine, ClaimFilters(
-        start=date(2026, 1, 5), end=date(2026, 1, 7), states=("approved", "in_review"),
-        outlet="TROIB News")) == [ids[0], ids[1], ids[2]]
+    assert (
+        got
+        == _csv_ids(
+            engine,
+            ClaimFilters(
+                start=date(2026, 1, 5),
+                end=date(2026, 1, 7),
+                states=("approved", "in_review"),
+                outlet="TROIB News",
+            ),
+        )
+        == [ids[0], ids[1], ids[2]]
+    )
     db.get_engine().dispose()
 
 
@@ -182,8 +223,13 @@ def test_search_pages_rank_one_past_the_page(engine, editor):
     exists); paging on gives the same order as one long page."""
     with db.write_session(engine) as session:
         for n in range(5):
-            claim = claims.create_claim(session, editor, claims.ClaimDraft(
-                article_id=None, quote=f"Pension fund grew {n} times", statement=""))
+            claim = claims.create_claim(
+                session,
+                editor,
+                claims.ClaimDraft(
+                    article_id=None, quote=f"Pension fund grew {n} times", statement=""
+                ),
+            )
             search.index_claim(session, claim.id)
     filters = ClaimFilters(search="pensoin fund")  # a typo
     with db.read_session(engine) as session:

@@ -25,8 +25,13 @@ def _closed_by(engine: Engine, user: User) -> frozenset[str]:
 
 def _hint_events(engine: Engine) -> list[AuditEvent]:
     with db.read_session(engine) as session:
-        return list(session.exec(select(AuditEvent).where(
-            AuditEvent.action == "dismiss_hint").order_by(AuditEvent.id)))
+        return list(
+            session.exec(
+                select(AuditEvent)
+                .where(AuditEvent.action == "dismiss_hint")
+                .order_by(AuditEvent.id)
+            )
+        )
 
 
 def test_a_closed_hint_stays_closed_for_that_person_only(engine, reviewer, editor):
@@ -54,8 +59,7 @@ def test_an_unknown_hint_is_refused(engine, reviewer):
 
 def test_a_switched_off_account_cannot_close_a_hint(engine, reviewer):
     with db.write_session(engine) as session:
-        users.set_active(session, users.builtin_user(session, users.CLI_USER), reviewer.id,
-                         False)
+        users.set_active(session, users.builtin_user(session, users.CLI_USER), reviewer.id, False)
     with pytest.raises(PermissionDenied):
         _dismiss(engine, reviewer)
     assert _closed_by(engine, reviewer) == frozenset()

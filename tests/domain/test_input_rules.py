@@ -26,12 +26,16 @@ def test_services_accept_values_and_refuse_names(engine, reviewer, editor) -> No
     from workbench import db
 
     with db.write_session(engine) as session:
-        kept = sources.add_source(session, reviewer, sources.SourceDraft(
-            "https://stats.example/table", kind="data set"))
+        kept = sources.add_source(
+            session, reviewer, sources.SourceDraft("https://stats.example/table", kind="data set")
+        )
         assert kept.kind == SourceKind.data_set
         with pytest.raises(InvalidInput, match="Source kind"):
-            sources.add_source(session, reviewer, sources.SourceDraft(
-                "https://stats.example/other", kind="data_set"))
+            sources.add_source(
+                session,
+                reviewer,
+                sources.SourceDraft("https://stats.example/other", kind="data_set"),
+            )
     admin = users.CLI_USER
     with db.write_session(engine) as session:
         actor = users.builtin_user(session, admin)
@@ -52,13 +56,21 @@ def test_web_addresses_are_stored_and_published_alike(url: str) -> None:
     assert is_web_url(url) and clean_url(url, field="URL") == url
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "/local/page",
-                                 "https://a.example/with space", "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "/local/page",
+        "https://a.example/with space",
+        "file:///etc/passwd",
+    ],
+)
 def test_what_is_refused_on_input_is_refused_everywhere(url: str) -> None:
     assert not is_web_url(url)
     with pytest.raises(InvalidInput, match="full web address"):
         clean_url(url, field="URL")
-    published = validate({"claimReviewed": "x", "reviewRating": {"alternateName": "False"},
-                          "url": url}, claim_id=1)
-    assert any(issue.level == "error" and issue.message.startswith("url ")
-               for issue in published)
+    published = validate(
+        {"claimReviewed": "x", "reviewRating": {"alternateName": "False"}, "url": url}, claim_id=1
+    )
+    assert any(issue.level == "error" and issue.message.startswith("url ") for issue in published)

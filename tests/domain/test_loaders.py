@@ -64,16 +64,18 @@ def test_with_an_account_nobody_signed_in_sees_the_sign_in_page(engine, reviewer
 def test_a_token_names_its_person_until_signed_out(engine, reviewer) -> None:
     presented = signed_in(engine, reviewer)
     visit = identity.visit(presented)
-    assert visit.person == identity.Person(reviewer.id, "rita", reviewer.display_name,
-                                           Role.reviewer)
+    assert visit.person == identity.Person(
+        reviewer.id, "rita", reviewer.display_name, Role.reviewer
+    )
     assert not visit.touch_due  # the session was just made
     actions.sign_out(presented.token)
     assert identity.visit(presented).person is None
 
 
 def test_single_sign_on_asks_for_an_account_on_the_first_visit(engine) -> None:
-    presented = Credentials(single_sign_on=True,
-                            external=identity.ExternalIdentity("iss|42", "ann@example.org"))
+    presented = Credentials(
+        single_sign_on=True, external=identity.ExternalIdentity("iss|42", "ann@example.org")
+    )
     assert identity.visit(presented) == identity.Visit(None, unregistered=True)
     made = actions.register_external(presented)
     assert made is not None and made.role == Role.reviewer
@@ -82,35 +84,53 @@ def test_single_sign_on_asks_for_an_account_on_the_first_visit(engine) -> None:
 
 
 def test_perform_writes_as_the_signed_in_person_and_returns_plain_data(
-        engine, reviewer, article) -> None:
+    engine, reviewer, article
+) -> None:
     claim = new_claim(engine, reviewer, article)
-    saved = actions.perform(signed_in(engine, reviewer), claims.update_claim, claim.id,
-                            claim.version, claimant="The Council")
+    saved = actions.perform(
+        signed_in(engine, reviewer),
+        claims.update_claim,
+        claim.id,
+        claim.version,
+        claimant="The Council",
+    )
     assert saved == actions.Saved(claim.id, claim.version + 1)
     with db.read_session(engine) as session:
-        event = session.exec(select(AuditEvent).where(AuditEvent.claim_id == claim.id)
-                             .order_by(AuditEvent.id.desc())).first()
+        event = session.exec(
+            select(AuditEvent).where(AuditEvent.claim_id == claim.id).order_by(AuditEvent.id.desc())
+        ).first()
         assert (event.actor_name, claims.get_claim(session, claim.id).claimant) == (
-            "rita", "The Council")
-    assert actions.perform(signed_in(engine, reviewer), sources.remove_evidence,
-                           _evidence_id(engine, reviewer, claim.id)) == actions.Saved()
+            "rita",
+            "The Council",
+        )
+    assert (
+        actions.perform(
+            signed_in(engine, reviewer),
+            sources.remove_evidence,
+            _evidence_id(engine, reviewer, claim.id),
+        )
+        == actions.Saved()
+    )
 
 
 def _evidence_id(engine, user: User, claim_id: int) -> int:
     with db.write_session(engine) as session:
-        return attach_evidence(session, user, claim_id, source_id=None,
-                               draft=sources.SourceDraft(url="https://example.org/a"),
-                               stance="supports").id
+        return attach_evidence(
+            session,
+            user,
+            claim_id,
+            source_id=None,
+            draft=sources.SourceDraft(url="https://example.org/a"),
+            stance="supports",
+        ).id
 
 
-def test_perform_refuses_a_signed_out_person_and_writes_nothing(engine, reviewer,
-                                                               article) -> None:
+def test_perform_refuses_a_signed_out_person_and_writes_nothing(engine, reviewer, article) -> None:
     claim = new_claim(engine, reviewer, article)
     presented = signed_in(engine, reviewer)
     actions.sign_out(presented.token)
     with pytest.raises(PermissionDenied, match="signed out"):
-        actions.perform(presented, claims.update_claim, claim.id, claim.version,
-                        claimant="Nobody")
+        actions.perform(presented, claims.update_claim, claim.id, claim.version, claimant="Nobody")
     with db.read_session(engine) as session:
         assert claims.get_claim(session, claim.id).version == claim.version
 
@@ -118,14 +138,22 @@ def test_perform_refuses_a_signed_out_person_and_writes_nothing(engine, reviewer
 def test_perform_passes_domain_errors_through(engine, reviewer, article) -> None:
     claim = new_claim(engine, reviewer, article)
     with pytest.raises(StaleEdit):
-        actions.perform(signed_in(engine, reviewer), claims.update_claim, claim.id,
-                        claim.version - 1, claimant="Late")
+        actions.perform(
+            signed_in(engine, reviewer),
+            claims.update_claim,
+            claim.id,
+            claim.version - 1,
+            claimant="Late",
+        )
 
 
 def test_a_busy_database_is_told_in_words_and_logged(engine, reviewer, caplog) -> None:
     def locked(_session, _actor) -> None:
-        raise OperationalError("UPDATE claim SET statement=?", ("secret",),
-                               sqlite3.OperationalError("database is locked"))
+        raise OperationalError(
+            "UPDATE claim SET statement=?",
+            ("secret",),
+            sqlite3.OperationalError("database is locked"),
+        )
 
     with pytest.raises(actions.DatabaseRefused) as refused:
         actions.perform(signed_in(engine, reviewer), locked)
@@ -133,8 +161,7 @@ def test_a_busy_database_is_told_in_words_and_logged(engine, reviewer, caplog) -
     assert "write refused: database busy" in caplog.text and "secret" not in caplog.text
 
 
-def test_run_as_identifies_before_the_task_and_refuses_an_ended_session(engine,
-                                                                       editor) -> None:
+def test_run_as_identifies_before_the_task_and_refuses_an_ended_session(engine, editor) -> None:
     presented = signed_in(engine, editor)
     assert actions.run_as(presented, lambda actor, extra: (actor.name, extra), 7) == ("eddie", 7)
     actions.sign_out(presented.token)
@@ -144,12 +171,22 @@ def test_run_as_identifies_before_the_task_and_refuses_an_ended_session(engine,
 
 def test_a_refused_attach_leaves_no_new_source_behind(engine, reviewer, article) -> None:
     claim = new_claim(engine, reviewer, article)
-    actions.perform(signed_in(engine, reviewer), claims.move_claim, claim.id, claim.version,
-                    ClaimState.dismissed)
+    actions.perform(
+        signed_in(engine, reviewer),
+        claims.move_claim,
+        claim.id,
+        claim.version,
+        ClaimState.dismissed,
+    )
     with pytest.raises(WorkflowError):
-        actions.perform(signed_in(engine, reviewer), attach_evidence, claim.id,
-                        source_id=None, draft=sources.SourceDraft(url="https://example.org/x"),
-                        stance="refutes")
+        actions.perform(
+            signed_in(engine, reviewer),
+            attach_evidence,
+            claim.id,
+            source_id=None,
+            draft=sources.SourceDraft(url="https://example.org/x"),
+            stance="refutes",
+        )
     with db.read_session(engine) as session:
         assert session.exec(select(Source)).all() == []
 
@@ -172,8 +209,7 @@ def test_filtered_pages_check_the_role_first(desk, engine, editor, reviewer) -> 
     assert loaders.filter_page(signed_in(engine, reviewer), REVIEW_DESK, "list claims")
 
 
-def test_the_claim_list_and_the_dashboard_drill_read_as_the_person(desk, engine,
-                                                                  editor) -> None:
+def test_the_claim_list_and_the_dashboard_drill_read_as_the_person(desk, engine, editor) -> None:
     presented = signed_in(engine, editor)
     rows, total = loaders.claim_page(presented, ClaimFilters(outlet="Daily Other"))
     assert ([row.id for row in rows], total) == ([desk.claim_ids[3]], 1)
@@ -213,8 +249,9 @@ def test_accounts_leave_out_the_built_in_ones(engine, editor) -> None:
         loaders.accounts_page(Credentials())
 
 
-def test_people_to_ask_are_the_active_holders_of_the_role(engine, reviewer, editor,
-                                                         second_editor) -> None:
+def test_people_to_ask_are_the_active_holders_of_the_role(
+    engine, reviewer, editor, second_editor
+) -> None:
     with db.write_session(engine) as session:
         users.builtin_user(session, users.LOCAL_USER)  # an admin, but nobody to ask
         admin = users.builtin_user(session, users.CLI_USER)
@@ -227,8 +264,9 @@ def test_small_loaders_answer_with_plain_data(desk) -> None:
     start = loaders.start_page()
     assert start.article_count == 2 and len(start.recent) == 2
     assert loaders.desk_has_accounts()
-    assert [row.title for row in loaders.article_list(search="other", page=0, page_size=5)
-            ] == ["Other story"]
+    assert [row.title for row in loaders.article_list(search="other", page=0, page_size=5)] == [
+        "Other story"
+    ]
     found = loaders.find_sources("a.example/3")
     assert found and found[0].url == "https://a.example/3"
     assert holds_no_row((start, found, loaders.seen_before("the plan costs €800 billion")))
@@ -239,48 +277,55 @@ def test_small_loaders_answer_with_plain_data(desk) -> None:
 FIGURE = "valued at least at $6.2 billion"
 
 
-def _corrected(engine, user: User, article, old: str = "$6.2 billion",
-               new: str = "$6.4 billion") -> None:
+def _corrected(
+    engine, user: User, article, old: str = "$6.2 billion", new: str = "$6.4 billion"
+) -> None:
     with db.write_session(engine) as session:
-        article_versions.add_version(session, user, article.id,
-                                     article.body.replace(old, new, 1), reason="corrected")
+        article_versions.add_version(
+            session, user, article.id, article.body.replace(old, new, 1), reason="corrected"
+        )
 
 
-def test_a_new_version_unsettles_a_claim_and_the_loaders_say_where(engine, reviewer,
-                                                                   article) -> None:
+def test_a_new_version_unsettles_a_claim_and_the_loaders_say_where(
+    engine, reviewer, article
+) -> None:
     claim = new_claim(engine, reviewer, article, FIGURE)
     assert loaders.version_target(article.id) == article_history.VersionTarget(
-        article.id, article.title, article.url, 1, 1, 0, 0)
+        article.id, article.title, article.url, 1, 1, 0, 0
+    )
     _corrected(engine, reviewer, article)
     target = loaders.version_target(article.id)
     assert (target.current_version, target.placed, target.needs_review) == (2, 0, 1)
     shown = loaders.annotate_article(article.id, changes=True)
     assert holds_no_row(shown)
-    assert shown.workspace.placed == () and [m.claim.id for m in
-                                             shown.workspace.needs_review] == [claim.id]
+    assert shown.workspace.placed == () and [m.claim.id for m in shown.workspace.needs_review] == [
+        claim.id
+    ]
     proposed = shown.workspace.needs_review[0].claim.proposed
     assert proposed is not None and "$6.4 billion" in shown.shown.body[slice(*proposed)]
-    assert any("$6.4 billion" in shown.shown.body[start:end]
-               for start, end in shown.shown.changed)
+    assert any("$6.4 billion" in shown.shown.body[start:end] for start, end in shown.shown.changed)
     unsettled = loaders.unsettled_claims()
     assert (unsettled.count, [(a.article_id, a.claims) for a in unsettled.articles]) == (
-        1, [(article.id, 1)])
+        1,
+        [(article.id, 1)],
+    )
 
 
-def test_an_older_version_shows_the_claims_pointing_into_it(engine, reviewer,
-                                                             article) -> None:
+def test_an_older_version_shows_the_claims_pointing_into_it(engine, reviewer, article) -> None:
     claim = new_claim(engine, reviewer, article, FIGURE)
     _corrected(engine, reviewer, article)
     old = loaders.annotate_article(article.id, 1)
     assert old.shown.read_only and old.shown.body == article.body
     assert [(m.claim.id, m.claim.start) for m in old.workspace.drawn_in(1)] == [
-        (claim.id, article.body.index(FIGURE))]
+        (claim.id, article.body.index(FIGURE))
+    ]
     assert old.workspace.drawn_in(2) == ()
     assert loaders.annotate_article(article.id, 7).shown.number == 2  # unknown: current
 
 
 def test_a_new_version_of_an_article_without_claims_is_not_served_from_the_cache(
-        engine, reviewer, article) -> None:
+    engine, reviewer, article
+) -> None:
     assert loaders.workspace(article.id).article.current_version == 1
     _corrected(engine, reviewer, article)
     fresh = loaders.workspace(article.id)

@@ -16,22 +16,33 @@ def test_upgrade_from_first_migration_keeps_rows(database_url, engine):
     command.downgrade(config, "base")
     command.upgrade(config, "0001")
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO \"user\" (name, display_name, role, active, created_at) "
-            "VALUES ('old', 'Old', 'reviewer', true, CURRENT_TIMESTAMP)"))
-        connection.execute(text(
-            "INSERT INTO article (title, outlet, url, author, language, body, body_hash, "
-            "created_at) VALUES ('T', '', '', '', 'en', 'Body with a claim.', 'h', "
-            "CURRENT_TIMESTAMP)"))
-        connection.execute(text(
-            "INSERT INTO claim (article_id, start, \"end\", quote, prefix, suffix, "
-            "anchor_status, statement, claimant, claim_type, reasons, state, created_at, "
-            "updated_at, version) VALUES (1, 0, 4, 'Body', '', ' with', 'anchored', 'Body', "
-            "'', 'other', '[]', 'new', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"))
+        connection.execute(
+            text(
+                'INSERT INTO "user" (name, display_name, role, active, created_at) '
+                "VALUES ('old', 'Old', 'reviewer', true, CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO article (title, outlet, url, author, language, body, body_hash, "
+                "created_at) VALUES ('T', '', '', '', 'en', 'Body with a claim.', 'h', "
+                "CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                'INSERT INTO claim (article_id, start, "end", quote, prefix, suffix, '
+                "anchor_status, statement, claimant, claim_type, reasons, state, created_at, "
+                "updated_at, version) VALUES (1, 0, 4, 'Body', '', ' with', 'anchored', 'Body', "
+                "'', 'other', '[]', 'new', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+            )
+        )
     command.upgrade(config, "head")
     with engine.connect() as connection:
-        counts = {table: connection.execute(text(f'SELECT COUNT(*) FROM "{table}"')).scalar()  # noqa: S608
-                  for table in ("user", "article", "claim")}
+        counts = {
+            table: connection.execute(text(f'SELECT COUNT(*) FROM "{table}"')).scalar()  # noqa: S608
+            for table in ("user", "article", "claim")
+        }
         scales = connection.execute(text("SELECT COUNT(*) FROM rating_scale")).scalar()
     assert counts == {"user": 1, "article": 1, "claim": 1}
     assert scales == 3

@@ -21,9 +21,15 @@ from workbench.workspace import accept_suggestion, dismiss_suggestion, load_work
 
 def artefact(intercept: float) -> dict:
     """A valid, tiny artefact: one known word, no cue weights."""
-    return {"format": "workbench-checkworthiness", "format_version": 1,
-            "tokens": tokenizer_settings(), "terms": {"billion": [1.0, 3.0]}, "cues": {},
-            "intercept": intercept, "cutoffs": {"article": 0.4, "transcript": 0.8}}
+    return {
+        "format": "workbench-checkworthiness",
+        "format_version": 1,
+        "tokens": tokenizer_settings(),
+        "terms": {"billion": [1.0, 3.0]},
+        "cues": {},
+        "intercept": intercept,
+        "cutoffs": {"article": 0.4, "transcript": 0.8},
+    }
 
 
 @pytest.fixture
@@ -33,8 +39,9 @@ def admin(engine):
 
 def save(engine, actor, intercept: float) -> int:
     with db.write_session(engine) as session:
-        return model_registry.save_model(session, actor, artefact(intercept),
-                                         {"note": intercept}).id
+        return model_registry.save_model(
+            session, actor, artefact(intercept), {"note": intercept}
+        ).id
 
 
 def in_use(engine) -> str:
@@ -54,8 +61,7 @@ def test_decisions_become_labelled_sentences(engine, reviewer, article):
         claims.move_claim(session, reviewer, thrown.id, thrown.version, ClaimState.dismissed)
     with db.read_session(engine) as session:
         examples = model_registry.decision_examples(session)
-    hand_sentence = next(s.text for s in split_sentences(article.body)
-                         if "Iraq in 2003" in s.text)
+    hand_sentence = next(s.text for s in split_sentences(article.body) if "Iraq in 2003" in s.text)
     expected: dict[str, int] = {}
     for text, label in ((first.quote, 1), (second.quote, 0), (hand_sentence, 1)):
         expected[text] = max(expected.get(text, 0), label)
@@ -79,9 +85,12 @@ def test_shipped_model_is_in_use_until_one_is_stored(engine, admin):
         ranker = model_registry.ranker_in_use(session)
         listed = model_registry.list_models(session)
     assert ranker.score("A billion.", cue_flags("A billion.")[0]) > ranker.score(
-        "A million.", cue_flags("A million.")[0])
+        "A million.", cue_flags("A million.")[0]
+    )
     assert [(m.id, m.in_use, m.metrics) for m in listed] == [
-        (second, True, {"note": -2.0}), (first, False, {"note": -1.0})]
+        (second, True, {"note": -2.0}),
+        (first, False, {"note": -1.0}),
+    ]
 
 
 def test_admin_rolls_back_and_returns_to_the_shipped_model(engine, admin):
@@ -90,10 +99,14 @@ def test_admin_rolls_back_and_returns_to_the_shipped_model(engine, admin):
         model_registry.activate_model(session, admin, first)
     assert in_use(engine) == f"newsroom model #{first}"
     with db.read_session(engine) as session:
-        active = session.exec(select(CheckworthinessModel.id)
-                              .where(CheckworthinessModel.active)).all()
-        events = session.exec(select(AuditEvent.action, AuditEvent.changes).where(
-            AuditEvent.entity == "checkworthiness_model").order_by(AuditEvent.id)).all()
+        active = session.exec(
+            select(CheckworthinessModel.id).where(CheckworthinessModel.active)
+        ).all()
+        events = session.exec(
+            select(AuditEvent.action, AuditEvent.changes)
+            .where(AuditEvent.entity == "checkworthiness_model")
+            .order_by(AuditEvent.id)
+        ).all()
     assert active == [first]
     assert events[-1] == ("activate", {"in_use": [second, first]})
     with db.write_session(engine) as session:
@@ -125,10 +138,15 @@ def test_unknown_or_unreadable_models_are_refused(engine, admin):
 
 def test_a_corrupt_active_row_falls_back_with_a_warning(engine, caplog):
     with db.write_session(engine) as session:
-        session.add(CheckworthinessModel(format_version=1,
-                                         artefact=json.dumps({"format": "x"}), active=True))
-    with caplog.at_level(logging.WARNING, logger="workbench.model_registry"), \
-            db.read_session(engine) as session:
+        session.add(
+            CheckworthinessModel(
+                format_version=1, artefact=json.dumps({"format": "x"}), active=True
+            )
+        )
+    with (
+        caplog.at_level(logging.WARNING, logger="workbench.model_registry"),
+        db.read_session(engine) as session,
+    ):
         ranker = model_registry.ranker_in_use(session)
     assert "could not be read" in ranker.warning
     assert ranker.label == default_ranker().label
@@ -158,19 +176,23 @@ def run_cli_model(capsys, *argv: str) -> str:
 
 
 def test_claims_suggest_ranks_every_sentence_on_request(engine, article, capsys):
-    everything = json.loads(run_cli_model(capsys, "claims", "suggest", str(article.id),
-                                          "--all", "--json"))
-    suggested = json.loads(run_cli_model(capsys, "claims", "suggest", str(article.id),
-                                         "--json"))
+    everything = json.loads(
+        run_cli_model(capsys, "claims", "suggest", str(article.id), "--all", "--json")
+    )
+    suggested = json.loads(run_cli_model(capsys, "claims", "suggest", str(article.id), "--json"))
     assert len(everything) == len(split_sentences(article.body))
-    assert [s["score"] for s in everything] == sorted((s["score"] for s in everything),
-                                                      reverse=True)
+    assert [s["score"] for s in everything] == sorted(
+        (s["score"] for s in everything), reverse=True
+    )
     assert suggested == [s for s in everything if s["suggested"]]
-    assert all(s["quote"] == article.body[s["start"]:s["end"]] for s in everything)
+    assert all(s["quote"] == article.body[s["start"] : s["end"]] for s in everything)
     scores = sorted({s["score"] for s in everything}, reverse=True)
     cut = (scores[3] + scores[4]) / 2  # between two printed (rounded) scores
-    above = json.loads(run_cli_model(capsys, "claims", "suggest", str(article.id),
-                                     "--min-score", str(cut), "--json"))
+    above = json.loads(
+        run_cli_model(
+            capsys, "claims", "suggest", str(article.id), "--min-score", str(cut), "--json"
+        )
+    )
     assert above == [s for s in everything if s["score"] > cut]
     assert len(above) >= 4
 
@@ -185,16 +207,14 @@ def test_model_commands_list_and_roll_back(engine, admin, capsys):
 
 
 @pytest.mark.slow
-def test_training_with_decisions_stores_a_new_model(engine, reviewer, article, eval_data,
-                                                    capsys):
+def test_training_with_decisions_stores_a_new_model(engine, reviewer, article, eval_data, capsys):
     """Retrains on the public files plus the seed article's decisions (a minute or more)."""
     with db.read_session(engine) as session:
         first, second = load_workspace(session, article.id).suggestions[:2]
     with db.write_session(engine) as session:
         accept_suggestion(session, reviewer, article.id, first)
         dismiss_suggestion(session, reviewer, article.id, second)
-    out = run_cli_model(capsys, "model", "train", "--include-decisions",
-                        "--data", str(eval_data))
+    out = run_cli_model(capsys, "model", "train", "--include-decisions", "--data", str(eval_data))
     assert "clef2019_t1_debates_train.csv" in out and "held-back decisions" in out
     with db.read_session(engine) as session:
         [model] = model_registry.list_models(session)

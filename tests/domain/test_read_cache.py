@@ -30,8 +30,9 @@ def _source(session, user, n: int) -> int:  # type: ignore[no-untyped-def]
 def test_unchanged_article_and_claim_are_not_read_again(engine, reviewer, article):
     workspace = _workspace(engine, article.id)
     with db.write_session(engine) as session:
-        claim = claims.create_claim(session, reviewer, claims.ClaimDraft(
-            article_id=article.id, start=0, end=10))
+        claim = claims.create_claim(
+            session, reviewer, claims.ClaimDraft(article_id=article.id, start=0, end=10)
+        )
     changed = _workspace(engine, article.id)
     assert changed is not workspace and [m.claim.id for m in changed.marks] == [claim.id]
     assert _workspace(engine, article.id) is changed
@@ -41,13 +42,13 @@ def test_unchanged_article_and_claim_are_not_read_again(engine, reviewer, articl
 
 def test_every_write_on_a_claim_changes_both_versions(engine, reviewer, editor, article):
     with db.write_session(engine) as session:
-        claim = claims.create_claim(session, reviewer, claims.ClaimDraft(
-            article_id=article.id, start=0, end=10))
+        claim = claims.create_claim(
+            session, reviewer, claims.ClaimDraft(article_id=article.id, start=0, end=10)
+        )
 
     def versions():  # type: ignore[no-untyped-def]
         with db.read_session(engine) as session:
-            return workspace_version(session, article.id), claim_panel_version(session,
-                                                                               claim.id)
+            return workspace_version(session, article.id), claim_panel_version(session, claim.id)
 
     seen = [versions()]
     with db.write_session(engine) as session:
@@ -55,16 +56,22 @@ def test_every_write_on_a_claim_changes_both_versions(engine, reviewer, editor, 
     seen.append(versions())
     with db.write_session(engine) as session:
         for n in range(2):
-            attach_source(session, reviewer, claim.id, _source(session, reviewer, n),
-                          stance="supports")
+            attach_source(
+                session, reviewer, claim.id, _source(session, reviewer, n), stance="supports"
+            )
     seen.append(versions())
     assert _panel(engine, claim.id).evidence[1].url == "https://example.org/1"
     assert _workspace(engine, article.id).marks[0].evidence_count == 2
     with db.write_session(engine) as session:
         current = claims.get_claim(session, claim.id)
-        verdict = verdicts.propose_verdict(session, reviewer, claim.id, current.version,
-                                           rating_id=find_rating(session, "Mostly true").id,
-                                           rationale="Two sources agree.")
+        verdict = verdicts.propose_verdict(
+            session,
+            reviewer,
+            claim.id,
+            current.version,
+            rating_id=find_rating(session, "Mostly true").id,
+            rationale="Two sources agree.",
+        )
     seen.append(versions())
     assert _panel(engine, claim.id).pending.rationale == "Two sources agree."
     with db.write_session(engine) as session:

@@ -29,9 +29,16 @@ def _pending(engine, reviewer, desk, count: int) -> list[int]:
     for claim_id in claim_ids:
         with db.write_session(engine) as session:
             version = claims.get_claim(session, claim_id).version
-            ids.append(verdicts.propose_verdict(
-                session, reviewer, claim_id, version,
-                rating_id=ratings.find_rating(session, "True").id, rationale=RATIONALE).id)
+            ids.append(
+                verdicts.propose_verdict(
+                    session,
+                    reviewer,
+                    claim_id,
+                    version,
+                    rating_id=ratings.find_rating(session, "True").id,
+                    rationale=RATIONALE,
+                ).id
+            )
     return ids
 
 
@@ -52,7 +59,7 @@ def test_queue_lists_proposals_with_context_and_evidence(engine, desk, reviewer,
     with db.read_session(engine) as session:
         body = articles.get_article(session, desk.article_id).body
     start = body.index(QUOTES[2])
-    assert body[start - 20:start] in item.before and item.before.strip("…") in body
+    assert body[start - 20 : start] in item.before and item.before.strip("…") in body
     assert len(item.before) <= 76 and len(item.after) <= 76
     assert (item.before.strip("…") + item.quote + item.after.strip("…")) in body
 
@@ -96,8 +103,12 @@ def test_bulk_approve_reports_each_item(engine, desk, reviewer, editor):
     from workbench import review
 
     more = _pending(engine, reviewer, desk, 2)
-    items = [(desk.verdict_ids[2], version_of(engine, desk.verdict_ids[2])),
-             (more[0], version_of(engine, more[0])), (more[1], 99), (desk.verdict_ids[0], 2)]
+    items = [
+        (desk.verdict_ids[2], version_of(engine, desk.verdict_ids[2])),
+        (more[0], version_of(engine, more[0])),
+        (more[1], 99),
+        (desk.verdict_ids[0], 2),
+    ]
     report = review.bulk_approve(editor.id, items, engine=engine)
     assert report.approved == []
     assert set(report.needs_confirmation) == {desk.verdict_ids[2], *more}
@@ -107,8 +118,9 @@ def test_bulk_approve_reports_each_item(engine, desk, reviewer, editor):
     report = review.bulk_approve(editor.id, items[:3], confirm_few_sources=True, engine=engine)
     assert report.approved == [desk.verdict_ids[2], more[0]]
     assert "reload" in report.failed[more[1]]
-    report = review.bulk_approve(editor.id, [(more[1], version_of(engine, more[1]))],
-                                 confirm_few_sources=True, engine=engine)
+    report = review.bulk_approve(
+        editor.id, [(more[1], version_of(engine, more[1]))], confirm_few_sources=True, engine=engine
+    )
     assert report.approved == [more[1]] and not report.failed
     with db.read_session(engine) as session:
         assert review.count_queue(session, editor) == 0
@@ -119,13 +131,17 @@ def test_bulk_approve_keeps_two_person_rule(engine, desk, reviewer, editor):
     from workbench import review
 
     more = _pending(engine, editor, desk, 1)
-    report = review.bulk_approve(editor.id, [(more[0], version_of(engine, more[0])),
-                                             (desk.verdict_ids[2], 1)],
-                                 confirm_few_sources=True, engine=engine)
+    report = review.bulk_approve(
+        editor.id,
+        [(more[0], version_of(engine, more[0])), (desk.verdict_ids[2], 1)],
+        confirm_few_sources=True,
+        engine=engine,
+    )
     assert report.approved == [desk.verdict_ids[2]]
     assert "two-person rule" in report.failed[more[0]]
-    report = review.bulk_approve(reviewer.id, [(more[0], version_of(engine, more[0]))],
-                                 engine=engine)
+    report = review.bulk_approve(
+        reviewer.id, [(more[0], version_of(engine, more[0]))], engine=engine
+    )
     assert "Only editors" in report.failed[more[0]]
 
 
@@ -136,19 +152,29 @@ def test_corrections_are_listed_once_approved(engine, desk, editor, second_edito
     with db.write_session(engine) as session:
         version = claims.get_claim(session, claim_id).version
         correction = verdicts.propose_correction(
-            session, editor, claim_id, version, rating_id=ratings.find_rating(
-                session, "Mostly false").id, rationale=RATIONALE, reason="Revised figure.")
+            session,
+            editor,
+            claim_id,
+            version,
+            rating_id=ratings.find_rating(session, "Mostly false").id,
+            rationale=RATIONALE,
+            reason="Revised figure.",
+        )
     with db.read_session(engine) as session:
         assert review.corrections(session, claim_id) == []
         queued = review.review_queue(session, editor)
     assert [(i.verdict_id, i.is_correction, i.correction_reason) for i in queued][-1] == (
-        correction.id, True, "Revised figure.")
+        correction.id,
+        True,
+        "Revised figure.",
+    )
     report = review.bulk_approve(second_editor.id, [(correction.id, 1)], engine=engine)
     assert report.approved == [correction.id]
     with db.read_session(engine) as session:
         listed = review.corrections(session, claim_id)
     assert [(c.old_rating, c.new_rating, c.reason) for c in listed] == [
-        ("False", "Mostly false", "Revised figure.")]
+        ("False", "Mostly false", "Revised figure.")
+    ]
     assert listed[0].corrected_at is not None
 
 
@@ -160,8 +186,11 @@ def test_every_page_from_either_end_reads_in_order(engine, desk, reviewer, edito
     with db.read_session(engine) as session:
         everything = [i.verdict_id for i in review.review_queue(session, editor, limit=100)]
         for limit in (2, 3):
-            paged = [i.verdict_id for offset in range(0, len(everything), limit)
-                     for i in review.review_queue(session, editor, limit=limit, offset=offset)]
+            paged = [
+                i.verdict_id
+                for offset in range(0, len(everything), limit)
+                for i in review.review_queue(session, editor, limit=limit, offset=offset)
+            ]
             assert paged == everything
     assert len(everything) == 7
 

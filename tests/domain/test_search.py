@@ -7,9 +7,33 @@ from sqlalchemy import text
 from workbench import claims, db, search
 from workbench.sample import load_sample
 
-HOSTILE = ['"', '""', "*", "-", ":", "NEAR(", 'NEAR("a" "b", 2)', "doc:aid", "aid AND",
-           "OR OR", "(", ")", "^kallas", "{doc}:x", "'; DROP TABLE claim; --", "\x00", "a*b*",
-           "'", "\\", "%", "_", "é", "'kallas'", "🙂", "6.2 billion*"]
+HOSTILE = [
+    '"',
+    '""',
+    "*",
+    "-",
+    ":",
+    "NEAR(",
+    'NEAR("a" "b", 2)',
+    "doc:aid",
+    "aid AND",
+    "OR OR",
+    "(",
+    ")",
+    "^kallas",
+    "{doc}:x",
+    "'; DROP TABLE claim; --",
+    "\x00",
+    "a*b*",
+    "'",
+    "\\",
+    "%",
+    "_",
+    "é",
+    "'kallas'",
+    "🙂",
+    "6.2 billion*",
+]
 
 
 @pytest.fixture
@@ -21,8 +45,9 @@ def article(engine, reviewer):
 def add_claim(engine, user, statement, article_id=None, **extra):
     """Create a claim through the service, then index it as the claim services will."""
     with db.write_session(engine) as session:
-        claim = claims.create_claim(session, user, claims.ClaimDraft(
-            article_id=article_id, statement=statement, **extra))
+        claim = claims.create_claim(
+            session, user, claims.ClaimDraft(article_id=article_id, statement=statement, **extra)
+        )
         search.index_claim(session, claim.id)
         return claim.id
 
@@ -36,13 +61,30 @@ def found(engine, query, limit=10):
 def stored(engine, reviewer, article):
     body = article.body
     start = body.index("Hungary has already rejected")
-    first = add_claim(engine, reviewer, "Hungary rejected an EU draft proposal on Ukraine",
-                      article_id=article.id, start=start, end=start + 60,
-                      claimant="Kaja Kallas", tags=["security guarantees"])
-    second = add_claim(engine, reviewer, "The EU aid package is worth $6.2 billion",
-                       claimant="European Commission", tags=["budget"])
-    third = add_claim(engine, reviewer, "Unemployment in Pennsylvania fell to 4.1 percent",
-                      claimant="Governor's office", tags=["jobs"])
+    first = add_claim(
+        engine,
+        reviewer,
+        "Hungary rejected an EU draft proposal on Ukraine",
+        article_id=article.id,
+        start=start,
+        end=start + 60,
+        claimant="Kaja Kallas",
+        tags=["security guarantees"],
+    )
+    second = add_claim(
+        engine,
+        reviewer,
+        "The EU aid package is worth $6.2 billion",
+        claimant="European Commission",
+        tags=["budget"],
+    )
+    third = add_claim(
+        engine,
+        reviewer,
+        "Unemployment in Pennsylvania fell to 4.1 percent",
+        claimant="Governor's office",
+        tags=["jobs"],
+    )
     return first, second, third
 
 
@@ -94,8 +136,9 @@ def test_empty_query_finds_nothing(engine, stored):
 def test_edits_are_reindexed_and_deletes_cascade(engine, reviewer, stored):
     _first, second, _third = stored
     with db.write_session(engine) as session:
-        claims.update_claim(session, reviewer, second, 1, statement="Grants total $7 billion",
-                            tags=["grants"])
+        claims.update_claim(
+            session, reviewer, second, 1, statement="Grants total $7 billion", tags=["grants"]
+        )
         search.index_claim(session, second)
     assert found(engine, "budget") == []  # the old tag (the quote keeps the old wording)
     assert found(engine, "grants")[:1] == [second]
@@ -138,7 +181,11 @@ def test_candidates_never_read_the_vocabulary_on_sqlite(engine, stored, database
 
 def test_match_terms_drop_stop_words_and_spell_amounts_once():
     assert search.match_terms("The EU pledged $6.2 billion to Ukraine, didn't it?") == [
-        "eu", "pledged", "usd6200000000", "ukraine"]
+        "eu",
+        "pledged",
+        "usd6200000000",
+        "ukraine",
+    ]
     assert search.match_terms("it is what it is") == []
     assert search.match_terms("$62 billion") != search.match_terms("$6.2 billion")
 

@@ -25,12 +25,19 @@ def source_count(engine) -> int:
 
 # --- add_source -------------------------------------------------------------------------------
 
+
 def test_add_source_stores_fields_and_audit(engine, reviewer):
-    source = add(engine, reviewer, url=f"  {COUNCIL_URL}  ", title="  Council   conclusions ",
-                 publisher="Council of the EU", published=date(2025, 3, 6),
-                 accessed=date(2025, 3, 7),
-                 archive_url="https://web.archive.org/web/20250307/" + COUNCIL_URL,
-                 kind=SourceKind.official_statement.value)
+    source = add(
+        engine,
+        reviewer,
+        url=f"  {COUNCIL_URL}  ",
+        title="  Council   conclusions ",
+        publisher="Council of the EU",
+        published=date(2025, 3, 6),
+        accessed=date(2025, 3, 7),
+        archive_url="https://web.archive.org/web/20250307/" + COUNCIL_URL,
+        kind=SourceKind.official_statement.value,
+    )
     with db.read_session(engine) as session:
         stored = sources.get_source(session, source.id)
         events = session.exec(select(AuditEvent).where(AuditEvent.entity == "source")).all()
@@ -51,32 +58,43 @@ def test_accessed_defaults_to_today(engine, reviewer):
     assert add(engine, reviewer).accessed == date.today()
 
 
-@pytest.mark.parametrize("url", ["http://example.org/report", "https://example.org/a?b=1#c",
-                                 "HTTPS://EXAMPLE.ORG/upper"])
+@pytest.mark.parametrize(
+    "url", ["http://example.org/report", "https://example.org/a?b=1#c", "HTTPS://EXAMPLE.ORG/upper"]
+)
 def test_http_and_https_urls_are_accepted(engine, reviewer, url):
     assert add(engine, reviewer, url=url).url == url
 
 
-@pytest.mark.parametrize("url", [
-    "javascript:alert(1)",
-    "JavaScript:alert(document.cookie)",
-    "file:///etc/passwd",
-    "ftp://ftp.example.org/report.pdf",
-    "data:text/html,<script>alert(1)</script>",
-    "www.example.org/no-scheme",
-    "https://",
-    "https://example.org/with space",
-    "",
-    "   ",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(document.cookie)",
+        "file:///etc/passwd",
+        "ftp://ftp.example.org/report.pdf",
+        "data:text/html,<script>alert(1)</script>",
+        "www.example.org/no-scheme",
+        "https://",
+        "https://example.org/with space",
+        "",
+        "   ",
+    ],
+)
 def test_bad_source_urls_are_refused(engine, reviewer, url):
     with pytest.raises(InvalidInput, match="Source URL"):
         add(engine, reviewer, url=url)
     assert source_count(engine) == 0
 
 
-@pytest.mark.parametrize("archive", ["javascript:alert(1)", "file:///tmp/copy.html",
-                                     "ftp://archive.example.org/copy", "archive.org/copy"])
+@pytest.mark.parametrize(
+    "archive",
+    [
+        "javascript:alert(1)",
+        "file:///tmp/copy.html",
+        "ftp://archive.example.org/copy",
+        "archive.org/copy",
+    ],
+)
 def test_bad_archive_url_is_refused(engine, reviewer, archive):
     with pytest.raises(InvalidInput, match="Archived copy URL"):
         add(engine, reviewer, archive_url=archive)
@@ -120,16 +138,31 @@ def test_inactive_user_cannot_add_sources(engine, reviewer):
 
 # --- find_sources -----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def library(engine, reviewer):
     """Three sources; the unrelated ones are added first so ties would rank them first."""
-    sipri = add(engine, reviewer, url="https://www.sipri.org/databases/armstransfers",
-                title="SIPRI Arms Transfers Database", kind="data set")
-    reuters = add(engine, reviewer, url=REUTERS_URL,
-                  title="Hungary blocks the EU draft on Ukraine aid", kind="news report")
-    council = add(engine, reviewer, url=COUNCIL_URL,
-                  title="Council of the European Union conclusions on Ukraine",
-                  kind="official statement")
+    sipri = add(
+        engine,
+        reviewer,
+        url="https://www.sipri.org/databases/armstransfers",
+        title="SIPRI Arms Transfers Database",
+        kind="data set",
+    )
+    reuters = add(
+        engine,
+        reviewer,
+        url=REUTERS_URL,
+        title="Hungary blocks the EU draft on Ukraine aid",
+        kind="news report",
+    )
+    council = add(
+        engine,
+        reviewer,
+        url=COUNCIL_URL,
+        title="Council of the European Union conclusions on Ukraine",
+        kind="official statement",
+    )
     return {"sipri": sipri.id, "reuters": reuters.id, "council": council.id}
 
 
@@ -166,6 +199,7 @@ def test_find_sources_empty_or_unrelated_query(engine, library):
 
 # --- attach_source / evidence ----------------------------------------------------------------
 
+
 def attach(engine, user, claim_id, source_id, **kwargs):
     kwargs.setdefault("stance", "supports")
     with db.write_session(engine) as session:
@@ -186,8 +220,15 @@ def test_attach_refuses_unknown_stance(engine, reviewer, article, stance):
 def test_attach_moves_new_claim_to_researching_with_audit(engine, reviewer, article):
     claim = new_claim(engine, reviewer, article)
     source = add(engine, reviewer)
-    evidence = attach(engine, reviewer, claim.id, source.id, stance="refutes",
-                      excerpt="  The package totals €5.9 billion.  ", independent=False)
+    evidence = attach(
+        engine,
+        reviewer,
+        claim.id,
+        source.id,
+        stance="refutes",
+        excerpt="  The package totals €5.9 billion.  ",
+        independent=False,
+    )
     with db.read_session(engine) as session:
         stored_claim = claims.get_claim(session, claim.id)
         stored = session.get(Evidence, evidence.id)
@@ -198,7 +239,10 @@ def test_attach_moves_new_claim_to_researching_with_audit(engine, reviewer, arti
     assert stored.excerpt == "The package totals €5.9 billion."
     assert stored.independent is False and stored.added_by == reviewer.id
     assert [(e.entity, e.action) for e in history] == [
-        ("claim", "create"), ("evidence", "create"), ("claim", "state")]
+        ("claim", "create"),
+        ("evidence", "create"),
+        ("claim", "state"),
+    ]
     evidence_event, state_event = history[1], history[2]
     assert evidence_event.claim_id == claim.id and evidence_event.entity_id == evidence.id
     assert evidence_event.changes["stance"] == [None, "refutes"]
@@ -266,11 +310,17 @@ def test_remove_evidence_refused_on_approved_claim(engine, reviewer, editor, art
     evidence = attach(engine, reviewer, claim.id, source.id)
     with db.write_session(engine) as session:
         verdict = verdicts.propose_verdict(
-            session, reviewer, claim.id, 2, rating_id=ratings.find_rating(session, "True").id,
-            rationale="The Council's own release confirms the amount.")
+            session,
+            reviewer,
+            claim.id,
+            2,
+            rating_id=ratings.find_rating(session, "True").id,
+            rationale="The Council's own release confirms the amount.",
+        )
     with db.write_session(engine) as session:
-        verdicts.approve_verdict(session, editor, verdict.id, verdict.version,
-                                 confirm_few_sources=True)
+        verdicts.approve_verdict(
+            session, editor, verdict.id, verdict.version, confirm_few_sources=True
+        )
     with pytest.raises(WorkflowError), db.write_session(engine) as session:
         sources.remove_evidence(session, reviewer, evidence.id)
     with db.read_session(engine) as session:

@@ -33,17 +33,31 @@ class Desk:
     def __init__(self, engine, seed: int) -> None:  # type: ignore[no-untyped-def]
         self.engine, self.rng = engine, random.Random(seed)
         self.reviewer = make_user(engine, "rita", Role.reviewer)
-        self.editors = [make_user(engine, "eddie", Role.editor),
-                        make_user(engine, "erin", Role.editor)]
+        self.editors = [
+            make_user(engine, "eddie", Role.editor),
+            make_user(engine, "erin", Role.editor),
+        ]
         with db.write_session(engine) as session:
             self.article = load_sample(session, self.reviewer)
-            self.rating_ids = [r.id for r in ratings.ratings_of(
-                session, ratings.default_scale(session).id)]
+            self.rating_ids = [
+                r.id for r in ratings.ratings_of(session, ratings.default_scale(session).id)
+            ]
         self.words = self.article.body.split(" ")
 
     def step(self) -> None:
-        action = self.rng.choice([self.create, self.create, self.edit, self.move, self.propose,
-                                  self.review, self.review, self.correct, self.bulk_import])
+        action = self.rng.choice(
+            [
+                self.create,
+                self.create,
+                self.edit,
+                self.move,
+                self.propose,
+                self.review,
+                self.review,
+                self.correct,
+                self.bulk_import,
+            ]
+        )
         try:
             with db.write_session(self.engine) as session:
                 action(session)
@@ -58,24 +72,36 @@ class Desk:
         start = self.rng.randrange(0, 200)
         start = self.article.body.index(" ", start) + 1
         existing = session.exec(select(Claim.id)).all()
-        claims.create_claim(session, self.reviewer, claims.ClaimDraft(
-            article_id=self.article.id if self.rng.random() < .8 else None,
-            start=start, end=start + 12, quote="A free-standing quote",
-            claimant=self.rng.choice(CLAIMANTS),
-            tags=self.rng.sample(WORDS, self.rng.randrange(0, 3)),
-            repeat_of_id=self.rng.choice(existing) if existing and self.rng.random() < .3
-            else None))
+        claims.create_claim(
+            session,
+            self.reviewer,
+            claims.ClaimDraft(
+                article_id=self.article.id if self.rng.random() < 0.8 else None,
+                start=start,
+                end=start + 12,
+                quote="A free-standing quote",
+                claimant=self.rng.choice(CLAIMANTS),
+                tags=self.rng.sample(WORDS, self.rng.randrange(0, 3)),
+                repeat_of_id=self.rng.choice(existing)
+                if existing and self.rng.random() < 0.3
+                else None,
+            ),
+        )
 
     def edit(self, session) -> None:  # type: ignore[no-untyped-def]
         claim = self._claim(session, *ClaimState)
         if claim:
-            claims.update_claim(session, self.reviewer, claim.id, claim.version,
-                                tags=self.rng.sample(WORDS, self.rng.randrange(0, 3)),
-                                claimant=self.rng.choice(CLAIMANTS))
+            claims.update_claim(
+                session,
+                self.reviewer,
+                claim.id,
+                claim.version,
+                tags=self.rng.sample(WORDS, self.rng.randrange(0, 3)),
+                claimant=self.rng.choice(CLAIMANTS),
+            )
 
     def move(self, session) -> None:  # type: ignore[no-untyped-def]
-        claim = self._claim(session, ClaimState.new, ClaimState.researching,
-                            ClaimState.dismissed)
+        claim = self._claim(session, ClaimState.new, ClaimState.researching, ClaimState.dismissed)
         if claim:
             to = self.rng.choice([ClaimState.researching, ClaimState.dismissed, ClaimState.new])
             claims.move_claim(session, self.reviewer, claim.id, claim.version, to)
@@ -83,36 +109,54 @@ class Desk:
     def propose(self, session) -> None:  # type: ignore[no-untyped-def]
         claim = self._claim(session, ClaimState.new, ClaimState.researching)
         if claim:
-            source = sources.add_source(session, self.reviewer, sources.SourceDraft(
-                url=f"https://example.org/{self.rng.randrange(10**6)}"))
+            source = sources.add_source(
+                session,
+                self.reviewer,
+                sources.SourceDraft(url=f"https://example.org/{self.rng.randrange(10**6)}"),
+            )
             sources.attach_source(session, self.reviewer, claim.id, source.id, stance="supports")
-            verdicts.propose_verdict(session, self.reviewer, claim.id, claim.version + (
-                claim.state == ClaimState.new), rating_id=self._rating(), rationale=RATIONALE)
+            verdicts.propose_verdict(
+                session,
+                self.reviewer,
+                claim.id,
+                claim.version + (claim.state == ClaimState.new),
+                rating_id=self._rating(),
+                rationale=RATIONALE,
+            )
 
     def _rating(self) -> int | None:
-        return self.rng.choice([*self.rating_ids, None]) if self.rng.random() < .9 else None
+        return self.rng.choice([*self.rating_ids, None]) if self.rng.random() < 0.9 else None
 
     def review(self, session) -> None:  # type: ignore[no-untyped-def]
-        pending = session.exec(select(Verdict).where(
-            Verdict.status == VerdictStatus.proposed)).all()
+        pending = session.exec(
+            select(Verdict).where(Verdict.status == VerdictStatus.proposed)
+        ).all()
         if not pending:
             return
         verdict = self.rng.choice(pending)
         editor = self.rng.choice(self.editors)
-        if self.rng.random() < .7:
-            verdicts.approve_verdict(session, editor, verdict.id, verdict.version,
-                                     confirm_few_sources=True)
+        if self.rng.random() < 0.7:
+            verdicts.approve_verdict(
+                session, editor, verdict.id, verdict.version, confirm_few_sources=True
+            )
         else:
-            verdicts.return_verdict(session, editor, verdict.id, verdict.version,
-                                    comment="Needs a second source.")
+            verdicts.return_verdict(
+                session, editor, verdict.id, verdict.version, comment="Needs a second source."
+            )
 
     def correct(self, session) -> None:  # type: ignore[no-untyped-def]
         claim = self._claim(session, ClaimState.approved)
         if claim:
-            verdicts.propose_correction(session, self.rng.choice(self.editors), claim.id,
-                                        claim.version, rating_id=self._rating(),
-                                        rationale=RATIONALE, reason="New figures.",
-                                        conclusion="Corrected")
+            verdicts.propose_correction(
+                session,
+                self.rng.choice(self.editors),
+                claim.id,
+                claim.version,
+                rating_id=self._rating(),
+                rationale=RATIONALE,
+                reason="New figures.",
+                conclusion="Corrected",
+            )
 
     def bulk_import(self, session) -> None:  # type: ignore[no-untyped-def]
         """What the importer's bulk insert does: Core inserts with its own ids, some
@@ -120,21 +164,50 @@ class Desk:
         first = (session.exec(select(func.max(Claim.id))).one() or 0) + 1
         ids = list(range(first, first + self.rng.randrange(1, 4)))
         now = utcnow()
-        session.execute(insert(Claim), [{
-            "id": cid, "quote": f"Imported {cid}", "statement": f"Imported {cid}",
-            "claimant": self.rng.choice(CLAIMANTS), "anchor_status": "none", "reasons": [],
-            "state": ClaimState.approved, "created_by": self.editors[0].id,
-            "created_at": now, "updated_at": now} for cid in ids])
-        session.execute(insert(ClaimTag), [{"claim_id": cid, "tag": self.rng.choice(WORDS)}
-                                           for cid in ids])
-        session.execute(insert(Verdict), [{
-            "claim_id": cid, "rating_id": self._rating(), "rationale": RATIONALE,
-            "author_id": self.reviewer.id, "status": VerdictStatus.approved,
-            "reviewer_id": self.editors[0].id, "reviewed_at": now, "created_at": now}
-            for cid in ids])
+        session.execute(
+            insert(Claim),
+            [
+                {
+                    "id": cid,
+                    "quote": f"Imported {cid}",
+                    "statement": f"Imported {cid}",
+                    "claimant": self.rng.choice(CLAIMANTS),
+                    "anchor_status": "none",
+                    "reasons": [],
+                    "state": ClaimState.approved,
+                    "created_by": self.editors[0].id,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for cid in ids
+            ],
+        )
+        session.execute(
+            insert(ClaimTag), [{"claim_id": cid, "tag": self.rng.choice(WORDS)} for cid in ids]
+        )
+        session.execute(
+            insert(Verdict),
+            [
+                {
+                    "claim_id": cid,
+                    "rating_id": self._rating(),
+                    "rationale": RATIONALE,
+                    "author_id": self.reviewer.id,
+                    "status": VerdictStatus.approved,
+                    "reviewer_id": self.editors[0].id,
+                    "reviewed_at": now,
+                    "created_at": now,
+                }
+                for cid in ids
+            ],
+        )
         if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT setval(pg_get_serial_sequence('claim', 'id'), "
-                                 "(SELECT MAX(id) FROM claim))"))
+            session.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('claim', 'id'), "
+                    "(SELECT MAX(id) FROM claim))"
+                )
+            )
         summary.add_claims(session, ids)
 
 
@@ -178,9 +251,13 @@ def test_failed_write_leaves_the_summary_untouched(engine):
         before = summary.stored(session)
         claim = session.exec(select(Claim)).first()
     with pytest.raises(RuntimeError), db.write_session(engine) as session:
-        claims.move_claim(session, desk.reviewer, claim.id, claim.version,
-                          ClaimState.dismissed if claim.state != ClaimState.dismissed
-                          else ClaimState.new)
+        claims.move_claim(
+            session,
+            desk.reviewer,
+            claim.id,
+            claim.version,
+            ClaimState.dismissed if claim.state != ClaimState.dismissed else ClaimState.new,
+        )
         raise RuntimeError("the page crashed before the commit")
     with db.read_session(engine) as session:
         assert summary.stored(session) == before
@@ -209,16 +286,19 @@ def test_downgrade_to_0007_keeps_the_rows_it_knows(engine, database_url):
     for _ in range(30):
         desk.step()
     with db.read_session(engine) as session:
-        untagged = {key[:-1]: sums for key, sums in summary.stored(session).items()
-                    if not key[-1]}
+        untagged = {key[:-1]: sums for key, sums in summary.stored(session).items() if not key[-1]}
     command.downgrade(db.alembic_config(database_url), "0007")
     with engine.connect() as connection:
-        rows = connection.execute(text(
-            "SELECT kind, day, state, rating, outlet, creator, value, bucket, n, first_n, "
-            "seconds FROM dashboard_count")).all()
+        rows = connection.execute(
+            text(
+                "SELECT kind, day, state, rating, outlet, creator, value, bucket, n, first_n, "
+                "seconds FROM dashboard_count"
+            )
+        ).all()
     assert len(rows) == len(untagged) > 0
     assert {(row[0], str(row[1]), *row[2:8]): list(row[8:]) for row in rows} == {
-        (key[0], str(key[1]), *key[2:]): sums for key, sums in untagged.items()}
+        (key[0], str(key[1]), *key[2:]): sums for key, sums in untagged.items()
+    }
 
 
 def test_rebuild_command_checks_repairs_and_refreshes_statistics(engine, capsys):
@@ -234,10 +314,12 @@ def test_rebuild_command_checks_repairs_and_refreshes_statistics(engine, capsys)
     with pytest.raises(SystemExit) as same:
         cli.main(["dashboard", "rebuild", "--check"])
     assert same.value.code == 0
-    stats = ("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'dashboard_count'"
-             if engine.dialect.name == "sqlite" else
-             "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'dashboard_count' "
-             "AND last_analyze IS NOT NULL")
+    stats = (
+        "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'dashboard_count'"
+        if engine.dialect.name == "sqlite"
+        else "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'dashboard_count' "
+        "AND last_analyze IS NOT NULL"
+    )
     with engine.connect() as connection:
         assert connection.exec_driver_sql(stats).scalar_one() >= 1
 

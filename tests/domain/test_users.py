@@ -14,8 +14,9 @@ def admin_of(session):
 
 def add(engine, actor=None, *, name="alice", role="reviewer", password=PASSWORD, **extra):
     with db.write_session(engine) as session:
-        return users.add_user(session, actor or admin_of(session), name=name, role=role,
-                              password=password, **extra)
+        return users.add_user(
+            session, actor or admin_of(session), name=name, role=role, password=password, **extra
+        )
 
 
 def stored(engine, name):
@@ -25,11 +26,13 @@ def stored(engine, name):
 
 def user_events(engine):
     with db.read_session(engine) as session:
-        return session.exec(select(AuditEvent).where(AuditEvent.entity == "user")
-                            .order_by(AuditEvent.id)).all()
+        return session.exec(
+            select(AuditEvent).where(AuditEvent.entity == "user").order_by(AuditEvent.id)
+        ).all()
 
 
 # --- add_user ---------------------------------------------------------------------------------
+
 
 def test_admin_adds_user_with_audit(engine):
     user = add(engine, name="  alice.smith@newsroom  ", role="editor", display_name="Alice S.")
@@ -37,8 +40,7 @@ def test_admin_adds_user_with_audit(engine):
     assert row.id == user.id and row.role == Role.editor and row.active
     assert row.display_name == "Alice S."
     events = user_events(engine)
-    assert [(e.action, e.entity_id, e.actor_name) for e in events] == [
-        ("create", user.id, "cli")]
+    assert [(e.action, e.entity_id, e.actor_name) for e in events] == [("create", user.id, "cli")]
     assert events[0].changes == {"name": [None, "alice.smith@newsroom"], "role": [None, "editor"]}
 
 
@@ -69,8 +71,22 @@ def test_deactivated_admin_cannot_add_users(engine):
         add(engine, boss, name="newbie")
 
 
-@pytest.mark.parametrize("name", ["a", "", "   ", "-dash-first", ".dot", "has space",
-                                  "semi;colon", "x" * 81, "cli", "local", "名前"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "a",
+        "",
+        "   ",
+        "-dash-first",
+        ".dot",
+        "has space",
+        "semi;colon",
+        "x" * 81,
+        "cli",
+        "local",
+        "名前",
+    ],
+)
 def test_bad_names_are_refused(engine, name):
     with pytest.raises(InvalidInput, match="User names"):
         add(engine, name=name)
@@ -134,6 +150,7 @@ def test_user_without_password_cannot_sign_in(engine):
 
 # --- built-in accounts ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", [users.CLI_USER, users.LOCAL_USER])
 def test_builtin_users_have_no_password(engine, name):
     with db.write_session(engine) as session:
@@ -162,6 +179,7 @@ def test_builtin_users_cannot_be_given_a_password(engine, name):
 
 
 # --- set_role / set_active / set_password -----------------------------------------------------
+
 
 def test_admin_changes_role_with_audit(engine):
     user = add(engine)

@@ -49,18 +49,20 @@ def test_cleaned_text_is_storable_everywhere(value: str) -> None:
 
 def test_clean_url_refuses_whitespace_inside_and_strips_controls() -> None:
     assert clean_url("https://example.org/a\x00b", field="URL") == "https://example.org/ab"
-    for url in ("https://example.org/a b", "https://exa\nmple.org/", "https://example.org/\t"
-                "x"):
+    for url in ("https://example.org/a b", "https://exa\nmple.org/", "https://example.org/\tx"):
         with pytest.raises(InvalidInput, match="full web address"):
             clean_url(url, field="URL")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("short title", "short title"),
-    ("word " * 30, "word word word word word word word word word word word…"),
-    ("x" * 80, "x" * 59 + "…"),  # one long word: cut inside it
-    ("The plan, said Kallas, is ready, " + "y" * 60, "The plan, said Kallas, is ready…"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("short title", "short title"),
+        ("word " * 30, "word word word word word word word word word word word…"),
+        ("x" * 80, "x" * 59 + "…"),  # one long word: cut inside it
+        ("The plan, said Kallas, is ready, " + "y" * 60, "The plan, said Kallas, is ready…"),
+    ],
+)
 def test_shorten_cuts_at_a_word_boundary(text: str, expected: str) -> None:
     shortened = shorten(text.strip(), 60)
     assert shortened == expected and len(shortened) <= 60
@@ -71,13 +73,22 @@ def test_parse_id_accepts_whole_numbers(text: str) -> None:
     assert parse_id(text) == int(text)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("²", "whole number"), ("٣", "whole number"), ("1.5", "whole number"),
-    ("", "whole number"), ("12abc", "whole number"),
-    ("0", "between 1 and"), ("-1", "between 1 and"),
-    ("18446744073709551616", "between 1 and"), ("99999999999999999999999", "between 1 and"),
-    (str(MAX_ID + 1), "between 1 and"), ("9" * 5000, "between 1 and"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("²", "whole number"),
+        ("٣", "whole number"),
+        ("1.5", "whole number"),
+        ("", "whole number"),
+        ("12abc", "whole number"),
+        ("0", "between 1 and"),
+        ("-1", "between 1 and"),
+        ("18446744073709551616", "between 1 and"),
+        ("99999999999999999999999", "between 1 and"),
+        (str(MAX_ID + 1), "between 1 and"),
+        ("9" * 5000, "between 1 and"),
+    ],
+)
 def test_parse_id_refuses_what_cannot_name_a_row(text: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         parse_id(text, field="Claim id")

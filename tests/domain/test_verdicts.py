@@ -14,16 +14,19 @@ from workbench.errors import (
 from workbench.models import AuditEvent, ClaimState, Rating, RatingScale, Verdict, VerdictStatus
 
 RATIONALE = "The Council's release puts the package at €5.9 billion, not $6.2 billion."
-URLS = ("https://www.consilium.europa.eu/en/press/ukraine-aid/",
-        "https://www.reuters.com/world/europe/eu-aid-package/",
-        "https://blog.example.org/aid-opinion")
+URLS = (
+    "https://www.consilium.europa.eu/en/press/ukraine-aid/",
+    "https://www.reuters.com/world/europe/eu-aid-package/",
+    "https://blog.example.org/aid-opinion",
+)
 
 
 def add_evidence(engine, user, claim_id, url, *, independent=True):
     with db.write_session(engine) as session:
         source = sources.add_source(session, user, sources.SourceDraft(url=url))
-        return sources.attach_source(session, user, claim_id, source.id, stance="refutes",
-                                     independent=independent)
+        return sources.attach_source(
+            session, user, claim_id, source.id, stance="refutes", independent=independent
+        )
 
 
 def claim_now(engine, claim_id):
@@ -50,33 +53,55 @@ def researched(engine, reviewer, article):
     return claim_now(engine, claim.id)
 
 
-def propose(engine, user, claim, *, version=None, label="False", rationale=RATIONALE,
-            conclusion=""):
+def propose(
+    engine, user, claim, *, version=None, label="False", rationale=RATIONALE, conclusion=""
+):
     rid = rating_id(engine, label) if label else None
     with db.write_session(engine) as session:
         return verdicts.propose_verdict(
-            session, user, claim.id, claim_now(engine, claim.id).version if version is None
-            else version, rating_id=rid, rationale=rationale, conclusion=conclusion)
+            session,
+            user,
+            claim.id,
+            claim_now(engine, claim.id).version if version is None else version,
+            rating_id=rid,
+            rationale=rationale,
+            conclusion=conclusion,
+        )
 
 
 def approve(engine, user, verdict, **kwargs):
     with db.write_session(engine) as session:
-        return verdicts.approve_verdict(session, user, verdict.id,
-                                        verdict_now(engine, verdict.id).version, **kwargs)
+        return verdicts.approve_verdict(
+            session, user, verdict.id, verdict_now(engine, verdict.id).version, **kwargs
+        )
 
 
 def give_back(engine, user, verdict, comment):
     with db.write_session(engine) as session:
-        return verdicts.return_verdict(session, user, verdict.id,
-                                       verdict_now(engine, verdict.id).version, comment=comment)
+        return verdicts.return_verdict(
+            session, user, verdict.id, verdict_now(engine, verdict.id).version, comment=comment
+        )
 
 
-def correct(engine, user, claim, *, label="Mostly false", reason="The Council revised its "
-            "figure.", rationale="The revised release gives €6.0 billion for this year."):
+def correct(
+    engine,
+    user,
+    claim,
+    *,
+    label="Mostly false",
+    reason="The Council revised its figure.",
+    rationale="The revised release gives €6.0 billion for this year.",
+):
     with db.write_session(engine) as session:
         return verdicts.propose_correction(
-            session, user, claim.id, claim_now(engine, claim.id).version,
-            rating_id=rating_id(engine, label), rationale=rationale, reason=reason)
+            session,
+            user,
+            claim.id,
+            claim_now(engine, claim.id).version,
+            rating_id=rating_id(engine, label),
+            rationale=rationale,
+            reason=reason,
+        )
 
 
 def verdict_count(engine) -> int:
@@ -90,6 +115,7 @@ def event_count(engine) -> int:
 
 
 # --- propose ----------------------------------------------------------------------------------
+
 
 def test_propose_moves_claim_to_in_review(engine, reviewer, researched):
     verdict = propose(engine, reviewer, researched)
@@ -121,16 +147,22 @@ def test_propose_requires_rating_or_conclusion(engine, reviewer, researched):
     with pytest.raises(InvalidInput, match="rating"):
         propose(engine, reviewer, researched, label=None, conclusion="   ")
     assert claim_now(engine, researched.id).state == ClaimState.researching
-    verdict = propose(engine, reviewer, researched, label=None,
-                      conclusion="  Misleading:\n the figure   adds two years of pledges. ")
+    verdict = propose(
+        engine,
+        reviewer,
+        researched,
+        label=None,
+        conclusion="  Misleading:\n the figure   adds two years of pledges. ",
+    )
     assert verdict.rating_id is None
     assert verdict.conclusion == "Misleading: the figure adds two years of pledges."
 
 
 def test_propose_with_stale_version_is_refused(engine, reviewer, editor, researched):
     with db.write_session(engine) as session:
-        claims.update_claim(session, editor, researched.id, researched.version,
-                            claimant="Media reports")
+        claims.update_claim(
+            session, editor, researched.id, researched.version, claimant="Media reports"
+        )
     with pytest.raises(StaleEdit) as raised:
         propose(engine, reviewer, researched, version=researched.version)
     assert raised.value.current["version"] == researched.version + 1
@@ -158,12 +190,19 @@ def test_propose_on_dismissed_claim_is_refused(engine, reviewer, article):
 
 def test_propose_with_unknown_rating_is_refused(engine, reviewer, researched):
     with pytest.raises(NotFound), db.write_session(engine) as session:
-        verdicts.propose_verdict(session, reviewer, researched.id, researched.version,
-                                 rating_id=10_000, rationale=RATIONALE)
+        verdicts.propose_verdict(
+            session,
+            reviewer,
+            researched.id,
+            researched.version,
+            rating_id=10_000,
+            rationale=RATIONALE,
+        )
     assert claim_now(engine, researched.id).state == ClaimState.researching
 
 
 # --- approve ----------------------------------------------------------------------------------
+
 
 def test_reviewer_cannot_approve(engine, reviewer, researched):
     verdict = propose(engine, reviewer, researched)
@@ -173,8 +212,9 @@ def test_reviewer_cannot_approve(engine, reviewer, researched):
     assert claim_now(engine, researched.id).state == ClaimState.in_review
 
 
-def test_author_cannot_approve_own_verdict_even_as_editor(engine, editor, second_editor,
-                                                         researched):
+def test_author_cannot_approve_own_verdict_even_as_editor(
+    engine, editor, second_editor, researched
+):
     verdict = propose(engine, editor, researched)
     with pytest.raises(PermissionDenied, match="two-person"):
         approve(engine, editor, verdict)
@@ -233,6 +273,7 @@ def test_approve_with_stale_verdict_version_is_refused(engine, reviewer, editor,
 
 # --- return -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("comment", ["", "  \n ", None])
 def test_return_needs_a_comment(engine, reviewer, editor, researched, comment):
     verdict = propose(engine, reviewer, researched)
@@ -263,13 +304,16 @@ def test_return_then_repropose(engine, reviewer, editor, researched):
         assert verdicts.latest_return_comment(session, researched.id) is None
         history = verdicts.verdict_history(session, researched.id)
     assert [(v.id, v.status) for v in history] == [
-        (verdict.id, VerdictStatus.returned), (second.id, VerdictStatus.proposed)]
+        (verdict.id, VerdictStatus.returned),
+        (second.id, VerdictStatus.proposed),
+    ]
     approve(engine, editor, second)
     with db.read_session(engine) as session:
         assert verdicts.current_verdict(session, researched.id).id == second.id
 
 
 # --- corrections ------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def published(engine, reviewer, editor, researched):
@@ -297,8 +341,9 @@ def test_correction_needs_reason(engine, editor, researched, published, reason):
     assert verdict_count(engine) == 1
 
 
-def test_correction_approved_by_second_editor_supersedes(engine, editor, second_editor,
-                                                         researched, published):
+def test_correction_approved_by_second_editor_supersedes(
+    engine, editor, second_editor, researched, published
+):
     fix = correct(engine, editor, researched)
     assert claim_now(engine, researched.id).state == ClaimState.in_review
     stored = verdict_now(engine, fix.id)
@@ -315,11 +360,14 @@ def test_correction_approved_by_second_editor_supersedes(engine, editor, second_
         history = verdicts.verdict_history(session, researched.id)
     assert current.id == fix.id and current.rating_id == rating_id(engine, "Mostly false")
     assert [(v.id, v.status) for v in history] == [
-        (published.id, VerdictStatus.superseded), (fix.id, VerdictStatus.approved)]
+        (published.id, VerdictStatus.superseded),
+        (fix.id, VerdictStatus.approved),
+    ]
 
 
-def test_returned_correction_keeps_published_verdict(engine, editor, second_editor, researched,
-                                                     published):
+def test_returned_correction_keeps_published_verdict(
+    engine, editor, second_editor, researched, published
+):
     fix = correct(engine, editor, researched)
     give_back(engine, second_editor, fix, "The revision is not official yet.")
     assert claim_now(engine, researched.id).state == ClaimState.approved
@@ -330,6 +378,7 @@ def test_returned_correction_keeps_published_verdict(engine, editor, second_edit
 
 # --- rating scales ----------------------------------------------------------------------------
 
+
 def test_preset_scales(engine):
     with db.read_session(engine) as session:
         scales = {scale.name: scale for scale in ratings.list_scales(session)}
@@ -339,8 +388,7 @@ def test_preset_scales(engine):
         false = ratings.find_rating(session, "  false ")
     assert {"Truth-O-Meter", "Snopes/AAP", "Conclusion only"} <= set(scales)
     assert default.name == "Truth-O-Meter"
-    assert labels == ["True", "Mostly true", "Half true", "Mostly false", "False",
-                      "Pants on fire"]
+    assert labels == ["True", "Mostly true", "Half true", "Mostly false", "False", "Pants on fire"]
     assert scales["Conclusion only"].conclusion_only and conclusion_ratings == []
     assert false.label == "False" and false.scale_id == default.id
     with pytest.raises(InvalidInput), db.read_session(engine) as session:
@@ -353,8 +401,13 @@ def test_conclusion_only_scale_needs_conclusion(engine, reviewer, researched):
         assert ratings.ratings_of(session, scale.id) == []
     with pytest.raises(InvalidInput):
         propose(engine, reviewer, researched, label=None, conclusion="")
-    verdict = propose(engine, reviewer, researched, label=None,
-                      conclusion="The figure double-counts 2024 pledges.")
+    verdict = propose(
+        engine,
+        reviewer,
+        researched,
+        label=None,
+        conclusion="The figure double-counts 2024 pledges.",
+    )
     assert verdict.rating_id is None
     assert verdict.conclusion == "The figure double-counts 2024 pledges."
 
@@ -369,16 +422,29 @@ def test_custom_conclusion_only_scale_with_label_needs_conclusion(engine, review
         session.flush()
         label_id = label.id
     with pytest.raises(InvalidInput, match="conclusion"), db.write_session(engine) as session:
-        verdicts.propose_verdict(session, reviewer, researched.id, researched.version,
-                                 rating_id=label_id, rationale=RATIONALE)
+        verdicts.propose_verdict(
+            session,
+            reviewer,
+            researched.id,
+            researched.version,
+            rating_id=label_id,
+            rationale=RATIONALE,
+        )
     with db.write_session(engine) as session:
-        verdict = verdicts.propose_verdict(session, reviewer, researched.id, researched.version,
-                                           rating_id=label_id, rationale=RATIONALE,
-                                           conclusion="Overstated by about 5%.")
+        verdict = verdicts.propose_verdict(
+            session,
+            reviewer,
+            researched.id,
+            researched.version,
+            rating_id=label_id,
+            rationale=RATIONALE,
+            conclusion="Overstated by about 5%.",
+        )
     assert verdict.rating_id == label_id and verdict.conclusion == "Overstated by about 5%."
 
 
 # --- audit trail ------------------------------------------------------------------------------
+
 
 def test_every_step_is_in_the_claim_history(engine, reviewer, editor, second_editor, article):
     claim = new_claim(engine, reviewer, article)
@@ -393,9 +459,12 @@ def test_every_step_is_in_the_claim_history(engine, reviewer, editor, second_edi
 
     with db.read_session(engine) as session:
         history = audit.claim_history(session, claim.id)
-        orphans = session.exec(select(AuditEvent).where(
-            col(AuditEvent.entity).in_(["claim", "evidence", "verdict"]),
-            col(AuditEvent.claim_id).is_(None))).all()
+        orphans = session.exec(
+            select(AuditEvent).where(
+                col(AuditEvent.entity).in_(["claim", "evidence", "verdict"]),
+                col(AuditEvent.claim_id).is_(None),
+            )
+        ).all()
     assert orphans == []
     steps = [(e.entity, e.action, e.changes.get("state")) for e in history]
     assert steps == [
@@ -422,11 +491,15 @@ def test_every_step_is_in_the_claim_history(engine, reviewer, editor, second_edi
     assert by_step[("evidence", "create", first_evidence.id)].actor_name == "rita"
     returned = by_step[("verdict", "returned", first.id)]
     assert returned.actor_name == "eddie"
-    assert returned.changes == {"status": ["proposed", "returned"],
-                                "comment": [None, "Add the Council figure."]}
+    assert returned.changes == {
+        "status": ["proposed", "returned"],
+        "comment": [None, "Add the Council figure."],
+    }
     assert by_step[("verdict", "approved", fix.id)].actor_name == "erin"
     assert by_step[("verdict", "superseded", second.id)].changes["status"] == [
-        "approved", "superseded"]
+        "approved",
+        "superseded",
+    ]
     correction = by_step[("verdict", "correct", fix.id)]
     assert correction.changes["corrects_id"] == [None, second.id]
     assert correction.changes["correction_reason"] == [None, "The Council revised its figure."]

@@ -32,7 +32,7 @@ def test_accept_and_dismiss_remove_the_suggestion(engine, reviewer, article):
     with db.write_session(engine) as session:
         accepted = accept_suggestion(session, reviewer, article.id, first)
         dismissed = dismiss_suggestion(session, reviewer, article.id, second)
-    assert accepted.quote == article.body[first.start:first.end]
+    assert accepted.quote == article.body[first.start : first.end]
     assert accepted.reasons == list(first.reasons) and accepted.score == first.score
     assert dismissed.state == ClaimState.dismissed
     with db.read_session(engine) as session:
@@ -46,8 +46,9 @@ def test_accept_and_dismiss_remove_the_suggestion(engine, reviewer, article):
 
 def _claims_at(engine: Engine, start: int) -> int:
     with db.read_session(engine) as session:
-        return session.exec(select(func.count()).select_from(Claim)
-                            .where(Claim.start == start)).one()[0]
+        return session.exec(
+            select(func.count()).select_from(Claim).where(Claim.start == start)
+        ).one()[0]
 
 
 def _wait_until_blocked(engine: Engine) -> None:
@@ -57,9 +58,12 @@ def _wait_until_blocked(engine: Engine) -> None:
         return
     deadline = time.monotonic() + 30
     with engine.connect() as connection:
-        while not connection.execute(text(
+        while not connection.execute(
+            text(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                "AND datname = current_database()")).scalar():
+                "AND datname = current_database()"
+            )
+        ).scalar():
             assert time.monotonic() < deadline, "the second accept never waited on the lock"
             connection.rollback()
 
@@ -94,8 +98,10 @@ def test_accepting_or_dismissing_a_taken_sentence_writes_nothing(engine, reviewe
     with db.write_session(engine) as session:
         first = accept_suggestion(session, reviewer, article.id, suggestion)
     for service in (accept_suggestion, dismiss_suggestion):
-        with pytest.raises(SuggestionTaken, match=f"already claim #{first.id}"), \
-                db.write_session(engine) as session:
+        with (
+            pytest.raises(SuggestionTaken, match=f"already claim #{first.id}"),
+            db.write_session(engine) as session,
+        ):
             service(session, reviewer, article.id, suggestion)
     assert _claims_at(engine, suggestion.start) == 1
 
@@ -109,8 +115,14 @@ def test_published_verdict_colours_the_claim(engine, reviewer, editor, article):
             source = add_source(session, reviewer, SourceDraft(url=f"https://example.org/{n}"))
             attach_source(session, reviewer, claim.id, source.id, stance="supports")
         rating = find_rating(session, "Mostly true")
-        verdict = verdicts.propose_verdict(session, reviewer, claim.id, claim.version,
-                                           rating_id=rating.id, rationale="Two sources agree.")
+        verdict = verdicts.propose_verdict(
+            session,
+            reviewer,
+            claim.id,
+            claim.version,
+            rating_id=rating.id,
+            rationale="Two sources agree.",
+        )
         verdicts.approve_verdict(session, editor, verdict.id, verdict.version)
     with db.read_session(engine) as session:
         mark = load_workspace(session, article.id).marks[0]
@@ -118,13 +130,16 @@ def test_published_verdict_colours_the_claim(engine, reviewer, editor, article):
     assert "Mostly true" in mark.label
 
 
-@pytest.mark.parametrize("reasons,expected", [
-    (("money amount: $6.2 billion", "year or date: 2022"), ClaimType.numeric),
-    (("past event: in 2003",), ClaimType.historical),
-    (("comparison or superlative: most", "past event: invasion"), ClaimType.historical),
-    (("comparison or superlative: largest",), ClaimType.comparison),
-    (("attribution: said",), ClaimType.quote),
-    ((), ClaimType.other),
-])
+@pytest.mark.parametrize(
+    "reasons,expected",
+    [
+        (("money amount: $6.2 billion", "year or date: 2022"), ClaimType.numeric),
+        (("past event: in 2003",), ClaimType.historical),
+        (("comparison or superlative: most", "past event: invasion"), ClaimType.historical),
+        (("comparison or superlative: largest",), ClaimType.comparison),
+        (("attribution: said",), ClaimType.quote),
+        ((), ClaimType.other),
+    ],
+)
 def test_suggested_type(reasons, expected):
     assert suggested_type(reasons) == expected

@@ -28,9 +28,15 @@ from workbench.sample import load_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.e2e
 
@@ -65,19 +71,38 @@ class Server:
     def cli(self, *args: str) -> str:
         """Run the workbench CLI against this server's database."""
         env = {**os.environ, "WORKBENCH_DATABASE_URL": self.database_url}
-        return subprocess.run([sys.executable, "-m", "workbench.cli", *args], env=env,
-                              check=True, capture_output=True, text=True, cwd=ROOT).stdout
+        return subprocess.run(
+            [sys.executable, "-m", "workbench.cli", *args],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        ).stdout
 
 
-def start_server(script: Path, database_url: str, extra_env: dict[str, str] | None = None,
-                 cwd: Path = ROOT, port: int | None = None) -> Server:
+def start_server(
+    script: Path,
+    database_url: str,
+    extra_env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+    port: int | None = None,
+) -> Server:
     """Serve ``script``: the workbench's app.py through ``python -m workbench.ui.web`` (so the
     sign-in routes exist), any other test script with ``streamlit run``. ``cwd`` is where
     Streamlit looks for ``.streamlit/secrets.toml`` (single sign-on tests use a temp dir)."""
     port = port or free_port()
     env = {**os.environ, "WORKBENCH_DATABASE_URL": database_url, **(extra_env or {})}
-    flags = ["--server.port", str(port), "--server.headless", "true",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    flags = [
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     if Path(script).resolve() == ROOT / "app.py":
         command = [sys.executable, "-m", "workbench.ui.web", *flags]
     else:
@@ -85,8 +110,7 @@ def start_server(script: Path, database_url: str, extra_env: dict[str, str] | No
     # A file, not a pipe: the server logs every write, and a pipe nobody reads fills up
     # (64 KiB) and then blocks the server mid-test.
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                               stderr=log)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -104,8 +128,7 @@ def start_server(script: Path, database_url: str, extra_env: dict[str, str] | No
 
 
 @contextmanager
-def serving_app(database_file: Path, accounts: dict[str, Role] | None = None
-                ) -> Iterator[Server]:
+def serving_app(database_file: Path, accounts: dict[str, Role] | None = None) -> Iterator[Server]:
     """The real app on a fresh SQLite database, with ``accounts`` (name -> role) made first
     (their password: ``tests.conftest.PASSWORD``)."""
     url = f"sqlite:///{database_file}"
@@ -122,8 +145,9 @@ def serving_app(database_file: Path, accounts: dict[str, Role] | None = None
 
 
 @contextmanager
-def sample_desk(database_file: Path, accounts: dict[str, Role]
-                ) -> Iterator[tuple[Server, Article, User]]:
+def sample_desk(
+    database_file: Path, accounts: dict[str, Role]
+) -> Iterator[tuple[Server, Article, User]]:
     """The real app with ``accounts`` and the sample article, loaded by the first account
     (returned with it)."""
     require_browser()
@@ -144,16 +168,22 @@ def app_server(tmp_path: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
-            "args": CHROMIUM_ARGS}
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
 
 
 def wait_for_app(page) -> None:  # type: ignore[no-untyped-def]
     """Wait the way Streamlit's own e2e suite does: connected, then the script idle."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']",
-                           timeout=30_000)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                           timeout=30_000)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=30_000
+    )
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000
+    )
 
 
 def open_claim_tab(page, name: str):  # type: ignore[no-untyped-def]
@@ -190,8 +220,9 @@ def open_dropdown(page: Page, key: str) -> None:
 
 def signed_in_page(browser: Browser, server: Server, name: str) -> Page:
     """A separate browser context (its own cookies) signed in as ``name``."""
-    page = browser.new_context(viewport={"width": 1400, "height": 1000},
-                               accept_downloads=True).new_page()
+    page = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, accept_downloads=True
+    ).new_page()
     page.goto(server.url)
     wait_for_app(page)
     page.fill("input[name=username]", name)

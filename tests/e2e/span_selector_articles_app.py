@@ -20,8 +20,10 @@ MARKERS = {"first": "Quixotic", "second": "Zanzibarian"}
 def _highlights(body: str) -> list[Highlight]:
     words = body.split(":", 1)[1]
     start = body.index(words) + 1
-    return [Highlight(0, start - 2, "#ffe08a", "Claim 1", 1),
-            Highlight(start, len(body), "#a0d8ff", "Claim 2", 2)]
+    return [
+        Highlight(0, start - 2, "#ffe08a", "Claim 1", 1),
+        Highlight(start, len(body), "#a0d8ff", "Claim 2", 2),
+    ]
 
 
 def _other_claim() -> None:
@@ -32,8 +34,12 @@ def main() -> None:
     st.session_state.setdefault("claim", 1)
     name = st.radio("Article", list(BODIES), key="which", horizontal=True)
     st.button("Select the other claim", on_click=_other_claim)
-    span_selector(BODIES[name], _highlights(BODIES[name]), key=f"article-{name}",
-                  selected_claim_id=st.session_state.claim)
+    span_selector(
+        BODIES[name],
+        _highlights(BODIES[name]),
+        key=f"article-{name}",
+        selected_claim_id=st.session_state.claim,
+    )
 
 
 if __name__ == "__main__":

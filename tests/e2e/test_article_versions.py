@@ -14,9 +14,11 @@ from workbench import articles, claims, db, users
 from workbench.models import AnchorStatus, Claim
 
 TIMEOUT = 20_000
-OLD = ("City budget grows again\n\nThe council spent $6.2 billion on roads in 2024, officials "
-       "said on Monday. The mayor said the budget would grow next year because tax income "
-       "rose.\n\nThe vote is expected in March after two public hearings.")
+OLD = (
+    "City budget grows again\n\nThe council spent $6.2 billion on roads in 2024, officials "
+    "said on Monday. The mayor said the budget would grow next year because tax income "
+    "rose.\n\nThe vote is expected in March after two public hearings."
+)
 NEW = OLD.replace("$6.2 billion", "$6.4 billion")
 QUOTE = "The council spent $6.2 billion on roads"
 
@@ -25,10 +27,16 @@ def _seed(server: Server) -> tuple[int, int]:
     engine = db.get_engine(server.database_url)
     with db.write_session(engine) as session:
         local = users.builtin_user(session, users.LOCAL_USER)
-        article = articles.add_article(session, local,
-                                       articles.ArticleDraft(title="City budget", body=OLD))
-        claim = claims.create_claim(session, local, claims.ClaimDraft(
-            article_id=article.id, start=OLD.index(QUOTE), end=OLD.index(QUOTE) + len(QUOTE)))
+        article = articles.add_article(
+            session, local, articles.ArticleDraft(title="City budget", body=OLD)
+        )
+        claim = claims.create_claim(
+            session,
+            local,
+            claims.ClaimDraft(
+                article_id=article.id, start=OLD.index(QUOTE), end=OLD.index(QUOTE) + len(QUOTE)
+            ),
+        )
         return article.id, claim.id
 
 
@@ -40,8 +48,9 @@ def test_a_corrected_figure_is_confirmed_in_one_click(app_server: Server, page: 
     page.get_by_label("Why a new version (optional)").fill("The outlet corrected the figure")
     page.get_by_role("button", name="Store new version").click()
     wait_for_app(page)
-    expect(page.get_by_text("Version 2 stored: 0 claims moved, 1 need review, 0 unplaced")
-           ).to_be_visible(timeout=TIMEOUT)
+    expect(
+        page.get_by_text("Version 2 stored: 0 claims moved, 1 need review, 0 unplaced")
+    ).to_be_visible(timeout=TIMEOUT)
 
     page.get_by_role("link", name="Review the claims in Annotate").click()
     wait_for_app(page)
@@ -50,7 +59,8 @@ def test_a_corrected_figure_is_confirmed_in_one_click(app_server: Server, page: 
     expect(proposed).to_have_text("The council spent $6.4 billion on roads", timeout=TIMEOUT)
 
     page.locator(f".st-key-annotate_review_{claim_id}").get_by_role(
-        "button", name="Confirm proposed place").click()
+        "button", name="Confirm proposed place"
+    ).click()
     wait_for_app(page)
     expect(page.get_by_text("Needs review (1)")).to_have_count(0, timeout=TIMEOUT)
     placed = page.locator(f".wb-article mark[data-claim-id='{claim_id}']")

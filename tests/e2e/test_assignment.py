@@ -23,8 +23,11 @@ TIMEOUT = 20_000
 def desk(tmp_path: Path) -> Iterator[Server]:
     """Editor eddie, reviewer rita, the sample article with two claims: one nobody holds
     (it follows the article) and eddie's own (it stays with him)."""
-    with sample_desk(tmp_path / "desk.sqlite3",
-                     {"eddie": Role.editor, "rita": Role.reviewer}) as (server, article, eddie):
+    with sample_desk(tmp_path / "desk.sqlite3", {"eddie": Role.editor, "rita": Role.reviewer}) as (
+        server,
+        article,
+        eddie,
+    ):
         engine = db.get_engine(server.database_url)
         free = new_claim(engine, eddie, article)
         new_claim(engine, eddie, article, text="Ursula von der Leyen")
@@ -72,5 +75,6 @@ def test_assign_an_article_then_find_it_and_drill_down(desk: Server, browser: Br
     eddie.goto(eddie.url)  # a reload (or the link sent to a colleague) reopens it
     wait_for_app(eddie)
     expect(eddie.get_by_role("dialog").get_by_text("Claims: state = new")).to_be_visible(
-        timeout=TIMEOUT)
+        timeout=TIMEOUT
+    )
     expect(eddie.get_by_text("Open claims per reviewer")).to_be_attached()

@@ -26,8 +26,9 @@ def two_claims(server: Server) -> tuple[int, int, int]:
     return article.id, first.id, second.id
 
 
-def test_save_then_quick_claim_click_is_stored_and_confirmed(app_server: Server,
-                                                             page: Page) -> None:
+def test_save_then_quick_claim_click_is_stored_and_confirmed(
+    app_server: Server, page: Page
+) -> None:
     article_id, first, second = two_claims(app_server)
     page.goto(f"{app_server.url}/annotate?article={article_id}&claim={first}")
     wait_for_app(page)
@@ -36,8 +37,7 @@ def test_save_then_quick_claim_click_is_stored_and_confirmed(app_server: Server,
     panel.get_by_role("button", name="Save claim").click()
     page.locator(f".st-key-annotate_open_{second} button").click()  # no wait in between
     expect(panel).to_contain_text(f"Claim #{second} ", timeout=TIMEOUT)
-    expect(page.get_by_text(f"Claim #{first} saved (version 2)")).to_be_visible(
-        timeout=TIMEOUT)
+    expect(page.get_by_text(f"Claim #{first} saved (version 2)")).to_be_visible(timeout=TIMEOUT)
     wait_for_app(page)
     with db.read_session(db.get_engine(app_server.database_url)) as session:
         assert claims.get_claim(session, first).claimant == "Council spokesperson"
@@ -51,6 +51,7 @@ def test_clicking_a_highlight_selects_its_claim(app_server: Server, page: Page) 
     page.locator(f".wb-article mark[data-claim-id='{second}']").first.click()
     panel = page.locator(".st-key-annotate_claim_panel")
     expect(panel).to_contain_text(f"Claim #{second} ", timeout=TIMEOUT)
-    expect(page.locator(f".wb-article mark.wb-selected[data-claim-id='{second}']").first
-           ).to_be_visible(timeout=TIMEOUT)
+    expect(
+        page.locator(f".wb-article mark.wb-selected[data-claim-id='{second}']").first
+    ).to_be_visible(timeout=TIMEOUT)
     assert f"claim={second}" in page.url

@@ -22,8 +22,11 @@ TIMEOUT = 20_000
 @pytest.fixture
 def desk(tmp_path: Path) -> Iterator[tuple[Server, Article]]:
     """Reviewers anna and ben, and the sample article."""
-    with sample_desk(tmp_path / "desk.sqlite3",
-                     {"anna": Role.reviewer, "ben": Role.reviewer}) as (server, article, _anna):
+    with sample_desk(tmp_path / "desk.sqlite3", {"anna": Role.reviewer, "ben": Role.reviewer}) as (
+        server,
+        article,
+        _anna,
+    ):
         yield server, article
 
 
@@ -37,17 +40,20 @@ def _click_claim(page: Page, claim_id: int) -> None:
     """Open the claim from the list and wait for its own form (the app's state), not idle."""
     page.locator(f".st-key-annotate_open_{claim_id} button").click()
     expect(page.locator(".st-key-annotate_claim_panel")).to_contain_text(
-        f"Claim #{claim_id} ", timeout=TIMEOUT)
+        f"Claim #{claim_id} ", timeout=TIMEOUT
+    )
     wait_for_app(page)
 
 
 def _claimant(page: Page):  # type: ignore[no-untyped-def]
     return page.locator(".st-key-annotate_claim_panel").get_by_role(
-        "textbox", name="Claimant", exact=True)
+        "textbox", name="Claimant", exact=True
+    )
 
 
-def test_a_reopened_claim_shows_the_colleagues_save(desk: tuple[Server, Article],
-                                                    browser: Browser) -> None:
+def test_a_reopened_claim_shows_the_colleagues_save(
+    desk: tuple[Server, Article], browser: Browser
+) -> None:
     server, article = desk
     article_id = article.id
     engine = db.get_engine(server.database_url)
@@ -77,8 +83,9 @@ def test_a_reopened_claim_shows_the_colleagues_save(desk: tuple[Server, Article]
         assert claims.get_claim(session, three.id).claimant == "European Commission spokesperson"
 
 
-def test_a_second_accept_from_an_old_page_opens_the_first_claim(desk: tuple[Server, Article],
-                                                                browser: Browser) -> None:
+def test_a_second_accept_from_an_old_page_opens_the_first_claim(
+    desk: tuple[Server, Article], browser: Browser
+) -> None:
     server, article = desk
     article_id = article.id
     a, b = signed_in_page(browser, server, "anna"), signed_in_page(browser, server, "ben")
@@ -91,8 +98,9 @@ def test_a_second_accept_from_an_old_page_opens_the_first_claim(desk: tuple[Serv
 
     # Ben's page still offers the sentence; his Accept opens anna's claim.
     b.locator(card).filter(has_text="$6.2 billion").get_by_role("button", name="Accept").click()
-    expect(b.get_by_text(f"This sentence is already claim #{made}; it is open now.")
-           ).to_be_visible(timeout=TIMEOUT)
+    expect(b.get_by_text(f"This sentence is already claim #{made}; it is open now.")).to_be_visible(
+        timeout=TIMEOUT
+    )
     expect(b.locator(".st-key-annotate_claim_panel")).to_contain_text(f"Claim #{made} ")
     assert _claims(server) == [made]
 

@@ -31,14 +31,22 @@ COMMENT = "Please cite the Council's own figure."
 @pytest.fixture
 def desk(tmp_path: Path) -> Iterator[tuple[Server, int, int]]:
     """Reviewer rita and editor eddie; one claim with two independent sources."""
-    with sample_desk(tmp_path / "desk.sqlite3",
-                     {"rita": Role.reviewer, "eddie": Role.editor}) as (server, article, rita):
+    with sample_desk(tmp_path / "desk.sqlite3", {"rita": Role.reviewer, "eddie": Role.editor}) as (
+        server,
+        article,
+        rita,
+    ):
         engine = db.get_engine(server.database_url)
         claim = new_claim(engine, rita, article, claimant="EU officials")
         with db.write_session(engine) as session:
             for n in range(2):
-                source = sources.add_source(session, rita, sources.SourceDraft(
-                    url=f"https://example.org/aid-{n}", archive_url=f"https://archive.org/{n}"))
+                source = sources.add_source(
+                    session,
+                    rita,
+                    sources.SourceDraft(
+                        url=f"https://example.org/aid-{n}", archive_url=f"https://archive.org/{n}"
+                    ),
+                )
                 sources.attach_source(session, rita, claim.id, source.id, stance="refutes")
         yield server, article.id, claim.id
 
@@ -52,7 +60,8 @@ def propose(page: Page, server: Server, article_id: int, claim_id: int, rational
     form.get_by_role("button", name="Propose verdict").click()
     wait_for_app(page)
     expect(page.get_by_text("Proposed verdict waiting for an editor")).to_be_visible(
-        timeout=TIMEOUT)
+        timeout=TIMEOUT
+    )
 
 
 def open_queue(page: Page, server: Server):  # type: ignore[no-untyped-def]
@@ -77,7 +86,8 @@ def test_return_then_approve_then_dashboard_and_csv(desk, browser: Browser) -> N
     reviewer.reload()
     wait_for_app(reviewer)
     expect(reviewer.get_by_text(f"Returned by the editor: {COMMENT}")).to_be_visible(
-        timeout=TIMEOUT)
+        timeout=TIMEOUT
+    )
     propose(reviewer, server, article_id, claim_id, "The Council's release gives €5.9bn.")
 
     item = open_queue(editor, server)

@@ -70,8 +70,9 @@ def open_tab(page: Page, name: str) -> None:
     open_claim_tab(page, name)
 
 
-def show(page: Page | Locator, text: str | re.Pattern[str], problems: list[str],
-         where: str = "") -> None:
+def show(
+    page: Page | Locator, text: str | re.Pattern[str], problems: list[str], where: str = ""
+) -> None:
     """The payload is on screen as text (so the test proves it was rendered, not hidden)."""
     try:
         expect(page.get_by_text(text, exact=False).first).to_be_visible(timeout=SHOWN)
@@ -84,7 +85,8 @@ def inert(page: Page, where: str, problems: list[str]) -> None:
     HTML or in SVG (Plotly draws ``<a xlink:href>``)."""
     hrefs = page.locator("a").evaluate_all(
         "links => links.map(a => a.getAttribute('href') ?? "
-        "a.getAttributeNS('http://www.w3.org/1999/xlink', 'href') ?? '')")
+        "a.getAttributeNS('http://www.w3.org/1999/xlink', 'href') ?? '')"
+    )
     bad = [h for h in hrefs if h.strip().lower().startswith("javascript") or ATTACKER in h]
     if bad:
         problems.append(f"{where}: links {bad}")
@@ -109,8 +111,9 @@ def visit(page: Page, url: str) -> None:
     wait_for_app(page)
 
 
-def test_hostile_fields_render_inert_on_every_page(hostile: tuple[Server, Hostile],
-                                                   browser: Browser) -> None:
+def test_hostile_fields_render_inert_on_every_page(
+    hostile: tuple[Server, Hostile], browser: Browser
+) -> None:
     server, hostile_ids = hostile
     page = signed_in_page(browser, server, "ada")
     watch = Watch(urlsplit(server.url).netloc, [], [])
@@ -165,8 +168,10 @@ def test_hostile_fields_render_inert_on_every_page(hostile: tuple[Server, Hostil
     visit(page, f"{server.url}/users")
     inert(page, "users", problems)
 
-    print(f"external requests: {len(watch.external)}; dialogs: {len(watch.dialogs)}; "
-          f"links: {problems}")
+    print(
+        f"external requests: {len(watch.external)}; dialogs: {len(watch.dialogs)}; "
+        f"links: {problems}"
+    )
     assert watch.external == [], f"{len(watch.external)} requests left the app: {watch.external}"
     assert watch.dialogs == []
     assert problems == []

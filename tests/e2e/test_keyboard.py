@@ -28,7 +28,8 @@ def desk(tmp_path: Path) -> Iterator[tuple[Server, Article, User]]:
 
 
 def test_next_then_accept_creates_a_claim_from_the_second_suggestion(
-        desk: tuple[Server, Article, User], browser: Browser) -> None:
+    desk: tuple[Server, Article, User], browser: Browser
+) -> None:
     server, article, _rita = desk
     engine = db.get_engine(server.database_url)
     with db.read_session(engine) as session:
@@ -40,11 +41,13 @@ def test_next_then_accept_creates_a_claim_from_the_second_suggestion(
 
     page.keyboard.press("j")
     expect(page.locator(".st-key-annotate_suggestion_1")).to_contain_text(
-        "Marked 2 of", timeout=TIMEOUT)
+        "Marked 2 of", timeout=TIMEOUT
+    )
     wait_for_app(page)
     page.keyboard.press("a")
     expect(page.get_by_text(re.compile("created from the suggestion"))).to_be_visible(
-        timeout=TIMEOUT)  # the panel's confirmation, above the claim
+        timeout=TIMEOUT
+    )  # the panel's confirmation, above the claim
     panel = page.locator(".st-key-annotate_claim_panel")
     with db.read_session(engine) as session:
         [claim] = load_workspace(session, article.id).marks
@@ -53,11 +56,12 @@ def test_next_then_accept_creates_a_claim_from_the_second_suggestion(
 
 
 def test_shift_arrow_widens_a_claims_span_by_a_word_and_saves_it(
-        desk: tuple[Server, Article, User], browser: Browser) -> None:
+    desk: tuple[Server, Article, User], browser: Browser
+) -> None:
     server, article, rita = desk
     engine = db.get_engine(server.database_url)
     claim = new_claim(engine, rita, article)
-    following = re.match(r"\W*\w+", article.body[claim.end:])
+    following = re.match(r"\W*\w+", article.body[claim.end :])
     assert following is not None
     wider = claim.end + following.end()
 
@@ -68,11 +72,13 @@ def test_shift_arrow_widens_a_claims_span_by_a_word_and_saves_it(
     expect(mark).to_have_class(re.compile("wb-selected"), timeout=TIMEOUT)
     mark.focus()
     page.keyboard.press("Shift+ArrowRight")
-    expect(page.get_by_text(f"now covers characters {claim.start}–{wider}",
-                            exact=False)).to_be_visible(timeout=TIMEOUT)
+    expect(
+        page.get_by_text(f"now covers characters {claim.start}–{wider}", exact=False)
+    ).to_be_visible(timeout=TIMEOUT)
     with db.read_session(engine) as session:
         stored = claims.get_claim(session, claim.id)
     assert (stored.start, stored.end, stored.version) == (claim.start, wider, claim.version + 1)
-    assert stored.quote == article.body[claim.start:wider]
+    assert stored.quote == article.body[claim.start : wider]
     expect(page.locator(f"mark[data-claim-id='{claim.id}']")).to_have_text(
-        article.body[claim.start:wider])
+        article.body[claim.start : wider]
+    )

@@ -21,8 +21,11 @@ REFRESHED = 60_000
 
 
 def test_a_mention_reaches_my_work_without_a_reload(tmp_path: Path, browser: Browser) -> None:
-    with sample_desk(tmp_path / "desk.sqlite3",
-                     {"eddie": Role.editor, "rita": Role.reviewer}) as (server, article, eddie):
+    with sample_desk(tmp_path / "desk.sqlite3", {"eddie": Role.editor, "rita": Role.reviewer}) as (
+        server,
+        article,
+        eddie,
+    ):
         engine = db.get_engine(server.database_url)
         claim = new_claim(engine, eddie, article)
         page = signed_in_page(browser, server, "rita")
@@ -33,20 +36,22 @@ def test_a_mention_reaches_my_work_without_a_reload(tmp_path: Path, browser: Bro
         page.evaluate("window.__sameDocument = true")
 
         with db.write_session(engine) as session:  # the editor, in their own browser
-            comments.add_comment(session, users.find_user(session, "eddie"), claim.id,
-                                 "@rita please check")
+            comments.add_comment(
+                session, users.find_user(session, "eddie"), claim.id, "@rita please check"
+            )
 
         expect(live).to_contain_text("1 new mention", timeout=REFRESHED)
-        mention = page.locator("[class*='st-key-my_work_mention_']").filter(
-            has_text="please check")
+        mention = page.locator("[class*='st-key-my_work_mention_']").filter(has_text="please check")
         expect(mention).to_contain_text("@rita please check", timeout=TIMEOUT)
         expect(page.locator(".st-key-sidebar_my_work")).to_contain_text("1 new mention")
         assert page.evaluate("window.__sameDocument") is True  # no reload happened
         wait_for_app(page)
 
         mention.get_by_role("link", name=re.compile(f"Claim #{claim.id}")).click()
-        expect(page).to_have_url(re.compile(f"annotate\\?article={article.id}&claim={claim.id}"),
-                                 timeout=TIMEOUT)
+        expect(page).to_have_url(
+            re.compile(f"annotate\\?article={article.id}&claim={claim.id}"), timeout=TIMEOUT
+        )
         expect(page.locator(".st-key-annotate_claim_panel")).to_contain_text(
-            f"Claim #{claim.id}", timeout=TIMEOUT)
+            f"Claim #{claim.id}", timeout=TIMEOUT
+        )
         page.context.close()

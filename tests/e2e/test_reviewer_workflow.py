@@ -22,8 +22,7 @@ def _accept(page: Page, text: str, claims: int) -> None:
     card.get_by_role("button", name="Accept").click()
     # The claim list grown first, then idle: right after the click the script may not have
     # started yet, and a drag made while it then redraws the article is lost.
-    expect(page.locator("[class*='st-key-annotate_open_']")).to_have_count(claims,
-                                                                           timeout=TIMEOUT)
+    expect(page.locator("[class*='st-key-annotate_open_']")).to_have_count(claims, timeout=TIMEOUT)
     wait_for_app(page)
 
 
@@ -36,7 +35,8 @@ def _open_claim(page: Page, text: str) -> int:
     # started yet (still "notRunning"), and while it runs the previous claim's panel stays
     # on the page next to the new one.
     expect(page.locator(".st-key-annotate_claim_panel")).to_contain_text(
-        f"Claim #{claim_id} ", timeout=TIMEOUT)
+        f"Claim #{claim_id} ", timeout=TIMEOUT
+    )
     expect(page).to_have_url(re.compile(f"claim={claim_id}"), timeout=TIMEOUT)
     wait_for_app(page)
     return claim_id
@@ -56,8 +56,9 @@ def _attach_source(page: Page, claim_id: int, number: int) -> None:
     _field(page, f"{form}_archive").fill(f"https://web.archive.org/report-{number}")
     _field(page, f"{form}_excerpt").fill("The figure appears on page 2.")
     page.locator(f".st-key-FormSubmitter-{form}-Attach-source button").click()
-    expect(page.locator(".st-key-annotate_claim_panel").get_by_role(
-        "tab", name="Evidence (1)")).to_be_visible(timeout=TIMEOUT)
+    expect(
+        page.locator(".st-key-annotate_claim_panel").get_by_role("tab", name="Evidence (1)")
+    ).to_be_visible(timeout=TIMEOUT)
     wait_for_app(page)
     # A successful attach draws an empty form under fresh keys for the next source.
     expect(_field(page, f"{form}_1_url")).to_have_value("", timeout=TIMEOUT)
@@ -68,8 +69,7 @@ def test_seed_scenario(app_server: Server, page: Page) -> None:
     page.goto(app_server.url)
     wait_for_app(page)
     page.locator(".st-key-welcome_load_sample button").click()
-    expect(page.locator(".wb-article")).to_contain_text("coalition of the willing",
-                                                         timeout=TIMEOUT)
+    expect(page.locator(".wb-article")).to_contain_text("coalition of the willing", timeout=TIMEOUT)
     wait_for_app(page)
 
     _accept(page, "$6.2 billion", 1)
@@ -79,12 +79,14 @@ def test_seed_scenario(app_server: Server, page: Page) -> None:
     new = page.locator(".st-key-annotate_new_claim_panel")
     expect(new.get_by_text("New claim from your selection")).to_be_visible(timeout=TIMEOUT)
     new.get_by_label("Claim statement (the claim in your words)").fill(
-        "The “coalition of the willing” is most associated with the 2003 Iraq invasion")
+        "The “coalition of the willing” is most associated with the 2003 Iraq invasion"
+    )
     new.get_by_label("Claimant (who said it)").fill("TROIB News")
     new.get_by_role("button", name="Create claim").click()
     expect(page.locator("[class*='st-key-annotate_open_']")).to_have_count(3, timeout=TIMEOUT)
-    expect(page.locator(".st-key-annotate_claim_panel")).to_contain_text("Iraq in 2003",
-                                                                          timeout=TIMEOUT)
+    expect(page.locator(".st-key-annotate_claim_panel")).to_contain_text(
+        "Iraq in 2003", timeout=TIMEOUT
+    )
     wait_for_app(page)
 
     for number, text in enumerate(["$6.2 billion", "ReArm Europe", "2003 Iraq invasion"]):
@@ -94,17 +96,20 @@ def test_seed_scenario(app_server: Server, page: Page) -> None:
     open_claim_tab(page, "Verdict")
     form = page.locator(f".st-key-annotate_verdict_box_{claim_id}")
     form.get_by_label("Rationale (required)").fill(
-        "Historical record: the term was used for the 2003 invasion coalition.")
+        "Historical record: the term was used for the 2003 invasion coalition."
+    )
     form.get_by_role("button", name="Propose verdict").click()
     expect(page.get_by_text("Proposed verdict waiting for an editor")).to_be_visible(
-        timeout=TIMEOUT)
+        timeout=TIMEOUT
+    )
     wait_for_app(page)
 
     page.reload()
     wait_for_app(page)
     expect(page.locator(".wb-article mark")).to_have_count(3, timeout=TIMEOUT)
     expect(page.get_by_text("Proposed verdict waiting for an editor")).to_be_visible(
-        timeout=TIMEOUT)
+        timeout=TIMEOUT
+    )
 
     stored = json.loads(app_server.cli("claims", "list", "--json"))
     assert sorted(c["state"] for c in stored) == ["in_review", "researching", "researching"]

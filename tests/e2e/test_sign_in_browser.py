@@ -64,8 +64,9 @@ def test_password_sign_in_and_out(desk: Server, page: Page) -> None:
     expect(page.get_by_role("heading", name=SIGN_IN)).to_be_visible()
 
 
-def test_single_sign_on_through_a_mock_provider(tmp_path: Path, page: Page,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_single_sign_on_through_a_mock_provider(
+    tmp_path: Path, page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
     require_browser()
     monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
     url = f"sqlite:///{tmp_path / 'sso.sqlite3'}"
@@ -79,9 +80,15 @@ def test_single_sign_on_through_a_mock_provider(tmp_path: Path, page: Page,
             f'cookie_secret = "{"s" * 40}"\n'
             'client_id = "workbench"\nclient_secret = "not-a-secret"\n'
             'server_metadata_url = "http://localhost:'
-            f'{provider.server_port}/.well-known/openid-configuration"\n')
-        server = start_server(ROOT / "app.py", url, cwd=tmp_path,
-                              extra_env={"AUTHLIB_INSECURE_TRANSPORT": "1"}, port=port)
+            f'{provider.server_port}/.well-known/openid-configuration"\n'
+        )
+        server = start_server(
+            ROOT / "app.py",
+            url,
+            cwd=tmp_path,
+            extra_env={"AUTHLIB_INSECURE_TRANSPORT": "1"},
+            port=port,
+        )
         try:
             page.goto(f"http://localhost:{port}/")
             wait_for_app(page)

@@ -152,8 +152,7 @@ def test_click_outlines_claim_and_markup_stays_text(app_page: Any) -> None:
 
 
 def _received(page: Any, marker: str) -> bool:
-    return page.evaluate("(marker) => window.__received.some((m) => m.includes(marker))",
-                         marker)
+    return page.evaluate("(marker) => window.__received.some((m) => m.includes(marker))", marker)
 
 
 def _rerun_done(page: Any, selector: str) -> None:

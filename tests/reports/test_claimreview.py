@@ -21,8 +21,7 @@ def offline_loader(url: str, options: Any = None) -> dict[str, Any]:
     """schema.org's context as ``@vocab`` only: enough to expand every term, no network."""
     if url.rstrip("/") + "/" != SCHEMA:
         raise AssertionError(f"unexpected remote document {url}")
-    return {"contextUrl": None, "documentUrl": url,
-            "document": {"@context": {"@vocab": SCHEMA}}}
+    return {"contextUrl": None, "documentUrl": url, "document": {"@context": {"@vocab": SCHEMA}}}
 
 
 OPTIONS = {"documentLoader": offline_loader}
@@ -38,15 +37,25 @@ def test_feed_shape(fixed: Engine) -> None:
         "url": "https://factdesk.example/claims/1",
         "claimReviewed": "EU aid is $6.2bn",
         "datePublished": "2025-03-07",
-        "author": {"@type": "Organization", "name": "Fact Desk",
-                   "url": "https://factdesk.example"},
-        "reviewRating": {"@type": "Rating", "alternateName": "Mostly true", "ratingValue": 5,
-                         "bestRating": 6, "worstRating": 1},
+        "author": {"@type": "Organization", "name": "Fact Desk", "url": "https://factdesk.example"},
+        "reviewRating": {
+            "@type": "Rating",
+            "alternateName": "Mostly true",
+            "ratingValue": 5,
+            "bestRating": 6,
+            "worstRating": 1,
+        },
         "itemReviewed": {
-            "@type": "Claim", "author": {"@type": "Person", "name": "Ursula von der Leyen"},
+            "@type": "Claim",
+            "author": {"@type": "Person", "name": "Ursula von der Leyen"},
             "datePublished": "2025-03-04",
-            "appearance": {"@type": "CreativeWork", "url": "https://news.example/aid",
-                           "headline": 'EU aid, "ReArm"', "version": 1}},
+            "appearance": {
+                "@type": "CreativeWork",
+                "url": "https://news.example/aid",
+                "headline": 'EU aid, "ReArm"',
+                "version": 1,
+            },
+        },
     }
 
 
@@ -65,10 +74,19 @@ def test_parses_as_json_ld(fixed: Engine) -> None:
 
 
 def _review(**changes: Any) -> dict[str, Any]:
-    row = {"claim_id": 9, "statement": "Taxes doubled in 2024", "rating_label": "False",
-           "rating_value": 2, "best_rating": 6, "worst_rating": 1, "claimant": "Labour Party",
-           "claim_date": "2025-01-02", "article_url": "https://news.example/x",
-           "article_title": "", "approved_at": "2025-02-01T10:00:00Z"}
+    row = {
+        "claim_id": 9,
+        "statement": "Taxes doubled in 2024",
+        "rating_label": "False",
+        "rating_value": 2,
+        "best_rating": 6,
+        "worst_rating": 1,
+        "claimant": "Labour Party",
+        "claim_date": "2025-01-02",
+        "article_url": "https://news.example/x",
+        "article_title": "",
+        "approved_at": "2025-02-01T10:00:00Z",
+    }
     row.update(changes)
     return claim_review(row, SETTINGS)
 
@@ -83,15 +101,18 @@ def test_valid_object_has_no_issues() -> None:
     assert review["itemReviewed"]["author"]["@type"] == "Organization"
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    ({"statement": ""}, ("error", "claimReviewed")),
-    ({"rating_label": ""}, ("error", "reviewRating.alternateName")),
-    ({"article_url": "/local/page"}, ("error", "itemReviewed.appearance.url")),
-    ({"statement": "x" * 80}, ("warning", "claimReviewed")),
-    ({"statement": "This is false: taxes doubled"}, ("warning", "claimReviewed")),
-    ({"claimant": ""}, ("warning", "itemReviewed.author")),
-    ({"article_url": ""}, ("warning", "itemReviewed.appearance")),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"statement": ""}, ("error", "claimReviewed")),
+        ({"rating_label": ""}, ("error", "reviewRating.alternateName")),
+        ({"article_url": "/local/page"}, ("error", "itemReviewed.appearance.url")),
+        ({"statement": "x" * 80}, ("warning", "claimReviewed")),
+        ({"statement": "This is false: taxes doubled"}, ("warning", "claimReviewed")),
+        ({"claimant": ""}, ("warning", "itemReviewed.author")),
+        ({"article_url": ""}, ("warning", "itemReviewed.appearance")),
+    ],
+)
 def test_validator(changes: dict[str, Any], expected: tuple[str, str]) -> None:
     assert expected in _levels(_review(**changes))
 
@@ -101,10 +122,21 @@ def test_verdict_word_inside_another_word_is_fine() -> None:
 
 
 def test_relative_site_url_is_an_error() -> None:
-    review = claim_review({**_review(), "claim_id": 9, "statement": "s", "rating_label": "False",
-                           "rating_value": None, "claimant": "", "claim_date": "",
-                           "article_url": "", "article_title": "", "approved_at": ""},
-                          Settings(organisation_url="factdesk.example"))
+    review = claim_review(
+        {
+            **_review(),
+            "claim_id": 9,
+            "statement": "s",
+            "rating_label": "False",
+            "rating_value": None,
+            "claimant": "",
+            "claim_date": "",
+            "article_url": "",
+            "article_title": "",
+            "approved_at": "",
+        },
+        Settings(organisation_url="factdesk.example"),
+    )
     assert ("error", "url") in _levels(review)
 
 

@@ -61,8 +61,7 @@ def test_round_trip_into_empty_database_gives_same_bytes(fixed: Engine) -> None:
         assert claims.create_claim(s, cli, claims.ClaimDraft(None, statement="next")).id == 5
 
 
-@pytest.mark.parametrize("value", [FORMULA, "+1", "-2+3", "@SUM(A1)", "\tx", "\r=1", "'=1",
-                                   "''+2"])
+@pytest.mark.parametrize("value", [FORMULA, "+1", "-2+3", "@SUM(A1)", "\tx", "\r=1", "'=1", "''+2"])
 def test_neutralise_is_reversible(value: str) -> None:
     assert neutralise(value).startswith("'")
     assert unneutralise(neutralise(value)) == value
@@ -75,8 +74,10 @@ def test_safe_text_untouched() -> None:
 
 def test_tab_and_cr_cells_from_old_data_are_neutralised(fixed: Engine) -> None:
     with fixed.begin() as connection:
-        connection.execute(text("UPDATE claim SET quote = :q, claimant = :c WHERE id = 4"),
-                           {"q": "\tTabbed", "c": "\r=1+1"})
+        connection.execute(
+            text("UPDATE claim SET quote = :q, claimant = :c WHERE id = 4"),
+            {"q": "\tTabbed", "c": "\r=1+1"},
+        )
     exported = csv_bytes(cli_admin_user(fixed), fixed).decode()
     row = list(csv.DictReader(io.StringIO(exported, newline="")))[3]
     assert row["quote"] == "'\tTabbed" and row["claimant"] == "'\r=1+1"
@@ -116,9 +117,9 @@ def test_reports_page_renders(fixed: Engine, editor: User) -> None:
     assert any("1 ClaimReview objects ready" in t.value for t in at.text)
 
 
-def test_a_full_disk_leaves_the_previous_report_and_says_so(engine: Engine, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch
-                                                           ) -> None:
+def test_a_full_disk_leaves_the_previous_report_and_says_so(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ENOSPC half-way: a plain message, no truncated file, the old report untouched."""
     actor = cli_admin_user(engine)
     with db.write_session(engine) as session:
@@ -133,16 +134,21 @@ def test_a_full_disk_leaves_the_previous_report_and_says_so(engine: Engine, tmp_
         def write(self, text: str) -> int:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(files, "open", lambda path, *a, **k: (
-        real_open(path, *a, **k).close(), FullDisk())[1], raising=False)
+    monkeypatch.setattr(
+        files,
+        "open",
+        lambda path, *a, **k: (real_open(path, *a, **k).close(), FullDisk())[1],
+        raising=False,
+    )
     with pytest.raises(WorkbenchError, match="No space left on device. Nothing was written"):
         write_csv(actor, target, engine)
     assert target.read_text() == "yesterday's report"
     assert [p.name for p in folder.iterdir()] == ["report.csv"]
 
 
-def test_an_unwritable_path_is_a_plain_cli_error(engine: Engine, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unwritable_path_is_a_plain_cli_error(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cli_admin_user(engine)
     for report in ("csv", "claimreview"):
         code = cli.main(["export", report, "-o", str(tmp_path / "missing" / "report")])

@@ -19,8 +19,14 @@ from workbench.reports.csv_read import ReadOptions, read_records
 from workbench.reports.rating_map import load_rating_map, parse_rating_map
 
 LIAR_OPTIONS = ReadOptions("\t", "none", False, "statement=2,claimant=4,rating=1,tags=3")
-LIAR_TO_OURS = {"true": "True", "mostly-true": "Mostly true", "half-true": "Half true",
-                "barely-true": "Mostly false", "false": "False", "pants-fire": "Pants on fire"}
+LIAR_TO_OURS = {
+    "true": "True",
+    "mostly-true": "Mostly true",
+    "half-true": "Half true",
+    "barely-true": "Mostly false",
+    "false": "False",
+    "pants-fire": "Pants on fire",
+}
 
 
 def claim_count(engine: Engine) -> int:
@@ -30,6 +36,7 @@ def claim_count(engine: Engine) -> int:
 
 def rows_of(data: bytes) -> list[dict[str, str]]:
     import io
+
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
@@ -42,8 +49,13 @@ def test_liar_train_needs_quoting_off(eval_data: Path) -> None:
 
 
 def test_liar_train_dry_run(engine: Engine, eval_data: Path) -> None:
-    report = import_as_cli(engine, (eval_data / "claims/liar/train.tsv").read_bytes(),
-                           LIAR_OPTIONS, rating_map=load_rating_map("politifact"), dry_run=True)
+    report = import_as_cli(
+        engine,
+        (eval_data / "claims/liar/train.tsv").read_bytes(),
+        LIAR_OPTIONS,
+        rating_map=load_rating_map("politifact"),
+        dry_run=True,
+    )
     assert (report.records, report.created, report.errors) == (10_269, 10_269, [])
     assert claim_count(engine) == 0
 
@@ -58,19 +70,33 @@ def test_all_liar_statements_import_and_export(tmp_path: Path, eval_data: Path) 
     for split in ("train", "valid", "test"):
         path = eval_data / f"claims/liar/{split}.tsv"
         with open(path, encoding="utf-8", newline="") as handle:
-            expected.update(LIAR_TO_OURS[r[1]] for r in csv.reader(
-                handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-        report = import_as_cli(engine, path.read_bytes(), LIAR_OPTIONS, source_name=path.name,
-                               rating_map=load_rating_map("politifact"),
-                               on_progress=lambda d, t: progress.append((d, t)))
+            expected.update(
+                LIAR_TO_OURS[r[1]]
+                for r in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            )
+        report = import_as_cli(
+            engine,
+            path.read_bytes(),
+            LIAR_OPTIONS,
+            source_name=path.name,
+            rating_map=load_rating_map("politifact"),
+            on_progress=lambda d, t: progress.append((d, t)),
+        )
         assert not report.errors and report.written
     assert claim_count(engine) == 12_836 and progress[-1] == (1000, 1000)
     rows = rows_of(csv_bytes(cli_admin_user(engine), engine))
     assert len(rows) == 12_836
     with db.read_session(engine) as s:  # ratings wait for a second editor
-        proposed = Counter(dict(s.exec(select(Rating.label, func.count()).join(
-            Verdict, col(Verdict.rating_id) == Rating.id).where(Verdict.status == "proposed")
-            .group_by(Rating.label)).all()))
+        proposed = Counter(
+            dict(
+                s.exec(
+                    select(Rating.label, func.count())
+                    .join(Verdict, col(Verdict.rating_id) == Rating.id)
+                    .where(Verdict.status == "proposed")
+                    .group_by(Rating.label)
+                ).all()
+            )
+        )
     assert proposed == expected
     assert sum(expected.values()) == 12_836 and expected["Mostly false"] > 1657
     assert {r["state"] for r in rows} == {"in_review"} and {r["rating_label"] for r in rows} == {""}
@@ -86,28 +112,45 @@ def test_all_liar_statements_import_and_export(tmp_path: Path, eval_data: Path) 
 
 def test_clef_verified_claims(engine: Engine, eval_data: Path) -> None:
     data = (eval_data / "claim-matching/clef2020_t2/verified_claims.docs.tsv").read_bytes()
-    good = import_as_cli(engine, data, ReadOptions("\t", "minimal", True, "statement=vclaim"),
-                         dry_run=True)
+    good = import_as_cli(
+        engine, data, ReadOptions("\t", "minimal", True, "statement=vclaim"), dry_run=True
+    )
     assert good.records == 10_375 and not good.errors
     assert any("inside quoted cells" in note for note in good.notes)
-    bad = import_as_cli(engine, data, ReadOptions("\t", "none", True, "statement=vclaim"),
-                        dry_run=True)
+    bad = import_as_cli(
+        engine, data, ReadOptions("\t", "none", True, "statement=vclaim"), dry_run=True
+    )
     assert bad.errors and all("fields where the header has 3" in e.message for e in bad.errors)
     assert bad.errors[0].line > 1 and "quoting" in bad.notes[-1]
 
 
 BROKEN = {
-    "wrong columns": (b"statement,claimant\r\nfine,x\r\ntoo,many,fields\r\n", 3,
-                      "3 fields where the header has 2"),
-    "bad date": (csv_file(dict(statement="a"), dict(statement="b", claim_date="2025-02-30")), 3,
-                 "is not a date"),
-    "unknown rating": (csv_file(dict(statement="a", rating_label="Sorta true")), 2,
-                       "unknown rating"),
-    "duplicate ids": (csv_file(dict(claim_id="7", statement="a"),
-                               dict(claim_id="7", statement="b")), 3, "also on line 2"),
+    "wrong columns": (
+        b"statement,claimant\r\nfine,x\r\ntoo,many,fields\r\n",
+        3,
+        "3 fields where the header has 2",
+    ),
+    "bad date": (
+        csv_file(dict(statement="a"), dict(statement="b", claim_date="2025-02-30")),
+        3,
+        "is not a date",
+    ),
+    "unknown rating": (
+        csv_file(dict(statement="a", rating_label="Sorta true")),
+        2,
+        "unknown rating",
+    ),
+    "duplicate ids": (
+        csv_file(dict(claim_id="7", statement="a"), dict(claim_id="7", statement="b")),
+        3,
+        "also on line 2",
+    ),
     "bad type": (csv_file(dict(statement="a", type="opinion")), 2, "not a claim type"),
-    "approver is author": (csv_file(dict(statement="a", rating_label="False", reviewer="eddie",
-                                         approver="eddie")), 2, "two-person rule"),
+    "approver is author": (
+        csv_file(dict(statement="a", rating_label="False", reviewer="eddie", approver="eddie")),
+        2,
+        "two-person rule",
+    ),
 }
 
 
@@ -120,8 +163,12 @@ def test_broken_files_write_nothing(engine: Engine, editor: User, case: str) -> 
 
 
 def test_every_error_listed_and_nothing_written(engine: Engine) -> None:
-    data = csv_file(dict(statement="good one"), dict(statement="x", claim_date="yesterday"),
-                    dict(statement="good two"), dict(statement="y", state="flying"))
+    data = csv_file(
+        dict(statement="good one"),
+        dict(statement="x", claim_date="yesterday"),
+        dict(statement="good two"),
+        dict(statement="y", state="flying"),
+    )
     report = import_as_cli(engine, data)
     assert [e.line for e in report.errors] == [3, 5] and claim_count(engine) == 0
 
@@ -129,28 +176,37 @@ def test_every_error_listed_and_nothing_written(engine: Engine) -> None:
 def test_update_with_version_check(engine: Engine, reviewer: User, editor: User) -> None:
     build_fixed_db(engine, reviewer, editor)
     exported = csv_bytes(cli_admin_user(engine), engine).decode()
-    edited = exported.replace("ReArm Europe,,,other,,", "ReArm Europe,Von der Leyen,,other,"
-                              "defence,")
+    edited = exported.replace(
+        "ReArm Europe,,,other,,", "ReArm Europe,Von der Leyen,,other,defence,"
+    )
     report = import_as_cli(engine, edited.encode())
     assert (report.updated, report.unchanged, report.errors) == (1, 3, [])
     with db.read_session(engine) as s:
         claim = claims.get_claim(s, 3)
         assert claim.claimant == "Von der Leyen" and claims.claim_tags(s, 3) == ["defence"]
-        event = s.exec(select(AuditEvent).where(AuditEvent.claim_id == 3)
-                       .order_by(col(AuditEvent.id).desc())).first()
+        event = s.exec(
+            select(AuditEvent).where(AuditEvent.claim_id == 3).order_by(col(AuditEvent.id).desc())
+        ).first()
         assert event.actor_name == "cli" and event.changes["claimant"] == ["", "Von der Leyen"]
     stale = import_as_cli(engine, edited.replace("Von der Leyen", "Someone else").encode())
-    assert len(stale.errors) == 1 and "was changed after this file was exported" in str(
-        stale.errors[0]) and stale.errors[0].line == 6  # physical line: cells hold newlines
+    assert (
+        len(stale.errors) == 1
+        and "was changed after this file was exported" in str(stale.errors[0])
+        and stale.errors[0].line == 6
+    )  # physical line: cells hold newlines
     with db.read_session(engine) as s:
         assert claims.get_claim(s, 3).claimant == "Von der Leyen"
 
 
-def test_published_verdict_not_changed_by_import(engine: Engine, reviewer: User,
-                                                 editor: User) -> None:
+def test_published_verdict_not_changed_by_import(
+    engine: Engine, reviewer: User, editor: User
+) -> None:
     build_fixed_db(engine, reviewer, editor)
-    changed = csv_bytes(cli_admin_user(engine), engine).decode().replace(
-        ",approved,Mostly true,", ",approved,False,")
+    changed = (
+        csv_bytes(cli_admin_user(engine), engine)
+        .decode()
+        .replace(",approved,Mostly true,", ",approved,False,")
+    )
     report = import_as_cli(engine, changed.encode())
     assert report.errors[0].column == "rating_label" and report.errors[0].line == 2
 
@@ -158,7 +214,8 @@ def test_published_verdict_not_changed_by_import(engine: Engine, reviewer: User,
 def xfact_chain(eval_data: Path, site: str):  # type: ignore[no-untyped-def]
     path = eval_data / "verdict-maps/xfact" / f"{site}.txt"
     return parse_rating_map(path.read_text(encoding="utf-8"), site).then(
-        load_rating_map("xfact_master"))
+        load_rating_map("xfact_master")
+    )
 
 
 def test_every_xfact_label_maps(eval_data: Path) -> None:
@@ -175,19 +232,22 @@ def test_every_xfact_label_maps(eval_data: Path) -> None:
     assert mapped > 600 and missing == []
 
 
-@pytest.mark.parametrize(("site", "label", "ours"), [
-    ("demagog.org.pl", "Prawda.", "True"),              # trailing punctuation
-    ("demagog.org.pl", "PRAWDA", "True"),               # case
-    ("demagog.org.pl", "falsz", "False"),               # diacritics not typed
-    ("demagog.org.pl", "prawda. ale inne zdanie niż w tabeli", "True"),  # a whole sentence
-    ("chequeado.com", "ENGANOSO", "Half true"),
-    ("chequeado.com", "Verdadero, pero…", "Mostly true"),
-    ("correctiv.org", "missing_context", "Half true"),  # snake_case
-    ("misbar.com", "زائف", "False"),                    # Arabic
-    ("factcheck.ge", "ტყუილი", "False"),               # Georgian
-    ("poligrafo.sapo.pt", "Impreciso", "Half true"),
-    ("faktisk.no", "Helt sant", "True"),
-])
+@pytest.mark.parametrize(
+    ("site", "label", "ours"),
+    [
+        ("demagog.org.pl", "Prawda.", "True"),  # trailing punctuation
+        ("demagog.org.pl", "PRAWDA", "True"),  # case
+        ("demagog.org.pl", "falsz", "False"),  # diacritics not typed
+        ("demagog.org.pl", "prawda. ale inne zdanie niż w tabeli", "True"),  # a whole sentence
+        ("chequeado.com", "ENGANOSO", "Half true"),
+        ("chequeado.com", "Verdadero, pero…", "Mostly true"),
+        ("correctiv.org", "missing_context", "Half true"),  # snake_case
+        ("misbar.com", "زائف", "False"),  # Arabic
+        ("factcheck.ge", "ტყუილი", "False"),  # Georgian
+        ("poligrafo.sapo.pt", "Impreciso", "Half true"),
+        ("faktisk.no", "Helt sant", "True"),
+    ],
+)
 def test_xfact_label_variants(eval_data: Path, site: str, label: str, ours: str) -> None:
     assert xfact_chain(eval_data, site).lookup(label) == ours
 
@@ -195,27 +255,43 @@ def test_xfact_label_variants(eval_data: Path, site: str, label: str, ours: str)
 def test_import_through_xfact_map(engine: Engine, eval_data: Path) -> None:
     chain = xfact_chain(eval_data, "demagog.org.pl")
     data = "claim\tverdict\nA claim\tFałsz\nAnother\tnieweryfikowalne\n".encode()
-    report = import_as_cli(engine, data, ReadOptions("\t", "minimal", True,
-                                                     "statement=claim,rating=verdict"),
-                           rating_map=chain)
+    report = import_as_cli(
+        engine,
+        data,
+        ReadOptions("\t", "minimal", True, "statement=claim,rating=verdict"),
+        rating_map=chain,
+    )
     assert report.written and report.unrated == 1
     rows = rows_of(csv_bytes(cli_admin_user(engine), engine))
     assert [(r["rating_label"], r["state"]) for r in rows] == [("", "in_review"), ("", "new")]
     with db.read_session(engine) as s:
         assert [v.rating_id for v in s.exec(select(Verdict))] == [
-            s.exec(select(Rating.id).where(Rating.label == "False")).first()]
+            s.exec(select(Rating.id).where(Rating.label == "False")).first()
+        ]
 
 
 def test_each_problem_a_draft_finds_is_listed_against_its_column(engine: Engine) -> None:
     """A record's claim, sources and verdict are the services' drafts: every problem they
     find is listed with its line and column, in the services' words."""
-    data = csv_file(dict(statement="fine", claimant="c" * 301, type="opinion",
-                         source_urls="javascript:alert(1)", rating_label="False",
-                         rationale="r" * 50_001),
-                    dict(statement="", quote="", claimant="Anna"))
+    data = csv_file(
+        dict(
+            statement="fine",
+            claimant="c" * 301,
+            type="opinion",
+            source_urls="javascript:alert(1)",
+            rating_label="False",
+            rationale="r" * 50_001,
+        ),
+        dict(statement="", quote="", claimant="Anna"),
+    )
     report = import_as_cli(engine, data, dry_run=True)
     assert [(e.line, e.column) for e in report.errors] == [
-        (2, "claimant"), (2, "type"), (2, "rationale"), (2, "source_urls"), (3, "statement")]
+        (2, "claimant"),
+        (2, "type"),
+        (2, "rationale"),
+        (2, "source_urls"),
+        (3, "statement"),
+    ]
     messages = [e.message for e in report.errors]
     assert messages[0].startswith("Claimant is too long (301 characters")
     assert messages[1].endswith("(“opinion” is not a claim type).")
@@ -224,8 +300,9 @@ def test_each_problem_a_draft_finds_is_listed_against_its_column(engine: Engine)
     assert messages[4] == "A claim needs a quote or a statement."
 
 
-def test_an_update_is_checked_before_anything_is_written(engine: Engine, reviewer: User,
-                                                         editor: User) -> None:
+def test_an_update_is_checked_before_anything_is_written(
+    engine: Engine, reviewer: User, editor: User
+) -> None:
     """An edited cell breaking a rule is a problem of its line in the check, not a failed
     write after it."""
     build_fixed_db(engine, reviewer, editor)

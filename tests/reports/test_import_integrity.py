@@ -40,11 +40,17 @@ from workbench.reports.csv_import import (
 from workbench.reports.csv_read import ReadOptions
 from workbench.validation import clean_line
 
-RATED = {"statement": "Exports doubled in 2024", "rating_label": "False",
-         "rationale": "The customs data show a 3% rise.", "approver": "erin",
-         "reviewer": "eddie", "state": "approved", "approved_at": "2025-01-02T03:04:05Z",
-         "source_urls": "https://a.example/1 | https://b.example/2",
-         "independent_source_count": "2"}
+RATED = {
+    "statement": "Exports doubled in 2024",
+    "rating_label": "False",
+    "rationale": "The customs data show a 3% rise.",
+    "approver": "erin",
+    "reviewer": "eddie",
+    "state": "approved",
+    "approved_at": "2025-01-02T03:04:05Z",
+    "source_urls": "https://a.example/1 | https://b.example/2",
+    "independent_source_count": "2",
+}
 
 
 def published(engine: Engine) -> list[dict]:
@@ -52,37 +58,46 @@ def published(engine: Engine) -> list[dict]:
 
 
 def test_imported_ratings_are_proposed_and_need_a_second_editor(
-        engine: Engine, editor: User, second_editor: User) -> None:
+    engine: Engine, editor: User, second_editor: User
+) -> None:
     report = run_import(editor, csv_file(RATED), ReadOptions(), engine=engine, source_name="x.csv")
     assert report.written and report.proposed == 1 and report.restored == 0
     with db.read_session(engine) as s:
         verdict = s.exec(select(Verdict)).one()
         claim = s.get(Claim, verdict.claim_id)
         assert (verdict.status, verdict.author_id, verdict.reviewer_id, verdict.reviewed_at) == (
-            "proposed", editor.id, None, None)  # the file's approver did not act
+            "proposed",
+            editor.id,
+            None,
+            None,
+        )  # the file's approver did not act
         assert claim.state == "in_review"
     assert published(engine) == []  # nothing public before the approval
     with db.write_session(engine) as s, pytest.raises(PermissionDenied, match="two-person"):
-        verdicts.approve_verdict(s, editor, verdict.id, verdict.version,
-                                 confirm_few_sources=True)
+        verdicts.approve_verdict(s, editor, verdict.id, verdict.version, confirm_few_sources=True)
     with db.write_session(engine) as s:
-        verdicts.approve_verdict(s, second_editor, verdict.id, verdict.version,
-                                 confirm_few_sources=True)
+        verdicts.approve_verdict(
+            s, second_editor, verdict.id, verdict.version, confirm_few_sources=True
+        )
     assert [r["claimReviewed"] for r in published(engine)] == ["Exports doubled in 2024"]
 
 
 def test_restore_is_admin_only_audited_and_never_invents_an_active_approver(
-        engine: Engine, editor: User) -> None:
+    engine: Engine, editor: User
+) -> None:
     data = csv_file({**RATED, "reviewer": "ghost", "approver": "phantom"})
     with pytest.raises(PermissionDenied):
         run_import(editor, data, ReadOptions(), engine=engine, restore=True)
     report = import_as_cli(engine, data, source_name="old.csv", restore=True)
     assert report.written and report.restored == 1
     with db.read_session(engine) as s:
-        people = {u.name: u for u in s.exec(select(User).where(
-            col(User.name).in_(["ghost", "phantom"])))}
+        people = {
+            u.name: u for u in s.exec(select(User).where(col(User.name).in_(["ghost", "phantom"])))
+        }
         assert {n: (u.active, u.password_hash) for n, u in people.items()} == {
-            "ghost": (False, None), "phantom": (False, None)}
+            "ghost": (False, None),
+            "phantom": (False, None),
+        }
         verdict = s.exec(select(Verdict)).one()
         assert verdict.status == "approved" and verdict.reviewer_id == people["phantom"].id
         assert verdict.author_id == people["ghost"].id
@@ -92,31 +107,47 @@ def test_restore_is_admin_only_audited_and_never_invents_an_active_approver(
     assert len(published(engine)) == 1
 
 
-def test_desk_reports_refuse_a_reviewer(engine: Engine, reviewer: User, editor: User,
-                                        tmp_path: Path) -> None:
-    for read in (lambda: csv_bytes(reviewer, engine), lambda: list(csv_chunks(reviewer, engine)),
-                 lambda: write_csv(reviewer, tmp_path / "x.csv", engine),
-                 lambda: claimreview_feed(reviewer, engine)):
+def test_desk_reports_refuse_a_reviewer(
+    engine: Engine, reviewer: User, editor: User, tmp_path: Path
+) -> None:
+    for read in (
+        lambda: csv_bytes(reviewer, engine),
+        lambda: list(csv_chunks(reviewer, engine)),
+        lambda: write_csv(reviewer, tmp_path / "x.csv", engine),
+        lambda: claimreview_feed(reviewer, engine),
+    ):
         with pytest.raises(PermissionDenied, match="Only editors"):
             read()
     assert not (tmp_path / "x.csv").exists()
     assert csv_bytes(editor, engine) == (HEADER + "\r\n").encode()
 
 
-@pytest.mark.parametrize("value", ["18446744073709551616", "²", "99999999999999999999999",
-                                   "١٢", "1" * 5000, "-3"])
+@pytest.mark.parametrize(
+    "value", ["18446744073709551616", "²", "99999999999999999999999", "١٢", "1" * 5000, "-3"]
+)
 def test_bad_integer_cells_get_line_numbers(engine: Engine, value: str) -> None:
-    data = csv_file({"statement": "fine"}, {"statement": "a", "claim_id": value},
-                 {"statement": "b", "claim_id": "9", "version": value},
-                 {"statement": "c", "independent_source_count": value})
+    data = csv_file(
+        {"statement": "fine"},
+        {"statement": "a", "claim_id": value},
+        {"statement": "b", "claim_id": "9", "version": value},
+        {"statement": "c", "independent_source_count": value},
+    )
     report = import_as_cli(engine, data, dry_run=True)
     assert [(e.line, e.column) for e in report.errors] == [
-        (3, "claim_id"), (4, "version"), (5, "independent_source_count")]
+        (3, "claim_id"),
+        (4, "version"),
+        (5, "independent_source_count"),
+    ]
 
 
 def test_control_characters_import_the_same_on_both_databases(engine: Engine) -> None:
-    data = csv_file({"statement": "Mr\x00X said so", "claimant": "A\x07nna",
-                  "quote": "Mr\x00X said so,\r\nreally"})
+    data = csv_file(
+        {
+            "statement": "Mr\x00X said so",
+            "claimant": "A\x07nna",
+            "quote": "Mr\x00X said so,\r\nreally",
+        }
+    )
     report = import_as_cli(engine, data)
     assert report.written, report.errors
     with db.read_session(engine) as s:
@@ -129,16 +160,23 @@ def test_control_characters_import_the_same_on_both_databases(engine: Engine) ->
 def _failing(message: str, orig: Exception):  # type: ignore[no-untyped-def]
     def insert(*_args: object, **_kwargs: object) -> None:
         raise OperationalError("INSERT INTO claim (secret) VALUES (?)", ("p@ss",), orig)
+
     return insert
 
 
-@pytest.mark.parametrize(("orig", "expected"), [
-    (sqlite3.OperationalError("database is locked"), "database is busy"),
-    (sqlite3.OperationalError("database or disk is full"), "disk is full — nothing was imported"),
-])
-def test_busy_or_full_database_is_a_plain_message(engine: Engine, orig: Exception,
-                                                   expected: str,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("orig", "expected"),
+    [
+        (sqlite3.OperationalError("database is locked"), "database is busy"),
+        (
+            sqlite3.OperationalError("database or disk is full"),
+            "disk is full — nothing was imported",
+        ),
+    ],
+)
+def test_busy_or_full_database_is_a_plain_message(
+    engine: Engine, orig: Exception, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(csv_import, "insert_claims", _failing(str(orig), orig))
     with pytest.raises(WorkbenchError) as raised:
         import_as_cli(engine, csv_file({"statement": "one"}))
@@ -148,8 +186,9 @@ def test_busy_or_full_database_is_a_plain_message(engine: Engine, orig: Exceptio
         assert s.exec(select(func.count()).select_from(Claim)).one() == 0
 
 
-def test_postgres_disk_full_is_a_plain_message(engine: Engine,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_postgres_disk_full_is_a_plain_message(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from psycopg.errors import DiskFull
 
     monkeypatch.setattr(csv_import, "insert_claims", _failing("", DiskFull("could not extend")))
@@ -166,22 +205,30 @@ def test_checking_does_not_hold_the_write_lock(engine: Engine, editor: User) -> 
     def colleague_saves(_done: int, _total: int) -> None:
         if not saved:
             with db.write_session(engine) as s:
-                saved.append(claims.update_claim(s, editor, mine.id, mine.version,
-                                                 claimant="Saved meanwhile").version)
+                saved.append(
+                    claims.update_claim(
+                        s, editor, mine.id, mine.version, claimant="Saved meanwhile"
+                    ).version
+                )
 
     data = csv_file(*({"statement": f"claim {n}"} for n in range(2500)))
-    report = run_import(editor, data, ReadOptions(), engine=engine,
-                        on_progress=colleague_saves)
+    report = run_import(editor, data, ReadOptions(), engine=engine, on_progress=colleague_saves)
     assert saved == [2] and report.written and report.created == 2500
 
 
-def test_a_save_between_the_phases_refuses_the_import(engine: Engine, reviewer: User,
-                                                      editor: User) -> None:
+def test_a_save_between_the_phases_refuses_the_import(
+    engine: Engine, reviewer: User, editor: User
+) -> None:
     build_fixed_db(engine, reviewer, editor)
     cli_user = cli_admin_user(engine)
-    edited = csv_bytes(cli_user, engine).decode().replace(
-        "ReArm Europe,,,other,,", "ReArm Europe,Von der Leyen,,other,,") + "5,,,,,,new one" + \
-        "," * (len(COLUMNS) - 7) + "\r\n"
+    edited = (
+        csv_bytes(cli_user, engine)
+        .decode()
+        .replace("ReArm Europe,,,other,,", "ReArm Europe,Von der Leyen,,other,,")
+        + "5,,,,,,new one"
+        + "," * (len(COLUMNS) - 7)
+        + "\r\n"
+    )
     with db.read_session(engine) as s:
         plan = check_import(s, cli_user, edited.encode(), ReadOptions())
     assert not plan.report.errors and len(plan.updates) == 1 and len(plan.creates) == 1
@@ -197,8 +244,9 @@ def test_a_save_between_the_phases_refuses_the_import(engine: Engine, reviewer: 
 def test_a_claim_id_taken_between_the_phases_refuses_the_import(engine: Engine) -> None:
     cli_user = cli_admin_user(engine)
     with db.read_session(engine) as s:
-        plan = check_import(s, cli_user, csv_file({"claim_id": "1", "statement": "restored"}),
-                            ReadOptions())
+        plan = check_import(
+            s, cli_user, csv_file({"claim_id": "1", "statement": "restored"}), ReadOptions()
+        )
     with db.write_session(engine) as s:
         claims.create_claim(s, cli_user, claims.ClaimDraft(None, statement="someone's"))
     with pytest.raises(ImportFailed, match="line 2"), db.write_session(engine) as s:
@@ -206,15 +254,31 @@ def test_a_claim_id_taken_between_the_phases_refuses_the_import(engine: Engine) 
 
 
 def test_rows_built_before_the_lock_are_numbered_again_after_a_colleagues_save(
-        engine: Engine, editor: User) -> None:
+    engine: Engine, editor: User
+) -> None:
     """SQLite numbers the rows before taking the write lock; a claim (with a verdict and a
     source) saved in between must not collide with them, and nothing may point astray."""
-    data = csv_file(*({"statement": f"imported {n}", "rating_label": "False",
-                    "source_urls": "https://shared.example/1"} for n in range(3)))
+    data = csv_file(
+        *(
+            {
+                "statement": f"imported {n}",
+                "rating_label": "False",
+                "source_urls": "https://shared.example/1",
+            }
+            for n in range(3)
+        )
+    )
     with db.read_session(engine) as s:
         plan = check_import(s, editor, data, ReadOptions())
-        plan.prepared = prepare_import(s, editor, plan.creates, articles=plan.articles,
-                                       people=plan.people, restore=False, source_name="f.csv")
+        plan.prepared = prepare_import(
+            s,
+            editor,
+            plan.creates,
+            articles=plan.articles,
+            people=plan.people,
+            restore=False,
+            source_name="f.csv",
+        )
     assert (plan.prepared is not None) == (engine.dialect.name == "sqlite")
     with db.write_session(engine) as s:
         theirs = claims.create_claim(s, editor, claims.ClaimDraft(None, statement="theirs"))
@@ -224,26 +288,33 @@ def test_rows_built_before_the_lock_are_numbered_again_after_a_colleagues_save(
         write_import(s, editor, plan)
     with db.read_session(engine) as s:
         stored = s.exec(select(Claim).order_by(col(Claim.id))).all()
-        assert [c.statement for c in stored] == ["theirs", "imported 0", "imported 1",
-                                                 "imported 2"]
+        assert [c.statement for c in stored] == ["theirs", "imported 0", "imported 1", "imported 2"]
         assert {v.claim_id for v in s.exec(select(Verdict))} == {c.id for c in stored[1:]}
         assert len(s.exec(select(Source)).all()) == 1  # the colleague's source, reused
         for claim in stored[1:]:
             assert search.search_claim_ids(s, claim.statement, limit=1) == [claim.id]
 
 
-def test_the_write_lock_only_inserts_prepared_rows(engine: Engine, editor: User,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_write_lock_only_inserts_prepared_rows(
+    engine: Engine, editor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On SQLite the rows are built once, in the read phase; under the lock they are
     only inserted (PostgreSQL builds them in its write transaction, where no save waits)."""
     under_lock: list[bool] = []
     original = bulk._prepare
-    monkeypatch.setattr(bulk, "_prepare", lambda rows, *a, **k: (
-        under_lock.append(rows.connection.get_execution_options().get("workbench_write",
-                                                                      False)),
-        original(rows, *a, **k))[1])
-    report = run_import(editor, csv_file({"statement": "one"}, {"statement": "two"}),
-                        ReadOptions(), engine=engine)
+    monkeypatch.setattr(
+        bulk,
+        "_prepare",
+        lambda rows, *a, **k: (
+            under_lock.append(
+                rows.connection.get_execution_options().get("workbench_write", False)
+            ),
+            original(rows, *a, **k),
+        )[1],
+    )
+    report = run_import(
+        editor, csv_file({"statement": "one"}, {"statement": "two"}), ReadOptions(), engine=engine
+    )
     assert report.created == 2
     assert under_lock == [engine.dialect.name != "sqlite"]
 
@@ -252,8 +323,9 @@ def _counted_under_lock(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Records each ``summary.add_claims`` (the summary counted in SQL, under the lock)."""
     sizes: list[int] = []
     original = summary.add_claims
-    monkeypatch.setattr(summary, "add_claims",
-                        lambda s, ids: (sizes.append(len(ids)), original(s, ids))[1])
+    monkeypatch.setattr(
+        summary, "add_claims", lambda s, ids: (sizes.append(len(ids)), original(s, ids))[1]
+    )
     return sizes
 
 
@@ -263,19 +335,39 @@ def _import_onto_stored_article(engine: Engine, between=lambda: None) -> None:  
     reviewer and approver must have accounts (else the rows are built under the lock)."""
     cli_user = cli_admin_user(engine)
     with db.write_session(engine) as s:
-        stored = articles.add_article(s, cli_user, articles.ArticleDraft(
-            "Stored", "A stored article about exports.", outlet="Daily",
-            url="https://daily.example/a"))
-    data = csv_file({**RATED, "tags": "economy | trade", "article_url": stored.url,
-                  "quote": "about exports"},
-                 {**RATED, "statement": "Imports fell", "article_url": "https://new.example/b",
-                  "article_title": "New", "quote": "Imports fell by a third"},
-                 {"statement": "Unrated and untagged"})
+        stored = articles.add_article(
+            s,
+            cli_user,
+            articles.ArticleDraft(
+                "Stored",
+                "A stored article about exports.",
+                outlet="Daily",
+                url="https://daily.example/a",
+            ),
+        )
+    data = csv_file(
+        {**RATED, "tags": "economy | trade", "article_url": stored.url, "quote": "about exports"},
+        {
+            **RATED,
+            "statement": "Imports fell",
+            "article_url": "https://new.example/b",
+            "article_title": "New",
+            "quote": "Imports fell by a third",
+        },
+        {"statement": "Unrated and untagged"},
+    )
     with db.read_session(engine) as s:
         plan = check_import(s, cli_user, data, ReadOptions(), restore=True)
         assert plan.report.errors == []
-        plan.prepared = prepare_import(s, cli_user, plan.creates, articles=plan.articles,
-                                       people=plan.people, restore=True, source_name="f.csv")
+        plan.prepared = prepare_import(
+            s,
+            cli_user,
+            plan.creates,
+            articles=plan.articles,
+            people=plan.people,
+            restore=True,
+            source_name="f.csv",
+        )
     between()
     with db.write_session(engine) as s:
         assert write_import(s, cli_user, plan).created == 3
@@ -285,8 +377,8 @@ def _import_onto_stored_article(engine: Engine, between=lambda: None) -> None:  
 
 
 def test_an_imports_dashboard_counts_are_made_before_the_lock(
-        engine: Engine, editor: User, second_editor: User,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, editor: User, second_editor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """SQLite counts the new rows' summary facts apart, before the write lock, which then
     only adds them; PostgreSQL counts in SQL inside its write. Either way: exact."""
     under_lock = _counted_under_lock(monkeypatch)
@@ -295,8 +387,8 @@ def test_an_imports_dashboard_counts_are_made_before_the_lock(
 
 
 def test_counts_made_before_the_lock_are_dropped_when_an_outlet_changed(
-        engine: Engine, editor: User, second_editor: User,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, editor: User, second_editor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An outlet changed behind the importer's back (plain SQL) between the phases: the
     counts made apart are stale, so the lock counts again in SQL."""
     under_lock = _counted_under_lock(monkeypatch)
@@ -306,8 +398,13 @@ def test_counts_made_before_the_lock_are_dropped_when_an_outlet_changed(
             s.execute(text("UPDATE article SET outlet = 'Daily' WHERE outlet = 'Dayly'"))
 
     original = articles.add_article
-    monkeypatch.setattr(articles, "add_article", lambda s, actor, draft: original(
-        s, actor, articles.ArticleDraft(draft.title, draft.body, outlet="Dayly", url=draft.url)))
+    monkeypatch.setattr(
+        articles,
+        "add_article",
+        lambda s, actor, draft: original(
+            s, actor, articles.ArticleDraft(draft.title, draft.body, outlet="Dayly", url=draft.url)
+        ),
+    )
     _import_onto_stored_article(engine, rename)
     assert under_lock == [3]
 
@@ -327,9 +424,18 @@ def test_limits_refuse_cleanly(engine: Engine, monkeypatch: pytest.MonkeyPatch) 
 def test_dry_run_memory_does_not_grow_with_the_file(engine: Engine, tmp_path: Path) -> None:
     def peak(rows: int) -> int:
         path = tmp_path / f"{rows}.csv"
-        path.write_bytes(csv_file(*({"statement": f"Claim {n} costs $6.2 billion, says X",
-                                  "tags": "a | b", "rating_label": "False"}
-                                 for n in range(rows))))
+        path.write_bytes(
+            csv_file(
+                *(
+                    {
+                        "statement": f"Claim {n} costs $6.2 billion, says X",
+                        "tags": "a | b",
+                        "rating_label": "False",
+                    }
+                    for n in range(rows)
+                )
+            )
+        )
         tracemalloc.start()
         report = import_as_cli(engine, path, dry_run=True)
         size = tracemalloc.get_traced_memory()[1]
@@ -341,19 +447,24 @@ def test_dry_run_memory_does_not_grow_with_the_file(engine: Engine, tmp_path: Pa
     assert big < small * 1.5, (small, big)
 
 
-def test_cli_import_proposes_and_restore_keeps_approvals(engine: Engine, editor: User,
-                                                         second_editor: User,
-                                                         tmp_path: Path) -> None:
+def test_cli_import_proposes_and_restore_keeps_approvals(
+    engine: Engine, editor: User, second_editor: User, tmp_path: Path
+) -> None:
     path = tmp_path / "ratings.csv"
     path.write_bytes(csv_file(RATED))
     assert cli.main(["import", "csv", str(path)]) == 0
     path.write_bytes(csv_file({**RATED, "statement": "Another claim"}))
     assert cli.main(["import", "csv", str(path), "--restore"]) == 0
     with db.read_session(engine) as s:
-        rows = s.exec(select(Claim.statement, Verdict.status, Verdict.reviewer_id).join(
-            Verdict, col(Verdict.claim_id) == Claim.id).order_by(Claim.id)).all()
-    assert rows == [("Exports doubled in 2024", "proposed", None),
-                    ("Another claim", "approved", second_editor.id)]
+        rows = s.exec(
+            select(Claim.statement, Verdict.status, Verdict.reviewer_id)
+            .join(Verdict, col(Verdict.claim_id) == Claim.id)
+            .order_by(Claim.id)
+        ).all()
+    assert rows == [
+        ("Exports doubled in 2024", "proposed", None),
+        ("Another claim", "approved", second_editor.id),
+    ]
 
 
 def _generated(count: int) -> bytes:
@@ -364,21 +475,33 @@ def _generated(count: int) -> bytes:
         rated = n % 3 == 0
         article = n % 7 != 0
         quote = f"Quote {n} of the story"
-        rows.append({
-            "claim_id": str(n), "article_title": f"Story {n // 10}" if article else "",
-            "article_url": f"https://news.example/{n // 10}" if article else "",
-            "quote": quote, "start": str((n % 10) * 40) if article else "",
-            "end": str((n % 10) * 40 + len(quote)) if article else "",
-            "statement": f"Claim {n}: spending rose by {n} million", "claimant": "Minister",
-            "claim_date": "2025-02-03", "type": "numeric", "tags": "economy | =risky",
-            "state": "approved" if rated else "researching",
-            "rating_label": "False" if rated else "", "rationale": "Budget\nlines" if rated else "",
-            "source_urls": f"https://src.example/{n % 50} | https://src.example/x{n % 7}",
-            "archive_urls": "", "independent_source_count": "1",
-            "reviewer": "rita" if n % 2 else "ruth", "approver": "eddie" if rated else "",
-            "approved_at": "2025-03-01T10:00:00Z" if rated else "",
-            "created_at": "2025-03-01T09:00:00Z", "updated_at": "2025-03-02T09:00:00Z",
-            "version": "3"})
+        rows.append(
+            {
+                "claim_id": str(n),
+                "article_title": f"Story {n // 10}" if article else "",
+                "article_url": f"https://news.example/{n // 10}" if article else "",
+                "quote": quote,
+                "start": str((n % 10) * 40) if article else "",
+                "end": str((n % 10) * 40 + len(quote)) if article else "",
+                "statement": f"Claim {n}: spending rose by {n} million",
+                "claimant": "Minister",
+                "claim_date": "2025-02-03",
+                "type": "numeric",
+                "tags": "economy | =risky",
+                "state": "approved" if rated else "researching",
+                "rating_label": "False" if rated else "",
+                "rationale": "Budget\nlines" if rated else "",
+                "source_urls": f"https://src.example/{n % 50} | https://src.example/x{n % 7}",
+                "archive_urls": "",
+                "independent_source_count": "1",
+                "reviewer": "rita" if n % 2 else "ruth",
+                "approver": "eddie" if rated else "",
+                "approved_at": "2025-03-01T10:00:00Z" if rated else "",
+                "created_at": "2025-03-01T09:00:00Z",
+                "updated_at": "2025-03-02T09:00:00Z",
+                "version": "3",
+            }
+        )
     return csv_file(*rows)
 
 
@@ -399,8 +522,9 @@ def second_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     next(generator, None)
 
 
-def test_export_restores_into_an_empty_database_at_10000_claims(engine: Engine,
-                                                                 second_url: str) -> None:
+def test_export_restores_into_an_empty_database_at_10000_claims(
+    engine: Engine, second_url: str
+) -> None:
     report = import_as_cli(engine, _generated(10_000), restore=True, source_name="gen.csv")
     assert report.written, report.errors[:3]
     first = csv_bytes(cli_admin_user(engine), engine)

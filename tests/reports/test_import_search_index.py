@@ -20,8 +20,14 @@ AMOUNTS = ["$6.2 billion", "41 per cent", "3,500 jobs", "€800 million", "no fi
 
 
 def _file(count: int) -> bytes:
-    rows = ({"statement": f"Claim {n} says café spending hit {AMOUNTS[n % len(AMOUNTS)]}",
-             "claimant": "Ministry", "tags": "economy | budget"} for n in range(count))
+    rows = (
+        {
+            "statement": f"Claim {n} says café spending hit {AMOUNTS[n % len(AMOUNTS)]}",
+            "claimant": "Ministry",
+            "tags": "economy | budget",
+        }
+        for n in range(count)
+    )
     return csv_file(*rows)
 
 
@@ -56,7 +62,8 @@ def test_imported_documents_equal_the_per_claim_ones(engine: Engine) -> None:
         rebuilt = dict(s.execute(text("SELECT claim_id, doc FROM claim_search_doc")).all())
     # The same words (tags come in file order on import, alphabetical from the database).
     assert {cid: sorted(doc.split()) for cid, doc in rebuilt.items()} == {
-        cid: sorted(doc.split()) for cid, doc in stored.items()}
+        cid: sorted(doc.split()) for cid, doc in stored.items()
+    }
     assert "usd6200000000" in stored[ids[0]]
 
 

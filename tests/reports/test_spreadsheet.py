@@ -21,9 +21,11 @@ import pytest
 from tests.factories import GOLDEN
 from workbench.reports.columns import COLUMNS, neutralise
 
-NS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
-      "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-      "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
+NS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+}
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
@@ -33,6 +35,7 @@ def _q(prefix: str, name: str) -> str:
 
 def _text(element: ET.Element) -> str:
     """A cell's text: paragraphs joined by newlines, ODF space/tab/break elements expanded."""
+
     def inline(node: ET.Element) -> str:
         out = node.text or ""
         for child in node:
@@ -46,6 +49,7 @@ def _text(element: ET.Element) -> str:
                 out += inline(child)
             out += child.tail or ""
         return out
+
     return "\n".join(inline(p) for p in element.findall("text:p", NS))
 
 
@@ -54,10 +58,14 @@ def read_fods(path: Path) -> list[list[dict[str, str]]]:
     for row in ET.parse(path).getroot().iter(_q("table", "table-row")):
         cells: list[dict[str, str]] = []
         for cell in row.findall("table:table-cell", NS):
-            info = {"type": cell.get(_q("office", "value-type"), ""),
-                    "value": cell.get(_q("office", "value"))
-                    or cell.get(_q("office", "date-value")) or "",
-                    "formula": cell.get(_q("table", "formula"), ""), "text": _text(cell)}
+            info = {
+                "type": cell.get(_q("office", "value-type"), ""),
+                "value": cell.get(_q("office", "value"))
+                or cell.get(_q("office", "date-value"))
+                or "",
+                "formula": cell.get(_q("table", "formula"), ""),
+                "text": _text(cell),
+            }
             cells += [info] * int(cell.get(_q("table", "number-columns-repeated"), "1"))
         rows.append(cells)
     return rows
@@ -69,17 +77,33 @@ def convert(tmp_path: Path, *files: Path) -> None:
             pytest.fail("LibreOffice (soffice) is required but not installed")
         pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc)")
     profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless",
-                    "--infilter=CSV:44,34,76,1", "--convert-to", "fods",
-                    "--outdir", str(tmp_path / "out"), *map(str, files)],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--infilter=CSV:44,34,76,1",
+            "--convert-to",
+            "fods",
+            "--outdir",
+            str(tmp_path / "out"),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def hostile_report() -> bytes:
     """The golden report plus cells starting with a tab and a carriage return."""
     buffer = io.StringIO()
-    extra = {name: "" for name in COLUMNS} | {"claim_id": 5, "quote": neutralise("\tTabbed"),
-                                              "claimant": neutralise("\r=1+1"), "version": 1}
+    extra = {name: "" for name in COLUMNS} | {
+        "claim_id": 5,
+        "quote": neutralise("\tTabbed"),
+        "claimant": neutralise("\r=1+1"),
+        "version": 1,
+    }
     csv.writer(buffer, lineterminator="\r\n").writerow(extra.values())
     return GOLDEN + buffer.getvalue().encode()
 

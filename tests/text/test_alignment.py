@@ -16,7 +16,7 @@ def test_unchanged_text_maps_exactly_past_an_insertion() -> None:
     start = OLD.index("$6.2 billion")
     mapped = align(OLD, new).map_span(start, start + 12)
     assert mapped == (start + 10, start + 22)
-    assert new[mapped[0]:mapped[1]] == "$6.2 billion"
+    assert new[mapped[0] : mapped[1]] == "$6.2 billion"
 
 
 def test_text_that_changed_does_not_map() -> None:
@@ -53,13 +53,12 @@ def test_nothing_in_common(new: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(old=st.text(max_size=80), new=st.text(max_size=80), data=st.data())
-def test_a_mapped_span_always_holds_the_same_text(old: str, new: str,
-                                                  data: st.DataObject) -> None:
+def test_a_mapped_span_always_holds_the_same_text(old: str, new: str, data: st.DataObject) -> None:
     if not old:
         return
     start = data.draw(st.integers(0, len(old) - 1))
     end = data.draw(st.integers(start + 1, len(old)))
     mapped = align(old, new).map_span(start, end)
     if mapped is not None:
-        assert new[mapped[0]:mapped[1]] == old[start:end]
+        assert new[mapped[0] : mapped[1]] == old[start:end]
     assert align(old, old).map_span(start, end) == (start, end)

@@ -45,6 +45,7 @@ def _count(body: str, needle: str) -> int:
 
 # --- selectors ---------------------------------------------------------------------------
 
+
 def test_make_selector_keeps_context_on_both_sides() -> None:
     body = "x" * 40 + "QUOTE" + "y" * 40
     selector = make_selector(body, 40, 45)
@@ -69,6 +70,7 @@ def test_selector_needs_a_quote() -> None:
 
 # --- exact anchoring ---------------------------------------------------------------------
 
+
 def test_unique_quote_is_exact() -> None:
     start, end = _span(SEED, AMOUNT)
     result = anchor(SEED, make_selector(SEED, start, end))
@@ -88,10 +90,10 @@ def test_repeated_quote_is_disambiguated_by_context(occurrence: int) -> None:
 def test_exact_survives_text_inserted_elsewhere_and_an_edit_on_one_side() -> None:
     start, end = _span(SEED, AMOUNT)
     selector = make_selector(SEED, start, end)
-    edited = "Editor's note: updated.\n\n" + SEED[:start - 3] + "XY " + SEED[start:]
+    edited = "Editor's note: updated.\n\n" + SEED[: start - 3] + "XY " + SEED[start:]
     result = anchor(edited, selector, hint_start=start)
     assert result.status == "exact"
-    assert edited[result.start:result.end] == AMOUNT
+    assert edited[result.start : result.end] == AMOUNT
 
 
 def test_identical_repeats_are_only_proposed_nearest_the_hint() -> None:
@@ -106,24 +108,28 @@ def test_identical_repeats_are_only_proposed_nearest_the_hint() -> None:
 
 # --- fuzzy and unplaced ------------------------------------------------------------------
 
+
 def test_edited_quote_is_proposed_as_fuzzy() -> None:
     start, end = _span(SEED, AMOUNT)
     selector = make_selector(SEED, start, end)
     edited = SEED.replace(AMOUNT, "valued at at least $6.5 billion")
     result = anchor(edited, selector, hint_start=start)
     assert result.status == "fuzzy"
-    assert result.quote == edited[result.start:result.end] == "valued at at least $6.5 billion"
+    assert result.quote == edited[result.start : result.end] == "valued at at least $6.5 billion"
     assert FUZZY_THRESHOLD <= result.score < 100
 
 
 def test_edited_sentence_beats_an_untouched_look_alike() -> None:
-    body = ("Officials said the package was worth $6.2 billion in total, a record.\n\n"
-            "Critics, however, insisted the package was worth $6.2 billion at most, "
-            "far less than needed.")
+    body = (
+        "Officials said the package was worth $6.2 billion in total, a record.\n\n"
+        "Critics, however, insisted the package was worth $6.2 billion at most, "
+        "far less than needed."
+    )
     start, end = _span(body, "the package was worth $6.2 billion", occurrence=1)
     selector = make_selector(body, start, end)
-    edited = body.replace("insisted the package was worth $6.2",
-                          "insisted the package was worth $6.3")
+    edited = body.replace(
+        "insisted the package was worth $6.2", "insisted the package was worth $6.3"
+    )
     result = anchor(edited, selector, hint_start=start)
     assert result.status == "fuzzy"
     assert result.quote == "the package was worth $6.3 billion"
@@ -145,8 +151,7 @@ def test_deleted_quote_is_unplaced_not_dropped() -> None:
     start, end = _span(SEED, AMOUNT)
     selector = make_selector(SEED, start, end)
     result = anchor(SEED.replace(AMOUNT, "worth a lot"), selector, hint_start=start)
-    assert (result.status, result.start, result.end, result.quote) == ("unplaced", None, None,
-                                                                        None)
+    assert (result.status, result.start, result.end, result.quote) == ("unplaced", None, None, None)
     assert 0 <= result.score < FUZZY_THRESHOLD
 
 
@@ -157,6 +162,7 @@ def test_anchor_in_unrelated_short_body_is_unplaced() -> None:
 
 # --- Unicode: emoji, combining marks, right-to-left --------------------------------------
 
+
 def test_offsets_are_code_points_with_emoji_and_rtl() -> None:
     body = "👨‍👩‍👧 🇺🇦 Кыїв: «e\u0301te\u0301». قال الوزير إن المساعدات ستصل قريبا 👍🏽 done"
     quote = "إن المساعدات ستصل"
@@ -165,7 +171,7 @@ def test_offsets_are_code_points_with_emoji_and_rtl() -> None:
     shifted = "🎉🎉 " + body
     result = anchor(shifted, selector)
     assert (result.status, result.start) == ("exact", start + 3)
-    assert shifted[result.start:result.end] == quote
+    assert shifted[result.start : result.end] == quote
 
 
 def test_fuzzy_proposal_never_splits_combining_marks() -> None:
@@ -177,12 +183,12 @@ def test_fuzzy_proposal_never_splits_combining_marks() -> None:
     result = anchor(edited, selector)
     assert result.status == "fuzzy" and result.start is not None and result.end is not None
     assert not unicodedata.category(edited[result.start]).startswith("M")
-    assert result.end == len(edited) or not unicodedata.category(edited[result.end]).startswith(
-        "M")
+    assert result.end == len(edited) or not unicodedata.category(edited[result.end]).startswith("M")
     assert result.quote == "إنَّ المساعداتِ ستصلِ قريبًا"
 
 
 # --- snapping mouse selections -----------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("body", "selected", "expected"),
@@ -199,7 +205,7 @@ def test_fuzzy_proposal_never_splits_combining_marks() -> None:
 def test_snap_to_words(body: str, selected: str, expected: str) -> None:
     start, end = _span(body, selected)
     snapped = snap_to_words(body, start, end)
-    assert body[snapped[0]:snapped[1]] == expected
+    assert body[snapped[0] : snapped[1]] == expected
 
 
 @pytest.mark.parametrize(("start", "end"), [(-1, 2), (3, 2), (0, 99)])
@@ -246,8 +252,11 @@ def test_selector_follows_text_inserted_before_it(
     edited = inserted + body
     assume(_count(edited, selector.prefix + selector.quote + selector.suffix) == 1)
     result = anchor(edited, selector)
-    assert (result.status, result.start, result.end) == ("exact", start + len(inserted),
-                                                          end + len(inserted))
+    assert (result.status, result.start, result.end) == (
+        "exact",
+        start + len(inserted),
+        end + len(inserted),
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -267,6 +276,7 @@ def test_snap_to_words_only_grows_a_trimmed_selection(body: str, data: st.DataOb
 
 # --- re-anchoring all claims onto a new version --------------------------------------------
 
+
 def _claim(body: str, quote: str, occurrence: int = 0, key: int = 1) -> ClaimSpan:
     start, end = _span(body, quote, occurrence)
     return ClaimSpan(key, start, end, make_selector(body, start, end))
@@ -284,23 +294,29 @@ FIGURE = "The package was worth $6.2 billion in total."
 
 def test_unchanged_unique_quote_moves_when_its_neighbours_are_rewritten() -> None:
     old = f"Intro. The talks went well. {FIGURE} Critics were unconvinced.\n\n{FILLER}"
-    new = (f"A new opening paragraph.\n\nIntro. Talks went badly, sources say. {FIGURE} "
-           f"Critics, however, were unconvinced by it.\n\n{FILLER}")
+    new = (
+        f"A new opening paragraph.\n\nIntro. Talks went badly, sources say. {FIGURE} "
+        f"Critics, however, were unconvinced by it.\n\n{FILLER}"
+    )
     (placement,) = _placed(old, new, _claim(old, FIGURE))
     assert (placement.state, placement.start, placement.end) == (
-        "moved", new.index(FIGURE), new.index(FIGURE) + len(FIGURE))
+        "moved",
+        new.index(FIGURE),
+        new.index(FIGURE) + len(FIGURE),
+    )
     assert placement.score == 100
 
 
 def test_quote_in_a_moved_paragraph_moves_with_it() -> None:
-    paragraphs = [f"Paragraph {n} says something about topic {n}, with detail {n * 7}."
-                  for n in range(6)]
+    paragraphs = [
+        f"Paragraph {n} says something about topic {n}, with detail {n * 7}." for n in range(6)
+    ]
     old = "\n\n".join(paragraphs)
     new = "\n\n".join(paragraphs[:1] + paragraphs[2:] + paragraphs[1:2])
     quote = "topic 1, with detail 7"
     (placement,) = _placed(old, new, _claim(old, quote))
     assert placement.state == "moved"
-    assert new[placement.start:placement.end] == quote
+    assert new[placement.start : placement.end] == quote
     assert placement.start == new.index(quote)
 
 
@@ -310,7 +326,7 @@ def test_short_phrase_found_again_only_in_other_text_is_only_proposed() -> None:
     new = f"{FILLER}As of Monday, it had the highest number of known infections. Closing words."
     (placement,) = _placed(old, new, _claim(old, "the highest number of"))
     assert placement.state == "needs_review"
-    assert new[placement.start:placement.end] == "the highest number of"
+    assert new[placement.start : placement.end] == "the highest number of"
     assert "rewritten" in placement.reason
 
 
@@ -328,7 +344,7 @@ def test_changed_figure_is_proposed_for_review_never_moved() -> None:
     new = old.replace("$6.2 billion", "$6.5 billion")
     (placement,) = _placed(old, new, _claim(old, FIGURE))
     assert placement.state == "needs_review"
-    assert new[placement.start:placement.end] == FIGURE.replace("6.2", "6.5")
+    assert new[placement.start : placement.end] == FIGURE.replace("6.2", "6.5")
     assert FUZZY_THRESHOLD <= placement.score < 100
     assert "edited" in placement.reason
 
@@ -342,8 +358,10 @@ def test_quote_whose_last_word_was_lengthened_is_not_moved() -> None:
 
 def test_repeated_sentence_whose_surroundings_changed_goes_to_review() -> None:
     old = f"First part. {FIGURE} Then more.\n\n{FILLER}\n\nLater on. {FIGURE} And more."
-    new = (f"Opening words: {FIGURE} Further details!\n\n{FILLER}\n\n"
-           f"Afterwards: {FIGURE} Further details!")
+    new = (
+        f"Opening words: {FIGURE} Further details!\n\n{FILLER}\n\n"
+        f"Afterwards: {FIGURE} Further details!"
+    )
     first, second = _claim(old, FIGURE, 0, key=1), _claim(old, FIGURE, 1, key=2)
     placements = _placed(old, new, first, second)
     assert [p.state for p in placements] == ["needs_review", "needs_review"]
@@ -355,7 +373,8 @@ def test_repeated_phrase_moves_when_its_old_position_singles_it_out() -> None:
     phrase = "coalition of the willing"
     assert SEED.count(phrase) == 4
     new = "Editor's note: this article was updated on Friday.\n\n" + SEED.replace(
-        "emergency summit in London", "summit held in London")
+        "emergency summit in London", "summit held in London"
+    )
     claims = [_claim(SEED, phrase, occurrence, key=occurrence) for occurrence in range(4)]
     placements = _placed(SEED, new, *claims)
     assert [p.state for p in placements] == ["moved"] * 4
@@ -377,12 +396,14 @@ def test_sentence_repeated_right_next_to_itself_goes_to_review(copy_first: bool)
         new = new.replace("Opening.", "A rewritten opening.")
     (placement,) = _placed(old, new, _claim(old, FIGURE))
     assert placement.state == "needs_review"
-    assert new[placement.start:placement.end] == FIGURE
+    assert new[placement.start : placement.end] == FIGURE
 
 
 def test_phrase_in_a_sentence_repeated_next_to_itself_goes_to_review() -> None:
-    sentence = ("Along with votes from Democrats living overseas, the six primaries yesterday "
-                "represented 365 delegates.")
+    sentence = (
+        "Along with votes from Democrats living overseas, the six primaries yesterday "
+        "represented 365 delegates."
+    )
     old = f"{FILLER}It was an election. {sentence} According to the count, turnout was high."
     new = old.replace("an election.", "a birthday.").replace(sentence, f"{sentence} {sentence}")
     (placement,) = _placed(old, new, _claim(old, "the six primaries"))
@@ -393,18 +414,16 @@ def test_two_claims_on_duplicated_text_never_share_a_span() -> None:
     sentence = "Officials said the package was worth $6.2 billion in total."
     old = f"Opening. {sentence} {sentence} Closing words.\n\n{FILLER}"
     new = old.replace(f"{sentence} {sentence}", sentence)
-    placements = _placed(old, new, _claim(old, sentence, 0, key=1),
-                         _claim(old, sentence, 1, key=2))
+    placements = _placed(old, new, _claim(old, sentence, 0, key=1), _claim(old, sentence, 1, key=2))
     assert "moved" not in [p.state for p in placements]
-    assert all(new[p.start:p.end] == sentence for p in placements)
+    assert all(new[p.start : p.end] == sentence for p in placements)
 
 
 def test_one_of_two_adjacent_headlines_deleted_is_not_settled_by_one_side() -> None:
     headline = "EU aims to circumvent detractors of Ukraine support, says Kallas"
     old = f"{headline}\n\n{headline}\nThe EU is exploring a new mechanism. {FILLER}"
     new = f"{headline}\nKallas revealed this on Thursday. {FILLER}"
-    placements = _placed(old, new, _claim(old, headline, 0, key=1),
-                         _claim(old, headline, 1, key=2))
+    placements = _placed(old, new, _claim(old, headline, 0, key=1), _claim(old, headline, 1, key=2))
     assert [p.state for p in placements] == ["needs_review", "needs_review"]
 
 
@@ -448,18 +467,21 @@ def test_reanchor_with_no_claims() -> None:
     assert reanchor("old body", "new body", []) == []
 
 
-@pytest.mark.parametrize("quote", [
-    "قال الوزير إن المساعدات ستصل قريبا",
-    "Уряд України повідомив сьогодні",
-    "Caf\u0065\u0301 «e\u0301te\u0301» 👍🏽",
-    "👨‍👩‍👧 family",
-])
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "قال الوزير إن المساعدات ستصل قريبا",
+        "Уряд України повідомив сьогодні",
+        "Caf\u0065\u0301 «e\u0301te\u0301» 👍🏽",
+        "👨‍👩‍👧 family",
+    ],
+)
 def test_unicode_offsets_are_code_points(quote: str) -> None:
     old = f"🇺🇦 Вступ. {quote} — кінець. مرحبا بالعالم\n\n{FILLER}"
     new = "🎉 تحديث 👍🏽 e\u0301 " + old.replace("Вступ.", "Новий вступ, переписаний.")
     (placement,) = _placed(old, new, _claim(old, quote))
     assert placement.state == "moved"
-    assert new[placement.start:placement.end] == quote
+    assert new[placement.start : placement.end] == quote
     assert placement.start == new.index(quote)
 
 
@@ -483,8 +505,9 @@ def version_edits() -> ModuleType:
         return importlib.import_module("version_edits")
 
 
-def _revise(edits: ModuleType, seed: int, revisions: int = 3) -> list[tuple[str, str, list,
-                                                                             list, list]]:
+def _revise(
+    edits: ModuleType, seed: int, revisions: int = 3
+) -> list[tuple[str, str, list, list, list]]:
     """(old body, new body, claims, where each claim really went, placements) per revision
     of the sample article."""
     rng = random.Random(seed)
@@ -493,8 +516,10 @@ def _revise(edits: ModuleType, seed: int, revisions: int = 3) -> list[tuple[str,
     for _ in range(revisions):
         truths = edits.pick_claims(pieces, rng, 6)
         old = edits.body_of(pieces)
-        claims = [ClaimSpan(n, *span, make_selector(old, *span))
-                  for n, span in enumerate(edits.span_in(pieces, t) for t in truths)]
+        claims = [
+            ClaimSpan(n, *span, make_selector(old, *span))
+            for n, span in enumerate(edits.span_in(pieces, t) for t in truths)
+        ]
         new_pieces, new_truths = editor.revise(pieces, truths, rng.randint(1, 6))
         new = edits.body_of(new_pieces)
         where = [edits.span_in(new_pieces, t) if t.intact else None for t in new_truths]
@@ -503,12 +528,16 @@ def _revise(edits: ModuleType, seed: int, revisions: int = 3) -> list[tuple[str,
     return outcomes
 
 
-def _check_moves(new: str, claims: Sequence[ClaimSpan], where: list,
-                 placements: list[Placement]) -> None:
-    moved = [(claim, truth, p) for claim, truth, p in zip(claims, where, placements, strict=True)
-             if p.state == "moved"]
+def _check_moves(
+    new: str, claims: Sequence[ClaimSpan], where: list, placements: list[Placement]
+) -> None:
+    moved = [
+        (claim, truth, p)
+        for claim, truth, p in zip(claims, where, placements, strict=True)
+        if p.state == "moved"
+    ]
     for claim, truth, placement in moved:
-        assert new[placement.start:placement.end] == claim.selector.quote
+        assert new[placement.start : placement.end] == claim.selector.quote
         assert (placement.start, placement.end) == truth
     spans = {}
     for claim, _, placement in moved:

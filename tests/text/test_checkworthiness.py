@@ -46,12 +46,24 @@ def test_reasons_say_what_matched(seed_article: str) -> None:
 @pytest.mark.parametrize(
     ("text", "readable"),
     [
-        ("The U.S. invasion of Iraq in 2003 was based on claims.",
-         ("a year or date (2003)", "who said it (“claims”)",
-          "an event in the past (“invasion”, “in 2003”, “was”)")),
-        ("Kallas said the budget grew by €2 billion, up 5% compared with 2022.",
-         ("a sum of money (€2 billion)", "a percentage (5%)", "a year or date (2022)",
-          "a comparison (“grew”, “compared”)", "who said it (“said”)")),
+        (
+            "The U.S. invasion of Iraq in 2003 was based on claims.",
+            (
+                "a year or date (2003)",
+                "who said it (“claims”)",
+                "an event in the past (“invasion”, “in 2003”, “was”)",
+            ),
+        ),
+        (
+            "Kallas said the budget grew by €2 billion, up 5% compared with 2022.",
+            (
+                "a sum of money (€2 billion)",
+                "a percentage (5%)",
+                "a year or date (2022)",
+                "a comparison (“grew”, “compared”)",
+                "who said it (“said”)",
+            ),
+        ),
     ],
 )
 def test_reasons_read_as_a_person_would_say_them(text: str, readable: tuple[str, ...]) -> None:
@@ -132,8 +144,9 @@ def test_full_ranking_has_every_sentence_best_first(seed_article: str) -> None:
     assert all(s.score < ranking.cutoff for s in everything if not s.suggested)
     keys = [(-s.score, s.start) for s in everything]
     assert keys == sorted(keys)
-    assert {s.start for s in everything} == {s.start for s in rank_sentences(
-        seed_article, genre="transcript").suggestions}
+    assert {s.start for s in everything} == {
+        s.start for s in rank_sentences(seed_article, genre="transcript").suggestions
+    }
 
 
 def test_min_score_replaces_the_cut_off(seed_article: str) -> None:
@@ -156,10 +169,19 @@ def test_unknown_genre_is_refused() -> None:
         rank_sentences("Taxes rose.", genre="poem")
 
 
-@pytest.mark.parametrize("body", [
-    "", "   \n\n\t", "...", "?!", "\u200b\u200b", "1 2 3 4 5 6 7 8 9 0",
-    "12.5 % 2022 €3 1,000,000\n42\n$7", "-- -- --",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "   \n\n\t",
+        "...",
+        "?!",
+        "\u200b\u200b",
+        "1 2 3 4 5 6 7 8 9 0",
+        "12.5 % 2022 €3 1,000,000\n42\n$7",
+        "-- -- --",
+    ],
+)
 def test_odd_bodies_give_a_sensible_ranking(body: str) -> None:
     ranking = rank_sentences(body)
     assert len(ranking.suggestions) <= max(1, len(body.split()))

@@ -49,11 +49,13 @@ def tiny_artefact() -> dict:
     """An artefact exported from a model fitted here on eight sentences."""
     vectorizer = model_training.new_vectorizer()
     vectorizer.set_params(min_df=1)
-    features = hstack([vectorizer.fit_transform(SENTENCES),
-                       model_training.cue_matrix(SENTENCES)]).tocsr()
+    features = hstack(
+        [vectorizer.fit_transform(SENTENCES), model_training.cue_matrix(SENTENCES)]
+    ).tocsr()
     model = LogisticRegression(C=10.0).fit(features, LABELS)
-    artefact = model_training.export(vectorizer, model, {"article": 0.5, "transcript": 0.9},
-                                     {"files": []}, {})
+    artefact = model_training.export(
+        vectorizer, model, {"article": 0.5, "transcript": 0.9}, {"files": []}, {}
+    )
     artefact["decision_function"] = model.decision_function(features).tolist()
     return artefact
 
@@ -66,7 +68,8 @@ def test_pure_python_scoring_matches_scikit_learn(tiny_artefact: dict) -> None:
     one_by_one = [ranker.logits([text], [cue_flags(text)[0]])[0] for text in SENTENCES]
     assert np.allclose(one_by_one, expected, atol=1e-4)
     assert ranker.score(SENTENCES[0], cue_flags(SENTENCES[0])[0]) == pytest.approx(
-        1 / (1 + math.exp(-expected[0])), abs=1e-4)
+        1 / (1 + math.exp(-expected[0])), abs=1e-4
+    )
 
 
 def test_unknown_words_score_by_the_cues_alone(tiny_artefact: dict) -> None:
@@ -74,24 +77,28 @@ def test_unknown_words_score_by_the_cues_alone(tiny_artefact: dict) -> None:
     flags = cue_flags("Zzz qqq.")[0]
     expected = ranker.intercept + sum(ranker.cues[n] * v for n, v in flags.items())
     assert ranker.logits(["Zzz qqq.", ""], [flags, flags]).tolist() == pytest.approx(
-        [expected, expected])
+        [expected, expected]
+    )
 
 
-@pytest.mark.parametrize("damage", [
-    lambda a: a.update(format_version=99),
-    lambda a: a.update(format="something else"),
-    lambda a: a.pop("terms"),
-    lambda a: a["cutoffs"].pop("transcript"),
-    lambda a: a.update(intercept="high"),
-    lambda a: a["terms"].update({"tax": "x"}),
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda a: a.update(format_version=99),
+        lambda a: a.update(format="something else"),
+        lambda a: a.pop("terms"),
+        lambda a: a["cutoffs"].pop("transcript"),
+        lambda a: a.update(intercept="high"),
+        lambda a: a["terms"].update({"tax": "x"}),
+    ],
+)
 def test_malformed_artefacts_are_refused(tiny_artefact: dict, damage) -> None:
     damage(tiny_artefact)
     with pytest.raises(ArtefactError):
         parse_artefact(json.dumps(tiny_artefact), "damaged")
 
 
-@pytest.mark.parametrize("raw", [b"", b"\xff\xfe", b"[1, 2]", b"{\"format\": 1"])
+@pytest.mark.parametrize("raw", [b"", b"\xff\xfe", b"[1, 2]", b'{"format": 1'])
 def test_garbage_is_refused(raw: bytes) -> None:
     with pytest.raises(ArtefactError):
         parse_artefact(raw, "garbage")
@@ -106,7 +113,8 @@ def missing_artefact(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_missing_artefact_falls_back_to_the_cue_rules_with_a_warning(
-        missing_artefact: None, caplog: pytest.LogCaptureFixture, seed_article: str) -> None:
+    missing_artefact: None, caplog: pytest.LogCaptureFixture, seed_article: str
+) -> None:
     with caplog.at_level(logging.WARNING, logger="workbench.text.checkworthiness_model"):
         ranking = rank_sentences(seed_article)
     assert ranking.warning == FALLBACK_WARNING
@@ -122,26 +130,31 @@ def test_shipped_artefact_is_small_versioned_and_in_use() -> None:
     artefact = json.loads(path.read_text(encoding="utf-8"))
     assert artefact["format_version"] == checkworthiness_model.FORMAT_VERSION
     assert {f["name"] for f in artefact["training"]["files"]} == {
-        data.name for data in model_training.TRAINING_FILES}
+        data.name for data in model_training.TRAINING_FILES
+    }
     ranker = default_ranker()
     assert isinstance(ranker, LearnedRanker) and ranker.warning is None
     assert ranker.cutoff("transcript") > ranker.cutoff("article")
 
 
-@pytest.mark.parametrize(("body", "genre"), [
-    ("TRUMP: We will win.\nCLINTON: We lost 700,000 jobs.\nHOLT: Thank you.\n", "transcript"),
-    ("MR. BIDEN: Taxes rose.\nQ: Why?\nMR. BIDEN: Because.\n", "transcript"),
-    ("The minister said taxes rose.\n\nNOTE: figures are provisional.\n", "article"),
-    ("", "article"),
-])
+@pytest.mark.parametrize(
+    ("body", "genre"),
+    [
+        ("TRUMP: We will win.\nCLINTON: We lost 700,000 jobs.\nHOLT: Thank you.\n", "transcript"),
+        ("MR. BIDEN: Taxes rose.\nQ: Why?\nMR. BIDEN: Because.\n", "transcript"),
+        ("The minister said taxes rose.\n\nNOTE: figures are provisional.\n", "article"),
+        ("", "article"),
+    ],
+)
 def test_genre_is_guessed_from_speaker_turns(body: str, genre: str) -> None:
     assert guess_genre(body) == genre
 
 
 def _clef_transcripts(eval_data: Path) -> dict[str, list[str]]:
     debates: dict[str, list[str]] = defaultdict(list)
-    for example in model_training.read_examples(eval_data / "checkworthiness",
-                                                model_training.HELD_OUT_FILES[0]):
+    for example in model_training.read_examples(
+        eval_data / "checkworthiness", model_training.HELD_OUT_FILES[0]
+    ):
         debates[example.group].append(example.text)
     return debates
 
@@ -163,15 +176,17 @@ def test_shipped_artefact_equals_a_fresh_training_run(eval_data: Path) -> None:
     folder = eval_data / "checkworthiness"
     shipped = default_ranker().artefact
     assert shipped["training"]["files"] == model_training.checksums(folder)
-    fresh = model_training.train(model_training.public_examples(folder),
-                                 training={"files": shipped["training"]["files"],
-                                           "decisions": 0})
+    fresh = model_training.train(
+        model_training.public_examples(folder),
+        training={"files": shipped["training"]["files"], "decisions": 0},
+    )
     assert fresh["terms"].keys() == shipped["terms"].keys()
     weights = np.array([fresh["terms"][t][1] for t in shipped["terms"]])
     expected = np.array([shipped["terms"][t][1] for t in shipped["terms"]])
     assert np.allclose(weights, expected, atol=1e-4)
     for key in ("cues", "cutoffs"):
         assert fresh[key].keys() == shipped[key].keys()
-        assert np.allclose([fresh[key][k] for k in shipped[key]],
-                           list(shipped[key].values()), atol=1e-4)
+        assert np.allclose(
+            [fresh[key][k] for k in shipped[key]], list(shipped[key].values()), atol=1e-4
+        )
     assert fresh["intercept"] == pytest.approx(shipped["intercept"], abs=1e-4)

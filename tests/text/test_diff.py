@@ -2,8 +2,10 @@
 
 from workbench.text.diff import sentence_diff
 
-OLD = ("The EU approved a $6.2 billion aid package. Kallas spoke in Brussels.\n\n"
-       "The plan is called ReArm Europe. It was announced in March.")
+OLD = (
+    "The EU approved a $6.2 billion aid package. Kallas spoke in Brussels.\n\n"
+    "The plan is called ReArm Europe. It was announced in March."
+)
 
 
 def test_identical_and_rewrapped_texts_have_no_changes():
@@ -16,7 +18,8 @@ def test_an_edited_figure_marks_its_whole_sentence_in_the_new_text():
     new = OLD.replace("$6.2 billion", "$6.5 billion")
     diff = sentence_diff(OLD, new)
     assert [new[start:end] for start, end in diff.changed] == [
-        "The EU approved a $6.5 billion aid package."]
+        "The EU approved a $6.5 billion aid package."
+    ]
     assert diff.removed == []  # edited in place: shown once, as a change
 
 
@@ -32,4 +35,5 @@ def test_offsets_are_code_points_in_non_latin_text():
     new = "Україна отримала 6,5 млрд доларів 🇺🇦. Це сказав прем'єр."
     diff = sentence_diff(old, new, "uk")
     assert [new[start:end] for start, end in diff.changed] == [
-        "Україна отримала 6,5 млрд доларів 🇺🇦."]
+        "Україна отримала 6,5 млрд доларів 🇺🇦."
+    ]

@@ -46,26 +46,55 @@ said, after a vote in parliament.</p>
 </article>
 <footer>Copyright Example News</footer>
 </body></html>"""
-FORBIDDEN = ("alert", "SCRIPTTEXT", "STYLETEXT", "color: red", "javascript", "LINKJS",
-             "ONERROR", "NOSCRIPTTEXT", "TEMPLATETEXT", "COMMENT", "SVGTEXT", "HOVER", "<", ">")
+FORBIDDEN = (
+    "alert",
+    "SCRIPTTEXT",
+    "STYLETEXT",
+    "color: red",
+    "javascript",
+    "LINKJS",
+    "ONERROR",
+    "NOSCRIPTTEXT",
+    "TEMPLATETEXT",
+    "COMMENT",
+    "SVGTEXT",
+    "HOVER",
+    "<",
+    ">",
+)
 
 ENCODED_SAMPLES = {
-    "cp1252": ("“The minister’s plan — worth €800 billion — is ambitious,” she said. It’s the "
-               "bloc’s largest commitment since 2022… according to officials.", "cp1252"),
-    "cp1252-french": ("Le café coûte 3 € aujourd’hui – «très cher» dit-il. Naïve façade, déjà "
-                      "vu. La réunion à Bruxelles a été reportée.", "cp1252"),
-    "latin-1-german": ("Die Bundesregierung hat die Sozialleistungen für Familien erhöht. "
-                       "Größere Änderungen für Bürger in München und Köln, sagte der Minister.",
-                       "latin-1"),
-    "cp1251-ukrainian": ("Київ оголосив про нові заходи підтримки. Уряд України повідомив, що "
-                         "допомога надійде до кінця року, а ціни на їжу зростуть.", "cp1251"),
-    "cp1256-arabic": ("أعلنت الحكومة عن خطة جديدة لدعم الاقتصاد الوطني، وقال الوزير إن "
-                      "المساعدات ستصل قبل نهاية العام.", "cp1256"),
+    "cp1252": (
+        "“The minister’s plan — worth €800 billion — is ambitious,” she said. It’s the "
+        "bloc’s largest commitment since 2022… according to officials.",
+        "cp1252",
+    ),
+    "cp1252-french": (
+        "Le café coûte 3 € aujourd’hui – «très cher» dit-il. Naïve façade, déjà "
+        "vu. La réunion à Bruxelles a été reportée.",
+        "cp1252",
+    ),
+    "latin-1-german": (
+        "Die Bundesregierung hat die Sozialleistungen für Familien erhöht. "
+        "Größere Änderungen für Bürger in München und Köln, sagte der Minister.",
+        "latin-1",
+    ),
+    "cp1251-ukrainian": (
+        "Київ оголосив про нові заходи підтримки. Уряд України повідомив, що "
+        "допомога надійде до кінця року, а ціни на їжу зростуть.",
+        "cp1251",
+    ),
+    "cp1256-arabic": (
+        "أعلنت الحكومة عن خطة جديدة لدعم الاقتصاد الوطني، وقال الوزير إن "
+        "المساعدات ستصل قبل نهاية العام.",
+        "cp1256",
+    ),
 }
 
 
-def _docx_bytes(paragraphs: list[str], title: str = "", table: list[list[str]] | None = None
-                ) -> bytes:
+def _docx_bytes(
+    paragraphs: list[str], title: str = "", table: list[list[str]] | None = None
+) -> bytes:
     document = docx.Document()
     document.core_properties.title = title
     for paragraph in paragraphs:
@@ -81,6 +110,7 @@ def _docx_bytes(paragraphs: list[str], title: str = "", table: list[list[str]] |
 
 
 # --- plain text and markdown -------------------------------------------------------------
+
 
 def test_plain_utf8_text() -> None:
     result = extract_upload("article.txt", "Kyiv said 12 % — “yes”.\r\nSecond line 🇺🇦\n".encode())
@@ -120,6 +150,7 @@ def test_too_many_characters_is_refused() -> None:
 
 # --- binary uploads ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
@@ -138,6 +169,7 @@ def test_binary_upload_is_refused(name: str, data: bytes, expected: str) -> None
 
 # --- encodings ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("sample", sorted(ENCODED_SAMPLES))
 def test_legacy_encodings_are_detected(sample: str) -> None:
     text, encoding = ENCODED_SAMPLES[sample]
@@ -148,8 +180,12 @@ def test_legacy_encodings_are_detected(sample: str) -> None:
 
 @pytest.mark.parametrize(
     ("encoding", "bom"),
-    [("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
-     ("utf-32-le", b"\xff\xfe\x00\x00")],
+    [
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("utf-32-le", b"\xff\xfe\x00\x00"),
+    ],
 )
 def test_byte_order_marks_decide_the_encoding(encoding: str, bom: str) -> None:
     text = "Зеленський: “€800 billion” — مرحبا 👍🏽"
@@ -176,8 +212,10 @@ def test_undecodable_bytes_are_refused() -> None:
 
 
 def test_html_declared_charset_is_honoured() -> None:
-    page = ('<html><head><meta charset="iso-8859-1"><title>Caf\xe9</title></head><body>'
-            "<p>Le café coûte 3 € – a “price” that is high.</p></body></html>")
+    page = (
+        '<html><head><meta charset="iso-8859-1"><title>Caf\xe9</title></head><body>'
+        "<p>Le café coûte 3 € – a “price” that is high.</p></body></html>"
+    )
     result = extract_upload("page.htm", page.encode("cp1252"))
     assert result.encoding == "cp1252"
     assert result.title == "Café"
@@ -185,6 +223,7 @@ def test_html_declared_charset_is_honoured() -> None:
 
 
 # --- HTML --------------------------------------------------------------------------------
+
 
 def test_hostile_html_yields_text_only() -> None:
     result = extract_upload("page.html", HOSTILE_HTML.encode())
@@ -208,8 +247,10 @@ def test_hostile_html_fallback_yields_text_only(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_html_title_prefers_og_title_then_h1() -> None:
-    page = ('<html><head><meta property="og:title" content="Clean headline">'
-            "<title>Clean headline | Site</title></head><body><p>Text.</p></body></html>")
+    page = (
+        '<html><head><meta property="og:title" content="Clean headline">'
+        "<title>Clean headline | Site</title></head><body><p>Text.</p></body></html>"
+    )
     assert extract_upload("a.html", page.encode()).title == "Clean headline"
     page = "<html><body><h1> Only  <b>heading</b> </h1><p>Body text here.</p></body></html>"
     assert extract_upload("a.html", page.encode()).title == "Only heading"
@@ -235,8 +276,10 @@ def test_derived_title_is_one_clean_line() -> None:
 
 
 def test_xhtml_with_xml_declaration() -> None:
-    page = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
-            "<body><p>Declared XHTML still works.</p></body></html>")
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+        "<body><p>Declared XHTML still works.</p></body></html>"
+    )
     assert "Declared XHTML still works." in extract_upload("a.xhtml.html", page.encode()).body
 
 
@@ -252,11 +295,13 @@ def test_wikinews_article_round_trips_through_html(eval_data: Path) -> None:
         row = next(csv.DictReader(handle))
     paragraphs = [" ".join(part.split()) for part in row["text"].split("\n\n") if part.strip()]
     main = [paragraph for paragraph in paragraphs if len(paragraph) >= 100]
-    page = (f"<html><head><title>{html.escape(row['title'])} - Wikinews</title></head><body>"
-            "<nav><a href='/'>Main page</a> <a href='/random'>Random article</a></nav>"
-            f"<article><h1>{html.escape(row['title'])}</h1>"
-            + "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in paragraphs)
-            + "</article><footer>Text is available under CC BY 2.5.</footer></body></html>")
+    page = (
+        f"<html><head><title>{html.escape(row['title'])} - Wikinews</title></head><body>"
+        "<nav><a href='/'>Main page</a> <a href='/random'>Random article</a></nav>"
+        f"<article><h1>{html.escape(row['title'])}</h1>"
+        + "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in paragraphs)
+        + "</article><footer>Text is available under CC BY 2.5.</footer></body></html>"
+    )
     result = extract_upload("wikinews.html", page.encode())
     blocks = result.body.split("\n\n")
     assert len(main) >= 3
@@ -268,12 +313,17 @@ def test_wikinews_article_round_trips_through_html(eval_data: Path) -> None:
 
 # --- docx --------------------------------------------------------------------------------
 
+
 def test_docx_paragraphs_and_tables() -> None:
-    data = _docx_bytes(["First paragraph with Київ.", "", "Second: €800 billion."],
-                       title="Aid story", table=[["Country", "Aid"], ["Germany", "€7bn"]])
+    data = _docx_bytes(
+        ["First paragraph with Київ.", "", "Second: €800 billion."],
+        title="Aid story",
+        table=[["Country", "Aid"], ["Germany", "€7bn"]],
+    )
     result = extract_upload("story.docx", data)
-    assert result.body == ("First paragraph with Київ.\n\nSecond: €800 billion.\n\n"
-                           "Country | Aid\n\nGermany | €7bn")
+    assert result.body == (
+        "First paragraph with Київ.\n\nSecond: €800 billion.\n\nCountry | Aid\n\nGermany | €7bn"
+    )
     assert result.title == "Aid story"
 
 
@@ -302,6 +352,7 @@ def test_docx_zip_bomb_is_refused_before_parsing() -> None:
 
 
 # --- pasted text and hashing -------------------------------------------------------------
+
 
 def test_clean_pasted_text_normalises_once() -> None:
     raw = "\ufeffTitle  \r\nLine\rNext\x00 \x07bell\tkept\n\ne\u0301t\u00e9 \u2028end\n\n"

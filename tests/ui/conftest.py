@@ -16,8 +16,9 @@ from workbench.ui import routes
 from workbench.ui.routes import SESSION_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted(p.relative_to(ROOT).as_posix()
-               for p in (ROOT / "workbench" / "ui" / "pages").glob("*.py"))
+PAGES = sorted(
+    p.relative_to(ROOT).as_posix() for p in (ROOT / "workbench" / "ui" / "pages").glob("*.py")
+)
 
 
 def signed_in(user: User | None) -> dict[str, str]:
@@ -36,9 +37,13 @@ def _app(script: Path, user: User | None, timeout: float = 30) -> AppTest:
     return at
 
 
-def open_page(page: str | None = None, query: dict[str, str] | None = None,
-              timeout: float = 30, user: User | None = None,
-              state: dict[str, object] | None = None) -> AppTest:
+def open_page(
+    page: str | None = None,
+    query: dict[str, str] | None = None,
+    timeout: float = 30,
+    user: User | None = None,
+    state: dict[str, object] | None = None,
+) -> AppTest:
     """Run app.py as ``user``, optionally switch to ``page`` with query parameters;
     ``state`` is put into the session state before the first run."""
     at = _app(ROOT / "app.py", user, timeout)
@@ -65,8 +70,14 @@ st.navigation([st.Page({page!r}, default=True)]).run()
 """
 
 
-def open_ui(page: str, tmp_path: Path, query: dict[str, str] | None = None,
-            user: User | None = None, *, alone: bool = False) -> AppTest:
+def open_ui(
+    page: str,
+    tmp_path: Path,
+    query: dict[str, str] | None = None,
+    user: User | None = None,
+    *,
+    alone: bool = False,
+) -> AppTest:
     """Open ``page`` as ``user`` through app.py (which lists it for editors), or with
     ``alone`` (or while ``routes.ROUTES`` does not list it) through a one-page navigation, to test
     the page's own checks. Unlike ``open_page``, the query parameters reach only ``page``."""
@@ -137,8 +148,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     def sqlite_only(item: pytest.Item) -> bool:
         params = getattr(getattr(item, "callspec", None), "params", {})
-        return (item.path.parent == here and item.path.name not in BOTH_DATABASES
-                and params.get("database_url") == "postgres")
+        return (
+            item.path.parent == here
+            and item.path.name not in BOTH_DATABASES
+            and params.get("database_url") == "postgres"
+        )
 
     dropped = [item for item in items if sqlite_only(item)]
     if dropped:

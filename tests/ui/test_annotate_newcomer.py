@@ -20,15 +20,17 @@ PAGE = "workbench/ui/pages/annotate.py"
 HINT = "Select words in the article to pin a claim"
 #: Opinion and thanks only: nothing looks worth checking.
 NOTHING = "I think we should do better. Thank you all for coming."
-ONE = "I think we should do better. The deficit rose by $200 billion in 2019, the largest " \
-      "since 2012."
+ONE = (
+    "I think we should do better. The deficit rose by $200 billion in 2019, the largest since 2012."
+)
 TWO = ONE + " Unemployment fell to 3.5% in 2019, the lowest rate since 1969."
 
 
 def _article(engine: Engine, user: User, body: str) -> Article:
     with db.write_session(engine) as session:
-        return articles.add_article(session, session.get(User, user.id),
-                                    ArticleDraft(title="Test article", body=body))
+        return articles.add_article(
+            session, session.get(User, user.id), ArticleDraft(title="Test article", body=body)
+        )
 
 
 def _hint_shown(at: AppTest) -> bool:
@@ -66,12 +68,18 @@ def test_single_user_mode_closes_the_hint_for_the_local_user(app_db, engine):
     assert not _hint_shown(open_page(PAGE, {"article": str(article.id)}))
 
 
-@pytest.mark.parametrize(("body", "line"), [
-    (NOTHING, "No suggestions left: every sentence that looked worth checking has a claim or "
-              "was marked not check-worthy."),
-    (ONE, "1 sentence looks worth checking."),
-    (TWO, "2 sentences look worth checking."),
-])
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        (
+            NOTHING,
+            "No suggestions left: every sentence that looked worth checking has a claim or "
+            "was marked not check-worthy.",
+        ),
+        (ONE, "1 sentence looks worth checking."),
+        (TWO, "2 sentences look worth checking."),
+    ],
+)
 def test_suggestion_counts_read_as_a_person_says_them(app_db, engine, reviewer, body, line):
     article = _article(engine, reviewer, body)
     at = open_page(PAGE, {"article": str(article.id)}, user=reviewer)
@@ -82,8 +90,10 @@ def test_suggestion_counts_read_as_a_person_says_them(app_db, engine, reviewer, 
 
 def test_more_suggestions_than_shown_say_how_many_are_shown(sample, reviewer):
     at = open_page(PAGE, {"article": str(sample.id)}, user=reviewer)
-    assert any(c.startswith("Showing the 10 most check-worthy of ") and c.endswith(" sentences.")
-               for c in _captions(at))
+    assert any(
+        c.startswith("Showing the 10 most check-worthy of ") and c.endswith(" sentences.")
+        for c in _captions(at)
+    )
     assert sum(1 for b in at.button if b.key and b.key.startswith("annotate_accept_")) == 10
 
 
@@ -118,6 +128,9 @@ def test_the_shortcuts_are_listed_and_on_the_buttons(sample, engine, reviewer):
     assert shortcuts["annotate_close_claim"] == "x"
     # J marks the next suggestion: A then accepts that one.
     at.button(key="annotate_suggestion_next").click().run()
-    after = [b.key for b in at.button if b.key and b.key.startswith("annotate_accept_")
-             and b.proto.shortcut == "a"]
+    after = [
+        b.key
+        for b in at.button
+        if b.key and b.key.startswith("annotate_accept_") and b.proto.shortcut == "a"
+    ]
     assert after and after != accepts

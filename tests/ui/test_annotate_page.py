@@ -46,7 +46,8 @@ def test_seeded_selection_becomes_a_claim(sample, engine):
     start = sample.body.index(quote)
     at = open_page(PAGE, {"article": str(sample.id)})
     at.session_state[f"annotate_article_{sample.id}"] = {
-        "selection": {"start": start + 2, "end": start + len(quote) - 1, "text": "ignored"}}
+        "selection": {"start": start + 2, "end": start + len(quote) - 1, "text": "ignored"}
+    }
     at.run()
     assert not at.exception
     texts = [t.value for t in at.text]
@@ -71,8 +72,9 @@ def test_accepting_a_suggestion_creates_and_selects_the_claim(sample, engine):
     assert at.query_params["claim"] == str(claim.id)
 
 
-def test_accept_on_an_out_of_date_page_opens_the_claim_already_made(sample, engine, editor,
-                                                                    reviewer):
+def test_accept_on_an_out_of_date_page_opens_the_claim_already_made(
+    sample, engine, editor, reviewer
+):
     at = open_page(PAGE, {"article": str(sample.id)}, user=editor)
     accept = next(b for b in at.button if b.key and b.key.startswith("annotate_accept_"))
     # A colleague accepts the same suggestion after this page was drawn.
@@ -89,17 +91,18 @@ def test_accept_on_an_out_of_date_page_opens_the_claim_already_made(sample, engi
     assert f"**Claim #{theirs}** · new" in [m.value for m in at.markdown]
 
 
-def test_stale_edit_shows_both_versions_and_keeps_the_typed_text(sample, engine, editor,
-                                                                   second_editor):
+def test_stale_edit_shows_both_versions_and_keeps_the_typed_text(
+    sample, engine, editor, second_editor
+):
     claim = new_claim(engine, editor, sample)
-    at = open_page(PAGE, {"article": str(sample.id), "claim": str(claim.id)},
-                   user=second_editor)
+    at = open_page(PAGE, {"article": str(sample.id), "claim": str(claim.id)}, user=second_editor)
     statement = next(t for t in at.text_area if t.key and t.key.endswith("_statement"))
     statement.input("My careful rewording of the claim")
     # Meanwhile a colleague saves a different wording.
     with db.write_session(engine) as session:
-        claims.update_claim(session, editor, claim.id, claim.version,
-                            statement="The colleague's wording")
+        claims.update_claim(
+            session, editor, claim.id, claim.version, statement="The colleague's wording"
+        )
     save = next(b for b in at.button if b.key and "Save claim" in b.key)
     save.click().run()
     assert not at.exception
@@ -116,8 +119,7 @@ def test_stale_edit_shows_both_versions_and_keeps_the_typed_text(sample, engine,
     save = next(b for b in at.button if b.key and "Save claim" in b.key)
     save.click().run()
     with db.read_session(engine) as session:
-        assert claims.get_claim(session, claim.id).statement == \
-            "My careful rewording of the claim"
+        assert claims.get_claim(session, claim.id).statement == "My careful rewording of the claim"
 
 
 def _claimant(at: AppTest) -> str:
@@ -133,8 +135,9 @@ def test_a_reopened_claim_shows_the_stored_version(sample, engine, editor, secon
     at.button(key=f"annotate_open_{two.id}").click().run()  # reruns the panel, not the list
     assert _claimant(at) == ""
     with db.write_session(engine) as session:  # a colleague saves claim 3 meanwhile
-        claims.update_claim(session, second_editor, three.id, three.version,
-                            claimant="New claimant")
+        claims.update_claim(
+            session, second_editor, three.id, three.version, claimant="New claimant"
+        )
     at.run()  # a full run draws the claim list again
     at.button(key=f"annotate_open_{three.id}").click().run()
     assert not at.exception
@@ -158,19 +161,24 @@ def test_a_stored_save_is_confirmed_from_the_stored_claim(sample, engine, editor
     del at.session_state[routes.FLASH]
     at.run()
     assert not at.success
-    assert any(c.value.startswith("Version 2 · last change: claim update by eddie at ")
-               for c in at.caption)
+    assert any(
+        c.value.startswith("Version 2 · last change: claim update by eddie at ") for c in at.caption
+    )
 
 
 def test_hostile_article_text_is_never_markup(app_db, engine):
     from workbench import articles, users
 
-    body = ("<script>alert('x')</script> [click](javascript:alert(1)) ![img](http://e/x.png) "
-            "The budget rose 12% in 2024, officials said.")
+    body = (
+        "<script>alert('x')</script> [click](javascript:alert(1)) ![img](http://e/x.png) "
+        "The budget rose 12% in 2024, officials said."
+    )
     with db.write_session(engine) as session:
-        article = articles.add_article(session, users.builtin_user(session, users.LOCAL_USER),
-                                       articles.ArticleDraft(title="<b>Bold</b> [x](http://e)",
-                                                             body=body))
+        article = articles.add_article(
+            session,
+            users.builtin_user(session, users.LOCAL_USER),
+            articles.ArticleDraft(title="<b>Bold</b> [x](http://e)", body=body),
+        )
     at = open_page(PAGE, {"article": str(article.id)})
     assert not at.exception
     rendered = " ".join(m.value for m in at.markdown)
@@ -179,8 +187,7 @@ def test_hostile_article_text_is_never_markup(app_db, engine):
 
 
 def _keys(at: AppTest) -> set[str]:
-    return {w.key for kind in ("button", "text_area", "text_input") for w in at.get(kind)
-            if w.key}
+    return {w.key for kind in ("button", "text_area", "text_input") for w in at.get(kind) if w.key}
 
 
 def _article_data(at: AppTest) -> dict | None:
@@ -189,8 +196,7 @@ def _article_data(at: AppTest) -> dict | None:
     return json.loads(components[0].proto.json) if components else None
 
 
-def test_selecting_a_claim_redraws_the_article_and_panel_not_the_lists(sample, engine,
-                                                                       editor):
+def test_selecting_a_claim_redraws_the_article_and_panel_not_the_lists(sample, engine, editor):
     first = new_claim(engine, editor, sample)
     second = new_claim(engine, editor, sample, text="coalition of the willing")
     at = open_page(PAGE, {"article": str(sample.id), "claim": str(first.id)}, user=editor)
@@ -204,8 +210,9 @@ def test_selecting_a_claim_redraws_the_article_and_panel_not_the_lists(sample, e
     data = _article_data(at)
     assert data["selected_claim_id"] == second.id
     assert data["body"] is None and data["digest"] == body_digest(sample.body)
-    assert not any(key.startswith(("annotate_open_", "annotate_accept_"))
-                   for key in _keys(at))  # the suggestions and the claim list stayed
+    assert not any(
+        key.startswith(("annotate_open_", "annotate_accept_")) for key in _keys(at)
+    )  # the suggestions and the claim list stayed
 
 
 def test_a_new_wording_redraws_the_panel_and_the_claim_list(sample, engine, editor):
@@ -239,12 +246,19 @@ def test_accepting_a_suggestion_redraws_all_three_fragments(sample, engine, edit
 def test_only_the_open_tab_of_a_claim_is_drawn(sample, engine, editor):
     claim = new_claim(engine, editor, sample)
     at = open_page(PAGE, {"article": str(sample.id), "claim": str(claim.id)}, user=editor)
-    assert [t.label for t in at.tabs] == ["Details", "Evidence (0)", "Verdict", "Corrections",
-                                          "History", "Comments"]
+    assert [t.label for t in at.tabs] == [
+        "Details",
+        "Evidence (0)",
+        "Verdict",
+        "Corrections",
+        "History",
+        "Comments",
+    ]
     drawn = _keys(at)
     assert any(key.endswith("_statement") for key in drawn)
-    assert not any(key.startswith((f"annotate_ev_{claim.id}", f"annotate_verdict_{claim.id}"))
-                   for key in drawn)
+    assert not any(
+        key.startswith((f"annotate_ev_{claim.id}", f"annotate_verdict_{claim.id}")) for key in drawn
+    )
     at.session_state[open_tab_key(claim.id)] = "Evidence"
     at.run()
     drawn = _keys(at)

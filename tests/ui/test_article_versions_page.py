@@ -24,16 +24,20 @@ from workbench.ui.safe import md
 
 ARTICLES = "workbench/ui/pages/articles.py"
 ANNOTATE = "workbench/ui/pages/annotate.py"
-OLD = ("City budget grows again\n\nThe council spent $6.2 billion on roads in 2024, officials "
-       "said on Monday. The mayor said the budget would grow next year because tax income "
-       "rose. Critics called the plan reckless and asked for an audit of every contract.\n\n"
-       "The vote is expected in March after two public hearings.")
+OLD = (
+    "City budget grows again\n\nThe council spent $6.2 billion on roads in 2024, officials "
+    "said on Monday. The mayor said the budget would grow next year because tax income "
+    "rose. Critics called the plan reckless and asked for an audit of every contract.\n\n"
+    "The vote is expected in March after two public hearings."
+)
 NEW = OLD.replace("$6.2 billion", "$6.4 billion").replace(
-    "Critics called the plan reckless and asked for an audit of every contract.",
-    "Nobody objected.")
-FIGURE, UNCHANGED, GONE = ("The council spent $6.2 billion on roads",
-                           "The mayor said the budget would grow next year",
-                           "Critics called the plan reckless")
+    "Critics called the plan reckless and asked for an audit of every contract.", "Nobody objected."
+)
+FIGURE, UNCHANGED, GONE = (
+    "The council spent $6.2 billion on roads",
+    "The mayor said the budget would grow next year",
+    "Critics called the plan reckless",
+)
 #: Markup that only escaping keeps inert: an unescaped "<" or "![".
 UNESCAPED = re.compile(r"(?<!\\)<|(?<!\\)!\\?\[")
 
@@ -49,11 +53,19 @@ class Story:
 @pytest.fixture
 def story(app_db, engine, reviewer) -> Story:
     with db.write_session(engine) as session:
-        article = articles.add_article(session, reviewer,
-                                       articles.ArticleDraft(title="City budget", body=OLD))
-        ids = [claims.create_claim(session, reviewer, claims.ClaimDraft(
-            article_id=article.id, start=OLD.index(quote),
-            end=OLD.index(quote) + len(quote))).id for quote in (FIGURE, UNCHANGED, GONE)]
+        article = articles.add_article(
+            session, reviewer, articles.ArticleDraft(title="City budget", body=OLD)
+        )
+        ids = [
+            claims.create_claim(
+                session,
+                reviewer,
+                claims.ClaimDraft(
+                    article_id=article.id, start=OLD.index(quote), end=OLD.index(quote) + len(quote)
+                ),
+            ).id
+            for quote in (FIGURE, UNCHANGED, GONE)
+        ]
     return Story(article.id, *ids)
 
 
@@ -73,8 +85,21 @@ def article_data(at: AppTest) -> dict:
 
 
 def shown_text(at: AppTest) -> list[str]:
-    return [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success",
-                                 "subheader", "header", "text") for e in getattr(at, kind)]
+    return [
+        e.value
+        for kind in (
+            "markdown",
+            "caption",
+            "info",
+            "warning",
+            "error",
+            "success",
+            "subheader",
+            "header",
+            "text",
+        )
+        for e in getattr(at, kind)
+    ]
 
 
 def test_a_pasted_new_version_says_what_it_did_to_the_claims(story, engine, reviewer):
@@ -84,8 +109,10 @@ def test_a_pasted_new_version_says_what_it_did_to_the_claims(story, engine, revi
     at.text_input(key="articles_version_reason").input("The outlet corrected the figure")
     at.button(key="FormSubmitter:articles_version_form-Store new version").click().run()
     assert not at.exception and not at.error
-    assert any(s.value.startswith("Version 2 stored: 1 claims moved, 1 need review, "
-                                  "1 unplaced") for s in at.success)
+    assert any(
+        s.value.startswith("Version 2 stored: 1 claims moved, 1 need review, 1 unplaced")
+        for s in at.success
+    )
     assert stored(engine, Article, story.article_id).current_version == 2
     links = [link.proto.label for link in at.get("page_link")]
     assert "Review the claims in Annotate" in links
@@ -112,35 +139,49 @@ def test_a_claim_needing_review_is_confirmed_in_one_click(story, engine, reviewe
     assert not at.exception and not at.error
     claim = stored(engine, Claim, story.figure)
     assert (claim.anchor_status, claim.article_version, claim.start) == (
-        AnchorStatus.anchored, 2, proposed)
+        AnchorStatus.anchored,
+        2,
+        proposed,
+    )
     assert not any(s.value.startswith("Needs review") for s in at.subheader)
 
 
-def test_an_unplaced_claim_has_a_banner_and_is_placed_on_selected_words(story, engine,
-                                                                        reviewer):
+def test_an_unplaced_claim_has_a_banner_and_is_placed_on_selected_words(story, engine, reviewer):
     new_version(engine, reviewer, story)
-    at = open_page(ANNOTATE, routes.annotate_query(story.article_id, story.gone),
-                   user=reviewer)
-    assert any(f"Claim #{story.gone} was not found in version 2: its quote and verdict are "
-               "kept" in w.value for w in at.warning)
+    at = open_page(ANNOTATE, routes.annotate_query(story.article_id, story.gone), user=reviewer)
+    assert any(
+        f"Claim #{story.gone} was not found in version 2: its quote and verdict are kept" in w.value
+        for w in at.warning
+    )
     assert GONE in [t.value for t in at.text]
     start = NEW.index("Nobody objected")
     at.session_state[f"annotate_article_{story.article_id}"] = {
-        "selection": {"start": start, "end": start + len("Nobody objected"), "text": ""}}
+        "selection": {"start": start, "end": start + len("Nobody objected"), "text": ""}
+    }
     at.run()
     at.button(key=f"annotate_place_{story.gone}").click().run()
     assert not at.exception
     claim = stored(engine, Claim, story.gone)
     assert (claim.anchor_status, claim.start, claim.quote) == (
-        AnchorStatus.anchored, start, "Nobody objected")
+        AnchorStatus.anchored,
+        start,
+        "Nobody objected",
+    )
 
 
 def test_an_older_version_is_read_only_with_its_own_claims(story, engine, reviewer):
     new_version(engine, reviewer, story)
     # A selection made in the current version before switching stays out of the old one.
-    at = open_page(ANNOTATE, routes.annotate_query(story.article_id), user=reviewer,
-                   state={f"annotate_article_{story.article_id}": {
-                       "selection": {"start": 0, "end": 10, "text": ""}}})
+    at = open_page(
+        ANNOTATE,
+        routes.annotate_query(story.article_id),
+        user=reviewer,
+        state={
+            f"annotate_article_{story.article_id}": {
+                "selection": {"start": 0, "end": 10, "text": ""}
+            }
+        },
+    )
     assert "annotate_new_statement" in {t.key for t in at.text_area}
     picker = at.selectbox(key=routes.shown_version_key(story.article_id))
     assert picker.options[0] == "Version 2 (current)" and len(picker.options) == 2
@@ -157,28 +198,39 @@ def test_an_older_version_is_read_only_with_its_own_claims(story, engine, review
 def test_the_changes_from_the_previous_version_are_shown(story, engine, reviewer):
     new_version(engine, reviewer, story)
     at = open_page(ANNOTATE, routes.annotate_query(story.article_id), user=reviewer)
-    changed = [(h["start"], h["end"]) for h in article_data(at)["highlights"]
-               if h["claim_id"] is None]
-    assert any(NEW[start:end].startswith("The council spent $6.4 billion")
-               for start, end in changed)
+    changed = [
+        (h["start"], h["end"]) for h in article_data(at)["highlights"] if h["claim_id"] is None
+    ]
+    assert any(
+        NEW[start:end].startswith("The council spent $6.4 billion") for start, end in changed
+    )
     assert any("Nobody objected" in NEW[start:end] for start, end in changed)
     assert [e.label for e in at.expander if e.label.startswith("Removed")] == [
-        "Removed since version 1 (1)"]
+        "Removed since version 1 (1)"
+    ]
     assert any(GONE in t.value for t in at.text)
     at.toggle(key=routes.SHOW_CHANGES).set_value(False).run()
     assert all(h["claim_id"] is not None for h in article_data(at)["highlights"])
 
 
 def test_hostile_text_in_a_version_is_shown_as_text(story, engine, reviewer):
-    new_version(engine, reviewer, story, NEW.replace("Nobody objected.", payload("body")),
-                reason=payload("reason"))
+    new_version(
+        engine,
+        reviewer,
+        story,
+        NEW.replace("Nobody objected.", payload("body")),
+        reason=payload("reason"),
+    )
     new_version(engine, reviewer, story, NEW, reason=payload("reason2"))
     at = open_page(ANNOTATE, routes.annotate_query(story.article_id), user=reviewer)
     assert not at.exception
     assert f"Why this version: {md(payload('reason2'))}" in [c.value for c in at.caption]
     assert payload("body") in [t.value for t in at.text]  # a removed sentence, as plain text
-    markdown = [e.value for kind in ("markdown", "caption", "info", "warning", "error",
-                                     "subheader") for e in getattr(at, kind)]
+    markdown = [
+        e.value
+        for kind in ("markdown", "caption", "info", "warning", "error", "subheader")
+        for e in getattr(at, kind)
+    ]
     markdown += [e.label for e in [*at.expander, *at.button]]
     assert [s for s in markdown if UNESCAPED.search(s)] == []
 
@@ -194,10 +246,13 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/story"
 
 
-def test_an_article_is_added_from_its_address(app_db, engine, reviewer, site,
-                                              local_fetches):
-    url = site.page("/budget", article_html(
-        f"{payload('title')}\n\n{OLD.split(chr(10), 2)[2]}\n\nA second paragraph follows."))
+def test_an_article_is_added_from_its_address(app_db, engine, reviewer, site, local_fetches):
+    url = site.page(
+        "/budget",
+        article_html(
+            f"{payload('title')}\n\n{OLD.split(chr(10), 2)[2]}\n\nA second paragraph follows."
+        ),
+    )
     at = open_page(ARTICLES, user=reviewer)
     at.segmented_control(key="articles_mode").set_value("From a web address").run()
     at.text_input(key="articles_fetch_url").input(url)
@@ -210,8 +265,7 @@ def test_an_article_is_added_from_its_address(app_db, engine, reviewer, site,
     assert [h.value for h in at.header if UNESCAPED.search(h.value)] == []
 
 
-def test_fetching_without_network_says_so_and_adds_nothing(app_db, engine, reviewer,
-                                                           local_fetches):
+def test_fetching_without_network_says_so_and_adds_nothing(app_db, engine, reviewer, local_fetches):
     at = open_page(ARTICLES, user=reviewer)
     at.segmented_control(key="articles_mode").set_value("From a web address").run()
     at.text_input(key="articles_fetch_url").input(closed_port_url())
@@ -223,18 +277,29 @@ def test_fetching_without_network_says_so_and_adds_nothing(app_db, engine, revie
 
 def _cited(engine, reviewer, story: Story, url: str, excerpt: str) -> None:
     with db.write_session(engine) as session:
-        attach_evidence(session, reviewer, story.figure, source_id=None,
-                        draft=sources.SourceDraft(url=url, title="Budget office"),
-                        stance="supports", excerpt=excerpt)
+        attach_evidence(
+            session,
+            reviewer,
+            story.figure,
+            source_id=None,
+            draft=sources.SourceDraft(url=url, title="Budget office"),
+            stance="supports",
+            excerpt=excerpt,
+        )
 
 
 def _evidence_tab(story: Story, user) -> AppTest:  # type: ignore[no-untyped-def]
-    return open_page(ANNOTATE, routes.annotate_query(story.article_id, story.figure),
-                     user=user, state={routes.open_tab_key(story.figure): "Evidence"})
+    return open_page(
+        ANNOTATE,
+        routes.annotate_query(story.article_id, story.figure),
+        user=user,
+        state={routes.open_tab_key(story.figure): "Evidence"},
+    )
 
 
-def test_archive_keeps_a_copy_and_flags_a_changed_source(story, engine, reviewer, site,
-                                                        local_fetches):
+def test_archive_keeps_a_copy_and_flags_a_changed_source(
+    story, engine, reviewer, site, local_fetches
+):
     excerpt = "spent 6.2 billion on roads"
     url = site.page("/office", article_html(f"Budget office\n\nThe city {excerpt} last year."))
     _cited(engine, reviewer, story, url, excerpt)

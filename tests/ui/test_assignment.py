@@ -49,7 +49,8 @@ def test_reviewer_takes_an_unassigned_claim_only(sample, engine, reviewer, edito
     at = open_page(ANNOTATE, {"article": str(sample.id), "claim": str(free.id)}, user=reviewer)
     assert any("Not assigned to anyone" in m.value for m in at.markdown)
     assert not at.get("selectbox") or all(
-        not (s.key or "").startswith("annotate_assignee") for s in at.selectbox)
+        not (s.key or "").startswith("annotate_assignee") for s in at.selectbox
+    )
     at.button(key=f"annotate_take_{free.id}").click().run()
     assert not at.exception, at.exception
     assert assignee_of(engine, free.id) == reviewer.id
@@ -100,8 +101,7 @@ def test_editor_assigns_an_article_on_the_articles_page(sample, engine, reviewer
 
 
 def test_dashboard_drill_down_reads_and_writes_the_url(desk, tmp_path, editor):
-    at = open_ui("workbench/ui/pages/dashboard.py", tmp_path, {"dash_drill": "tag:eu"},
-                 user=editor)
+    at = open_ui("workbench/ui/pages/dashboard.py", tmp_path, {"dash_drill": "tag:eu"}, user=editor)
     assert not at.exception, at.exception
     assert any(s.value == "Claims: tag = eu" for s in at.subheader)
     assert sorted(at.dataframe[-1].value["id"]) == sorted(desk.claim_ids[i] for i in (0, 1, 3))

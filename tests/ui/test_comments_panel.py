@@ -54,8 +54,7 @@ def stored(engine) -> list[ClaimComment]:
         return list(session.exec(select(ClaimComment).order_by(ClaimComment.id)))
 
 
-def test_a_comment_with_a_mention_is_added_and_the_box_empties(tmp_path, engine, claim,
-                                                               editor):
+def test_a_comment_with_a_mention_is_added_and_the_box_empties(tmp_path, engine, claim, editor):
     at = add(panel(tmp_path, claim.id, editor), claim.id, "@rita please check the figure")
     [comment] = stored(engine)
     assert comment.body == "@rita please check the figure"
@@ -103,8 +102,7 @@ def test_the_author_edits_and_others_cannot(tmp_path, engine, claim, reviewer, e
     assert [m.value for m in at.markdown if "words" in m.value] == ["better words"]
 
 
-def test_a_stale_edit_keeps_the_text_and_shows_the_stored_one(tmp_path, engine, claim,
-                                                              reviewer):
+def test_a_stale_edit_keeps_the_text_and_shows_the_stored_one(tmp_path, engine, claim, reviewer):
     with db.write_session(engine) as session:
         comment = comments.add_comment(session, reviewer, claim.id, "first words")
     at = panel(tmp_path, claim.id, reviewer)
@@ -133,8 +131,7 @@ def test_an_editor_deletes_and_the_thread_says_so(tmp_path, engine, claim, revie
     assert not [m for m in at.markdown if "to be removed" in m.value]
 
 
-def test_drawing_the_thread_marks_my_mentions_seen(tmp_path, engine, claim, reviewer,
-                                                   editor):
+def test_drawing_the_thread_marks_my_mentions_seen(tmp_path, engine, claim, reviewer, editor):
     with db.write_session(engine) as session:
         comments.add_comment(session, editor, claim.id, "@rita look")
     at = panel(tmp_path, claim.id, reviewer)

@@ -34,8 +34,9 @@ def test_filters_come_from_the_url(desk, tmp_path, editor):
     assert not at.exception, at.exception
     assert at.selectbox(key="dash_outlet").value == "Daily Other"
     assert claims_shown(at) == "1"
-    at = open_ui(PAGE, tmp_path, {"dash_tag": "nothing-like-this", "dash_states": "dismissed"},
-                 user=editor)
+    at = open_ui(
+        PAGE, tmp_path, {"dash_tag": "nothing-like-this", "dash_states": "dismissed"}, user=editor
+    )
     assert not at.exception, at.exception
     assert any("No claims match" in info.value for info in at.info)
 
@@ -66,8 +67,9 @@ def test_reports_page_reads_the_dashboard_filters(desk, tmp_path, editor):
     assert at.get("download_button")
 
 
-def test_figures_follow_a_change_counted_in_the_background(desk, tmp_path, editor,
-                                                          second_editor, monkeypatch):
+def test_figures_follow_a_change_counted_in_the_background(
+    desk, tmp_path, editor, second_editor, monkeypatch
+):
     """After an approval the next run shows the figures it has at once, says they are
     being updated, and leaves the recount to the background worker (held here until the
     test lets it go); a later run shows the new count. No TTL: nothing else expires."""
@@ -85,8 +87,9 @@ def test_figures_follow_a_change_counted_in_the_background(desk, tmp_path, edito
     monkeypatch.setattr(dash, "dashboard", held_in_the_background)
     with db.write_session() as session:
         pending = verdicts.get_verdict(session, desk.verdict_ids[2])
-        verdicts.approve_verdict(session, second_editor, pending.id, pending.version,
-                                 confirm_few_sources=True)
+        verdicts.approve_verdict(
+            session, second_editor, pending.id, pending.version, confirm_few_sources=True
+        )
     at.run()
     assert not at.exception, at.exception
     assert published_shown(at) == "2"  # shown at once: the recount is still held
@@ -109,7 +112,6 @@ def published_shown(at) -> str:  # type: ignore[no-untyped-def]
 def claims_shown(at) -> str:  # type: ignore[no-untyped-def]
     """The headline "Claims" metric."""
     return next(m.value for m in at.metric if m.label == "Claims")
-
 
 
 def test_a_new_tag_is_offered_on_the_next_run(desk, tmp_path, editor):

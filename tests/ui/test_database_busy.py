@@ -28,8 +28,7 @@ def open_tab(at: AppTest, claim_id: int, tab: str) -> None:
 
 
 def wrapped(driver_error: Exception) -> OperationalError:
-    return OperationalError("UPDATE claim SET statement=? WHERE id=?", ("secret", 1),
-                            driver_error)
+    return OperationalError("UPDATE claim SET statement=? WHERE id=?", ("secret", 1), driver_error)
 
 
 def real_sqlite_lock(path: Path) -> sqlite3.OperationalError:
@@ -48,17 +47,22 @@ def real_sqlite_lock(path: Path) -> sqlite3.OperationalError:
         waiter.close()
 
 
-@pytest.mark.parametrize("driver_error, message", [
-    (sqlite3.OperationalError("database is locked"), DATABASE_BUSY),
-    (psycopg.errors.LockNotAvailable("canceling statement due to lock timeout"), DATABASE_BUSY),
-    (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"),
-     DATABASE_BUSY),
-    (psycopg.errors.SerializationFailure("could not serialize access"), DATABASE_BUSY),
-    (psycopg.errors.DeadlockDetected("deadlock detected"), DATABASE_BUSY),
-    (sqlite3.OperationalError("database or disk is full"), DISK_FULL),
-    (psycopg.errors.DiskFull("could not extend file: No space left on device"), DISK_FULL),
-    (psycopg.errors.OperationalError("connection refused"), DATABASE_UNAVAILABLE),
-])
+@pytest.mark.parametrize(
+    "driver_error, message",
+    [
+        (sqlite3.OperationalError("database is locked"), DATABASE_BUSY),
+        (psycopg.errors.LockNotAvailable("canceling statement due to lock timeout"), DATABASE_BUSY),
+        (
+            psycopg.errors.QueryCanceled("canceling statement due to statement timeout"),
+            DATABASE_BUSY,
+        ),
+        (psycopg.errors.SerializationFailure("could not serialize access"), DATABASE_BUSY),
+        (psycopg.errors.DeadlockDetected("deadlock detected"), DATABASE_BUSY),
+        (sqlite3.OperationalError("database or disk is full"), DISK_FULL),
+        (psycopg.errors.DiskFull("could not extend file: No space left on device"), DISK_FULL),
+        (psycopg.errors.OperationalError("connection refused"), DATABASE_UNAVAILABLE),
+    ],
+)
 def test_database_trouble_names_the_cause(driver_error: Exception, message: str) -> None:
     assert database_trouble(wrapped(driver_error)) == message
 
@@ -69,10 +73,12 @@ def test_a_real_sqlite_lock_reads_as_busy(tmp_path: Path) -> None:
     assert database_trouble(wrapped(error)) == DATABASE_BUSY
 
 
-def refuse(monkeypatch: pytest.MonkeyPatch, module: object, name: str,
-           driver_error: Exception) -> None:
+def refuse(
+    monkeypatch: pytest.MonkeyPatch, module: object, name: str, driver_error: Exception
+) -> None:
     def raiser(*_args: object, **_kwargs: object) -> None:
         raise wrapped(driver_error)
+
     monkeypatch.setattr(module, name, raiser)
 
 
@@ -87,18 +93,15 @@ LOCKED = sqlite3.OperationalError("database is locked")
 FULL = psycopg.errors.DiskFull("No space left on device")
 
 
-@pytest.mark.parametrize("driver_error, message", [(LOCKED, DATABASE_BUSY),
-                                                   (FULL, DISK_FULL)])
-def test_claim_editor_keeps_the_typed_statement(claim, monkeypatch, driver_error,
-                                                message) -> None:
+@pytest.mark.parametrize("driver_error, message", [(LOCKED, DATABASE_BUSY), (FULL, DISK_FULL)])
+def test_claim_editor_keeps_the_typed_statement(claim, monkeypatch, driver_error, message) -> None:
     refuse(monkeypatch, claims, "update_claim", driver_error)
     at = open_page(PAGE, {"article": str(claim.article_id), "claim": str(claim.id)})
     statement = next(t for t in at.text_area if t.key and t.key.endswith("_statement"))
     statement.input(TYPED)
     submit = next(b.key for b in at.button if b.key and "Save claim" in b.key)
     submit_and_check(at, submit, message)
-    assert next(t for t in at.text_area if t.key and t.key.endswith("_statement")
-                ).value == TYPED
+    assert next(t for t in at.text_area if t.key and t.key.endswith("_statement")).value == TYPED
 
 
 def test_evidence_form_keeps_the_typed_source(claim, monkeypatch) -> None:
@@ -160,7 +163,8 @@ def test_new_claim_form_keeps_the_typed_text(claim, monkeypatch) -> None:
     start = body.index(quote)
     at = open_page(PAGE, {"article": str(claim.article_id)})
     at.session_state[f"annotate_article_{claim.article_id}"] = {
-        "selection": {"start": start, "end": start + len(quote), "text": quote}}
+        "selection": {"start": start, "end": start + len(quote), "text": quote}
+    }
     at.run()
     at.text_area(key="annotate_new_statement").input(TYPED)
     at.text_input(key="annotate_new_claimant").input("TROIB News")

@@ -20,8 +20,11 @@ def test_evidence_attached_by_mistake_can_be_removed(app_db, engine, editor):  #
         article = load_sample(session, editor)
     claim = new_claim(engine, editor, article)
     with db.write_session(engine) as session:
-        source = sources.add_source(session, editor, sources.SourceDraft(
-            "https://wrong.example/report", title="Wrong report"))
+        source = sources.add_source(
+            session,
+            editor,
+            sources.SourceDraft("https://wrong.example/report", title="Wrong report"),
+        )
         sources.attach_source(session, editor, claim.id, source.id, stance="supports")
     at = open_page(PAGE, {"article": str(article.id), "claim": str(claim.id)}, user=editor)
     at.session_state[open_tab_key(claim.id)] = "Evidence"
@@ -34,7 +37,8 @@ def test_evidence_attached_by_mistake_can_be_removed(app_db, engine, editor):  #
     assert not at.exception, at.exception
     with db.read_session(engine) as session:
         assert session.exec(select(Evidence)).all() == []
-        removed = session.exec(select(AuditEvent).where(AuditEvent.entity == "evidence",
-                                                        AuditEvent.action == "delete")).all()
+        removed = session.exec(
+            select(AuditEvent).where(AuditEvent.entity == "evidence", AuditEvent.action == "delete")
+        ).all()
     assert len(removed) == 1
     assert "Evidence (0)" in [t.label for t in at.tabs]

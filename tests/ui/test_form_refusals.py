@@ -15,22 +15,30 @@ PAGE = "workbench/ui/pages/annotate.py"
 
 
 def _tab(claim, tab: str) -> AppTest:
-    return open_page(PAGE, {"article": str(claim.article_id), "claim": str(claim.id)},
-                     state={routes.open_tab_key(claim.id): tab})
+    return open_page(
+        PAGE,
+        {"article": str(claim.article_id), "claim": str(claim.id)},
+        state={routes.open_tab_key(claim.id): tab},
+    )
 
 
 def test_a_refused_source_keeps_every_field(claim) -> None:
     at = _tab(claim, "Evidence")
     key = f"annotate_ev_{claim.id}"
-    typed = {"url": "council report, page 2", "title": "The Council's report",
-             "publisher": "European Council", "archive": "https://web.archive.org/x"}
+    typed = {
+        "url": "council report, page 2",
+        "title": "The Council's report",
+        "publisher": "European Council",
+        "archive": "https://web.archive.org/x",
+    }
     for field, text in typed.items():
         at.text_input(key=f"{key}_{field}").input(text)
     at.text_area(key=f"{key}_excerpt").input("The figure is on page 2.")
     at.button(key=f"FormSubmitter:{key}-Attach source").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        md("Source URL must be a full web address starting with http:// or https://.")]
+        md("Source URL must be a full web address starting with http:// or https://.")
+    ]
     assert {field: at.text_input(key=f"{key}_{field}").value for field in typed} == typed
     assert at.text_area(key=f"{key}_excerpt").value == "The figure is on page 2."
     # Corrected, the same form attaches, and the refusal is gone.

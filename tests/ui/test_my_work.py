@@ -22,8 +22,11 @@ PAGE = routes.MY_WORK.path
 
 def markdown(at) -> list[str]:  # type: ignore[no-untyped-def]
     """The Markdown source of the elements that render it, page links included."""
-    found = [e.value for kind in ("markdown", "caption", "title", "subheader", "warning",
-                                  "info") for e in getattr(at, kind)]
+    found = [
+        e.value
+        for kind in ("markdown", "caption", "title", "subheader", "warning", "info")
+        for e in getattr(at, kind)
+    ]
     return found + [e.proto.label for e in at.get("page_link")]
 
 
@@ -37,12 +40,21 @@ def returned_work(app_db, engine, reviewer, editor, article):
     claim = new_claim(engine, reviewer, article)
     with db.write_session(engine) as session:
         verdict = verdicts.propose_verdict(
-            session, reviewer, claim.id, claims.get_claim(session, claim.id).version,
+            session,
+            reviewer,
+            claim.id,
+            claims.get_claim(session, claim.id).version,
             rating_id=ratings.find_rating(session, "False").id,
-            rationale="The Council's release gives another figure.")
+            rationale="The Council's release gives another figure.",
+        )
     with db.write_session(engine) as session:
-        verdicts.return_verdict(session, editor, verdict.id, verdict.version,
-                                comment="Cite the Council's release, please.")
+        verdicts.return_verdict(
+            session,
+            editor,
+            verdict.id,
+            verdict.version,
+            comment="Cite the Council's release, please.",
+        )
         mention = comments.add_comment(session, editor, claim.id, "@rita please check")
     return claim, mention
 
@@ -52,7 +64,8 @@ def test_lists_counts_and_the_editors_comment(returned_work, reviewer, article):
     at = open_page(PAGE, user=reviewer)
     assert not at.exception, at.exception
     assert live_line(at).startswith(
-        "1 assigned · 1 returned · 0 waiting for review · 1 new mention")
+        "1 assigned · 1 returned · 0 waiting for review · 1 new mention"
+    )
     [warning] = at.warning
     assert "eddie returned your verdict" in warning.value
     assert md_lines("Cite the Council's release, please.") in warning.value
@@ -79,20 +92,23 @@ def test_empty_lists_say_so_in_words(app_db, editor):
     at = open_page(PAGE, user=editor)
     assert not at.exception, at.exception
     shown = markdown(at)
-    for sentence in ("Nothing assigned to you right now.", "No verdict of yours was sent back.",
-                     "None of your proposals is waiting for review.",
-                     "Nobody has mentioned you in a comment yet."):
+    for sentence in (
+        "Nothing assigned to you right now.",
+        "No verdict of yours was sent back.",
+        "None of your proposals is waiting for review.",
+        "Nobody has mentioned you in a comment yet.",
+    ):
         assert sentence in shown
-    assert live_line(at).startswith("0 assigned · 0 returned · 0 waiting for review · "
-                                    "0 new mentions")
+    assert live_line(at).startswith(
+        "0 assigned · 0 returned · 0 waiting for review · 0 new mentions"
+    )
 
 
 def test_hostile_text_is_shown_as_text(app_db, engine):
     ids = seed_hostile(engine)
     with db.write_session(engine) as session:
         rita, eddie = users.find_user(session, "rita"), users.find_user(session, "eddie")
-        comments.add_comment(session, eddie, ids.returned_claim,
-                             f"@rita {payload('mention')}")
+        comments.add_comment(session, eddie, ids.returned_claim, f"@rita {payload('mention')}")
     at = open_page(PAGE, user=rita)
     assert not at.exception, at.exception
     shown = markdown(at)
@@ -104,14 +120,15 @@ def test_hostile_text_is_shown_as_text(app_db, engine):
     assert any(t.value.startswith(excerpt) for t in at.text)  # the excerpt, plain text
 
 
-def test_a_signed_in_person_lands_on_my_work_with_counts_in_the_sidebar(returned_work,
-                                                                     reviewer):
+def test_a_signed_in_person_lands_on_my_work_with_counts_in_the_sidebar(returned_work, reviewer):
     at = open_page(user=reviewer)
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["My work"]
-    [link] = [link for link in at.sidebar.get("page_link")
-              if link.proto.label.startswith("My work ·")]
-    assert link.proto.label == ("My work · 1 assigned · 1 returned · 0 waiting for review · "
-                                "1 new mention")
+    [link] = [
+        link for link in at.sidebar.get("page_link") if link.proto.label.startswith("My work ·")
+    ]
+    assert link.proto.label == (
+        "My work · 1 assigned · 1 returned · 0 waiting for review · 1 new mention"
+    )
     at.switch_page(routes.START.path).run()  # the start page is still there
     assert [t.value for t in at.title] == ["Claim workbench"]

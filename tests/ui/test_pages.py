@@ -20,8 +20,11 @@ def filled(app_db, engine, reviewer):
     with db.write_session(engine) as session:
         article = load_sample(session, reviewer)
         start = article.body.index("$6.2 billion")
-        claims.create_claim(session, reviewer, claims.ClaimDraft(
-            article_id=article.id, start=start, end=start + len("$6.2 billion")))
+        claims.create_claim(
+            session,
+            reviewer,
+            claims.ClaimDraft(article_id=article.id, start=start, end=start + len("$6.2 billion")),
+        )
     return article
 
 
@@ -44,6 +47,7 @@ def test_welcome_offers_sample_then_loads_it(app_db):
     assert not at.exception
     with db.read_session() as session:
         from workbench import articles
+
         assert articles.count_articles(session) == 1
 
 
@@ -51,9 +55,16 @@ def test_claims_pages_by_key(app_db, engine, reviewer, admin):
     """Next and Previous on the Claims list page by key (before_id/after_id) and show the
     same rows as counting pages from the start."""
     with db.write_session(engine) as session:
-        made = [claims.create_claim(session, reviewer, claims.ClaimDraft(
-            article_id=None, quote=f"Claim number {i}", statement=f"Claim number {i}")).id
-            for i in range(2 * PAGE_SIZE + 5)]
+        made = [
+            claims.create_claim(
+                session,
+                reviewer,
+                claims.ClaimDraft(
+                    article_id=None, quote=f"Claim number {i}", statement=f"Claim number {i}"
+                ),
+            ).id
+            for i in range(2 * PAGE_SIZE + 5)
+        ]
     newest = sorted(made, reverse=True)
     at = open_page("workbench/ui/pages/claims.py", user=admin)
 
@@ -63,12 +74,12 @@ def test_claims_pages_by_key(app_db, engine, reviewer, admin):
 
     assert shown() == newest[:PAGE_SIZE]
     at.button(key="claims_next").click().run()
-    assert shown() == newest[PAGE_SIZE:2 * PAGE_SIZE]
+    assert shown() == newest[PAGE_SIZE : 2 * PAGE_SIZE]
     assert at.session_state["claims_key"] == {"before_id": newest[PAGE_SIZE - 1]}
     at.button(key="claims_next").click().run()
-    assert shown() == newest[2 * PAGE_SIZE:]
+    assert shown() == newest[2 * PAGE_SIZE :]
     at.button(key="claims_prev").click().run()
-    assert shown() == newest[PAGE_SIZE:2 * PAGE_SIZE]
+    assert shown() == newest[PAGE_SIZE : 2 * PAGE_SIZE]
     assert at.session_state["claims_key"] == {"after_id": newest[2 * PAGE_SIZE]}
     at.button(key="claims_prev").click().run()
     assert shown() == newest[:PAGE_SIZE]

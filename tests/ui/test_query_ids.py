@@ -27,7 +27,8 @@ def test_bad_article_id_says_no_such_article(app_db, value: str) -> None:
     at = open_page(PAGE, {"article": value})
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == [
-        "No such article: the link's article number is not valid."]
+        "No such article: the link's article number is not valid."
+    ]
 
 
 def test_unknown_article_id_says_so(app_db) -> None:
@@ -41,5 +42,6 @@ def test_bad_claim_id_shows_the_article_without_it(article, value: str) -> None:
     at = open_page(PAGE, {"article": str(article.id), "claim": value})
     assert not at.exception, at.exception
     assert [w.value for w in at.warning] == [
-        "No such claim in this article: showing the article without it."]
+        "No such claim in this article: showing the article without it."
+    ]
     assert at.header[0].value  # the article itself is shown

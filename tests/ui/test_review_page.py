@@ -21,9 +21,11 @@ def desk(desk, second_editor):
 
 
 def texts(at: AppTest) -> str:
-    return "\n".join(str(element.value) for kind in ("text", "markdown", "caption", "info",
-                                                      "warning", "error", "success")
-                     for element in getattr(at, kind))
+    return "\n".join(
+        str(element.value)
+        for kind in ("text", "markdown", "caption", "info", "warning", "error", "success")
+        for element in getattr(at, kind)
+    )
 
 
 def test_empty_queue(app_db, tmp_path):
@@ -59,8 +61,13 @@ def test_a_verdict_another_editor_approved_first_says_so(desk, tmp_path, second_
     at = open_ui(PAGE, tmp_path, user=desk.editor)
     with db.write_session() as session:
         verdict = verdicts.get_verdict(session, vid)
-        verdicts.approve_verdict(session, session.get(User, second_editor.id), vid,
-                                 verdict.version, confirm_few_sources=True)
+        verdicts.approve_verdict(
+            session,
+            session.get(User, second_editor.id),
+            vid,
+            verdict.version,
+            confirm_few_sources=True,
+        )
     at.button(key=f"review_approve_{vid}").click().run()
     assert not at.exception, at.exception
     assert not at.error
@@ -88,9 +95,14 @@ def test_own_verdict_is_refused_clearly(desk, tmp_path, second_editor):
         source = sources.add_source(session, local, sources.SourceDraft(url="https://x.example"))
         sources.attach_source(session, local, claim.id, source.id, stance="refutes")
         claim = claims.get_claim(session, claim.id)
-        own = verdicts.propose_verdict(session, local, claim.id, claim.version,
-                                       rating_id=ratings.find_rating(session, "True").id,
-                                       rationale="Checked against the minister's speech.").id
+        own = verdicts.propose_verdict(
+            session,
+            local,
+            claim.id,
+            claim.version,
+            rating_id=ratings.find_rating(session, "True").id,
+            rationale="Checked against the minister's speech.",
+        ).id
     at = open_ui(PAGE, tmp_path, user=second_editor)
     assert any("second editor must approve" in c.value for c in at.caption)
     at.button(key=f"review_approve_{own}").click().run()
@@ -134,5 +146,6 @@ def test_correction_of_published_verdict(desk, tmp_path):
     with db.read_session() as session:
         pending = verdicts.pending_verdict(session, claim_id)
         assert pending is not None and pending.correction_reason == (
-            "The Council revised its figure.")
+            "The Council revised its figure."
+        )
         assert ratings.get_rating(session, pending.rating_id).label == "Mostly false"

@@ -17,11 +17,22 @@ from workbench import db, users
 from workbench.ui.safe import md, md_lines, plotly_text, web_url
 
 HOSTILE = [
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[click](javascript:alert(1))",
-    f"![x](http://{ATTACKER}/leak.png)", '<a href="http://evil.example">a</a>',
-    "http://evil.example/x", "see www.evil.example", "mail me@evil.example", "<http://e.x>",
-    "**bold** _it_ `code` # head", "- item\n1. item\n> quote", ":red[colour] :material/home:",
-    "$x^2$", "&lt;script&gt;", "a | b\n--- | ---", "[ref]: http://evil.example",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    f"![x](http://{ATTACKER}/leak.png)",
+    '<a href="http://evil.example">a</a>',
+    "http://evil.example/x",
+    "see www.evil.example",
+    "mail me@evil.example",
+    "<http://e.x>",
+    "**bold** _it_ `code` # head",
+    "- item\n1. item\n> quote",
+    ":red[colour] :material/home:",
+    "$x^2$",
+    "&lt;script&gt;",
+    "a | b\n--- | ---",
+    "[ref]: http://evil.example",
 ]
 # Markup that Streamlit's Markdown (CommonMark + GFM + its own extensions) would render,
 # in the *source* handed to an element. Relative links (./annotate?…) are the page's own.
@@ -52,22 +63,30 @@ def test_md_escapes_every_markdown_character(text: str) -> None:
     escaped = md(text)
     assert not UNSAFE.search(escaped)
     # Every ASCII punctuation character Markdown gives a meaning to is escaped.
-    assert not re.search(r"(?<!\\)(?:\\\\)*[`*_{}\[\]()#+\-.!|<>~$:&]",
-                         re.sub(r"\\.", "", escaped))
+    assert not re.search(r"(?<!\\)(?:\\\\)*[`*_{}\[\]()#+\-.!|<>~$:&]", re.sub(r"\\.", "", escaped))
     assert unescaped(escaped) == " ".join(text.split()).replace(WORD_JOINER, "")
 
 
 def test_md_lines_keeps_line_breaks() -> None:
     assert md_lines("First line\n\n- second [x](http://e.x)") == (
-        "First line  \n  \n\\- second \\[x\\]\\(http\\:\u2060//e\\.x\\)")
+        "First line  \n  \n\\- second \\[x\\]\\(http\\:\u2060//e\\.x\\)"
+    )
 
 
 def test_plotly_text_and_web_url() -> None:
     assert plotly_text('<a href="http://e.x">out</a> & <b>') == (
-        '&lt;a href="http://e.x"&gt;out&lt;/a&gt; &amp; &lt;b&gt;')
+        '&lt;a href="http://e.x"&gt;out&lt;/a&gt; &amp; &lt;b&gt;'
+    )
     assert web_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
-    for url in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x",
-                "//evil.example", "file:///etc/passwd", "", None):
+    for url in (
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,x",
+        "//evil.example",
+        "file:///etc/passwd",
+        "",
+        None,
+    ):
         assert web_url(url) is None
 
 
@@ -86,12 +105,35 @@ PAGES = {
 
 def markdown_sources(at: AppTest) -> list[str]:
     """The Markdown source of every element that renders its text as Markdown."""
-    found = [e.value for kind in ("markdown", "caption", "title", "header", "subheader",
-                                  "info", "warning", "error", "success")
-             for e in getattr(at, kind)]
-    found += [e.label for kind in ("button", "tabs", "expander", "text_input", "text_area",
-                                   "selectbox", "multiselect", "checkbox")
-              for e in getattr(at, kind)]
+    found = [
+        e.value
+        for kind in (
+            "markdown",
+            "caption",
+            "title",
+            "header",
+            "subheader",
+            "info",
+            "warning",
+            "error",
+            "success",
+        )
+        for e in getattr(at, kind)
+    ]
+    found += [
+        e.label
+        for kind in (
+            "button",
+            "tabs",
+            "expander",
+            "text_input",
+            "text_area",
+            "selectbox",
+            "multiselect",
+            "checkbox",
+        )
+        for e in getattr(at, kind)
+    ]
     found += [e.proto.label for e in at.get("page_link") + at.get("link_button")]
     return found
 
@@ -122,13 +164,17 @@ def test_pages_render_hostile_fields_as_text(hostile, name: str) -> None:
 def test_annotate_renders_hostile_fields_as_text(hostile) -> None:
     ids, ada = hostile
     for claim in (ids.returned_claim, ids.corrected_claim):
-        at = open_page("workbench/ui/pages/annotate.py",
-                       {"article": str(ids.article_id), "claim": str(claim)}, user=ada)
+        at = open_page(
+            "workbench/ui/pages/annotate.py",
+            {"article": str(ids.article_id), "claim": str(claim)},
+            user=ada,
+        )
         assert check_page(at) == []
         shown = " ".join(markdown_sources(at))
         assert md(payload("title")) in shown
-        assert md_lines(payload("comment" if claim == ids.returned_claim
-                                else "cconclusion1")) in shown
+        assert (
+            md_lines(payload("comment" if claim == ids.returned_claim else "cconclusion1")) in shown
+        )
         assert not at.get("link_button")  # the article's javascript: URL is not a link
 
 

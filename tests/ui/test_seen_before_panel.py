@@ -34,8 +34,13 @@ def _shown(at: AppTest) -> list[str]:
 
 
 def test_a_reworded_claim_is_shown_as_the_same_claim(engine, reviewer, article):
-    stored = new_claim(engine, reviewer, article, STORED,
-                       statement="The EU aid package is valued at least at $6.2 billion")
+    stored = new_claim(
+        engine,
+        reviewer,
+        article,
+        STORED,
+        statement="The EU aid package is valued at least at $6.2 billion",
+    )
     at = _run("The EU's aid package is valued at at least $6.2 billion")
     assert not at.exception
     shown = _shown(at)
@@ -45,14 +50,18 @@ def test_a_reworded_claim_is_shown_as_the_same_claim(engine, reviewer, article):
 
 
 def test_another_amount_is_not_the_same_claim(engine, reviewer, article):
-    new_claim(engine, reviewer, article, STORED,
-              statement="The EU aid package is valued at least at $6.2 billion")
+    new_claim(
+        engine,
+        reviewer,
+        article,
+        STORED,
+        statement="The EU aid package is valued at least at $6.2 billion",
+    )
     shown = _shown(_run("The EU aid package is valued at least at $62 billion"))
     assert "*Same claim*" not in shown
 
 
-def test_a_one_word_text_is_too_short_and_hostile_statements_stay_text(
-        engine, reviewer, article):
+def test_a_one_word_text_is_too_short_and_hostile_statements_stay_text(engine, reviewer, article):
     hostile = "![x](https://evil.example/x.png) <script>alert(1)</script> $6.2 billion aid"
     new_claim(engine, reviewer, article, STORED, statement=hostile)
     assert any("too short" in value for value in _shown(_run("aid")))

@@ -14,9 +14,13 @@ from workbench.models import Role, User
 from workbench.ui.routes import SESSION_TOKEN
 
 PAGES = "workbench/ui/pages"
-OIDC = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-        "client_id": "workbench", "client_secret": "secret",
-        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+OIDC = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "workbench",
+    "client_secret": "secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
 
 
 def app(token: str | None = None, query: dict[str, str] | None = None) -> AppTest:
@@ -72,11 +76,14 @@ def test_a_tampered_or_unknown_token_is_a_visitor(app_db, engine, reviewer):
     assert titles(at) == ["Sign in to the claim workbench"]
 
 
-@pytest.mark.parametrize(("role", "sees", "hidden"), [
-    (Role.reviewer, ["claims.py", "annotate.py"], ["users.py", "review.py", "dashboard.py"]),
-    (Role.editor, ["claims.py", "review.py", "dashboard.py"], ["users.py"]),
-    (Role.admin, ["claims.py", "review.py", "users.py"], []),
-])
+@pytest.mark.parametrize(
+    ("role", "sees", "hidden"),
+    [
+        (Role.reviewer, ["claims.py", "annotate.py"], ["users.py", "review.py", "dashboard.py"]),
+        (Role.editor, ["claims.py", "review.py", "dashboard.py"], ["users.py"]),
+        (Role.admin, ["claims.py", "review.py", "users.py"], []),
+    ],
+)
 def test_navigation_shows_each_role_its_pages(app_db, engine, role, sees, hidden):
     user = make_user(engine, f"someone-{role}", role)
     at = app(token_for(engine, user))
@@ -133,11 +140,17 @@ def test_single_sign_on_shows_st_login_then_maps_the_identity(app_db):
     assert titles(at) == ["Sign in to the claim workbench"]
     assert [b.label for b in at.button] == ["Sign in"]
     assert not at.get("html")  # no password form when single sign-on is configured
-    at.user = {"is_logged_in": True, "iss": "http://idp.test", "sub": "u-42",
-               "email": "nina@example.org", "name": "Nina"}
+    at.user = {
+        "is_logged_in": True,
+        "iss": "http://idp.test",
+        "sub": "u-42",
+        "email": "nina@example.org",
+        "name": "Nina",
+    }
     at.run()
     assert not at.exception and titles(at) == ["My work"]
     with db.read_session() as session:
-        nina = session.exec(select(User).where(User.external_subject == "http://idp.test|u-42")
-                            ).one()
+        nina = session.exec(
+            select(User).where(User.external_subject == "http://idp.test|u-42")
+        ).one()
     assert nina.role == Role.reviewer and nina.name == "nina@example.org"

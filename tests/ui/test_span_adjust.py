@@ -16,24 +16,27 @@ def _span(start: int, end: int, claim_id: object = 7) -> dict[str, object]:
 
 def test_a_span_is_completed_to_whole_words() -> None:
     start = BODY.index("budget")
-    assert parse_adjusted(_span(start + 2, BODY.index("grew") + 2), BODY, (7,)) == \
-        AdjustedSpan(7, start, BODY.index("grew") + len("grew"))
+    assert parse_adjusted(_span(start + 2, BODY.index("grew") + 2), BODY, (7,)) == AdjustedSpan(
+        7, start, BODY.index("grew") + len("grew")
+    )
 
 
 def test_offsets_count_code_points() -> None:
     start = BODY.index("in 2022")
-    assert parse_adjusted(_span(start, start + 7), BODY, (7,)) == AdjustedSpan(7, start,
-                                                                                start + 7)
+    assert parse_adjusted(_span(start, start + 7), BODY, (7,)) == AdjustedSpan(7, start, start + 7)
 
 
-@pytest.mark.parametrize("raw", [
-    _span(0, 6, claim_id=8),  # a claim not drawn at its own span
-    _span(0, 6, claim_id=True),
-    _span(0, len(BODY) + 1),
-    _span(6, 6),
-    _span(6, 7),  # only a space
-    {"claim_id": 7, "start": "0", "end": 6},
-    None,
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        _span(0, 6, claim_id=8),  # a claim not drawn at its own span
+        _span(0, 6, claim_id=True),
+        _span(0, len(BODY) + 1),
+        _span(6, 6),
+        _span(6, 7),  # only a space
+        {"claim_id": 7, "start": "0", "end": 6},
+        None,
+    ],
+)
 def test_anything_else_is_ignored(raw: object) -> None:
     assert parse_adjusted(raw, BODY, (7,)) is None

@@ -20,7 +20,9 @@ from workbench.settings import Settings
 
 DATA = Path(__file__).resolve().parent / "data"
 WIKINEWS = DATA / "wikinews-2019-10-08-trump-syria-withdrawal.txt"
-WIKINEWS_URL = "https://en.wikinews.org/wiki/US_President_Trump_announces_troop_withdrawal_from_Syria"
+WIKINEWS_URL = (
+    "https://en.wikinews.org/wiki/US_President_Trump_announces_troop_withdrawal_from_Syria"
+)
 
 Responder = Callable[[BaseHTTPRequestHandler, "LocalSite"], None]
 
@@ -37,8 +39,15 @@ class LocalSite:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def page(self, path: str, body: bytes | str, *, content_type: str = "text/html; charset=utf-8",
-             status: int = 200, headers: dict[str, str] | None = None) -> str:
+    def page(
+        self,
+        path: str,
+        body: bytes | str,
+        *,
+        content_type: str = "text/html; charset=utf-8",
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> str:
         """Serve ``body`` at ``path``; returns its address."""
         data = body.encode("utf-8") if isinstance(body, str) else body
 
@@ -100,8 +109,9 @@ def site() -> Iterator[LocalSite]:
 @pytest.fixture
 def settings() -> Settings:
     """Settings that let the fetch reach the local site, with a short timeout and cap."""
-    return Settings(fetch_allow_hosts=("127.0.0.1",), fetch_timeout_seconds=2.0,
-                    fetch_max_bytes=1_000_000)
+    return Settings(
+        fetch_allow_hosts=("127.0.0.1",), fetch_timeout_seconds=2.0, fetch_max_bytes=1_000_000
+    )
 
 
 def article_html(text: str | None = None, *, head: str = "", lang: str = "en") -> str:

@@ -43,8 +43,15 @@ REFUSED = {
     "240.0.0.1": "not a public internet address",
     "255.255.255.255": "not a public internet address",
 }
-PUBLIC = ["93.184.216.34", "8.8.8.8", "1.1.1.1", "2606:4700:4700::1111",
-          "2a00:1450:4001:80b::200e", "172.32.0.1", "11.0.0.1"]
+PUBLIC = [
+    "93.184.216.34",
+    "8.8.8.8",
+    "1.1.1.1",
+    "2606:4700:4700::1111",
+    "2a00:1450:4001:80b::200e",
+    "172.32.0.1",
+    "11.0.0.1",
+]
 
 
 @pytest.mark.parametrize(("address", "needle"), REFUSED.items(), ids=list(REFUSED))
@@ -70,8 +77,16 @@ def resolver(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str] | socket.ga
             raise answer
         if answer is None:
             return real(host, port, *args, **kwargs)
-        return [(socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM, 6, "",
-                 (ip, port)) for ip in answer]
+        return [
+            (
+                socket.AF_INET6 if ":" in ip else socket.AF_INET,
+                socket.SOCK_STREAM,
+                6,
+                "",
+                (ip, port),
+            )
+            for ip in answer
+        ]
 
     real = socket.getaddrinfo
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
@@ -80,9 +95,12 @@ def resolver(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str] | socket.ga
 
 def test_a_name_resolving_inside_is_refused(resolver) -> None:
     resolver["intranet.example"] = ["10.0.0.5"]
-    with pytest.raises(FetchError, match=r"^The address points into the newsroom's own "
-                                         r"network \(10\.0\.0\.5\); fetching it is not "
-                                         r"allowed\.$"):
+    with pytest.raises(
+        FetchError,
+        match=r"^The address points into the newsroom's own "
+        r"network \(10\.0\.0\.5\); fetching it is not "
+        r"allowed\.$",
+    ):
         fetch("http://intranet.example/", Settings())
 
 
@@ -103,8 +121,11 @@ def test_the_metadata_address_stays_refused_for_an_allowed_host(resolver) -> Non
 
 def test_a_name_that_does_not_exist_is_named(resolver) -> None:
     resolver["no-such-site.example"] = socket.gaierror(socket.EAI_NONAME, "Name not known")
-    with pytest.raises(FetchError, match=r"^There is no web site at no-such-site\.example: "
-                                         r"the name does not exist\."):
+    with pytest.raises(
+        FetchError,
+        match=r"^There is no web site at no-such-site\.example: "
+        r"the name does not exist\.",
+    ):
         fetch("https://no-such-site.example/story", Settings())
 
 
@@ -114,14 +135,17 @@ def test_no_network_says_so(resolver) -> None:
         fetch("https://example.org/", Settings())
 
 
-@pytest.mark.parametrize(("url", "needle"), [
-    ("ftp://example.org/file.txt", "not a web page address"),
-    ("file:///etc/passwd", "not a web page address"),
-    ("javascript:alert(1)", "not a web page address"),
-    ("example.org/story", "not a web page address"),
-    ("https://user:secret@example.org/", "user name or password"),
-    ("http://example.org:port/", "not a valid web address"),
-])
+@pytest.mark.parametrize(
+    ("url", "needle"),
+    [
+        ("ftp://example.org/file.txt", "not a web page address"),
+        ("file:///etc/passwd", "not a web page address"),
+        ("javascript:alert(1)", "not a web page address"),
+        ("example.org/story", "not a web page address"),
+        ("https://user:secret@example.org/", "user name or password"),
+        ("http://example.org:port/", "not a valid web address"),
+    ],
+)
 def test_only_plain_web_addresses_are_fetched(resolver, url: str, needle: str) -> None:
     with pytest.raises(FetchError, match=needle):
         fetch(url, Settings())
@@ -137,5 +161,5 @@ def test_the_name_is_looked_up_once_and_sent_as_the_host(resolver, site: LocalSi
     page = fetch(f"http://newsroom-wiki.test:{site.port}/story", settings)
     assert page.final_url == f"http://newsroom-wiki.test:{site.port}/story"
     assert resolver["looked up"].count("newsroom-wiki.test") == 1
-    (_path, headers), = site.requests
+    ((_path, headers),) = site.requests
     assert headers["Host"] == f"newsroom-wiki.test:{site.port}"

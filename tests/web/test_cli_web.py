@@ -38,8 +38,9 @@ def test_an_address_inside_the_network_is_refused_and_nothing_stored(run_cli, da
     assert code == 1
 
 
-def test_sources_archive_keeps_a_copy(run_cli, engine, reviewer, site: LocalSite,
-                                      local_site_allowed):
+def test_sources_archive_keeps_a_copy(
+    run_cli, engine, reviewer, site: LocalSite, local_site_allowed
+):
     url = site.page("/source", article_html())
     with db.write_session(engine) as session:
         source_id = sources.add_source(session, reviewer, sources.SourceDraft(url=url)).id

@@ -32,7 +32,7 @@ def test_a_page_is_fetched_with_its_checksum_and_time(site: LocalSite, settings)
 
 def test_the_request_names_the_host_and_the_workbench(site: LocalSite, settings) -> None:
     fetch(site.page("/a", article_html()), settings)
-    (_path, headers), = site.requests
+    ((_path, headers),) = site.requests
     assert headers["Host"] == f"127.0.0.1:{site.port}"
     assert settings.organisation_url in headers["User-Agent"]
 
@@ -64,15 +64,19 @@ def test_a_redirect_loop_is_refused(site: LocalSite, settings, loop: list[str]) 
         fetch(site.url(loop[0]), settings)
 
 
-@pytest.mark.parametrize(("target", "needle"), [
-    ("http://10.0.0.5/admin", "points into the newsroom's own network (10.0.0.5)"),
-    ("http://192.168.1.1/", "points into the newsroom's own network (192.168.1.1)"),
-    ("http://169.254.169.254/latest/meta-data/", "cloud server's metadata service"),
-    ("http://[::1]:8080/", "the workbench's own server (::1)"),
-    ("http://0.0.0.0/", "the workbench's own server (0.0.0.0)"),
-])
-def test_a_redirect_into_the_newsroom_is_refused(site: LocalSite, settings, target: str,
-                                                  needle: str) -> None:
+@pytest.mark.parametrize(
+    ("target", "needle"),
+    [
+        ("http://10.0.0.5/admin", "points into the newsroom's own network (10.0.0.5)"),
+        ("http://192.168.1.1/", "points into the newsroom's own network (192.168.1.1)"),
+        ("http://169.254.169.254/latest/meta-data/", "cloud server's metadata service"),
+        ("http://[::1]:8080/", "the workbench's own server (::1)"),
+        ("http://0.0.0.0/", "the workbench's own server (0.0.0.0)"),
+    ],
+)
+def test_a_redirect_into_the_newsroom_is_refused(
+    site: LocalSite, settings, target: str, needle: str
+) -> None:
     """The first hop is allowed (the local site), the second is vetted again and refused
     before any connection is made."""
     url = site.redirect("/innocent", target)
@@ -88,8 +92,15 @@ def test_the_allowed_host_does_not_allow_its_other_names(site: LocalSite, settin
         fetch(url, settings)
 
 
-@pytest.mark.parametrize("target", ["ftp://example.org/file", "file:///etc/passwd",
-                                    "javascript:alert(1)", "gopher://127.0.0.1:25/"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "ftp://example.org/file",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "gopher://127.0.0.1:25/",
+    ],
+)
 def test_a_redirect_to_another_scheme_is_refused(site: LocalSite, settings, target) -> None:
     with pytest.raises(FetchError, match="redirects to an address that is not a web page"):
         fetch(site.redirect("/elsewhere", target), settings)
@@ -113,6 +124,7 @@ def test_a_page_that_stalls_after_its_headers_times_out(site: LocalSite) -> None
 
 def test_a_page_that_trickles_hits_the_overall_deadline(site: LocalSite) -> None:
     """A byte every 50 ms never trips the 0.5 s read timeout; the deadline stops it."""
+
     def trickle(request: BaseHTTPRequestHandler, local: LocalSite) -> None:
         request.send_response(200)
         request.send_header("Content-Type", "text/html")
@@ -166,8 +178,7 @@ def test_a_gzip_bomb_stops_at_the_cap(site: LocalSite, settings) -> None:
         fetch(url, settings)
 
 
-def test_a_gzipped_page_is_read_and_its_checksum_is_of_the_page(site: LocalSite,
-                                                                 settings) -> None:
+def test_a_gzipped_page_is_read_and_its_checksum_is_of_the_page(site: LocalSite, settings) -> None:
     page_html = article_html().encode("utf-8")
     url = site.page("/zipped", gzip.compress(page_html), headers={"Content-Encoding": "gzip"})
     page = fetch(url, settings)
@@ -175,16 +186,18 @@ def test_a_gzipped_page_is_read_and_its_checksum_is_of_the_page(site: LocalSite,
     assert page.sha256 == hashlib.sha256(page_html).hexdigest()
 
 
-@pytest.mark.parametrize(("content_type", "what"), [
-    ("application/pdf", "a PDF"),
-    ("image/png", "an image"),
-    ("image/jpeg; charset=binary", "an image"),
-    ("application/json; charset=utf-8", "JSON data"),
-    ("video/mp4", "a video"),
-    ("application/x-msdownload", "a file of type application/x-msdownload"),
-])
-def test_what_is_not_a_web_page_is_refused(site: LocalSite, settings, content_type,
-                                           what) -> None:
+@pytest.mark.parametrize(
+    ("content_type", "what"),
+    [
+        ("application/pdf", "a PDF"),
+        ("image/png", "an image"),
+        ("image/jpeg; charset=binary", "an image"),
+        ("application/json; charset=utf-8", "JSON data"),
+        ("video/mp4", "a video"),
+        ("application/x-msdownload", "a file of type application/x-msdownload"),
+    ],
+)
+def test_what_is_not_a_web_page_is_refused(site: LocalSite, settings, content_type, what) -> None:
     url = site.page("/file", b"%PDF-1.7 ...", content_type=content_type)
     with pytest.raises(FetchError, match=f"^That address returned {what}, not a web page.$"):
         fetch(url, settings)
@@ -203,20 +216,26 @@ def test_a_page_without_a_type_is_read_when_it_is_markup(site: LocalSite, settin
             request.send_response(200)
             request.end_headers()
             request.wfile.write(body)
+
         return respond
 
-    assert fetch(site.route("/markup", untyped(b"<html>hi</html>")), settings).text \
+    assert (
+        fetch(site.route("/markup", untyped(b"<html>hi</html>")), settings).text
         == "<html>hi</html>"
+    )
     with pytest.raises(FetchError, match="did not say what it returned"):
         fetch(site.route("/binary", untyped(b"\x00\x01\x02 binary")), settings)
 
 
-@pytest.mark.parametrize(("status", "needle"), [
-    (404, r"^The site answered 404 Not Found\.$"),
-    (500, r"^The site answered 500 Internal Server Error\.$"),
-    (403, r"^The site answered 403 Forbidden\. The page may need a sign-in\.$"),
-    (410, r"^The site answered 410 Gone\.$"),
-])
+@pytest.mark.parametrize(
+    ("status", "needle"),
+    [
+        (404, r"^The site answered 404 Not Found\.$"),
+        (500, r"^The site answered 500 Internal Server Error\.$"),
+        (403, r"^The site answered 403 Forbidden\. The page may need a sign-in\.$"),
+        (410, r"^The site answered 410 Gone\.$"),
+    ],
+)
 def test_an_error_status_is_named(site: LocalSite, settings, status: int, needle: str) -> None:
     url = site.page("/error", "<html><body>Oops</body></html>", status=status)
     with pytest.raises(FetchError, match=needle) as raised:
@@ -234,30 +253,54 @@ def test_an_empty_page_is_fetched_as_empty(site: LocalSite, settings) -> None:
     assert page.text == "" and page.sha256 == hashlib.sha256(b"").hexdigest()
 
 
-UKRAINIAN = ("Київ оголосив про нові заходи підтримки. Уряд України повідомив, що допомога "
-             "отримають понад два мільйони родин, а виплати почнуться наступного місяця.")
-FRENCH = ("Le café coûte 3 € aujourd’hui – « très cher » dit-il. La réunion à Bruxelles a été "
-          "reportée à la semaine prochaine, selon les ministres présents.")
+UKRAINIAN = (
+    "Київ оголосив про нові заходи підтримки. Уряд України повідомив, що допомога "
+    "отримають понад два мільйони родин, а виплати почнуться наступного місяця."
+)
+FRENCH = (
+    "Le café coûte 3 € aujourd’hui – « très cher » dit-il. La réunion à Bruxelles a été "
+    "reportée à la semaine prochaine, selon les ministres présents."
+)
 
 
 def _html(text: str, meta: str = "") -> str:
     return f"<html><head>{meta}<title>t</title></head><body><p>{text}</p></body></html>"
 
 
-@pytest.mark.parametrize(("body", "content_type", "expected", "encoding"), [
-    (_html(UKRAINIAN).encode("cp1251"), "text/html; charset=windows-1251", UKRAINIAN,
-     "cp1251"),
-    (_html(FRENCH).encode("cp1252"), "text/html; charset=ISO-8859-1", FRENCH, "cp1252"),
-    (_html(UKRAINIAN, '<meta charset="windows-1251">').encode("cp1251"), "text/html",
-     UKRAINIAN, "cp1251"),
-    (_html(FRENCH, '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
-           ).encode("cp1252"), "text/html", FRENCH, "cp1252"),
-    (_html(UKRAINIAN).encode("cp1251"), "text/html", UKRAINIAN, "cp1251"),
-    (_html(FRENCH).encode("utf-8"), "text/html; charset=windows-1252", FRENCH, "utf-8"),
-], ids=["header-cp1251", "header-latin1-means-cp1252", "meta-cp1251", "meta-latin1",
-        "undeclared-cp1251", "mislabelled-utf8"])
-def test_legacy_encodings_are_decoded(site: LocalSite, settings, body, content_type,
-                                      expected, encoding) -> None:
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected", "encoding"),
+    [
+        (_html(UKRAINIAN).encode("cp1251"), "text/html; charset=windows-1251", UKRAINIAN, "cp1251"),
+        (_html(FRENCH).encode("cp1252"), "text/html; charset=ISO-8859-1", FRENCH, "cp1252"),
+        (
+            _html(UKRAINIAN, '<meta charset="windows-1251">').encode("cp1251"),
+            "text/html",
+            UKRAINIAN,
+            "cp1251",
+        ),
+        (
+            _html(
+                FRENCH, '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+            ).encode("cp1252"),
+            "text/html",
+            FRENCH,
+            "cp1252",
+        ),
+        (_html(UKRAINIAN).encode("cp1251"), "text/html", UKRAINIAN, "cp1251"),
+        (_html(FRENCH).encode("utf-8"), "text/html; charset=windows-1252", FRENCH, "utf-8"),
+    ],
+    ids=[
+        "header-cp1251",
+        "header-latin1-means-cp1252",
+        "meta-cp1251",
+        "meta-latin1",
+        "undeclared-cp1251",
+        "mislabelled-utf8",
+    ],
+)
+def test_legacy_encodings_are_decoded(
+    site: LocalSite, settings, body, content_type, expected, encoding
+) -> None:
     page = fetch(site.page("/legacy", body, content_type=content_type), settings)
     assert expected in page.text
     assert page.encoding == encoding

@@ -28,19 +28,22 @@ from workbench.settings import Settings
 PAGE = article_html().encode("utf-8")
 
 
-def _certificate(subject: str, issuer_key, issuer: x509.Name, key, *, ca: bool
-                 ) -> x509.Certificate:
+def _certificate(subject: str, issuer_key, issuer: x509.Name, key, *, ca: bool) -> x509.Certificate:
     now = datetime.datetime.now(datetime.UTC)
-    builder = (x509.CertificateBuilder()
-               .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
-               .issuer_name(issuer).public_key(key.public_key())
-               .serial_number(x509.random_serial_number())
-               .not_valid_before(now - datetime.timedelta(minutes=5))
-               .not_valid_after(now + datetime.timedelta(hours=1))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
     if not ca:
         builder = builder.add_extension(
-            x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
+            x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False
+        )
     return builder.sign(issuer_key, hashes.SHA256())
 
 
@@ -53,9 +56,13 @@ def tls_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     leaf = _certificate("news.test", ca_key, ca_name, key, ca=False)
     (tmp_path / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     (tmp_path / "leaf.pem").write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
-    (tmp_path / "leaf.key").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    (tmp_path / "leaf.key").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
 
     class Page(BaseHTTPRequestHandler):
@@ -94,8 +101,7 @@ def names_resolve_locally(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
-def test_https_to_the_vetted_address_checks_the_name(tls_site: int,
-                                                      names_resolve_locally) -> None:
+def test_https_to_the_vetted_address_checks_the_name(tls_site: int, names_resolve_locally) -> None:
     settings = Settings(fetch_allow_hosts=("news.test", "other.test"))
     page = fetch(f"https://news.test:{tls_site}/story", settings)
     assert page.status == 200 and page.text.encode("utf-8") == PAGE

@@ -28,8 +28,7 @@ def test_a_snapshot_keeps_the_text_checksum_time_and_status(site: LocalSite, set
     assert taken.fetched_at.tzinfo is not None
 
 
-def test_a_page_that_is_not_an_article_still_gets_a_snapshot(site: LocalSite,
-                                                            settings) -> None:
+def test_a_page_that_is_not_an_article_still_gets_a_snapshot(site: LocalSite, settings) -> None:
     url = site.page("/notice", "<html><body><p>This story has been removed.</p></body></html>")
     taken = snapshot(url, settings)
     assert not taken.is_article and taken.text == "This story has been removed."
@@ -43,8 +42,12 @@ def test_a_snapshot_refuses_what_a_fetch_refuses(site: LocalSite, settings) -> N
 
 
 def _archive(site: LocalSite, **overrides) -> Settings:
-    return Settings(fetch_allow_hosts=("127.0.0.1",), fetch_timeout_seconds=2.0,
-                    archive_save_endpoint=site.url("/save/"), **overrides)
+    return Settings(
+        fetch_allow_hosts=("127.0.0.1",),
+        fetch_timeout_seconds=2.0,
+        archive_save_endpoint=site.url("/save/"),
+        **overrides,
+    )
 
 
 def test_without_an_archive_no_copy_is_requested(site: LocalSite, settings) -> None:
@@ -66,8 +69,10 @@ def test_the_copy_named_in_content_location(site: LocalSite) -> None:
 
 
 def test_the_copy_named_in_a_memento_link(site: LocalSite) -> None:
-    link = (f'<{SOURCE}>; rel="original", <https://archive.example{COPY_PATH}>; '
-            'rel="memento"; datetime="Tue, 02 Jan 2024 03:04:05 GMT"')
+    link = (
+        f'<{SOURCE}>; rel="original", <https://archive.example{COPY_PATH}>; '
+        'rel="memento"; datetime="Tue, 02 Jan 2024 03:04:05 GMT"'
+    )
     site.page("/save/" + SOURCE, "<html>saving</html>", headers={"Link": link})
     assert request_public_copy(SOURCE, _archive(site)) == "https://archive.example" + COPY_PATH
 
@@ -80,8 +85,11 @@ def test_an_archive_that_does_not_say_where_is_an_error(site: LocalSite) -> None
 
 def test_a_busy_archive_is_an_error(site: LocalSite) -> None:
     site.page("/save/" + SOURCE, "busy", status=429)
-    with pytest.raises(FetchError, match=r"^No public copy was made\. The archive answered "
-                                         r"429 Too Many Requests\.$") as raised:
+    with pytest.raises(
+        FetchError,
+        match=r"^No public copy was made\. The archive answered "
+        r"429 Too Many Requests\.$",
+    ) as raised:
         request_public_copy(SOURCE, _archive(site))
     assert raised.value.status == 429
 
@@ -92,8 +100,11 @@ def test_an_unreachable_archive_says_so(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(socket, "getaddrinfo", offline)
     settings = Settings(archive_save_endpoint=WAYBACK_SAVE_ENDPOINT)
-    with pytest.raises(FetchError, match=r"^No public copy was made\. No network: could not "
-                                         r"reach web\.archive\.org\.$"):
+    with pytest.raises(
+        FetchError,
+        match=r"^No public copy was made\. No network: could not "
+        r"reach web\.archive\.org\.$",
+    ):
         request_public_copy(SOURCE, settings)
 
 
@@ -107,31 +118,37 @@ def test_only_web_addresses_are_sent_to_the_archive(site: LocalSite, url: str) -
 ARTICLE = WIKINEWS.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("quote", [
-    # exact, as cited
-    "The PKK is banned in Turkey.",
-    # other case, straight quotes for typographic ones, line breaks and extra spaces
-    'KINO GABRIEL said, "The statement was a surprise and we can say\n that  it is a stab',
-    # the site fixed a typo since (cited "alied", page says "allied")
-    "The US had been alied with Kurdish groups in fighting ISIS.",
-    # a number as cited
-    "including the capture of 100% of the ISIS Caliphate",
-])
+@pytest.mark.parametrize(
+    "quote",
+    [
+        # exact, as cited
+        "The PKK is banned in Turkey.",
+        # other case, straight quotes for typographic ones, line breaks and extra spaces
+        'KINO GABRIEL said, "The statement was a surprise and we can say\n that  it is a stab',
+        # the site fixed a typo since (cited "alied", page says "allied")
+        "The US had been alied with Kurdish groups in fighting ISIS.",
+        # a number as cited
+        "including the capture of 100% of the ISIS Caliphate",
+    ],
+)
 def test_a_quote_still_on_the_page_is_found(quote: str) -> None:
     assert quote_still_present(quote, ARTICLE)
 
 
-@pytest.mark.parametrize("quote", [
-    # a word removed ("had been allied" -> "had allied")
-    "The US had allied with Kurdish groups in fighting ISIS.",
-    # a word added
-    "The PKK is not banned in Turkey.",
-    # a number changed (the page says two million)
-    "Turkey has an estimated three million Syrian refugees",
-    "including the capture of 10% of the ISIS Caliphate",
-    # not there at all
-    "The minister resigned on Friday.",
-])
+@pytest.mark.parametrize(
+    "quote",
+    [
+        # a word removed ("had been allied" -> "had allied")
+        "The US had allied with Kurdish groups in fighting ISIS.",
+        # a word added
+        "The PKK is not banned in Turkey.",
+        # a number changed (the page says two million)
+        "Turkey has an estimated three million Syrian refugees",
+        "including the capture of 10% of the ISIS Caliphate",
+        # not there at all
+        "The minister resigned on Friday.",
+    ],
+)
 def test_a_changed_or_missing_quote_is_not_found(quote: str) -> None:
     assert not quote_still_present(quote, ARTICLE)
 

@@ -21,7 +21,8 @@ def _fetch_and_store(engine, reviewer, url, settings) -> Article:
 
 
 def test_an_article_from_its_address_keeps_where_and_when_it_was_fetched(
-        engine, reviewer, site: LocalSite, settings):
+    engine, reviewer, site: LocalSite, settings
+):
     url = site.page("/story", article_html())
     article = _fetch_and_store(engine, reviewer, url, settings)
     with db.read_session(engine) as session:
@@ -32,7 +33,8 @@ def test_an_article_from_its_address_keeps_where_and_when_it_was_fetched(
 
 
 def test_a_refetched_page_is_a_new_version_with_claims_re_anchored(
-        engine, reviewer, site: LocalSite, settings):
+    engine, reviewer, site: LocalSite, settings
+):
     url = site.page("/story", article_html())
     article = _fetch_and_store(engine, reviewer, url, settings)
     claim = new_claim(engine, reviewer, article, QUOTE)
@@ -42,8 +44,9 @@ def test_a_refetched_page_is_a_new_version_with_claims_re_anchored(
 
     page = web_articles.fetch_article(url, settings)
     with db.write_session(engine) as session:
-        stored = web_articles.add_fetched_version(session, reviewer, article.id, page,
-                                                  expected_version=1)
+        stored = web_articles.add_fetched_version(
+            session, reviewer, article.id, page, expected_version=1
+        )
     assert stored.version == 2
     assert [(c.claim_id, c.state) for c in stored.claims] == [(claim.id, "moved")]
     with db.read_session(engine) as session:
@@ -59,13 +62,15 @@ def test_a_page_that_cannot_be_fetched_stores_nothing(engine, site: LocalSite, s
 
 
 def test_archiving_a_source_keeps_a_copy_and_flags_evidence_whose_excerpt_is_gone(
-        engine, reviewer, article, site: LocalSite, settings):
+    engine, reviewer, article, site: LocalSite, settings
+):
     url = site.page("/source", article_html())
     claim = new_claim(engine, reviewer, article)
     with db.write_session(engine) as session:
         source = sources.add_source(session, reviewer, sources.SourceDraft(url=url))
-        kept = sources.attach_source(session, reviewer, claim.id, source.id,
-                                       stance="supports", excerpt=QUOTE)
+        kept = sources.attach_source(
+            session, reviewer, claim.id, source.id, stance="supports", excerpt=QUOTE
+        )
         source_id, evidence_id = source.id, kept.id
 
     copy = source_archive.take_copy(url, settings)
@@ -75,11 +80,16 @@ def test_archiving_a_source_keeps_a_copy_and_flags_evidence_whose_excerpt_is_gon
         status = source_archive.evidence_archive(session, claim.id)[evidence_id]
     assert status.archived_at is not None and not status.source_changed
 
-    site.page("/source", article_html(WIKINEWS.read_text(encoding="utf-8")
-                                      .replace(QUOTE, "A senator spoke on television")))
+    site.page(
+        "/source",
+        article_html(
+            WIKINEWS.read_text(encoding="utf-8").replace(QUOTE, "A senator spoke on television")
+        ),
+    )
     with db.write_session(engine) as session:
-        source_archive.store_copy(session, reviewer, source_id,
-                                  source_archive.take_copy(url, settings))
+        source_archive.store_copy(
+            session, reviewer, source_id, source_archive.take_copy(url, settings)
+        )
         status = source_archive.evidence_archive(session, claim.id)[evidence_id]
         copies = session.exec(select(SourceSnapshot)).all()
     assert status.source_changed
@@ -87,7 +97,8 @@ def test_archiving_a_source_keeps_a_copy_and_flags_evidence_whose_excerpt_is_gon
 
 
 def test_a_public_copy_becomes_the_sources_archived_url(
-        engine, reviewer, site: LocalSite, settings):
+    engine, reviewer, site: LocalSite, settings
+):
     url = site.page("/source", article_html())
     copy_url = site.url("/web/20261130/" + url)
     site.redirect("/save/" + url, copy_url)

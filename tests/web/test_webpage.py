@@ -39,10 +39,15 @@ def test_the_wikinews_page_becomes_an_article(site: LocalSite, settings) -> None
     assert article.language == "en"
     assert article.url == url and article.requested_url == url
     assert (article.sha256, article.fetched_at, article.status) == (
-        page.sha256, page.fetched_at, 200)
+        page.sha256,
+        page.fetched_at,
+        200,
+    )
     source = WIKINEWS.read_text(encoding="utf-8")
-    for paragraph in ("Late on Sunday, the United States President Donald Trump",
-                      "Senator Lindsey Graham spoke on Fox News"):
+    for paragraph in (
+        "Late on Sunday, the United States President Donald Trump",
+        "Senator Lindsey Graham spoke on Fox News",
+    ):
         assert paragraph in article.body
     assert "Main page" not in article.body and "CC BY 2.5" not in article.body
     # The body is stored as the paste path stores text: cleaned, paragraphs apart.
@@ -54,7 +59,11 @@ def test_the_article_fills_an_article_draft(site: LocalSite, settings) -> None:
     article = extract_article(fetch(site.page("/a", article_html()), settings))
     draft = ArticleDraft(**article.draft_fields())
     assert (draft.title, draft.outlet, draft.language, draft.published) == (
-        TITLE, "Wikinews", "en", date(2019, 10, 8))
+        TITLE,
+        "Wikinews",
+        "en",
+        date(2019, 10, 8),
+    )
     assert draft.body == article.body and draft.url == article.url
 
 
@@ -64,16 +73,20 @@ def test_the_final_address_is_the_articles(site: LocalSite, settings) -> None:
     assert article.url == final and article.requested_url == site.url("/short")
 
 
-@pytest.mark.parametrize(("lang", "head", "header", "expected"), [
-    ("de-AT", "", None, "de"),
-    ("", '<meta http-equiv="Content-Language" content="uk">', None, "uk"),
-    ("", '<meta property="og:locale" content="fr_FR">', None, "fr"),
-    ("", "", "es-ES", "es"),
-    ("", "", None, None),
-    ("", "", "en, fr", None),
-])
-def test_the_declared_language_is_kept_and_none_is_guessed(site: LocalSite, settings, lang,
-                                                          head, header, expected) -> None:
+@pytest.mark.parametrize(
+    ("lang", "head", "header", "expected"),
+    [
+        ("de-AT", "", None, "de"),
+        ("", '<meta http-equiv="Content-Language" content="uk">', None, "uk"),
+        ("", '<meta property="og:locale" content="fr_FR">', None, "fr"),
+        ("", "", "es-ES", "es"),
+        ("", "", None, None),
+        ("", "", "en, fr", None),
+    ],
+)
+def test_the_declared_language_is_kept_and_none_is_guessed(
+    site: LocalSite, settings, lang, head, header, expected
+) -> None:
     headers = {"Content-Language": header} if header else {}
     url = site.page("/lang", article_html(head=head, lang=lang), headers=headers)
     article = extract_article(fetch(url, settings))

@@ -54,21 +54,90 @@ from workbench.text.extract import body_hash
 CHUNK = 10_000
 #: ``PRAGMA cache_size`` while importing: negative means KiB (64 MiB).
 IMPORT_CACHE_KIB = -65_536
-CLAIM_COLUMNS = ("id", "article_id", "start", "end", "quote", "prefix", "suffix",
-                 "anchor_status", "statement", "claimant", "claim_date", "claim_type", "score",
-                 "reasons", "state", "assignee_id", "repeat_of_id", "created_by", "created_at",
-                 "updated_at", "version")
-VERDICT_COLUMNS = ("id", "claim_id", "rating_id", "conclusion", "rationale", "author_id",
-                   "created_at", "status", "reviewer_id", "reviewed_at", "review_comment",
-                   "corrects_id", "correction_reason", "version")
-AUDIT_COLUMNS = ("at", "actor_id", "actor_name", "entity", "entity_id", "action", "claim_id",
-                 "changes")
-EVIDENCE_COLUMNS = ("claim_id", "source_id", "stance", "excerpt", "independent", "added_by",
-                    "created_at")
-SOURCE_COLUMNS = ("id", "url", "title", "publisher", "published", "accessed", "archive_url",
-                  "kind", "notes", "created_by", "created_at")
-ARTICLE_COLUMNS = ("id", "title", "outlet", "url", "author", "published", "language", "body",
-                   "body_hash", "created_by", "created_at")
+CLAIM_COLUMNS = (
+    "id",
+    "article_id",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "anchor_status",
+    "statement",
+    "claimant",
+    "claim_date",
+    "claim_type",
+    "score",
+    "reasons",
+    "state",
+    "assignee_id",
+    "repeat_of_id",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "version",
+)
+VERDICT_COLUMNS = (
+    "id",
+    "claim_id",
+    "rating_id",
+    "conclusion",
+    "rationale",
+    "author_id",
+    "created_at",
+    "status",
+    "reviewer_id",
+    "reviewed_at",
+    "review_comment",
+    "corrects_id",
+    "correction_reason",
+    "version",
+)
+AUDIT_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "entity",
+    "entity_id",
+    "action",
+    "claim_id",
+    "changes",
+)
+EVIDENCE_COLUMNS = (
+    "claim_id",
+    "source_id",
+    "stance",
+    "excerpt",
+    "independent",
+    "added_by",
+    "created_at",
+)
+SOURCE_COLUMNS = (
+    "id",
+    "url",
+    "title",
+    "publisher",
+    "published",
+    "accessed",
+    "archive_url",
+    "kind",
+    "notes",
+    "created_by",
+    "created_at",
+)
+ARTICLE_COLUMNS = (
+    "id",
+    "title",
+    "outlet",
+    "url",
+    "author",
+    "published",
+    "language",
+    "body",
+    "body_hash",
+    "created_by",
+    "created_at",
+)
 OUTSIDE = "approved outside the workbench"
 
 
@@ -87,8 +156,11 @@ class Rows:
         text = self._times.get(value)
         if text is None:  # imports repeat a few timestamps (now, the file's) many times
             # The checked plans hold UTC times: drop "+00:00" instead of converting.
-            text = (value.isoformat(" ", "microseconds")[:-6] if value.tzinfo is UTC else
-                    value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds"))
+            text = (
+                value.isoformat(" ", "microseconds")[:-6]
+                if value.tzinfo is UTC
+                else value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+            )
             self._times[value] = text
         return text
 
@@ -127,14 +199,14 @@ class Rows:
         """The rows of ``sql`` (a fixed query whose ``IN ({})`` is filled with
         placeholders) for every key, ``chunk`` keys per statement."""
         for i in range(0, len(keys), chunk):
-            part = tuple(keys[i:i + chunk])
+            part = tuple(keys[i : i + chunk])
             marks = ", ".join([self.mark] * len(part))
             yield from self.connection.exec_driver_sql(sql.format(marks), part)
 
     def top(self, table: str) -> int:
         """The highest id stored in ``table`` (0 when empty)."""
-        return self.connection.exec_driver_sql(
-            f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').scalar_one()  # noqa: S608
+        statement = f'SELECT COALESCE(MAX(id), 0) FROM "{table}"'  # noqa: S608
+        return self.connection.exec_driver_sql(statement).scalar_one()
 
     def reserve(self, table: str, count: int, *, after: int = 0) -> list[int]:
         """``count`` new ids for ``table``, all above ``after`` (the highest id a file
@@ -142,18 +214,26 @@ class Rows:
         again there when numbered before it). PostgreSQL: from the sequence, moved past
         ``after`` first, since explicit ids do not advance it."""
         if not self.sqlite and after:
-            self.connection.execute(text(
-                "SELECT setval(s, GREATEST(:after, COALESCE(pg_sequence_last_value(s), 0), 1)) "
-                "FROM (SELECT CAST(pg_get_serial_sequence(:t, 'id') AS regclass) AS s) AS q"),
-                {"t": table, "after": after})
+            self.connection.execute(
+                text(
+                    "SELECT setval(s, GREATEST(:after, COALESCE(pg_sequence_last_value(s), 0), 1)) "
+                    "FROM (SELECT CAST(pg_get_serial_sequence(:t, 'id') AS regclass) AS s) AS q"
+                ),
+                {"t": table, "after": after},
+            )
         if count == 0:
             return []
         if self.sqlite:
             top = max(self.top(table), after)
             return list(range(top + 1, top + 1 + count))
-        return list(self.connection.execute(text(
-            "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-            {"t": table, "n": count}).scalars())
+        return list(
+            self.connection.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"
+                ),
+                {"t": table, "n": count},
+            ).scalars()
+        )
 
 
 def create_people(session: Session, actor: User, names: Iterable[str]) -> dict[str, int]:
@@ -164,8 +244,14 @@ def create_people(session: Session, actor: User, names: Iterable[str]) -> dict[s
     for name in names:
         person = users.find_user(session, name)
         if person is None:
-            person = users.add_user(session, actor, name=name, role=Role.reviewer,
-                                    password=None, display_name=f"{name} (restored from a file)")
+            person = users.add_user(
+                session,
+                actor,
+                name=name,
+                role=Role.reviewer,
+                password=None,
+                display_name=f"{name} (restored from a file)",
+            )
             users.set_active(session, actor, stored_id(person), False)
         ids[name] = stored_id(person)
     session.flush()
@@ -203,9 +289,16 @@ class Prepared:
 NUMBERED = ("article", "source", "claim", "verdict")
 
 
-def prepare_import(session: Session, actor: User, plans: list[NewClaim], *,
-                   articles: list[NewArticle], people: Iterable[str], restore: bool,
-                   source_name: str) -> Prepared | None:
+def prepare_import(
+    session: Session,
+    actor: User,
+    plans: list[NewClaim],
+    *,
+    articles: list[NewArticle],
+    people: Iterable[str],
+    restore: bool,
+    source_name: str,
+) -> Prepared | None:
     """The rows of a checked import, built in a *read* session before the write.
 
     SQLite only: there the write lock stops every colleague's save, so its hold time is
@@ -222,21 +315,37 @@ def prepare_import(session: Session, actor: User, plans: list[NewClaim], *,
         if user is None or user.id is None:
             return None
         found[name] = user.id
-    prepared = _prepare(rows, actor, plans, articles=articles, people=found, restore=restore,
-                        source_name=source_name)
+    prepared = _prepare(
+        rows,
+        actor,
+        plans,
+        articles=articles,
+        people=found,
+        restore=restore,
+        source_name=source_name,
+    )
     tables = {name: (columns, data) for name, columns, data in prepared.tables}
     outlet, article = ARTICLE_COLUMNS.index("outlet"), CLAIM_COLUMNS.index("article_id")
     new_articles = {row[0]: row[outlet] for row in tables["article"][1]}
-    prepared.outlets = _outlets(rows, {row[article] for row in tables["claim"][1]} - {None}
-                                - new_articles.keys())
+    prepared.outlets = _outlets(
+        rows, {row[article] for row in tables["claim"][1]} - {None} - new_articles.keys()
+    )
     tables["article"] = (("id", "outlet"), [*new_articles.items(), *prepared.outlets.items()])
     prepared.facts = summary.facts_apart(tables)
     return prepared
 
 
-def insert_claims(session: Session, actor: User, plans: list[NewClaim], *,
-                  articles: list[NewArticle], people: Iterable[str], restore: bool,
-                  source_name: str, prepared: Prepared | None = None) -> None:
+def insert_claims(
+    session: Session,
+    actor: User,
+    plans: list[NewClaim],
+    *,
+    articles: list[NewArticle],
+    people: Iterable[str],
+    restore: bool,
+    source_name: str,
+    prepared: Prepared | None = None,
+) -> None:
     """Insert checked ``plans`` with their articles, people, tags, evidence, verdicts,
     audit events and search documents, in the caller's write transaction.
 
@@ -249,10 +358,16 @@ def insert_claims(session: Session, actor: User, plans: list[NewClaim], *,
     rows = Rows(session)
     with rows.roomy_cache():
         person_ids = create_people(session, actor, people) if restore else {}
-        if (prepared is None or prepared.people != person_ids
-                or _tops(rows) != prepared.tops):
-            prepared = _prepare(rows, actor, plans, articles=articles, people=person_ids,
-                                restore=restore, source_name=source_name)
+        if prepared is None or prepared.people != person_ids or _tops(rows) != prepared.tops:
+            prepared = _prepare(
+                rows,
+                actor,
+                plans,
+                articles=articles,
+                people=person_ids,
+                restore=restore,
+                source_name=source_name,
+            )
         for table, columns, data in prepared.tables:
             rows.insert(table, columns, data)
         _point_into_current_versions(session, prepared.claim_ids)
@@ -272,30 +387,42 @@ def _point_into_current_versions(session: Session, claim_ids: list[int]) -> None
         return
     current = select(Article.current_version).where(Article.id == Claim.article_id)
     for start in range(0, len(claim_ids), CHUNK):
-        session.exec(update(Claim)
-                     .where(col(Claim.id).in_(claim_ids[start:start + CHUNK]),
-                            col(Claim.article_id).in_(revised))
-                     .values(article_version=current.scalar_subquery()))
+        session.exec(
+            update(Claim)
+            .where(
+                col(Claim.id).in_(claim_ids[start : start + CHUNK]),
+                col(Claim.article_id).in_(revised),
+            )
+            .values(article_version=current.scalar_subquery())
+        )
 
 
 def _outlets(rows: Rows, article_ids: Iterable[int]) -> dict[int, str]:
     """The outlets of stored articles (a summary fact of their claims)."""
-    return dict(rows.select_in("SELECT id, outlet FROM article WHERE id IN ({})",
-                               sorted(article_ids)))
+    return dict(
+        rows.select_in("SELECT id, outlet FROM article WHERE id IN ({})", sorted(article_ids))
+    )
 
 
 def _tops(rows: Rows) -> dict[str, int]:
     return {table: rows.top(table) for table in NUMBERED} if rows.sqlite else {}
 
 
-def _prepare(rows: Rows, actor: User, plans: list[NewClaim], *, articles: list[NewArticle],
-             people: dict[str, int], restore: bool, source_name: str) -> Prepared:
+def _prepare(
+    rows: Rows,
+    actor: User,
+    plans: list[NewClaim],
+    *,
+    articles: list[NewArticle],
+    people: dict[str, int],
+    restore: bool,
+    source_name: str,
+) -> Prepared:
     now, where = utcnow(), source_name or "file"
     tops = _tops(rows)
     article_ids, article_rows, events = _article_rows(rows, actor, articles, now, where)
     explicit = max((p.claim_id for p in plans if p.claim_id is not None), default=0)
-    automatic = iter(rows.reserve("claim", sum(p.claim_id is None for p in plans),
-                                  after=explicit))
+    automatic = iter(rows.reserve("claim", sum(p.claim_id is None for p in plans), after=explicit))
     ids = [p.claim_id if p.claim_id is not None else next(automatic) for p in plans]
     # Locals, not ORM attributes or enum members, inside the loops over every row.
     at, me, my_id, context = rows.time(now), actor.name, actor.id, Stance.context.value
@@ -303,100 +430,224 @@ def _prepare(rows: Rows, actor: User, plans: list[NewClaim], *, articles: list[N
     if any(p.sources for p in plans):
         source_ids, source_rows = _source_rows(rows, actor, plans, now)
         tables.append(("source", SOURCE_COLUMNS, source_rows))
-        evidence = [(cid, source_ids[url], context, "", independent, my_id,
-                     rows.time(p.created_at))
-                    for cid, p in zip(ids, plans, strict=True)
-                    for url, _archive, independent in p.sources]
+        evidence = [
+            (cid, source_ids[url], context, "", independent, my_id, rows.time(p.created_at))
+            for cid, p in zip(ids, plans, strict=True)
+            for url, _archive, independent in p.sources
+        ]
     else:
         evidence = []
-    tables.append(("claim", CLAIM_COLUMNS, _claim_rows(rows, actor, plans, ids, article_ids,
-                                                       people)))
-    tables.append(("claim_tag", ("claim_id", "tag"),
-                   [(cid, tag) for cid, p in zip(ids, plans, strict=True) for tag in p.tags]))
+    tables.append(
+        ("claim", CLAIM_COLUMNS, _claim_rows(rows, actor, plans, ids, article_ids, people))
+    )
+    tables.append(
+        (
+            "claim_tag",
+            ("claim_id", "tag"),
+            [(cid, tag) for cid, p in zip(ids, plans, strict=True) for tag in p.tags],
+        )
+    )
     tables.append(("evidence", EVIDENCE_COLUMNS, evidence))
     rated = [(cid, p) for cid, p in zip(ids, plans, strict=True) if p.rating_id is not None]
     verdict_ids = rows.reserve("verdict", len(rated))
-    tables.append(("verdict", VERDICT_COLUMNS, [
-        _verdict_row(rows, actor, vid, cid, p, people, restore, where, now)
-        for vid, (cid, p) in zip(verdict_ids, rated, strict=True)]))
+    tables.append(
+        (
+            "verdict",
+            VERDICT_COLUMNS,
+            [
+                _verdict_row(rows, actor, vid, cid, p, people, restore, where, now)
+                for vid, (cid, p) in zip(verdict_ids, rated, strict=True)
+            ],
+        )
+    )
     trail = "restored_from" if restore else "imported_from"
-    events += [(at, my_id, me, "claim", cid, "restore" if restore else "import", cid,
-                json.dumps({trail: [None, _origin(where, p.line, actor, restore)]}))
-               for cid, p in zip(ids, plans, strict=True)]
-    events += [(at, my_id, me, "verdict", vid, "restore" if restore else "propose", cid,
-                json.dumps(_verdict_changes(p, restore, where, actor)))
-               for vid, (cid, p) in zip(verdict_ids, rated, strict=True)]
+    events += [
+        (
+            at,
+            my_id,
+            me,
+            "claim",
+            cid,
+            "restore" if restore else "import",
+            cid,
+            json.dumps({trail: [None, _origin(where, p.line, actor, restore)]}),
+        )
+        for cid, p in zip(ids, plans, strict=True)
+    ]
+    events += [
+        (
+            at,
+            my_id,
+            me,
+            "verdict",
+            vid,
+            "restore" if restore else "propose",
+            cid,
+            json.dumps(_verdict_changes(p, restore, where, actor)),
+        )
+        for vid, (cid, p) in zip(verdict_ids, rated, strict=True)
+    ]
     tables.append(("audit_event", AUDIT_COLUMNS, events))
-    return Prepared(tops, people, tables, ids,
-                    [(cid, p.doc) for cid, p in zip(ids, plans, strict=True)])
+    return Prepared(
+        tops, people, tables, ids, [(cid, p.doc) for cid, p in zip(ids, plans, strict=True)]
+    )
 
 
-def _article_rows(rows: Rows, actor: User, articles: list[NewArticle], now: datetime,
-                  where: str) -> tuple[dict[str, int], list[tuple[Any, ...]],
-                                       list[tuple[Any, ...]]]:
+def _article_rows(
+    rows: Rows, actor: User, articles: list[NewArticle], now: datetime, where: str
+) -> tuple[dict[str, int], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The articles a file creates: {url: id}, their rows and their audit rows."""
     ids = rows.reserve("article", len(articles))
     created = rows.time(now)
-    article_rows = [(aid, a.title, "", a.url, "", None, "en", a.body, body_hash(a.body),
-                     actor.id, created) for aid, a in zip(ids, articles, strict=True)]
-    events = [(created, actor.id, actor.name, "article", aid, "import", None,
-               json.dumps({"imported_from": [None, where], "url": [None, a.url]}))
-              for aid, a in zip(ids, articles, strict=True)]
+    article_rows = [
+        (aid, a.title, "", a.url, "", None, "en", a.body, body_hash(a.body), actor.id, created)
+        for aid, a in zip(ids, articles, strict=True)
+    ]
+    events = [
+        (
+            created,
+            actor.id,
+            actor.name,
+            "article",
+            aid,
+            "import",
+            None,
+            json.dumps({"imported_from": [None, where], "url": [None, a.url]}),
+        )
+        for aid, a in zip(ids, articles, strict=True)
+    ]
     return {a.url: aid for aid, a in zip(ids, articles, strict=True)}, article_rows, events
 
 
-def _source_rows(rows: Rows, actor: User, plans: list[NewClaim],
-                 now: datetime) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
+def _source_rows(
+    rows: Rows, actor: User, plans: list[NewClaim], now: datetime
+) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
     """Sources by URL: the stored ones (the oldest), and rows for the missing ones."""
     urls: dict[str, str] = {}
     for plan in plans:
         for url, archive, _independent in plan.sources:
             urls.setdefault(url, archive)
     names = sorted(urls)
-    found: dict[str, int] = dict(rows.select_in(
-        "SELECT url, MIN(id) FROM source WHERE url IN ({}) GROUP BY url", names))
+    found: dict[str, int] = dict(
+        rows.select_in("SELECT url, MIN(id) FROM source WHERE url IN ({}) GROUP BY url", names)
+    )
     missing = [url for url in names if url not in found]
     new_ids = rows.reserve("source", len(missing))
     found.update(zip(missing, new_ids, strict=True))
-    return found, [(sid, url, "", "", None, rows.day(now.date()), urls[url],
-                    SourceKind.other.value, "", actor.id, rows.time(now))
-                   for sid, url in zip(new_ids, missing, strict=True)]
+    return found, [
+        (
+            sid,
+            url,
+            "",
+            "",
+            None,
+            rows.day(now.date()),
+            urls[url],
+            SourceKind.other.value,
+            "",
+            actor.id,
+            rows.time(now),
+        )
+        for sid, url in zip(new_ids, missing, strict=True)
+    ]
 
 
-def _claim_rows(rows: Rows, actor: User, plans: list[NewClaim], ids: list[int],
-                article_ids: dict[str, int], people: dict[str, int]) -> list[tuple[Any, ...]]:
+def _claim_rows(
+    rows: Rows,
+    actor: User,
+    plans: list[NewClaim],
+    ids: list[int],
+    article_ids: dict[str, int],
+    people: dict[str, int],
+) -> list[tuple[Any, ...]]:
     free, anchored, creator = AnchorStatus.none.value, AnchorStatus.anchored.value, actor.id
-    return [(cid, article_ids[p.article] if isinstance(p.article, str) else p.article,
-             p.start, p.end, p.quote, p.prefix, p.suffix,
-             free if p.article is None else anchored, p.statement, p.claimant,
-             rows.day(p.claim_date), p.claim_type, None, "[]", p.state,
-             _who(p.assignee, people), None, creator, rows.time(p.created_at),
-             rows.time(p.updated_at), p.version) for cid, p in zip(ids, plans, strict=True)]
+    return [
+        (
+            cid,
+            article_ids[p.article] if isinstance(p.article, str) else p.article,
+            p.start,
+            p.end,
+            p.quote,
+            p.prefix,
+            p.suffix,
+            free if p.article is None else anchored,
+            p.statement,
+            p.claimant,
+            rows.day(p.claim_date),
+            p.claim_type,
+            None,
+            "[]",
+            p.state,
+            _who(p.assignee, people),
+            None,
+            creator,
+            rows.time(p.created_at),
+            rows.time(p.updated_at),
+            p.version,
+        )
+        for cid, p in zip(ids, plans, strict=True)
+    ]
 
 
 def _origin(where: str, line: int, actor: User, restore: bool) -> str:
     return f"{where}, line {line}, by {actor.name}" if restore else f"{where}:{line}"
 
 
-def _verdict_row(rows: Rows, actor: User, verdict_id: int, claim_id: int, plan: NewClaim,
-                 people: dict[str, int], restore: bool, where: str,
-                 now: datetime) -> tuple[Any, ...]:
+def _verdict_row(
+    rows: Rows,
+    actor: User,
+    verdict_id: int,
+    claim_id: int,
+    plan: NewClaim,
+    people: dict[str, int],
+    restore: bool,
+    where: str,
+    now: datetime,
+) -> tuple[Any, ...]:
     if not restore:
-        return (verdict_id, claim_id, plan.rating_id, "", plan.rationale, actor.id,
-                rows.time(now), VerdictStatus.proposed.value, None, None, "", None, "", 1)
+        return (
+            verdict_id,
+            claim_id,
+            plan.rating_id,
+            "",
+            plan.rationale,
+            actor.id,
+            rows.time(now),
+            VerdictStatus.proposed.value,
+            None,
+            None,
+            "",
+            None,
+            "",
+            1,
+        )
     approver = _who(plan.approver, people)
     comment = f"Restored from {_origin(where, plan.line, actor, True)}" + (
-        f"; {OUTSIDE}." if approver is None else ".")
-    return (verdict_id, claim_id, plan.rating_id, "", plan.rationale,
-            _who(plan.author, people), rows.time(plan.approved_at),
-            VerdictStatus.approved.value, approver, rows.time(plan.approved_at), comment, None,
-            "", 1)
+        f"; {OUTSIDE}." if approver is None else "."
+    )
+    return (
+        verdict_id,
+        claim_id,
+        plan.rating_id,
+        "",
+        plan.rationale,
+        _who(plan.author, people),
+        rows.time(plan.approved_at),
+        VerdictStatus.approved.value,
+        approver,
+        rows.time(plan.approved_at),
+        comment,
+        None,
+        "",
+        1,
+    )
 
 
 def _verdict_changes(plan: NewClaim, restore: bool, where: str, actor: User) -> dict[str, Any]:
-    changes: dict[str, Any] = {"rating": [None, plan.rating_label],
-                               "status": [None, VerdictStatus.approved if restore
-                                          else VerdictStatus.proposed]}
+    changes: dict[str, Any] = {
+        "rating": [None, plan.rating_label],
+        "status": [None, VerdictStatus.approved if restore else VerdictStatus.proposed],
+    }
     if restore:
         changes["approved_by"] = [None, plan.approver or "outside the workbench"]
         changes["restored_from"] = [None, _origin(where, plan.line, actor, True)]

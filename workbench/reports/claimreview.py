@@ -32,7 +32,9 @@ CONTEXT = "https://schema.org"
 MAX_CLAIM_REVIEWED = 75
 _ORGANISATION = re.compile(
     r"\b(party|committee|ministry|government|department|agency|council|inc|ltd|llc|"
-    r"corporation|company|news|posts|campaign|association|union|office|pac)\b", re.I)
+    r"corporation|company|news|posts|campaign|association|union|office|pac)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -100,11 +102,16 @@ def validate(review: dict[str, Any], claim_id: int) -> list[Issue]:
     if not is_web_url(review.get("url") or ""):
         add("error", f"url “{review.get('url', '')}” is not an absolute http(s) URL")
     if len(text) >= MAX_CLAIM_REVIEWED:
-        add("warning", f"claimReviewed has {len(text)} characters (keep it under "
-                       f"{MAX_CLAIM_REVIEWED}; search results cut it)")
+        add(
+            "warning",
+            f"claimReviewed has {len(text)} characters (keep it under "
+            f"{MAX_CLAIM_REVIEWED}; search results cut it)",
+        )
     if label and re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text, re.I):
-        add("warning", f"claimReviewed contains the verdict “{label}”: state the claim, "
-                       "not the rating")
+        add(
+            "warning",
+            f"claimReviewed contains the verdict “{label}”: state the claim, not the rating",
+        )
     item = review.get("itemReviewed") or {}
     author = review.get("author") or {}
     if not author.get("name"):
@@ -118,14 +125,19 @@ def validate(review: dict[str, Any], claim_id: int) -> list[Issue]:
             add("warning", f"itemReviewed.{name} is missing")
     appearance = item.get("appearance") or {}
     if appearance and not is_web_url(appearance.get("url") or ""):
-        add("error", f"itemReviewed.appearance.url “{appearance.get('url')}” is not an "
-                     "absolute http(s) URL")
+        add(
+            "error",
+            f"itemReviewed.appearance.url “{appearance.get('url')}” is not an absolute http(s) URL",
+        )
     return issues
 
 
-def claimreview_feed(actor: User, engine: Engine | None = None,
-                     filters: ClaimFilters | None = None,
-                     settings: Settings | None = None) -> tuple[dict[str, Any], list[Issue]]:
+def claimreview_feed(
+    actor: User,
+    engine: Engine | None = None,
+    filters: ClaimFilters | None = None,
+    settings: Settings | None = None,
+) -> tuple[dict[str, Any], list[Issue]]:
     """``({"@context", "@graph": [...]}, issues)`` for the claims with a published verdict
     that match ``filters``: the desk's check before publishing (editors only, since the
     issues name claims that are not public). Invalid claims appear only in ``issues``;
@@ -134,16 +146,18 @@ def claimreview_feed(actor: User, engine: Engine | None = None,
     return _feed(engine, filters, settings)
 
 
-def public_claimreview_feed(engine: Engine | None = None,
-                            settings: Settings | None = None) -> dict[str, Any]:
+def public_claimreview_feed(
+    engine: Engine | None = None, settings: Settings | None = None
+) -> dict[str, Any]:
     """The published fact-checks, for anyone (``GET /claimreview.jsonld``): public on
     purpose, since it holds only approved verdicts that pass validation, which is what
     publishing means. No role check, no filters, no issues."""
     return _feed(engine, None, settings)[0]
 
 
-def _feed(engine: Engine | None, filters: ClaimFilters | None,
-          settings: Settings | None) -> tuple[dict[str, Any], list[Issue]]:
+def _feed(
+    engine: Engine | None, filters: ClaimFilters | None, settings: Settings | None
+) -> tuple[dict[str, Any], list[Issue]]:
     settings = settings or get_settings()
     graph: list[dict[str, Any]] = []
     issues: list[Issue] = []

@@ -50,26 +50,65 @@ from __future__ import annotations
 import re
 
 COLUMNS: tuple[str, ...] = (
-    "claim_id", "article_title", "article_url", "quote", "start", "end", "statement",
-    "claimant", "claim_date", "type", "tags", "state", "rating_label", "rating_value",
-    "rationale", "evidence_count", "independent_source_count", "source_urls", "archive_urls",
-    "reviewer", "approver", "approved_at", "corrections_count", "created_at", "updated_at",
-    "version", "article_version", "anchor_status", "assignee",
+    "claim_id",
+    "article_title",
+    "article_url",
+    "quote",
+    "start",
+    "end",
+    "statement",
+    "claimant",
+    "claim_date",
+    "type",
+    "tags",
+    "state",
+    "rating_label",
+    "rating_value",
+    "rationale",
+    "evidence_count",
+    "independent_source_count",
+    "source_urls",
+    "archive_urls",
+    "reviewer",
+    "approver",
+    "approved_at",
+    "corrections_count",
+    "created_at",
+    "updated_at",
+    "version",
+    "article_version",
+    "anchor_status",
+    "assignee",
 )
 
 #: Columns holding integers: written as numbers, never neutralised.
-NUMERIC_COLUMNS = frozenset({
-    "claim_id", "start", "end", "rating_value", "evidence_count", "independent_source_count",
-    "corrections_count", "version", "article_version",
-})
+NUMERIC_COLUMNS = frozenset(
+    {
+        "claim_id",
+        "start",
+        "end",
+        "rating_value",
+        "evidence_count",
+        "independent_source_count",
+        "corrections_count",
+        "version",
+        "article_version",
+    }
+)
 TEXT_COLUMNS = frozenset(COLUMNS) - NUMERIC_COLUMNS
 
 #: Multi-value cells (tags, URLs) join their values with this.
 MULTI_SEPARATOR = " | "
 
 #: Short names accepted in ``--columns`` mappings and foreign headers.
-ALIASES = {"id": "claim_id", "rating": "rating_label", "label": "rating_label",
-           "claim": "statement", "speaker": "claimant", "date": "claim_date"}
+ALIASES = {
+    "id": "claim_id",
+    "rating": "rating_label",
+    "label": "rating_label",
+    "claim": "statement",
+    "speaker": "claimant",
+    "date": "claim_date",
+}
 
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 

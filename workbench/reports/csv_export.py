@@ -28,8 +28,14 @@ BOM = "\ufeff"
 CHUNK_ROWS = 1000
 
 
-def csv_chunks(actor: User, engine: Engine | None = None, filters: ClaimFilters | None = None,
-               *, bom: bool = False, chunk_rows: int = CHUNK_ROWS) -> Iterator[str]:
+def csv_chunks(
+    actor: User,
+    engine: Engine | None = None,
+    filters: ClaimFilters | None = None,
+    *,
+    bom: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Iterator[str]:
     """The report as a sequence of ``str`` chunks (header first), ``chunk_rows`` rows each.
 
     Nothing is held but the current chunk, so memory does not grow with the claim count.
@@ -40,8 +46,9 @@ def csv_chunks(actor: User, engine: Engine | None = None, filters: ClaimFilters 
         yield text
 
 
-def _counted_chunks(engine: Engine | None, filters: ClaimFilters | None, bom: bool,
-                    chunk_rows: int) -> Iterator[tuple[str, int]]:
+def _counted_chunks(
+    engine: Engine | None, filters: ClaimFilters | None, bom: bool, chunk_rows: int
+) -> Iterator[tuple[str, int]]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
@@ -67,15 +74,26 @@ def _take(buffer: io.StringIO, bom: bool) -> str:
     return BOM + text if bom else text
 
 
-def csv_bytes(actor: User, engine: Engine | None = None, filters: ClaimFilters | None = None,
-              *, bom: bool = False) -> bytes:
+def csv_bytes(
+    actor: User,
+    engine: Engine | None = None,
+    filters: ClaimFilters | None = None,
+    *,
+    bom: bool = False,
+) -> bytes:
     """The whole report as UTF-8 bytes (for downloads; large files prefer :func:`write_csv`).
     Editors only (PermissionDenied)."""
     return "".join(csv_chunks(actor, engine, filters, bom=bom)).encode("utf-8")
 
 
-def write_csv(actor: User, path: Path | str, engine: Engine | None = None,
-              filters: ClaimFilters | None = None, *, bom: bool = False) -> int:
+def write_csv(
+    actor: User,
+    path: Path | str,
+    engine: Engine | None = None,
+    filters: ClaimFilters | None = None,
+    *,
+    bom: bool = False,
+) -> int:
     """Stream the report into ``path`` (replaced only when complete, see
     :func:`workbench.files.replace_file`); returns the number of claims written.
     Editors only (PermissionDenied, before the file is created)."""

@@ -75,11 +75,15 @@ CHUNK = 1000
 MAX_WRITE_RECORDS = 500_000
 MAX_ERRORS = 10_000
 Records = list[tuple[int, dict[str, str]]]
-BUSY = ("The database is busy (someone is saving or another import is running); nothing "
-        "was imported. Try again in a moment.")
+BUSY = (
+    "The database is busy (someone is saving or another import is running); nothing "
+    "was imported. Try again in a moment."
+)
 DISK_FULL = "The disk is full — nothing was imported. Free some space and try again."
-REFUSED = ("The database refused the import; nothing was imported. Try again, or ask an "
-           "admin to look at the server's log.")
+REFUSED = (
+    "The database refused the import; nothing was imported. Try again, or ask an "
+    "admin to look at the server's log."
+)
 _TROUBLE = {db.Trouble.BUSY: BUSY, db.Trouble.FULL: DISK_FULL}
 
 
@@ -110,9 +114,12 @@ class ImportReport:
     write_seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        return {**{k: v for k, v in vars(self).items() if k != "errors"},
-                "errors": [{"line": e.line, "column": e.column, "message": e.message}
-                           for e in self.errors]}
+        return {
+            **{k: v for k, v in vars(self).items() if k != "errors"},
+            "errors": [
+                {"line": e.line, "column": e.column, "message": e.message} for e in self.errors
+            ],
+        }
 
 
 @dataclass
@@ -131,14 +138,21 @@ class ImportPlan:
     prepared: Prepared | None = None
 
 
-def _context(session: Session, actor: User, rating_map: RatingMap | None, restore: bool,
-             dry_run: bool) -> Context:
+def _context(
+    session: Session, actor: User, rating_map: RatingMap | None, restore: bool, dry_run: bool
+) -> Context:
     scale_id = stored_id(default_scale(session))
     ratings = {r.label.casefold(): r for r in ratings_of(session, scale_id)}
     users: dict[str, int] = dict(session.exec(select_columns(User.name, User.id)).all())
-    return Context(actor=actor, now=utcnow().replace(microsecond=0), ratings=ratings,
-                   rating_map=rating_map, users=users, restore=restore,
-                   search_docs=not dry_run)
+    return Context(
+        actor=actor,
+        now=utcnow().replace(microsecond=0),
+        ratings=ratings,
+        rating_map=rating_map,
+        users=users,
+        restore=restore,
+        search_docs=not dry_run,
+    )
 
 
 def _load_chunk(session: Session, ctx: Context, records: Records) -> None:
@@ -148,8 +162,13 @@ def _load_chunk(session: Session, ctx: Context, records: Records) -> None:
     if urls:
         for article in session.exec(select(Article).where(col(Article.url).in_(urls))):
             ctx.articles.setdefault(article.url, []).append(article)
-    ids = sorted({claim_id for _, c in records
-                  if (claim_id := read_int(c.get("claim_id", ""), "claim_id", Problems(), 1))})
+    ids = sorted(
+        {
+            claim_id
+            for _, c in records
+            if (claim_id := read_int(c.get("claim_id", ""), "claim_id", Problems(), 1))
+        }
+    )
     ctx.existing = {}
     if ids:
         for raw in session.execute(report_select().where(col(Claim.id).in_(ids))):
@@ -175,14 +194,26 @@ def _problem(report: ImportReport, error: RowError) -> None:
     if len(report.errors) < MAX_ERRORS:
         report.errors.append(error)
     elif len(report.errors) == MAX_ERRORS:
-        report.errors.append(RowError(error.line, f"more problems after this line are not "
-                                      f"listed (the first {MAX_ERRORS:,} are)"))
+        report.errors.append(
+            RowError(
+                error.line,
+                f"more problems after this line are not listed (the first {MAX_ERRORS:,} are)",
+            )
+        )
 
 
-def check_import(session: Session, actor: User, source: Source, options: ReadOptions, *,
-                 rating_map: RatingMap | None = None, restore: bool = False,
-                 dry_run: bool = False, source_name: str = "",
-                 on_progress: Progress | None = None) -> ImportPlan:
+def check_import(
+    session: Session,
+    actor: User,
+    source: Source,
+    options: ReadOptions,
+    *,
+    rating_map: RatingMap | None = None,
+    restore: bool = False,
+    dry_run: bool = False,
+    source_name: str = "",
+    on_progress: Progress | None = None,
+) -> ImportPlan:
     """Phase 1: stream and check ``source`` in a read session; nothing is written.
 
     Problems come back in ``plan.report.errors`` with line numbers. A dry run keeps no
@@ -190,8 +221,11 @@ def check_import(session: Session, actor: User, source: Source, options: ReadOpt
     needs an admin) and InvalidInput (unreadable file, or too big to write at once).
     """
     started = time.perf_counter()
-    require(actor, ADMINS if restore else REVIEW_DESK,
-            "restore approvals from a file" if restore else "import claims")
+    require(
+        actor,
+        ADMINS if restore else REVIEW_DESK,
+        "restore approvals from a file" if restore else "import claims",
+    )
     report = ImportReport(dry_run=dry_run)
     plan = ImportPlan(report, restore, source_name, started=started)
     ctx = _context(session, actor, rating_map, restore, dry_run)
@@ -212,18 +246,21 @@ def check_import(session: Session, actor: User, source: Source, options: ReadOpt
     report.errors.sort(key=lambda e: e.line)
     plan.articles, plan.people = list(ctx.new_articles.values()), list(ctx.people)
     if report.unrated:
-        report.notes.append(f"{report.unrated:,} ratings map to no label on our scale: those "
-                            "claims are imported without a verdict.")
+        report.notes.append(
+            f"{report.unrated:,} ratings map to no label on our scale: those "
+            "claims are imported without a verdict."
+        )
     if ctx.new_articles:
-        report.notes.append(f"{len(ctx.new_articles):,} articles named by URL are not stored: "
-                            "they are created from the file's titles and quotes (the file "
-                            "has no article text).")
+        report.notes.append(
+            f"{len(ctx.new_articles):,} articles named by URL are not stored: "
+            "they are created from the file's titles and quotes (the file "
+            "has no article text)."
+        )
     report.seconds = time.perf_counter() - started
     return plan
 
 
-def _plan(plan: ImportPlan, ctx: Context, line: int, cells: dict[str, str],
-          dry_run: bool) -> None:
+def _plan(plan: ImportPlan, ctx: Context, line: int, cells: dict[str, str], dry_run: bool) -> None:
     report = plan.report
     result = plan_row(line, cells, ctx)
     if isinstance(result, Problems):
@@ -244,8 +281,10 @@ def _plan(plan: ImportPlan, ctx: Context, line: int, cells: dict[str, str],
     if dry_run:
         return
     if report.created + report.updated > MAX_WRITE_RECORDS:
-        raise InvalidInput(f"The file has more than {MAX_WRITE_RECORDS:,} claims to import "
-                           "at once; split it (a dry run checks any size).")
+        raise InvalidInput(
+            f"The file has more than {MAX_WRITE_RECORDS:,} claims to import "
+            "at once; split it (a dry run checks any size)."
+        )
     if isinstance(result, NewClaim):
         plan.creates.append(result)
     else:
@@ -271,9 +310,16 @@ def write_import(session: Session, actor: User, plan: ImportPlan) -> ImportRepor
             raise ImportFailed(ImportReport(errors=[RowError(update.line, str(error))])) from error
     _check_ids_free(session, plan.creates)
     try:
-        insert_claims(session, actor, plan.creates, articles=plan.articles, people=plan.people,
-                      restore=plan.restore, source_name=plan.source_name,
-                      prepared=plan.prepared)
+        insert_claims(
+            session,
+            actor,
+            plan.creates,
+            articles=plan.articles,
+            people=plan.people,
+            restore=plan.restore,
+            source_name=plan.source_name,
+            prepared=plan.prepared,
+        )
         session.flush()
     except InvalidInput as error:  # a restored person's name that is not a valid account
         raise ImportFailed(ImportReport(errors=[RowError(0, str(error))])) from error
@@ -289,52 +335,96 @@ def _check_ids_free(session: Session, creates: list[NewClaim]) -> None:
     named = {plan.claim_id: plan.line for plan in creates if plan.claim_id is not None}
     ids = sorted(named)
     for i in range(0, len(ids), CHUNK):
-        chunk = ids[i:i + CHUNK]
-        stored = session.exec(select(Claim.id).where(
-            col(Claim.id).between(chunk[0], chunk[-1]))).all()
+        chunk = ids[i : i + CHUNK]
+        stored = session.exec(
+            select(Claim.id).where(col(Claim.id).between(chunk[0], chunk[-1]))
+        ).all()
         taken = next((claim_id for claim_id in stored if claim_id in named), None)
         if taken is not None:
-            raise ImportFailed(ImportReport(errors=[RowError(named[taken], (
-                f"claim {taken} was created by someone else while this file was being "
-                "checked; nothing was imported. Import it again."), "claim_id")]))
+            raise ImportFailed(
+                ImportReport(
+                    errors=[
+                        RowError(
+                            named[taken],
+                            (
+                                f"claim {taken} was created by someone else while this file "
+                                "was being checked; nothing was imported. Import it again."
+                            ),
+                            "claim_id",
+                        )
+                    ]
+                )
+            )
 
 
-def run_import(actor: User, source: Source, options: ReadOptions, *,
-               engine: Engine | None = None, rating_map: RatingMap | None = None,
-               restore: bool = False, dry_run: bool = False, source_name: str = "",
-               on_progress: Progress | None = None) -> ImportReport:
+def run_import(
+    actor: User,
+    source: Source,
+    options: ReadOptions,
+    *,
+    engine: Engine | None = None,
+    rating_map: RatingMap | None = None,
+    restore: bool = False,
+    dry_run: bool = False,
+    source_name: str = "",
+    on_progress: Progress | None = None,
+) -> ImportReport:
     """Check ``source`` in a read session, then (unless ``dry_run`` or any problem) write
     it in one short write transaction. Returns the report; raises :class:`ImportFailed`
     when writing was refused, WorkbenchError with a plain message when the database is
     busy or the disk is full (never SQL)."""
     with db.read_session(engine) as session:
-        plan = check_import(session, actor, source, options, rating_map=rating_map,
-                            restore=restore, dry_run=dry_run, source_name=source_name,
-                            on_progress=on_progress)
+        plan = check_import(
+            session,
+            actor,
+            source,
+            options,
+            rating_map=rating_map,
+            restore=restore,
+            dry_run=dry_run,
+            source_name=source_name,
+            on_progress=on_progress,
+        )
         if plan.report.errors or dry_run:
             return plan.report
-        plan.prepared = prepare_import(session, actor, plan.creates, articles=plan.articles,
-                                       people=plan.people, restore=restore,
-                                       source_name=source_name)
+        plan.prepared = prepare_import(
+            session,
+            actor,
+            plan.creates,
+            articles=plan.articles,
+            people=plan.people,
+            restore=restore,
+            source_name=source_name,
+        )
     locked = time.perf_counter()
     try:
         with db.write_session(engine) as session:
             report = write_import(session, actor, plan)
     except OperationalError as error:
         kind = db.trouble(error)
-        _LOG.warning("import refused: database %s", kind.value if kind else "error",
-                     extra={"actor_id": actor.id, "actor_name": actor.name,
-                            "source": source_name})
+        _LOG.warning(
+            "import refused: database %s",
+            kind.value if kind else "error",
+            extra={"actor_id": actor.id, "actor_name": actor.name, "source": source_name},
+        )
         raise WorkbenchError(_TROUBLE[kind] if kind else REFUSED) from None
     # The lock is held from the first write to the commit: report that, commit included.
     report.write_seconds = time.perf_counter() - locked
     report.seconds = time.perf_counter() - plan.started
     # Bulk rows skip audit.record's per-write line: one line for the whole import.
-    _LOG.info("imported %s", source_name or "a file", extra={
-        "actor_id": actor.id, "actor_name": actor.name, "source": source_name,
-        "claims_created": report.created, "claims_updated": report.updated, "restore": restore,
-        "write_seconds": round(report.write_seconds, 3)})
+    _LOG.info(
+        "imported %s",
+        source_name or "a file",
+        extra={
+            "actor_id": actor.id,
+            "actor_name": actor.name,
+            "source": source_name,
+            "claims_created": report.created,
+            "claims_updated": report.updated,
+            "restore": restore,
+            "write_seconds": round(report.write_seconds, 3),
+        },
+    )
     if on_progress:
         on_progress(1000, 1000)
     return report
-

@@ -75,8 +75,10 @@ def decode(data: bytes | str) -> str:
 
 
 def _not_utf8(error: UnicodeDecodeError) -> InvalidInput:
-    return InvalidInput("The file is not UTF-8 text (a byte near position "
-                        f"{error.start:,} cannot be read); save it as UTF-8 and try again.")
+    return InvalidInput(
+        "The file is not UTF-8 text (a byte near position "
+        f"{error.start:,} cannot be read); save it as UTF-8 and try again."
+    )
 
 
 def open_binary(source: Source) -> BinaryIO:
@@ -118,16 +120,20 @@ def parse_mapping(spec: str, header: list[str] | None) -> dict[str, int]:
         ours, sep, theirs = part.partition("=")
         column = target(ours)
         if not sep or not column:
-            raise InvalidInput(f"Column mapping “{part}”: write our column=their column "
-                               f"(our columns: {', '.join(COLUMNS)}).")
+            raise InvalidInput(
+                f"Column mapping “{part}”: write our column=their column "
+                f"(our columns: {', '.join(COLUMNS)})."
+            )
         theirs = theirs.strip()
         if theirs.isascii() and theirs.isdigit():
             mapping[column] = int(theirs)
         elif header is not None and theirs in header:
             mapping[column] = header.index(theirs)
         else:
-            raise InvalidInput(f"Column mapping “{part}”: there is no column “{theirs}” "
-                               "(use a 0-based number for files without a header).")
+            raise InvalidInput(
+                f"Column mapping “{part}”: there is no column “{theirs}” "
+                "(use a 0-based number for files without a header)."
+            )
     return mapping
 
 
@@ -196,23 +202,29 @@ class RecordReader:
                     continue
                 if mapping is None:
                     expected = expected or len(fields)
-                    mapping = (parse_mapping(options.columns, header) if options.columns
-                               else self._header_mapping(header or []))
+                    mapping = (
+                        parse_mapping(options.columns, header)
+                        if options.columns
+                        else self._header_mapping(header or [])
+                    )
                     _check_indexes(mapping, expected)
                     self.columns = list(mapping)
                 if len(fields) != expected:
                     self.bad += 1
-                    yield RowError(first_line, (
-                        f"{len(fields)} fields where the "
-                        f"{'header has' if header else 'first row has'} {expected}: "
-                        "check the delimiter and the quoting option"))
+                    yield RowError(
+                        first_line,
+                        (
+                            f"{len(fields)} fields where the "
+                            f"{'header has' if header else 'first row has'} {expected}: "
+                            "check the delimiter and the quoting option"
+                        ),
+                    )
                     continue
                 self.records += 1
                 yield first_line, {c: fields[i] for c, i in mapping.items()}
         except csv.Error as error:
             self.bad += 1
-            yield RowError(reader.line_num, f"unreadable CSV ({error}); check the "
-                           "quoting option")
+            yield RowError(reader.line_num, f"unreadable CSV ({error}); check the quoting option")
         self.lines = reader.line_num
         if mapping is None and not self.bad:
             if options.columns or header is None:
@@ -223,8 +235,10 @@ class RecordReader:
         mapping = {target(name): i for i, name in enumerate(header) if target(name)}
         ignored = [name for name in header if not target(name)]
         if not mapping:
-            raise InvalidInput("None of the file's columns is a report column; give a column "
-                               "mapping (e.g. statement=2,claimant=4).")
+            raise InvalidInput(
+                "None of the file's columns is a report column; give a column "
+                "mapping (e.g. statement=2,claimant=4)."
+            )
         if ignored:
             self.notes.append(f"Ignored columns: {', '.join(repr(n) for n in ignored)}.")
         return mapping
@@ -237,10 +251,13 @@ class RecordReader:
             self.notes.append(
                 f"{self.bad:,} record{'s' if self.bad != 1 else ''} with the wrong number of "
                 f"fields: the file does not read consistently with delimiter "
-                f"{options.delimiter!r} and quoting “{options.quoting}”.")
+                f"{options.delimiter!r} and quoting “{options.quoting}”."
+            )
         elif records != self.lines:
-            self.notes.append(f"{self.records:,} records from {self.lines:,} lines: "
-                              f"{self.lines - records:,} line breaks are inside quoted cells.")
+            self.notes.append(
+                f"{self.records:,} records from {self.lines:,} lines: "
+                f"{self.lines - records:,} line breaks are inside quoted cells."
+            )
 
 
 def read_records(data: Source, options: ReadOptions) -> ParsedFile:
@@ -263,5 +280,7 @@ def read_records(data: Source, options: ReadOptions) -> ParsedFile:
 def _check_indexes(mapping: dict[str, int], width: int) -> None:
     for column, index in mapping.items():
         if index >= width:
-            raise InvalidInput(f"Column mapping {column}={index}: the file has only {width} "
-                               f"columns (numbered 0–{width - 1}).")
+            raise InvalidInput(
+                f"Column mapping {column}={index}: the file has only {width} "
+                f"columns (numbered 0–{width - 1})."
+            )

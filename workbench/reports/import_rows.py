@@ -51,8 +51,13 @@ from workbench.validation import MAX_ID, clean_line, clean_url, enum_member, sho
 
 #: The CSV columns a file may change on a stored claim, and the claim field each sets (a
 #: part of ``claims.EDITABLE``: spans, assignment and repeats are changed in the app).
-EDITABLE_COLUMNS = {"statement": "statement", "claimant": "claimant",
-                    "claim_date": "claim_date", "type": "claim_type", "tags": "tags"}
+EDITABLE_COLUMNS = {
+    "statement": "statement",
+    "claimant": "claimant",
+    "claim_date": "claim_date",
+    "type": "claim_type",
+    "tags": "tags",
+}
 FROZEN = ("article_url", "quote", "start", "end", "state", "rating_label")
 #: The column of each draft field whose name differs (problems are reported by column).
 DRAFT_COLUMNS = {"claim_type": "type", "url": "source_urls", "archive_url": "archive_urls"}
@@ -183,8 +188,9 @@ def _clean(problems: Problems, column: str, check: Any, *args: Any, **kwargs: An
         return None
 
 
-def _draft(problems: Problems, make: Callable[..., Draft], *args: Any,
-           **fields: Any) -> Draft | None:
+def _draft(
+    problems: Problems, make: Callable[..., Draft], *args: Any, **fields: Any
+) -> Draft | None:
     """The draft ``make`` builds from a record's cells, or None with each of its problems
     added against its column."""
     try:
@@ -227,17 +233,22 @@ def _lookup_rating(label: str, ctx: Context, problems: Problems) -> Rating | Non
         ours = mapped
     rating = ctx.ratings.get(ours.casefold())
     if rating is None:
-        problems.add("rating_label", f"unknown rating “{ours}” (our scale: "
-                     f"{', '.join(r.label for r in ctx.ratings.values())})")
+        problems.add(
+            "rating_label",
+            f"unknown rating “{ours}” (our scale: "
+            f"{', '.join(r.label for r in ctx.ratings.values())})",
+        )
     return rating
 
 
-def _person(cells: dict[str, str], name: str, line: int, ctx: Context,
-            problems: Problems) -> Person:
+def _person(
+    cells: dict[str, str], name: str, line: int, ctx: Context, problems: Problems
+) -> Person:
     """An account named in the file: on restore its name (matched, or created deactivated,
     when writing); otherwise the id of an existing account (an unknown name is a problem)."""
-    who = _clean(problems, name, clean_line, cells.get(name), field=name.capitalize(),
-                 max_length=80)
+    who = _clean(
+        problems, name, clean_line, cells.get(name), field=name.capitalize(), max_length=80
+    )
     if not who:
         return None
     if ctx.restore:
@@ -245,32 +256,49 @@ def _person(cells: dict[str, str], name: str, line: int, ctx: Context,
         return who
     if who in ctx.users:
         return ctx.users[who]
-    problems.add(name, f"there is no user “{who}” in the workbench (an admin can restore the "
-                 "file to create deactivated accounts for the people it names)")
+    problems.add(
+        name,
+        f"there is no user “{who}” in the workbench (an admin can restore the "
+        "file to create deactivated accounts for the people it names)",
+    )
     return None
 
 
-def _anchor(cells: dict[str, str], quote: str, ctx: Context, problems: Problems,
-            values: dict[str, Any]) -> None:
+def _anchor(
+    cells: dict[str, str], quote: str, ctx: Context, problems: Problems, values: dict[str, Any]
+) -> None:
     """Pin the claim (its cleaned ``quote``) to its article (found by URL, or created from
     the file) or keep it free-standing."""
-    url = _clean(problems, "article_url", clean_url, cells.get("article_url"),
-                 field="Article URL") or ""
+    url = (
+        _clean(problems, "article_url", clean_url, cells.get("article_url"), field="Article URL")
+        or ""
+    )
     start, end = _int(cells, "start", problems), _int(cells, "end", problems)
-    values.update(article=None, start=None, end=None, quote=quote, prefix="",
-                  suffix="")
+    values.update(article=None, start=None, end=None, quote=quote, prefix="", suffix="")
     if not url:
         if start is not None or end is not None:
             problems.add("start", "offsets need an article (article_url is empty)")
         return
-    title = _clean(problems, "article_title", clean_line, cells.get("article_title"),
-                   field="Article title", max_length=MAX_TITLE_CHARS) or ""
+    title = (
+        _clean(
+            problems,
+            "article_title",
+            clean_line,
+            cells.get("article_title"),
+            field="Article title",
+            max_length=MAX_TITLE_CHARS,
+        )
+        or ""
+    )
     found = ctx.articles.get(url, [])
     if len(found) > 1:
         found = [a for a in found if a.title == title]
     if len(found) > 1:
-        problems.add("article_url", "more than one article with this URL and title in the "
-                     "workbench: leave article_url unmapped")
+        problems.add(
+            "article_url",
+            "more than one article with this URL and title in the "
+            "workbench: leave article_url unmapped",
+        )
         return
     if not found:
         _new_article_claim(url, title, quote, start, end, ctx, problems, values)
@@ -286,20 +314,38 @@ def _anchor(cells: dict[str, str], quote: str, ctx: Context, problems: Problems,
         problems.add("quote", f"does not match the article's text at {start}–{end}")
         return
     selector = make_selector(body, start, end)
-    values.update(article=found[0].id, start=start, end=end, quote=selector.quote,
-                  prefix=selector.prefix, suffix=selector.suffix, title=found[0].title,
-                  language=found[0].language)
+    values.update(
+        article=found[0].id,
+        start=start,
+        end=end,
+        quote=selector.quote,
+        prefix=selector.prefix,
+        suffix=selector.suffix,
+        title=found[0].title,
+        language=found[0].language,
+    )
 
 
-def _new_article_claim(url: str, title: str, quote: str, start: int | None, end: int | None,
-                       ctx: Context, problems: Problems, values: dict[str, Any]) -> None:
+def _new_article_claim(
+    url: str,
+    title: str,
+    quote: str,
+    start: int | None,
+    end: int | None,
+    ctx: Context,
+    problems: Problems,
+    values: dict[str, Any],
+) -> None:
     if not quote:
         problems.add("quote", "a claim in an article that is not stored needs its quote")
         return
     if start is not None and (end != start + len(quote) or end > MAX_ARTICLE_CHARS):
-        problems.add("end", f"the span {start}–{end} does not fit the quote "
-                     f"({len(quote)} characters) in an article of at most "
-                     f"{MAX_ARTICLE_CHARS:,} characters")
+        problems.add(
+            "end",
+            f"the span {start}–{end} does not fit the quote "
+            f"({len(quote)} characters) in an article of at most "
+            f"{MAX_ARTICLE_CHARS:,} characters",
+        )
         return
     ctx.new_articles.setdefault(url, NewArticle(url, title or url[:MAX_TITLE_CHARS]))
     values.update(article=url, start=start, end=end, title=ctx.new_articles[url].title)
@@ -327,36 +373,55 @@ def _sources(cells: dict[str, str], problems: Problems) -> list[tuple[str, str, 
     return result
 
 
-def _verdict(line: int, cells: dict[str, str], ctx: Context, problems: Problems,
-             values: dict[str, Any]) -> None:
+def _verdict(
+    line: int, cells: dict[str, str], ctx: Context, problems: Problems, values: dict[str, Any]
+) -> None:
     rating = resolve_rating(cells.get("rating_label", ""), ctx, problems)
     reviewer = _person(cells, "reviewer", line, ctx, problems)
     # Files written before the assignee column name the assignee as the reviewer.
-    values["assignee"] = (_person(cells, "assignee", line, ctx, problems) or reviewer
-                          or (None if ctx.restore else ctx.actor.id))
-    verdict = _draft(problems, RecordedVerdict, rating.id if rating else None,
-                     cells.get("rationale", ""))
-    values.update(rating=rating, author=None, approver=None, approved_at=None,
-                  rationale=verdict.rationale if verdict else "")
+    values["assignee"] = (
+        _person(cells, "assignee", line, ctx, problems)
+        or reviewer
+        or (None if ctx.restore else ctx.actor.id)
+    )
+    verdict = _draft(
+        problems, RecordedVerdict, rating.id if rating else None, cells.get("rationale", "")
+    )
+    values.update(
+        rating=rating,
+        author=None,
+        approver=None,
+        approved_at=None,
+        rationale=verdict.rationale if verdict else "",
+    )
     state = cells.get("state", "").strip() or (ClaimState.approved if rating else ClaimState.new)
     if enum_member(ClaimState, state) is None:
         problems.add("state", f"“{state[:40]}” is not a state ({', '.join(ClaimState)})")
     elif rating is not None and state not in (ClaimState.approved, ClaimState.in_review):
         problems.add("state", f"a claim with a rating cannot be {state}")
-    elif rating is None and state == ClaimState.approved and not any(
-            column == "rating_label" for column, _ in problems):
+    elif (
+        rating is None
+        and state == ClaimState.approved
+        and not any(column == "rating_label" for column, _ in problems)
+    ):
         problems.add("rating_label", "an approved claim needs a rating")
     published = ClaimState.approved if ctx.restore else ClaimState.in_review
-    values["state"] = published if rating else (
-        ClaimState.researching if state == ClaimState.in_review else state)
+    values["state"] = (
+        published
+        if rating
+        else (ClaimState.researching if state == ClaimState.in_review else state)
+    )
     if rating is None or not ctx.restore:
         values["author"] = ctx.actor.id if rating else None
         return
     approver = _person(cells, "approver", line, ctx, problems)
     if approver is not None and approver == reviewer:
         problems.add("approver", "the approver wrote this verdict (two-person rule)")
-    values.update(author=reviewer, approver=approver,
-                  approved_at=_time(cells, "approved_at", problems) or ctx.now)
+    values.update(
+        author=reviewer,
+        approver=approver,
+        approved_at=_time(cells, "approved_at", problems) or ctx.now,
+    )
 
 
 def plan_row(line: int, raw: dict[str, str], ctx: Context) -> NewClaim | Update | None | Problems:
@@ -372,11 +437,17 @@ def plan_row(line: int, raw: dict[str, str], ctx: Context) -> NewClaim | Update 
         return problems or _update(line, claim_id, version, cells, ctx, problems)
     values: dict[str, Any] = {}
     # Without an article for now: the article is resolved from article_url below.
-    draft = _draft(problems, ClaimDraft, None, quote=cells.get("quote", ""),
-                   statement=cells.get("statement", ""), claimant=cells.get("claimant", ""),
-                   claim_date=cells.get("claim_date", ""),
-                   claim_type=cells.get("type", "").strip() or ClaimType.other,
-                   tags=split_multi(cells.get("tags", "")))
+    draft = _draft(
+        problems,
+        ClaimDraft,
+        None,
+        quote=cells.get("quote", ""),
+        statement=cells.get("statement", ""),
+        claimant=cells.get("claimant", ""),
+        claim_date=cells.get("claim_date", ""),
+        claim_type=cells.get("type", "").strip() or ClaimType.other,
+        tags=split_multi(cells.get("tags", "")),
+    )
     if draft is not None:  # the article checks need the claim's cleaned quote
         _anchor(cells, draft.quote, ctx, problems, values)
     _verdict(line, cells, ctx, problems, values)
@@ -388,13 +459,42 @@ def plan_row(line: int, raw: dict[str, str], ctx: Context) -> NewClaim | Update 
     quote, rating, title = values["quote"], values["rating"], values.get("title", "")
     statement = draft.statement or " ".join(quote.split())[:MAX_STATEMENT]
     plan = NewClaim(
-        line, claim_id, values["article"], values["start"], values["end"], quote or statement,
-        values["prefix"], values["suffix"], statement, draft.claimant, draft.claim_date,
-        draft.claim_type, values["state"], values["assignee"], created, updated, version or 1,
-        draft.tags, sources, rating.id if rating else None, rating.label if rating else "",
-        values["rationale"], values["author"], values["approver"], values["approved_at"],
-        claim_document(statement, quote or statement, draft.claimant, draft.tags, title,
-                       values.get("language", "en")) if ctx.search_docs else "")
+        line,
+        claim_id,
+        values["article"],
+        values["start"],
+        values["end"],
+        quote or statement,
+        values["prefix"],
+        values["suffix"],
+        statement,
+        draft.claimant,
+        draft.claim_date,
+        draft.claim_type,
+        values["state"],
+        values["assignee"],
+        created,
+        updated,
+        version or 1,
+        draft.tags,
+        sources,
+        rating.id if rating else None,
+        rating.label if rating else "",
+        values["rationale"],
+        values["author"],
+        values["approver"],
+        values["approved_at"],
+        claim_document(
+            statement,
+            quote or statement,
+            draft.claimant,
+            draft.tags,
+            title,
+            values.get("language", "en"),
+        )
+        if ctx.search_docs
+        else "",
+    )
     if isinstance(plan.article, str):
         ctx.new_articles[plan.article].claims.append(plan)
     return plan
@@ -407,15 +507,21 @@ def build_new_articles(ctx: Context) -> list[tuple[int, str]]:
     problems: list[tuple[int, str]] = []
     for article in ctx.new_articles.values():
         chars: list[str] = []
-        placed = sorted((c for c in article.claims if c.start is not None),
-                        key=lambda c: c.start or 0)
+        placed = sorted(
+            (c for c in article.claims if c.start is not None), key=lambda c: c.start or 0
+        )
         for claim in placed:
             start = claim.start or 0
             chars.extend(" " * (start + len(claim.quote) - len(chars)))
             if any(chars[start + i] not in (" ", ch) for i, ch in enumerate(claim.quote)):
-                problems.append((claim.line, "the quote overlaps another claim's quote in "
-                                 "the same article with different text"))
-            chars[start:start + len(claim.quote)] = claim.quote
+                problems.append(
+                    (
+                        claim.line,
+                        "the quote overlaps another claim's quote in "
+                        "the same article with different text",
+                    )
+                )
+            chars[start : start + len(claim.quote)] = claim.quote
         for claim in (c for c in article.claims if c.start is None):
             chars.extend("\n\n" if chars else "")
             claim.start, claim.end = len(chars), len(chars) + len(claim.quote)
@@ -427,14 +533,23 @@ def build_new_articles(ctx: Context) -> list[tuple[int, str]]:
     return problems
 
 
-def _update(line: int, claim_id: int, version: int | None, cells: dict[str, str],
-            ctx: Context, problems: Problems) -> Update | None | Problems:
+def _update(
+    line: int,
+    claim_id: int,
+    version: int | None,
+    cells: dict[str, str],
+    ctx: Context,
+    problems: Problems,
+) -> Update | None | Problems:
     """Only the editable columns change; the others must match what is stored."""
     current = ctx.existing[claim_id]
     for column in FROZEN:
         if column in cells and cells[column].strip() != str(current[column] or "").strip():
-            problems.add(column, f"differs from the stored claim ({current[column]!r}); "
-                         "change it in the app (spans, states and verdicts have a workflow)")
+            problems.add(
+                column,
+                f"differs from the stored claim ({current[column]!r}); "
+                "change it in the app (spans, states and verdicts have a workflow)",
+            )
     changes: dict[str, Any] = {}
     for column, name in EDITABLE_COLUMNS.items():
         if column in cells and cells[column].strip() != str(current[column]).strip():
@@ -447,9 +562,12 @@ def _update(line: int, claim_id: int, version: int | None, cells: dict[str, str]
     if version is None:
         problems.add("version", f"needed to update claim {claim_id}")
     elif version != current["version"]:
-        problems.add("version", f"claim {claim_id} was changed after this file was exported "
-                     f"(file: version {version}, now version {current['version']}); export "
-                     "again and redo the edit")
+        problems.add(
+            "version",
+            f"claim {claim_id} was changed after this file was exported "
+            f"(file: version {version}, now version {current['version']}); export "
+            "again and redo the edit",
+        )
     if problems or version is None:  # a missing version is one of the problems
         return problems
     return Update(line, claim_id, version, edit.changes())

@@ -40,42 +40,94 @@ def _raw(column: Any) -> Any:
 
 def report_select(filters: ClaimFilters | None = None) -> Any:
     """SELECT one row per claim with every report column (raw values), ordered by id."""
-    tags = (select(col(ClaimTag.claim_id).label("claim_id"),
-                   func.aggregate_strings(col(ClaimTag.tag), ITEM).label("tags"))
-            .group_by(col(ClaimTag.claim_id)).subquery("tags"))
+    tags = (
+        select(
+            col(ClaimTag.claim_id).label("claim_id"),
+            func.aggregate_strings(col(ClaimTag.tag), ITEM).label("tags"),
+        )
+        .group_by(col(ClaimTag.claim_id))
+        .subquery("tags")
+    )
     independent = func.max(case((col(Evidence.independent).is_(True), 1), else_=0))
-    per_source = (select_columns(col(Evidence.claim_id).label("claim_id"), col(Evidence.source_id),
-                                 func.count().label("n"), independent.label("independent"),
-                                 func.min(Evidence.id).label("first_id"))
-                  .group_by(col(Evidence.claim_id), col(Evidence.source_id)).subquery("per_source"))
-    item = (_text(per_source.c.independent) + FIELD + _text(per_source.c.first_id) + FIELD
-            + Source.url + FIELD + Source.archive_url)
-    evidence = (select(per_source.c.claim_id,
-                       func.sum(per_source.c.n).label("evidence_count"),
-                       func.sum(per_source.c.independent).label("independent_count"),
-                       func.aggregate_strings(item, ITEM).label("sources"))
-                .join(Source, col(Source.id) == per_source.c.source_id)
-                .group_by(per_source.c.claim_id).subquery("evidence"))
+    per_source = (
+        select_columns(
+            col(Evidence.claim_id).label("claim_id"),
+            col(Evidence.source_id),
+            func.count().label("n"),
+            independent.label("independent"),
+            func.min(Evidence.id).label("first_id"),
+        )
+        .group_by(col(Evidence.claim_id), col(Evidence.source_id))
+        .subquery("per_source")
+    )
+    item = (
+        _text(per_source.c.independent)
+        + FIELD
+        + _text(per_source.c.first_id)
+        + FIELD
+        + Source.url
+        + FIELD
+        + Source.archive_url
+    )
+    evidence = (
+        select(
+            per_source.c.claim_id,
+            func.sum(per_source.c.n).label("evidence_count"),
+            func.sum(per_source.c.independent).label("independent_count"),
+            func.aggregate_strings(item, ITEM).label("sources"),
+        )
+        .join(Source, col(Source.id) == per_source.c.source_id)
+        .group_by(per_source.c.claim_id)
+        .subquery("evidence")
+    )
     corrected = aliased(Verdict)
-    corrections = (select(col(corrected.claim_id).label("claim_id"), func.count().label("n"))
-                   .where(col(corrected.corrects_id).is_not(None),
-                          col(corrected.status).in_(("approved", "superseded")))
-                   .group_by(col(corrected.claim_id)).subquery("corrections"))
+    corrections = (
+        select(col(corrected.claim_id).label("claim_id"), func.count().label("n"))
+        .where(
+            col(corrected.corrects_id).is_not(None),
+            col(corrected.status).in_(("approved", "superseded")),
+        )
+        .group_by(col(corrected.claim_id))
+        .subquery("corrections")
+    )
     # ``coalesce`` keeps SQLite off the status index: probing it for every claim is
     # quadratic, while the (claim_id, created_at) index finds each claim's verdicts.
     current = aliased(Verdict, name="current")
     approved = func.coalesce(current.status, "") == "approved"
     author, approver, assignee = aliased(User), aliased(User), aliased(User)
     statement = (
-        select_columns(Claim.id, Article.title, Article.url, Claim.quote, Claim.start, Claim.end,
-                       Claim.statement, Claim.claimant, _raw(Claim.claim_date), Claim.claim_type,
-                       tags.c.tags, Claim.state, Rating.label, Rating.rating_value,
-                       current.rationale, evidence.c.evidence_count, evidence.c.independent_count,
-                       evidence.c.sources, func.coalesce(author.name, assignee.name), approver.name,
-                       _raw(current.reviewed_at), corrections.c.n, _raw(Claim.created_at),
-                       _raw(Claim.updated_at), Claim.version,
-                       case((col(Claim.article_id).is_(None), None), else_=Claim.article_version),
-                       Claim.anchor_status, assignee.name, Rating.best_rating, Rating.worst_rating)
+        select_columns(
+            Claim.id,
+            Article.title,
+            Article.url,
+            Claim.quote,
+            Claim.start,
+            Claim.end,
+            Claim.statement,
+            Claim.claimant,
+            _raw(Claim.claim_date),
+            Claim.claim_type,
+            tags.c.tags,
+            Claim.state,
+            Rating.label,
+            Rating.rating_value,
+            current.rationale,
+            evidence.c.evidence_count,
+            evidence.c.independent_count,
+            evidence.c.sources,
+            func.coalesce(author.name, assignee.name),
+            approver.name,
+            _raw(current.reviewed_at),
+            corrections.c.n,
+            _raw(Claim.created_at),
+            _raw(Claim.updated_at),
+            Claim.version,
+            case((col(Claim.article_id).is_(None), None), else_=Claim.article_version),
+            Claim.anchor_status,
+            assignee.name,
+            Rating.best_rating,
+            Rating.worst_rating,
+        )
         .select_from(Claim)
         .outerjoin(Article, col(Article.id) == Claim.article_id)
         .outerjoin(tags, tags.c.claim_id == Claim.id)
@@ -111,8 +163,9 @@ def _day(value: date | str | None) -> str:
 def _sources(raw: str | None) -> tuple[str, str]:
     if not raw:
         return "", ""
-    items = sorted((item.split(FIELD) for item in raw.split(ITEM)),
-                   key=lambda f: (-int(f[0]), int(f[1])))
+    items = sorted(
+        (item.split(FIELD) for item in raw.split(ITEM)), key=lambda f: (-int(f[0]), int(f[1]))
+    )
     urls = MULTI_SEPARATOR.join(f[2] for f in items)
     archives = [f[3] for f in items]
     return urls, MULTI_SEPARATOR.join(archives) if any(archives) else ""
@@ -121,24 +174,78 @@ def _sources(raw: str | None) -> tuple[str, str]:
 def report_row(raw: Sequence[Any]) -> dict[str, Any]:
     """A database row as report cells by column name, plus the rating's ``best_rating``
     and ``worst_rating`` (for ClaimReview; not CSV columns)."""
-    return {**dict(zip(COLUMNS, report_values(raw), strict=True)),
-            "best_rating": raw[-2], "worst_rating": raw[-1]}
+    return {
+        **dict(zip(COLUMNS, report_values(raw), strict=True)),
+        "best_rating": raw[-2],
+        "worst_rating": raw[-1],
+    }
 
 
 def report_values(raw: Sequence[Any]) -> tuple[Any, ...]:
     """A database row as report cells in column order: ints stay ints, lists are joined."""
-    (claim_id, title, url, quote, start, end, statement, claimant, claim_date, claim_type, tags,
-     state, label, value, rationale, evidence_count, independent, sources, reviewer, approver,
-     approved_at, corrections, created_at, updated_at, version, article_version, anchor_status,
-     assignee, *_extra) = raw
+    (
+        claim_id,
+        title,
+        url,
+        quote,
+        start,
+        end,
+        statement,
+        claimant,
+        claim_date,
+        claim_type,
+        tags,
+        state,
+        label,
+        value,
+        rationale,
+        evidence_count,
+        independent,
+        sources,
+        reviewer,
+        approver,
+        approved_at,
+        corrections,
+        created_at,
+        updated_at,
+        version,
+        article_version,
+        anchor_status,
+        assignee,
+        *_extra,
+    ) = raw
     source_urls, archive_urls = _sources(sources)
-    return (claim_id, title or "", url or "", quote, start, end, statement, claimant,
-              _day(claim_date), claim_type,
-              MULTI_SEPARATOR.join(sorted(tags.split(ITEM))) if tags else "", state,
-              label or "", value, rationale or "", int(evidence_count or 0),
-              int(independent or 0), source_urls, archive_urls, reviewer or "", approver or "",
-              timestamp(approved_at), int(corrections or 0), timestamp(created_at),
-              timestamp(updated_at), version, article_version, anchor_status, assignee or "")
+    return (
+        claim_id,
+        title or "",
+        url or "",
+        quote,
+        start,
+        end,
+        statement,
+        claimant,
+        _day(claim_date),
+        claim_type,
+        MULTI_SEPARATOR.join(sorted(tags.split(ITEM))) if tags else "",
+        state,
+        label or "",
+        value,
+        rationale or "",
+        int(evidence_count or 0),
+        int(independent or 0),
+        source_urls,
+        archive_urls,
+        reviewer or "",
+        approver or "",
+        timestamp(approved_at),
+        int(corrections or 0),
+        timestamp(created_at),
+        timestamp(updated_at),
+        version,
+        article_version,
+        anchor_status,
+        assignee or "",
+    )
 
 
 def _iter_raw(engine: Engine, filters: ClaimFilters | None, batch: int) -> Iterator[Any]:
@@ -146,20 +253,23 @@ def _iter_raw(engine: Engine, filters: ClaimFilters | None, batch: int) -> Itera
     fetched ``batch`` at a time so memory stays flat."""
     with engine.connect() as connection:
         result = connection.execution_options(stream_results=True, yield_per=batch).execute(
-            report_select(filters))
+            report_select(filters)
+        )
         for partition in result.partitions():
             yield from partition
 
 
-def iter_report_values(engine: Engine, filters: ClaimFilters | None = None,
-                       *, batch: int = BATCH) -> Iterator[tuple[Any, ...]]:
+def iter_report_values(
+    engine: Engine, filters: ClaimFilters | None = None, *, batch: int = BATCH
+) -> Iterator[tuple[Any, ...]]:
     """Report rows as tuples in :data:`COLUMNS` order (the CSV export's fast path)."""
     for raw in _iter_raw(engine, filters, batch):
         yield report_values(raw)
 
 
-def iter_report_rows(engine: Engine, filters: ClaimFilters | None = None,
-                     *, batch: int = BATCH) -> Iterator[dict[str, Any]]:
+def iter_report_rows(
+    engine: Engine, filters: ClaimFilters | None = None, *, batch: int = BATCH
+) -> Iterator[dict[str, Any]]:
     """Report rows by column name (see :func:`report_row`)."""
     for raw in _iter_raw(engine, filters, batch):
         yield report_row(raw)
@@ -169,4 +279,3 @@ def count_claims(engine: Engine, filters: ClaimFilters | None = None) -> int:
     statement = apply_filters(select(func.count(col(Claim.id))).select_from(Claim), filters)
     with engine.connect() as connection:
         return int(connection.execute(statement).scalar_one())
-

@@ -49,8 +49,9 @@ def strip_latin_diacritics(text: str) -> str:
 
 
 # Latin letters that are not base letter + combining mark in Unicode.
-_LATIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ı": "i",
-                                "æ": "ae", "œ": "oe", "ħ": "h"})
+_LATIN_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ı": "i", "æ": "ae", "œ": "oe", "ħ": "h"}
+)
 
 
 @dataclass
@@ -90,7 +91,7 @@ class RatingMap:
 
 def _first_sentence(key: str) -> str:
     match = _BREAK.search(key)
-    return key[:match.start()].strip(_PUNCTUATION) if match else key
+    return key[: match.start()].strip(_PUNCTUATION) if match else key
 
 
 def parse_rating_map(text: str, name: str = "") -> RatingMap:
@@ -100,8 +101,9 @@ def parse_rating_map(text: str, name: str = "") -> RatingMap:
         if not line.strip() or line.lstrip().startswith("#") or "://" in line.split("\t")[0]:
             continue
         if "\t" not in line:
-            raise InvalidInput(f"Rating map {name or ''} line {number}: expected "
-                               "“foreign label<TAB>our label”.")
+            raise InvalidInput(
+                f"Rating map {name or ''} line {number}: expected “foreign label<TAB>our label”."
+            )
         foreign, ours = line.split("\t", 1)
         mapping.add(foreign, ours.split("\t")[0])
     return mapping

@@ -53,8 +53,10 @@ class Alignment:
         if block is None:
             return min(offset, self.new_length)
         old_start, old_end, new_start = block
-        return min(new_start + (min(offset, old_end) - old_start) + max(0, offset - old_end),
-                   self.new_length)
+        return min(
+            new_start + (min(offset, old_end) - old_start) + max(0, offset - old_end),
+            self.new_length,
+        )
 
     def _block_before(self, offset: int) -> tuple[int, int, int] | None:
         index = bisect_right(self.blocks, offset, key=lambda block: block[0]) - 1

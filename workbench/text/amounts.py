@@ -33,33 +33,145 @@ _DECIMAL_COMMA = frozenset({"de", "uk", "ru", "fr", "es", "it", "pt", "pl", "nl"
 _SPACE_GROUPS = frozenset({"uk", "ru", "fr", "pl"})
 
 _CURRENCIES = {
-    "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
-    "us dollars": "USD", "u.s. dollars": "USD", "доларів": "USD", "долари": "USD",
-    "долар": "USD", "доларах": "USD", "дол.": "USD", "دولار": "USD", "دولارات": "USD",
-    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "євро": "EUR", "يورو": "EUR",
-    "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "pounds sterling": "GBP",
-    "pfund": "GBP", "фунтів": "GBP", "جنيه إسترليني": "GBP", "جنيه استرليني": "GBP",
-    "₴": "UAH", "uah": "UAH", "грн": "UAH", "гривень": "UAH", "гривні": "UAH",
-    "гривня": "UAH", "hryvnias": "UAH", "hryvnia": "UAH",
-    "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD", "ca$": "CAD", "cad": "CAD",
-    "¥": "JPY", "jpy": "JPY", "yen": "JPY", "chf": "CHF", "franken": "CHF",
-    "₽": "RUB", "rub": "RUB", "рублів": "RUB", "roubles": "RUB", "rubles": "RUB",
-    "₹": "INR", "inr": "INR",
+    "$": "USD",
+    "us$": "USD",
+    "usd": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "us dollars": "USD",
+    "u.s. dollars": "USD",
+    "доларів": "USD",
+    "долари": "USD",
+    "долар": "USD",
+    "доларах": "USD",
+    "дол.": "USD",
+    "دولار": "USD",
+    "دولارات": "USD",
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "євро": "EUR",
+    "يورو": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "pounds sterling": "GBP",
+    "pfund": "GBP",
+    "фунтів": "GBP",
+    "جنيه إسترليني": "GBP",
+    "جنيه استرليني": "GBP",
+    "₴": "UAH",
+    "uah": "UAH",
+    "грн": "UAH",
+    "гривень": "UAH",
+    "гривні": "UAH",
+    "гривня": "UAH",
+    "hryvnias": "UAH",
+    "hryvnia": "UAH",
+    "a$": "AUD",
+    "au$": "AUD",
+    "aud": "AUD",
+    "c$": "CAD",
+    "ca$": "CAD",
+    "cad": "CAD",
+    "¥": "JPY",
+    "jpy": "JPY",
+    "yen": "JPY",
+    "chf": "CHF",
+    "franken": "CHF",
+    "₽": "RUB",
+    "rub": "RUB",
+    "рублів": "RUB",
+    "roubles": "RUB",
+    "rubles": "RUB",
+    "₹": "INR",
+    "inr": "INR",
 }
-_PREFIX_CURRENCIES = ("$", "us$", "usd", "€", "eur", "£", "gbp", "₴", "uah", "a$", "au$",
-                      "aud", "c$", "ca$", "cad", "¥", "jpy", "chf", "₽", "rub", "₹", "inr")
+_PREFIX_CURRENCIES = (
+    "$",
+    "us$",
+    "usd",
+    "€",
+    "eur",
+    "£",
+    "gbp",
+    "₴",
+    "uah",
+    "a$",
+    "au$",
+    "aud",
+    "c$",
+    "ca$",
+    "cad",
+    "¥",
+    "jpy",
+    "chf",
+    "₽",
+    "rub",
+    "₹",
+    "inr",
+)
 # (stem, multiplier), longest stem first so "billion" is not read as "b".
-_SCALES = (("milliard", 1e9), ("мільйон", 1e6), ("мільярд", 1e9), ("трильйон", 1e12),
-           ("thousand", 1e3), ("tausend", 1e3), ("million", 1e6), ("billion", 1e9),
-           ("trillion", 1e12), ("تريليون", 1e12), ("ملايين", 1e6), ("مليون", 1e6),
-           ("مليار", 1e9), ("آلاف", 1e3), ("млрд", 1e9), ("трлн", 1e12), ("тис", 1e3),
-           ("mio", 1e6), ("mrd", 1e9), ("млн", 1e6), ("ألف", 1e3), ("mn", 1e6), ("bn", 1e9),
-           ("tn", 1e12), ("k", 1e3), ("m", 1e6), ("b", 1e9))
+_SCALES = (
+    ("milliard", 1e9),
+    ("мільйон", 1e6),
+    ("мільярд", 1e9),
+    ("трильйон", 1e12),
+    ("thousand", 1e3),
+    ("tausend", 1e3),
+    ("million", 1e6),
+    ("billion", 1e9),
+    ("trillion", 1e12),
+    ("تريليون", 1e12),
+    ("ملايين", 1e6),
+    ("مليون", 1e6),
+    ("مليار", 1e9),
+    ("آلاف", 1e3),
+    ("млрд", 1e9),
+    ("трлн", 1e12),
+    ("тис", 1e3),
+    ("mio", 1e6),
+    ("mrd", 1e9),
+    ("млн", 1e6),
+    ("ألف", 1e3),
+    ("mn", 1e6),
+    ("bn", 1e9),
+    ("tn", 1e12),
+    ("k", 1e3),
+    ("m", 1e6),
+    ("b", 1e9),
+)
 _NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "ein": 1, "eine": 1, "zwei": 2, "drei": 3,
-    "vier": 4, "fünf": 5, "sechs": 6, "zehn": 10, "один": 1, "одна": 1, "два": 2, "дві": 2,
-    "три": 3, "чотири": 4, "п'ять": 5, "десять": 10,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "ein": 1,
+    "eine": 1,
+    "zwei": 2,
+    "drei": 3,
+    "vier": 4,
+    "fünf": 5,
+    "sechs": 6,
+    "zehn": 10,
+    "один": 1,
+    "одна": 1,
+    "два": 2,
+    "дві": 2,
+    "три": 3,
+    "чотири": 4,
+    "п'ять": 5,
+    "десять": 10,
 }
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -78,12 +190,16 @@ def _words(items: Iterable[str]) -> str:
 def _pattern(space_groups: bool) -> re.Pattern[str]:
     """Build the scanner; plain-space thousands ("7 000") only where that is usual."""
     group = r"[,.\u00a0\u202f\u2009 ]" if space_groups else r"[,.\u00a0\u202f\u2009]"
-    num = (r"(?<![\d.,A-Za-z\u0400-\u04FF])(?<![A-Za-z\u0400-\u04FF]-)"
-           rf"(?:\d{{1,3}}(?:{group}\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d])")
+    num = (
+        r"(?<![\d.,A-Za-z\u0400-\u04FF])(?<![A-Za-z\u0400-\u04FF]-)"
+        rf"(?:\d{{1,3}}(?:{group}\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d])"
+    )
     end = r"(?![\w$€£])"
-    word_scale = (r"(?i:thousand|million|billion|trillion|tausend|million(?:en)?|mio\.|"
-                  r"milliarden?|mrd\.|billionen|мільйон\w*|мільярд\w*|тисяч\w*|трильйон\w*|"
-                  r"млн|млрд|трлн|тис\.|ألف|آلاف|مليون|ملايين|مليارات|مليار|تريليون)s?")
+    word_scale = (
+        r"(?i:thousand|million|billion|trillion|tausend|million(?:en)?|mio\.|"
+        r"milliarden?|mrd\.|billionen|мільйон\w*|мільярд\w*|тисяч\w*|трильйон\w*|"
+        r"млн|млрд|трлн|тис\.|ألف|آلاف|مليون|ملايين|مليارات|مليار|تريليون)s?"
+    )
     scale = rf"(?:{word_scale}{end}|(?i:bn|mn|tn|m|k|b)(?![\w]))"
     prefix = f"(?<![A-Za-z])(?i:{_words(_PREFIX_CURRENCIES)})"
     suffix = rf"(?i:{_words(_CURRENCIES)}){end}"
@@ -114,22 +230,45 @@ _GROUP_SPACES = re.compile(r"[\u00a0\u202f\u2009 ]")
 # begin; tests/text/test_amounts_fast_path.py checks that it finds exactly what
 # ``finditer`` finds. On claim-length text it is 2-6 times faster (an import scans
 # every claim; issue 8).
-_SCALE_WORDS = ("thousand", "million", "billion", "trillion", "tausend", "mio.", "milliard",
-                "mrd.", "мільйон", "мільярд", "тисяч", "трильйон", "млн", "млрд", "трлн",
-                "тис.", "ألف", "آلاف", "مليون", "ملايين", "مليار", "تريليون")
+_SCALE_WORDS = (
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
+    "tausend",
+    "mio.",
+    "milliard",
+    "mrd.",
+    "мільйон",
+    "мільярд",
+    "тисяч",
+    "трильйон",
+    "млн",
+    "млрд",
+    "трлн",
+    "тис.",
+    "ألف",
+    "آلاف",
+    "مليون",
+    "ملايين",
+    "مليار",
+    "تريليون",
+)
 _ASCII_SCALE_WORDS = tuple(word for word in _SCALE_WORDS if word.isascii())
 _CANDIDATE = re.compile(r"\d|" + _words(_SCALE_WORDS), re.I)
 _ASCII_DIGIT = re.compile(r"[0-9]")
-_REACH = 1 + max(len(word) for word in (*_MONTHS.replace("\\", "").split("|"),
-                                          *_NUMBER_WORDS, *_PREFIX_CURRENCIES))
+_REACH = 1 + max(
+    len(word)
+    for word in (*_MONTHS.replace("\\", "").split("|"), *_NUMBER_WORDS, *_PREFIX_CURRENCIES)
+)
 # Where a match can begin before its anchor (digits are anchors themselves): a whole
 # currency prefix or number word after a non-letter (both need one), or a month name
 # anywhere (months are matched case-sensitively and without a left boundary). Whole words,
 # not first letters: most letters in a window start none of them, and each position tried
 # costs a match attempt of the big pattern.
 _MATCH_START = re.compile(
-    f"(?<![A-Za-z])(?=(?i:{_words((*_PREFIX_CURRENCIES, *_NUMBER_WORDS))}))"
-    f"|(?=(?:{_MONTHS}))")
+    f"(?<![A-Za-z])(?=(?i:{_words((*_PREFIX_CURRENCIES, *_NUMBER_WORDS))}))|(?=(?:{_MONTHS}))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,14 +309,16 @@ def find_amounts(text: str, language: str = "en") -> list[Amount]:
 
 def find_percentages(text: str, language: str = "en") -> list[Quantity]:
     """Percentages ("12%", "12 per cent", "12 Prozent", "41 في المائة")."""
-    return [item for kind, item in scan(text, language)
-            if kind == "pct" and isinstance(item, Quantity)]
+    return [
+        item for kind, item in scan(text, language) if kind == "pct" and isinstance(item, Quantity)
+    ]
 
 
 def find_numbers(text: str, language: str = "en") -> list[Quantity]:
     """Numbers that are not money, percentages, years or parts of dates."""
-    return [item for kind, item in scan(text, language)
-            if kind == "num" and isinstance(item, Quantity)]
+    return [
+        item for kind, item in scan(text, language) if kind == "num" and isinstance(item, Quantity)
+    ]
 
 
 def find_years(text: str, language: str = "en") -> list[DateRef]:
@@ -260,8 +401,9 @@ def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     position = 0
     while (index := bisect_left(anchors, position)) < len(anchors):
         anchor = anchors[index]
-        starts = [m.start() for m in _MATCH_START.finditer(text, max(position,
-                                                                       anchor - _REACH), anchor)]
+        starts = [
+            m.start() for m in _MATCH_START.finditer(text, max(position, anchor - _REACH), anchor)
+        ]
         match = None
         for start in (*starts, anchor):
             if (match := pattern.match(text, start)) is not None:

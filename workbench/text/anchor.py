@@ -108,12 +108,13 @@ class Placement:
 def make_selector(body: str, start: int, end: int) -> Selector:
     """Describe `body[start:end]` so it can be found again after the body changes."""
     if not 0 <= start < end <= len(body):
-        raise ValueError(f"Span {start}-{end} is not a non-empty range inside the body "
-                         f"(length {len(body)}).")
+        raise ValueError(
+            f"Span {start}-{end} is not a non-empty range inside the body (length {len(body)})."
+        )
     return Selector(
         quote=body[start:end],
-        prefix=body[max(0, start - CONTEXT_CHARS):start],
-        suffix=body[end:end + CONTEXT_CHARS],
+        prefix=body[max(0, start - CONTEXT_CHARS) : start],
+        suffix=body[end : end + CONTEXT_CHARS],
     )
 
 
@@ -141,13 +142,20 @@ def anchor(body: str, selector: Selector, hint_start: int | None = None) -> Anch
         return _placed("exact", body, selector, start, start + len(selector.quote))
     exact = full or [start for start in starts if agreement[start].chars == best.chars]
     spans = [(start, start + len(selector.quote)) for start in exact]
-    aligned = {span: fuzz.ratio(selector.quote, body[span[0]:span[1]])
-               for span in _alignments(body, selector, hint_start)}
+    aligned = {
+        span: fuzz.ratio(selector.quote, body[span[0] : span[1]])
+        for span in _alignments(body, selector, hint_start)
+    }
     spans += [span for span, score in aligned.items() if score >= FUZZY_THRESHOLD]
     if not spans:
         return Anchor("unplaced", None, None, max(aligned.values(), default=0.0), None)
-    chosen = max(spans, key=lambda span: (_similarity_in_context(body, selector, *span),
-                                          -_distance(span[0], hint_start)))
+    chosen = max(
+        spans,
+        key=lambda span: (
+            _similarity_in_context(body, selector, *span),
+            -_distance(span[0], hint_start),
+        ),
+    )
     return _placed("fuzzy", body, selector, *chosen)
 
 
@@ -192,52 +200,91 @@ def snap_to_words(body: str, start: int, end: int) -> tuple[int, int]:
 
 def _place(old_body: str, new_body: str, alignment: Alignment, claim: ClaimSpan) -> Placement:
     quote = claim.selector.quote
-    known = 0 <= claim.start and claim.end == claim.start + len(quote) and old_body.startswith(
-        quote, claim.start)
+    known = (
+        0 <= claim.start
+        and claim.end == claim.start + len(quote)
+        and old_body.startswith(quote, claim.start)
+    )
     selector = make_selector(old_body, claim.start, claim.end) if known else claim.selector
     found, previous = _whole(new_body, selector), _whole(old_body, selector)
     mapped = alignment.map_span(claim.start, claim.end) if known else None
-    if len(found) == 1 and len(previous) == 1 and _same_text(
-            old_body, new_body, previous[0], found[0], len(quote), mapped):
-        return Placement(claim.key, "moved", found[0], found[0] + len(quote), 100.0,
-                         "Unchanged, and found once in both versions.")
+    if (
+        len(found) == 1
+        and len(previous) == 1
+        and _same_text(old_body, new_body, previous[0], found[0], len(quote), mapped)
+    ):
+        return Placement(
+            claim.key,
+            "moved",
+            found[0],
+            found[0] + len(quote),
+            100.0,
+            "Unchanged, and found once in both versions.",
+        )
     if mapped is not None and mapped[0] in found:
-        if _singled_out(old_body, new_body, claim.start, mapped[0], len(quote), previous,
-                        found):
-            return Placement(claim.key, "moved", *mapped, 100.0,
-                             "Unchanged where it was, and the text around it tells it apart "
-                             "from the other occurrences.")
-        return Placement(claim.key, "needs_review", *mapped, 100.0,
-                         f"The quoted text occurs {_times(len(found))} here and "
-                         f"{_times(len(previous))} before; this one is where it was, but the "
-                         "text around it does not tell them apart.")
+        if _singled_out(old_body, new_body, claim.start, mapped[0], len(quote), previous, found):
+            return Placement(
+                claim.key,
+                "moved",
+                *mapped,
+                100.0,
+                "Unchanged where it was, and the text around it tells it apart "
+                "from the other occurrences.",
+            )
+        return Placement(
+            claim.key,
+            "needs_review",
+            *mapped,
+            100.0,
+            f"The quoted text occurs {_times(len(found))} here and "
+            f"{_times(len(previous))} before; this one is where it was, but the "
+            "text around it does not tell them apart.",
+        )
     result = anchor(new_body, selector, hint_start=alignment.map_near(max(0, claim.start)))
     if result.start is None or result.end is None:
-        return Placement(claim.key, "unplaced", None, None, result.score,
-                         "The quoted text is no longer in the article (the closest passage "
-                         f"is {result.score:.0f}% similar).")
+        return Placement(
+            claim.key,
+            "unplaced",
+            None,
+            None,
+            result.score,
+            "The quoted text is no longer in the article (the closest passage "
+            f"is {result.score:.0f}% similar).",
+        )
     if result.quote != quote:
         reason = f"The quoted text was edited; this passage is {result.score:.0f}% similar."
     elif not known:
         reason = "The claim's saved position did not hold its quote; confirm this passage."
     elif len(found) == len(previous) == 1:
-        reason = ("The quoted words are here, but the text around them was rewritten; "
-                  "confirm they still make the claim.")
+        reason = (
+            "The quoted words are here, but the text around them was rewritten; "
+            "confirm they still make the claim."
+        )
     else:
-        reason = (f"The quoted text occurs {_times(len(found))} here and "
-                  f"{_times(len(previous))} before, and the text around it changed; confirm "
-                  "this one is the claim's.")
+        reason = (
+            f"The quoted text occurs {_times(len(found))} here and "
+            f"{_times(len(previous))} before, and the text around it changed; confirm "
+            "this one is the claim's."
+        )
     return Placement(claim.key, "needs_review", result.start, result.end, result.score, reason)
 
 
-def _same_text(old_body: str, new_body: str, old_start: int, new_start: int, length: int,
-               mapped: tuple[int, int] | None) -> bool:
+def _same_text(
+    old_body: str,
+    new_body: str,
+    old_start: int,
+    new_start: int,
+    length: int,
+    mapped: tuple[int, int] | None,
+) -> bool:
     """Whether a quote found once in both versions is the claim's text and not the same few
     words in a rewritten sentence: the diff keeps it in place, or it is at least as long as
     the context kept on one side, or some text beside it moved along with it."""
-    return (mapped == (new_start, new_start + length) or length >= CONTEXT_CHARS
-            or max(_agreement(old_body, old_start, new_body, new_start, length))
-            >= CONTEXT_MARGIN)
+    return (
+        mapped == (new_start, new_start + length)
+        or length >= CONTEXT_CHARS
+        or max(_agreement(old_body, old_start, new_body, new_start, length)) >= CONTEXT_MARGIN
+    )
 
 
 def _whole(body: str, selector: Selector) -> list[int]:
@@ -247,9 +294,12 @@ def _whole(body: str, selector: Selector) -> list[int]:
     cut_before = bool(selector.prefix) and _glued(selector.prefix[-1], quote[0])
     cut_after = bool(selector.suffix) and _glued(quote[-1], selector.suffix[0])
     end = len(quote)
-    return [start for start in _occurrences(body, quote)
-            if cut_before == (start > 0 and _glued(body[start - 1], quote[0]))
-            and cut_after == (start + end < len(body) and _glued(quote[-1], body[start + end]))]
+    return [
+        start
+        for start in _occurrences(body, quote)
+        if cut_before == (start > 0 and _glued(body[start - 1], quote[0]))
+        and cut_after == (start + end < len(body) and _glued(quote[-1], body[start + end]))
+    ]
 
 
 def _glued(before: str, after: str) -> bool:
@@ -261,27 +311,41 @@ def _times(count: int) -> str:
     return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
-def _singled_out(old_body: str, new_body: str, old_start: int, new_start: int, length: int,
-                 previous: list[int], found: list[int]) -> bool:
+def _singled_out(
+    old_body: str,
+    new_body: str,
+    old_start: int,
+    new_start: int,
+    length: int,
+    previous: list[int],
+    found: list[int],
+) -> bool:
     """Whether the claim's own occurrence and `new_start` are the pair whose surroundings read
     the same furthest: at least CONTEXT_CHARS on each side, on both sides at least as far as
     for any other pairing (another old occurrence here, or this one at another new
     occurrence), and CONTEXT_MARGIN characters further in all. A copy inserted or deleted
     right next to the claim cuts its own surroundings short on that side, so the copies are
     never told apart by the other side alone."""
-    if (any(_in_tandem(old_body, old_start, start) for start in previous if start != old_start)
-            or any(_in_tandem(new_body, new_start, start) for start in found
-                   if start != new_start)):
+    if any(
+        _in_tandem(old_body, old_start, start) for start in previous if start != old_start
+    ) or any(_in_tandem(new_body, new_start, start) for start in found if start != new_start):
         return False
     own = _agreement(old_body, old_start, new_body, new_start, length)
-    rivals = ([_agreement(old_body, start, new_body, new_start, length)
-               for start in previous if start != old_start]
-              + [_agreement(old_body, old_start, new_body, start, length)
-                 for start in found if start != new_start])
+    rivals = [
+        _agreement(old_body, start, new_body, new_start, length)
+        for start in previous
+        if start != old_start
+    ] + [
+        _agreement(old_body, old_start, new_body, start, length)
+        for start in found
+        if start != new_start
+    ]
     return min(own) >= CONTEXT_CHARS and all(
-        own.before >= rival.before and own.after >= rival.after
+        own.before >= rival.before
+        and own.after >= rival.after
         and own.before + own.after >= rival.before + rival.after + CONTEXT_MARGIN
-        for rival in rivals)
+        for rival in rivals
+    )
 
 
 def _in_tandem(body: str, one: int, other: int) -> bool:
@@ -290,8 +354,10 @@ def _in_tandem(body: str, one: int, other: int) -> bool:
     was inserted or deleted there, nor can anyone else."""
     first, second = sorted((one, other))
     period, between = second - first, body[first:second]
-    return (_common_prefix(body[max(0, first - period):first][::-1], between[::-1])
-            + _common_prefix(between, body[second:second + period])) >= period
+    return (
+        _common_prefix(body[max(0, first - period) : first][::-1], between[::-1])
+        + _common_prefix(between, body[second : second + period])
+    ) >= period
 
 
 class _Surroundings(NamedTuple):
@@ -301,14 +367,18 @@ class _Surroundings(NamedTuple):
     after: int
 
 
-def _agreement(old_body: str, old_start: int, new_body: str, new_start: int,
-               length: int) -> _Surroundings:
+def _agreement(
+    old_body: str, old_start: int, new_body: str, new_start: int, length: int
+) -> _Surroundings:
     reach = SURROUNDINGS_CHARS
     old_end, new_end = old_start + length, new_start + length
     return _Surroundings(
-        _agreeing(old_body[max(0, old_start - reach):old_start][::-1],
-                  new_body[max(0, new_start - reach):new_start][::-1]),
-        _agreeing(old_body[old_end:old_end + reach], new_body[new_end:new_end + reach]))
+        _agreeing(
+            old_body[max(0, old_start - reach) : old_start][::-1],
+            new_body[max(0, new_start - reach) : new_start][::-1],
+        ),
+        _agreeing(old_body[old_end : old_end + reach], new_body[new_end : new_end + reach]),
+    )
 
 
 def _agreeing(old: str, new: str) -> int:
@@ -339,12 +409,17 @@ def _without_shared_spans(
     for claim, placement in zip(claims, placements, strict=True):
         if placement.state == "moved":
             origins[placement.start, placement.end].add((claim.start, claim.end))
-    return [replace(placement, state="needs_review",
-                    reason="Another claim was placed on the same passage; confirm which "
-                           "claim it belongs to.")
-            if placement.state == "moved" and len(origins[placement.start, placement.end]) > 1
-            else placement
-            for placement in placements]
+    return [
+        replace(
+            placement,
+            state="needs_review",
+            reason="Another claim was placed on the same passage; confirm which "
+            "claim it belongs to.",
+        )
+        if placement.state == "moved" and len(origins[placement.start, placement.end]) > 1
+        else placement
+        for placement in placements
+    ]
 
 
 def _occurrences(body: str, quote: str) -> list[int]:
@@ -366,8 +441,8 @@ class _Agreement(NamedTuple):
 
 def _context_agreement(body: str, selector: Selector, start: int) -> _Agreement:
     end = start + len(selector.quote)
-    before = body[max(0, start - len(selector.prefix)):start]
-    after = body[end:end + len(selector.suffix)]
+    before = body[max(0, start - len(selector.prefix)) : start]
+    after = body[end : end + len(selector.suffix)]
     left = 0
     while left < len(before) and before[-1 - left] == selector.prefix[-1 - left]:
         left += 1
@@ -378,9 +453,7 @@ def _context_agreement(body: str, selector: Selector, start: int) -> _Agreement:
     return _Agreement(left + right, sides)
 
 
-def _alignments(
-    body: str, selector: Selector, hint_start: int | None
-) -> list[tuple[int, int]]:
+def _alignments(body: str, selector: Selector, hint_start: int | None) -> list[tuple[int, int]]:
     """Tidied spans where rapidfuzz aligns the quote: near the old offset, near the stored
     context, and anywhere (rapidfuzz reports only the first best window of each search)."""
     quote = selector.quote
@@ -397,8 +470,11 @@ def _alignments(
         found = fuzz.partial_ratio_alignment(quote, body[low:high])
         assert found is not None  # None only below a score_cutoff, and none is given
         raw.append((low + found.dest_start, low + found.dest_end))
-    return [span for span in (_tidy_proposal(body, selector, *span) for span in raw)
-            if span[0] < span[1]]
+    return [
+        span
+        for span in (_tidy_proposal(body, selector, *span) for span in raw)
+        if span[0] < span[1]
+    ]
 
 
 def _distance(start: int, hint_start: int | None) -> int:
@@ -409,7 +485,7 @@ def _distance(start: int, hint_start: int | None) -> int:
 def _similarity_in_context(body: str, selector: Selector, start: int, end: int) -> float:
     """Similarity of prefix + quote + suffix to the same stretch around a candidate span."""
     stored = selector.prefix + selector.quote + selector.suffix
-    found = body[max(0, start - len(selector.prefix)):end + len(selector.suffix)]
+    found = body[max(0, start - len(selector.prefix)) : end + len(selector.suffix)]
     return fuzz.ratio(stored, found)
 
 
@@ -421,8 +497,10 @@ def _tidy_proposal(body: str, selector: Selector, start: int, end: int) -> tuple
     quote, prefix, suffix = selector.quote, selector.prefix, selector.suffix
     whole_left = _is_word_char(quote[0]) and not (prefix and _is_word_char(prefix[-1]))
     whole_right = _is_word_char(quote[-1]) and not (suffix and _is_word_char(suffix[0]))
-    return (_expand_left(body, start, words=whole_left),
-            _expand_right(body, end, words=whole_right))
+    return (
+        _expand_left(body, start, words=whole_left),
+        _expand_right(body, end, words=whole_right),
+    )
 
 
 def _placed(
@@ -446,8 +524,11 @@ def _is_word_char(char: str) -> bool:
 
 def _is_glue(char: str) -> bool:
     """Characters that attach to the one before: combining marks, emoji modifiers, ZWJ."""
-    return (unicodedata.category(char).startswith("M") or char == _ZWJ
-            or "\U0001f3fb" <= char <= "\U0001f3ff")
+    return (
+        unicodedata.category(char).startswith("M")
+        or char == _ZWJ
+        or "\U0001f3fb" <= char <= "\U0001f3ff"
+    )
 
 
 def _inside(body: str, boundary: int, words: bool) -> bool:

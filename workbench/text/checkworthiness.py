@@ -63,8 +63,10 @@ _READABLE = {
 SUGGESTED = 0.45
 
 #: Shown when the learned model cannot be read and the cue rules rank instead.
-FALLBACK_WARNING = ("The check-worthiness model could not be loaded, so suggestions come "
-                    "from the simpler cue rules; ask an administrator to check it.")
+FALLBACK_WARNING = (
+    "The check-worthiness model could not be loaded, so suggestions come "
+    "from the simpler cue rules; ask an administrator to check it."
+)
 
 # A speaker turn in a transcript: "TRUMP:", "MR. BIDEN:", "Q:" at the start of a line.
 _SPEAKER_TURN = re.compile(r"^[ \t]*[A-Z][A-Z.'’ -]{0,30}:", re.M)
@@ -84,64 +86,75 @@ def _lexicon(words: dict[str, str]) -> dict[str, re.Pattern[str]]:
     }
 
 
-_COMPARISON = _lexicon({
-    "en": r"more than|less than|fewer than|(?:larg|bigg|high|low|great|small|fast|wors|b)est"
-          r"|most|least|record|doubled|tripled|twice|half|increased?|decreased?|rose|risen|fell"
-          r"|grew|dropped|declined|cut|since|compared|higher|lower|larger|bigger|only|every"
-          r"|never|first|last",
-    "de": r"mehr als|weniger als|höchste[nmrs]?|größte[nmrs]?|niedrigste[nmrs]?|rekord\w*"
-          r"|verdoppelt|gestiegen|gesunken|seit|erstmals|doppelt|hälfte|nur|mehr|weniger",
-    "uk": r"більше|менше|найбільш\w*|найвищ\w*|найнижч\w*|рекорд\w*|вдвічі|зріс|зросла"
-          r"|зросли|впав|впала|з часів|відколи|вперше|лише",
-    "ar": r"أكثر من|أقل من|أكبر|أعلى|أدنى|أول|رقم قياسي|ضعف|منذ|ارتفع\w*|انخفض\w*|فقط",
-})
-_ATTRIBUTION = _lexicon({
-    "en": r"said|says|according to|claimed|claims|stated|told|reported|announced|revealed"
-          r"|acknowledged|warned|insisted|argued|confirmed|denied",
-    "de": r"sagte|sagt|laut|erklärte|berichtet\w*|betonte|kündigte|teilte|zufolge|meinte",
-    "uk": r"заявив|заявила|заявили|за словами|сказав|сказала|повідомив|повідомила"
-          r"|повідомили|наголосив|за даними",
-    "ar": r"قال|قالت|وفقا|وفقاً|بحسب|حسب|أعلن\w*|صرح|أكد\w*|ذكر\w*",
-})
-_PAST = _lexicon({
-    "en": r"(?:in|since|by|during|until) (?:19|20)\d\d|invasion|invaded|war|founded|elected"
-          r"|voted|signed|passed|supported|opposed|approved|established|attacked|killed"
-          r"|was|were|had|did|lost|created|built|raised|spent|took|gave|became",
-    "de": r"(?:im jahr|seit|bis) (?:19|20)\d\d|invasion|krieg\w*|gegründet|gewählt|war|waren"
-          r"|hatte|hatten|wurde|wurden|stimmte|unterzeichnet",
-    "uk": r"(?:в|у|з) (?:19|20)\d\d|вторгнення|війн\w*|засновано|обрано|був|була|були|було",
-    "ar": r"(?:في|عام|منذ) (?:19|20)\d\d|غزو|حرب|الحرب|تأسس\w*|كان|كانت",
-})
-_OPINION = _lexicon({
-    "en": r"i think|i believe|i feel|i want|i hope|i'm going to|i am going to|i will|we will"
-          r"|we'll|we're going to|we need|we must|we should|let me|let's|thank you|thanks"
-          r"|i'd like|i would|you know|of course|my friend",
-    "de": r"ich glaube|ich denke|ich finde|ich hoffe|ich will|wir werden|wir müssen|danke",
-    "uk": r"я думаю|я вважаю|я вірю|я хочу|ми будемо|ми повинні|ми маємо|дякую",
-    "ar": r"أعتقد|أظن|أتمنى|سوف|شكرا|شكراً",
-})
-_NUMBER_WORD = _lexicon({
-    "en": r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
-          r"|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?"
-          r"|trillions?|dozens?",
-    "de": r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|hundert\w*|tausend\w*"
-          r"|million\w*|milliarde\w*|hälfte|dutzend\w*",
-    "uk": r"два|дві|три|чотири|п'ять|шість|сім|вісім|дев'ять|десять|сот\w*|тисяч\w*"
-          r"|мільйон\w*|мільярд\w*|половин\w*",
-    "ar": r"اثنان|ثلاث\w*|أربع\w*|خمس\w*|عشر\w*|مائة|مئات|ألف|آلاف|مليون|ملايين|مليار\w*|نصف",
-})
-_STATISTIC = _lexicon({
-    "en": r"jobs?|tax(?:es)?|deficit|debt|budget|unemployment|rates?|wages|income|costs?"
-          r"|prices?|spending|gdp|growth|inflation|crime|deaths|population|votes|polls?|law"
-          r"|bill|troops|economy",
-    "de": r"steuer\w*|defizit|schulden|haushalt|arbeitslos\w*|kosten|preis\w*|wachstum"
-          r"|inflation|gesetz|stimmen|umfrage\w*|wirtschaft",
-    "uk": r"податк\w*|дефіцит\w*|борг\w*|бюджет\w*|безробітт\w*|цін\w*|економік\w*"
-          r"|закон\w*|військ\w*|втрат\w*",
-    "ar": r"ضرائب|عجز|ديون|ميزانية|البطالة|أسعار|اقتصاد\w*|قانون|خسار\w*|أرباح",
-})
-_THIRD_PERSON = re.compile(
-    r"\b(?:he|she|they|you|it)(?: \w+)? (?:\w+ed|has|had|was|were|did)\b")
+_COMPARISON = _lexicon(
+    {
+        "en": r"more than|less than|fewer than|(?:larg|bigg|high|low|great|small|fast|wors|b)est"
+        r"|most|least|record|doubled|tripled|twice|half|increased?|decreased?|rose|risen|fell"
+        r"|grew|dropped|declined|cut|since|compared|higher|lower|larger|bigger|only|every"
+        r"|never|first|last",
+        "de": r"mehr als|weniger als|höchste[nmrs]?|größte[nmrs]?|niedrigste[nmrs]?|rekord\w*"
+        r"|verdoppelt|gestiegen|gesunken|seit|erstmals|doppelt|hälfte|nur|mehr|weniger",
+        "uk": r"більше|менше|найбільш\w*|найвищ\w*|найнижч\w*|рекорд\w*|вдвічі|зріс|зросла"
+        r"|зросли|впав|впала|з часів|відколи|вперше|лише",
+        "ar": r"أكثر من|أقل من|أكبر|أعلى|أدنى|أول|رقم قياسي|ضعف|منذ|ارتفع\w*|انخفض\w*|فقط",
+    }
+)
+_ATTRIBUTION = _lexicon(
+    {
+        "en": r"said|says|according to|claimed|claims|stated|told|reported|announced|revealed"
+        r"|acknowledged|warned|insisted|argued|confirmed|denied",
+        "de": r"sagte|sagt|laut|erklärte|berichtet\w*|betonte|kündigte|teilte|zufolge|meinte",
+        "uk": r"заявив|заявила|заявили|за словами|сказав|сказала|повідомив|повідомила"
+        r"|повідомили|наголосив|за даними",
+        "ar": r"قال|قالت|وفقا|وفقاً|بحسب|حسب|أعلن\w*|صرح|أكد\w*|ذكر\w*",
+    }
+)
+_PAST = _lexicon(
+    {
+        "en": r"(?:in|since|by|during|until) (?:19|20)\d\d|invasion|invaded|war|founded|elected"
+        r"|voted|signed|passed|supported|opposed|approved|established|attacked|killed"
+        r"|was|were|had|did|lost|created|built|raised|spent|took|gave|became",
+        "de": r"(?:im jahr|seit|bis) (?:19|20)\d\d|invasion|krieg\w*|gegründet|gewählt|war|waren"
+        r"|hatte|hatten|wurde|wurden|stimmte|unterzeichnet",
+        "uk": r"(?:в|у|з) (?:19|20)\d\d|вторгнення|війн\w*|засновано|обрано|був|була|були|було",
+        "ar": r"(?:في|عام|منذ) (?:19|20)\d\d|غزو|حرب|الحرب|تأسس\w*|كان|كانت",
+    }
+)
+_OPINION = _lexicon(
+    {
+        "en": r"i think|i believe|i feel|i want|i hope|i'm going to|i am going to|i will|we will"
+        r"|we'll|we're going to|we need|we must|we should|let me|let's|thank you|thanks"
+        r"|i'd like|i would|you know|of course|my friend",
+        "de": r"ich glaube|ich denke|ich finde|ich hoffe|ich will|wir werden|wir müssen|danke",
+        "uk": r"я думаю|я вважаю|я вірю|я хочу|ми будемо|ми повинні|ми маємо|дякую",
+        "ar": r"أعتقد|أظن|أتمنى|سوف|شكرا|شكراً",
+    }
+)
+_NUMBER_WORD = _lexicon(
+    {
+        "en": r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
+        r"|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?"
+        r"|trillions?|dozens?",
+        "de": r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|hundert\w*|tausend\w*"
+        r"|million\w*|milliarde\w*|hälfte|dutzend\w*",
+        "uk": r"два|дві|три|чотири|п'ять|шість|сім|вісім|дев'ять|десять|сот\w*|тисяч\w*"
+        r"|мільйон\w*|мільярд\w*|половин\w*",
+        "ar": r"اثنان|ثلاث\w*|أربع\w*|خمس\w*|عشر\w*|مائة|مئات|ألف|آلاف|مليون|ملايين|مليار\w*|نصف",
+    }
+)
+_STATISTIC = _lexicon(
+    {
+        "en": r"jobs?|tax(?:es)?|deficit|debt|budget|unemployment|rates?|wages|income|costs?"
+        r"|prices?|spending|gdp|growth|inflation|crime|deaths|population|votes|polls?|law"
+        r"|bill|troops|economy",
+        "de": r"steuer\w*|defizit|schulden|haushalt|arbeitslos\w*|kosten|preis\w*|wachstum"
+        r"|inflation|gesetz|stimmen|umfrage\w*|wirtschaft",
+        "uk": r"податк\w*|дефіцит\w*|борг\w*|бюджет\w*|безробітт\w*|цін\w*|економік\w*"
+        r"|закон\w*|військ\w*|втрат\w*",
+        "ar": r"ضرائب|عجز|ديون|ميزانية|البطالة|أسعار|اقتصاد\w*|قانون|خسار\w*|أرباح",
+    }
+)
+_THIRD_PERSON = re.compile(r"\b(?:he|she|they|you|it)(?: \w+)? (?:\w+ed|has|had|was|were|did)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'll|me|my)\b")
 _MODAL = re.compile(r"\b(?:will|would|should|could|can|might|must|going to|gonna)\b")
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][a-z]+|\b[A-Z]{2,}\b")
@@ -150,10 +163,24 @@ _WORD = re.compile(r"\w+")
 
 # Logistic-regression weights of the cue rules (see module docstring) over 0/1 flags.
 _WEIGHTS = {
-    "money": 1.71, "pct": 1.42, "num": 0.79, "number_word": 0.54, "date": 0.07,
-    "comparison": 0.54, "attribution": 0.58, "past": 0.38, "past_suffix": 0.53, "name": 0.33,
-    "statistic": 0.71, "third_person": 0.3, "long": 0.16, "question": -0.96, "short": -0.46,
-    "opinion": -0.66, "first_person": -0.27, "modal": -0.29,
+    "money": 1.71,
+    "pct": 1.42,
+    "num": 0.79,
+    "number_word": 0.54,
+    "date": 0.07,
+    "comparison": 0.54,
+    "attribution": 0.58,
+    "past": 0.38,
+    "past_suffix": 0.53,
+    "name": 0.33,
+    "statistic": 0.71,
+    "third_person": 0.3,
+    "long": 0.16,
+    "question": -0.96,
+    "short": -0.46,
+    "opinion": -0.66,
+    "first_person": -0.27,
+    "modal": -0.29,
 }
 _BIAS = -1.4
 #: The names of the cue flags, in the order the learned model's training uses them.
@@ -221,8 +248,13 @@ class Ranking:
     model: str
     warning: str | None
 
-    def chosen(self, *, all_sentences: bool = False, min_score: float | None = None,
-               limit: int | None = None) -> list[Suggestion]:
+    def chosen(
+        self,
+        *,
+        all_sentences: bool = False,
+        min_score: float | None = None,
+        limit: int | None = None,
+    ) -> list[Suggestion]:
         """The suggested sentences; every sentence with ``all_sentences``; those scoring at
         least ``min_score`` when it is given (it replaces the cut-off); at most ``limit``."""
         if min_score is not None:
@@ -240,14 +272,15 @@ def default_ranker() -> LearnedRanker | CueRanker:
 
 
 def guess_genre(body: str) -> str:
-    """"transcript" when at least a third of the lines (and three or more) open with a
+    """ "transcript" when at least a third of the lines (and three or more) open with a
     speaker turn such as ``TRUMP:``, else "article"."""
     turns = len(_SPEAKER_TURN.findall(body))
     return "transcript" if turns >= 3 and 3 * turns >= len(_LINE_START.findall(body)) else "article"
 
 
-def rank_sentences(body: str, language: str = "en", *, genre: str | None = None,
-                   ranker: Ranker | None = None) -> Ranking:
+def rank_sentences(
+    body: str, language: str = "en", *, genre: str | None = None, ranker: Ranker | None = None
+) -> Ranking:
     """Every sentence of ``body``, best first (ties in text order), each marked suggested
     when it reaches the genre's cut-off. ``genre`` is one of ``GENRES``, guessed from
     speaker turns when None; ``ranker`` defaults to ``default_ranker()``. Never raises
@@ -260,24 +293,34 @@ def rank_sentences(body: str, language: str = "en", *, genre: str | None = None,
     sentences = split_sentences(body, language)
     cues = [cue_flags(sentence.text, language) for sentence in sentences]
     scores = ranker.scores([s.text for s in sentences], [flags for flags, _ in cues])
-    ranked = [Suggestion(s.start, s.end, s.text, score, reasons, score >= cutoff)
-              for s, score, (_, reasons) in zip(sentences, scores, cues, strict=True)]
+    ranked = [
+        Suggestion(s.start, s.end, s.text, score, reasons, score >= cutoff)
+        for s, score, (_, reasons) in zip(sentences, scores, cues, strict=True)
+    ]
     ranked.sort(key=lambda s: (-s.score, s.start))
     return Ranking(tuple(ranked), genre, cutoff, ranker.label, ranker.warning)
 
 
-def suggest_claims(body: str, language: str = "en", limit: int | None = None, *,
-                   genre: str | None = None, all_sentences: bool = False,
-                   min_score: float | None = None,
-                   ranker: Ranker | None = None) -> list[Suggestion]:
+def suggest_claims(
+    body: str,
+    language: str = "en",
+    limit: int | None = None,
+    *,
+    genre: str | None = None,
+    all_sentences: bool = False,
+    min_score: float | None = None,
+    ranker: Ranker | None = None,
+) -> list[Suggestion]:
     """The suggested sentences, best first, ties in text order (``Ranking.chosen`` for
     ``all_sentences`` and ``min_score``, ``rank_sentences`` for ``genre`` and ``ranker``)."""
     return rank_sentences(body, language, genre=genre, ranker=ranker).chosen(
-        all_sentences=all_sentences, min_score=min_score, limit=limit)
+        all_sentences=all_sentences, min_score=min_score, limit=limit
+    )
 
 
-def score_sentence(text: str, language: str = "en", *,
-                   ranker: Ranker | None = None) -> tuple[float, tuple[str, ...]]:
+def score_sentence(
+    text: str, language: str = "en", *, ranker: Ranker | None = None
+) -> tuple[float, tuple[str, ...]]:
     """Score one sentence 0..1 and say why, e.g. "money amount: $6.2 billion"."""
     flags, reasons = cue_flags(text, language)
     return _for_language(ranker or default_ranker(), language).score(text, flags), reasons
@@ -302,9 +345,12 @@ def cue_flags(text: str, language: str = "en") -> tuple[dict[str, float], tuple[
         matched.setdefault(kind, []).append(item.text)
         covered.append((item.start, item.end))
     lowered = _lower(text)
-    for name, lexicon in (("comparison", _COMPARISON), ("attribution", _ATTRIBUTION),
-                          ("past", _PAST)):
-        hits = [text[m.start():m.end()] for m in lexicon[lang].finditer(lowered)]
+    for name, lexicon in (
+        ("comparison", _COMPARISON),
+        ("attribution", _ATTRIBUTION),
+        ("past", _PAST),
+    ):
+        hits = [text[m.start() : m.end()] for m in lexicon[lang].finditer(lowered)]
         if hits:
             matched[name] = hits
     for name in matched:
@@ -316,7 +362,7 @@ def cue_flags(text: str, language: str = "en") -> tuple[dict[str, float], tuple[
     features["opinion"] = float(bool(_OPINION[lang].search(lowered)))
     features["statistic"] = float(bool(_STATISTIC[lang].search(lowered)))
     number_words = [
-        text[m.start():m.end()]
+        text[m.start() : m.end()]
         for m in _NUMBER_WORD[lang].finditer(lowered)
         if not any(start <= m.start() < end for start, end in covered)
     ]

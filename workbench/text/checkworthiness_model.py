@@ -84,13 +84,16 @@ class LearnedRanker:
             if artefact.get("format") != FORMAT:
                 raise ArtefactError("not a check-worthiness model")
             if artefact.get("format_version") != FORMAT_VERSION:
-                raise ArtefactError(f"format version {artefact.get('format_version')!r}, "
-                                    f"this code reads {FORMAT_VERSION}")
+                raise ArtefactError(
+                    f"format version {artefact.get('format_version')!r}, "
+                    f"this code reads {FORMAT_VERSION}"
+                )
             if artefact["tokens"]["pattern"] != _TOKEN_PATTERN:
                 raise ArtefactError("unknown tokenizer")
             terms = artefact["terms"]
-            table = np.array([(float(idf), float(weight)) for idf, weight in terms.values()],
-                             dtype=np.float64).reshape(len(terms), 2)
+            table = np.array(
+                [(float(idf), float(weight)) for idf, weight in terms.values()], dtype=np.float64
+            ).reshape(len(terms), 2)
             cues = {name: float(weight) for name, weight in artefact["cues"].items()}
             cutoffs = {genre: float(artefact["cutoffs"][genre]) for genre in GENRES}
             intercept = float(artefact["intercept"])
@@ -101,8 +104,9 @@ class LearnedRanker:
 
     def logits(self, texts: Sequence[str], flags: Sequence[dict[str, float]]) -> np.ndarray:
         """The log-odds of each text given its cue flags (``checkworthiness.cue_flags``)."""
-        cue_part = [sum(self.cues.get(name, 0.0) * value for name, value in row.items())
-                    for row in flags]
+        cue_part = [
+            sum(self.cues.get(name, 0.0) * value for name, value in row.items()) for row in flags
+        ]
         return self.intercept + self._text_parts(texts) + np.array(cue_part, dtype=np.float64)
 
     def scores(self, texts: Sequence[str], flags: Sequence[dict[str, float]]) -> list[float]:
@@ -121,11 +125,9 @@ class LearnedRanker:
         per_text = [ngrams(text) for text in texts]
         grams = list(chain.from_iterable(per_text))
         owners = np.repeat(np.arange(len(texts), dtype=np.int64), list(map(len, per_text)))
-        ids = np.fromiter(map(self.index.get, grams, repeat(-1)), dtype=np.int64,
-                          count=len(grams))
+        ids = np.fromiter(map(self.index.get, grams, repeat(-1)), dtype=np.int64, count=len(grams))
         known = ids >= 0
-        pairs, counts = np.unique(owners[known] * len(self.idf) + ids[known],
-                                  return_counts=True)
+        pairs, counts = np.unique(owners[known] * len(self.idf) + ids[known], return_counts=True)
         owner, term = np.divmod(pairs, len(self.idf))
         values = (1.0 + np.log(counts)) * self.idf[term]
         squares = np.bincount(owner, values * values, minlength=len(texts))

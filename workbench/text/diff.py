@@ -29,16 +29,20 @@ class VersionDiff:
 def sentence_diff(old: str, new: str, language: str = "en") -> VersionDiff:
     old_sentences = split_sentences(old, language)
     new_sentences = split_sentences(new, language)
-    matcher = SequenceMatcher(a=[_key(s) for s in old_sentences],
-                              b=[_key(s) for s in new_sentences], autojunk=False)
+    matcher = SequenceMatcher(
+        a=[_key(s) for s in old_sentences], b=[_key(s) for s in new_sentences], autojunk=False
+    )
     changed: list[tuple[int, int]] = []
     removed: list[str] = []
     for tag, old_from, old_to, new_from, new_to in matcher.get_opcodes():
         if tag == "equal":
             continue
         changed += [(s.start, s.end) for s in new_sentences[new_from:new_to]]
-        removed += [s.text for s in old_sentences[old_from:old_to]
-                    if tag == "delete" or not _edited_in_place(s, new_sentences[new_from:new_to])]
+        removed += [
+            s.text
+            for s in old_sentences[old_from:old_to]
+            if tag == "delete" or not _edited_in_place(s, new_sentences[new_from:new_to])
+        ]
     return VersionDiff(changed, removed)
 
 
@@ -51,5 +55,4 @@ def _edited_in_place(old: Sentence, replacements: list[Sentence]) -> bool:
     reviewer then sees it highlighted in the new text, and listing it as removed would
     report the change twice."""
     words = set(_key(old).lower().split())
-    return any(len(words & set(_key(s).lower().split())) * 2 > len(words)
-               for s in replacements)
+    return any(len(words & set(_key(s).lower().split())) * 2 > len(words) for s in replacements)

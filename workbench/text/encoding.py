@@ -31,10 +31,40 @@ _META_CHARSET_RE = re.compile(
 # DOS, EBCDIC, classic-Mac and UTF-7 code pages: not used for news text today, yet they map
 # typographic quotes and dashes to letters, so they "fit" cp1252 text better than cp1252 does.
 _OBSOLETE_ENCODINGS = [
-    "cp037", "cp273", "cp424", "cp437", "cp500", "cp720", "cp737", "cp775", "cp850", "cp852",
-    "cp855", "cp856", "cp857", "cp858", "cp860", "cp861", "cp862", "cp863", "cp864", "cp865",
-    "cp866", "cp869", "cp875", "cp1006", "cp1026", "cp1125", "cp1140", "hp_roman8",
-    "mac_cyrillic", "mac_greek", "mac_iceland", "mac_latin2", "mac_roman", "mac_turkish",
+    "cp037",
+    "cp273",
+    "cp424",
+    "cp437",
+    "cp500",
+    "cp720",
+    "cp737",
+    "cp775",
+    "cp850",
+    "cp852",
+    "cp855",
+    "cp856",
+    "cp857",
+    "cp858",
+    "cp860",
+    "cp861",
+    "cp862",
+    "cp863",
+    "cp864",
+    "cp865",
+    "cp866",
+    "cp869",
+    "cp875",
+    "cp1006",
+    "cp1026",
+    "cp1125",
+    "cp1140",
+    "hp_roman8",
+    "mac_cyrillic",
+    "mac_greek",
+    "mac_iceland",
+    "mac_latin2",
+    "mac_roman",
+    "mac_turkish",
     "utf_7",
 ]
 # Candidates the detector scores within this "mess" distance of its favourite are treated
@@ -68,7 +98,7 @@ def decode(data: bytes, declared: str | None) -> tuple[str, str, list[str]]:
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(encoding), encoding, []
+                return data[len(bom) :].decode(encoding), encoding, []
             except UnicodeDecodeError as exc:
                 raise ArticleInputError(
                     f"The file says it is {encoding} but is damaged; save it again as UTF-8."
@@ -99,11 +129,14 @@ def _detect(data: bytes) -> tuple[str, str, list[str]]:
         raise refuse
     floor = min(match.chaos for match in matches)
     plausible = [match for match in matches if match.chaos <= floor + _CHAOS_TOLERANCE]
-    best = max(plausible, key=lambda m: (-_symbols_inside_words(str(m)), m.coherence,
-                                         m.encoding == "cp1252"))
+    best = max(
+        plausible,
+        key=lambda m: (-_symbols_inside_words(str(m)), m.coherence, m.encoding == "cp1252"),
+    )
     text = str(best)
-    junk = sum(ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r")
-               for ch in text)
+    junk = sum(
+        ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r") for ch in text
+    )
     if junk > len(text) * 0.01:
         raise refuse
     warning = f"The text encoding was guessed as {best.encoding}."
@@ -117,7 +150,9 @@ def _symbols_inside_words(text: str) -> int:
     return sum(
         1
         for before, char, after in zip(text, text[1:], text[2:], strict=False)
-        if ord(char) > 127 and char not in "’ʼ‐‑–"
+        if ord(char) > 127
+        and char not in "’ʼ‐‑–"
         and unicodedata.category(char)[0] not in "LM"
-        and before.isalpha() and after.isalpha()
+        and before.isalpha()
+        and after.isalpha()
     )

@@ -57,8 +57,30 @@ _MAGIC = (
 )
 _BINARY_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D}
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
-_HTML_BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-                "pre", "section", "article", "header", "footer", "table", "ul", "ol", "dd", "dt")
+_HTML_BLOCKS = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "table",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
+)
 
 
 @dataclass(frozen=True)
@@ -124,8 +146,9 @@ def extract_upload(filename: str, data: bytes) -> ExtractedArticle:
     text, encoding, warnings = decode(data, declared)
     if ext in _HTML_EXTS:
         body, title, html_warnings = extract_html(text)
-        return ExtractedArticle(clean_pasted_text(body), title, encoding,
-                                (*warnings, *html_warnings))
+        return ExtractedArticle(
+            clean_pasted_text(body), title, encoding, (*warnings, *html_warnings)
+        )
     body = clean_pasted_text(text)
     title = None
     if ext == ".md" and body.startswith("# "):
@@ -143,9 +166,7 @@ def _reject_binary(data: bytes) -> None:
     sample = data[:65536]
     controls = sum(byte in _BINARY_BYTES for byte in sample)
     if b"\x00" in sample or controls > len(sample) * 0.05:
-        raise ArticleInputError(
-            f"This file looks binary (a PDF or image?). Upload {SUPPORTED}."
-        )
+        raise ArticleInputError(f"This file looks binary (a PDF or image?). Upload {SUPPORTED}.")
 
 
 def extract_html(html: str) -> tuple[str, str | None, list[str]]:
@@ -158,23 +179,40 @@ def extract_html(html: str) -> tuple[str, str | None, list[str]]:
         raise ArticleInputError("This HTML page has no readable text.") from exc
     title = _html_title(root)
     # Invisible content goes first: trafilatura keeps e.g. <template> text.
-    etree.strip_elements(root, "script", "style", "noscript", "template", etree.Comment,
-                         etree.ProcessingInstruction, with_tail=False)
-    xml = trafilatura.extract(copy.deepcopy(root), output_format="xml", include_comments=False,
-                              include_tables=True, favor_recall=True)
+    etree.strip_elements(
+        root,
+        "script",
+        "style",
+        "noscript",
+        "template",
+        etree.Comment,
+        etree.ProcessingInstruction,
+        with_tail=False,
+    )
+    xml = trafilatura.extract(
+        copy.deepcopy(root),
+        output_format="xml",
+        include_comments=False,
+        include_tables=True,
+        favor_recall=True,
+    )
     body = _trafilatura_paragraphs(xml) if xml else ""
     if body.strip():
         return body, title, []
-    return _visible_body_text(root), title, [
-        "The main article text could not be isolated; all visible page text was kept."
-    ]
+    return (
+        _visible_body_text(root),
+        title,
+        ["The main article text could not be isolated; all visible page text was kept."],
+    )
 
 
 def _html_title(root: lxml.html.HtmlElement) -> str | None:
     """og:title first (it lacks the " | Site name" suffix of <title>), then <title>, then <h1>."""
-    for found in (root.xpath("//meta[@property='og:title']/@content"),
-                  root.xpath("//title//text()"),
-                  [h1.text_content() for h1 in root.xpath("//h1")]):
+    for found in (
+        root.xpath("//meta[@property='og:title']/@content"),
+        root.xpath("//title//text()"),
+        [h1.text_content() for h1 in root.xpath("//h1")],
+    ):
         title = derived_title("".join(found[:1]))
         if title:
             return title
@@ -194,8 +232,10 @@ def _trafilatura_paragraphs(xml: str) -> str:
         if block.tag == "list":
             lines = ["".join(item.itertext()).strip() for item in block.iter("item")]
         elif block.tag == "table":
-            lines = [" | ".join("".join(cell.itertext()).strip() for cell in row.iter("cell"))
-                     for row in block.iter("row")]
+            lines = [
+                " | ".join("".join(cell.itertext()).strip() for cell in row.iter("cell"))
+                for row in block.iter("row")
+            ]
         else:
             lines = ["".join(block.itertext()).strip()]
         blocks.append("\n".join(line for line in lines if line))
@@ -223,10 +263,14 @@ def _extract_docx(data: bytes) -> ExtractedArticle:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise damaged from exc
-    if (len(entries) > MAX_DOCX_ENTRIES
-            or sum(entry.file_size for entry in entries) > MAX_DOCX_UNCOMPRESSED_BYTES):
-        raise ArticleInputError("This .docx file expands to an unreasonable size; it is "
-                                "refused for safety. Paste the text instead.")
+    if (
+        len(entries) > MAX_DOCX_ENTRIES
+        or sum(entry.file_size for entry in entries) > MAX_DOCX_UNCOMPRESSED_BYTES
+    ):
+        raise ArticleInputError(
+            "This .docx file expands to an unreasonable size; it is "
+            "refused for safety. Paste the text instead."
+        )
     if "word/document.xml" not in {entry.filename for entry in entries}:
         raise damaged
     try:
@@ -234,8 +278,9 @@ def _extract_docx(data: bytes) -> ExtractedArticle:
         blocks: list[str] = []
         for item in document.iter_inner_content():
             if isinstance(item, Table):
-                blocks.extend(" | ".join(cell.text.strip() for cell in row.cells)
-                              for row in item.rows)
+                blocks.extend(
+                    " | ".join(cell.text.strip() for cell in row.cells) for row in item.rows
+                )
             else:
                 blocks.append(item.text)
         title = derived_title(document.core_properties.title) or None

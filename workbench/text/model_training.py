@@ -67,8 +67,9 @@ class DataFile:
 TRAINING_FILES = (
     DataFile("clef2019_t1_debates_train.csv", ",", "text", "label", "file_name"),
     DataFile("clef2020_t5_debates_train.tsv", "\t", "text", "label"),
-    DataFile("clef2020_t1_covid_tweets_train.tsv", "\t", "tweet_text", "check_worthiness",
-             genre="tweet"),
+    DataFile(
+        "clef2020_t1_covid_tweets_train.tsv", "\t", "tweet_text", "check_worthiness", genre="tweet"
+    ),
 )
 HELD_OUT_FILES = (
     DataFile("clef2019_t1_debates_test.csv", ",", "text", "label", "file_name"),
@@ -81,15 +82,26 @@ def read_examples(folder: Path, data: DataFile) -> list[Example]:
     ``tweet/`` when no debate is known)."""
     with (folder / data.name).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter=data.delimiter))
-    return [Example(row[data.text], int(row[data.label]),
-                    f"{data.genre}/{row[data.group] if data.group else ''}") for row in rows]
+    return [
+        Example(
+            row[data.text],
+            int(row[data.label]),
+            f"{data.genre}/{row[data.group] if data.group else ''}",
+        )
+        for row in rows
+    ]
 
 
 def checksums(folder: Path, files: Iterable[DataFile] = TRAINING_FILES) -> list[dict[str, Any]]:
     """Name, SHA-256 and row count of each file, as recorded in the artefact."""
-    return [{"name": data.name,
-             "sha256": hashlib.sha256((folder / data.name).read_bytes()).hexdigest(),
-             "rows": len(read_examples(folder, data))} for data in files]
+    return [
+        {
+            "name": data.name,
+            "sha256": hashlib.sha256((folder / data.name).read_bytes()).hexdigest(),
+            "rows": len(read_examples(folder, data)),
+        }
+        for data in files
+    ]
 
 
 def public_examples(folder: Path) -> list[Example]:
@@ -104,8 +116,13 @@ def public_examples(folder: Path) -> list[Example]:
     return [Example(text, label, groups[text]) for text, label in labels.items()]
 
 
-def train(public: Sequence[Example], decisions: Sequence[Example] = (), *,
-          training: dict[str, Any], seed: int = SEED) -> dict[str, Any]:
+def train(
+    public: Sequence[Example],
+    decisions: Sequence[Example] = (),
+    *,
+    training: dict[str, Any],
+    seed: int = SEED,
+) -> dict[str, Any]:
     """Fit the ranker and return its artefact (``checkworthiness_model`` documents it).
 
     ``training`` is recorded as is (files and their checksums, decision counts).
@@ -122,14 +139,29 @@ def train(public: Sequence[Example], decisions: Sequence[Example] = (), *,
     dev_scores = first.decision_function(features[dev])
     cutoffs, dev_metrics = _cutoffs(examples, dev, dev_scores)
     final = _fit(features, labels, weights, seed)
-    return export(fitted, final, cutoffs, {
-        **training, "seed": seed, "sentences": len(examples), "positives": int(labels.sum()),
-        "regularisation": REGULARISATION, "min_document_frequency": MIN_DOCUMENT_FREQUENCY,
-    }, {"development": dev_metrics})
+    return export(
+        fitted,
+        final,
+        cutoffs,
+        {
+            **training,
+            "seed": seed,
+            "sentences": len(examples),
+            "positives": int(labels.sum()),
+            "regularisation": REGULARISATION,
+            "min_document_frequency": MIN_DOCUMENT_FREQUENCY,
+        },
+        {"development": dev_metrics},
+    )
 
 
-def export(vectorizer: TfidfVectorizer, model: LogisticRegression, cutoffs: dict[str, float],
-           training: dict[str, Any], metrics: dict[str, Any]) -> dict[str, Any]:
+def export(
+    vectorizer: TfidfVectorizer,
+    model: LogisticRegression,
+    cutoffs: dict[str, float],
+    training: dict[str, Any],
+    metrics: dict[str, Any],
+) -> dict[str, Any]:
     """The artefact of a fitted vectorizer and model whose last columns are ``CUES``."""
     vocabulary = vectorizer.get_feature_names_out()
     coefficients = model.coef_[0]
@@ -139,8 +171,12 @@ def export(vectorizer: TfidfVectorizer, model: LogisticRegression, cutoffs: dict
         "format_version": FORMAT_VERSION,
         "languages": ["en"],
         "tokens": tokenizer_settings(),
-        "terms": {str(term): [_round(idf), _round(weight)] for term, idf, weight
-                  in zip(vocabulary, vectorizer.idf_, coefficients[:n_terms], strict=True)},
+        "terms": {
+            str(term): [_round(idf), _round(weight)]
+            for term, idf, weight in zip(
+                vocabulary, vectorizer.idf_, coefficients[:n_terms], strict=True
+            )
+        },
         "cues": {name: _round(w) for name, w in zip(CUES, coefficients[n_terms:], strict=True)},
         "intercept": _round(model.intercept_[0]),
         "cutoffs": cutoffs,
@@ -152,39 +188,54 @@ def export(vectorizer: TfidfVectorizer, model: LogisticRegression, cutoffs: dict
 def new_vectorizer() -> TfidfVectorizer:
     """A fresh vectorizer with the settings the artefact format records."""
     settings = tokenizer_settings()
-    return TfidfVectorizer(token_pattern=settings["pattern"], lowercase=settings["lowercase"],
-                           ngram_range=tuple(settings["ngrams"]),
-                           sublinear_tf=settings["sublinear_tf"],
-                           min_df=MIN_DOCUMENT_FREQUENCY, dtype=np.float64)
+    return TfidfVectorizer(
+        token_pattern=settings["pattern"],
+        lowercase=settings["lowercase"],
+        ngram_range=tuple(settings["ngrams"]),
+        sublinear_tf=settings["sublinear_tf"],
+        min_df=MIN_DOCUMENT_FREQUENCY,
+        dtype=np.float64,
+    )
 
 
 def cue_matrix(texts: Sequence[str]) -> csr_matrix:
     """The 0/1 cue flags of each sentence, columns in ``CUES`` order."""
     rows = [cue_flags(text)[0] for text in texts]
-    return csr_matrix(np.array([[row.get(name, 0.0) for name in CUES] for row in rows],
-                               dtype=np.float64).reshape(len(texts), len(CUES)))
+    return csr_matrix(
+        np.array([[row.get(name, 0.0) for name in CUES] for row in rows], dtype=np.float64).reshape(
+            len(texts), len(CUES)
+        )
+    )
 
 
-def _fit(features: csr_matrix, labels: np.ndarray, weights: np.ndarray,
-         seed: int) -> LogisticRegression:
+def _fit(
+    features: csr_matrix, labels: np.ndarray, weights: np.ndarray, seed: int
+) -> LogisticRegression:
     # Balanced classes: positives are 2.7% of the sentences, and the ranking, not the
     # probability, is what counts; the cut-offs are calibrated afterwards.
-    model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=5000,
-                               random_state=seed)
+    model = LogisticRegression(
+        C=REGULARISATION, class_weight="balanced", max_iter=5000, random_state=seed
+    )
     return model.fit(features, labels, sample_weight=weights)
 
 
 def _development_rows(examples: Sequence[Example], seed: int) -> np.ndarray:
     """The rows of five whole CLEF-2019 training debates, drawn with ``seed``."""
-    debates = sorted({e.group for e in examples
-                      if e.group.startswith("transcript/") and e.group != "transcript/"})
+    debates = sorted(
+        {
+            e.group
+            for e in examples
+            if e.group.startswith("transcript/") and e.group != "transcript/"
+        }
+    )
     random.Random(seed).shuffle(debates)
     held = set(debates[:_DEV_DEBATES])
     return np.array([i for i, e in enumerate(examples) if e.group in held], dtype=int)
 
 
-def _cutoffs(examples: Sequence[Example], dev: np.ndarray,
-             logits: np.ndarray) -> tuple[dict[str, float], dict[str, Any]]:
+def _cutoffs(
+    examples: Sequence[Example], dev: np.ndarray, logits: np.ndarray
+) -> tuple[dict[str, float], dict[str, Any]]:
     """Per-genre cut-offs (as scores 0..1) from the development debates, and their figures.
 
     Each is the break-even point, where as many sentences are suggested as are
@@ -194,20 +245,24 @@ def _cutoffs(examples: Sequence[Example], dev: np.ndarray,
     scores = 1.0 / (1.0 + np.exp(-logits))
     labels = np.array([examples[i].label for i in dev])
     positives = int(labels.sum())
-    weights = {"transcript": 1.0,
-               "article": ARTICLE_PRIOR * (len(labels) - positives)
-               / ((1 - ARTICLE_PRIOR) * positives)}
-    cutoffs = {genre: _round(break_even_cutoff(scores, labels, weights[genre]))
-               for genre in GENRES}
+    weights = {
+        "transcript": 1.0,
+        "article": ARTICLE_PRIOR * (len(labels) - positives) / ((1 - ARTICLE_PRIOR) * positives),
+    }
+    cutoffs = {genre: _round(break_even_cutoff(scores, labels, weights[genre])) for genre in GENRES}
     by_debate: dict[str, list[int]] = defaultdict(list)
     for row, index in enumerate(dev):
         by_debate[examples[index].group].append(row)
     metrics = {
-        "debates": len(by_debate), "sentences": len(labels), "positives": positives,
-        "MAP": _round(float(np.mean([average_precision(scores[r], labels[r])
-                                     for r in by_debate.values()]))),
-        "suggested_share": {genre: _round(float((scores >= cutoffs[genre]).mean()))
-                            for genre in GENRES},
+        "debates": len(by_debate),
+        "sentences": len(labels),
+        "positives": positives,
+        "MAP": _round(
+            float(np.mean([average_precision(scores[r], labels[r]) for r in by_debate.values()]))
+        ),
+        "suggested_share": {
+            genre: _round(float((scores >= cutoffs[genre]).mean())) for genre in GENRES
+        },
         "F1": {genre: _round(f1_at(scores, labels, cutoffs[genre])) for genre in GENRES},
     }
     return cutoffs, metrics
@@ -223,8 +278,9 @@ def break_even_cutoff(scores: np.ndarray, labels: np.ndarray, positive_weight: f
     return float(scores[order][fits[-1] if len(fits) else 0])
 
 
-def average_precision(scores: Sequence[float] | np.ndarray, labels: Sequence[int] | np.ndarray
-                      ) -> float:
+def average_precision(
+    scores: Sequence[float] | np.ndarray, labels: Sequence[int] | np.ndarray
+) -> float:
     """Mean of the precision at each positive, best score first (ties in input order)."""
     ranked = np.asarray(labels)[np.argsort(-np.asarray(scores), kind="stable")]
     if not ranked.sum():
@@ -245,8 +301,9 @@ def r_precision(scores: Sequence[float], labels: Sequence[int]) -> float:
     return precision_at(scores, labels, positives) if positives else 0.0
 
 
-def f1_at(scores: Sequence[float] | np.ndarray, labels: Sequence[int] | np.ndarray,
-          cutoff: float) -> float:
+def f1_at(
+    scores: Sequence[float] | np.ndarray, labels: Sequence[int] | np.ndarray, cutoff: float
+) -> float:
     """F1 of "score at least ``cutoff``"."""
     flagged = np.asarray(scores) >= cutoff
     truth = np.asarray(labels) == 1
@@ -254,16 +311,18 @@ def f1_at(scores: Sequence[float] | np.ndarray, labels: Sequence[int] | np.ndarr
     return 2 * hits / (int(flagged.sum()) + int(truth.sum())) if hits else 0.0
 
 
-def held_out_figures(folder: Path, score: Callable[[str], float],
-                     cutoff: float) -> dict[str, float]:
+def held_out_figures(
+    folder: Path, score: Callable[[str], float], cutoff: float
+) -> dict[str, float]:
     """The issue's figures for one scorer: CLEF-2019 test MAP, P@10 and R-precision
     (per transcript, averaged), ClaimBuster F1 at ``cutoff`` and R-precision."""
     clef, claimbuster = (read_examples(folder, data) for data in HELD_OUT_FILES)
     debates: dict[str, list[Example]] = defaultdict(list)
     for example in clef:
         debates[example.group].append(example)
-    per_debate = [([score(e.text) for e in rows], [e.label for e in rows])
-                  for rows in debates.values()]
+    per_debate = [
+        ([score(e.text) for e in rows], [e.label for e in rows]) for rows in debates.values()
+    ]
     scores = [score(e.text) for e in claimbuster]
     labels = [e.label for e in claimbuster]
     return {

@@ -12,7 +12,8 @@ Terms are as :func:`workbench.search.terms` splits them: "doesn't" gives "doesn"
 
 from __future__ import annotations
 
-ENGLISH = frozenset("""
+ENGLISH = frozenset(
+    """
 a about above after again against also am amp an and any are aren as at be because been
 before being below between both but by can cannot co com could couldn d did didn do does
 doesn doing don down during each for from further had hadn has hasn have haven having he
@@ -22,4 +23,5 @@ over own re rt s same shan she should shouldn so some such t than that the their
 them themselves then there these they this those through to too under until up ve very
 via was wasn we were weren what when where which while who whom why with would wouldn
 www you your yours yourself yourselves
-""".split())
+""".split()
+)

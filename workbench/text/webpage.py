@@ -35,10 +35,12 @@ MIN_ARTICLE_CHARS = 200
 MAX_OUTLET_CHARS = 200
 MAX_AUTHOR_CHARS = 300
 _LANGUAGE = re.compile(r"\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$")
-_LANGUAGE_XPATHS = ("/html/@lang", "/html/@xml:lang",
-                    "//meta[translate(@http-equiv, 'CONTENLAGU', 'contenlagu')"
-                    "='content-language']/@content",
-                    "//meta[@property='og:locale']/@content")
+_LANGUAGE_XPATHS = (
+    "/html/@lang",
+    "/html/@xml:lang",
+    "//meta[translate(@http-equiv, 'CONTENLAGU', 'contenlagu')='content-language']/@content",
+    "//meta[@property='og:locale']/@content",
+)
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,13 @@ class WebArticle:
         """Keyword arguments for ``ArticleDraft``; without a declared language the draft's
         default applies."""
         fields: dict[str, Any] = {
-            "title": self.title, "body": self.body, "outlet": self.outlet, "url": self.url,
-            "author": self.author, "published": self.published}
+            "title": self.title,
+            "body": self.body,
+            "outlet": self.outlet,
+            "url": self.url,
+            "author": self.author,
+            "published": self.published,
+        }
         return fields | ({"language": self.language} if self.language else {})
 
 
@@ -86,8 +93,7 @@ def page_text(page: FetchedPage) -> PageText:
         return PageText("", "", False)
     if page.content_type == "text/plain":
         body = _cleaned(page.text)
-        return PageText(body, derived_title(body.split("\n", 1)[0]),
-                        len(body) >= MIN_ARTICLE_CHARS)
+        return PageText(body, derived_title(body.split("\n", 1)[0]), len(body) >= MIN_ARTICLE_CHARS)
     body, title, fallback_warnings = extract_html(page.text)
     body = _cleaned(body)
     return PageText(body, title or "", not fallback_warnings and len(body) >= MIN_ARTICLE_CHARS)
@@ -103,8 +109,11 @@ def extract_article(page: FetchedPage) -> WebArticle:
     # Not "extensive": htmldate would then regex the whole page for anything date-like
     # (about 1 s on a 1 MB page, benchmarks/fetch_bench.py) and guess, where the date the
     # page declares (meta tags, JSON-LD, <time>, the address) is what a reviewer wants.
-    metadata = trafilatura.extract_metadata(root, default_url=page.final_url,
-                                            extensive=False) if root is not None else None
+    metadata = (
+        trafilatura.extract_metadata(root, default_url=page.final_url, extensive=False)
+        if root is not None
+        else None
+    )
     return WebArticle(
         title=derived_title(metadata.title if metadata else None) or text.title,
         body=text.body,
@@ -113,15 +122,20 @@ def extract_article(page: FetchedPage) -> WebArticle:
         author=shorten(one_line((metadata and metadata.author) or ""), MAX_AUTHOR_CHARS),
         published=_published(metadata.date if metadata else None),
         language=declared_language(root, page.content_language),
-        requested_url=page.url, sha256=page.sha256, fetched_at=page.fetched_at,
-        status=page.status, warnings=page.warnings)
+        requested_url=page.url,
+        sha256=page.sha256,
+        fetched_at=page.fetched_at,
+        status=page.status,
+        warnings=page.warnings,
+    )
 
 
 def declared_language(root: lxml.html.HtmlElement | None, header: str | None) -> str | None:
     """The primary language subtag the page declares (``<html lang="en-GB">`` → ``"en"``),
     then the HTTP Content-Language header; None when neither names one language."""
-    declared = [*(root.xpath(f"string({path})") for path in _LANGUAGE_XPATHS)] \
-        if root is not None else []
+    declared = (
+        [*(root.xpath(f"string({path})") for path in _LANGUAGE_XPATHS)] if root is not None else []
+    )
     for value in (*declared, header or ""):
         match = _LANGUAGE.match(value)
         if match:
@@ -153,13 +167,17 @@ def _refuse_non_article(text: PageText, root: lxml.html.HtmlElement | None) -> N
         raise InvalidInput("The page is empty: there is no text to check.")
     signs_in = root is not None and bool(root.xpath("//input[@type='password']"))
     if signs_in and (not text.is_article or len(text.body) < 5 * MIN_ARTICLE_CHARS):
-        raise InvalidInput("This page asks for a sign-in: the article is behind a login or "
-                           "subscription wall. Copy the text from your browser and paste it "
-                           "instead.")
+        raise InvalidInput(
+            "This page asks for a sign-in: the article is behind a login or "
+            "subscription wall. Copy the text from your browser and paste it "
+            "instead."
+        )
     if not text.is_article:
-        raise InvalidInput("This page does not look like an article (no main text, "
-                           f"{len(text.body.split())} words). Open it in a browser; if it is "
-                           "an article, copy its text and paste it instead.")
+        raise InvalidInput(
+            "This page does not look like an article (no main text, "
+            f"{len(text.body.split())} words). Open it in a browser; if it is "
+            "an article, copy its text and paste it instead."
+        )
 
 
 def _published(value: str | None) -> date | None:

@@ -66,8 +66,11 @@ def _external_identity() -> ExternalIdentity | None:
     info = st.user.to_dict()
     if not info.get("sub"):
         return None
-    return ExternalIdentity(f"{info.get('iss') or ''}|{info['sub']}",
-                            str(info.get("email") or ""), str(info.get("name") or ""))
+    return ExternalIdentity(
+        f"{info.get('iss') or ''}|{info['sub']}",
+        str(info.get("email") or ""),
+        str(info.get("name") or ""),
+    )
 
 
 def credentials() -> Credentials:
@@ -122,8 +125,9 @@ def show_refusal(where: str) -> None:
         st.error(refused[0], icon=refused[1])
 
 
-def checked(draft: Callable[..., Draft], /, *, where: str | None = None,
-            **fields: Any) -> Draft | None:
+def checked(
+    draft: Callable[..., Draft], /, *, where: str | None = None, **fields: Any
+) -> Draft | None:
     """A draft built from a form's fields, or None after showing why it was refused (as
     :func:`perform` shows a service's refusal, ``where`` included): drafts check their
     fields when built, which a page does before it calls the service."""
@@ -134,9 +138,13 @@ def checked(draft: Callable[..., Draft], /, *, where: str | None = None,
         return None
 
 
-def perform(service: Callable[..., object], *args: Any,
-            reraise: tuple[type[Exception], ...] = (), where: str | None = None,
-            **kwargs: Any) -> Saved | None:
+def perform(
+    service: Callable[..., object],
+    *args: Any,
+    reraise: tuple[type[Exception], ...] = (),
+    where: str | None = None,
+    **kwargs: Any,
+) -> Saved | None:
     """Run ``service(session, actor, *args, **kwargs)`` in one write transaction as this
     request's person (``workbench.actions.perform``).
 

@@ -20,11 +20,16 @@ def not_for_your_role(title: str, section: str, roles: frozenset[Role]) -> None:
     """The page ``title`` of the menu section ``section`` is for ``roles``."""
     st.title(title)
     who = _roles_in_words(roles)
-    st.info(f"The {md(title)} page is part of the {md(section)} pages, which are for {who}. "
-            "Your account does not have that role.", icon=":material/lock:")
+    st.info(
+        f"The {md(title)} page is part of the {md(section)} pages, which are for {who}. "
+        "Your account does not have that role.",
+        icon=":material/lock:",
+    )
     people = loaders.people_to_ask(roles)
     if people:
-        st.write(f"To use it, ask one of them — {md(', '.join(people))} — to do it for you, "
-                 "or ask an admin to change your role.")
+        st.write(
+            f"To use it, ask one of them — {md(', '.join(people))} — to do it for you, "
+            "or ask an admin to change your role."
+        )
     else:
         st.write("To use it, ask an admin of your desk to change your role.")

@@ -47,11 +47,14 @@ class Route:
         this browser session (a link to it must point there too)."""
         # An absolute file: the served entry page is workbench/ui/shell/entry.py, and an st.Page
         # path is relative to the folder of the script Streamlit runs.
-        return st.Page(Path(__file__).parent / "pages" / self.file, title=self.title,
-                       icon=f":material/{self.icon}:",
-                       url_path=self.url_path,
-                       default=st.session_state.get(LANDING) == self.url_path,
-                       visibility="hidden" if self.hidden else "visible")
+        return st.Page(
+            Path(__file__).parent / "pages" / self.file,
+            title=self.title,
+            icon=f":material/{self.icon}:",
+            url_path=self.url_path,
+            default=st.session_state.get(LANDING) == self.url_path,
+            visibility="hidden" if self.hidden else "visible",
+        )
 
 
 START = Route("welcome.py", "Start", "home", "welcome")
@@ -97,23 +100,42 @@ def navigation(role: Role | None, *, signed_in: bool = False) -> st.Page:
     landing = SIGN_IN_GATE if role is None else MY_WORK if signed_in else START
     st.session_state[LANDING] = landing.url_path
     if role is None:
-        gates = [Route(SIGN_IN_GATE.file, SIGN_IN_GATE.title, SIGN_IN_GATE.icon,
-                       route.url_path, hidden=True).page()
-                 for route in ROUTES if route.url_path != SIGN_IN_GATE.url_path]
+        gates = [
+            Route(
+                SIGN_IN_GATE.file,
+                SIGN_IN_GATE.title,
+                SIGN_IN_GATE.icon,
+                route.url_path,
+                hidden=True,
+            ).page()
+            for route in ROUTES
+            if route.url_path != SIGN_IN_GATE.url_path
+        ]
         return st.navigation([SIGN_IN_GATE.page(), *gates], position="hidden")
-    menu = {title: [route.page() for route in routes]
-            for title, roles, routes in SECTIONS if role in roles}
-    elsewhere = [_not_for_role(route, title, roles)
-                 for title, roles, routes in SECTIONS if role not in roles for route in routes]
+    menu = {
+        title: [route.page() for route in routes]
+        for title, roles, routes in SECTIONS
+        if role in roles
+    }
+    elsewhere = [
+        _not_for_role(route, title, roles)
+        for title, roles, routes in SECTIONS
+        if role not in roles
+        for route in routes
+    ]
     if elsewhere:
         menu[""] = elsewhere  # hidden pages: no menu entry, so no section heading either
     return st.navigation(menu)
 
 
 def _not_for_role(route: Route, section: str, roles: frozenset[Role]) -> st.Page:
-    return st.Page(partial(not_for_your_role, route.title, section, roles), title=route.title,
-                   icon=f":material/{route.icon}:", url_path=route.url_path,
-                   visibility="hidden")
+    return st.Page(
+        partial(not_for_your_role, route.title, section, roles),
+        title=route.title,
+        icon=f":material/{route.icon}:",
+        url_path=route.url_path,
+        visibility="hidden",
+    )
 
 
 # Query parameters: Annotate opens ?article=…&claim=…; the sign-in page reads ?login=failed.
@@ -142,8 +164,13 @@ def landing(address: str | None, *, failed: bool = False) -> str:
     form's field comes from the browser, and a sign-in must not be a redirect elsewhere."""
     text = address or ""
     parts = urlsplit(text)
-    local = (text.startswith("/") and not text.startswith("//") and not parts.scheme
-             and not parts.netloc and not any(c in text for c in "\\\r\n\t"))
+    local = (
+        text.startswith("/")
+        and not text.startswith("//")
+        and not parts.scheme
+        and not parts.netloc
+        and not any(c in text for c in "\\\r\n\t")
+    )
     target = text if local else "/"
     if failed:
         target += ("&" if "?" in target else "?") + urlencode({LOGIN: LOGIN_FAILED})
@@ -169,8 +196,9 @@ def annotate_url(article_id: int, claim_id: int | None = None) -> str:
     return f"./{ANNOTATE.url_path}?{urlencode(annotate_query(article_id, claim_id))}"
 
 
-def link(route: Route, label: str, *, query: dict[str, str] | None = None,
-         icon: str | None = None) -> None:
+def link(
+    route: Route, label: str, *, query: dict[str, str] | None = None, icon: str | None = None
+) -> None:
     """``st.page_link`` to ``route`` with ``query`` (e.g. :func:`annotate_query`)."""
     st.page_link(route.page(), label=label, query_params=query, icon=icon)
 

@@ -99,13 +99,20 @@ async def login(request: Request) -> Response:
     except auth.SignInFailed as error:
         # Waiting here (without holding a thread) slows a scripted guesser further.
         await asyncio.sleep(min(error.delay, MAX_RESPONSE_DELAY_S))
-        return RedirectResponse(routes.landing(form.get(routes.RETURN_TO), failed=True),
-                                status_code=303)
+        return RedirectResponse(
+            routes.landing(form.get(routes.RETURN_TO), failed=True), status_code=303
+        )
     # Back to the address the form was shown at: a link opened while signed out.
     response = RedirectResponse(routes.landing(form.get(routes.RETURN_TO)), status_code=303)
-    response.set_cookie(auth.COOKIE_NAME, auth.cookie_value(token),
-                        max_age=get_settings().session_hours * 3600, path="/",
-                        httponly=True, samesite="lax", secure=_is_https(request))
+    response.set_cookie(
+        auth.COOKIE_NAME,
+        auth.cookie_value(token),
+        max_age=get_settings().session_hours * 3600,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=_is_https(request),
+    )
     return response
 
 
@@ -121,8 +128,9 @@ async def logout(request: Request) -> Response:
         return PlainTextResponse("Cross-site sign-out refused.", status_code=403)
     await run_in_threadpool(_revoke, request.cookies.get(auth.COOKIE_NAME))
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(auth.COOKIE_NAME, path="/", httponly=True, samesite="lax",
-                           secure=_is_https(request))
+    response.delete_cookie(
+        auth.COOKIE_NAME, path="/", httponly=True, samesite="lax", secure=_is_https(request)
+    )
     return response
 
 
@@ -174,9 +182,12 @@ def _ui_modules() -> list[str]:
     import workbench
     import workbench.ui.components
 
-    return [module.name for package in (workbench, workbench.ui.components)
-            for module in pkgutil.iter_modules(package.__path__, f"{package.__name__}.")
-            if not module.ispkg and module.name != "workbench.__main__"]
+    return [
+        module.name
+        for package in (workbench, workbench.ui.components)
+        for module in pkgutil.iter_modules(package.__path__, f"{package.__name__}.")
+        if not module.ispkg and module.name != "workbench.__main__"
+    ]
 
 
 @asynccontextmanager

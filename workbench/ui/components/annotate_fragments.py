@@ -49,8 +49,10 @@ def flash(message: str) -> None:
     until the next write replaces it (a toast vanishes after a few seconds, possibly
     before a slow rerun even shows the result, and a run that shows a one-shot message
     can be interrupted by the next click)."""
-    st.session_state[routes.FLASH] = (st.query_params.get(routes.ARTICLE),
-                                      f"{message} ({datetime.now(UTC):%H:%M:%S} UTC)")
+    st.session_state[routes.FLASH] = (
+        st.query_params.get(routes.ARTICLE),
+        f"{message} ({datetime.now(UTC):%H:%M:%S} UTC)",
+    )
 
 
 def last_write(article_id: int) -> str | None:

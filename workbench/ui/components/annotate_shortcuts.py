@@ -30,8 +30,7 @@ SAVE = Shortcut("Ctrl+S", "Save the open claim (works while typing)")
 CLOSE = Shortcut("X", "Close the open claim")
 #: Handled by the article itself: a claim's span, after clicking the claim.
 WIDEN_END = Shortcut("Shift+→ / Shift+←", "Move the claim's end one word right / left")
-WIDEN_START = Shortcut("Alt+Shift+← / Alt+Shift+→",
-                       "Move the claim's start one word left / right")
+WIDEN_START = Shortcut("Alt+Shift+← / Alt+Shift+→", "Move the claim's start one word left / right")
 
 ALL = (NEXT, PREVIOUS, ACCEPT, DISMISS, NEW_CLAIM, SAVE, CLOSE, WIDEN_END, WIDEN_START)
 
@@ -39,8 +38,17 @@ ALL = (NEXT, PREVIOUS, ACCEPT, DISMISS, NEW_CLAIM, SAVE, CLOSE, WIDEN_END, WIDEN
 def shortcuts_help() -> None:
     """The "Keyboard shortcuts" popover."""
     with st.popover("Keyboard shortcuts", icon=":material/keyboard:"):
-        st.markdown("\n".join(["| Key | What it does |", "| --- | --- |",
-                               *(f"| `{s.key}` | {s.does} |" for s in ALL)]))
-        st.caption("Letter keys do nothing while you type in a field. Click a claim in the "
-                   "article first to move its edges; the new span is saved when you let go "
-                   "of Shift, completed to whole words.")
+        st.markdown(
+            "\n".join(
+                [
+                    "| Key | What it does |",
+                    "| --- | --- |",
+                    *(f"| `{s.key}` | {s.does} |" for s in ALL),
+                ]
+            )
+        )
+        st.caption(
+            "Letter keys do nothing while you type in a field. Click a claim in the "
+            "article first to move its edges; the new span is saved when you let go "
+            "of Shift, completed to whole words."
+        )

@@ -41,8 +41,10 @@ def _base(panel: ClaimPanel) -> dict[str, Any]:
     """
     name = routes.claim_snapshot_key(panel.claim_id)
     snapshot = st.session_state.get(name)
-    if snapshot is None or _form_key(panel.claim_id, snapshot["generation"]) \
-            + "_claimant" not in st.session_state:
+    if (
+        snapshot is None
+        or _form_key(panel.claim_id, snapshot["generation"]) + "_claimant" not in st.session_state
+    ):
         if snapshot is not None:  # what refused a save of the forgotten text is moot too
             st.session_state.pop(routes.stale_edit_key(panel.claim_id), None)
         generation = st.session_state.get(routes.claim_generation_key(panel.claim_id), 0) + 1
@@ -62,20 +64,35 @@ def _show_conflict(claim_id: int) -> None:
     if stale is None:
         return
     st.error(md(str(stale)))
-    fields = [f for f in ("statement", "claimant", "claim_date", "claim_type", "tags")
-              if f in stale.attempted or f in stale.current]
-    st.dataframe({
-        "field": fields,
-        "saved by the other person": [str(stale.current.get(f, "")) for f in fields],
-        "yours (still in the form)": [str(stale.attempted.get(f, "")) for f in fields],
-    }, hide_index=True, width="stretch")
+    fields = [
+        f
+        for f in ("statement", "claimant", "claim_date", "claim_type", "tags")
+        if f in stale.attempted or f in stale.current
+    ]
+    st.dataframe(
+        {
+            "field": fields,
+            "saved by the other person": [str(stale.current.get(f, "")) for f in fields],
+            "yours (still in the form)": [str(stale.attempted.get(f, "")) for f in fields],
+        },
+        hide_index=True,
+        width="stretch",
+    )
     keep, discard = st.columns(2)
     # Callbacks, like every write's button: a click handled in the script body is lost
     # when another click arrives before the body reaches it (docs/reruns.md).
-    keep.button("Keep my text; I will save over theirs", key=f"annotate_keep_{claim_id}",
-                on_click=_keep_mine, args=(claim_id, stale.current["version"]))
-    discard.button("Discard mine and load theirs", key=f"annotate_discard_{claim_id}",
-                   on_click=reset_claim_form, args=(claim_id,))
+    keep.button(
+        "Keep my text; I will save over theirs",
+        key=f"annotate_keep_{claim_id}",
+        on_click=_keep_mine,
+        args=(claim_id, stale.current["version"]),
+    )
+    discard.button(
+        "Discard mine and load theirs",
+        key=f"annotate_discard_{claim_id}",
+        on_click=reset_claim_form,
+        args=(claim_id,),
+    )
 
 
 def _keep_mine(claim_id: int, stored_version: int) -> None:
@@ -87,8 +104,7 @@ def _keep_mine(claim_id: int, stored_version: int) -> None:
 def _save(claim_id: int, version: int, changes: dict[str, Any]) -> bool:
     """Store ``changes`` (in a callback); a stale edit is kept for ``_show_conflict``."""
     try:
-        saved = perform(claims.update_claim, claim_id, version, **changes,
-                        reraise=(StaleEdit,))
+        saved = perform(claims.update_claim, claim_id, version, **changes, reraise=(StaleEdit,))
     except StaleEdit as stale:
         st.session_state[routes.stale_edit_key(claim_id)] = stale
         return False
@@ -103,9 +119,12 @@ def _save_form(claim_id: int, key: str, version: int, frozen: bool) -> None:
     """on_click of "Save claim": runs before the script body, so a click that follows
     quickly cannot drop the save (docs/reruns.md). The form's values are in the state."""
     state = st.session_state
-    changes: dict[str, Any] = {"claimant": state[f"{key}_claimant"],
-                               "claim_date": state[f"{key}_date"],
-                               "claim_type": state[f"{key}_type"], "tags": state[f"{key}_tags"]}
+    changes: dict[str, Any] = {
+        "claimant": state[f"{key}_claimant"],
+        "claim_date": state[f"{key}_date"],
+        "claim_type": state[f"{key}_type"],
+        "tags": state[f"{key}_tags"],
+    }
     if not frozen:
         changes["statement"] = state[f"{key}_statement"]
     listed = state.get(routes.claim_snapshot_key(claim_id), {}).get("statement")
@@ -133,13 +152,21 @@ def _assign(claim_id: int, version: int, key: str, people: dict[int, str]) -> No
     """on_click of "Assign"/"Reassign": the editor's choice from the selectbox ``key``."""
     chosen = st.session_state.get(key)
     to = None if chosen in (None, 0) else int(chosen)
-    _assigned(claim_id, version, perform(assignments.assign_claim, claim_id, version, to),
-              f"Claim #{claim_id} is now with {people.get(to, 'nobody') if to else 'nobody'}.")
+    _assigned(
+        claim_id,
+        version,
+        perform(assignments.assign_claim, claim_id, version, to),
+        f"Claim #{claim_id} is now with {people.get(to, 'nobody') if to else 'nobody'}.",
+    )
 
 
 def _take(claim_id: int, version: int) -> None:
-    _assigned(claim_id, version, perform(assignments.take_claim, claim_id, version),
-              f"Claim #{claim_id} is yours now.")
+    _assigned(
+        claim_id,
+        version,
+        perform(assignments.take_claim, claim_id, version),
+        f"Claim #{claim_id} is yours now.",
+    )
 
 
 def _assignment(panel: ClaimPanel) -> None:
@@ -147,26 +174,43 @@ def _assignment(panel: ClaimPanel) -> None:
     who = loaders.assigning(credentials())
     holder = panel.fields.get("assignee_id")
     name = who.name_of(holder) if holder is not None else None
-    text = ("Not assigned to anyone" if holder is None else
-            "Assigned to you" if holder == who.me.id else
-            f"Assigned to {md(name)}" if name else f"Assigned to user #{holder} (inactive)")
+    text = (
+        "Not assigned to anyone"
+        if holder is None
+        else "Assigned to you"
+        if holder == who.me.id
+        else f"Assigned to {md(name)}"
+        if name
+        else f"Assigned to user #{holder} (inactive)"
+    )
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     if not who.may_assign:
         left.markdown(text)
         if holder is None:
-            right.button("Take", key=f"annotate_take_{panel.claim_id}", on_click=_take,
-                         args=(panel.claim_id, panel.version),
-                         help="Assign this claim to yourself")
+            right.button(
+                "Take",
+                key=f"annotate_take_{panel.claim_id}",
+                on_click=_take,
+                args=(panel.claim_id, panel.version),
+                help="Assign this claim to yourself",
+            )
         return
     people = {p.id: p.display_name or p.name for p in who.people}
     options = [0, *people]
     key = f"annotate_assignee_{panel.claim_id}_v{panel.version}"
-    left.selectbox(text, options, key=key,
-                   index=options.index(holder) if holder in people else 0,
-                   format_func=lambda user_id: people.get(user_id, "Nobody"))
-    right.button("Assign" if holder is None else "Reassign",
-                 key=f"annotate_assign_{panel.claim_id}", on_click=_assign,
-                 args=(panel.claim_id, panel.version, key, people))
+    left.selectbox(
+        text,
+        options,
+        key=key,
+        index=options.index(holder) if holder in people else 0,
+        format_func=lambda user_id: people.get(user_id, "Nobody"),
+    )
+    right.button(
+        "Assign" if holder is None else "Reassign",
+        key=f"annotate_assign_{panel.claim_id}",
+        on_click=_assign,
+        args=(panel.claim_id, panel.version, key, people),
+    )
 
 
 def _day(value: date | str) -> date:
@@ -181,28 +225,50 @@ def claim_editor(panel: ClaimPanel, selection: SpanSelection | None) -> None:
     frozen = panel.state in (ClaimState.in_review, ClaimState.approved)
     _show_conflict(panel.claim_id)
     with st.form(f"{key}_form", border=False):
-        st.text_area("Claim statement", value=base["statement"], disabled=frozen,
-                     key=f"{key}_statement", max_chars=2000)
+        st.text_area(
+            "Claim statement",
+            value=base["statement"],
+            disabled=frozen,
+            key=f"{key}_statement",
+            max_chars=2000,
+        )
         st.text_input("Claimant", value=base["claimant"], key=f"{key}_claimant", max_chars=300)
         left, right = st.columns(2)
-        left.date_input("Claim date", value=_day(base["claim_date"])
-                        if base["claim_date"] else None, key=f"{key}_date")
+        left.date_input(
+            "Claim date",
+            value=_day(base["claim_date"]) if base["claim_date"] else None,
+            key=f"{key}_date",
+        )
         types = list(ClaimType)
         right.selectbox("Type", types, index=types.index(base["claim_type"]), key=f"{key}_type")
-        st.multiselect("Tags", options=base["tags"], default=base["tags"],
-                       accept_new_options=True, key=f"{key}_tags")
-        st.form_submit_button("Save claim", type="primary", on_click=_save_form,
-                              shortcut=keys.SAVE.key,
-                              args=(panel.claim_id, key, base["version"], frozen))
-    st.caption(f"Showing version {base['version']}. Text typed and not saved is kept only "
-               "while this claim stays open; reopening it loads the stored version.")
+        st.multiselect(
+            "Tags",
+            options=base["tags"],
+            default=base["tags"],
+            accept_new_options=True,
+            key=f"{key}_tags",
+        )
+        st.form_submit_button(
+            "Save claim",
+            type="primary",
+            on_click=_save_form,
+            shortcut=keys.SAVE.key,
+            args=(panel.claim_id, key, base["version"], frozen),
+        )
+    st.caption(
+        f"Showing version {base['version']}. Text typed and not saved is kept only "
+        "while this claim stays open; reopening it loads the stored version."
+    )
     if frozen:
         st.caption("The wording and span are frozen while the verdict is in review or published.")
         return
     if selection is not None and (selection.start, selection.end) != (panel.start, panel.end):
-        st.button(f"Move this claim to the selected text ({selection.start}–{selection.end})",
-                  key=f"{key}_move_span", on_click=_move_span,
-                  args=(panel.claim_id, base["version"], selection.start, selection.end))
+        st.button(
+            f"Move this claim to the selected text ({selection.start}–{selection.end})",
+            key=f"{key}_move_span",
+            on_click=_move_span,
+            args=(panel.claim_id, base["version"], selection.start, selection.end),
+        )
     _workflow_buttons(panel)
 
 
@@ -214,11 +280,19 @@ def _move(claim_id: int, version: int, state: ClaimState) -> None:
 
 
 def _workflow_buttons(panel: ClaimPanel) -> None:
-    moves = {ClaimState.researching: "Start research", ClaimState.dismissed: "Not check-worthy",
-             ClaimState.new: "Reopen"}
+    moves = {
+        ClaimState.researching: "Start research",
+        ClaimState.dismissed: "Not check-worthy",
+        ClaimState.new: "Reopen",
+    }
     allowed = claims.MANUAL_MOVES.get(ClaimState(panel.state), set())
     columns = st.columns(max(len(allowed), 1))
-    for column, (state, label) in zip(columns, [(s, moves[s]) for s in moves if s in allowed],
-                                      strict=False):
-        column.button(label, key=f"annotate_move_{panel.claim_id}_{state}", on_click=_move,
-                      args=(panel.claim_id, panel.version, state))
+    for column, (state, label) in zip(
+        columns, [(s, moves[s]) for s in moves if s in allowed], strict=False
+    ):
+        column.button(
+            label,
+            key=f"annotate_move_{panel.claim_id}_{state}",
+            on_click=_move,
+            args=(panel.claim_id, panel.version, state),
+        )

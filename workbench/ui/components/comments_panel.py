@@ -24,9 +24,12 @@ from workbench.ui.safe import md
 def rendered(body: str, names: tuple[str, ...]) -> str:
     """``body`` as escaped Markdown, line breaks kept, each ``@name`` of ``names`` in
     bold blue. Whitespace runs become one space, as ``safe.md`` makes them."""
+
     def word(text: str) -> str:
-        return "".join(f":blue[**{md(piece)}**]" if mention else md(piece)
-                       for piece, mention in split_mentions(text, names))
+        return "".join(
+            f":blue[**{md(piece)}**]" if mention else md(piece)
+            for piece, mention in split_mentions(text, names)
+        )
 
     return "  \n".join(" ".join(word(w) for w in line.split()) for line in body.splitlines())
 
@@ -37,8 +40,10 @@ def comments_panel(claim_id: int) -> None:
     if thread.unseen:
         perform(comments.mark_mentions_seen, list(thread.unseen))
     if not thread.comments:
-        st.caption("No comments yet. Ask a colleague something here; write @ and their "
-                   "account name to have it show in their My work.")
+        st.caption(
+            "No comments yet. Ask a colleague something here; write @ and their "
+            "account name to have it show in their My work."
+        )
     for comment in thread.comments:
         with st.container(border=True, key=f"comment_{comment.id}"):
             _comment(thread, comment)
@@ -48,8 +53,7 @@ def comments_panel(claim_id: int) -> None:
 def _comment(thread: Thread, comment: CommentView) -> None:
     edited = " · edited" if comment.edited_at is not None else ""
     new = " · :blue-badge[new for you]" if comment.new_for_reader else ""
-    st.caption(f"**{md(comment.author)}** · {comment.created_at:%Y-%m-%d %H:%M} UTC"
-               f"{edited}{new}")
+    st.caption(f"**{md(comment.author)}** · {comment.created_at:%Y-%m-%d %H:%M} UTC{edited}{new}")
     if comment.deleted:
         st.caption("Comment deleted.")
         return
@@ -61,13 +65,23 @@ def _comment(thread: Thread, comment: CommentView) -> None:
     show_refusal(routes.refusal_key(f"comment_{comment.id}"))
     buttons = st.container(horizontal=True)
     if thread.may_edit(comment):
-        buttons.button("Edit", key=f"comment_edit_open_{comment.id}", type="tertiary",
-                       on_click=_open_editor, args=(comment,))
+        buttons.button(
+            "Edit",
+            key=f"comment_edit_open_{comment.id}",
+            type="tertiary",
+            on_click=_open_editor,
+            args=(comment,),
+        )
     if thread.may_delete(comment):
         with buttons.popover("Delete", type="tertiary"):
             st.write("Delete this comment? The thread will show that a comment was deleted.")
-            st.button("Delete it", key=f"comment_delete_{comment.id}", type="primary",
-                      on_click=_delete, args=(comment.id, comment.version))
+            st.button(
+                "Delete it",
+                key=f"comment_delete_{comment.id}",
+                type="primary",
+                on_click=_delete,
+                args=(comment.id, comment.version),
+            )
 
 
 def _body_key(comment_id: int) -> str:
@@ -81,8 +95,11 @@ def _open_editor(comment: CommentView) -> None:
 
 
 def _close_editor(comment_id: int) -> None:
-    for key in (routes.comment_edit_key(comment_id), _body_key(comment_id),
-                routes.refusal_key(f"comment_edit_form_{comment_id}")):
+    for key in (
+        routes.comment_edit_key(comment_id),
+        _body_key(comment_id),
+        routes.refusal_key(f"comment_edit_form_{comment_id}"),
+    ):
         st.session_state.pop(key, None)
 
 
@@ -92,15 +109,20 @@ def _edit_form(comment: CommentView, base_version: int) -> None:
     form = f"comment_edit_form_{comment.id}"
     show_refusal(routes.refusal_key(form))
     if base_version != comment.version:
-        st.warning("Someone changed this comment while you were editing it. The stored text "
-                   "is below; saving replaces it with yours.")
+        st.warning(
+            "Someone changed this comment while you were editing it. The stored text "
+            "is below; saving replaces it with yours."
+        )
         st.text(comment.body)
     with st.form(form, border=False):
-        st.text_area("Edit your comment", key=_body_key(comment.id),
-                     max_chars=comments.MAX_BODY)
+        st.text_area("Edit your comment", key=_body_key(comment.id), max_chars=comments.MAX_BODY)
         save, cancel = st.columns(2)
-        save.form_submit_button("Save comment", type="primary", on_click=_save_edit,
-                                args=(comment.id, comment.version, form))
+        save.form_submit_button(
+            "Save comment",
+            type="primary",
+            on_click=_save_edit,
+            args=(comment.id, comment.version, form),
+        )
         cancel.form_submit_button("Cancel", on_click=_close_editor, args=(comment.id,))
 
 
@@ -109,13 +131,20 @@ def _save_edit(comment_id: int, version: int, form: str) -> None:
     where = routes.refusal_key(form)
     st.session_state.pop(where, None)
     try:
-        saved = perform(comments.edit_comment, comment_id,
-                        st.session_state[_body_key(comment_id)], version,
-                        reraise=(StaleEdit,), where=where)
+        saved = perform(
+            comments.edit_comment,
+            comment_id,
+            st.session_state[_body_key(comment_id)],
+            version,
+            reraise=(StaleEdit,),
+            where=where,
+        )
     except StaleEdit:
-        st.session_state[where] = ("Someone saved this comment a moment before you. Your "
-                                   "text is still in the box; save again to replace theirs.",
-                                   None)
+        st.session_state[where] = (
+            "Someone saved this comment a moment before you. Your "
+            "text is still in the box; save again to replace theirs.",
+            None,
+        )
         return
     if saved is not None:
         _close_editor(comment_id)
@@ -131,12 +160,15 @@ def _new_comment(claim_id: int) -> None:
     form = f"comment_new_{claim_id}"
     show_refusal(routes.refusal_key(form))
     with st.form(form, border=False):
-        st.text_area("Add a comment", key=f"{form}_body", max_chars=comments.MAX_BODY,
-                     placeholder="@name, could you check the second source?",
-                     help="Write @ and a colleague's account name to have the comment show "
-                          "in their My work.")
-        st.form_submit_button("Add comment", type="primary", on_click=_add,
-                              args=(claim_id, form))
+        st.text_area(
+            "Add a comment",
+            key=f"{form}_body",
+            max_chars=comments.MAX_BODY,
+            placeholder="@name, could you check the second source?",
+            help="Write @ and a colleague's account name to have the comment show "
+            "in their My work.",
+        )
+        st.form_submit_button("Add comment", type="primary", on_click=_add, args=(claim_id, form))
 
 
 def _add(claim_id: int, form: str) -> None:

@@ -22,21 +22,44 @@ from workbench.ui.components.annotate_fragments import flash, rerun_annotate
 from workbench.ui.context import checked, perform, show_refusal
 from workbench.ui.safe import md, web_url
 
-_FORM_FIELDS = ("url", "title", "publisher", "kind", "published", "accessed", "archive",
-                "stance", "excerpt", "independent")
+_FORM_FIELDS = (
+    "url",
+    "title",
+    "publisher",
+    "kind",
+    "published",
+    "accessed",
+    "archive",
+    "stance",
+    "excerpt",
+    "independent",
+)
 
 
 def _evidence_table(rows: list[EvidenceView]) -> None:
     if not rows:
         st.caption("No evidence yet.")
         return
-    st.dataframe([{
-        "stance": row.stance, "source": row.title or row.url,
-        "url": web_url(row.url), "archived": web_url(row.archive_url),
-        "publisher": row.publisher, "independent": row.independent, "excerpt": row.excerpt,
-    } for row in rows], hide_index=True, width="stretch",
-        column_config={"url": st.column_config.LinkColumn("url"),
-                       "archived": st.column_config.LinkColumn("archived")})
+    st.dataframe(
+        [
+            {
+                "stance": row.stance,
+                "source": row.title or row.url,
+                "url": web_url(row.url),
+                "archived": web_url(row.archive_url),
+                "publisher": row.publisher,
+                "independent": row.independent,
+                "excerpt": row.excerpt,
+            }
+            for row in rows
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "url": st.column_config.LinkColumn("url"),
+            "archived": st.column_config.LinkColumn("archived"),
+        },
+    )
 
 
 def _archive(source_id: int, url: str) -> None:
@@ -49,8 +72,10 @@ def _archive(source_id: int, url: str) -> None:
         return
     st.session_state.pop(problem, None)
     if perform(store_copy, source_id, copy) is not None:
-        flash("Source archived" + (f"; {copy.public_copy_problem}"
-                                   if copy.public_copy_problem else "."))
+        flash(
+            "Source archived"
+            + (f"; {copy.public_copy_problem}" if copy.public_copy_problem else ".")
+        )
 
 
 def _archives(panel: ClaimPanel) -> None:
@@ -62,47 +87,72 @@ def _archives(panel: ClaimPanel) -> None:
         left, right = st.columns([4, 1], vertical_alignment="center")
         with left:
             st.text(row.title or row.url)
-            st.caption(f"Archived on {row.archived_at:%Y-%m-%d %H:%M} UTC" if row.archived_at
-                       else "Not archived by the workbench yet.")
+            st.caption(
+                f"Archived on {row.archived_at:%Y-%m-%d %H:%M} UTC"
+                if row.archived_at
+                else "Not archived by the workbench yet."
+            )
             problem = st.session_state.get(routes.archive_problem_key(source_id))
             if problem:
                 st.error(md(problem))
         public = web_url(row.public_copy_url)
         if public:
             right.link_button("Public copy", public)
-        right.button("Archive", key=f"annotate_archive_{panel.claim_id}_{source_id}",
-                     disabled=web_url(row.url) is None, on_click=_archive,
-                     args=(source_id, row.url))
+        right.button(
+            "Archive",
+            key=f"annotate_archive_{panel.claim_id}_{source_id}",
+            disabled=web_url(row.url) is None,
+            on_click=_archive,
+            args=(source_id, row.url),
+        )
     for row in panel.evidence:
         if row.source_changed:
-            st.warning(f"Source changed since it was cited: the latest copy of "
-                       f"{md(row.title or row.url)} no longer holds the excerpt.", icon="⚠️")
+            st.warning(
+                f"Source changed since it was cited: the latest copy of "
+                f"{md(row.title or row.url)} no longer holds the excerpt.",
+                icon="⚠️",
+            )
 
 
 def _pick_source(claim_id: int) -> int | None:
-    query = st.text_input("Find a source already used (URL or title)",
-                          key=f"annotate_source_query_{claim_id}")
+    query = st.text_input(
+        "Find a source already used (URL or title)", key=f"annotate_source_query_{claim_id}"
+    )
     if not query:
         return None
     found = loaders.find_sources(query)
     if not found:
         st.caption("No stored source looks like that; add it below.")
         return None
-    labels = {source.id: f"{source.title or source.url} — {source.url} ({source.score:.0f}%)"
-              for source in found}
-    return st.selectbox("Matching sources", [None, *labels], key=f"annotate_source_pick_{claim_id}",
-                        format_func=lambda v: "— add a new source —" if v is None else labels[v])
+    labels = {
+        source.id: f"{source.title or source.url} — {source.url} ({source.score:.0f}%)"
+        for source in found
+    }
+    return st.selectbox(
+        "Matching sources",
+        [None, *labels],
+        key=f"annotate_source_pick_{claim_id}",
+        format_func=lambda v: "— add a new source —" if v is None else labels[v],
+    )
 
 
 def _remove_evidence(panel: ClaimPanel) -> None:
     """Take back a source attached by mistake (the audit trail keeps that it was there)."""
     labels = {row.id: f"{row.stance}: {row.title or row.url}" for row in panel.evidence}
     left, right = st.columns([4, 1], vertical_alignment="bottom")
-    chosen = left.selectbox("Remove evidence attached by mistake", [None, *labels],
-                            key=routes.evidence_removal_key(panel.claim_id),
-                            format_func=lambda v: "—" if v is None else labels[v])
-    right.button("Remove", key=f"annotate_ev_remove_{panel.claim_id}_go",
-                 disabled=chosen is None, on_click=_remove, args=(panel.claim_id,))
+    chosen = left.selectbox(
+        "Remove evidence attached by mistake",
+        [None, *labels],
+        key=routes.evidence_removal_key(panel.claim_id),
+        format_func=lambda v: "—" if v is None else labels[v],
+    )
+    right.button(
+        "Remove",
+        key=f"annotate_ev_remove_{panel.claim_id}_go",
+        disabled=chosen is None,
+        on_click=_remove,
+        args=(panel.claim_id,),
+    )
 
 
 def _remove(claim_id: int) -> None:
@@ -136,15 +186,22 @@ def evidence_panel(panel: ClaimPanel) -> None:
             right.selectbox("Kind", [k.value for k in SourceKind], key=f"{key}_kind")
             left.date_input("Published", value=None, key=f"{key}_published")
             right.date_input("Accessed", value="today", key=f"{key}_accessed")
-            st.text_input("Archived copy URL", key=f"{key}_archive",
-                          placeholder="https://web.archive.org/…")
+            st.text_input(
+                "Archived copy URL", key=f"{key}_archive", placeholder="https://web.archive.org/…"
+            )
         # required: clicking the chosen stance again must not unset it
-        st.segmented_control("Stance", [s.value for s in Stance], default="supports",
-                             required=True, key=f"{key}_stance")
+        st.segmented_control(
+            "Stance",
+            [s.value for s in Stance],
+            default="supports",
+            required=True,
+            key=f"{key}_stance",
+        )
         st.text_area("Relevant excerpt", key=f"{key}_excerpt", height=80)
         st.checkbox("Independent of the claimant", value=True, key=f"{key}_independent")
-        st.form_submit_button("Attach source", type="primary", on_click=_attach,
-                              args=(panel.claim_id, key, existing))
+        st.form_submit_button(
+            "Attach source", type="primary", on_click=_attach, args=(panel.claim_id, key, existing)
+        )
 
 
 def _attached_key(claim_id: int) -> str:
@@ -164,16 +221,36 @@ def _attach(claim_id: int, key: str, existing: int | None) -> None:
     docs/reruns.md). A refusal is kept next to the form and every typed field stays."""
     state, where = st.session_state, routes.refusal_key(key)
     state.pop(where, None)
-    draft = None if existing is not None else checked(
-        sources.SourceDraft, where=where, url=state[f"{key}_url"], title=state[f"{key}_title"],
-        publisher=state[f"{key}_publisher"], kind=state[f"{key}_kind"],
-        published=state[f"{key}_published"], accessed=state[f"{key}_accessed"],
-        archive_url=state[f"{key}_archive"])
+    draft = (
+        None
+        if existing is not None
+        else checked(
+            sources.SourceDraft,
+            where=where,
+            url=state[f"{key}_url"],
+            title=state[f"{key}_title"],
+            publisher=state[f"{key}_publisher"],
+            kind=state[f"{key}_kind"],
+            published=state[f"{key}_published"],
+            accessed=state[f"{key}_accessed"],
+            archive_url=state[f"{key}_archive"],
+        )
+    )
     if existing is None and draft is None:
         return
-    if perform(attach_evidence, claim_id, source_id=existing, draft=draft,
-               stance=state[f"{key}_stance"] or "", excerpt=state[f"{key}_excerpt"],
-               independent=state[f"{key}_independent"], where=where) is None:
+    if (
+        perform(
+            attach_evidence,
+            claim_id,
+            source_id=existing,
+            draft=draft,
+            stance=state[f"{key}_stance"] or "",
+            excerpt=state[f"{key}_excerpt"],
+            independent=state[f"{key}_independent"],
+            where=where,
+        )
+        is None
+    ):
         return
     for field in _FORM_FIELDS:  # the old keys' state is not needed any more
         state.pop(f"{key}_{field}", None)

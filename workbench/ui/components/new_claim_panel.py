@@ -24,15 +24,19 @@ _TIER_TITLES = {Tier.same: "Same claim", Tier.possible: "Possibly checked before
 def _show_match(match: Match) -> None:
     """One earlier claim: its verdict (or state), date, score, statement and links."""
     verdict = match.rating_label or match.state.replace("_", " ")
-    st.markdown(f"**#{match.claim_id} · {md(verdict)}** · {match.checked_on} · "
-                f"{match.score:.0f}% alike")
+    st.markdown(
+        f"**#{match.claim_id} · {md(verdict)}** · {match.checked_on} · {match.score:.0f}% alike"
+    )
     st.text(match.statement)
     url = web_url(match.url)
     if url:
         st.link_button("Open the article", url, key=f"annotate_seen_url_{match.claim_id}")
     if match.article_id is not None:
-        routes.link(routes.ANNOTATE, f"Open claim #{match.claim_id}",
-                    query=routes.annotate_query(match.article_id, match.claim_id))
+        routes.link(
+            routes.ANNOTATE,
+            f"Open claim #{match.claim_id}",
+            query=routes.annotate_query(match.article_id, match.claim_id),
+        )
 
 
 def _seen_before_panel(text: str) -> None:
@@ -54,8 +58,12 @@ def _seen_before_panel(text: str) -> None:
         for match in in_tier:
             _show_match(match)
     options = [None, *(m.claim_id for m in matches)]
-    st.selectbox("Mark the new claim as a repeat of", options, key="annotate_repeat_of",
-                 format_func=lambda v: "— not a repeat —" if v is None else f"claim #{v}")
+    st.selectbox(
+        "Mark the new claim as a repeat of",
+        options,
+        key="annotate_repeat_of",
+        format_func=lambda v: "— not a repeat —" if v is None else f"claim #{v}",
+    )
 
 
 FORM = "annotate_new_claim"
@@ -66,11 +74,17 @@ def _create(article_id: int, start: int, end: int) -> None:
     docs/reruns.md); a refusal is kept above the form, whose text stays."""
     state, where = st.session_state, routes.refusal_key(FORM)
     state.pop(where, None)
-    draft = checked(claims.ClaimDraft, where=where, article_id=article_id, start=start, end=end,
-                    statement=state["annotate_new_statement"],
-                    claimant=state["annotate_new_claimant"],
-                    claim_type=state["annotate_new_type"],
-                    repeat_of_id=state.get("annotate_repeat_of"))
+    draft = checked(
+        claims.ClaimDraft,
+        where=where,
+        article_id=article_id,
+        start=start,
+        end=end,
+        statement=state["annotate_new_statement"],
+        claimant=state["annotate_new_claimant"],
+        claim_type=state["annotate_new_type"],
+        repeat_of_id=state.get("annotate_repeat_of"),
+    )
     claim = perform(claims.create_claim, draft, where=where) if draft is not None else None
     if claim is not None:
         state[routes.CLEAR_SELECTION] = True
@@ -79,24 +93,35 @@ def _create(article_id: int, start: int, end: int) -> None:
         rerun_annotate()  # the article gains a highlight, the list a line
 
 
-def new_claim_panel(article_id: int, body: str, language: str,
-                    selection: SpanSelection) -> None:
+def new_claim_panel(article_id: int, body: str, language: str, selection: SpanSelection) -> None:
     start, end = snap_to_words(body, selection.start, selection.end)
     quote = body[start:end]
     _score, reasons = score_sentence(quote, language)
     st.markdown("**New claim from your selection**")
     st.text(quote)
     why = "; ".join(readable_reason(reason) for reason in reasons)
-    st.caption(f"Characters {start}–{end}, completed to whole words."
-               + (f" Why it may be worth checking: {md(why)}." if why else ""))
+    st.caption(
+        f"Characters {start}–{end}, completed to whole words."
+        + (f" Why it may be worth checking: {md(why)}." if why else "")
+    )
     _seen_before_panel(quote)
     show_refusal(routes.refusal_key(FORM))
     with st.form(FORM, border=False):
-        st.text_area("Claim statement (the claim in your words)", value=quote,
-                     key="annotate_new_statement", max_chars=2000)
+        st.text_area(
+            "Claim statement (the claim in your words)",
+            value=quote,
+            key="annotate_new_statement",
+            max_chars=2000,
+        )
         st.text_input("Claimant (who said it)", key="annotate_new_claimant")
         types = list(ClaimType)
-        st.selectbox("Type", types, key="annotate_new_type",
-                     index=types.index(suggested_type(reasons)))
-        st.form_submit_button("Create claim", type="primary", shortcut=keys.NEW_CLAIM.key,
-                              on_click=_create, args=(article_id, start, end))
+        st.selectbox(
+            "Type", types, key="annotate_new_type", index=types.index(suggested_type(reasons))
+        )
+        st.form_submit_button(
+            "Create claim",
+            type="primary",
+            shortcut=keys.NEW_CLAIM.key,
+            on_click=_create,
+            args=(article_id, start, end),
+        )

@@ -42,17 +42,26 @@ def _store(target: VersionTarget, mode: str) -> None:
     try:
         if mode == FETCH:
             page = web_articles.fetch_article(target.url)
-            saved = perform(web_articles.add_fetched_version, target.article_id, page,
-                            expected_version=target.current_version, reason=reason)
+            saved = perform(
+                web_articles.add_fetched_version,
+                target.article_id,
+                page,
+                expected_version=target.current_version,
+                reason=reason,
+            )
         else:
-            saved = perform(article_versions.add_version, target.article_id, _new_text(mode),
-                            reason=reason, expected_version=target.current_version)
+            saved = perform(
+                article_versions.add_version,
+                target.article_id,
+                _new_text(mode),
+                reason=reason,
+                expected_version=target.current_version,
+            )
     except (InvalidInput, ArticleInputError) as refused:
         st.error(md(str(refused)))  # no network, not an article, an unreadable file…
         return
     if saved is not None:
-        st.session_state[routes.VERSION_STORED] = (target.article_id,
-                                                   target.current_version + 1)
+        st.session_state[routes.VERSION_STORED] = (target.article_id, target.current_version + 1)
         st.session_state[f"{_KEY}_body"] = ""
         st.session_state[f"{_KEY}_reason"] = ""
 
@@ -62,10 +71,17 @@ def _outcome(target: VersionTarget) -> None:
     stored = st.session_state.get(routes.VERSION_STORED)
     if stored != (target.article_id, target.current_version):
         return
-    st.success(f"Version {target.current_version} stored: {target.placed} claims moved, "
-               f"{target.needs_review} need review, {target.unplaced} unplaced.", icon="✅")
-    routes.link(routes.ANNOTATE, "Review the claims in Annotate",
-                query=routes.annotate_query(target.article_id), icon=":material/ink_highlighter:")
+    st.success(
+        f"Version {target.current_version} stored: {target.placed} claims moved, "
+        f"{target.needs_review} need review, {target.unplaced} unplaced.",
+        icon="✅",
+    )
+    routes.link(
+        routes.ANNOTATE,
+        "Review the claims in Annotate",
+        query=routes.annotate_query(target.article_id),
+        icon=":material/ink_highlighter:",
+    )
 
 
 def _choose_article(titles: dict[int, str]) -> int | None:
@@ -74,8 +90,12 @@ def _choose_article(titles: dict[int, str]) -> int | None:
     options = list(dict.fromkeys([*([named] if named is not None else []), *titles]))
     if not options:
         return None
-    return st.selectbox("Article", options, key=f"{_KEY}_article",
-                        format_func=lambda i: f"#{i} {titles.get(i, '')}".strip())
+    return st.selectbox(
+        "Article",
+        options,
+        key=f"{_KEY}_article",
+        format_func=lambda i: f"#{i} {titles.get(i, '')}".strip(),
+    )
 
 
 def new_version_form(titles: dict[int, str]) -> None:
@@ -89,23 +109,31 @@ def new_version_form(titles: dict[int, str]) -> None:
     except NotFound as error:
         st.error(md(str(error)))
         return
-    st.caption(f"{md(target.title)} is at version {target.current_version}: "
-               f"{target.placed} claims placed in it, {target.needs_review} need review, "
-               f"{target.unplaced} unplaced.")
+    st.caption(
+        f"{md(target.title)} is at version {target.current_version}: "
+        f"{target.placed} claims placed in it, {target.needs_review} need review, "
+        f"{target.unplaced} unplaced."
+    )
     _outcome(target)
     modes = [PASTE, UPLOAD] + ([FETCH] if web_url(target.url) else [])
     mode = st.segmented_control("New text by", modes, default=PASTE, key=f"{_KEY}_mode") or PASTE
     if mode == UPLOAD:
-        st.file_uploader(f"A .txt, .md, .html or .docx file, up to "
-                         f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
-                         type=["txt", "md", "html", "htm", "docx"], key=f"{_KEY}_upload")
+        st.file_uploader(
+            f"A .txt, .md, .html or .docx file, up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+            type=["txt", "md", "html", "htm", "docx"],
+            key=f"{_KEY}_upload",
+        )
     with st.form(f"{_KEY}_form", border=False, enter_to_submit=False):
         if mode == PASTE:
             st.text_area("The article's new text", height=220, key=f"{_KEY}_body")
         elif mode == FETCH:
             st.text(target.url)
-        st.text_input("Why a new version (optional)", key=f"{_KEY}_reason",
-                      max_chars=article_versions.MAX_REASON,
-                      placeholder="e.g. the outlet corrected a figure")
-        st.form_submit_button("Store new version", type="primary", on_click=_store,
-                              args=(target, mode))
+        st.text_input(
+            "Why a new version (optional)",
+            key=f"{_KEY}_reason",
+            max_chars=article_versions.MAX_REASON,
+            placeholder="e.g. the outlet corrected a figure",
+        )
+        st.form_submit_button(
+            "Store new version", type="primary", on_click=_store, args=(target, mode)
+        )

@@ -30,7 +30,13 @@ def csv_download(filters: ClaimFilters, *, key: str) -> None:
     """A BOM checkbox and the download button for the CSV report of ``filters``."""
     presented = credentials()
     bom = st.checkbox("Add a BOM (for Excel)", key=f"{key}_bom")
-    st.download_button("Download the CSV report", data=lambda: _report(presented, filters, bom),
-                       file_name="claims.csv", mime="text/csv", key=f"{key}_csv_download",
-                       on_click="ignore", icon="⬇️",
-                       help="One row per claim matching the filters above, every column")
+    st.download_button(
+        "Download the CSV report",
+        data=lambda: _report(presented, filters, bom),
+        file_name="claims.csv",
+        mime="text/csv",
+        key=f"{key}_csv_download",
+        on_click="ignore",
+        icon="⬇️",
+        help="One row per claim matching the filters above, every column",
+    )

@@ -40,8 +40,17 @@ import streamlit as st
 
 from workbench.text.anchor import snap_to_words
 
-__all__ = ["AdjustedSpan", "Highlight", "SpanSelection", "body_digest", "parse_adjusted",
-           "parse_clicked", "parse_selection", "span_selector", "stored_selection"]
+__all__ = [
+    "AdjustedSpan",
+    "Highlight",
+    "SpanSelection",
+    "body_digest",
+    "parse_adjusted",
+    "parse_clicked",
+    "parse_selection",
+    "span_selector",
+    "stored_selection",
+]
 
 _LOG = logging.getLogger(__name__)
 _HERE = Path(__file__).resolve().parent
@@ -211,8 +220,7 @@ def _forget_body(key: str) -> None:
     st.session_state.get(_SENT, {}).pop(key, None)
 
 
-def _clicked_callback(key: str, known: tuple[int, ...],
-                      on_click: Callable[[int], None]) -> None:
+def _clicked_callback(key: str, known: tuple[int, ...], on_click: Callable[[int], None]) -> None:
     """Hand the clicked claim id (validated like ``parse_clicked``) to ``on_click``."""
     state = st.session_state.get(key)
     raw = state.get("clicked") if isinstance(state, Mapping) else None
@@ -220,12 +228,14 @@ def _clicked_callback(key: str, known: tuple[int, ...],
         on_click(raw)
 
 
-def _adjusted_callback(key: str, body: str, known: tuple[int, ...],
-                       on_adjust: Callable[[AdjustedSpan], None]) -> None:
+def _adjusted_callback(
+    key: str, body: str, known: tuple[int, ...], on_adjust: Callable[[AdjustedSpan], None]
+) -> None:
     """Hand the span the keyboard moved (checked by ``parse_adjusted``) to ``on_adjust``."""
     state = st.session_state.get(key)
-    span = parse_adjusted(state.get("adjusted") if isinstance(state, Mapping) else None,
-                          body, known)
+    span = parse_adjusted(
+        state.get("adjusted") if isinstance(state, Mapping) else None, body, known
+    )
     if span is not None:
         on_adjust(span)
 
@@ -275,13 +285,23 @@ def span_selector(
         height="content" if height is None else height,
         on_missing_change=partial(_forget_body, key),
         on_selection_change=on_select or _on_change,
-        on_clicked_change=_on_change if on_click is None else partial(
-            _clicked_callback, key, tuple(h.claim_id for h in highlights
-                                          if h.claim_id is not None), on_click),
-        on_adjusted_change=_on_change if on_adjust is None else partial(
-            _adjusted_callback, key, body, tuple(h.claim_id for h in highlights
-                                                 if h.claim_id is not None and not h.proposed),
-            on_adjust),
+        on_clicked_change=_on_change
+        if on_click is None
+        else partial(
+            _clicked_callback,
+            key,
+            tuple(h.claim_id for h in highlights if h.claim_id is not None),
+            on_click,
+        ),
+        on_adjusted_change=_on_change
+        if on_adjust is None
+        else partial(
+            _adjusted_callback,
+            key,
+            body,
+            tuple(h.claim_id for h in highlights if h.claim_id is not None and not h.proposed),
+            on_adjust,
+        ),
     )
     return parse_selection(result.get("selection"), body), parse_clicked(
         result.get("clicked"), highlights

@@ -22,8 +22,10 @@ from workbench.ui.wording import counted
 from workbench.workspace import SuggestionTaken, accept_suggestion, dismiss_suggestion
 
 SHOWN = 10
-NONE_LEFT = ("No suggestions left: every sentence that looked worth checking has a claim "
-             "or was marked not check-worthy.")
+NONE_LEFT = (
+    "No suggestions left: every sentence that looked worth checking has a claim "
+    "or was marked not check-worthy."
+)
 
 
 def _marked_key(article_id: int) -> str:
@@ -83,13 +85,26 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
     st.caption(count_line(len(suggestions)))
     if len(shown) > 1:
         back, forward = st.columns(2)
-        back.button("Previous", key="annotate_suggestion_previous", icon=":material/arrow_upward:",
-                    shortcut=keys.PREVIOUS.key, disabled=marked == 0, on_click=_step,
-                    args=(article_id, -1, len(shown)), use_container_width=True)
-        forward.button("Next", key="annotate_suggestion_next",
-                       icon=":material/arrow_downward:", shortcut=keys.NEXT.key,
-                       disabled=marked == len(shown) - 1, on_click=_step,
-                       args=(article_id, 1, len(shown)), use_container_width=True)
+        back.button(
+            "Previous",
+            key="annotate_suggestion_previous",
+            icon=":material/arrow_upward:",
+            shortcut=keys.PREVIOUS.key,
+            disabled=marked == 0,
+            on_click=_step,
+            args=(article_id, -1, len(shown)),
+            use_container_width=True,
+        )
+        forward.button(
+            "Next",
+            key="annotate_suggestion_next",
+            icon=":material/arrow_downward:",
+            shortcut=keys.NEXT.key,
+            disabled=marked == len(shown) - 1,
+            on_click=_step,
+            args=(article_id, 1, len(shown)),
+            use_container_width=True,
+        )
     for rank, suggestion in enumerate(shown):
         on_keys = rank == marked
         with st.container(border=True, key=f"annotate_suggestion_{rank}"):
@@ -98,11 +113,20 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
             st.text(suggestion.quote)
             st.caption(_why(suggestion))
             accept, dismiss = st.columns(2)
-            accept.button("Accept", key=f"annotate_accept_{suggestion.start}", type="primary",
-                          on_click=_act, args=(article_id, suggestion, True),
-                          shortcut=keys.ACCEPT.key if on_keys else None,
-                          use_container_width=True)
-            dismiss.button("Not check-worthy", key=f"annotate_dismiss_{suggestion.start}",
-                           on_click=_act, args=(article_id, suggestion, False),
-                           shortcut=keys.DISMISS.key if on_keys else None,
-                           use_container_width=True)
+            accept.button(
+                "Accept",
+                key=f"annotate_accept_{suggestion.start}",
+                type="primary",
+                on_click=_act,
+                args=(article_id, suggestion, True),
+                shortcut=keys.ACCEPT.key if on_keys else None,
+                use_container_width=True,
+            )
+            dismiss.button(
+                "Not check-worthy",
+                key=f"annotate_dismiss_{suggestion.start}",
+                on_click=_act,
+                args=(article_id, suggestion, False),
+                shortcut=keys.DISMISS.key if on_keys else None,
+                use_container_width=True,
+            )

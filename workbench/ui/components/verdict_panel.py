@@ -20,12 +20,13 @@ def verdict_status(panel: ClaimPanel) -> None:
     if returned is not None:
         st.warning(f"Returned by the editor: {md_lines(returned.review_comment)}", icon="↩️")
     if published is not None:
-        st.success(f"Published verdict: {md(published.rating)} {md(published.conclusion)}"
-                   .strip())
+        st.success(f"Published verdict: {md(published.rating)} {md(published.conclusion)}".strip())
         st.text(published.rationale)
     if pending is not None:
-        st.info(f"Proposed verdict waiting for an editor: {md(pending.rating)} "
-                f"{md(pending.conclusion)}".strip())
+        st.info(
+            f"Proposed verdict waiting for an editor: {md(pending.rating)} "
+            f"{md(pending.conclusion)}".strip()
+        )
         st.text(pending.rationale)
 
 
@@ -38,13 +39,24 @@ def propose_form(panel: ClaimPanel) -> None:
     with st.form(key, border=False):
         st.markdown(f"**Propose a verdict** ({md(panel.scale_name)})")
         if options:
-            st.selectbox("Rating", [r.id for r in options], key=f"{key}_rating",
-                         format_func={r.id: r.label for r in options}.__getitem__)
-        st.text_input("One-line conclusion" + ("" if panel.conclusion_only else " (optional)"),
-                      key=f"{key}_conclusion", max_chars=300)
+            st.selectbox(
+                "Rating",
+                [r.id for r in options],
+                key=f"{key}_rating",
+                format_func={r.id: r.label for r in options}.__getitem__,
+            )
+        st.text_input(
+            "One-line conclusion" + ("" if panel.conclusion_only else " (optional)"),
+            key=f"{key}_conclusion",
+            max_chars=300,
+        )
         st.text_area("Rationale (required)", key=f"{key}_rationale", height=140)
-        st.form_submit_button("Propose verdict", type="primary", on_click=_propose,
-                              args=(panel.claim_id, panel.version, key))
+        st.form_submit_button(
+            "Propose verdict",
+            type="primary",
+            on_click=_propose,
+            args=(panel.claim_id, panel.version, key),
+        )
 
 
 def _propose(claim_id: int, version: int, key: str) -> None:
@@ -53,14 +65,24 @@ def _propose(claim_id: int, version: int, key: str) -> None:
     state, where = st.session_state, routes.refusal_key(key)
     state.pop(where, None)
     try:
-        verdict = perform(verdicts.propose_verdict, claim_id, version,
-                          rating_id=state.get(f"{key}_rating"),
-                          rationale=state[f"{key}_rationale"],
-                          conclusion=state[f"{key}_conclusion"], reraise=(StaleEdit,),
-                          where=where)
+        verdict = perform(
+            verdicts.propose_verdict,
+            claim_id,
+            version,
+            rating_id=state.get(f"{key}_rating"),
+            rationale=state[f"{key}_rationale"],
+            conclusion=state[f"{key}_conclusion"],
+            reraise=(StaleEdit,),
+            where=where,
+        )
     except StaleEdit as stale:
-        state[where] = (md(f"{stale} Your rationale is still in the form; reload the claim "
-                           "to see the other change, then propose again."), None)
+        state[where] = (
+            md(
+                f"{stale} Your rationale is still in the form; reload the claim "
+                "to see the other change, then propose again."
+            ),
+            None,
+        )
         return
     if verdict is not None:
         flash("Verdict proposed; an editor will review it.")

@@ -74,10 +74,12 @@ if TYPE_CHECKING:
 CHANGED_COLOUR = "#fde68a"
 #: Session state: why the last span moved from the keyboard was not saved.
 SPAN_REFUSED = routes.refusal_key("annotate_span")
-FIRST_CLAIM_HINT = ("**New here?** Select words in the article to pin a claim to them, or "
-                    "accept one of the suggested claims on the right. A claim then collects "
-                    "its sources and, in the end, a verdict.")
-NO_CLAIMS = ("No claims yet — select words in the article, or accept a suggestion above.")
+FIRST_CLAIM_HINT = (
+    "**New here?** Select words in the article to pin a claim to them, or "
+    "accept one of the suggested claims on the right. A claim then collects "
+    "its sources and, in the end, a verdict."
+)
+NO_CLAIMS = "No claims yet — select words in the article, or accept a suggestion above."
 
 
 def _select_claim(claim_id: int) -> None:
@@ -91,14 +93,22 @@ def _save_span(versions: dict[int, int], span: AdjustedSpan) -> None:
     """on_adjust of the article: store a claim's span moved from the keyboard, based on the
     version this page showed (a colleague's save in between refuses it)."""
     st.session_state.pop(SPAN_REFUSED, None)
-    saved = perform(claims.update_claim, span.claim_id, versions[span.claim_id],
-                    start=span.start, end=span.end, where=SPAN_REFUSED)
+    saved = perform(
+        claims.update_claim,
+        span.claim_id,
+        versions[span.claim_id],
+        start=span.start,
+        end=span.end,
+        where=SPAN_REFUSED,
+    )
     if saved is None:
         return  # the article reruns (the trigger's rerun) and draws the stored span
     reset_claim_form(span.claim_id)  # the details form is based on the new version
     st.query_params[routes.CLAIM] = str(span.claim_id)
-    flash(f"Claim #{span.claim_id} now covers characters {span.start}–{span.end} "
-          f"(version {saved.version}).")
+    flash(
+        f"Claim #{span.claim_id} now covers characters {span.start}–{span.end} "
+        f"(version {saved.version})."
+    )
     rerun_annotate()  # the highlight, the panel's quote and the list all change
 
 
@@ -133,15 +143,23 @@ def _reading_old_version(workspace: Workspace) -> bool:
 def _highlights(workspace: Workspace, shown: ShownVersion) -> list[Highlight]:
     """Claims at their span in the shown version, proposed places (dashed) in the current
     one, and the sentences changed since the previous version."""
-    marks = [Highlight(m.claim.start, m.claim.end, m.colour, m.label, m.claim.id)
-             for m in workspace.drawn_in(shown.number)
-             if m.claim.start is not None and m.claim.end is not None]  # drawn: both set
+    marks = [
+        Highlight(m.claim.start, m.claim.end, m.colour, m.label, m.claim.id)
+        for m in workspace.drawn_in(shown.number)
+        if m.claim.start is not None and m.claim.end is not None
+    ]  # drawn: both set
     if not shown.read_only:
-        marks += [Highlight(*m.claim.proposed, m.colour, f"{m.label} · needs review",
-                            m.claim.id, proposed=True)
-                  for m in workspace.needs_review if m.claim.proposed is not None]
-    marks += [Highlight(start, end, CHANGED_COLOUR, f"changed since version {shown.previous}",
-                        None) for start, end in shown.changed]
+        marks += [
+            Highlight(
+                *m.claim.proposed, m.colour, f"{m.label} · needs review", m.claim.id, proposed=True
+            )
+            for m in workspace.needs_review
+            if m.claim.proposed is not None
+        ]
+    marks += [
+        Highlight(start, end, CHANGED_COLOUR, f"changed since version {shown.previous}", None)
+        for start, end in shown.changed
+    ]
     return marks
 
 
@@ -154,34 +172,46 @@ def _claim_tabs(claim: ClaimPanel) -> Sequence["TabContainer"]:
     the count, and a new label is a new widget, so the open tab is remembered by name and
     handed back as the default.
     """
-    labels = [f"{name} ({len(claim.evidence)})" if name == "Evidence" else name
-              for name in CLAIM_TABS]
+    labels = [
+        f"{name} ({len(claim.evidence)})" if name == "Evidence" else name for name in CLAIM_TABS
+    ]
     remembered = st.session_state.get(routes.open_tab_key(claim.claim_id), CLAIM_TABS[0])
     tabs = st.tabs(labels, default=labels[CLAIM_TABS.index(remembered)], on_change="rerun")
     st.session_state[routes.open_tab_key(claim.claim_id)] = next(
-        name for name, tab in zip(CLAIM_TABS, tabs, strict=True) if tab.open)
+        name for name, tab in zip(CLAIM_TABS, tabs, strict=True) if tab.open
+    )
     return tabs
 
 
 @st.fragment(key=ARTICLE)
 def article_view(article_id: int) -> None:
     shown_article = loaders.annotate_article(
-        article_id, _chosen_version(article_id),
-        changes=st.session_state.get(routes.SHOW_CHANGES, True))
+        article_id,
+        _chosen_version(article_id),
+        changes=st.session_state.get(routes.SHOW_CHANGES, True),
+    )
     workspace, shown = shown_article.workspace, shown_article.shown
     key = _viewer_key(article_id, shown)
     if st.session_state.pop(routes.CLEAR_SELECTION, False):
         clear_selection(_viewer_key(article_id))
     if shown.read_only:
-        st.info(f"Version {shown.number} of {shown.current}, read-only: claims are made and "
-                "placed on the current version.", icon="🕰️")
+        st.info(
+            f"Version {shown.number} of {shown.current}, read-only: claims are made and "
+            "placed on the current version.",
+            icon="🕰️",
+        )
     show_refusal(SPAN_REFUSED)
     versions = {m.claim.id: m.claim.version for m in workspace.marks}
-    span_selector(shown.body, _highlights(workspace, shown), key=key,
-                  selected_claim_id=_selected(workspace), height=720,
-                  on_select=None if shown.read_only else rerun_selection,
-                  on_click=_select_claim,
-                  on_adjust=None if shown.read_only else partial(_save_span, versions))
+    span_selector(
+        shown.body,
+        _highlights(workspace, shown),
+        key=key,
+        selected_claim_id=_selected(workspace),
+        height=720,
+        on_select=None if shown.read_only else rerun_selection,
+        on_click=_select_claim,
+        on_adjust=None if shown.read_only else partial(_save_span, versions),
+    )
     if shown.removed:
         with st.expander(f"Removed since version {shown.previous} ({len(shown.removed)})"):
             for sentence in shown.removed:
@@ -193,8 +223,10 @@ def _last_change(claim: ClaimPanel) -> None:
     confirmation of a save, whatever became of the run that stored it."""
     change = claim.last_change
     if change is not None:
-        st.caption(f"Version {claim.version} · last change: {md(change.what)} by "
-                   f"{md(change.actor)} at {change.at:%Y-%m-%d %H:%M:%S} UTC")
+        st.caption(
+            f"Version {claim.version} · last change: {md(change.what)} by "
+            f"{md(change.actor)} at {change.at:%Y-%m-%d %H:%M:%S} UTC"
+        )
 
 
 @st.fragment(key=PANEL)
@@ -208,8 +240,11 @@ def panel(article_id: int) -> None:
     message = last_write(article_id)
     if message:
         st.success(message, icon="✅")
-    selection = (None if _reading_old_version(workspace)
-                 else stored_selection(_viewer_key(article_id), article.body))
+    selection = (
+        None
+        if _reading_old_version(workspace)
+        else stored_selection(_viewer_key(article_id), article.body)
+    )
     spans = {(m.claim.start, m.claim.end) for m in workspace.placed}
     if selection is not None and (selection.start, selection.end) not in spans:
         with st.container(border=True, key="annotate_new_claim_panel"):
@@ -217,12 +252,18 @@ def panel(article_id: int) -> None:
     if claim is not None:
         mark = next(m for m in workspace.marks if m.claim.id == claim_id)
         with st.container(border=True, key="annotate_claim_panel"):
-            st.markdown(f"**Claim #{claim_id}** · {claim.state.replace('_', ' ')}"
-                        + (f" · {md(mark.rating)}" if mark.rating else ""))
+            st.markdown(
+                f"**Claim #{claim_id}** · {claim.state.replace('_', ' ')}"
+                + (f" · {md(mark.rating)}" if mark.rating else "")
+            )
             st.text(claim.quote)
             _last_change(claim)
-            st.button("Close claim", key="annotate_close_claim", on_click=_close_claim,
-                      shortcut=keys.CLOSE.key)
+            st.button(
+                "Close claim",
+                key="annotate_close_claim",
+                on_click=_close_claim,
+                shortcut=keys.CLOSE.key,
+            )
             anchor_status(claim, article, selection)
             verdict_status(claim)
             details, evidence, verdict, corrections, history, discussion = _claim_tabs(claim)
@@ -239,8 +280,9 @@ def panel(article_id: int) -> None:
                     propose_form(claim)
             if corrections.open:
                 with corrections:
-                    corrections_panel(claim.claim_id, claim.corrections,
-                                      key_prefix="annotate_corrections")
+                    corrections_panel(
+                        claim.claim_id, claim.corrections, key_prefix="annotate_corrections"
+                    )
             if history.open:
                 with history:
                     history_panel(claim.history)
@@ -261,9 +303,13 @@ def claim_list(article_id: int) -> None:
     if not count:
         st.caption(NO_CLAIMS)
     for mark in workspace.marks:
-        st.button(f"{md(mark.label)} — {md(mark.claim.statement[:120])}", type="tertiary",
-                  key=f"annotate_open_{mark.claim.id}", on_click=_select_claim,
-                  args=(mark.claim.id,))
+        st.button(
+            f"{md(mark.label)} — {md(mark.claim.statement[:120])}",
+            type="tertiary",
+            key=f"annotate_open_{mark.claim.id}",
+            on_click=_select_claim,
+            args=(mark.claim.id,),
+        )
 
 
 article_param = query_id(routes.ARTICLE)
@@ -304,8 +350,12 @@ def _first_run_hint() -> None:
         return
     with st.container(key="annotate_first_run_hint"):
         st.info(FIRST_CLAIM_HINT, icon=":material/lightbulb:")
-        st.button("Got it, don't show this again", key="annotate_dismiss_hint",
-                  on_click=_dismiss_hint, type="tertiary")
+        st.button(
+            "Got it, don't show this again",
+            key="annotate_dismiss_hint",
+            on_click=_dismiss_hint,
+            type="tertiary",
+        )
 
 
 def _versions() -> None:
@@ -316,26 +366,37 @@ def _versions() -> None:
     left, right = st.columns([2, 3], vertical_alignment="bottom")
     chosen = left.selectbox(
         f"Version shown ({len(header.versions)} versions)",
-        [None, *range(article.current_version - 1, 0, -1)], format_func=_version_label,
-        key=routes.shown_version_key(article.id))
-    right.toggle("Highlight the changes from the previous version", value=True,
-                 key=routes.SHOW_CHANGES)
+        [None, *range(article.current_version - 1, 0, -1)],
+        format_func=_version_label,
+        key=routes.shown_version_key(article.id),
+    )
+    right.toggle(
+        "Highlight the changes from the previous version", value=True, key=routes.SHOW_CHANGES
+    )
     info = header.versions[(chosen or article.current_version) - 1]
     if info.reason:
         st.caption(f"Why this version: {md(info.reason)}")
 
 
 st.header(md(article.title), anchor=False)
-st.caption(" · ".join(md(part) for part in (article.outlet, article.author,
-                                            str(article.published or ""), article.language)
-                      if part))
+st.caption(
+    " · ".join(
+        md(part)
+        for part in (article.outlet, article.author, str(article.published or ""), article.language)
+        if part
+    )
+)
 original = web_url(article.url)
 links = st.columns(3)
 if original:
     links[0].link_button("Open the original", original)
 with links[1]:
-    routes.link(routes.ARTICLES, "Store a new version",
-                query=routes.new_version_query(article.id), icon=":material/update:")
+    routes.link(
+        routes.ARTICLES,
+        "Store a new version",
+        query=routes.new_version_query(article.id),
+        icon=":material/update:",
+    )
 with links[2]:
     keys.shortcuts_help()
 _versions()

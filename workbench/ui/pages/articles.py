@@ -32,9 +32,12 @@ def _fetch_and_add() -> None:
         st.error(md(str(refused)))
         return
     try:
-        added = perform(web_articles.add_fetched_article, page,
-                        allow_duplicate=st.session_state.get("articles_fetch_duplicate", False),
-                        reraise=(DuplicateArticle,))
+        added = perform(
+            web_articles.add_fetched_article,
+            page,
+            allow_duplicate=st.session_state.get("articles_fetch_duplicate", False),
+            reraise=(DuplicateArticle,),
+        )
     except DuplicateArticle as duplicate:
         st.session_state[routes.ARTICLES_FETCHED] = duplicate
         return
@@ -44,16 +47,22 @@ def _fetch_and_add() -> None:
 
 def _from_web_address() -> None:
     with st.form("articles_fetch", enter_to_submit=False):
-        st.text_input("Web address of the article", key="articles_fetch_url",
-                      placeholder="https://…")
-        st.checkbox("Add it even if the same text is already stored",
-                    key="articles_fetch_duplicate")
+        st.text_input(
+            "Web address of the article", key="articles_fetch_url", placeholder="https://…"
+        )
+        st.checkbox(
+            "Add it even if the same text is already stored", key="articles_fetch_duplicate"
+        )
         st.form_submit_button("Fetch and add", type="primary", on_click=_fetch_and_add)
     fetched = st.session_state.pop(routes.ARTICLES_FETCHED, None)
     if isinstance(fetched, DuplicateArticle):
         st.warning(md(str(fetched)))
-        routes.link(routes.ANNOTATE, "Open the existing article",
-                    query=routes.annotate_query(fetched.existing_id), icon="📰")
+        routes.link(
+            routes.ANNOTATE,
+            "Open the existing article",
+            query=routes.annotate_query(fetched.existing_id),
+            icon="📰",
+        )
     elif fetched is not None:
         st.session_state[routes.ARTICLES_FORM_OPEN] = False
         routes.switch_to(routes.ANNOTATE, routes.annotate_query(fetched))
@@ -66,12 +75,20 @@ def _assign_article(assignees: dict[int, int | None], people: dict[int, str]) ->
     chosen = st.session_state.get("articles_assign_to") or None
     if article_id is None:
         return
-    if perform(assignments.assign_article, article_id, chosen,
-               expected_assignee_id=assignees.get(article_id)) is not None:
+    if (
+        perform(
+            assignments.assign_article,
+            article_id,
+            chosen,
+            expected_assignee_id=assignees.get(article_id),
+        )
+        is not None
+    ):
         st.session_state[ASSIGNED] = (
             f"Article #{article_id} is now with "
             f"{people.get(chosen, 'nobody') if chosen is not None else 'nobody'}; its open "
-            "claims that were with the previous assignee or nobody went too.")
+            "claims that were with the previous assignee or nobody went too."
+        )
 
 
 def _assign_form(desk: loaders.ArticleDesk) -> None:
@@ -81,14 +98,28 @@ def _assign_form(desk: loaders.ArticleDesk) -> None:
     titles = {row.id: row.title for row in rows}
     with st.expander("Assign an article to a reviewer"):
         left, right = st.columns(2)
-        left.selectbox("Article", list(titles), key="articles_assign_article",
-                       format_func=lambda article_id: f"#{article_id} {titles[article_id]}")
-        right.selectbox("Give it to", [0, *people], key="articles_assign_to",
-                        format_func=lambda user_id: people.get(user_id, "Nobody"))
-        st.button("Assign article", key="articles_assign", on_click=_assign_article,
-                  args=(desk.assignees, people))
-        st.caption("Its open claims that were with the previous assignee, or with nobody, "
-                   "go to the new one; claims made on it later go to them too.")
+        left.selectbox(
+            "Article",
+            list(titles),
+            key="articles_assign_article",
+            format_func=lambda article_id: f"#{article_id} {titles[article_id]}",
+        )
+        right.selectbox(
+            "Give it to",
+            [0, *people],
+            key="articles_assign_to",
+            format_func=lambda user_id: people.get(user_id, "Nobody"),
+        )
+        st.button(
+            "Assign article",
+            key="articles_assign",
+            on_click=_assign_article,
+            args=(desk.assignees, people),
+        )
+        st.caption(
+            "Its open claims that were with the previous assignee, or with nobody, "
+            "go to the new one; claims made on it later go to them too."
+        )
         done = st.session_state.pop(ASSIGNED, None)
         if done:
             st.success(md(done))
@@ -99,24 +130,32 @@ def _paste_or_upload(mode: str | None) -> None:
     if mode == "Upload a file":
         upload = st.file_uploader(
             f"A .txt, .md, .html or .docx file, up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
-            type=["txt", "md", "html", "htm", "docx"], key="articles_upload")
+            type=["txt", "md", "html", "htm", "docx"],
+            key="articles_upload",
+        )
     with st.form("articles_add", clear_on_submit=False, enter_to_submit=False):
-        title = st.text_input("Title (from the file if left empty)", key="articles_title",
-                              max_chars=500)
+        title = st.text_input(
+            "Title (from the file if left empty)", key="articles_title", max_chars=500
+        )
         body = ""
         if mode != "Upload a file":
-            body = st.text_area(f"Article text (up to {MAX_ARTICLE_CHARS:,} characters)",
-                                height=260, key="articles_body")
+            body = st.text_area(
+                f"Article text (up to {MAX_ARTICLE_CHARS:,} characters)",
+                height=260,
+                key="articles_body",
+            )
         left, middle, right = st.columns(3)
         outlet = left.text_input("Outlet", key="articles_outlet", max_chars=200)
         author = middle.text_input("Author", key="articles_author", max_chars=300)
-        language = right.selectbox("Language", ["en", "de", "uk", "ar", "fr", "es", "ru",
-                                                "other"], key="articles_language")
+        language = right.selectbox(
+            "Language", ["en", "de", "uk", "ar", "fr", "es", "ru", "other"], key="articles_language"
+        )
         left, right = st.columns([2, 1])
         url = left.text_input("URL", key="articles_url", placeholder="https://…")
         published = right.date_input("Published", value=None, key="articles_published")
-        allow_duplicate = st.checkbox("Add it even if the same text is already stored",
-                                      key="articles_allow_duplicate")
+        allow_duplicate = st.checkbox(
+            "Add it even if the same text is already stored", key="articles_allow_duplicate"
+        )
         submitted = st.form_submit_button("Add article", type="primary")
 
     if submitted:
@@ -129,18 +168,32 @@ def _paste_or_upload(mode: str | None) -> None:
                 for warning in extracted.warnings:
                     st.warning(md(warning))
             draft = articles.ArticleDraft(
-                title=title or extracted_title or "", body=body, outlet=outlet, url=url,
-                author=author, published=published, language=language)
+                title=title or extracted_title or "",
+                body=body,
+                outlet=outlet,
+                url=url,
+                author=author,
+                published=published,
+                language=language,
+            )
         except ArticleInputError as error:
             st.error(md(str(error)))
         else:
             try:
-                added = perform(articles.add_article, draft, allow_duplicate=allow_duplicate,
-                                reraise=(DuplicateArticle,))
+                added = perform(
+                    articles.add_article,
+                    draft,
+                    allow_duplicate=allow_duplicate,
+                    reraise=(DuplicateArticle,),
+                )
             except DuplicateArticle as duplicate:
                 st.warning(md(str(duplicate)))
-                routes.link(routes.ANNOTATE, "Open the existing article",
-                            query=routes.annotate_query(duplicate.existing_id), icon="📰")
+                routes.link(
+                    routes.ANNOTATE,
+                    "Open the existing article",
+                    query=routes.annotate_query(duplicate.existing_id),
+                    icon="📰",
+                )
             else:
                 if added is not None and added.id is not None:
                     st.session_state[routes.ARTICLES_FORM_OPEN] = False
@@ -150,21 +203,27 @@ def _paste_or_upload(mode: str | None) -> None:
 st.title("Articles")
 
 with st.expander("Add an article", expanded=st.session_state.get(routes.ARTICLES_FORM_OPEN, False)):
-    mode = st.segmented_control("Bring it in by", ["Paste text", "Upload a file", FROM_WEB],
-                                default="Paste text", key="articles_mode")
+    mode = st.segmented_control(
+        "Bring it in by",
+        ["Paste text", "Upload a file", FROM_WEB],
+        default="Paste text",
+        key="articles_mode",
+    )
     if mode == FROM_WEB:
         _from_web_address()
     else:
         _paste_or_upload(mode)
 
-search = st.text_input("Search titles and outlets", key="articles_search",
-                       placeholder="e.g. Ukraine")
+search = st.text_input(
+    "Search titles and outlets", key="articles_search", placeholder="e.g. Ukraine"
+)
 page = st.session_state.get(routes.ARTICLES_PAGE, 0)
 desk = loaders.article_desk(credentials(), search=search, page=page, page_size=PAGE_SIZE)
 rows = desk.rows
 
-with st.expander("Store a new version of an article",
-                 expanded=query_id(routes.ARTICLE).value is not None):
+with st.expander(
+    "Store a new version of an article", expanded=query_id(routes.ARTICLE).value is not None
+):
     new_version_form({row.id: row.title for row in rows[:PAGE_SIZE]})
 
 if not rows:
@@ -173,8 +232,13 @@ elif desk.assigning.may_assign:
     _assign_form(desk)
 for row in rows[:PAGE_SIZE]:
     holder = desk.assignees.get(row.id)
-    with_whom = ("" if holder is None else " · with you" if holder == desk.assigning.me.id
-                 else f" · with {md(desk.assigning.name_of(holder) or f'user #{holder}')}")
+    with_whom = (
+        ""
+        if holder is None
+        else " · with you"
+        if holder == desk.assigning.me.id
+        else f" · with {md(desk.assigning.name_of(holder) or f'user #{holder}')}"
+    )
     label = f"{md(row.title)} — {md(row.outlet) or 'no outlet'} · {row.claims} claims{with_whom}"
     routes.link(routes.ANNOTATE, label, query=routes.annotate_query(row.id))
 

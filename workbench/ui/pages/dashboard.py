@@ -35,9 +35,17 @@ from workbench.ui.safe import md, plotly_text
 
 POLL_SECONDS = 0.5  # how often a page showing outdated figures asks for the new ones
 #: Each chart's dimension and the ``Dashboard`` field holding its bars.
-DIMENSIONS = {"rating": "verdicts", "state": "states", "week": "weeks", "reviewer": "reviewers",
-              "time": "time_to_verdict", "outlet": "outlets", "claimant": "claimants",
-              "tag": "tags", "repeated": "repeated"}
+DIMENSIONS = {
+    "rating": "verdicts",
+    "state": "states",
+    "week": "weeks",
+    "reviewer": "reviewers",
+    "time": "time_to_verdict",
+    "outlet": "outlets",
+    "claimant": "claimants",
+    "tag": "tags",
+    "repeated": "repeated",
+}
 
 
 @st.cache_resource(show_spinner=False)
@@ -82,8 +90,11 @@ def _chosen_bar(data: dash.Dashboard) -> tuple[str, str, str] | None:
         dimension, _, value = st.query_params.get(routes.DRILL, "").partition(":")
         if dimension not in DIMENSIONS or not value:
             return None
-        bars = {bar.key: bar.label for bar in getattr(data, DIMENSIONS[dimension])} \
-            if dimension != "week" else {w.start.isoformat(): w.label for w in data.weeks}
+        bars = (
+            {bar.key: bar.label for bar in getattr(data, DIMENSIONS[dimension])}
+            if dimension != "week"
+            else {w.start.isoformat(): w.label for w in data.weeks}
+        )
         chosen = (dimension, value, bars.get(value, value))
         st.session_state[routes.DRILL] = chosen
     elif st.query_params.get(routes.DRILL) != f"{chosen[0]}:{chosen[1]}":
@@ -91,47 +102,86 @@ def _chosen_bar(data: dash.Dashboard) -> tuple[str, str, str] | None:
     return chosen
 
 
-def _bar_chart(title: str, dimension: str, labels: list[str], values: list[str],
-               counts: list[int], colours: list[str] | None = None, *,
-               horizontal: bool = False) -> None:
+def _bar_chart(
+    title: str,
+    dimension: str,
+    labels: list[str],
+    values: list[str],
+    counts: list[int],
+    colours: list[str] | None = None,
+    *,
+    horizontal: bool = False,
+) -> None:
     key = f"dash_chart_{dimension}"
     shown = [plotly_text(label) for label in labels]  # outlets, tags, claimants: user text
-    bar = (go.Bar(y=shown, x=counts, orientation="h") if horizontal
-           else go.Bar(x=shown, y=counts))
+    bar = go.Bar(y=shown, x=counts, orientation="h") if horizontal else go.Bar(x=shown, y=counts)
     if colours:
         bar.marker.color = colours
     figure = go.Figure(bar)
-    figure.update_layout(title=title, height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                         clickmode="event+select", showlegend=False)
+    figure.update_layout(
+        title=title,
+        height=320,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        clickmode="event+select",
+        showlegend=False,
+    )
     if horizontal:
         figure.update_yaxes(autorange="reversed", type="category")
     else:
         figure.update_xaxes(type="category")
-    st.plotly_chart(figure, key=key, on_select=partial(
-        _remember, key, dimension, list(zip(labels, values, strict=True))),
-        selection_mode="points", config={"displaylogo": False})
+    st.plotly_chart(
+        figure,
+        key=key,
+        on_select=partial(_remember, key, dimension, list(zip(labels, values, strict=True))),
+        selection_mode="points",
+        config={"displaylogo": False},
+    )
 
 
-def _bars(title: str, dimension: str, bars: list[dash.Bar], empty: str, *,
-          coloured: bool = False, horizontal: bool = False) -> None:
+def _bars(
+    title: str,
+    dimension: str,
+    bars: list[dash.Bar],
+    empty: str,
+    *,
+    coloured: bool = False,
+    horizontal: bool = False,
+) -> None:
     if not any(bar.count for bar in bars):
         st.caption(f"{title}: {empty}")
         return
-    _bar_chart(title, dimension, [b.label for b in bars], [b.key for b in bars],
-               [b.count for b in bars],
-               [b.colour or "#888888" for b in bars] if coloured else None,
-               horizontal=horizontal)
+    _bar_chart(
+        title,
+        dimension,
+        [b.label for b in bars],
+        [b.key for b in bars],
+        [b.count for b in bars],
+        [b.colour or "#888888" for b in bars] if coloured else None,
+        horizontal=horizontal,
+    )
 
 
 def _weekly(weeks: list[dash.Week]) -> None:
     if not weeks:
         st.caption("Approvals per week: none yet.")
         return
-    _bar_chart("Approved verdicts per ISO week", "week", [w.label for w in weeks],
-               [w.start.isoformat() for w in weeks], [w.approved for w in weeks])
-    st.dataframe([{"week": w.label, "approved": w.approved,
-                                "mean days to verdict": w.avg_days} for w in weeks],
-                 hide_index=True, width="stretch", height=150, key="dash_weeks_table")
+    _bar_chart(
+        "Approved verdicts per ISO week",
+        "week",
+        [w.label for w in weeks],
+        [w.start.isoformat() for w in weeks],
+        [w.approved for w in weeks],
+    )
+    st.dataframe(
+        [
+            {"week": w.label, "approved": w.approved, "mean days to verdict": w.avg_days}
+            for w in weeks
+        ],
+        hide_index=True,
+        width="stretch",
+        height=150,
+        key="dash_weeks_table",
+    )
 
 
 def _unsettled() -> None:
@@ -139,12 +189,17 @@ def _unsettled() -> None:
     unsettled = loaders.unsettled_claims()
     if not unsettled.count:
         return
-    st.warning(f"{unsettled.count:,} claims need review or are unplaced after new article "
-               "versions.", icon="🔎")
+    st.warning(
+        f"{unsettled.count:,} claims need review or are unplaced after new article versions.",
+        icon="🔎",
+    )
     with st.expander("Articles with claims to settle"):
         for article in unsettled.articles:
-            routes.link(routes.ANNOTATE, f"{md(article.title)} — {article.claims} claims",
-                        query=routes.annotate_query(article.article_id))
+            routes.link(
+                routes.ANNOTATE,
+                f"{md(article.title)} — {article.claims} claims",
+                query=routes.annotate_query(article.article_id),
+            )
 
 
 def _drill(filters: ClaimFilters, chosen: tuple[str, str, str]) -> None:
@@ -160,12 +215,23 @@ def _drill(filters: ClaimFilters, chosen: tuple[str, str, str]) -> None:
         if not found:
             st.info("No claims behind that bar with the current filters.")
             return
-        st.dataframe([{
-            "open": routes.annotate_url(ref.article_id, ref.id) if ref.article_id else None,
-            "id": ref.id, "statement": ref.statement, "claimant": ref.claimant,
-            "state": ref.state.replace("_", " "), "created": f"{ref.created_at:%Y-%m-%d}",
-        } for ref in found], hide_index=True, width="stretch", key="dash_claims_table",
-            column_config={"open": st.column_config.LinkColumn("open", display_text="open")})
+        st.dataframe(
+            [
+                {
+                    "open": routes.annotate_url(ref.article_id, ref.id) if ref.article_id else None,
+                    "id": ref.id,
+                    "statement": ref.statement,
+                    "claimant": ref.claimant,
+                    "state": ref.state.replace("_", " "),
+                    "created": f"{ref.created_at:%Y-%m-%d}",
+                }
+                for ref in found
+            ],
+            hide_index=True,
+            width="stretch",
+            key="dash_claims_table",
+            column_config={"open": st.column_config.LinkColumn("open", display_text="open")},
+        )
 
     claims_dialog()
 
@@ -179,11 +245,19 @@ def _workload() -> None:
         st.caption("No open claims: nothing new or being researched.")
         return
     now = datetime.now(UTC)
-    st.dataframe([{
-        "reviewer": row.display_name + ("" if row.active else " (inactive)"),
-        "open claims": row.open_claims,
-        "oldest open claim": _age(now, row.oldest_created_at),
-    } for row in rows], hide_index=True, width="stretch", key="dash_workload")
+    st.dataframe(
+        [
+            {
+                "reviewer": row.display_name + ("" if row.active else " (inactive)"),
+                "open claims": row.open_claims,
+                "oldest open claim": _age(now, row.oldest_created_at),
+            }
+            for row in rows
+        ],
+        hide_index=True,
+        width="stretch",
+        key="dash_workload",
+    )
 
 
 def _age(now: datetime, then: datetime | None) -> str:
@@ -208,13 +282,18 @@ data = shown.data
 if shown.stale:
     _await_recount(cache, filters)
 else:
-    st.caption(f"Figures as of {datetime.fromtimestamp(shown.counted_at, UTC):%H:%M:%S} UTC; "
-               "they follow every change.")
+    st.caption(
+        f"Figures as of {datetime.fromtimestamp(shown.counted_at, UTC):%H:%M:%S} UTC; "
+        "they follow every change."
+    )
 
 if data.total_claims == 0:
-    st.info("No claims match these filters yet." if not filters.is_empty() else
-            "No claims yet: the dashboard fills in as reviewers pin claims and editors "
-            "approve verdicts.")
+    st.info(
+        "No claims match these filters yet."
+        if not filters.is_empty()
+        else "No claims yet: the dashboard fills in as reviewers pin claims and editors "
+        "approve verdicts."
+    )
     st.stop()
 claims_metric, published_metric, review_metric = st.columns(3)
 claims_metric.metric("Claims", f"{data.total_claims:,}")
@@ -224,21 +303,36 @@ with st.expander("CSV report of these claims"):
     csv_download(filters, key="dash")
 left, right = st.columns(2)
 with left:
-    _bars("Published verdicts", "rating", data.verdicts, "no published verdicts yet.",
-          coloured=True)
+    _bars(
+        "Published verdicts", "rating", data.verdicts, "no published verdicts yet.", coloured=True
+    )
     _weekly(data.weeks)
-    _bars("Days from claim to approved verdict", "time", data.time_to_verdict,
-          "no approved verdicts yet.")
-    _bars("Claims per outlet", "outlet", data.outlets, "no claims from articles.",
-          horizontal=True)
-    _bars("Most-repeated claims", "repeated", data.repeated, "no claim marked as a repeat.",
-          horizontal=True)
+    _bars(
+        "Days from claim to approved verdict",
+        "time",
+        data.time_to_verdict,
+        "no approved verdicts yet.",
+    )
+    _bars("Claims per outlet", "outlet", data.outlets, "no claims from articles.", horizontal=True)
+    _bars(
+        "Most-repeated claims",
+        "repeated",
+        data.repeated,
+        "no claim marked as a repeat.",
+        horizontal=True,
+    )
 with right:
     _bars("Claims by state", "state", data.states, "none.")
-    _bars("Approved verdicts per reviewer", "reviewer", data.reviewers,
-          "no approved verdicts yet.", horizontal=True)
-    _bars("Claims per claimant", "claimant", data.claimants, "no claimants recorded.",
-          horizontal=True)
+    _bars(
+        "Approved verdicts per reviewer",
+        "reviewer",
+        data.reviewers,
+        "no approved verdicts yet.",
+        horizontal=True,
+    )
+    _bars(
+        "Claims per claimant", "claimant", data.claimants, "no claimants recorded.", horizontal=True
+    )
     _bars("Claims per tag", "tag", data.tags, "no tags yet.", horizontal=True)
 _workload()
 chosen_bar = _chosen_bar(data)

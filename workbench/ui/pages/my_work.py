@@ -48,8 +48,11 @@ def _claim_link(ref: ClaimRef, key: str) -> None:
             st.text(f"Claim #{ref.claim_id}: {ref.statement}")
             st.caption("Imported without an article: find it on the Claims page.")
             return
-        routes.link(routes.ANNOTATE, f"Claim #{ref.claim_id}: {md(ref.statement[:200])}",
-                    query=routes.annotate_query(ref.article_id, ref.claim_id))
+        routes.link(
+            routes.ANNOTATE,
+            f"Claim #{ref.claim_id}: {md(ref.statement[:200])}",
+            query=routes.annotate_query(ref.article_id, ref.claim_id),
+        )
         st.caption(f"in {md(ref.article_title)}")
 
 
@@ -79,8 +82,11 @@ def _returned(work: MyWork) -> None:
     for row in work.returned.items:
         with st.container(border=True):
             _claim_link(row.claim, f"my_work_returned_{row.verdict_id}")
-            st.warning(f"{md(row.returned_by)} returned your verdict on "
-                       f"{_when(row.returned_at)}: {md_lines(row.comment)}", icon="↩️")
+            st.warning(
+                f"{md(row.returned_by)} returned your verdict on "
+                f"{_when(row.returned_at)}: {md_lines(row.comment)}",
+                icon="↩️",
+            )
     _more(work.returned)
 
 
@@ -106,8 +112,12 @@ def _mentions(work: MyWork) -> None:
     if not work.mentions.items:
         st.caption("Nobody has mentioned you in a comment yet.")
     elif len(unseen) > 1:
-        st.button(f"Mark all {len(unseen)} as seen", key="my_work_seen_all",
-                  on_click=_mark_seen, args=(unseen,))
+        st.button(
+            f"Mark all {len(unseen)} as seen",
+            key="my_work_seen_all",
+            on_click=_mark_seen,
+            args=(unseen,),
+        )
     for row in work.mentions.items:
         with st.container(border=True, key=f"my_work_mention_{row.comment_id}"):
             _claim_link(row.claim, f"my_work_mention_link_{row.comment_id}")
@@ -115,8 +125,12 @@ def _mentions(work: MyWork) -> None:
             st.caption(f"{md(row.author)} wrote on {_when(row.at)}{new}")
             st.text(row.excerpt)
             if not row.seen:
-                st.button("Mark as seen", key=f"my_work_seen_{row.comment_id}",
-                          on_click=_mark_seen, args=([row.comment_id],))
+                st.button(
+                    "Mark as seen",
+                    key=f"my_work_seen_{row.comment_id}",
+                    on_click=_mark_seen,
+                    args=([row.comment_id],),
+                )
     _more(work.mentions)
 
 

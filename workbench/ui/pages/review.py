@@ -62,8 +62,13 @@ def _approve(item: review.QueueItem, confirm: bool) -> None:
     """on_click: runs before the script body, so a quick next click cannot drop it."""
     vid = item.verdict_id
     try:
-        done = perform(verdicts.approve_verdict, vid, item.verdict_version,
-                       confirm_few_sources=confirm, reraise=(WorkbenchError,))
+        done = perform(
+            verdicts.approve_verdict,
+            vid,
+            item.verdict_version,
+            confirm_few_sources=confirm,
+            reraise=(WorkbenchError,),
+        )
     except NeedsConfirmation as warning:
         pending_confirm[vid] = str(warning)
         return
@@ -86,8 +91,13 @@ def _return(item: review.QueueItem) -> None:
     vid = item.verdict_id
     comment = st.session_state.get(routes.review_comment_key(vid), "")
     try:
-        done = perform(verdicts.return_verdict, vid, item.verdict_version, comment=comment,
-                       reraise=(WorkbenchError,))
+        done = perform(
+            verdicts.return_verdict,
+            vid,
+            item.verdict_version,
+            comment=comment,
+            reraise=(WorkbenchError,),
+        )
     except WorkbenchError as error:
         _settle(vid, error)
         return
@@ -99,13 +109,26 @@ def _evidence(item: review.QueueItem) -> None:
     if not item.evidence:
         st.warning("No evidence attached: this verdict cannot be approved yet.")
         return
-    st.dataframe([{
-        "stance": e.stance, "source": e.title or e.url, "url": web_url(e.url),
-        "archived": web_url(e.archive_url),
-        "independent": e.independent, "excerpt": e.excerpt} for e in item.evidence],
-        hide_index=True, width="stretch", key=f"review_evidence_{item.verdict_id}",
-        column_config={"url": st.column_config.LinkColumn("url"),
-                       "archived": st.column_config.LinkColumn("archived")})
+    st.dataframe(
+        [
+            {
+                "stance": e.stance,
+                "source": e.title or e.url,
+                "url": web_url(e.url),
+                "archived": web_url(e.archive_url),
+                "independent": e.independent,
+                "excerpt": e.excerpt,
+            }
+            for e in item.evidence
+        ],
+        hide_index=True,
+        width="stretch",
+        key=f"review_evidence_{item.verdict_id}",
+        column_config={
+            "url": st.column_config.LinkColumn("url"),
+            "archived": st.column_config.LinkColumn("archived"),
+        },
+    )
 
 
 @st.fragment
@@ -119,9 +142,11 @@ def _item(item: review.QueueItem) -> None:
         return
     with st.container(border=True, key=f"review_item_{vid}"):
         kind = "Correction" if item.is_correction else "Verdict"
-        st.markdown(f"**{kind} #{vid}** on claim #{item.claim_id} · "
-                    f"**{md(item.rating or item.conclusion or '—')}** · by {md(item.author)} · "
-                    f"{item.proposed_at:%Y-%m-%d %H:%M} UTC  {_open_link(item)}")
+        st.markdown(
+            f"**{kind} #{vid}** on claim #{item.claim_id} · "
+            f"**{md(item.rating or item.conclusion or '—')}** · by {md(item.author)} · "
+            f"{item.proposed_at:%Y-%m-%d %H:%M} UTC  {_open_link(item)}"
+        )
         st.checkbox("Select for bulk approval", key=routes.review_pick_key(vid))
         st.text(item.statement)
         if item.quote:
@@ -144,31 +169,45 @@ def _item(item: review.QueueItem) -> None:
         with approve_col:
             if vid in pending_confirm:
                 st.warning(md(pending_confirm[vid]))
-                st.button("Approve anyway", key=f"review_confirm_{vid}", type="primary",
-                          on_click=_approve, args=(item, True))
+                st.button(
+                    "Approve anyway",
+                    key=f"review_confirm_{vid}",
+                    type="primary",
+                    on_click=_approve,
+                    args=(item, True),
+                )
                 st.button("Cancel", key=f"review_cancel_{vid}", on_click=_cancel, args=(vid,))
             else:
-                st.button("Approve", key=f"review_approve_{vid}", type="primary",
-                          on_click=_approve, args=(item, False))
+                st.button(
+                    "Approve",
+                    key=f"review_approve_{vid}",
+                    type="primary",
+                    on_click=_approve,
+                    args=(item, False),
+                )
         with return_col:
-            st.text_area("Comment for the reviewer (required to return)",
-                         key=routes.review_comment_key(vid), height=80)
-            st.button("Return with comment", key=f"review_return_{vid}", on_click=_return,
-                      args=(item,))
+            st.text_area(
+                "Comment for the reviewer (required to return)",
+                key=routes.review_comment_key(vid),
+                height=80,
+            )
+            st.button(
+                "Return with comment", key=f"review_return_{vid}", on_click=_return, args=(item,)
+            )
 
 
 def _bulk(items: list[review.QueueItem]) -> None:
     chosen = [i for i in items if st.session_state.get(routes.review_pick_key(i.verdict_id))]
     bulk = st.session_state.get(routes.REVIEW_BULK_CONFIRM)
     left, right = st.columns([1, 3])
-    go = left.button(f"Approve selected ({len(chosen)})", key="review_bulk",
-                     disabled=not chosen)
+    go = left.button(f"Approve selected ({len(chosen)})", key="review_bulk", disabled=not chosen)
     if bulk and right.button("Approve those anyway", key="review_bulk_anyway", type="primary"):
         go = True
     if not go:
         return
-    report = review.bulk_approve(user.id, [(i.verdict_id, i.verdict_version) for i in chosen],
-                                 confirm_few_sources=bool(bulk))
+    report = review.bulk_approve(
+        user.id, [(i.verdict_id, i.verdict_version) for i in chosen], confirm_few_sources=bool(bulk)
+    )
     st.session_state[routes.REVIEW_BULK_CONFIRM] = bool(report.needs_confirmation)
     st.session_state[routes.REVIEW_BULK_REPORT] = report
     for item in chosen:
@@ -182,8 +221,9 @@ def _show_report() -> None:
     if report is None:
         return
     if report.approved:
-        st.success(f"Approved {len(report.approved)}: "
-                   + ", ".join(f"#{v}" for v in report.approved))
+        st.success(
+            f"Approved {len(report.approved)}: " + ", ".join(f"#{v}" for v in report.approved)
+        )
     for vid, message in report.needs_confirmation.items():
         st.warning(f"#{vid}: {md(message)}")
     for vid, message in report.failed.items():
@@ -192,8 +232,9 @@ def _show_report() -> None:
 
 def _corrections() -> None:
     st.subheader("Correct a published verdict", anchor=False)
-    claim_id = st.number_input("Claim #", min_value=1, step=1, value=None,
-                               key="review_correct_claim")
+    claim_id = st.number_input(
+        "Claim #", min_value=1, step=1, value=None, key="review_correct_claim"
+    )
     if claim_id is None:
         return
     claim = loaders.correction_target(int(claim_id))
@@ -209,20 +250,32 @@ def _corrections() -> None:
     options = claim.rating_choices
     with st.form(f"review_correct_form_{claim.claim_id}", border=False):
         by_label = {r.label: r.id for r in options}  # labels are unique within a scale
-        label = st.selectbox("New rating", list(by_label), key="review_correct_rating"
-                             ) if options else None
+        label = (
+            st.selectbox("New rating", list(by_label), key="review_correct_rating")
+            if options
+            else None
+        )
         rating_id = by_label.get(label) if label else None
-        conclusion = st.text_input("One-line conclusion (optional)", max_chars=300,
-                                   key="review_correct_conclusion")
+        conclusion = st.text_input(
+            "One-line conclusion (optional)", max_chars=300, key="review_correct_conclusion"
+        )
         rationale = st.text_area("Rationale", key="review_correct_rationale")
-        reason = st.text_area("Reason for the correction (shown publicly)",
-                              key="review_correct_reason")
+        reason = st.text_area(
+            "Reason for the correction (shown publicly)", key="review_correct_reason"
+        )
         submitted = st.form_submit_button("Propose correction", type="primary")
     if submitted:
         try:
-            done = perform(verdicts.propose_correction, claim.claim_id, claim.version,
-                           rating_id=rating_id, rationale=rationale, reason=reason,
-                           conclusion=conclusion, reraise=(StaleEdit,))
+            done = perform(
+                verdicts.propose_correction,
+                claim.claim_id,
+                claim.version,
+                rating_id=rating_id,
+                rationale=rationale,
+                reason=reason,
+                conclusion=conclusion,
+                reraise=(StaleEdit,),
+            )
         except StaleEdit as stale:
             st.error(f"{md(str(stale))} Your text is still in the form.")
             return
@@ -240,8 +293,10 @@ if desk.total == 0:
 else:
     if desk.pages > 1:
         st.pagination(desk.pages, key=routes.REVIEW_PAGE)
-    st.caption(f"{counted(desk.total, 'proposed verdict')}, oldest first · "
-               f"page {desk.page} of {desk.pages}")
+    st.caption(
+        f"{counted(desk.total, 'proposed verdict')}, oldest first · "
+        f"page {desk.page} of {desk.pages}"
+    )
     _bulk(desk.queue)
     for queue_item in desk.queue:
         _item(queue_item)

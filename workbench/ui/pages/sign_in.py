@@ -39,8 +39,11 @@ FORM = f"""
 st.title("Sign in to the claim workbench")
 already = current_user()
 if already is not None:
-    st.info("Nobody needs to sign in: this desk has no accounts yet." if already.is_local
-            else f"You are signed in as {md(already.name)}. Sign out first to switch accounts.")
+    st.info(
+        "Nobody needs to sign in: this desk has no accounts yet."
+        if already.is_local
+        else f"You are signed in as {md(already.name)}. Sign out first to switch accounts."
+    )
     st.stop()
 oidc = oidc_settings()
 
@@ -50,16 +53,27 @@ if oidc is not None:
     if not providers:
         st.button("Sign in", type="primary", key="sign_in_oidc", on_click=st.login)
     for provider in providers:
-        st.button(f"Sign in with {provider}", key=f"sign_in_oidc_{provider}",
-                  on_click=st.login, args=(provider,))
+        st.button(
+            f"Sign in with {provider}",
+            key=f"sign_in_oidc_{provider}",
+            on_click=st.login,
+            args=(provider,),
+        )
     st.caption("First time here? You start as a reviewer; an admin can change your role.")
 else:
     if st.query_params.get(routes.LOGIN) == routes.LOGIN_FAILED:
         st.error(auth.SIGN_IN_FAILED)
     # The address this form was shown at, so signing in lands exactly on the link opened.
-    st.html(FORM.format(return_to=html.escape(
-        routes.return_address(st.context.url, st.query_params.to_dict()), quote=True)))
+    st.html(
+        FORM.format(
+            return_to=html.escape(
+                routes.return_address(st.context.url, st.query_params.to_dict()), quote=True
+            )
+        )
+    )
     if not loaders.desk_has_accounts():
-        st.info("There are no accounts yet. On the server, create the first admin with "
-                "`workbench user add NAME --role admin`.")
+        st.info(
+            "There are no accounts yet. On the server, create the first admin with "
+            "`workbench user add NAME --role admin`."
+        )
     st.caption("Forgot your password? Ask an admin to reset it.")

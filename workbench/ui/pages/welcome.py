@@ -17,8 +17,10 @@ st.write(
 
 start = loaders.start_page()
 if start.article_count == 0:
-    st.info("The workbench is empty. Start with the sample article (a wire story on EU "
-            "military aid to Ukraine), or add your own on the Articles page.")
+    st.info(
+        "The workbench is empty. Start with the sample article (a wire story on EU "
+        "military aid to Ukraine), or add your own on the Articles page."
+    )
     if st.button("Load the sample article", type="primary", key="welcome_load_sample"):
         sample = perform(load_sample)
         if sample is not None and sample.id is not None:
@@ -27,6 +29,10 @@ if start.article_count == 0:
 else:
     st.subheader("Recent articles")
     for row in start.recent:
-        routes.link(routes.ANNOTATE, f"{md(row.title)} ({counted(row.claims, 'claim')})",
-                    query=routes.annotate_query(row.id), icon="📰")
+        routes.link(
+            routes.ANNOTATE,
+            f"{md(row.title)} ({counted(row.claims, 'claim')})",
+            query=routes.annotate_query(row.id),
+            icon="📰",
+        )
     routes.link(routes.ARTICLES, "All articles, or add one", icon="➕")
