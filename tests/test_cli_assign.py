@@ -1,29 +1,11 @@
-"""``workbench assign article|claim``, through a parser built from ``cli_assign.register``
-(as ``cli.build_parser`` does once it registers the group), on both databases."""
+"""``workbench assign article|claim``, run in-process on both databases (``database_url``
+sets WORKBENCH_DATABASE_URL)."""
 
 from __future__ import annotations
 
-import argparse
-import json
-
-import pytest
-
-from tests.conftest import new_claim
-from workbench import claims, cli, cli_assign, db
-from workbench.errors import InvalidInput, NotFound
+from tests.conftest import new_claim, run_json
+from workbench import claims, db
 from workbench.models import Article
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    json_flag = argparse.ArgumentParser(add_help=False)
-    json_flag.add_argument("--json", action="store_true")
-    parser = argparse.ArgumentParser(prog="workbench")
-    cli_assign.register(
-        parser.add_subparsers(dest="group", required=True), json_flag, cli.record_id
-    )
-    args = parser.parse_args(argv)
-    args.handler(args)
-    return capsys.readouterr().out
 
 
 def assignee_of(engine, claim_id: int) -> int | None:
@@ -31,32 +13,34 @@ def assignee_of(engine, claim_id: int) -> int | None:
         return claims.get_claim(session, claim_id).assignee_id
 
 
-def test_assign_an_article_and_its_claims(database_url, engine, reviewer, editor, article, capsys):
+def test_assign_an_article_and_its_claims(run_cli, engine, reviewer, editor, article):
     claim = new_claim(engine, editor, article)
-    run(capsys, "assign", "claim", str(claim.id), "--none")
+    assert run_cli("assign", "claim", str(claim.id), "--none")[0] == 0
     assert assignee_of(engine, claim.id) is None
-    out = run(capsys, "assign", "article", str(article.id), "--to", "rita")
-    assert out.startswith(f"Article #{article.id} is now with rita")
+    code, out, _ = run_cli("assign", "article", str(article.id), "--to", "rita")
+    assert code == 0 and out.startswith(f"Article #{article.id} is now with rita")
     with db.read_session(engine) as session:
         assert session.get(Article, article.id).assignee_id == reviewer.id
     assert assignee_of(engine, claim.id) == reviewer.id
 
 
-def test_assign_a_claim_as_json(database_url, engine, reviewer, editor, article, capsys):
+def test_assign_a_claim_as_json(run_cli, engine, reviewer, editor, article):
     claim = new_claim(engine, reviewer, article)
-    data = json.loads(run(capsys, "assign", "claim", str(claim.id), "--to", "eddie", "--json"))
+    data = run_json(run_cli, "assign", "claim", str(claim.id), "--to", "eddie")
     assert data == {"claim_id": claim.id, "assignee": "eddie", "version": claim.version + 1}
     assert assignee_of(engine, claim.id) == editor.id
 
 
-def test_refusals(database_url, engine, reviewer, article, capsys):
+def test_refusals(run_cli, engine, reviewer, article):
     claim = new_claim(engine, reviewer, article)
-    with pytest.raises(NotFound, match="no user called"):
-        run(capsys, "assign", "claim", str(claim.id), "--to", "nobody-here")
-    with pytest.raises(InvalidInput, match="only active reviewer and editor"):
-        run(capsys, "assign", "claim", str(claim.id), "--to", "cli")
-    with pytest.raises(SystemExit):  # --to and --none together
-        run(capsys, "assign", "claim", str(claim.id), "--to", "rita", "--none")
-    with pytest.raises(SystemExit):  # a malformed id exits 2 before the database
-        run(capsys, "assign", "article", "²", "--to", "rita")
+    code, _, err = run_cli("assign", "claim", str(claim.id), "--to", "nobody-here")
+    assert code == 1 and "no user called" in err
+    code, _, err = run_cli("assign", "claim", str(claim.id), "--to", "cli")
+    assert code == 1 and "only active reviewer and editor" in err
+    code, _, err = run_cli("assign", "claim", str(claim.id), "--to", "rita", "--none")
+    assert code == 2 and err.endswith("error: Give --to or --none, not both.\n")
+    code, _, err = run_cli("assign", "claim", str(claim.id))
+    assert code == 2 and err.endswith("error: Give --to or --none.\n")
+    code, _, err = run_cli("assign", "article", "²", "--to", "rita")  # before the database
+    assert code == 2 and "An id must be a whole number" in err
     assert assignee_of(engine, claim.id) == reviewer.id

@@ -1,29 +1,14 @@
 """``workbench claims match``: one text or a queries file, the same matches the Annotate
-page shows (``shown``), one JSON object per query line, bad lines named by number.
+page shows (``shown``), one JSON object per query line, bad lines named by number; run
+in-process on both databases."""
 
-Run through ``cli_match``'s own parser and handler: ``cli.main`` wires the command by
-calling :func:`workbench.cli_match.register` on the ``claims`` group."""
-
-import argparse
 import json
 
 import pytest
 
-from workbench import claims, cli_match, db
-from workbench.errors import InvalidInput
+from workbench import claims, db
 
 AID = "The EU aid package for Ukraine is worth $6.2 billion"
-
-
-def run(argv: list[str]) -> None:
-    """Parse ``argv`` (after ``workbench claims``) the way ``cli.py`` would, and run it."""
-    json_flag = argparse.ArgumentParser(add_help=False)
-    json_flag.add_argument("--json", action="store_true")
-    parser = argparse.ArgumentParser(prog="workbench claims")
-    claim_group = parser.add_subparsers(dest="command", required=True)
-    cli_match.register(claim_group, json_flag)
-    args = parser.parse_args(argv)
-    args.handler(args)
 
 
 def add(engine, user, statement: str) -> int:
@@ -43,10 +28,13 @@ def stored(engine, reviewer):
     )
 
 
-def test_one_text_as_json(stored, capsys):
+def test_one_text_as_json(stored, run_cli):
     aid, other, _hungary = stored
-    run(["match", "EU aid package to Ukraine worth 6.2bn dollars", "--json", "--limit", "2"])
-    out = json.loads(capsys.readouterr().out)
+    code, out, err = run_cli(
+        "claims", "match", "EU aid package to Ukraine worth 6.2bn dollars", "--json", "--limit", "2"
+    )
+    assert code == 0, err
+    out = json.loads(out)
     assert out["query"] == "EU aid package to Ukraine worth 6.2bn dollars"
     assert len(out["matches"]) == 2
     first = out["matches"][0]
@@ -63,14 +51,14 @@ def test_one_text_as_json(stored, capsys):
     assert not next(m for m in out["matches"] if m["claim_id"] == other)["shown"]
 
 
-def test_one_text_for_people(stored, capsys):
+def test_one_text_for_people(stored, run_cli):
     aid, _other, _hungary = stored
-    run(["match", "EU aid package to Ukraine worth 6.2bn dollars"])
-    out = capsys.readouterr().out
+    code, out, _ = run_cli("claims", "match", "EU aid package to Ukraine worth 6.2bn dollars")
+    assert code == 0
     assert out.startswith(f"* #{aid} [same claim,") and AID in out
 
 
-def test_queries_file_prints_one_line_per_query(stored, tmp_path, capsys):
+def test_queries_file_prints_one_line_per_query(stored, tmp_path, run_cli):
     aid, other, _hungary = stored
     queries = tmp_path / "queries.tsv"
     queries.write_text(
@@ -78,22 +66,23 @@ def test_queries_file_prints_one_line_per_query(stored, tmp_path, capsys):
         "q2\tThe EU aid package for Ukraine is worth $62 billion.\nq3\taid\n",
         encoding="utf-8",
     )
-    run(["match", "--queries", str(queries), "--json"])
-    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    code, out, _ = run_cli("claims", "match", "--queries", str(queries), "--json")
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
     assert [line["query"] for line in lines] == ["q1", "q2", "q3"]
     assert lines[0]["matches"][0]["claim_id"] == aid
     assert lines[1]["matches"][0]["claim_id"] == other
     assert lines[2]["matches"] == [] and "too short to match" in lines[2]["error"]
 
 
-def test_bad_lines_are_named_and_nothing_is_matched(stored, tmp_path, capsys):
+def test_bad_lines_are_named_and_nothing_is_matched(stored, tmp_path, run_cli):
     queries = tmp_path / "queries.tsv"
     queries.write_text(
         "q1\tEU aid package worth 6.2bn dollars\nno tab here\n\tno id\nq4\t\n", encoding="utf-8"
     )
-    with pytest.raises(InvalidInput, match=r"3 lines .* line 2, 3, 4\. Nothing was matched"):
-        run(["match", "--queries", str(queries)])
-    assert capsys.readouterr().out == ""
+    code, out, err = run_cli("claims", "match", "--queries", str(queries))
+    assert (code, out) == (1, "")
+    assert "3 lines are not “id<TAB>text”: line 2, 3, 4. Nothing was matched." in err
 
 
 @pytest.mark.parametrize(
@@ -102,13 +91,16 @@ def test_bad_lines_are_named_and_nothing_is_matched(stored, tmp_path, capsys):
         (["match", ""], "too short to match"),
         (["match", "Ukraine"], "too short to match"),
         (["match"], "Give a text"),
+        (["match", "EU aid package", "--queries", "posts.tsv"], "not both"),
     ],
 )
-def test_refusals(stored, argv, message):
-    with pytest.raises(InvalidInput, match=message):
-        run(argv)
+def test_refusals(stored, run_cli, argv, message):
+    code, out, err = run_cli("claims", *argv)
+    assert (code, out) == (1, "")
+    assert err.startswith("error: ") and message in err
 
 
-def test_limit_must_be_small(stored):
-    with pytest.raises(SystemExit):
-        run(["match", "EU aid package", "--limit", "0"])
+@pytest.mark.parametrize("limit", ["0", "31", "five"])
+def test_limit_must_be_small(stored, run_cli, limit):
+    code, _, err = run_cli("claims", "match", "EU aid package", "--limit", limit)
+    assert code == 2 and "The limit must be a whole number from 1 to 30" in err

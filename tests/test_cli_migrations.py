@@ -125,8 +125,6 @@ def test_serve_hands_streamlit_options_to_streamlit_run(sqlite_file, monkeypatch
 
 
 def test_other_commands_refuse_options_they_do_not_know(sqlite_file, capsys):
-    with pytest.raises(SystemExit) as raised:
-        cli.main(["claims", "list", "--server.port", "8599"])
-    assert raised.value.code == 2
-    assert "unrecognized arguments: --server.port 8599" in capsys.readouterr().err
+    assert cli.main(["claims", "list", "--server.port", "8599"]) == 2
+    assert "error: No such option '--server.port'." in capsys.readouterr().err
     assert not sqlite_file.exists()

@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import run_json
 
 BODY = (
@@ -35,16 +33,15 @@ def test_claims_add_on_a_span_prints_its_id(run_cli, tmp_path):
     ]
 
 
-def test_claims_add_refuses_a_span_outside_the_article(run_cli, capsys, tmp_path):
+def test_claims_add_refuses_a_span_outside_the_article(run_cli, tmp_path):
     article_id = _article(run_cli, tmp_path)
     code, _, err = run_cli(
         "claims", "add", str(article_id), "--start", "5", "--end", str(len(BODY) + 1)
     )
     assert code == 1 and "not inside the article" in err
-    with pytest.raises(SystemExit) as raised:
-        run_cli("claims", "add", str(article_id), "--start=-1", "--end", "4")
-    assert raised.value.code == 2
-    assert "An offset must be a whole number" in capsys.readouterr().err
+    code, _, err = run_cli("claims", "add", str(article_id), "--start=-1", "--end", "4")
+    assert code == 2
+    assert "An offset must be a whole number" in err
 
 
 def test_article_update_reports_every_claim_in_new_offsets(run_cli, tmp_path):

@@ -188,7 +188,7 @@ def test_version_and_help(installed) -> None:
     assert (shown.returncode, shown.stdout) == (0, f"workbench {version}\n")
     helped = installed.run(str(installed.python), "-m", "workbench", "--help")
     assert helped.returncode == 0, helped.stderr
-    assert helped.stdout.startswith("usage: workbench")
+    assert helped.stdout.startswith("Usage: workbench")
     assert "serve" in helped.stdout
 
 

@@ -1,8 +1,12 @@
 """The ``workbench`` command: admin and batch work over the same services as the app.
 
-Human-readable output by default; ``--json`` for scripts. Domain errors print
-their message and exit with status 1; a malformed argument (an id such as ``²``)
-prints its message and exits with status 2, before the database is opened.
+Built on click: this module holds the root of the command tree, the core commands (``db
+upgrade``, ``user add``, ``article add|show``, ``claims list``, ``demo``, ``serve``) and puts
+the groups of the ``cli_<topic>`` modules together; :mod:`workbench.cli_command` says how a
+command runs and ends, :mod:`workbench.cli_output` how it prints. Human-readable output by
+default; ``--json`` for scripts. Exit status 0 when done, 1 when refused (a domain error, a
+busy or full database: one ``error:`` line), 2 for a usage error (before the database is
+opened).
 
 Logs go to stderr as JSON lines (:mod:`workbench.logs`): warnings only, or from INFO
 (every write, with its actor and ids) with ``workbench --verbose COMMAND``. Standard
@@ -11,17 +15,14 @@ output carries the command's result alone either way.
 
 from __future__ import annotations
 
-import argparse
-import functools
 import logging
 import os
 import sys
-import time
-from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
+import click
 from sqlmodel import Session
 
 import workbench
@@ -41,42 +42,51 @@ from workbench import (
     logs,
     users,
 )
-from workbench.cli_output import emit
-from workbench.errors import InvalidInput, WorkbenchError
+from workbench.cli_command import (
+    DAY,
+    LIMIT,
+    RECORD_ID,
+    REFUSED,
+    USAGE,
+    Group,
+    command,
+)
+from workbench.cli_output import emit, json_option
 from workbench.models import Claim, stored_id
 from workbench.sample import load_sample
-from workbench.validation import parse_day, parse_id
 
-Handler = Callable[[argparse.Namespace], Any]
-log = logging.getLogger(__name__)
-
-#: SQLite's and PostgreSQL's words for a failure the user can act on, and what to tell them.
-#: Nothing else of the driver's message is printed: it carries SQL and parameters.
-DATABASE_TROUBLE = {
-    db.Trouble.BUSY: "the database is busy (an import may be running); try again",
-    db.Trouble.FULL: "disk full — nothing was saved",
-}
+EXIT_STATUS = """Exit status:
+  0  done
+  1  refused: a rule turned the input down, or the database was busy or
+     full (one "error: …" line on stderr; nothing was saved)
+  2  usage: an unknown command or option, or a malformed argument such
+     as an id or a date (refused before the database is opened)"""
 
 
-def _argument(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    """An argparse ``type=`` from a rule of :mod:`workbench.validation`: what it refuses
-    exits with its message and status 2, before the database is opened."""
-
-    def check(text: str) -> Any:
-        try:
-            return parse(text)
-        except InvalidInput as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
-
-    return check
-
-
-#: The type of every id argument (here and in the modules that register commands): a whole
-#: number from 1 to :data:`workbench.validation.MAX_ID`, so no query can overflow.
-record_id = _argument(functools.partial(parse_id, field="An id"))
-count = _argument(functools.partial(parse_id, field="A limit"))
-#: A day written YYYY-MM-DD, under the rule the drafts use for their dates.
-day = _argument(functools.partial(parse_day, field="The date"))
+@click.group(
+    "workbench",
+    cls=Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=f"{EXIT_STATUS}\n\nExample: workbench --verbose claims list --article 12 --json",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Log every write (INFO) as JSON lines on stderr; put it before the command.",
+)
+@click.version_option(
+    workbench.__version__,
+    "--version",
+    prog_name="workbench",
+    message="%(prog)s %(version)s",
+    help="Print the installed version and exit.",
+)
+def root(verbose: bool) -> None:
+    """The claim workbench's command line: admin and batch work over the same services as
+    the app. Human-readable output by default; --json after a command prints JSON instead.
+    """
+    logs.configure(logging.INFO if verbose else logging.WARNING)
 
 
 def claim_json(session: Session, claim: Claim) -> dict[str, Any]:
@@ -97,242 +107,239 @@ def claim_json(session: Session, claim: Claim) -> dict[str, Any]:
     }
 
 
-def cmd_db_upgrade(args: argparse.Namespace) -> None:
+@command("upgrade", check_schema=False, epilog="Example: workbench db upgrade")
+@json_option
+def db_upgrade() -> None:
+    """Create the database, or migrate it to the newest revision. No other command
+    migrates: back up first with `workbench db backup`."""
     db.upgrade()
-    emit(args, {"status": "ok"}, "Database is up to date.")
+    emit({"status": "ok"}, "Database is up to date.")
 
 
-def cmd_user_add(args: argparse.Namespace) -> None:
-    password = cli_admin.read_password(args)
+@command("add", epilog="Example: workbench user add anna --role admin")
+@click.argument("name", help="The account's user name (what they type to sign in).")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["reviewer", "editor", "admin"]),
+    help="What the account may do.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (else asked twice).",
+)
+@json_option
+def user_add(name: str, role: str, password_stdin: bool) -> None:
+    """Add an account."""
+    password = cli_admin.read_password(password_stdin)
     with db.write_session() as session:
         user = users.add_user(
             session,
             users.builtin_user(session, users.CLI_USER),
-            name=args.name,
-            role=args.role,
+            name=name,
+            role=role,
             password=password,
         )
         result = {"id": user.id, "name": user.name, "role": user.role}
-    emit(args, result, f"Added {result['role']} {result['name']} (#{result['id']}).")
+    emit(result, f"Added {result['role']} {result['name']} (#{result['id']}).")
 
 
-def cmd_article_add(args: argparse.Namespace) -> None:
-    if args.url_fetch is not None:
-        cli_versions.cmd_article_add_from_url(args)
+@command(
+    "add",
+    one_of=("file", "url_fetch"),
+    epilog='Example: workbench article add story.html --outlet "Wire" --published 2025-03-06',
+)
+@click.argument(
+    "file", required=False, help="The article: a .txt, .md, .html or .docx file (or --url-fetch)."
+)
+@click.option(
+    "--url-fetch",
+    metavar="URL",
+    help="Fetch the article from its web address instead of a file (public addresses only).",
+)
+@click.option("--title", default="", help="The title (default: the file's, or its first line).")
+@click.option("--url", default="", help="The article's web address, kept with it.")
+@click.option("--outlet", default="", help="The outlet that published it.")
+@click.option("--author", default="", help="Who wrote it.")
+@click.option("--published", type=DAY, help="The day it was published.")
+@click.option("--language", default="en", show_default=True, help="Its language code.")
+@click.option(
+    "--allow-duplicate", is_flag=True, help="Add it even if the same text is already stored."
+)
+@json_option
+def article_add(
+    file: str | None,
+    url_fetch: str | None,
+    title: str,
+    url: str,
+    outlet: str,
+    author: str,
+    published: date | None,
+    language: str,
+    allow_duplicate: bool,
+) -> None:
+    """Add an article from a file or its web address; prints its id."""
+    if url_fetch is not None:
+        cli_versions.add_from_url(url_fetch, allow_duplicate=allow_duplicate)
         return
-    extracted = cli_versions.read_article_file(args.file)
+    assert file is not None  # one_of: FILE or --url-fetch
+    extracted = cli_versions.read_article_file(file)
     draft = articles.ArticleDraft(
-        title=args.title or extracted.title or "",
+        title=title or extracted.title or "",
         body=extracted.body,
-        outlet=args.outlet,
-        url=args.url,
-        author=args.author,
-        language=args.language,
-        published=args.published,
+        outlet=outlet,
+        url=url,
+        author=author,
+        language=language,
+        published=published,
     )
     with db.write_session() as session:
         article = articles.add_article(
             session,
             users.builtin_user(session, users.CLI_USER),
             draft,
-            allow_duplicate=args.allow_duplicate,
+            allow_duplicate=allow_duplicate,
         )
         result = {"id": article.id, "title": article.title}
-    emit(args, result, str(result["id"]))
+    emit(result, str(result["id"]))
 
 
-def cmd_article_show(args: argparse.Namespace) -> None:
+@command("show", epilog="Example: workbench article show 12 --json")
+@click.argument("article_id", metavar="ID", type=RECORD_ID, help="The article's id.")
+@json_option
+def article_show(article_id: int) -> None:
+    """Show one article: title, outlet, address and the stored text."""
     with db.read_session() as session:
-        article = articles.get_article(session, args.id)
+        article = articles.get_article(session, article_id)
         data = article.model_dump(exclude={"body_hash"})
-    emit(
-        args,
-        data,
-        f"#{data['id']} {data['title']}\n{data['outlet']} {data['url']}\n\n{data['body']}",
-    )
+    emit(data, f"#{data['id']} {data['title']}\n{data['outlet']} {data['url']}\n\n{data['body']}")
 
 
-def cmd_claims_list(args: argparse.Namespace) -> None:
+@command("list", epilog="Example: workbench claims list --article 12 --json")
+@click.option("--article", type=RECORD_ID, help="Only this article's claims, in text order.")
+@click.option(
+    "--limit", type=LIMIT, default=1000, show_default=True, help="At most this many claims."
+)
+@json_option
+def claims_list(article: int | None, limit: int) -> None:
+    """List claims, by id: state and statement (--json: every field)."""
     with db.read_session() as session:
-        if args.article is not None:
-            articles.get_article(session, args.article)
-            rows = claims.claims_for_article(session, args.article)
+        if article is not None:
+            articles.get_article(session, article)
+            rows = claims.claims_for_article(session, article)
         else:
-            rows = claims.list_all_claims(session, limit=args.limit)
+            rows = claims.list_all_claims(session, limit=limit)
         data = [claim_json(session, claim) for claim in rows]
     human = "\n".join(f"#{c['id']} [{c['state']}] {c['statement']}" for c in data)
-    emit(args, data, human or "No claims.")
+    emit(data, human or "No claims.")
 
 
-def cmd_serve(args: argparse.Namespace) -> None:
-    """Become ``streamlit run workbench/ui/web.py [OPTIONS]``: Streamlit's own command reads
+@command(
+    "serve",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    epilog="Example: workbench serve --server.port 8502 --server.address 0.0.0.0",
+)
+@click.argument(
+    "streamlit_options",
+    nargs=-1,
+    type=click.UNPROCESSED,
+    metavar="[STREAMLIT OPTIONS]...",
+    help="Passed to Streamlit as they are (see `streamlit run --help`).",
+)
+def serve(streamlit_options: tuple[str, ...]) -> None:
+    """Serve the app with its sign-in routes on http://localhost:8501.
+
+    \f
+    Becomes ``streamlit run workbench/ui/web.py [OPTIONS]``: Streamlit's own command reads
     the options, ``STREAMLIT_*`` variables and config files as documented, and finds the
     ``st.App`` (the app with the sign-in routes) in that file. ``exec`` rather than a child
-    process, so a service manager's stop signal reaches the server itself."""
+    process, so a service manager's stop signal reaches the server itself.
+    """
     launcher = Path(__file__).parent / "ui" / "web.py"
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(
         sys.executable,
-        [sys.executable, "-m", "streamlit", "run", str(launcher), *args.streamlit_options],
+        [sys.executable, "-m", "streamlit", "run", str(launcher), *streamlit_options],
     )
 
 
-def cmd_demo(args: argparse.Namespace) -> None:
+@command("demo", epilog="Example: workbench demo --json")
+@json_option
+def demo() -> None:
+    """Load the sample article (again: the stored one is reused)."""
     with db.write_session() as session:
         article = load_sample(session, users.builtin_user(session, users.CLI_USER))
         result = {"id": article.id, "title": article.title}
-    emit(args, result, f"Sample article #{result['id']}: {result['title']}")
+    emit(result, f"Sample article #{result['id']}: {result['title']}")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    json_flag = argparse.ArgumentParser(add_help=False)
-    json_flag.add_argument("--json", action="store_true", help="print JSON for scripts")
-    parser = argparse.ArgumentParser(prog="workbench", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="log every write (INFO) as JSON lines on stderr",
-    )
-    parser.add_argument("--version", action="version", version=f"workbench {workbench.__version__}")
-    groups = parser.add_subparsers(dest="group", required=True)
-
-    database = groups.add_parser("db", help="database administration").add_subparsers(
-        dest="command", required=True
-    )
-    database.add_parser(
-        "upgrade", parents=[json_flag], help="create or migrate the database"
-    ).set_defaults(handler=cmd_db_upgrade)
-
-    user = groups.add_parser("user", help="accounts").add_subparsers(dest="command", required=True)
-    add = user.add_parser("add", parents=[json_flag], help="add an account")
-    add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["reviewer", "editor", "admin"])
-    add.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the password from the first line of standard input",
-    )
-    add.set_defaults(handler=cmd_user_add)
-
-    article = groups.add_parser("article", help="articles").add_subparsers(
-        dest="command", required=True
-    )
-    add = article.add_parser(
-        "add", parents=[json_flag], help="add an article from a .txt, .md, .html or .docx file"
-    )
-    origin = add.add_mutually_exclusive_group(required=True)
-    origin.add_argument("file", nargs="?", help="the article: .txt, .md, .html or .docx")
-    origin.add_argument(
-        "--url-fetch",
-        metavar="URL",
-        help="fetch the article from its web address instead of a file",
-    )
-    for flag in ("title", "url", "outlet", "author"):
-        add.add_argument(f"--{flag}", default="")
-    add.add_argument("--published", type=day, help="YYYY-MM-DD")
-    add.add_argument("--language", default="en")
-    add.add_argument(
-        "--allow-duplicate", action="store_true", help="add even if the same text is already stored"
-    )
-    add.set_defaults(handler=cmd_article_add)
-    show = article.add_parser("show", parents=[json_flag], help="show one article")
-    show.add_argument("id", type=record_id)
-    show.set_defaults(handler=cmd_article_show)
-
-    claim = groups.add_parser("claims", help="claims").add_subparsers(dest="command", required=True)
-    listing = claim.add_parser("list", parents=[json_flag], help="list claims")
-    listing.add_argument("--article", type=record_id)
-    listing.add_argument("--limit", type=count, default=1000)
-    listing.set_defaults(handler=cmd_claims_list)
-
-    groups.add_parser("demo", parents=[json_flag], help="load the sample article").set_defaults(
-        handler=cmd_demo
-    )
-    groups.add_parser(
-        "serve",
-        help="serve the app on http://localhost:8501; Streamlit options follow, "
-        "e.g. --server.port 8502 --server.address 0.0.0.0 (see `streamlit run --help`)",
-    ).set_defaults(handler=cmd_serve)
-    cli_reports.register(groups)
-    cli_dashboard.register(groups)
-    cli_search.register(groups)
-    cli_versions.register(article, claim, json_flag, record_id)
-    cli_match.register(claim, json_flag)
-    cli_model.register(groups, claim, json_flag, record_id, count)
-    cli_sources.register(groups, json_flag, record_id)
-    cli_assign.register(groups, json_flag, record_id)
-    cli_admin.register(database, user)
-    return parser
+def _group(name: str, what: str, example: str, commands: list[click.Command]) -> Group:
+    return Group(name, commands, help=what, epilog=f"Example: {example}")
 
 
-def _command(args: argparse.Namespace) -> str:
-    """The command as typed, without its arguments (``claims list``), for the log."""
-    return " ".join(part for part in (args.group, getattr(args, "command", None)) if part)
+for command_or_group in (
+    _group(
+        "db",
+        "Create, migrate, back up, restore and copy the database.",
+        "workbench db backup backups/desk.sqlite3",
+        [db_upgrade, *cli_admin.DATABASE_COMMANDS],
+    ),
+    _group(
+        "user",
+        "Accounts: add, list, roles, deactivate, passwords, unlock.",
+        "workbench user list",
+        [user_add, *cli_admin.ACCOUNT_COMMANDS],
+    ),
+    _group(
+        "article",
+        "Articles: add, show, store a new version.",
+        "workbench article show 12",
+        [article_add, article_show, *cli_versions.ARTICLE_COMMANDS],
+    ),
+    _group(
+        "claims",
+        "Claims: list, add, place, suggest, match earlier ones.",
+        "workbench claims list --json",
+        [claims_list, *cli_versions.CLAIM_COMMANDS, cli_match.match, cli_model.suggest],
+    ),
+    cli_reports.export_group,
+    cli_reports.import_group,
+    cli_dashboard.dashboard_group,
+    cli_search.search_group,
+    cli_model.model_group,
+    cli_sources.sources_group,
+    cli_assign.assign_group,
+    demo,
+    serve,
+):
+    root.add_command(command_or_group)
 
 
-def _log_database_trouble(args: argparse.Namespace, kind: db.Trouble | None) -> None:
-    """The command that the database refused, as a log line a collector can match.
-
-    Busy or full at INFO: the printed message already tells the person at the terminal and
-    stays the only line unless ``--verbose``. Anything else at ERROR, without the exception:
-    the traceback that follows on stderr carries SQL and parameters, which a log must not.
-    """
-    command = _command(args)
-    context = {
-        "command": command,
-        "actor_name": users.CLI_USER,
-        "trouble": kind.value if kind else "unexpected",
-    }
-    if kind is None:
-        log.error("%s failed: unexpected database error", command, extra=context)
-    else:
-        log.info("%s refused: database %s", command, kind.value, extra=context)
+def _show_usage_error(error: click.UsageError) -> None:
+    """The usage line, where to find help, and ``error: …``: one word for every refusal.
+    A group named without a command shows its help instead."""
+    if isinstance(error, click.exceptions.NoArgsIsHelpError):
+        error.show()
+        return
+    if error.ctx is not None:
+        print(error.ctx.get_usage(), file=sys.stderr)
+        print(f"Try '{error.ctx.command_path} --help' for help.\n", file=sys.stderr)
+    print(f"error: {error.format_message()}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; its exit status, logged at INFO with the time it took."""
-    parser = build_parser()
-    args, unknown = parser.parse_known_args(argv)
-    if unknown and args.handler is not cmd_serve:
-        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
-    args.streamlit_options = unknown
-    logs.configure(logging.INFO if args.verbose else logging.WARNING)
-    started, command = time.perf_counter(), _command(args)
-    status = _run(args)
-    log.info(
-        "%s exited with status %d",
-        command,
-        status,
-        extra={
-            "command": command,
-            "status": status,
-            "seconds": round(time.perf_counter() - started, 3),
-        },
-    )
-    return status
-
-
-def _run(args: argparse.Namespace) -> int:
-    """The command's exit status; a refusal is one ``error:`` line on stderr."""
+    """Run one command (``argv``, else the process's arguments); its exit status."""
     try:
-        # `db` commands look at the revision themselves (upgrade, backup, restore); every
-        # other command works on a database at the newest one, or on a new one it creates.
-        if args.group != "db":
-            db.ensure_schema()
-        args.handler(args)
-    except WorkbenchError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except OperationalError as error:
-        kind = db.trouble(error)
-        _log_database_trouble(args, kind)
-        if kind is None:
-            raise
-        print(f"error: {DATABASE_TROUBLE[kind]}", file=sys.stderr)
-        return 1
-    return 0
+        status = root.main(argv, prog_name="workbench", standalone_mode=False)
+    except click.UsageError as error:
+        _show_usage_error(error)
+        return USAGE
+    except click.Abort:  # Ctrl-C, or the end of input at a prompt
+        print("Aborted.", file=sys.stderr)
+        return REFUSED
+    return int(status)
 
 
 if __name__ == "__main__":

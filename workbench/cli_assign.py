@@ -8,91 +8,95 @@ script read it.
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+import click
 from sqlmodel import Session
 
 from workbench import assignments, claims, db, users
 from workbench.articles import get_article
-from workbench.cli_output import emit
+from workbench.cli_command import RECORD_ID, Group
+from workbench.cli_output import emit, json_option
 from workbench.models import Article, User
 
+assign_group = Group(
+    "assign",
+    help="Give articles and claims to reviewers, or to nobody.",
+    epilog="Example: workbench assign article 3 --to rita",
+)
+F = TypeVar("F", bound=Callable[..., Any])
 
-def _target(session: Session, args: argparse.Namespace) -> User | None:
+
+def _who(command: F) -> F:
+    """``--to NAME`` or ``--none``: the command's ``one_of`` takes exactly one."""
+    command = click.option("--none", "nobody", is_flag=True, help="Assign it to nobody.")(command)
+    return click.option("--to", metavar="NAME", help="The account's user name.")(command)
+
+
+def _target(session: Session, to: str | None) -> User | None:
     """The account ``--to`` names, or None for ``--none``."""
-    return None if args.none else assignments.assignee_named(session, args.to)
+    return None if to is None else assignments.assignee_named(session, to)
 
 
 def _said(name: str | None) -> str:
     return name if name is not None else "nobody"
 
 
-def cmd_assign_article(args: argparse.Namespace) -> None:
+@assign_group.command(
+    "article", one_of=("to", "nobody"), epilog="Example: workbench assign article 3 --to rita"
+)
+@click.argument("article_id", metavar="ID", type=RECORD_ID, help="The article's id.")
+@_who
+@json_option
+def assign_article(article_id: int, to: str | None, nobody: bool) -> None:
+    """Give an article to a reviewer or editor, or to nobody. Its open claims that were with
+    the previous assignee or nobody go too."""
     with db.write_session() as session:
-        stored: Article = get_article(session, args.id)
-        target = _target(session, args)
+        stored: Article = get_article(session, article_id)
+        target = _target(session, to)
         assignments.assign_article(
             session,
             users.builtin_user(session, users.CLI_USER),
-            args.id,
+            article_id,
             target.id if target else None,
             expected_assignee_id=stored.assignee_id,
         )
-        result = {"article_id": args.id, "assignee": target.name if target else None}
+        assignee = target.name if target else None
+        result = {"article_id": article_id, "assignee": assignee}
     emit(
-        args,
         result,
-        f"Article #{args.id} is now with {_said(result['assignee'])}; its open "
+        f"Article #{article_id} is now with {_said(assignee)}; its open "
         "claims that were with the previous assignee or nobody went too.",
     )
 
 
-def cmd_assign_claim(args: argparse.Namespace) -> None:
+@assign_group.command(
+    "claim", one_of=("to", "nobody"), epilog="Example: workbench assign claim 12 --none --json"
+)
+@click.argument("claim_id", metavar="ID", type=RECORD_ID, help="The claim's id.")
+@_who
+@click.option(
+    "--expected-version",
+    type=RECORD_ID,
+    help="Refuse if the claim is no longer at this version (what a script read).",
+)
+@json_option
+def assign_claim(claim_id: int, to: str | None, nobody: bool, expected_version: int | None) -> None:
+    """Give a claim to a reviewer or editor, or to nobody."""
     with db.write_session() as session:
-        claim = claims.get_claim(session, args.id)
-        target = _target(session, args)
+        claim = claims.get_claim(session, claim_id)
+        target = _target(session, to)
         saved = assignments.assign_claim(
             session,
             users.builtin_user(session, users.CLI_USER),
-            args.id,
-            args.expected_version or claim.version,
+            claim_id,
+            expected_version or claim.version,
             target.id if target else None,
         )
-        result = {
-            "claim_id": args.id,
-            "assignee": target.name if target else None,
-            "version": saved.version,
-        }
+        assignee = target.name if target else None
+        result = {"claim_id": claim_id, "assignee": assignee, "version": saved.version}
     emit(
-        args,
         result,
-        f"Claim #{args.id} is now with {_said(result['assignee'])} (version {result['version']}).",
+        f"Claim #{claim_id} is now with {_said(assignee)} (version {saved.version}).",
     )
-
-
-def register(groups: Any, json_flag: argparse.ArgumentParser, record_id: Any) -> None:
-    assign = groups.add_parser(
-        "assign", help="give articles and claims to reviewers"
-    ).add_subparsers(dest="command", required=True)
-    for kind, handler, example in (
-        ("article", cmd_assign_article, "workbench assign article 3 --to rita"),
-        ("claim", cmd_assign_claim, "workbench assign claim 12 --none --json"),
-    ):
-        command = assign.add_parser(
-            kind,
-            parents=[json_flag],
-            epilog=f"example: {example}",
-            help=f"give a {kind} to a reviewer or editor, or to nobody",
-        )
-        command.add_argument("id", type=record_id)
-        who = command.add_mutually_exclusive_group(required=True)
-        who.add_argument("--to", metavar="NAME", help="the account's user name")
-        who.add_argument("--none", action="store_true", help="assign it to nobody")
-        if kind == "claim":
-            command.add_argument(
-                "--expected-version",
-                type=record_id,
-                help="refuse if the claim is no longer at this version",
-            )
-        command.set_defaults(handler=handler)

@@ -7,22 +7,37 @@ without writing and exits 1 on a difference.
 
 from __future__ import annotations
 
-import argparse
-import json
+import click
 
 from workbench import db, summary
+from workbench.cli_command import Group
+from workbench.cli_output import emit, json_option
+
+dashboard_group = Group(
+    "dashboard",
+    help="The dashboard's figures.",
+    epilog="Example: workbench dashboard rebuild --check",
+)
 
 
-def cmd_rebuild(args: argparse.Namespace) -> None:
-    if args.check:
+@dashboard_group.command("rebuild", epilog="Example: workbench dashboard rebuild --check --json")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Compare with a full recount and write nothing; exit status 1 on a difference.",
+)
+@json_option
+def rebuild(check: bool) -> None:
+    """Recount the dashboard summary rows. For changes made with plain SQL or a restored
+    backup; their planner statistics are refreshed too."""
+    if check:
         with db.read_session() as session:
             same = summary.stored(session) == summary.recount(session)
-        print(
-            json.dumps({"exact": same})
-            if args.json
-            else "The dashboard summary equals a full recount."
+        emit(
+            {"exact": same},
+            "The dashboard summary equals a full recount."
             if same
-            else "The dashboard summary differs from a full recount: run without --check."
+            else "The dashboard summary differs from a full recount: run without --check.",
         )
         raise SystemExit(0 if same else 1)
     with db.write_session() as session:
@@ -30,18 +45,4 @@ def cmd_rebuild(args: argparse.Namespace) -> None:
     with db.get_engine().connect() as connection:  # the planner must see the new rows
         connection.exec_driver_sql("ANALYZE dashboard_count")
         connection.commit()
-    print(json.dumps({"rows": rows}) if args.json else f"Recounted {rows:,} summary rows.")
-
-
-def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    dashboard = groups.add_parser("dashboard", help="dashboard figures").add_subparsers(
-        dest="command", required=True
-    )
-    rebuild = dashboard.add_parser(
-        "rebuild", help="recount the dashboard summary rows (e.g. workbench dashboard rebuild)"
-    )
-    rebuild.add_argument(
-        "--check", action="store_true", help="compare with a full recount; write nothing"
-    )
-    rebuild.add_argument("--json", action="store_true", help="JSON output")
-    rebuild.set_defaults(handler=cmd_rebuild)
+    emit({"rows": rows}, f"Recounted {rows:,} summary rows.")

@@ -8,15 +8,16 @@ printed as one JSON object per line for batch work and checks.
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 from typing import Any
 
+import click
 from sqlmodel import Session
 
 from workbench import db, matching
-from workbench.cli_output import emit
+from workbench.cli_command import Checked, command
+from workbench.cli_output import emit, json_option
 from workbench.errors import InvalidInput
 
 
@@ -79,43 +80,41 @@ def _match_file(session: Session, path: Path, limit: int) -> None:
         print(json.dumps(line, ensure_ascii=False))
 
 
-def cmd_claims_match(args: argparse.Namespace) -> None:
-    if (args.text is None) == (args.queries is None):
-        raise InvalidInput("Give a text to match, or --queries FILE.tsv, not both.")
-    with db.read_session() as session:
-        if args.queries is not None:
-            _match_file(session, Path(args.queries), args.limit)
-            return
-        found = matching.seen_before(session, args.text, limit=args.limit)
-        human = "\n".join(map(_describe, found)) or "No earlier claim looks like this one."
-        emit(
-            args,
-            {"query": args.text, "matches": [match_json(m) for m in found]},
-            human + ("\n(* = shown on the Annotate page)" if found else ""),
-        )
-
-
-def _limit(value: str) -> int:
-    number = int(value) if value.isdigit() else 0
+def _limit(text: str) -> int:
+    number = int(text) if text.isascii() and text.isdigit() else 0
     if not 1 <= number <= 30:
-        raise argparse.ArgumentTypeError("give a number from 1 to 30")
+        raise InvalidInput(f"The limit must be a whole number from 1 to 30, not {text!r}.")
     return number
 
 
-def register(
-    claim_group: argparse._SubParsersAction[argparse.ArgumentParser],
-    json_flag: argparse.ArgumentParser,
-) -> None:
-    """Add ``claims match`` to the ``claims`` command group."""
-    match = claim_group.add_parser(
-        "match",
-        parents=[json_flag],
-        help="earlier claims a text repeats (seen before?)",
-        description='Example: workbench claims match "The EU pledged $6.2 billion" --json',
-    )
-    match.add_argument("text", nargs="?", help="the claim or post to look up")
-    match.add_argument(
-        "--queries", metavar="FILE.tsv", help="id<TAB>text lines; prints one JSON object per line"
-    )
-    match.add_argument("--limit", type=_limit, default=5, help="matches per query (1-30)")
-    match.set_defaults(handler=cmd_claims_match)
+@command("match", epilog='Example: workbench claims match "The EU pledged $6.2 billion" --json')
+@click.argument("text", required=False, help="The claim or post to look up.")
+@click.option(
+    "--queries",
+    metavar="FILE.tsv",
+    help="A file of id<TAB>text lines instead; prints one JSON object per line.",
+)
+@click.option(
+    "--limit",
+    type=Checked("1-30", _limit),
+    default=5,
+    show_default=True,
+    help="Matches per query.",
+)
+@json_option
+def match(text: str | None, queries: str | None, limit: int) -> None:
+    """Earlier claims a text repeats (seen before?). The matches the Annotate page shows:
+    "same claim" or "possibly checked before"."""
+    if (text is None) == (queries is None):
+        raise InvalidInput("Give a text to match, or --queries FILE.tsv, not both.")
+    with db.read_session() as session:
+        if queries is not None:
+            _match_file(session, Path(queries), limit)
+            return
+        assert text is not None  # refused above when neither was given
+        found = matching.seen_before(session, text, limit=limit)
+        human = "\n".join(map(_describe, found)) or "No earlier claim looks like this one."
+        emit(
+            {"query": text, "matches": [match_json(m) for m in found]},
+            human + ("\n(* = shown on the Annotate page)" if found else ""),
+        )

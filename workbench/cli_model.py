@@ -3,19 +3,22 @@
 ``model train`` rebuilds the shipped check-worthiness artefact from the public training
 files; with ``--include-decisions`` it learns from this newsroom's accepted and dismissed
 suggestions too, stores the result in the database (the previous model stays, for
-``model activate``) and prints before/after figures on decisions it did not train on.
+``model activate``) and prints before/after figures on decisions it did not train on. A
+progress bar on a terminal shows the stage (the fit itself is one scikit-learn call).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
+import click
+
 from workbench import articles, db, model_registry, users
-from workbench.cli_output import emit
+from workbench.cli_command import LIMIT, RECORD_ID, Checked, Group, command
+from workbench.cli_output import Step, emit, json_option, progress
 from workbench.errors import InvalidInput
 from workbench.text.checkworthiness import Ranker, Suggestion, cue_flags
 from workbench.text.checkworthiness_model import (
@@ -36,22 +39,66 @@ DEFAULT_DATA = Path(
 SHIPPED_PATH = Path(__file__).resolve().parent / "text" / "models" / SHIPPED
 
 
-def cmd_claims_suggest(args: argparse.Namespace) -> None:
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise InvalidInput(f"A score is a number from 0 to 1, not {text!r}.")
+    return value
+
+
+model_group = Group(
+    "model",
+    help="The check-worthiness model: train, list, roll back.",
+    epilog="Example: workbench model list",
+)
+
+
+@command("suggest", epilog="Example: workbench claims suggest 12 --all --min-score 0.2 --json")
+@click.argument("article_id", type=RECORD_ID, help="The article's id.")
+@click.option("--limit", type=LIMIT, help="At most this many sentences.")
+@click.option(
+    "--all",
+    "all_sentences",
+    is_flag=True,
+    help="Every sentence with its score and reasons, not only the suggested ones.",
+)
+@click.option(
+    "--min-score",
+    type=Checked("SCORE", _score),
+    help="Only sentences scoring at least this (0 to 1).",
+)
+@click.option(
+    "--genre",
+    type=click.Choice(GENRES),
+    help="article or transcript (guessed from speaker turns if omitted).",
+)
+@json_option
+def suggest(
+    article_id: int,
+    limit: int | None,
+    all_sentences: bool,
+    min_score: float | None,
+    genre: str | None,
+) -> None:
+    """Check-worthy sentences of an article, best first. With their scores and reasons."""
     with db.read_session() as session:
-        article = articles.get_article(session, args.article_id)
+        article = articles.get_article(session, article_id)
         ranking = model_registry.rank_with_model_in_use(
-            session, article.body, article.language, genre=args.genre
+            session, article.body, article.language, genre=genre
         )
     if ranking.warning:
         print(f"warning: {ranking.warning}", file=sys.stderr)
-    chosen = ranking.chosen(all_sentences=args.all, min_score=args.min_score, limit=args.limit)
+    chosen = ranking.chosen(all_sentences=all_sentences, min_score=min_score, limit=limit)
     data = [_suggestion_json(s) for s in chosen]
     human = "\n\n".join(
         f"{d['score']:.2f}{'' if d['suggested'] else ' (below cut-off)'} "
         f"[{d['start']}–{d['end']}] {d['quote']}\n      {'; '.join(d['reasons'])}"
         for d in data
     )
-    emit(args, data, human or "No check-worthy sentences found.")
+    emit(data, human or "No check-worthy sentences found.")
 
 
 def _suggestion_json(suggestion: Suggestion) -> dict[str, Any]:
@@ -65,31 +112,68 @@ def _suggestion_json(suggestion: Suggestion) -> dict[str, Any]:
     }
 
 
-def cmd_model_train(args: argparse.Namespace) -> None:
+@model_group.command("train", epilog="Example: workbench model train --include-decisions")
+@click.option(
+    "--include-decisions",
+    is_flag=True,
+    help="Also learn from this newsroom's accepted and dismissed suggestions, and store the "
+    "model in the database (the previous one stays, for `model activate`).",
+)
+@click.option(
+    "--data",
+    default=str(DEFAULT_DATA),
+    show_default="WORKBENCH_EVAL_DATA, else shared/eval-data beside the checkout",
+    help="The folder holding checkworthiness/.",
+)
+@click.option(
+    "--output",
+    help="Write the artefact here instead of into the package (without --include-decisions).",
+)
+@json_option
+def train(include_decisions: bool, data: str, output: str | None) -> None:
+    """Retrain the check-worthiness model. From the public training files (and decisions,
+    on request); its figures on held-out files it never saw are printed."""
     # Imported here: scikit-learn takes a second to load and only training needs it.
     from workbench.text import model_training
 
-    folder = Path(args.data) / "checkworthiness"
+    folder = Path(data) / "checkworthiness"
     if not folder.is_dir():
         raise InvalidInput(f"The training files are not in {folder}; pass --data.")
-    files = model_training.checksums(folder)
-    for entry in files:
-        print(f"{entry['sha256']}  {entry['name']} ({entry['rows']:,} rows)")
-    public = model_training.public_examples(folder)
-    if args.include_decisions:
-        _train_with_decisions(args, folder, files, public)
-        return
+    with progress("Training") as step:
+        step(0, None, "Reading the training files")
+        files = model_training.checksums(folder)
+        public = model_training.public_examples(folder)
+        if include_decisions:
+            result, lines = _train_with_decisions(step, folder, files, public)
+        else:
+            result, lines = _train_public(step, folder, files, public, output)
+    checked = [f"{entry['sha256']}  {entry['name']} ({entry['rows']:,} rows)" for entry in files]
+    emit({"files": files, **result}, "\n".join(checked + lines))
+
+
+def _train_public(
+    step: Step, folder: Path, files: list[dict[str, Any]], public: list[Example], output: str | None
+) -> tuple[dict[str, Any], list[str]]:
+    """The shipped artefact, rebuilt from the public files alone and written to ``output``."""
+    from workbench.text import model_training
+
+    step(1, 3, "Training")
     artefact = model_training.train(public, training={"files": files, "decisions": 0})
     ranker = LearnedRanker.from_artefact(artefact, "trained now")
-    artefact["metrics"]["held_out"] = _print_held_out(folder, ranker)
-    output = Path(args.output) if args.output else SHIPPED_PATH
-    output.write_text(dump_artefact(artefact), encoding="utf-8")
-    print(f"Wrote {output} ({output.stat().st_size / 1e6:.1f} MB).")
+    step(2, 3, "Held-out figures")
+    held_out = artefact["metrics"]["held_out"] = _held_out(folder, ranker)
+    path = Path(output) if output else SHIPPED_PATH
+    path.write_text(dump_artefact(artefact), encoding="utf-8")
+    step(3, 3, "Written")
+    lines = [*_figure_lines(held_out), f"Wrote {path} ({path.stat().st_size / 1e6:.1f} MB)."]
+    return {"held_out": held_out, "output": str(path)}, lines
 
 
 def _train_with_decisions(
-    args: argparse.Namespace, folder: Path, files: list[dict[str, Any]], public: list[Example]
-) -> None:
+    step: Step, folder: Path, files: list[dict[str, Any]], public: list[Example]
+) -> tuple[dict[str, Any], list[str]]:
+    """A newsroom model: public files plus decisions, some held back to compare the model
+    in use with the new one; stored in the database and put in use."""
     from workbench.text import model_training
 
     with db.read_session() as session:
@@ -98,35 +182,40 @@ def _train_with_decisions(
     learn, held_back = model_registry.hold_back(decisions, model_training.SEED)
     if not learn:
         raise InvalidInput("There are no accepted or dismissed suggestions to learn from yet.")
+    step(1, 3, "Training")
     artefact = model_training.train(
         public,
         learn,
         training={"files": files, "decisions": len(learn), "held_back": len(held_back)},
     )
     after = LearnedRanker.from_artefact(artefact, "trained now")
+    step(2, 3, "Held-out figures")
     figures: dict[str, Any] = {
-        "held_out": _print_held_out(folder, after),
+        "held_out": _held_out(folder, after),
         "decisions": {
             "before": _decision_figures(before, held_back),
             "after": _decision_figures(after, held_back),
             "before_model": before.label,
         },
     }
-    print(f"On {len(held_back)} held-back decisions (not trained on):")
-    for moment in ("before", "after"):
-        print(
-            f"  {moment:<6} "
-            + ", ".join(
-                f"{name} {value:.3f}" for name, value in figures["decisions"][moment].items()
-            )
-        )
     artefact["metrics"].update(figures)
     with db.write_session() as session:
         row = model_registry.save_model(
             session, users.builtin_user(session, users.CLI_USER), artefact, artefact["metrics"]
         )
         model_id = row.id
-    print(f"Stored model #{model_id} and put it in use; 'workbench model activate ID' rolls back.")
+    step(3, 3, "Stored")
+    lines = _figure_lines(figures["held_out"])
+    lines.append(f"On {len(held_back)} held-back decisions (not trained on):")
+    lines += [
+        f"  {moment:<6} "
+        + ", ".join(f"{name} {value:.3f}" for name, value in figures["decisions"][moment].items())
+        for moment in ("before", "after")
+    ]
+    lines.append(
+        f"Stored model #{model_id} and put it in use; 'workbench model activate ID' rolls back."
+    )
+    return {**figures, "held_back": len(held_back), "model_id": model_id}, lines
 
 
 def _decision_figures(ranker: Ranker, examples: list[Example]) -> dict[str, float]:
@@ -140,19 +229,25 @@ def _decision_figures(ranker: Ranker, examples: list[Example]) -> dict[str, floa
     }
 
 
-def _print_held_out(folder: Path, ranker: Ranker) -> dict[str, float]:
+def _held_out(folder: Path, ranker: Ranker) -> dict[str, float]:
     from workbench.text import model_training
 
-    figures = model_training.held_out_figures(
+    return model_training.held_out_figures(
         folder, lambda text: ranker.score(text, cue_flags(text)[0]), ranker.cutoff("article")
     )
-    print("Held-out figures (never trained on):")
-    for name, value in figures.items():
-        print(f"  {name:<28} {value:.3f}")
-    return figures
 
 
-def cmd_model_list(args: argparse.Namespace) -> None:
+def _figure_lines(figures: dict[str, float]) -> list[str]:
+    return [
+        "Held-out figures (never trained on):",
+        *(f"  {name:<28} {value:.3f}" for name, value in figures.items()),
+    ]
+
+
+@model_group.command("list", epilog="Example: workbench model list --json")
+@json_option
+def list_models() -> None:
+    """The stored models, newest first, and the one in use."""
     with db.read_session() as session:
         models = model_registry.list_models(session)
         label = model_registry.ranker_in_use(session).label
@@ -171,79 +266,17 @@ def cmd_model_list(args: argparse.Namespace) -> None:
     lines = [
         f"#{m.id} {m.created_at:%Y-%m-%d %H:%M}{' (in use)' if m.in_use else ''}" for m in models
     ]
-    emit(args, {"in_use": label, "models": data}, "\n".join([f"In use: {label}", *lines]))
+    emit({"in_use": label, "models": data}, "\n".join([f"In use: {label}", *lines]))
 
 
-def cmd_model_activate(args: argparse.Namespace) -> None:
+@model_group.command("activate", epilog="Example: workbench model activate 3")
+@click.argument("model_id", type=RECORD_ID, help="A stored model's id (see `model list`).")
+@json_option
+def activate(model_id: int) -> None:
+    """Put a stored model in use (roll back to it)."""
     with db.write_session() as session:
         row = model_registry.activate_model(
-            session, users.builtin_user(session, users.CLI_USER), args.model_id
+            session, users.builtin_user(session, users.CLI_USER), model_id
         )
         result = {"id": row.id, "active": row.active}
-    emit(args, result, f"Model #{result['id']} is in use.")
-
-
-def register(
-    groups: Any, claim: Any, json_flag: argparse.ArgumentParser, record_id: Any, count: Any
-) -> None:
-    """Add the ``model`` group and ``claims suggest`` to the parsers ``cli`` built."""
-    suggest = claim.add_parser(
-        "suggest",
-        parents=[json_flag],
-        help="check-worthy sentences of an article, best first",
-        epilog="example: workbench claims suggest 12 --all --min-score 0.2 --json",
-    )
-    suggest.add_argument("article_id", type=record_id)
-    suggest.add_argument("--limit", type=count)
-    suggest.add_argument(
-        "--all",
-        action="store_true",
-        help="every sentence with its score and reasons, not only suggested",
-    )
-    suggest.add_argument("--min-score", type=_score, help="only sentences scoring at least this")
-    suggest.add_argument(
-        "--genre",
-        choices=GENRES,
-        help="article or transcript (guessed from speaker turns if omitted)",
-    )
-    suggest.set_defaults(handler=cmd_claims_suggest)
-
-    model = groups.add_parser("model", help="the check-worthiness model").add_subparsers(
-        dest="command", required=True
-    )
-    train = model.add_parser(
-        "train",
-        help="retrain the check-worthiness model",
-        epilog="example: workbench model train --include-decisions",
-    )
-    train.add_argument(
-        "--include-decisions",
-        action="store_true",
-        help="also learn from this newsroom's accepted and dismissed "
-        "suggestions; store the model in the database",
-    )
-    train.add_argument(
-        "--data",
-        default=str(DEFAULT_DATA),
-        help="folder holding checkworthiness/ (default: %(default)s)",
-    )
-    train.add_argument("--output", help="write the artefact here instead of the package")
-    train.set_defaults(handler=cmd_model_train)
-    model.add_parser(
-        "list", parents=[json_flag], help="stored models and the one in use"
-    ).set_defaults(handler=cmd_model_list)
-    activate = model.add_parser(
-        "activate", parents=[json_flag], help="put a stored model in use (roll back)"
-    )
-    activate.add_argument("model_id", type=record_id)
-    activate.set_defaults(handler=cmd_model_activate)
-
-
-def _score(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"A score is a number from 0 to 1, not {text!r}.")
-    return value
+    emit(result, f"Model #{result['id']} is in use.")

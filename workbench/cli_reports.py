@@ -1,8 +1,8 @@
 """``workbench export csv|claimreview`` and ``workbench import csv``.
 
-Kept apart from ``cli.py`` (which calls :func:`register`) so the report commands
-can grow without crowding the core commands. Human output by default, ``--json``
-for scripts; an import with problems prints every one with its line number and
+Kept apart from ``cli.py`` (which adds :data:`export_group` and :data:`import_group` to the
+tree) so the report commands can grow without crowding the core commands. Human output by
+default, ``--json`` for scripts; an import with problems prints every one with its line number and
 exits non-zero with nothing written.
 
 The commands act as the built-in ``cli`` admin. ``import csv`` brings ratings in as
@@ -14,13 +14,18 @@ N, by cli" (see ``workbench.reports.csv_import``).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
+
+import click
 
 from workbench import db, users
-from workbench.cli_output import emit
+from workbench.cli_command import DAY, Group
+from workbench.cli_output import emit, json_option, progress
 from workbench.errors import WorkbenchError
 from workbench.files import replace_file
 from workbench.filters import ClaimFilters
@@ -30,21 +35,64 @@ from workbench.reports.csv_export import csv_chunks, write_csv
 from workbench.reports.csv_import import ImportFailed, run_import
 from workbench.reports.csv_read import ReadOptions
 from workbench.reports.rating_map import builtin_maps, load_rating_map
-from workbench.validation import parse_day
 
 _DELIMITERS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
 
-def _filters(args: argparse.Namespace) -> ClaimFilters:
-    """The dashboard's filters (:class:`workbench.filters.ClaimFilters`) from the flags; dates
-    under the rule the drafts use."""
+export_group = Group(
+    "export",
+    help="Reports out: the CSV claim report and the ClaimReview feed.",
+    epilog="Example: workbench export csv -o claims.csv",
+)
+import_group = Group(
+    "import",
+    help="Reports in: claims from the CSV report or a foreign file.",
+    epilog="Example: workbench import csv claims.csv --dry-run",
+)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _filter_options(command: F) -> F:
+    """The dashboard's filters (:class:`workbench.filters.ClaimFilters`) and ``-o``."""
+    options = [
+        click.option("--from", "date_from", type=DAY, help="Claims created on or after this day."),
+        click.option("--to", "date_to", type=DAY, help="Claims created on or before this day."),
+        click.option("--outlet", default="", help="The article's outlet."),
+        click.option("--tag", default="", help="Claims with this tag."),
+        click.option(
+            "--reviewer", default="", help="User name of the person who created the claim."
+        ),
+        click.option(
+            "--state",
+            "states",
+            multiple=True,
+            type=click.Choice([s.value for s in ClaimState]),
+            help="Workflow state; repeat for several (any of them).",
+        ),
+        click.option(
+            "-o", "--output", required=True, help="The file to write, or - for standard output."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _filters(
+    date_from: date | None,
+    date_to: date | None,
+    outlet: str,
+    tag: str,
+    reviewer: str,
+    states: tuple[str, ...],
+) -> ClaimFilters:
     return ClaimFilters(
-        start=parse_day(args.date_from, field="--from"),
-        end=parse_day(args.date_to, field="--to"),
-        outlet=args.outlet or "",
-        tag=args.tag or "",
-        reviewer=args.reviewer or "",
-        states=tuple(dict.fromkeys(args.state or ())),
+        start=date_from,
+        end=date_to,
+        outlet=outlet,
+        tag=tag,
+        reviewer=reviewer,
+        states=tuple(dict.fromkeys(states)),
     )
 
 
@@ -53,34 +101,51 @@ def _cli_user() -> User:
         return users.builtin_user(session, users.CLI_USER)
 
 
-def cmd_export_csv(args: argparse.Namespace) -> None:
-    filters, actor = _filters(args), _cli_user()
-    if args.output == "-":
-        for chunk in csv_chunks(actor, filters=filters, bom=args.bom):
+@export_group.command(
+    "csv", epilog="Example: workbench export csv -o claims.csv --from 2025-01-01 --state approved"
+)
+@_filter_options
+@click.option("--bom", is_flag=True, help="Start with a UTF-8 BOM (for Excel).")
+@json_option
+def export_csv(output: str, bom: bool, **narrowed: Any) -> None:
+    """Write the CSV claim report, one row per claim. Spreadsheet formulas are neutralised;
+    the file is replaced only when complete."""
+    filters, actor = _filters(**narrowed), _cli_user()
+    if output == "-":
+        for chunk in csv_chunks(actor, filters=filters, bom=bom):
             sys.stdout.write(chunk)
         return
-    rows = write_csv(actor, args.output, filters=filters, bom=args.bom)
-    emit(args, {"file": args.output, "claims": rows}, f"Wrote {rows:,} claims to {args.output}.")
+    with progress("Exporting", unit="claims") as step:
+        rows = write_csv(
+            actor, output, filters=filters, bom=bom, on_progress=lambda done: step(done, None)
+        )
+    emit({"file": output, "claims": rows}, f"Wrote {rows:,} claims to {output}.")
 
 
-def cmd_export_claimreview(args: argparse.Namespace) -> None:
-    feed, issues = claimreview_feed(_cli_user(), filters=_filters(args))
+@export_group.command(
+    "claimreview", epilog="Example: workbench export claimreview -o claimreview.jsonld"
+)
+@_filter_options
+@json_option
+def export_claimreview(output: str, **narrowed: Any) -> None:
+    """Write the ClaimReview JSON-LD feed of published verdicts. Invalid ones are reported
+    and left out."""
+    feed, issues = claimreview_feed(_cli_user(), filters=_filters(**narrowed))
     text = json.dumps(feed, ensure_ascii=False, indent=2)
-    if args.output == "-":
+    if output == "-":
         print(text)
     else:
-        replace_file(args.output, [text, "\n"])
+        replace_file(output, [text, "\n"])
     left_out = sorted({i.claim_id for i in issues if i.level == "error"})
     lines = [
-        f"Wrote {len(feed['@graph']):,} ClaimReview objects to {args.output}; "
+        f"Wrote {len(feed['@graph']):,} ClaimReview objects to {output}; "
         f"{len(left_out):,} claims left out."
     ]
     lines += [f"  claim {i.claim_id}: {i.level}: {i.message}" for i in issues]
-    if args.output != "-":
+    if output != "-":
         emit(
-            args,
             {
-                "file": args.output,
+                "file": output,
                 "exported": len(feed["@graph"]),
                 "left_out": left_out,
                 "issues": [vars(i) for i in issues],
@@ -97,33 +162,76 @@ def _delimiter(value: str | None, path: Path) -> str:
     return _DELIMITERS.get(value.lower(), value)
 
 
-def _progress(done: int, total: int) -> None:
-    print(f"\r{100 * done // max(total, 1)}%", end="" if done < total else "\n", file=sys.stderr)
-
-
-def cmd_import_csv(args: argparse.Namespace) -> None:
-    path = Path(args.file)
+@import_group.command(
+    "csv",
+    epilog="Example: workbench import csv claims.tsv --columns statement=2,rating=1 --dry-run",
+)
+@click.argument("file", help="The CSV or TSV file to import.")
+@click.option("--dry-run", is_flag=True, help="Check only; write nothing.")
+@click.option(
+    "--delimiter",
+    help="One character, or tab, comma, semicolon or pipe (default: tab for .tsv, else comma).",
+)
+@click.option(
+    "--quoting",
+    type=click.Choice(["minimal", "none"]),
+    default="minimal",
+    show_default=True,
+    help="none for files with stray quotes (LIAR); minimal (RFC 4180) else.",
+)
+@click.option(
+    "--columns",
+    default="",
+    help="Mapping, e.g. statement=2,claimant=4,rating=1,tags=3 (0-based) or statement=vclaim "
+    "(header names).",
+)
+@click.option(
+    "--rating-map",
+    help="A TSV of “their label<TAB>our label”, or a built-in: " + ", ".join(builtin_maps()),
+)
+@click.option("--no-header", is_flag=True, help="The first line is a record, not a header.")
+@click.option(
+    "--restore",
+    is_flag=True,
+    help="Keep the file's approvals (an admin restoring an export): people it names who have "
+    "no account are created deactivated; audited.",
+)
+@json_option
+def import_csv(
+    file: str,
+    dry_run: bool,
+    delimiter: str | None,
+    quoting: str,
+    columns: str,
+    rating_map: str | None,
+    no_header: bool,
+    restore: bool,
+) -> None:
+    """Import claims from the CSV report or a foreign file. Every row is checked first; with
+    any problem nothing is written, and each one is listed with its line."""
+    path = Path(file)
     options = ReadOptions(
-        delimiter=_delimiter(args.delimiter, path),
-        quoting=args.quoting,
-        header=not args.no_header,
-        columns=args.columns or "",
+        delimiter=_delimiter(delimiter, path),
+        quoting=quoting,
+        header=not no_header,
+        columns=columns,
     )
-    rating_map = load_rating_map(args.rating_map) if args.rating_map else None
+    mapping = load_rating_map(rating_map) if rating_map else None
     try:
-        report = run_import(
-            _cli_user(),
-            path,
-            options,
-            rating_map=rating_map,
-            restore=args.restore,
-            dry_run=args.dry_run,
-            source_name=path.name,
-            on_progress=_progress if sys.stderr.isatty() else None,
-        )
+        with progress("Importing") as step:
+            report = run_import(
+                _cli_user(),
+                path,
+                options,
+                rating_map=mapping,
+                restore=restore,
+                dry_run=dry_run,
+                source_name=path.name,
+                on_progress=step,
+            )
     except ImportFailed as failed:
         report = failed.report
-    verb = "Would import" if args.dry_run else "Imported"
+    verb = "Would import" if dry_run else "Imported"
     lines = [
         f"{verb} {path.name}: {report.records:,} records — {report.created:,} new, "
         f"{report.updated:,} updated, {report.unchanged:,} unchanged "
@@ -142,77 +250,8 @@ def cmd_import_csv(args: argparse.Namespace) -> None:
     ]
     if report.errors:
         lines[0] = f"{path.name}: {len(report.errors):,} problems; nothing was imported."
-    emit(args, report.as_dict(), "\n".join(lines))
+    emit(report.as_dict(), "\n".join(lines))
     if report.errors:
         raise WorkbenchError(
             f"{len(report.errors):,} problems in {path.name}; nothing was imported."
         )
-
-
-def _add_filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="date_from", help="claims created on or after YYYY-MM-DD")
-    parser.add_argument("--to", dest="date_to", help="claims created on or before YYYY-MM-DD")
-    parser.add_argument("--outlet", help="the article's outlet")
-    parser.add_argument("--tag")
-    parser.add_argument("--reviewer", help="user name of the person who created the claim")
-    parser.add_argument(
-        "--state",
-        action="append",
-        choices=[s.value for s in ClaimState],
-        help="workflow state; repeat for several (any of them)",
-    )
-    parser.add_argument("-o", "--output", required=True, help="file to write, or - for stdout")
-
-
-def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``export`` and ``import`` command groups to the ``workbench`` parser."""
-    json_flag = argparse.ArgumentParser(add_help=False)
-    json_flag.add_argument("--json", action="store_true", help="print JSON for scripts")
-    export = groups.add_parser("export", help="reports out").add_subparsers(
-        dest="command", required=True
-    )
-    csv_cmd = export.add_parser("csv", parents=[json_flag], help="the CSV claim report")
-    _add_filters(csv_cmd)
-    csv_cmd.add_argument("--bom", action="store_true", help="start with a UTF-8 BOM (Excel)")
-    csv_cmd.set_defaults(handler=cmd_export_csv)
-    review = export.add_parser(
-        "claimreview", parents=[json_flag], help="ClaimReview JSON-LD feed of published verdicts"
-    )
-    _add_filters(review)
-    review.set_defaults(handler=cmd_export_claimreview)
-
-    importing = groups.add_parser("import", help="reports in").add_subparsers(
-        dest="command", required=True
-    )
-    imp = importing.add_parser(
-        "csv", parents=[json_flag], help="import claims from the CSV report or a foreign file"
-    )
-    imp.add_argument("file")
-    imp.add_argument("--dry-run", action="store_true", help="check only; write nothing")
-    imp.add_argument(
-        "--delimiter",
-        help="one character, or tab/comma/semicolon/pipe (default: tab for .tsv, else comma)",
-    )
-    imp.add_argument(
-        "--quoting",
-        choices=["minimal", "none"],
-        default="minimal",
-        help="none for files with stray quotes (LIAR); minimal (RFC 4180) else",
-    )
-    imp.add_argument(
-        "--columns",
-        help="mapping, e.g. statement=2,claimant=4,rating=1,tags=3 "
-        "(0-based) or statement=vclaim (header names)",
-    )
-    imp.add_argument(
-        "--rating-map",
-        help="TSV “their label<TAB>our label”, or a built-in: " + ", ".join(builtin_maps()),
-    )
-    imp.add_argument("--no-header", action="store_true", help="the first line is a record")
-    imp.add_argument(
-        "--restore",
-        action="store_true",
-        help="keep the file's approvals (admin restore of an export): people it "
-        "names who have no account are created deactivated; audited",
-    )
-    imp.set_defaults(handler=cmd_import_csv)

@@ -8,28 +8,22 @@ or a restored backup.
 
 from __future__ import annotations
 
-import argparse
-import json
-
 from workbench import db, search
+from workbench.cli_command import Group
+from workbench.cli_output import emit, json_option
+
+search_group = Group(
+    "search",
+    help="The claim search index.",
+    epilog="Example: workbench search rebuild",
+)
 
 
-def cmd_rebuild(args: argparse.Namespace) -> None:
+@search_group.command("rebuild", epilog="Example: workbench search rebuild --json")
+@json_option
+def rebuild() -> None:
+    """Rewrite every claim's search document. After migration 0003's plain backfill, plain
+    SQL or a restored backup."""
     with db.write_session() as session:
         count = search.rebuild_index(session)
-    print(
-        json.dumps({"documents": count})
-        if args.json
-        else f"Rewrote {count:,} claims' search documents."
-    )
-
-
-def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    found = groups.add_parser("search", help="the claim search index").add_subparsers(
-        dest="command", required=True
-    )
-    rebuild = found.add_parser(
-        "rebuild", help="rewrite every claim's search document (e.g. after migration 0003)"
-    )
-    rebuild.add_argument("--json", action="store_true", help="JSON output")
-    rebuild.set_defaults(handler=cmd_rebuild)
+    emit({"documents": count}, f"Rewrote {count:,} claims' search documents.")

@@ -3,23 +3,36 @@ archive for one, where configured), as the Evidence tab's "Archive" button does.
 
 from __future__ import annotations
 
-import argparse
 from typing import Any
 
+import click
+
 from workbench import db, source_archive, sources, users
-from workbench.cli_output import emit
+from workbench.cli_command import RECORD_ID, Group
+from workbench.cli_output import emit, json_option
+
+sources_group = Group(
+    "sources",
+    help="Sources cited as evidence.",
+    epilog="Example: workbench sources archive 7",
+)
 
 
-def cmd_archive(args: argparse.Namespace) -> None:
+@sources_group.command("archive", epilog="Example: workbench sources archive 7 --json")
+@click.argument("source_id", metavar="ID", type=RECORD_ID, help="The source's id.")
+@json_option
+def archive(source_id: int) -> None:
+    """Fetch the source's page now and keep a copy. Text, SHA-256, time and HTTP status are
+    kept; the public archive is asked for one too, where configured."""
     with db.read_session() as session:
-        url = sources.get_source(session, args.source_id).url
+        url = sources.get_source(session, source_id).url
     copy = source_archive.take_copy(url)  # the network, with no database session open
     with db.write_session() as session:
         kept = source_archive.store_copy(
-            session, users.builtin_user(session, users.CLI_USER), args.source_id, copy
+            session, users.builtin_user(session, users.CLI_USER), source_id, copy
         )
-        result = {
-            "source_id": args.source_id,
+        result: dict[str, Any] = {
+            "source_id": source_id,
             "snapshot_id": kept.id,
             "status": kept.http_status,
             "sha256": kept.raw_sha256,
@@ -28,9 +41,8 @@ def cmd_archive(args: argparse.Namespace) -> None:
             "public_copy_problem": copy.public_copy_problem,
         }
     emit(
-        args,
         result,
-        f"Archived source #{args.source_id} (HTTP {result['status']}, "
+        f"Archived source #{source_id} (HTTP {result['status']}, "
         f"SHA-256 {result['sha256'][:12]}…). "
         + (
             f"Public copy: {result['public_copy_url']}"
@@ -38,17 +50,3 @@ def cmd_archive(args: argparse.Namespace) -> None:
             else result["public_copy_problem"]
         ),
     )
-
-
-def register(groups: Any, json_flag: argparse.ArgumentParser, record_id: Any) -> None:
-    found = groups.add_parser("sources", help="sources cited as evidence").add_subparsers(
-        dest="command", required=True
-    )
-    archive = found.add_parser(
-        "archive",
-        parents=[json_flag],
-        help="fetch the source's page now and keep a copy (text, SHA-256, time, status)",
-        epilog="example: workbench sources archive 7 --json",
-    )
-    archive.add_argument("source_id", type=record_id)
-    archive.set_defaults(handler=cmd_archive)

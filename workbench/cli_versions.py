@@ -7,13 +7,15 @@ the unit every claim's ``start``/``end`` uses.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 from typing import Any
 
+import click
+
 from workbench import article_versions, claims, db, users, web_articles
-from workbench.cli_output import emit
-from workbench.errors import WorkbenchError
+from workbench.cli_command import RECORD_ID, Checked, command
+from workbench.cli_output import emit, json_option
+from workbench.errors import InvalidInput, WorkbenchError
 from workbench.models import stored_id
 from workbench.text.extract import (
     MAX_ARTICLE_CHARS,
@@ -57,30 +59,57 @@ def stored_version_text(stored: article_versions.StoredVersion) -> str:
     )
 
 
-def cmd_article_update(args: argparse.Namespace) -> None:
-    extracted = read_article_file(args.file)
+def _offset(text: str) -> int:
+    """A code-point offset: a whole number within an article's largest size."""
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_ARTICLE_CHARS:
+        raise InvalidInput(
+            f"An offset must be a whole number from 0 to {MAX_ARTICLE_CHARS:,}, not {text!r}."
+        )
+    return int(text)
+
+
+OFFSET = Checked("OFFSET", _offset)
+
+
+@command(
+    "update",
+    epilog="Example: workbench article update 12 corrected.html --reason 'Figure corrected'",
+)
+@click.argument("article_id", type=RECORD_ID, help="The article's id.")
+@click.argument("file", help="The new text: a .txt, .md, .html or .docx file.")
+@click.option("--reason", default="", help="Why the article changed.")
+@click.option(
+    "--expected-version",
+    type=RECORD_ID,
+    help="Refuse if the article is no longer at this version (what a script read).",
+)
+@json_option
+def article_update(article_id: int, file: str, reason: str, expected_version: int | None) -> None:
+    """Store a new version of an article from a file. Its claims are re-anchored: moved,
+    needing review, or unplaced."""
+    extracted = read_article_file(file)
     with db.write_session() as session:
         stored = article_versions.add_version(
             session,
             users.builtin_user(session, users.CLI_USER),
-            args.article_id,
+            article_id,
             extracted.body,
-            reason=args.reason,
-            expected_version=args.expected_version,
+            reason=reason,
+            expected_version=expected_version,
         )
-    emit(args, stored_version_json(stored), stored_version_text(stored))
+    emit(stored_version_json(stored), stored_version_text(stored))
 
 
-def cmd_article_add_from_url(args: argparse.Namespace) -> None:
+def add_from_url(url: str, *, allow_duplicate: bool) -> None:
     """``workbench article add --url-fetch URL``: fetch (no database session open while the
     site answers), then store the article with where and when it was fetched."""
-    page = web_articles.fetch_article(args.url_fetch)
+    page = web_articles.fetch_article(url)
     with db.write_session() as session:
         article = web_articles.add_fetched_article(
             session,
             users.builtin_user(session, users.CLI_USER),
             page,
-            allow_duplicate=args.allow_duplicate,
+            allow_duplicate=allow_duplicate,
         )
         result = {
             "id": article.id,
@@ -89,36 +118,58 @@ def cmd_article_add_from_url(args: argparse.Namespace) -> None:
             "fetched_at": page.fetched_at,
             "sha256": page.sha256,
         }
-    emit(args, result, str(result["id"]))
+    emit(result, str(result["id"]))
 
 
-def cmd_claims_add(args: argparse.Namespace) -> None:
+@command(
+    "add", epilog="Example: workbench claims add 12 --start 410 --end 441 --claimant Kallas --json"
+)
+@click.argument("article_id", type=RECORD_ID, help="The article's id.")
+@click.option(
+    "--start",
+    type=OFFSET,
+    required=True,
+    help="The first code point of the span in the stored body (`article show ID --json`).",
+)
+@click.option("--end", type=OFFSET, required=True, help="The code point after the span.")
+@click.option("--statement", default="", help="The claim in the reviewer's words.")
+@click.option("--claimant", default="", help="Who made the claim.")
+@json_option
+def claims_add(article_id: int, start: int, end: int, statement: str, claimant: str) -> None:
+    """Make a claim of a span of an article; prints its id."""
     with db.write_session() as session:
         claim = claims.create_claim(
             session,
             users.builtin_user(session, users.CLI_USER),
             claims.ClaimDraft(
-                article_id=args.article_id,
-                start=args.start,
-                end=args.end,
-                statement=args.statement,
-                claimant=args.claimant,
+                article_id=article_id,
+                start=start,
+                end=end,
+                statement=statement,
+                claimant=claimant,
             ),
         )
         result = {"id": claim.id}
-    emit(args, result, str(result["id"]))
+    emit(result, str(result["id"]))
 
 
-def cmd_claims_place(args: argparse.Namespace) -> None:
+@command("place", epilog="Example: workbench claims place 31 --start 5 --end 40")
+@click.argument("claim_id", type=RECORD_ID, help="The claim's id.")
+@click.option("--start", type=OFFSET, help="A span of your own instead of the proposed one.")
+@click.option("--end", type=OFFSET, help="The code point after your own span.")
+@json_option
+def claims_place(claim_id: int, start: int | None, end: int | None) -> None:
+    """Confirm where a claim stands in its article's current version. The proposed span, or
+    one of your own."""
     with db.write_session() as session:
-        claim = claims.get_claim(session, args.claim_id)
+        claim = claims.get_claim(session, claim_id)
         claim = article_versions.confirm_anchor(
             session,
             users.builtin_user(session, users.CLI_USER),
             stored_id(claim),
             claim.version,
-            args.start,
-            args.end,
+            start,
+            end,
         )
         result = {
             "id": claim.id,
@@ -127,65 +178,10 @@ def cmd_claims_place(args: argparse.Namespace) -> None:
             "quote": claim.quote,
             "article_version": claim.article_version,
         }
-    emit(args, result, f"Claim #{result['id']} placed at {result['start']}–{result['end']}.")
+    emit(result, f"Claim #{result['id']} placed at {result['start']}–{result['end']}.")
 
 
-def offset(text: str) -> int:
-    """An argparse ``type=`` for a code-point offset: a whole number within an article's
-    largest size, refused with exit status 2 otherwise."""
-    if not text.isascii() or not text.isdigit() or int(text) > MAX_ARTICLE_CHARS:
-        raise argparse.ArgumentTypeError(
-            f"An offset must be a whole number from 0 to {MAX_ARTICLE_CHARS:,}, not {text!r}."
-        )
-    return int(text)
-
-
-def register(article: Any, claim: Any, json_flag: argparse.ArgumentParser, record_id: Any) -> None:
-    """Add the commands to the ``article`` and ``claims`` groups that ``cli`` built."""
-    update = article.add_parser(
-        "update",
-        parents=[json_flag],
-        help="store a new version of an article from a file and re-anchor its claims",
-        epilog="example: workbench article update 12 corrected.html --reason 'Figure "
-        "corrected' --json",
-    )
-    update.add_argument("article_id", type=record_id)
-    update.add_argument("file", help="the new text: .txt, .md, .html or .docx")
-    update.add_argument("--reason", default="", help="why the article changed")
-    update.add_argument(
-        "--expected-version",
-        type=record_id,
-        help="refuse if the article is no longer at this version",
-    )
-    update.set_defaults(handler=cmd_article_update)
-
-    add = claim.add_parser(
-        "add",
-        parents=[json_flag],
-        help="make a claim of a span of an article",
-        epilog="example: workbench claims add 12 --start 410 --end 441 --claimant Kallas --json",
-    )
-    add.add_argument("article_id", type=record_id)
-    add.add_argument(
-        "--start",
-        type=offset,
-        required=True,
-        help="first code point of the span in the stored body",
-    )
-    add.add_argument("--end", type=offset, required=True, help="code point after the span")
-    add.add_argument("--statement", default="", help="the claim in the reviewer's words")
-    add.add_argument("--claimant", default="", help="who made the claim")
-    add.set_defaults(handler=cmd_claims_add)
-
-    place = claim.add_parser(
-        "place",
-        parents=[json_flag],
-        help="confirm where a claim stands in its article's current version",
-        epilog="example: workbench claims place 31 (the proposed span), or --start 5 --end 40",
-    )
-    place.add_argument("claim_id", type=record_id)
-    place.add_argument(
-        "--start", type=offset, help="a span of your own instead of the proposed one"
-    )
-    place.add_argument("--end", type=offset)
-    place.set_defaults(handler=cmd_claims_place)
+#: ``article`` commands beside ``add`` and ``show`` (which ``cli`` defines).
+ARTICLE_COMMANDS = [article_update]
+#: ``claims`` commands beside ``list`` (which ``cli`` defines).
+CLAIM_COMMANDS = [claims_add, claims_place]

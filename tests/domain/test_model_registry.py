@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 
@@ -10,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import make_user, new_claim
-from workbench import claims, cli_model, db, model_registry
+from workbench import claims, cli, db, model_registry
 from workbench.errors import InvalidInput, NotFound, PermissionDenied
 from workbench.models import AuditEvent, CheckworthinessModel, ClaimState, Role
 from workbench.text.checkworthiness import cue_flags, default_ranker
@@ -163,15 +162,8 @@ def test_held_back_slice_keeps_articles_whole():
 
 
 def run_cli_model(capsys, *argv: str) -> str:
-    """Run a command that ``cli_model.register`` adds (before ``cli.py`` wires it in)."""
-    parser = argparse.ArgumentParser()
-    groups = parser.add_subparsers(dest="group", required=True)
-    claim = groups.add_parser("claims").add_subparsers(dest="command", required=True)
-    json_flag = argparse.ArgumentParser(add_help=False)
-    json_flag.add_argument("--json", action="store_true")
-    cli_model.register(groups, claim, json_flag, int, int)
-    args = parser.parse_args(argv)
-    args.handler(args)
+    """Run a ``workbench`` command in-process on the test database; its standard output."""
+    assert cli.main(list(argv)) == 0, capsys.readouterr().err
     return capsys.readouterr().out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -93,9 +93,11 @@ def write_csv(
     filters: ClaimFilters | None = None,
     *,
     bom: bool = False,
+    on_progress: Callable[[int], object] | None = None,
 ) -> int:
     """Stream the report into ``path`` (replaced only when complete, see
     :func:`workbench.files.replace_file`); returns the number of claims written.
+    ``on_progress(claims)`` hears the count so far after every chunk.
     Editors only (PermissionDenied, before the file is created)."""
     require(actor, EDITORS, "export the claim report")
     rows = 0
@@ -104,6 +106,8 @@ def write_csv(
         nonlocal rows
         for text, count in _counted_chunks(engine, filters, bom, CHUNK_ROWS):
             rows += count
+            if on_progress:
+                on_progress(rows)
             yield text
 
     replace_file(path, counted())
