@@ -101,7 +101,7 @@ ORDER = {
     "article": "id title outlet url author published language body body_hash "
     "current_version assignee_id created_by created_at",
     "claim": "id article_id start end quote prefix suffix anchor_status article_version "
-    "proposed_start proposed_end statement claimant claim_date claim_type score "
+    "proposed_start proposed_end statement context claimant claim_date claim_type score "
     "reasons state assignee_id repeat_of_id created_by created_at updated_at version",
     "claim_tag": "claim_id tag",
     "evidence": "id claim_id source_id stance excerpt independent added_by created_at",
@@ -270,9 +270,12 @@ class Desk:
                 text,
                 start,
                 created + timedelta(hours=rng.uniform(0, 48)),
+                picked[0].title,
             )
             start += len(text.statement) + 2
-            if self.with_docs:  # the same terms the app writes, in another order
+            # The same terms the app writes, in another order (a claim's context is its
+            # article's title, counted once).
+            if self.with_docs:
                 docs.append((claim_id, f"{text.doc()} {title_doc}"))
 
     def _audit(
@@ -301,8 +304,16 @@ class Desk:
         )
 
     def _claim(
-        self, claim_id: int, article_id: int, author: int, text: Text, start: int, created: datetime
+        self,
+        claim_id: int,
+        article_id: int,
+        author: int,
+        text: Text,
+        start: int,
+        created: datetime,
+        context: str,
     ) -> None:
+        """A claim made in the app: its context is its article's title."""
         rng, rows = self.rng, self.rows
         state = self.state_names[
             bisect(self.state_weights, rng.random() * self.state_weights[-1], 0, len(STATES) - 1)
@@ -328,6 +339,7 @@ class Desk:
                 None,
                 None,
                 statement,
+                context,
                 text.speaker,
                 None,
                 "other",

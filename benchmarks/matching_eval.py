@@ -3,7 +3,8 @@
 
 The 10,375 verified claims are imported the way a user does it (``workbench import csv``:
 a TSV file through :func:`workbench.reports.csv_import.run_import`), each as a claim with
-its statement; each tweet is then looked up with ``matching.seen_before``, the function
+its statement and, as its context, the fact-check's title (``--without-context``: the
+statement alone); each tweet is then looked up with ``matching.seen_before``, the function
 the Annotate page and ``workbench claims match`` call. Prints recall@1, recall@5, MAP@5,
 and, for what the page shows, the shown recall (a right claim among the shown matches)
 and the precision of the first shown match; the baseline in the same run is a full scan
@@ -12,7 +13,7 @@ with first-shown precision >= 0.85 (see docs/decisions/0013-bm25-claim-matching.
 
 Tune and calibrate only on ``--split train``; report ``--split dev`` (the default).
 
-    python benchmarks/matching_eval.py [--split dev|train] [--postgres URL]
+    python benchmarks/matching_eval.py [--split dev|train] [--postgres URL] [--without-context]
 """
 
 from __future__ import annotations
@@ -129,19 +130,30 @@ def bulk_load(
     return time.perf_counter() - started
 
 
-def import_verified(engine: Engine, claims: dict[int, tuple[str, str]]) -> float:
+def import_verified(
+    engine: Engine, claims: dict[int, tuple[str, str]], *, context: bool = True
+) -> float:
     """Import the verified claims as a user would, ``claim_id`` = CLEF id + 1 (ids start
-    at 1); returns the seconds the import took."""
+    at 1), with the fact-check's title as context (``workbench import csv --columns
+    claim_id=id,statement=vclaim,context=title``); returns the seconds the import took."""
     folder = Path(tempfile.mkdtemp(prefix="wb-clef-"))
     path = folder / "verified_claims.tsv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t")
-        writer.writerow(["claim_id", "statement"])
-        writer.writerows([cid + 1, " ".join(claim.split())] for cid, (claim, _t) in claims.items())
+        writer.writerow(["id", "vclaim", "title"])
+        writer.writerows(
+            [cid + 1, " ".join(claim.split()), " ".join(title.split())]
+            for cid, (claim, title) in claims.items()
+        )
     with db.write_session(engine) as session:
         actor = users.builtin_user(session, users.CLI_USER)
+    columns = "claim_id=id,statement=vclaim" + (",context=title" if context else "")
     report = run_import(
-        actor, path, ReadOptions(delimiter="\t"), engine=engine, source_name=path.name
+        actor,
+        path,
+        ReadOptions(delimiter="\t", columns=columns),
+        engine=engine,
+        source_name=path.name,
     )
     shutil.rmtree(folder, ignore_errors=True)
     if report.errors or report.created != len(claims):
@@ -248,6 +260,11 @@ def main() -> None:
     parser.add_argument("--postgres", help="an empty PostgreSQL database URL to use instead")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument(
+        "--without-context",
+        action="store_true",
+        help="import the statements alone, without the fact-checks' titles",
+    )
+    parser.add_argument(
         "--calibrate",
         action="store_true",
         help="print the relevance threshold for 90%% first-shown precision",
@@ -255,9 +272,10 @@ def main() -> None:
     args = parser.parse_args()
     claims, tweets, qrels = load_clef(args.split)
     url, engine = temporary_database(args.postgres)
-    seconds = import_verified(engine, claims)
+    seconds = import_verified(engine, claims, context=not args.without_context)
     print(
         f"CLEF-2020 task 2 {args.split}: {len(qrels)} tweets, {len(claims)} verified claims "
+        f"{'without' if args.without_context else 'with'} their titles as context "
         f"imported in {seconds:.1f} s, {engine.dialect.name}; load average "
         f"{os.getloadavg()[0]:.1f}"
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -53,6 +54,16 @@ def _migrated(url: str) -> str:
     db.get_engine(url).dispose()
     db.get_engine.cache_clear()
     return url
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_main_module() -> Iterator[None]:
+    """AppTest runs a page as ``__main__`` and leaves it registered there. A later test in
+    the same process whose code starts workers with ``spawn`` (``benchmarks/generate.py``)
+    would then run that page again in each child, which dies on it."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session", autouse=True)

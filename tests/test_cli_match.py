@@ -3,6 +3,7 @@ page shows (``shown``), one JSON object per query line, bad lines named by numbe
 in-process on both databases."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -46,9 +47,28 @@ def test_one_text_as_json(stored, run_cli):
         "tier": "same",
         "shown": True,
         "rating": None,
+        "rated": "",
+        "review_url": "",
     }
     assert first["score"] >= 75
     assert not next(m for m in out["matches"] if m["claim_id"] == other)["shown"]
+
+
+def test_another_fact_checkers_review_says_who_rated_it(run_cli, engine):
+    """A ClaimReview imported through the command is matched like the desk's claims, and
+    the match names the publisher, their rating and day, and links to their review."""
+    data = Path(__file__).parent / "reports" / "data" / "claimreview_politifact.json"
+    code, out, err = run_cli("import", "claimreview", str(data), "--json")
+    assert code == 0, err
+    assert json.loads(out)["imported"] >= 1
+    query = "The European Union banned the sale of aged cheese in 2024"
+    code, out, err = run_cli("claims", "match", query, "--json")
+    assert code == 0, err
+    [first, *_] = json.loads(out)["matches"]
+    assert first["rated"] == "PolitiFact rated this False on 2024-05-02"
+    assert first["review_url"].startswith("https://")
+    code, out, _ = run_cli("claims", "match", query)
+    assert code == 0 and "PolitiFact rated this False on 2024-05-02 https://" in out
 
 
 def test_one_text_for_people(stored, run_cli):

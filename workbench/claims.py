@@ -22,6 +22,7 @@ from workbench.models import (
     Claim,
     ClaimState,
     ClaimTag,
+    ExternalReview,
     User,
     stored_id,
     utcnow,
@@ -43,7 +44,9 @@ MANUAL_MOVES = {
 def get_claim(session: Session, claim_id: int, *, for_update: bool = False) -> Claim:
     """The claim, or NotFound. ``for_update`` locks the row until the transaction ends
     (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so a
-    read-then-write cannot interleave with another writer's."""
+    read-then-write cannot interleave with another writer's. Every service that changes a
+    claim loads it this way, so this is also where another fact-checker's review (a
+    ClaimReview import) is refused: it is read-only (:func:`refuse_external`)."""
     if for_update:
         claim = session.exec(
             select(Claim)
@@ -56,8 +59,23 @@ def get_claim(session: Session, claim_id: int, *, for_update: bool = False) -> C
     if claim is None:
         raise NotFound(f"There is no claim #{claim_id}.")
     if for_update:
+        refuse_external(session, claim_id)
         summary.touch(session, claim_id)  # the dashboard counts follow at commit
     return claim
+
+
+def refuse_external(session: Session, claim_id: int) -> None:
+    """Raise WorkflowError when ``claim_id`` is another fact-checker's published review: its
+    wording, verdict and evidence are theirs (docs/decisions/0014)."""
+    review = session.get(ExternalReview, claim_id)
+    if review is None:
+        return
+    by = review.publisher or "another fact-checker"
+    raise WorkflowError(
+        f"Claim #{claim_id} is {by}'s published review ({review.url}), imported read-only: "
+        "it cannot be edited, assigned, given evidence or a verdict. Make a claim of your "
+        "own and mark it as a repeat of this one."
+    )
 
 
 def claim_tags(session: Session, claim_id: int) -> list[str]:
@@ -118,6 +136,8 @@ def create_claim(session: Session, actor: User, draft: ClaimDraft) -> Claim:
     article = _article_for_claim(session, draft.article_id)
     claim = Claim(
         statement=draft.statement,
+        # What the claim is about: by default, the article it was found in.
+        context=draft.context or (article.title if article else ""),
         claimant=draft.claimant,
         claim_date=draft.claim_date,
         claim_type=draft.claim_type,
@@ -164,6 +184,7 @@ def create_claim(session: Session, actor: User, draft: ClaimDraft) -> Claim:
                         "end",
                         "quote",
                         "statement",
+                        "context",
                         "claimant",
                         "claim_date",
                         "claim_type",
@@ -253,7 +274,7 @@ def apply_changes(
     claim_id = stored_id(claim)
     if tags is not None:
         _set_tags(session, claim_id, tags)
-    if tags is not None or {"statement", "quote", "claimant"} & changes.keys():
+    if tags is not None or {"statement", "context", "quote", "claimant"} & changes.keys():
         search.index_claim(session, claim_id)
     audit.record(
         session,
@@ -270,8 +291,8 @@ def apply_changes(
 def update_claim(
     session: Session, actor: User, claim_id: int, expected_version: int, **fields: Any
 ) -> Claim:
-    """Edit a claim's statement, claimant, date, type, tags, boundaries or repeat link (the
-    fields of :class:`ClaimEdit`, under its rules). Raises StaleEdit when
+    """Edit a claim's statement, context, claimant, date, type, tags, boundaries or repeat
+    link (the fields of :class:`ClaimEdit`, under its rules). Raises StaleEdit when
     ``expected_version`` is not the stored version. The assignee is not edited here:
     ``workbench.assignments`` decides who may give a claim to whom (editors assign, a
     reviewer takes only an unassigned claim), so an edit naming it is refused."""

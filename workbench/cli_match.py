@@ -22,25 +22,32 @@ from workbench.errors import InvalidInput
 
 
 def match_json(match: matching.Match) -> dict[str, Any]:
-    """One match in the command's JSON contract (``context`` stays empty for now)."""
+    """One match in the command's JSON contract; ``rated`` and ``review_url`` are set for
+    another fact-checker's review (a ClaimReview import), empty for the desk's claims."""
     return {
         "claim_id": match.claim_id,
         "statement": match.statement,
-        "context": "",
+        "context": match.context,
         "score": match.score,
         "tier": match.tier.value,
         "shown": match.shown,
         "rating": match.rating_label,
+        "rated": match.rated(),
+        "review_url": match.review_url,
     }
 
 
 def _describe(match: matching.Match) -> str:
-    verdict = match.rating_label or match.state.replace("_", " ")
+    """One match for people: its tier and score, then what it was rated and when (another
+    fact-checker's review says who rated it), the link, and the statement."""
     tier = "same claim" if match.tier is matching.Tier.same else "possibly checked before"
-    where = f" {match.url}" if match.url else ""
+    verdict = match.rating_label or match.state.replace("_", " ")
+    said = match.rated() or f"{verdict}, {match.checked_on}"
+    link = match.review_url or match.url
+    where = f" {link}" if link else ""
     return (
         f"{'*' if match.shown else ' '} #{match.claim_id} [{tier}, {match.score:.0f}%] "
-        f"{verdict}, {match.checked_on}{where}\n    {match.statement}"
+        f"{said}{where}\n    {match.statement}"
     )
 
 

@@ -31,6 +31,7 @@ from workbench.files import replace_file
 from workbench.filters import ClaimFilters
 from workbench.models import ClaimState, User
 from workbench.reports.claimreview import claimreview_feed
+from workbench.reports.claimreview_import import run_claimreview_import
 from workbench.reports.csv_export import csv_chunks, write_csv
 from workbench.reports.csv_import import ImportFailed, run_import
 from workbench.reports.csv_read import ReadOptions
@@ -46,7 +47,10 @@ export_group = Group(
 )
 import_group = Group(
     "import",
-    help="Reports in: claims from the CSV report or a foreign file.",
+    help=(
+        "Reports in: claims from the CSV report or a foreign file, other fact-checkers' "
+        "ClaimReview."
+    ),
     epilog="Example: workbench import csv claims.csv --dry-run",
 )
 F = TypeVar("F", bound=Callable[..., Any])
@@ -255,3 +259,30 @@ def import_csv(
         raise WorkbenchError(
             f"{len(report.errors):,} problems in {path.name}; nothing was imported."
         )
+
+
+@import_group.command(
+    "claimreview",
+    epilog="Example: workbench import claimreview politifact.jsonld --dry-run --json",
+)
+@click.argument("file", help="ClaimReview JSON-LD: one object, a list, an @graph or a DataFeed.")
+@click.option("--dry-run", is_flag=True, help="Check and count only; write nothing.")
+@click.option(
+    "--rating-map",
+    help="A TSV of “their label<TAB>our label”, tried first, or a built-in: "
+    + ", ".join(builtin_maps()),
+)
+@json_option
+def import_claimreview(file: str, dry_run: bool, rating_map: str | None) -> None:
+    """Import other fact-checkers' reviews as read-only, approved claims of theirs, so
+    "seen before?" names them. A stored review is left as it is; a broken one is skipped
+    with its reason and the others are imported. Nothing is fetched."""
+    path = Path(file)
+    report = run_claimreview_import(
+        _cli_user(),
+        path,
+        rating_map=load_rating_map(rating_map) if rating_map else None,
+        dry_run=dry_run,
+        source_name=path.name,
+    )
+    emit(report.as_dict(), report.describe())

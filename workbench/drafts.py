@@ -44,6 +44,8 @@ from workbench.text.extract import (
 from workbench.validation import choice, clean_line, clean_text, clean_url, parse_day
 
 MAX_STATEMENT = 2000
+#: A claim's context is a line (an article title, a fact-check's headline), not a text.
+MAX_CONTEXT = 1000
 MAX_CLAIMANT = 300
 MAX_TAGS = 20
 #: Longest source note or evidence excerpt: a few paragraphs, not a copy of the source.
@@ -186,6 +188,7 @@ def _language(value: str | None) -> str:
 
 Statement = Annotated[str, _line("Claim statement", MAX_STATEMENT)]
 Claimant = Annotated[str, _line("Claimant", MAX_CLAIMANT)]
+ClaimContext = Annotated[str, _line("Context", MAX_CONTEXT)]
 ClaimDay = Annotated[date | None, _day("Claim date")]
 KindOfClaim = Annotated[ClaimType, _one_of(ClaimType, "Claim type")]
 Tags = Annotated[list[str], _refusing(clean_tags)]
@@ -216,7 +219,8 @@ class ArticleDraft:
 class ClaimDraft:
     """A claim to create: ``article.body[start:end]`` (code points; ``claims.create_claim``
     checks the span against the stored article), or, without an article, a free-standing
-    claim that needs a quote or a statement (imports)."""
+    claim that needs a quote or a statement (imports). An empty ``context`` becomes the
+    article's title in ``claims.create_claim``."""
 
     article_id: int | None
     start: int | None = None
@@ -230,6 +234,7 @@ class ClaimDraft:
     score: float | None = None
     reasons: list[str] = Field(default_factory=list)
     repeat_of_id: int | None = None
+    context: ClaimContext = ""
 
     @field_validator("statement")
     @classmethod
@@ -249,6 +254,7 @@ class ClaimEdit(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     statement: Annotated[str, _line("Claim statement", MAX_STATEMENT, required=True)] = ""
+    context: ClaimContext = ""
     claimant: Claimant = ""
     claim_date: ClaimDay = None
     claim_type: KindOfClaim = ClaimType.other

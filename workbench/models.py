@@ -226,6 +226,9 @@ class Claim(_Versioned, SQLModel, table=True):
     proposed_start: int | None = None
     proposed_end: int | None = None
     statement: str = Field(default="", sa_type=Text)
+    #: What the claim is about, in a line: the article's title for a claim made in the app,
+    #: an imported fact-check's headline. Searched with the claim (``search.claim_document``).
+    context: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
     claimant: str = Field(default="", max_length=300, index=True)
     claim_date: date | None = None
     claim_type: str = Field(default=ClaimType.other, max_length=20)
@@ -238,6 +241,24 @@ class Claim(_Versioned, SQLModel, table=True):
     created_at: datetime = _ts(index=True)
     updated_at: datetime = _ts()
     version: int = Field(default=1)
+
+
+class ExternalReview(SQLModel, table=True):
+    """Another fact-checker's published review of a claim (``workbench import claimreview``).
+
+    The claim and its approved verdict are theirs, kept read-only so "seen before?" can say
+    "PolitiFact rated this False on 2024-05-02": a claim with a row here is refused by every
+    service that writes (``claims.get_claim(for_update=True)``). One row per review address,
+    so importing a file again adds nothing twice (docs/decisions/0014).
+    """
+
+    __tablename__: ClassVar[str] = "external_review"
+    __table_args__ = (Index("ux_external_review_url", "url", unique=True),)
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True, ondelete="CASCADE")
+    url: str = Field(max_length=2000)
+    publisher: str = Field(default="", max_length=300)
+    #: The day the review was published (None when the file does not say).
+    published: date | None = None
 
 
 class ClaimTag(SQLModel, table=True):

@@ -1,8 +1,8 @@
 """Full-text claim search and the candidate pre-selection behind "seen before?".
 
-Why a document table: a claim's searchable text spans the claim, its tags and its
-article's title, plus amount words computed in Python ("$6.2 billion" and "6.2bn dollars"
-share no word, but both give ``usd6200000000``). So each claim has one row in
+Why a document table: a claim's searchable text spans the claim, its context, its tags and
+its article's title, plus amount words computed in Python ("$6.2 billion" and "6.2bn
+dollars" share no word, but both give ``usd6200000000``). So each claim has one row in
 ``claim_search_doc`` (migration 0003), rewritten by :func:`index_claim` in the transaction
 that changed the claim; SQLite indexes it with FTS5, PostgreSQL with pg_trgm and tsvector.
 All SQL is parameterised; FTS5 queries are built only from terms this module tokenised
@@ -73,13 +73,21 @@ def claim_document(
     tags: Iterable[str],
     article_title: str,
     language: str = "en",
+    *,
+    context: str = "",
 ) -> str:
     """The searchable text of a claim: its fields lowercased (accents kept; FTS5 strips
-    them) plus its amounts as canonical words, so every spelling of an amount matches."""
+    them) plus its amounts as canonical words, so every spelling of an amount matches.
+
+    ``context`` (an imported fact-check's headline) often names what a post repeats in
+    other words than the claim does. A claim made in the app has its article's title as
+    context: it is counted once, so BM25 does not weigh the title twice."""
     # One split of all the fields: the same words, single-spaced, as splitting each.
-    parts = [statement, quote, claimant, *tags, article_title]
+    parts = [statement, quote, claimant, *tags, article_title, context]
     if " ".join(quote.split()) == " ".join(statement.split()):
         parts[1] = ""
+    if " ".join(context.split()) == " ".join(article_title.split()):
+        parts[-1] = ""
     lowered = " ".join(" ".join(parts).split()).lower()
     words = dict.fromkeys(
         amount_word(token)
@@ -106,7 +114,13 @@ def _documents(session: Session, claim_ids: list[int] | None = None) -> list[dic
     )
     claim_query = (
         select_columns(
-            Claim.id, Claim.statement, Claim.quote, Claim.claimant, Article.title, Article.language
+            Claim.id,
+            Claim.statement,
+            Claim.quote,
+            Claim.claimant,
+            Claim.context,
+            Article.title,
+            Article.language,
         )
         .join(Article, col(Article.id) == Claim.article_id, isouter=True)
         .order_by(col(Claim.id))
@@ -121,10 +135,16 @@ def _documents(session: Session, claim_ids: list[int] | None = None) -> list[dic
         {
             "id": cid,
             "doc": claim_document(
-                statement, quote, claimant, tags.get(cid, ()), title or "", language or "en"
+                statement,
+                quote,
+                claimant,
+                tags.get(cid, ()),
+                title or "",
+                language or "en",
+                context=context,
             ),
         }
-        for cid, statement, quote, claimant, title, language in session.exec(claim_query)
+        for cid, statement, quote, claimant, context, title, language in session.exec(claim_query)
     ]
 
 

@@ -47,3 +47,45 @@ def test_upgrade_from_first_migration_keeps_rows(database_url, engine):
     assert counts == {"user": 1, "article": 1, "claim": 1}
     assert scales == 3
     assert "claim" in inspect(engine).get_table_names()
+
+
+def test_0013_gives_existing_claims_their_article_title_and_undoes_reviews(database_url, engine):
+    config = db.alembic_config(database_url)
+    command.downgrade(config, "0012")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO article (title, outlet, url, author, language, body, body_hash, "
+                "created_at) VALUES ('The title', '', '', '', 'en', 'Body with a claim.', 'h', "
+                "CURRENT_TIMESTAMP)"
+            )
+        )
+        for article_id in (1, None):
+            connection.execute(
+                text(
+                    'INSERT INTO claim (article_id, start, "end", quote, prefix, suffix, '
+                    "anchor_status, statement, claimant, claim_type, reasons, state, "
+                    "created_at, updated_at, version) VALUES (:article, 0, 4, 'Body', '', '', "
+                    "'anchored', 'Body', '', 'other', '[]', 'new', CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP, 1)"
+                ),
+                {"article": article_id},
+            )
+    command.upgrade(config, "head")
+    with engine.begin() as connection:
+        contexts = connection.execute(text("SELECT id, context FROM claim ORDER BY id")).all()
+        # Another fact-checker's review, repeated by the first claim.
+        connection.execute(
+            text(
+                "INSERT INTO external_review (claim_id, url, publisher) "
+                "VALUES (2, 'https://checks.example/1', 'Checks')"
+            )
+        )
+        connection.execute(text("UPDATE claim SET repeat_of_id = 2 WHERE id = 1"))
+    assert [tuple(row) for row in contexts] == [(1, "The title"), (2, "")]
+    command.downgrade(config, "0012")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT id, repeat_of_id FROM claim")).all() == [(1, None)]
+    assert "context" not in {c["name"] for c in inspect(engine).get_columns("claim")}
+    assert "external_review" not in inspect(engine).get_table_names()
+    command.upgrade(config, "head")

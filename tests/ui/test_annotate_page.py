@@ -166,6 +166,18 @@ def test_a_stored_save_is_confirmed_from_the_stored_claim(sample, engine, editor
     )
 
 
+def test_the_claim_editor_shows_and_saves_the_context(sample, engine, editor):
+    claim = new_claim(engine, editor, sample)
+    at = open_page(PAGE, {"article": str(sample.id), "claim": str(claim.id)}, user=editor)
+    context = next(t for t in at.text_input if t.key.endswith("_context"))
+    assert context.value == sample.title  # a claim made in the app: its article's title
+    context.input("EU aid to Ukraine, March 2025")
+    next(b for b in at.button if b.key and "Save claim" in b.key).click().run()
+    assert not at.exception and not at.error
+    with db.read_session(engine) as session:
+        assert claims.get_claim(session, claim.id).context == "EU aid to Ukraine, March 2025"
+
+
 def test_hostile_article_text_is_never_markup(app_db, engine):
     from workbench import articles, users
 

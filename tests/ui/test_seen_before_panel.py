@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import new_claim
+from workbench.ui.safe import md
 
 STORED = "valued at least at $6.2 billion"
 
@@ -68,3 +71,48 @@ def test_a_one_word_text_is_too_short_and_hostile_statements_stay_text(engine, r
     at = _run("$6.2 billion aid ![x](https://evil.example/x.png) <script>alert(1)</script>")
     assert hostile in [element.value for element in at.text]
     assert all("evil.example" not in element.value for element in at.markdown)
+
+
+def _import_reviews(engine, editor, *reviews: dict) -> None:
+    from workbench.reports.claimreview_import import run_claimreview_import
+
+    run_claimreview_import(editor, json.dumps(list(reviews)), engine=engine)
+
+
+def _review(url: str, publisher: str, rating: str) -> dict:
+    return {
+        "@type": "ClaimReview",
+        "url": url,
+        "headline": "No, the EU did not ban aged cheese",
+        "datePublished": "2024-05-02",
+        "author": {"@type": "Organization", "name": publisher},
+        "claimReviewed": "The European Union banned the sale of aged cheese in 2024",
+        "reviewRating": {"@type": "Rating", "alternateName": rating},
+    }
+
+
+def test_another_fact_checkers_review_says_who_rated_it_and_links_to_it(engine, editor):
+    url = "https://www.politifact.com/factchecks/2024/may/02/cheese/"
+    _import_reviews(engine, editor, _review(url, "PolitiFact", "False"))
+    at = _run("The European Union banned the sale of aged cheese in 2024")
+    assert not at.exception
+    shown = _shown(at)
+    assert any(md("PolitiFact rated this False on 2024-05-02") in value for value in shown)
+    assert md("No, the EU did not ban aged cheese") in shown  # its headline, as context
+    [button] = at.get("link_button")
+    assert (button.proto.label, button.proto.url) == ("Open their review", url)
+    assert not any(value.startswith("link: Open claim") for value in shown)  # no article
+
+
+def test_a_hostile_review_stays_text_and_a_script_address_is_no_link(engine, editor):
+    from sqlalchemy import text
+
+    hostile = "![x](https://evil.example/x.png) <b>Fact</b>"
+    _import_reviews(engine, editor, _review("https://checks.example/1", hostile, hostile))
+    with engine.begin() as connection:  # an address no import writes, stored behind its back
+        connection.execute(text("UPDATE external_review SET url = 'javascript:alert(1)'"))
+    at = _run("The European Union banned the sale of aged cheese in 2024")
+    assert not at.exception
+    assert all("evil.example" not in element.value for element in at.markdown)
+    assert any(md(f"{hostile} rated this {hostile}") in value for value in _shown(at))
+    assert at.get("link_button") == []

@@ -8,6 +8,9 @@ with a relative URL, is *reported and left out* of the feed; recommended gaps,
 a ``claimReviewed`` of 75 characters or more, or one that contains the verdict
 label itself (the review text should state the claim, not the rating) are warnings.
 
+Claims imported from other fact-checkers' ClaimReview (``reports/claimreview_import.py``)
+are never in the feed: those reviews are theirs to publish.
+
 The claimant's kind (person or organisation) is not stored, so ``itemReviewed.author``
 is a ``Person`` unless the name looks like an organisation (a short keyword list).
 """
@@ -162,7 +165,8 @@ def _feed(
     graph: list[dict[str, Any]] = []
     issues: list[Issue] = []
     for row in iter_report_rows(engine or db.get_engine(), filters):
-        if not row["rating_label"] and not row["approved_at"]:
+        # Another fact-checker's review is theirs to publish, never part of ours.
+        if row["review_url"] or (not row["rating_label"] and not row["approved_at"]):
             continue
         review = claim_review(row, settings)
         found = validate(review, row["claim_id"])

@@ -36,6 +36,13 @@ anchor_status              where the quote stands in the article's current versi
 assignee                   who the claim is assigned to (empty: nobody); a restore or an
                            import that creates the claim gives it to that account, an
                            update ignores it (assignment changes in the app)
+context                    what the claim is about, in a line: the article's title for a
+                           claim made in the app, an imported fact-check's headline;
+                           searched with the claim, and changed by an update row
+publisher, review_url      for another fact-checker's review (``workbench import
+                           claimreview``): who published it and where; empty for the
+                           desk's own claims. Such rows are read-only: an import never
+                           creates them from a CSV file (it counts them as skipped)
 =========================  ===============================================================
 
 **Formula neutralisation (OWASP CSV injection).** A *text* cell whose value starts
@@ -79,6 +86,9 @@ COLUMNS: tuple[str, ...] = (
     "article_version",
     "anchor_status",
     "assignee",
+    "context",
+    "publisher",
+    "review_url",
 )
 
 #: Columns holding integers: written as numbers, never neutralised.

@@ -27,6 +27,10 @@
   ids and versions are kept, so export → restore into an empty database → export
   gives the same bytes. Articles the file names by URL that are not stored are
   created from its ``article_title`` and quotes (in both modes).
+* **Other fact-checkers' reviews stay theirs.** A row with a ``review_url`` (an exported
+  ClaimReview import) that names no stored claim is skipped and counted (``skipped``):
+  created from a CSV file it would become the desk's own claim and verdict, published in
+  its ClaimReview feed. Importing their ClaimReview file again brings it back read-only.
 * **Limits.** A dry run streams any size. A real import keeps one compact plan per
   row until the write (about 1–2 KB each), so it takes at most
   :data:`MAX_WRITE_RECORDS` records; split bigger files. At most :data:`MAX_ERRORS`
@@ -55,6 +59,7 @@ from workbench.reports.bulk import Prepared, insert_claims, prepare_import
 from workbench.reports.csv_read import ReadOptions, RecordReader, RowError, Source
 from workbench.reports.import_rows import (
     Context,
+    ExternalRow,
     NewArticle,
     NewClaim,
     Problems,
@@ -103,6 +108,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    skipped: int = 0
     unrated: int = 0
     proposed: int = 0
     restored: int = 0
@@ -245,6 +251,11 @@ def check_import(
         _problem(report, RowError(line, message, "quote"))
     report.errors.sort(key=lambda e: e.line)
     plan.articles, plan.people = list(ctx.new_articles.values()), list(ctx.people)
+    if report.skipped:
+        report.notes.append(
+            f"{report.skipped:,} rows are other fact-checkers' reviews (review_url) that "
+            "are not stored: skipped. Import their ClaimReview files to bring them back."
+        )
     if report.unrated:
         report.notes.append(
             f"{report.unrated:,} ratings map to no label on our scale: those "
@@ -269,6 +280,9 @@ def _plan(plan: ImportPlan, ctx: Context, line: int, cells: dict[str, str], dry_
         return
     if result is None:
         report.unchanged += 1
+        return
+    if isinstance(result, ExternalRow):
+        report.skipped += 1
         return
     if isinstance(result, NewClaim):
         report.created += 1

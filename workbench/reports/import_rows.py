@@ -53,12 +53,22 @@ from workbench.validation import MAX_ID, clean_line, clean_url, enum_member, sho
 #: part of ``claims.EDITABLE``: spans, assignment and repeats are changed in the app).
 EDITABLE_COLUMNS = {
     "statement": "statement",
+    "context": "context",
     "claimant": "claimant",
     "claim_date": "claim_date",
     "type": "claim_type",
     "tags": "tags",
 }
-FROZEN = ("article_url", "quote", "start", "end", "state", "rating_label")
+FROZEN = (
+    "article_url",
+    "quote",
+    "start",
+    "end",
+    "state",
+    "rating_label",
+    "publisher",
+    "review_url",
+)
 #: The column of each draft field whose name differs (problems are reported by column).
 DRAFT_COLUMNS = {"claim_type": "type", "url": "source_urls", "archive_url": "archive_urls"}
 _ASCII_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
@@ -114,6 +124,7 @@ class NewClaim:
     prefix: str
     suffix: str
     statement: str
+    context: str
     claimant: str
     claim_date: date | None
     claim_type: str
@@ -131,6 +142,15 @@ class NewClaim:
     approver: Person
     approved_at: datetime | None
     doc: str
+
+
+@dataclass(frozen=True)
+class ExternalRow:
+    """A new claim that is another fact-checker's review (the row has a ``review_url``):
+    never created from a CSV file, where it would become the desk's own claim and verdict;
+    its ClaimReview file brings it back (``claimreview_import``)."""
+
+    line: int
 
 
 @dataclass
@@ -424,7 +444,9 @@ def _verdict(
     )
 
 
-def plan_row(line: int, raw: dict[str, str], ctx: Context) -> NewClaim | Update | None | Problems:
+def plan_row(
+    line: int, raw: dict[str, str], ctx: Context
+) -> NewClaim | Update | ExternalRow | None | Problems:
     """A create or update plan for one record, None if it changes nothing, or its problems."""
     cells, problems = clean_cells(raw), Problems()
     claim_id = _int(cells, "claim_id", problems, minimum=1)
@@ -435,6 +457,8 @@ def plan_row(line: int, raw: dict[str, str], ctx: Context) -> NewClaim | Update 
     version = _int(cells, "version", problems, minimum=1)
     if claim_id in ctx.existing:
         return problems or _update(line, claim_id, version, cells, ctx, problems)
+    if cells.get("review_url", "").strip():
+        return ExternalRow(line)
     values: dict[str, Any] = {}
     # Without an article for now: the article is resolved from article_url below.
     draft = _draft(
@@ -447,6 +471,7 @@ def plan_row(line: int, raw: dict[str, str], ctx: Context) -> NewClaim | Update 
         claim_date=cells.get("claim_date", ""),
         claim_type=cells.get("type", "").strip() or ClaimType.other,
         tags=split_multi(cells.get("tags", "")),
+        context=cells.get("context", ""),
     )
     if draft is not None:  # the article checks need the claim's cleaned quote
         _anchor(cells, draft.quote, ctx, problems, values)
@@ -468,6 +493,7 @@ def plan_row(line: int, raw: dict[str, str], ctx: Context) -> NewClaim | Update 
         values["prefix"],
         values["suffix"],
         statement,
+        draft.context,
         draft.claimant,
         draft.claim_date,
         draft.claim_type,
@@ -491,6 +517,7 @@ def plan_row(line: int, raw: dict[str, str], ctx: Context) -> NewClaim | Update 
             draft.tags,
             title,
             values.get("language", "en"),
+            context=draft.context,
         )
         if ctx.search_docs
         else "",

@@ -18,7 +18,17 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from workbench.filters import ClaimFilters, apply_filters
-from workbench.models import Article, Claim, ClaimTag, Evidence, Rating, Source, User, Verdict
+from workbench.models import (
+    Article,
+    Claim,
+    ClaimTag,
+    Evidence,
+    ExternalReview,
+    Rating,
+    Source,
+    User,
+    Verdict,
+)
 from workbench.reports.columns import COLUMNS, MULTI_SEPARATOR
 from workbench.sql import select_columns
 
@@ -125,6 +135,9 @@ def report_select(filters: ClaimFilters | None = None) -> Any:
             case((col(Claim.article_id).is_(None), None), else_=Claim.article_version),
             Claim.anchor_status,
             assignee.name,
+            Claim.context,
+            ExternalReview.publisher,
+            ExternalReview.url,
             Rating.best_rating,
             Rating.worst_rating,
         )
@@ -138,6 +151,7 @@ def report_select(filters: ClaimFilters | None = None) -> Any:
         .outerjoin(author, col(author.id) == current.author_id)
         .outerjoin(approver, col(approver.id) == current.reviewer_id)
         .outerjoin(assignee, col(assignee.id) == Claim.assignee_id)
+        .outerjoin(ExternalReview, col(ExternalReview.claim_id) == Claim.id)
         .order_by(col(Claim.id))
     )
     return apply_filters(statement, filters)
@@ -212,6 +226,9 @@ def report_values(raw: Sequence[Any]) -> tuple[Any, ...]:
         article_version,
         anchor_status,
         assignee,
+        context,
+        publisher,
+        review_url,
         *_extra,
     ) = raw
     source_urls, archive_urls = _sources(sources)
@@ -245,6 +262,9 @@ def report_values(raw: Sequence[Any]) -> tuple[Any, ...]:
         article_version,
         anchor_status,
         assignee or "",
+        context,
+        publisher or "",
+        review_url or "",
     )
 
 

@@ -15,6 +15,7 @@ import streamlit as st
 from workbench import assignments, claims, loaders
 from workbench.actions import Saved
 from workbench.claim_panel import ClaimPanel
+from workbench.drafts import MAX_CONTEXT, MAX_STATEMENT
 from workbench.errors import StaleEdit
 from workbench.models import ClaimState, ClaimType
 from workbench.ui import routes
@@ -66,7 +67,7 @@ def _show_conflict(claim_id: int) -> None:
     st.error(md(str(stale)))
     fields = [
         f
-        for f in ("statement", "claimant", "claim_date", "claim_type", "tags")
+        for f in ("statement", "context", "claimant", "claim_date", "claim_type", "tags")
         if f in stale.attempted or f in stale.current
     ]
     st.dataframe(
@@ -120,6 +121,7 @@ def _save_form(claim_id: int, key: str, version: int, frozen: bool) -> None:
     quickly cannot drop the save (docs/reruns.md). The form's values are in the state."""
     state = st.session_state
     changes: dict[str, Any] = {
+        "context": state[f"{key}_context"],
         "claimant": state[f"{key}_claimant"],
         "claim_date": state[f"{key}_date"],
         "claim_type": state[f"{key}_type"],
@@ -230,7 +232,15 @@ def claim_editor(panel: ClaimPanel, selection: SpanSelection | None) -> None:
             value=base["statement"],
             disabled=frozen,
             key=f"{key}_statement",
-            max_chars=2000,
+            max_chars=MAX_STATEMENT,
+        )
+        st.text_input(
+            "Context",
+            value=base["context"],
+            key=f"{key}_context",
+            max_chars=MAX_CONTEXT,
+            help="What the claim is about, in a line (by default the article's title). "
+            "“Seen before?” searches it with the claim.",
         )
         st.text_input("Claimant", value=base["claimant"], key=f"{key}_claimant", max_chars=300)
         left, right = st.columns(2)

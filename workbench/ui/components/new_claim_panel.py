@@ -22,15 +22,22 @@ _TIER_TITLES = {Tier.same: "Same claim", Tier.possible: "Possibly checked before
 
 
 def _show_match(match: Match) -> None:
-    """One earlier claim: its verdict (or state), date, score, statement and links."""
-    verdict = match.rating_label or match.state.replace("_", " ")
-    st.markdown(
-        f"**#{match.claim_id} · {md(verdict)}** · {match.checked_on} · {match.score:.0f}% alike"
-    )
+    """One earlier claim: its verdict (or state), date, score, statement, context and links.
+    Another fact-checker's review says who rated it what and when ("PolitiFact rated this
+    False on 2024-05-02"), with a link to their review."""
+    if match.review_url:
+        heading = f"**#{match.claim_id} · {md(match.rated())}**"
+    else:
+        verdict = match.rating_label or match.state.replace("_", " ")
+        heading = f"**#{match.claim_id} · {md(verdict)}** · {match.checked_on}"
+    st.markdown(f"{heading} · {match.score:.0f}% alike")
     st.text(match.statement)
-    url = web_url(match.url)
+    if match.context:
+        st.caption(md(match.context))
+    url = web_url(match.review_url or match.url)
     if url:
-        st.link_button("Open the article", url, key=f"annotate_seen_url_{match.claim_id}")
+        label = "Open their review" if match.review_url else "Open the article"
+        st.link_button(label, url, key=f"annotate_seen_url_{match.claim_id}")
     if match.article_id is not None:
         routes.link(
             routes.ANNOTATE,
