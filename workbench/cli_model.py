@@ -9,18 +9,17 @@ progress bar on a terminal shows the stage (the fit itself is one scikit-learn c
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from workbench import articles, db, model_registry, users
+from workbench import articles, db, model_admin, model_registry, users
 from workbench.cli_command import LIMIT, RECORD_ID, Checked, Group, command
 from workbench.cli_output import Step, emit, json_option, progress
 from workbench.errors import InvalidInput
-from workbench.text.checkworthiness import Ranker, Suggestion, cue_flags
+from workbench.text.checkworthiness import Suggestion
 from workbench.text.checkworthiness_model import (
     GENRES,
     SHIPPED,
@@ -29,13 +28,6 @@ from workbench.text.checkworthiness_model import (
     dump_artefact,
 )
 
-#: Where ``model train`` finds ``checkworthiness/``: ``WORKBENCH_EVAL_DATA``, else
-#: ``shared/eval-data`` beside the checkout (the files are research-only, never shipped).
-DEFAULT_DATA = Path(
-    os.environ.get(
-        "WORKBENCH_EVAL_DATA", Path(__file__).resolve().parents[2] / "shared" / "eval-data"
-    )
-)
 SHIPPED_PATH = Path(__file__).resolve().parent / "text" / "models" / SHIPPED
 
 
@@ -121,7 +113,6 @@ def _suggestion_json(suggestion: Suggestion) -> dict[str, Any]:
 )
 @click.option(
     "--data",
-    default=str(DEFAULT_DATA),
     show_default="WORKBENCH_EVAL_DATA, else shared/eval-data beside the checkout",
     help="The folder holding checkworthiness/.",
 )
@@ -130,22 +121,24 @@ def _suggestion_json(suggestion: Suggestion) -> dict[str, Any]:
     help="Write the artefact here instead of into the package (without --include-decisions).",
 )
 @json_option
-def train(include_decisions: bool, data: str, output: str | None) -> None:
+def train(include_decisions: bool, data: str | None, output: str | None) -> None:
     """Retrain the check-worthiness model. From the public training files (and decisions,
     on request); its figures on held-out files it never saw are printed."""
     # Imported here: scikit-learn takes a second to load and only training needs it.
     from workbench.text import model_training
 
-    folder = Path(data) / "checkworthiness"
+    data_path = Path(data) if data else model_admin.training_data()
+    folder = data_path / "checkworthiness"
     if not folder.is_dir():
         raise InvalidInput(f"The training files are not in {folder}; pass --data.")
     with progress("Training") as step:
-        step(0, None, "Reading the training files")
-        files = model_training.checksums(folder)
-        public = model_training.public_examples(folder)
         if include_decisions:
-            result, lines = _train_with_decisions(step, folder, files, public)
+            result, lines = _train_with_decisions(step, data_path)
+            files = result.pop("files")
         else:
+            step(0, None, "Reading the training files")
+            files = model_training.checksums(folder)
+            public = model_training.public_examples(folder)
             result, lines = _train_public(step, folder, files, public, output)
     checked = [f"{entry['sha256']}  {entry['name']} ({entry['rows']:,} rows)" for entry in files]
     emit({"files": files, **result}, "\n".join(checked + lines))
@@ -161,7 +154,7 @@ def _train_public(
     artefact = model_training.train(public, training={"files": files, "decisions": 0})
     ranker = LearnedRanker.from_artefact(artefact, "trained now")
     step(2, 3, "Held-out figures")
-    held_out = artefact["metrics"]["held_out"] = _held_out(folder, ranker)
+    held_out = artefact["metrics"]["held_out"] = model_admin.held_out_figures(folder, ranker)
     path = Path(output) if output else SHIPPED_PATH
     path.write_text(dump_artefact(artefact), encoding="utf-8")
     step(3, 3, "Written")
@@ -169,72 +162,31 @@ def _train_public(
     return {"held_out": held_out, "output": str(path)}, lines
 
 
-def _train_with_decisions(
-    step: Step, folder: Path, files: list[dict[str, Any]], public: list[Example]
-) -> tuple[dict[str, Any], list[str]]:
-    """A newsroom model: public files plus decisions, some held back to compare the model
-    in use with the new one; stored in the database and put in use."""
-    from workbench.text import model_training
-
-    with db.read_session() as session:
-        decisions = model_registry.decision_examples(session)
-        before = model_registry.ranker_in_use(session)
-    learn, held_back = model_registry.hold_back(decisions, model_training.SEED)
-    if not learn:
-        raise InvalidInput("There are no accepted or dismissed suggestions to learn from yet.")
-    step(1, 3, "Training")
-    artefact = model_training.train(
-        public,
-        learn,
-        training={"files": files, "decisions": len(learn), "held_back": len(held_back)},
-    )
-    after = LearnedRanker.from_artefact(artefact, "trained now")
-    step(2, 3, "Held-out figures")
-    figures: dict[str, Any] = {
-        "held_out": _held_out(folder, after),
-        "decisions": {
-            "before": _decision_figures(before, held_back),
-            "after": _decision_figures(after, held_back),
-            "before_model": before.label,
-        },
-    }
-    artefact["metrics"].update(figures)
+def _train_with_decisions(step: Step, data: Path) -> tuple[dict[str, Any], list[str]]:
+    """A newsroom model (public files plus decisions, some held back to compare the model
+    in use with the new one), through the service the admin page's button calls."""
     with db.write_session() as session:
-        row = model_registry.save_model(
-            session, users.builtin_user(session, users.CLI_USER), artefact, artefact["metrics"]
-        )
-        model_id = row.id
-    step(3, 3, "Stored")
-    lines = _figure_lines(figures["held_out"])
-    lines.append(f"On {len(held_back)} held-back decisions (not trained on):")
+        actor = users.builtin_user(session, users.CLI_USER)
+    result = model_admin.retrain_with_decisions(actor, data, on_progress=step)
+    decisions = {"before": result.before, "after": result.after}
+    lines = _figure_lines(result.held_out)
+    lines.append(f"On {result.held_back} held-back decisions (not trained on):")
     lines += [
-        f"  {moment:<6} "
-        + ", ".join(f"{name} {value:.3f}" for name, value in figures["decisions"][moment].items())
-        for moment in ("before", "after")
+        f"  {moment:<6} " + ", ".join(f"{name} {value:.3f}" for name, value in figures.items())
+        for moment, figures in decisions.items()
     ]
     lines.append(
-        f"Stored model #{model_id} and put it in use; 'workbench model activate ID' rolls back."
+        f"Stored model #{result.model_id} and put it in use; "
+        "'workbench model activate ID' rolls back."
     )
-    return {**figures, "held_back": len(held_back), "model_id": model_id}, lines
-
-
-def _decision_figures(ranker: Ranker, examples: list[Example]) -> dict[str, float]:
-    from workbench.text import model_training
-
-    scores = ranker.scores([e.text for e in examples], [cue_flags(e.text)[0] for e in examples])
-    labels = [e.label for e in examples]
-    return {
-        "average precision": model_training.average_precision(scores, labels),
-        "F1 at the article cut-off": model_training.f1_at(scores, labels, ranker.cutoff("article")),
+    figures = {
+        "files": result.files,
+        "held_out": result.held_out,
+        "decisions": {**decisions, "before_model": result.before_model},
+        "held_back": result.held_back,
+        "model_id": result.model_id,
     }
-
-
-def _held_out(folder: Path, ranker: Ranker) -> dict[str, float]:
-    from workbench.text import model_training
-
-    return model_training.held_out_figures(
-        folder, lambda text: ranker.score(text, cue_flags(text)[0]), ranker.cutoff("article")
-    )
+    return figures, lines
 
 
 def _figure_lines(figures: dict[str, float]) -> list[str]:

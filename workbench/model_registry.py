@@ -5,13 +5,14 @@ ranks with the same one. The model in use is the newest active row, else the one
 in the package. ``ranker_in_use`` costs one indexed query per call and parses a row only
 when the active id changes (once per process and model).
 
-For the admin page (UI work to come): ``list_models(session)`` gives the rows as
-``ModelSummary`` (newest first, ``in_use`` marked), ``activate_model(session, actor, id)``
-rolls back or forward to a stored model, ``use_shipped_model(session, actor)`` returns to
-the packaged one, and ``ranker_in_use(session).label`` / ``.warning`` say what ranks now.
-Readers with a session rank through ``rank_with_model_in_use``.
-Training itself runs from ``workbench model train --include-decisions``
-(``workbench/cli_model.py``).
+For the admin page (``workbench/ui/pages/model_admin.py``): ``list_models(session)``
+gives the rows as ``ModelSummary`` (newest first, ``in_use`` marked), ``model_in_use``
+what ranks now (label, warning, when it was trained, the data it learnt from and its
+figures), ``decision_counts`` how many decisions there are to learn from,
+``activate_model(session, actor, id)`` rolls back or forward to a stored model and
+``use_shipped_model(session, actor)`` returns to the packaged one. Readers with a session
+rank through ``rank_with_model_in_use``. Retraining with the decisions is
+``workbench/model_admin.py``'s ``retrain_with_decisions``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from workbench import audit
@@ -36,6 +38,7 @@ from workbench.text.checkworthiness_model import (
     FORMAT_VERSION,
     ArtefactError,
     Example,
+    LearnedRanker,
     dump_artefact,
     parse_artefact,
 )
@@ -57,6 +60,22 @@ class ModelSummary:
     format_version: int
     active: bool
     in_use: bool
+    metrics: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInUse:
+    """What ranks suggestions now: a stored model (``stored_id``, ``created_at``) or the
+    shipped one (both None), with what it learnt from (``training``: the files' names,
+    SHA-256 and rows, the decisions) and the figures measured when it was trained; both
+    empty for the cue rules."""
+
+    label: str
+    warning: str | None
+    stored_id: int | None
+    created_at: datetime | None
+    format_version: int | None
+    training: dict[str, Any]
     metrics: dict[str, Any]
 
 
@@ -99,6 +118,46 @@ def active_model_id(session: Session) -> int | None:
         .order_by(col(CheckworthinessModel.id).desc())
         .limit(1)
     ).first()
+
+
+def model_in_use(session: Session) -> ModelInUse:
+    """The model that ranks suggestions now, described for the admin page."""
+    ranker = ranker_in_use(session)
+    artefact = ranker.artefact if isinstance(ranker, LearnedRanker) else {}
+    model_id = active_model_id(session)
+    # None too when the stored model could not be read and the shipped one ranks instead
+    stored = model_id if ranker.label == f"newsroom model #{model_id}" else None
+    created_at = (
+        None
+        if stored is None
+        else session.exec(
+            select(CheckworthinessModel.created_at).where(CheckworthinessModel.id == stored)
+        ).one()
+    )
+    return ModelInUse(
+        ranker.label,
+        ranker.warning,
+        stored,
+        created_at,
+        artefact.get("format_version"),
+        dict(artefact.get("training", {})),
+        dict(artefact.get("metrics", {})),
+    )
+
+
+def decision_counts(session: Session) -> tuple[int, int]:
+    """(claims kept on articles, suggestions dismissed): the decisions a retraining
+    learns from (:func:`decision_examples` counts sentences, and reads every claim)."""
+    on_articles = (col(Claim.article_id).is_not(None), col(Claim.start).is_not(None))
+    kept = session.exec(
+        select(func.count()).where(*on_articles, Claim.state != ClaimState.dismissed)
+    ).one()
+    dismissed = session.exec(
+        select(func.count()).where(
+            *on_articles, Claim.state == ClaimState.dismissed, col(Claim.score).is_not(None)
+        )
+    ).one()
+    return kept, dismissed
 
 
 def _load(session: Session, model_id: int) -> Ranker:

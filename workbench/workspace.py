@@ -39,6 +39,7 @@ from workbench.models import (
 )
 from workbench.read_cache import VersionedCache
 from workbench.sql import select_columns
+from workbench.text.attribution import proposed_claimant
 from workbench.text.checkworthiness import Suggestion
 
 #: Highlight colours for claims without a published verdict.
@@ -298,14 +299,26 @@ def suggested_type(reasons: tuple[str, ...]) -> ClaimType:
     return ClaimType.other
 
 
-def _suggestion_draft(article_id: int, suggestion: Suggestion) -> ClaimDraft:
+def _suggestion_draft(article_id: int, suggestion: Suggestion, claimant: str = "") -> ClaimDraft:
     return ClaimDraft(
         article_id=article_id,
         start=suggestion.start,
         end=suggestion.end,
+        claimant=claimant,
         score=suggestion.score,
         reasons=list(suggestion.reasons),
         claim_type=suggested_type(suggestion.reasons),
+    )
+
+
+def _proposed_claimant(session: Session, article_id: int, suggestion: Suggestion) -> str:
+    """Who the article says made the suggested claim (``text/attribution.py``): a
+    transcript's speaker, the person an attribution names, else the outlet."""
+    article = session.get(Article, article_id)
+    if article is None:
+        return ""  # create_claim says the article does not exist
+    return proposed_claimant(
+        article.body, suggestion.start, suggestion.end, article.language, article.outlet
     )
 
 
@@ -341,21 +354,25 @@ def _claim_on(session: Session, article_id: int, suggestion: Suggestion) -> int 
     ).first()
 
 
-def _claim_from(session: Session, actor: User, article_id: int, suggestion: Suggestion) -> Claim:
+def _claim_from(
+    session: Session, actor: User, article_id: int, suggestion: Suggestion, claimant: str = ""
+) -> Claim:
     """A new claim at the suggestion, or SuggestionTaken when the span already has one."""
     existing = _claim_on(session, article_id, suggestion)
     if existing is not None:
         raise SuggestionTaken(existing)
-    return create_claim(session, actor, _suggestion_draft(article_id, suggestion))
+    return create_claim(session, actor, _suggestion_draft(article_id, suggestion, claimant))
 
 
 def accept_suggestion(
     session: Session, actor: User, article_id: int, suggestion: Suggestion
 ) -> Claim:
-    """Turn a suggested sentence into a new claim, keeping its score and reasons. Raises
-    SuggestionTaken when the sentence is already a claim (two reviewers accepting it, or a
-    second Accept from a page that was out of date)."""
-    return _claim_from(session, actor, article_id, suggestion)
+    """Turn a suggested sentence into a new claim, keeping its score and reasons, with the
+    claimant the text proposes (the reviewer can change it). Raises SuggestionTaken when the
+    sentence is already a claim (two reviewers accepting it, or a second Accept from a page
+    that was out of date)."""
+    claimant = _proposed_claimant(session, article_id, suggestion)
+    return _claim_from(session, actor, article_id, suggestion, claimant)
 
 
 def dismiss_suggestion(

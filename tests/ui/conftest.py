@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import new_claim
@@ -92,6 +94,29 @@ def open_ui(
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()
+
+
+def component_data(at: AppTest) -> dict:
+    """What the last run sent to the page's one custom component (the span selector)."""
+    [component] = at.get("bidi_component")
+    return json.loads(component.proto.json)
+
+
+def send_trigger(at: AppTest, event: str, value: object) -> None:
+    """Rerun as if the browser had called the component's ``setTriggerValue(event, value)``.
+
+    AppTest has no public way to fire a component trigger; this builds the same
+    WidgetState the frontend sends (private ``_run``, Streamlit 1.67)."""
+    [component] = at.get("bidi_component")
+    states = at._tree.get_widget_states()
+    payload = json.dumps({"event": event, "value": value})
+    states.widgets.append(
+        WidgetState(
+            id=f"$$STREAMLIT_INTERNAL_KEY_{component.proto.id}__events",
+            json_trigger_value=payload,
+        )
+    )
+    at._run(states)
 
 
 @pytest.fixture

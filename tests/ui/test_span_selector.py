@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.conftest import component_data, send_trigger
 from workbench.ui.components.span_selector import (
     Highlight,
     SpanSelection,
@@ -158,22 +158,8 @@ def test_apptest_drops_out_of_range_seeded_selection() -> None:
     assert _texts(at)[0] == "selection=None"
 
 
-def _send_trigger(at: AppTest, event: str, value: object) -> None:
-    """Rerun as if the browser had called ``setTriggerValue(event, value)``.
-
-    AppTest has no public way to fire a component trigger; this builds the
-    same WidgetState the frontend sends (private ``_run``, Streamlit 1.67).
-    """
-    (component,) = at.get("bidi_component")
-    events_id = f"$$STREAMLIT_INTERNAL_KEY_{component.proto.id}__events"
-    states = at._tree.get_widget_states()
-    payload = json.dumps({"event": event, "value": value})
-    states.widgets.append(WidgetState(id=events_id, json_trigger_value=payload))
-    at._run(states)
-
-
 def _send_click(at: AppTest, value: object) -> None:
-    _send_trigger(at, "clicked", value)
+    send_trigger(at, "clicked", value)
 
 
 def test_apptest_click_is_one_shot_and_validated() -> None:
@@ -186,17 +172,12 @@ def test_apptest_click_is_one_shot_and_validated() -> None:
     assert _texts(at)[1] == "clicked=None"
 
 
-def _sent(at: AppTest) -> dict:
-    (component,) = at.get("bidi_component")
-    return json.loads(component.proto.json)
-
-
 def test_body_is_sent_once_then_only_its_digest() -> None:
     at = _app_test([Highlight(0, 2, "#ffee00", "greeting", 7)]).run()
-    first = _sent(at)
+    first = component_data(at)
     assert (first["body"], first["digest"]) == (BODY, body_digest(BODY))
     at.run()  # a rerun that does not change the article
-    again = _sent(at)
+    again = component_data(at)
     assert again["body"] is None and again["digest"] == body_digest(BODY)
     assert again["highlights"] == first["highlights"]  # everything else is still sent
     assert _texts(at) == ["selection=None", "clicked=None"]
@@ -205,14 +186,14 @@ def test_body_is_sent_once_then_only_its_digest() -> None:
 def test_a_browser_without_the_body_gets_it_again() -> None:
     at = _app_test([]).run()
     at.run()
-    assert _sent(at)["body"] is None
+    assert component_data(at)["body"] is None
     # What the JS does when it holds no body for the digest (a reload into an old
     # session, a message that never arrived): the trigger's rerun brings the body.
-    _send_trigger(at, "missing", body_digest(BODY))
+    send_trigger(at, "missing", body_digest(BODY))
     assert not at.exception
-    assert _sent(at)["body"] == BODY
+    assert component_data(at)["body"] == BODY
     at.run()
-    assert _sent(at)["body"] is None
+    assert component_data(at)["body"] is None
 
 
 def _two_articles(article: str) -> None:
@@ -225,12 +206,13 @@ def _two_articles(article: str) -> None:
 
 def test_switching_articles_sends_each_body_once() -> None:
     at = AppTest.from_function(_two_articles, kwargs={"article": "first"}).run()
-    assert _sent(at)["body"] == "The first article."
+    assert component_data(at)["body"] == "The first article."
     at.run()
-    assert _sent(at)["body"] is None
+    assert component_data(at)["body"] is None
     at.kwargs["article"] = "second"
     at.run()
-    assert _sent(at)["body"] == "The second article, longer."
+    assert component_data(at)["body"] == "The second article, longer."
     at.kwargs["article"] = "first"  # the browser keeps earlier bodies by digest
     at.run()
-    assert _sent(at)["body"] is None and _sent(at)["digest"] == body_digest("The first article.")
+    sent = component_data(at)
+    assert sent["body"] is None and sent["digest"] == body_digest("The first article.")

@@ -68,8 +68,9 @@ FALLBACK_WARNING = (
     "from the simpler cue rules; ask an administrator to check it."
 )
 
-# A speaker turn in a transcript: "TRUMP:", "MR. BIDEN:", "Q:" at the start of a line.
-_SPEAKER_TURN = re.compile(r"^[ \t]*[A-Z][A-Z.'’ -]{0,30}:", re.M)
+#: A speaker turn in a transcript: "TRUMP:", "MR. BIDEN:", "Q:" at the start of a line
+#: (``speaker`` is the label; ``workbench/text/attribution.py`` makes it the claimant).
+SPEAKER_TURN = re.compile(r"^[ \t]*(?P<speaker>[A-Z][A-Z.'’ -]{0,30}):", re.M)
 _LINE_START = re.compile(r"^[ \t]*\S", re.M)
 
 
@@ -274,7 +275,7 @@ def default_ranker() -> LearnedRanker | CueRanker:
 def guess_genre(body: str) -> str:
     """ "transcript" when at least a third of the lines (and three or more) open with a
     speaker turn such as ``TRUMP:``, else "article"."""
-    turns = len(_SPEAKER_TURN.findall(body))
+    turns = len(SPEAKER_TURN.findall(body))
     return "transcript" if turns >= 3 and 3 * turns >= len(_LINE_START.findall(body)) else "article"
 
 

@@ -72,13 +72,14 @@ REVIEW = Route("review.py", "Review queue", "rule", "review")
 DASHBOARD = Route("dashboard.py", "Dashboard", "monitoring", "dashboard")
 REPORTS = Route("reports.py", "Reports", "download", "reports")
 USERS = Route("users.py", "Users", "group", "users")
+MODEL = Route("model_admin.py", "Suggestion model", "model_training", "suggestion-model")
 
 #: Menu sections and the roles that see them. Hiding is a convenience: the services a
 #: page calls check the role themselves.
 SECTIONS: tuple[tuple[str, frozenset[Role], tuple[Route, ...]], ...] = (
     ("Work", REVIEW_DESK, (MY_WORK, START, ARTICLES, ANNOTATE, CLAIMS, SIGN_IN)),
     ("Desk", EDITORS, (REVIEW, DASHBOARD, REPORTS)),
-    ("Admin", ADMINS, (USERS,)),
+    ("Admin", ADMINS, (USERS, MODEL)),
 )
 ROUTES = tuple(route for _section, _roles, routes in SECTIONS for route in routes)
 

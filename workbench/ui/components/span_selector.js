@@ -17,6 +17,12 @@
 // drawn at once and sent, as the "adjusted" trigger, when Shift is let go; Python snaps
 // it to whole words again and saves it with the claim's version.
 //
+// Suggested claims (data.suggestions: offsets in code points, score, readable reasons) are
+// drawn with a dotted underline and a hover title. A click (or Enter) on one opens a small
+// choice beside it; "Accept" or "Not check-worthy" sends the "suggestion" trigger with the
+// sentence's offsets, and Python checks them against the suggestions it sent before it
+// writes. All of it is text: textContent and setAttribute, never markup.
+//
 // The body arrives only when this browser session has not been sent it yet;
 // otherwise `data.body` is null and `data.digest` names it. This module is loaded
 // once per page (Streamlit imports it from one blob URL), so BODIES outlives a
@@ -84,6 +90,33 @@ function toUnitHighlights(highlights, cpToUnit) {
   return out;
 }
 
+function toUnitSuggestions(suggestions, cpToUnit) {
+  // Like toUnitHighlights: only well-formed, non-empty spans inside the body, as text.
+  const cpCount = cpToUnit.length - 1;
+  const out = [];
+  for (const s of Array.isArray(suggestions) ? suggestions : []) {
+    if (!s || !isIndex(s.start, cpCount) || !isIndex(s.end, cpCount) || s.start >= s.end) continue;
+    const reasons = Array.isArray(s.reasons) ? s.reasons.filter((r) => typeof r === "string") : [];
+    out.push({
+      start: cpToUnit[s.start],
+      end: cpToUnit[s.end],
+      cpStart: s.start,
+      cpEnd: s.end,
+      score: Number.isFinite(s.score) ? s.score : null,
+      reasons,
+    });
+  }
+  return out;
+}
+
+function suggestionText(suggestion) {
+  // What the hover title and the choice say: plain text, shown with textContent.
+  const score = suggestion.score === null ? "" : ` · score ${suggestion.score.toFixed(2)}`;
+  const lines = [`Suggested claim${score}`];
+  if (suggestion.reasons.length) lines.push(`Why: ${suggestion.reasons.join("; ")}`);
+  return lines.join("\n");
+}
+
 function readableTextColour(hex) {
   // Black or white text, whichever stays legible on the highlight in light and dark themes.
   const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
@@ -112,15 +145,40 @@ function makeMark(text, covering) {
   return mark;
 }
 
+function markSuggested(node, index, suggestion) {
+  // A suggested sentence (or the part of it between highlights): underlined, with its
+  // score and reasons as the hover title, reachable from the keyboard.
+  node.classList.add("wb-suggested");
+  node.setAttribute("data-suggestion", String(index));
+  const title = node.getAttribute("title");
+  const hint = `${suggestionText(suggestion)}\nClick to accept or dismiss it.`;
+  node.setAttribute("title", title ? `${title}\n${hint}` : hint);
+  if (!node.hasAttribute("tabindex")) node.setAttribute("tabindex", "0");
+}
+
+function segmentNode(text, covering, suggested, index) {
+  // The node for one stretch of text: a mark under highlights, a span under a suggestion
+  // alone, else plain text.
+  let node;
+  if (covering.length) node = makeMark(text, covering);
+  else if (suggested) {
+    node = document.createElement("span");
+    node.appendChild(document.createTextNode(text));
+  } else return document.createTextNode(text);
+  if (suggested) markSuggested(node, index, suggested);
+  return node;
+}
+
 function render(st, body, rawHighlights) {
   const { cpToUnit, unitToCp } = unitTables(body);
   const highlights = toUnitHighlights(rawHighlights, cpToUnit);
+  const suggestions = toUnitSuggestions(st.rawSuggestions, cpToUnit);
   // Every DOM node we create records the UTF-16 range it covers, so a selection
   // boundary (node, offset) maps to a body index without walking the tree.
   const starts = new WeakMap();
   const ends = new WeakMap();
   const cuts = new Set([0, body.length]);
-  for (const h of highlights) {
+  for (const h of [...highlights, ...suggestions]) {
     cuts.add(h.start);
     cuts.add(h.end);
   }
@@ -143,7 +201,8 @@ function render(st, body, rawHighlights) {
       if (from === to) continue;
       const text = body.slice(from, to);
       const covering = highlights.filter((h) => h.start <= from && h.end >= to);
-      const node = covering.length ? makeMark(text, covering) : document.createTextNode(text);
+      const index = suggestions.findIndex((x) => x.start <= from && x.end >= to);
+      const node = segmentNode(text, covering, suggestions[index], index);
       starts.set(node, from);
       ends.set(node, to);
       if (node.firstChild) {
@@ -159,8 +218,9 @@ function render(st, body, rawHighlights) {
   st.container.replaceChildren(fragment);
   starts.set(st.container, 0);
   ends.set(st.container, body.length);
-  Object.assign(st, { body, cpToUnit, unitToCp, starts, ends, selectedId: undefined,
-                      cps: Array.from(body) });
+  Object.assign(st, { body, cpToUnit, unitToCp, starts, ends, suggestions,
+                      selectedId: undefined, cps: Array.from(body) });
+  closeChoice(st);
 }
 
 function boundaryToUnit(st, node, offset) {
@@ -319,16 +379,78 @@ function report(st) {
 }
 
 function clickMark(st, target) {
-  const mark = target instanceof Element ? target.closest("mark[data-claim-id]") : null;
-  if (!mark || !st.container.contains(mark)) return;
+  // A claim's highlight selects the claim; a suggested sentence opens its choice.
+  const element = target instanceof Element ? target : null;
+  const mark = element ? element.closest("mark[data-claim-id]") : null;
+  const suggested = element ? element.closest("[data-suggestion]") : null;
   const range = currentRange(st.root);
   if (range && !range.collapsed) return; // the end of a drag, not a click
-  const claimId = Number(mark.getAttribute("data-claim-id"));
-  if (Number.isSafeInteger(claimId)) st.setTriggerValue("clicked", claimId);
+  if (mark && st.container.contains(mark)) {
+    const claimId = Number(mark.getAttribute("data-claim-id"));
+    if (Number.isSafeInteger(claimId)) st.setTriggerValue("clicked", claimId);
+  } else if (suggested && st.container.contains(suggested)) {
+    openChoice(st, Number(suggested.getAttribute("data-suggestion")), suggested);
+    return;
+  }
+  closeChoice(st);
+}
+
+function openChoice(st, index, anchor) {
+  // Show Accept / Not check-worthy for suggestion `index` just below `anchor`.
+  const suggestion = st.suggestions[index];
+  if (!suggestion || !st.choice) return;
+  Object.assign(st, { choiceIndex: index, choiceAnchor: anchor });
+  st.choice.querySelector(".wb-choice-text").textContent = suggestionText(suggestion);
+  st.choice.hidden = false;
+  const frame = st.choice.offsetParent || st.container;
+  const box = anchor.getBoundingClientRect();
+  const origin = frame.getBoundingClientRect();
+  const left = Math.max(0, Math.min(box.left - origin.left, origin.width - st.choice.offsetWidth));
+  st.choice.style.left = `${left}px`;
+  st.choice.style.top = `${box.bottom - origin.top + frame.scrollTop + 4}px`;
+  st.choice.scrollIntoView({ block: "nearest" }); // below a sentence at the box's edge
+  st.choice.querySelector(".wb-accept").focus({ preventScroll: true });
+}
+
+function closeChoice(st) {
+  if (!st.choice) return;
+  st.choice.hidden = true;
+  Object.assign(st, { choiceIndex: null, choiceAnchor: null });
+}
+
+function dismissChoice(st) {
+  // Close without choosing, back on the sentence for the keyboard.
+  const anchor = st.choiceAnchor;
+  closeChoice(st);
+  if (anchor && anchor.isConnected) anchor.focus({ preventScroll: true });
+}
+
+function choose(st, accept) {
+  // Send the open suggestion's offsets (code points) and the choice; Python re-checks them,
+  // and the rerun draws the sentence as a claim (or greyed, dismissed).
+  const suggestion = st.suggestions[st.choiceIndex];
+  closeChoice(st);
+  if (suggestion) {
+    st.setTriggerValue("suggestion", { start: suggestion.cpStart, end: suggestion.cpEnd, accept });
+  }
+}
+
+function listenToChoice(st) {
+  // The choice box is static markup beside the article (span_selector.py's _HTML).
+  const { choice } = st;
+  if (!choice) return;
+  choice.querySelector(".wb-accept").addEventListener("click", () => choose(st, true));
+  choice.querySelector(".wb-dismiss").addEventListener("click", () => choose(st, false));
+  choice.querySelector(".wb-close").addEventListener("click", () => dismissChoice(st));
+  choice.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") dismissChoice(st);
+  });
 }
 
 function createState(container, root) {
-  const st = { container, root, lastSent: "", pointerInside: false };
+  const st = { container, root, lastSent: "", pointerInside: false, suggestions: [],
+               choice: root.querySelector(".wb-choice"), choiceIndex: null, choiceAnchor: null };
+  listenToChoice(st);
   const onDocumentMouseUp = (event) => {
     // A drag that starts in the article may end outside it; other clicks on the
     // page (e.g. a "save claim" button) must not clear the selection Python holds.
@@ -346,6 +468,7 @@ function createState(container, root) {
   container.addEventListener("click", (event) => clickMark(st, event.target));
   container.addEventListener("keydown", (event) => {
     if (event.key === "Enter") clickMark(st, event.target);
+    if (event.key === "Escape") dismissChoice(st);
     adjustSpan(st, event);
   });
   document.addEventListener("mouseup", onDocumentMouseUp);
@@ -390,8 +513,9 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
   }
   const highlights = Array.isArray(data?.highlights) ? data.highlights : [];
   st.highlights = highlights; // code points, as Python sent them
+  st.rawSuggestions = Array.isArray(data?.suggestions) ? data.suggestions : [];
   st.adjustable = data?.adjustable === true;
-  const contentSig = JSON.stringify([digest, highlights]);
+  const contentSig = JSON.stringify([digest, highlights, st.rawSuggestions]);
   // Rebuilding the DOM would drop the user's live selection, so only do it when
   // the text or the highlights really changed.
   if (contentSig !== st.contentSig) {

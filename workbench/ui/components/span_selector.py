@@ -15,6 +15,12 @@ moves its end, Alt+Shift+Arrow its start); the JS draws the new span at once and
 it as the ``adjusted`` trigger when Shift is let go, and :func:`parse_adjusted` checks it
 and completes it to whole words, as a mouse selection is, before ``on_adjust`` saves it.
 
+Suggested claims can be marked in the text (``suggestions``, ``on_suggestion``): each
+travels as data (offsets, score, readable reasons) and is drawn with a dotted underline
+and a hover title; a click on one opens Accept / Not check-worthy beside it, sent as the
+``suggestion`` trigger and checked by :func:`parse_suggestion_choice` against the
+suggestions this run drew, so the callback always gets the server's own ``Suggestion``.
+
 The body travels only when this browser session does not hold it yet. Every run
 sends the body's digest; the body itself goes with the first run that shows it,
 after which the session state remembers the digest per selector key and the JS
@@ -39,6 +45,7 @@ from typing import Any, TypeGuard
 import streamlit as st
 
 from workbench.text.anchor import snap_to_words
+from workbench.text.checkworthiness import Suggestion, readable_reason
 
 __all__ = [
     "AdjustedSpan",
@@ -48,6 +55,7 @@ __all__ = [
     "parse_adjusted",
     "parse_clicked",
     "parse_selection",
+    "parse_suggestion_choice",
     "span_selector",
     "stored_selection",
 ]
@@ -57,8 +65,20 @@ _HERE = Path(__file__).resolve().parent
 _COLOUR_RE = re.compile(r"#[0-9a-fA-F]{6}")
 
 # Static markup only: user data never goes here (see module docstring). The
-# class and test id give Playwright a stable handle inside the shadow root.
-_HTML = '<div class="wb-article" data-testid="wb-article" tabindex="0"></div>'
+# class and test id give Playwright a stable handle inside the shadow root. The choice
+# beside the article is filled with textContent when a suggested sentence is clicked.
+_HTML = (
+    '<div class="wb-frame">'
+    '<div class="wb-article" data-testid="wb-article" tabindex="0"></div>'
+    '<div class="wb-choice" data-testid="wb-suggestion-choice" role="dialog" '
+    'aria-label="Suggested claim" hidden>'
+    '<p class="wb-choice-text"></p>'
+    '<div class="wb-choice-buttons">'
+    '<button type="button" class="wb-accept">Accept</button>'
+    '<button type="button" class="wb-dismiss">Not check-worthy</button>'
+    '<button type="button" class="wb-close" aria-label="Close">✕</button>'
+    "</div></div></div>"
+)
 _CSS = (_HERE / "span_selector.css").read_text(encoding="utf-8")
 _JS = (_HERE / "span_selector.js").read_text(encoding="utf-8")
 
@@ -161,9 +181,38 @@ def parse_adjusted(raw: object, body: str, known: Sequence[int]) -> AdjustedSpan
     return AdjustedSpan(claim_id, start, end)
 
 
+def parse_suggestion_choice(
+    raw: object, suggestions: Sequence[Suggestion]
+) -> tuple[Suggestion, bool] | None:
+    """Turn the browser's ``{start, end, accept}`` into (the suggestion drawn at exactly
+    those offsets, accept?), or None: a forged or stale choice names no suggestion."""
+    if not isinstance(raw, Mapping):
+        return None
+    start, end, accept = raw.get("start"), raw.get("end"), raw.get("accept")
+    if not (_is_int(start) and _is_int(end) and isinstance(accept, bool)):
+        return None
+    chosen = next((s for s in suggestions if (s.start, s.end) == (start, end)), None)
+    return None if chosen is None else (chosen, accept)
+
+
 def body_digest(body: str) -> str:
     """The body's identity for the browser's cache (hex, 32 characters)."""
     return hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _suggestion_data(body: str, suggestions: Sequence[Suggestion]) -> list[dict[str, Any]]:
+    """The suggestions as the JS draws them: offsets, score and the reasons as a person
+    reads them (text, which the JS writes with textContent); any past the body dropped."""
+    return [
+        {
+            "start": s.start,
+            "end": s.end,
+            "score": round(s.score, 2),
+            "reasons": [readable_reason(reason) for reason in s.reasons],
+        }
+        for s in suggestions
+        if 0 <= s.start < s.end <= len(body)
+    ]
 
 
 def _component_data(
@@ -240,6 +289,20 @@ def _adjusted_callback(
         on_adjust(span)
 
 
+def _suggestion_callback(
+    key: str,
+    suggestions: tuple[Suggestion, ...],
+    on_suggestion: Callable[[Suggestion, bool], None],
+) -> None:
+    """Hand the suggestion chosen in the text (checked by ``parse_suggestion_choice``)
+    and whether it was accepted to ``on_suggestion``."""
+    state = st.session_state.get(key)
+    raw = state.get("suggestion") if isinstance(state, Mapping) else None
+    chosen = parse_suggestion_choice(raw, suggestions)
+    if chosen is not None:
+        on_suggestion(*chosen)
+
+
 def span_selector(
     body: str,
     highlights: Sequence[Highlight],
@@ -250,6 +313,8 @@ def span_selector(
     on_select: Callable[[], None] | None = None,
     on_click: Callable[[int], None] | None = None,
     on_adjust: Callable[[AdjustedSpan], None] | None = None,
+    suggestions: Sequence[Suggestion] = (),
+    on_suggestion: Callable[[Suggestion, bool], None] | None = None,
 ) -> tuple[SpanSelection | None, int | None]:
     """Show ``body`` with ``highlights``; return (current selection, clicked claim id).
 
@@ -270,11 +335,15 @@ def span_selector(
     ``on_adjust(span)`` receives a selected claim's span moved from the keyboard (see
     the module docstring); without it the claims' spans cannot be moved here.
 
+    ``suggestions`` are marked in the text when ``on_suggestion(suggestion, accept)`` is
+    given: it receives the one accepted or dismissed there, as a callback too.
+
     The body is sent only on the first run that shows it to this browser session
     (see the module docstring); later runs send its digest.
     """
     data = _component_data(body, highlights, selected_claim_id, stored_selection(key, body))
     data["adjustable"] = on_adjust is not None
+    data["suggestions"] = [] if on_suggestion is None else _suggestion_data(body, suggestions)
     sent: dict[str, str] = st.session_state.setdefault(_SENT, {})
     if sent.get(key) == data["digest"]:
         data["body"] = None  # this browser session holds it
@@ -302,6 +371,9 @@ def span_selector(
             tuple(h.claim_id for h in highlights if h.claim_id is not None and not h.proposed),
             on_adjust,
         ),
+        on_suggestion_change=_on_change
+        if on_suggestion is None
+        else partial(_suggestion_callback, key, tuple(suggestions), on_suggestion),
     )
     return parse_selection(result.get("selection"), body), parse_clicked(
         result.get("clicked"), highlights

@@ -1,5 +1,9 @@
 """Suggested claims with their reasons: accept or dismiss in one click, or from the keyboard.
 
+The same suggestions (:func:`shown`) are marked in the article, where a click on one
+accepts or dismisses it through :func:`act` as well (``span_selector``'s
+``on_suggestion``).
+
 One suggestion is *marked*: its Accept and "Not check-worthy" buttons carry the A and D
 shortcuts, and J / K mark the next or previous one (``annotate_shortcuts``). The mark is
 a position in the shown list, so after an accept or a dismissal the next suggestion moves
@@ -33,9 +37,15 @@ def _marked_key(article_id: int) -> str:
     return f"annotate_marked_suggestion_{article_id}"
 
 
-def _act(article_id: int, suggestion: Suggestion, accept: bool) -> None:
-    """on_click of Accept / Not check-worthy. A sentence that is already a claim (this page
-    was out of date, or a colleague was quicker) opens that claim instead of a second one."""
+def shown(suggestions: Sequence[Suggestion]) -> Sequence[Suggestion]:
+    """The suggestions listed here and marked in the article: the most check-worthy."""
+    return suggestions[:SHOWN]
+
+
+def act(article_id: int, suggestion: Suggestion, accept: bool) -> None:
+    """on_click of Accept / Not check-worthy, here or in the article. A sentence that is
+    already a claim (this page was out of date, or a colleague was quicker) opens that
+    claim instead of a second one."""
     action = accept_suggestion if accept else dismiss_suggestion
     try:
         claim = perform(action, article_id, suggestion, reraise=(SuggestionTaken,))
@@ -57,11 +67,11 @@ def _open(claim_id: int, message: str) -> None:
     rerun_annotate()  # the article gains a highlight, the panel loses the suggestion
 
 
-def _step(article_id: int, by: int, shown: int) -> None:
-    """on_click of Next / Previous: move the mark, staying inside the shown list (the
+def _step(article_id: int, by: int, count: int) -> None:
+    """on_click of Next / Previous: move the mark, staying inside the ``count`` shown (the
     click reruns this fragment only)."""
     key = _marked_key(article_id)
-    st.session_state[key] = min(max(st.session_state.get(key, 0) + by, 0), shown - 1)
+    st.session_state[key] = min(max(st.session_state.get(key, 0) + by, 0), count - 1)
 
 
 def count_line(total: int) -> str:
@@ -80,10 +90,10 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
     if not suggestions:
         st.caption(NONE_LEFT)
         return
-    shown = suggestions[:SHOWN]
-    marked = min(st.session_state.get(_marked_key(article_id), 0), len(shown) - 1)
+    listed = shown(suggestions)
+    marked = min(st.session_state.get(_marked_key(article_id), 0), len(listed) - 1)
     st.caption(count_line(len(suggestions)))
-    if len(shown) > 1:
+    if len(listed) > 1:
         back, forward = st.columns(2)
         back.button(
             "Previous",
@@ -92,7 +102,7 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
             shortcut=keys.PREVIOUS.key,
             disabled=marked == 0,
             on_click=_step,
-            args=(article_id, -1, len(shown)),
+            args=(article_id, -1, len(listed)),
             use_container_width=True,
         )
         forward.button(
@@ -100,16 +110,16 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
             key="annotate_suggestion_next",
             icon=":material/arrow_downward:",
             shortcut=keys.NEXT.key,
-            disabled=marked == len(shown) - 1,
+            disabled=marked == len(listed) - 1,
             on_click=_step,
-            args=(article_id, 1, len(shown)),
+            args=(article_id, 1, len(listed)),
             use_container_width=True,
         )
-    for rank, suggestion in enumerate(shown):
+    for rank, suggestion in enumerate(listed):
         on_keys = rank == marked
         with st.container(border=True, key=f"annotate_suggestion_{rank}"):
-            if on_keys and len(shown) > 1:
-                st.caption(f":material/keyboard: Marked {rank + 1} of {len(shown)}")
+            if on_keys and len(listed) > 1:
+                st.caption(f":material/keyboard: Marked {rank + 1} of {len(listed)}")
             st.text(suggestion.quote)
             st.caption(_why(suggestion))
             accept, dismiss = st.columns(2)
@@ -117,7 +127,7 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
                 "Accept",
                 key=f"annotate_accept_{suggestion.start}",
                 type="primary",
-                on_click=_act,
+                on_click=act,
                 args=(article_id, suggestion, True),
                 shortcut=keys.ACCEPT.key if on_keys else None,
                 use_container_width=True,
@@ -125,7 +135,7 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
             dismiss.button(
                 "Not check-worthy",
                 key=f"annotate_dismiss_{suggestion.start}",
-                on_click=_act,
+                on_click=act,
                 args=(article_id, suggestion, False),
                 shortcut=keys.DISMISS.key if on_keys else None,
                 use_container_width=True,

@@ -5,8 +5,10 @@ reload or a shared link opens the same view.
 
 Below the header the page is three fragments (``annotate_fragments``): the article with
 its highlights, the panel (the new claim from a selection, the selected claim) and the
-claim list (the suggestions and the article's claims). Selecting a claim reruns the
-article and the panel; a write reruns what it changed; never ``app.py`` and the header.
+claim list (the suggestions and the article's claims). The suggestions are also marked
+in the article, where a click on one accepts or dismisses it like the list's buttons.
+Selecting a claim reruns the article and the panel; a write reruns what it changed;
+never ``app.py`` and the header.
 Each fragment reads what it shows through one loader (``workbench.loaders.annotate_article``,
 ``annotate_panel``, ``workspace``: one read session, plain data). Every write runs in a
 callback (see docs/reruns.md for why a click handled in the script body can be lost).
@@ -36,6 +38,7 @@ from workbench.claim_panel import ClaimPanel
 from workbench.errors import NotFound
 from workbench.ui import routes
 from workbench.ui.components import annotate_shortcuts as keys
+from workbench.ui.components import suggestions_panel as suggested
 from workbench.ui.components.anchor_panel import anchor_status, is_unsettled, unsettled_claims
 from workbench.ui.components.annotate_fragments import (
     ARTICLE,
@@ -60,7 +63,6 @@ from workbench.ui.components.span_selector import (
     span_selector,
     stored_selection,
 )
-from workbench.ui.components.suggestions_panel import suggestions_panel
 from workbench.ui.components.verdict_panel import propose_form, verdict_status
 from workbench.ui.context import credentials, perform, show_refusal
 from workbench.ui.query import query_id
@@ -211,6 +213,9 @@ def article_view(article_id: int) -> None:
         on_select=None if shown.read_only else rerun_selection,
         on_click=_select_claim,
         on_adjust=None if shown.read_only else partial(_save_span, versions),
+        # The suggestions are sentences of the current version: marked there only.
+        suggestions=suggested.shown(workspace.suggestions),
+        on_suggestion=None if shown.read_only else partial(suggested.act, article_id),
     )
     if shown.removed:
         with st.expander(f"Removed since version {shown.previous} ({len(shown.removed)})"):
@@ -297,7 +302,7 @@ def claim_list(article_id: int) -> None:
     article = workspace.article
     unsettled_claims(workspace, _select_claim)
     st.subheader("Suggested claims", anchor=False)
-    suggestions_panel(article.id, workspace.suggestions)
+    suggested.suggestions_panel(article.id, workspace.suggestions)
     count = len(workspace.marks)
     st.subheader("Claims in this article" + (f" ({count})" if count else ""), anchor=False)
     if not count:
