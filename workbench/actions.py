@@ -19,7 +19,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
-from workbench import auth, db, users
+from workbench import auth, db, search, users
 from workbench.identity import Credentials, Person, acting_user, person
 from workbench.models import User
 
@@ -114,6 +114,12 @@ def prepare_database() -> None:
     db.ensure_schema()
     with db.write_session() as session:
         users.builtin_user(session, users.LOCAL_USER)
+
+
+def warm_search() -> None:
+    """Start loading the claim search's vocabulary in the background (the server's start
+    calls this), so no one's first search after a restart waits for it."""
+    search.warm_vocabulary(db.get_engine())
 
 
 def register_external(credentials: Credentials) -> Person | None:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from typing import cast
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import bindparam, text
+from sqlalchemy import Engine, bindparam, text
 from sqlmodel import Session, col, select
 
 from workbench import db
@@ -167,11 +167,7 @@ def index_claim(session: Session, claim_id: int) -> None:
         session.execute(text("DELETE FROM claim_search_doc WHERE claim_id = :id"), {"id": claim_id})
         return
     _write_docs(session, docs)
-    cached = _VOCAB.get(str(session.get_bind().engine.url))
-    if cached is None:
-        return
-    for term in terms(str(docs[0]["doc"])):
-        cached[1][term] = cached[1].get(term, 0) + 1
+    _add_terms(session, [str(docs[0]["doc"])])
 
 
 def index_claims(
@@ -186,6 +182,8 @@ def index_claims(
     makes FTS5 flush its pending terms (the sync trigger runs inside the statement), so
     100,000 single-row inserts took 3.6 s CPU and 5 statements of 20,000 rows 1.2 s. The
     triggers stay in charge, so every other writer keeps the index in sync as before.
+    The new terms are counted into the cached vocabulary, so the first search after an
+    import neither misses them nor reloads every term.
     """
     ids: list[int] = []
     docs: list[str] = []
@@ -194,10 +192,11 @@ def index_claims(
         docs.append(doc)
         if len(ids) == batch:
             _write_many_docs(session, ids, docs)
+            _add_terms(session, docs)
             ids, docs = [], []
     if ids:
         _write_many_docs(session, ids, docs)
-    _VOCAB.clear()
+        _add_terms(session, docs)
 
 
 _UPSERT_MANY = {
@@ -227,23 +226,31 @@ def _write_many_docs(session: Session, ids: list[int], docs: list[str]) -> None:
 
 
 def rebuild_index(session: Session, *, batch: int = 20_000) -> int:
-    """Rewrite every claim's document (after bulk imports, or to upgrade backfilled ones)."""
+    """Rewrite every claim's document (after bulk imports, or to upgrade backfilled ones);
+    the cached vocabulary is dropped (counting the rewritten documents again would double
+    it) and loads again on the next search."""
     docs = _documents(session)
     index_claims(session, ((cast(int, d["id"]), cast(str, d["doc"])) for d in docs), batch=batch)
+    _VOCAB.pop(str(session.get_bind().engine.url), None)
     return len(docs)
 
 
 #: Per database: (loaded at, {term: document count}). Reading every term's count walks
-#: every posting list, so it happens once per ``_VOCAB_TTL_S``; :func:`index_claim` adds
-#: its terms. Other processes' new terms arrive late (SQLite counts stay live, though).
+#: every posting list, so it happens once per ``_VOCAB_TTL_S``; :func:`index_claim` and
+#: :func:`index_claims` add their terms. Other processes' new terms arrive late (SQLite
+#: counts stay live, though).
 _VOCAB: dict[str, tuple[float, dict[str, int]]] = {}
 _VOCAB_SQL = {
     "sqlite": "SELECT term, doc FROM claim_fts_vocab",
     "postgresql": "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM claim_search_doc')",
 }
+#: Up to this many search documents the vocabulary loads inside the first search (a few
+#: milliseconds); beyond it, only in a background thread, so no click waits for it (at
+#: 1,000,000 claims a load took about 6 s on SQLite and 15 s on PostgreSQL).
+INLINE_LOAD_DOCS = 20_000
 
 
-#: Background reloads of an outdated vocabulary, per database (see :func:`_vocabulary`).
+#: Background loads of the vocabulary, per database (see :func:`_vocabulary`).
 _RELOADS: dict[str, threading.Thread] = {}
 _RELOADS_LOCK = threading.Lock()
 
@@ -256,23 +263,47 @@ def _load_vocabulary(session: Session, key: str) -> dict[str, int]:
 
 
 def _vocabulary(session: Session) -> dict[str, int]:
-    """Every term's document count. Loaded on first use; once outdated, reloaded in a
-    background thread while searches go on with the old counts: at 1M claims on
-    PostgreSQL a load takes about 15 s, which one search every ten minutes paid."""
+    """Every term's document count, never loaded inside a click at scale: the first use
+    loads it inline only for a small archive (:data:`INLINE_LOAD_DOCS`); a larger one
+    gets it from a background thread and searches without typo expansion until it is
+    there (exact words and prefixes still match; PostgreSQL also falls back to trigram
+    similarity). Once outdated, it is reloaded in the background while searches go on
+    with the old counts."""
     key = str(session.get_bind().engine.url)
     cached = _VOCAB.get(key)
     if cached is None:
-        return _load_vocabulary(session, key)
+        if _small_archive(session):
+            return _load_vocabulary(session, key)
+        _load_in_background(session.get_bind().engine)
+        return {}
     if time.monotonic() - cached[0] > _VOCAB_TTL_S:
-        _reload_in_background(session, key)
+        _load_in_background(session.get_bind().engine)
     return cached[1]
 
 
-def _reload_in_background(session: Session, key: str) -> None:
-    url = session.get_bind().engine.url.render_as_string(hide_password=False)
+def _small_archive(session: Session) -> bool:
+    """Whether there are at most :data:`INLINE_LOAD_DOCS` search documents (a count that
+    stops there, so it costs little however large the archive)."""
+    stored = session.execute(
+        text("SELECT count(*) FROM (SELECT 1 FROM claim_search_doc LIMIT :n) AS docs"),
+        {"n": INLINE_LOAD_DOCS + 1},
+    ).scalar_one()
+    return stored <= INLINE_LOAD_DOCS
+
+
+def warm_vocabulary(engine: Engine) -> threading.Thread | None:
+    """Load the vocabulary in the background now (the server's start calls this, so the
+    first search after a restart has its typo expansion); the loading thread, or None when
+    one is already running."""
+    return _load_in_background(engine)
+
+
+def _load_in_background(engine: Engine) -> threading.Thread | None:
+    key = str(engine.url)
+    url = engine.url.render_as_string(hide_password=False)
     with _RELOADS_LOCK:
         if key in _RELOADS and _RELOADS[key].is_alive():
-            return
+            return None
 
         def reload() -> None:
             with db.read_session(db.get_engine(url)) as own:
@@ -280,6 +311,17 @@ def _reload_in_background(session: Session, key: str) -> None:
 
         _RELOADS[key] = thread = threading.Thread(target=reload, name="vocabulary", daemon=True)
         thread.start()
+        return thread
+
+
+def _add_terms(session: Session, docs: Iterable[str]) -> None:
+    """Count new documents' terms into this process's cached vocabulary, if loaded."""
+    cached = _VOCAB.get(str(session.get_bind().engine.url))
+    if cached is None:
+        return
+    for doc in docs:
+        for term in set(terms(doc)):
+            cached[1][term] = cached[1].get(term, 0) + 1
 
 
 def close_terms(session: Session, term: str, *, limit: int = 3) -> list[str]:

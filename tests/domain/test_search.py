@@ -223,3 +223,61 @@ def test_an_outdated_vocabulary_is_reloaded_in_the_background(engine, reviewer, 
     search._RELOADS[key].join(timeout=30)
     assert "stale-marker" not in search._VOCAB[key][1]
     assert search._VOCAB[key][1].get("tariffs") == 1
+
+
+@pytest.fixture
+def large_archive(monkeypatch):
+    """An archive above the inline-load size (every archive is, with the limit at 0), whose
+    vocabulary loads only when a test lets it: ``release()`` then ``wait()``."""
+    import threading
+
+    monkeypatch.setattr(search, "INLINE_LOAD_DOCS", 0)
+    gate = threading.Event()
+    load = search._load_vocabulary
+
+    def gated(session, key):
+        assert gate.wait(timeout=60), "the test never let the vocabulary load"
+        return load(session, key)
+
+    monkeypatch.setattr(search, "_load_vocabulary", gated)
+    return gate
+
+
+def test_a_large_archive_never_loads_the_vocabulary_inside_a_search(engine, stored, large_archive):
+    """At a million claims a load took 6 s (SQLite) to 15 s (PostgreSQL): the first search
+    goes on without typo expansion while a thread loads it, and has it afterwards."""
+    first, _second, _third = stored
+    key = str(engine.url)
+    search._VOCAB.pop(key, None)
+    assert found(engine, "Hungary rejected")[:1] == [first]  # would hang if it waited
+    assert key not in search._VOCAB
+    large_archive.set()
+    search._RELOADS[key].join(timeout=60)
+    assert search._VOCAB[key][1].get("hungary") == 1
+    assert found(engine, "Hungray rejectd")[:1] == [first]
+
+
+def test_the_server_start_warms_the_vocabulary(engine, stored):
+    key = str(engine.url)
+    search._VOCAB.pop(key, None)
+    thread = search.warm_vocabulary(engine)
+    assert thread is not None
+    thread.join(timeout=60)
+    assert search._VOCAB[key][1].get("pennsylvania") == 1
+
+
+def test_an_import_counts_its_terms_into_the_cached_vocabulary(
+    engine, stored, reviewer, large_archive
+):
+    """After a bulk index (an import) the cached counts hold the new words: a typo of one
+    is found at once, with no reload of every term."""
+    large_archive.set()
+    key = str(engine.url)
+    search._VOCAB.pop(key, None)
+    search.warm_vocabulary(engine).join(timeout=60)
+    new = add_claim(engine, reviewer, "placeholder")
+    with db.write_session(engine) as session:
+        search.index_claims(session, [(new, "zanzibar clove exports tripled")])
+    assert search._VOCAB[key][1].get("zanzibar") == 1
+    large_archive.clear()  # a reload now would hang the search below
+    assert found(engine, "zanzibr cloves")[:1] == [new]

@@ -197,6 +197,7 @@ async def _prepare_on_start(_app: st.App) -> AsyncIterator[None]:
     logs.configure(get_settings().log_level)
     # The routes may be hit before any page ran ensure_database(): prepare it first.
     await run_in_threadpool(actions.prepare_database)
+    actions.warm_search()
     warm_and_freeze()
     yield
 
