@@ -68,8 +68,7 @@ def test_the_listed_suggestions_are_marked_in_the_text_as_data(sample, engine):
 
 def test_accepting_in_the_text_makes_the_claim_with_its_claimant(sample, engine):
     at = open_page(PAGE, {"article": str(sample.id)})
-    first = suggestions(engine, sample.id)[0]
-    assert "$6.2 billion" in first.quote
+    first = next(s for s in suggestions(engine, sample.id) if "$6.2 billion" in s.quote)
     choose_in_text(at, {"start": first.start, "end": first.end, "accept": True})
     assert not at.exception
     [claim] = stored_claims(engine)

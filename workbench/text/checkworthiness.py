@@ -5,11 +5,11 @@ comparisons, attribution, past events, names, and the penalties (questions, very
 short sentences, first-person opinion and promises) are visible flags, and the
 ones that fired become a suggestion's reasons ("money amount: $6.2 billion").
 The *ranker* orders: for English, a logistic regression over TF-IDF word 1–2-grams
-plus those same cue flags, trained on the public CLEF train files
-(``workbench/text/checkworthiness_model.py`` reads it, ``model_training.py`` fits
-it; docs/decisions/0012-learned-check-worthiness.md has the figures). A newsroom
-can train its own on top (``workbench/model_registry.py``); callers with a
-database session pass that one as ``ranker``.
+plus those same cue flags and a few it alone weighs (``_MODEL_ONLY``), trained on
+the public CLEF train files (``workbench/text/checkworthiness_model.py`` reads it,
+``model_training.py`` fits it; docs/decisions/0012-learned-check-worthiness.md has
+the figures). A newsroom can train its own on top (``workbench/model_registry.py``);
+callers with a database session pass that one as ``ranker``.
 
 When no learned model is usable (other languages, or a missing or corrupt
 artefact) the cues rank on their own with hand-rounded weights (fitted the same
@@ -161,6 +161,22 @@ _MODAL = re.compile(r"\b(?:will|would|should|could|can|might|must|going to|gonna
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][a-z]+|\b[A-Z]{2,}\b")
 _PAST_SUFFIX = re.compile(r"\b\w{3,}ed\b")
 _WORD = re.compile(r"\w+")
+# English cues that only the learned model weighs (the cue rules predate them), for the
+# broad "factual claim" sense of news prose: each raised the development debates'
+# precision at an article's share of claims (docs/decisions/0012).
+_MODEL_ONLY = {
+    "digits": re.compile(r"\d"),
+    "change": re.compile(
+        r"\b(?:more|less|fewer|higher|lower|than|increase\w*|decrease\w*|doubl\w*|cut"
+        r"|raise\w*|rais\w*|grow\w*|grew)\b"
+    ),
+    "absolute": re.compile(
+        r"\b(?:first|most|largest|biggest|highest|lowest|worst|best|only|record|never|every"
+        r"|all|none|nobody|always)\b"
+    ),
+    "percent_mention": re.compile(r"%|\bper ?cent"),
+    "amount_mention": re.compile(r"\$|\b(?:dollars?\b|billion|million|trillion)"),
+}
 
 # Logistic-regression weights of the cue rules (see module docstring) over 0/1 flags.
 _WEIGHTS = {
@@ -185,7 +201,7 @@ _WEIGHTS = {
 }
 _BIAS = -1.4
 #: The names of the cue flags, in the order the learned model's training uses them.
-CUES = tuple(sorted(_WEIGHTS))
+CUES = tuple(sorted({*_WEIGHTS, *_MODEL_ONLY}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +244,7 @@ class CueRanker:
     warning: str | None = None
 
     def score(self, text: str, flags: dict[str, float]) -> float:
-        logit = _BIAS + sum(_WEIGHTS[name] * value for name, value in flags.items())
+        logit = _BIAS + sum(_WEIGHTS.get(name, 0.0) * value for name, value in flags.items())
         return 1.0 / (1.0 + math.exp(-logit))
 
     def scores(self, texts: Sequence[str], flags: Sequence[dict[str, float]]) -> list[float]:
@@ -376,6 +392,8 @@ def cue_flags(text: str, language: str = "en") -> tuple[dict[str, float], tuple[
         features["third_person"] = float(bool(_THIRD_PERSON.search(lowered)))
         features["first_person"] = float(bool(_FIRST_PERSON.search(text)))
         features["modal"] = float(bool(_MODAL.search(lowered)))
+        for name, pattern in _MODEL_ONLY.items():
+            features[name] = float(bool(pattern.search(lowered)))
     reasons = tuple(
         f"{REASONS[name]}: {', '.join(dict.fromkeys(matched[name]))}"
         for name in REASONS
