@@ -332,7 +332,14 @@ def load_my_work(credentials: Credentials) -> MyWork:
 
 
 def my_work_counts(credentials: Credentials) -> WorkCounts:
-    """Only the counts (the page's refreshing line and the menu): the person and the
-    four counts, in one read session."""
+    """Only the counts (the page's refreshing line): the person and the four counts, in
+    one read session."""
     with db.read_session() as session:
         return counts(session, stored_id(acting_user(session, credentials)))
+
+
+def counts_of(person: Person) -> WorkCounts:
+    """The four counts of a person this script run has already signed in (the menu's
+    line on every page): one statement, no second look-up of the sign-in."""
+    with db.read_session() as session:
+        return counts(session, person.id)

@@ -29,7 +29,7 @@ def show() -> None:
             st.caption("Single-user mode: no sign-in until an account exists.")
         else:
             st.caption(f"Signed in as **{md(user.display_name or user.name)}** · {user.role}")
-            sidebar_counts()
+            sidebar_counts(user)
             if st.button("Sign out", key="app_sign_out"):
                 sign_out()
                 st.rerun()
