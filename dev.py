@@ -74,14 +74,14 @@ def start(args: list[str]) -> int:
 
 
 def test(args: list[str]) -> int:
-    ensure_environment("postgres,test")
+    ensure_environment("postgres,semantic,test")
     return subprocess.call([PYTHON, "-m", "pytest", *args], cwd=ROOT)
 
 
 def lint(_args: list[str]) -> int:
     """The house rules CI checks before the tests: ruff's lint rules and formatting, then mypy
     (whose cache this warms, so ``tests/test_types.py`` takes seconds)."""
-    ensure_environment("postgres,test")
+    ensure_environment("postgres,semantic,test")
     failures = subprocess.call([BIN / "ruff", "check", "."], cwd=ROOT)
     failures += subprocess.call([BIN / "ruff", "format", "--check", "."], cwd=ROOT)
     failures += subprocess.call([PYTHON, "-m", "mypy"], cwd=ROOT)
@@ -110,7 +110,7 @@ def bench(args: list[str]) -> int:
     """Run every benchmark (several minutes; they need ../shared/eval-data)."""
     import tempfile
 
-    ensure_environment("postgres,test")
+    ensure_environment("postgres,semantic,test")
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
         for script, *rest in BENCHMARKS:

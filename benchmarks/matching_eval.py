@@ -11,9 +11,16 @@ and the precision of the first shown match; the baseline in the same run is a fu
 ranked by plain ``token_set_ratio``. Targets on dev: MAP@5 >= 0.85, shown recall >= 0.5
 with first-shown precision >= 0.85 (see docs/decisions/0013-bm25-claim-matching.md).
 
+``--semantic DIR`` sets ``WORKBENCH_EMBEDDING_MODEL=DIR`` (the optional semantic re-rank,
+docs/decisions/0015-semantic-rerank.md): the import then stores each claim's sentence vector
+and the look-ups re-rank by it; with ``--calibrate`` it also tries other
+``matching.SEMANTIC_WEIGHT`` values (the best is kept for the rest of the run) and prints
+the first match's cosine against first-shown precision.
+
 Tune and calibrate only on ``--split train``; report ``--split dev`` (the default).
 
     python benchmarks/matching_eval.py [--split dev|train] [--postgres URL] [--without-context]
+        [--semantic DIR] [--calibrate]
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from workbench import db, matching, users  # noqa: E402
+from workbench import db, embeddings, matching, users  # noqa: E402
 from workbench.models import Claim  # noqa: E402
 from workbench.reports.csv_import import run_import  # noqa: E402
 from workbench.reports.csv_read import ReadOptions  # noqa: E402
@@ -207,25 +214,41 @@ def calibrate(
     engine: Engine, tweets: dict[str, str], qrels: dict[str, set[int]], precision: float = 0.9
 ) -> float:
     """The lowest relevance at which the first match is right for at least ``precision``
-    of the tweets it shows (run on train only: ``matching.SHOWN_RELEVANCE``)."""
+    of the tweets it shows (run on train only: ``matching.SHOWN_RELEVANCE``). With a model,
+    the first match's cosine instead (inf: no cosine reaches ``precision``)."""
     firsts = []
     with db.read_session(engine) as session:
         for tweet_id, gold in qrels.items():
             found = matching.seen_before(session, tweets[tweet_id], limit=1)
             if found:
-                firsts.append((found[0].relevance, found[0].claim_id - 1 in gold))
+                first = found[0]
+                score = first.relevance if first.semantic is None else first.semantic
+                firsts.append((score, first.claim_id - 1 in gold))
     firsts.sort(reverse=True)
     best, right = float("inf"), 0
     for shown, (relevance, is_right) in enumerate(firsts, start=1):
         right += is_right
         if shown % 40 == 0:
             print(
-                f"  relevance >= {relevance:8.3f}: shown recall {right / len(qrels):.3f}, "
+                f"  score >= {relevance:8.3f}: shown recall {right / len(qrels):.3f}, "
                 f"precision {right / shown:.3f}"
             )
         if right / shown >= precision:
             best = relevance
     return best
+
+
+def sweep_semantic_weight(
+    engine: Engine, tweets: dict[str, str], qrels: dict[str, set[int]]
+) -> float:
+    """MAP@5 for a few ``matching.SEMANTIC_WEIGHT`` values (train only); sets the best."""
+    results = {}
+    for weight in (0.5, 1.0, 2.0, 3.0, 4.0, 6.0):
+        matching.SEMANTIC_WEIGHT = weight
+        results[weight] = evaluate(engine, tweets, qrels)["MAP@5"]
+        print(f"  semantic weight {weight:4.1f}: MAP@5 {results[weight]:.3f}")
+    matching.SEMANTIC_WEIGHT = max(results, key=lambda weight: results[weight])
+    return matching.SEMANTIC_WEIGHT
 
 
 def full_scan_baseline(
@@ -269,16 +292,27 @@ def main() -> None:
         action="store_true",
         help="print the relevance threshold for 90%% first-shown precision",
     )
+    parser.add_argument(
+        "--semantic",
+        metavar="DIR",
+        help="re-rank with the sentence model in DIR (WORKBENCH_EMBEDDING_MODEL)",
+    )
     args = parser.parse_args()
+    if args.semantic:
+        os.environ["WORKBENCH_EMBEDDING_MODEL"] = args.semantic
+        if embeddings.problem():
+            raise SystemExit(embeddings.problem())
     claims, tweets, qrels = load_clef(args.split)
     url, engine = temporary_database(args.postgres)
     seconds = import_verified(engine, claims, context=not args.without_context)
     print(
         f"CLEF-2020 task 2 {args.split}: {len(qrels)} tweets, {len(claims)} verified claims "
         f"{'without' if args.without_context else 'with'} their titles as context "
-        f"imported in {seconds:.1f} s, {engine.dialect.name}; load average "
-        f"{os.getloadavg()[0]:.1f}"
+        f"imported in {seconds:.1f} s, {engine.dialect.name}, semantic re-rank "
+        f"{'on' if args.semantic else 'off'}; load average {os.getloadavg()[0]:.1f}"
     )
+    if args.calibrate and args.semantic:
+        print(f"  best semantic weight: {sweep_semantic_weight(engine, tweets, qrels):.1f}")
     if args.calibrate:
         print(f"  calibrated relevance: {calibrate(engine, tweets, qrels):.3f}")
     for name, value in evaluate(engine, tweets, qrels).items():

@@ -124,3 +124,39 @@ def test_refusals(stored, run_cli, argv, message):
 def test_limit_must_be_small(stored, run_cli, limit):
     code, _, err = run_cli("claims", "match", "EU aid package", "--limit", limit)
     assert code == 2 and "The limit must be a whole number from 1 to 30" in err
+
+
+@pytest.fixture
+def broken_model(tmp_path, monkeypatch):
+    """WORKBENCH_EMBEDDING_MODEL naming a directory with no model in it."""
+    from workbench import embeddings
+    from workbench.settings import get_settings
+
+    monkeypatch.setenv("WORKBENCH_EMBEDDING_MODEL", str(tmp_path / "no-model"))
+    get_settings.cache_clear()
+    embeddings.forget()
+    yield tmp_path / "no-model"
+    monkeypatch.delenv("WORKBENCH_EMBEDDING_MODEL")
+    get_settings.cache_clear()
+    embeddings.forget()
+
+
+def test_an_unusable_model_is_one_warning_and_matching_goes_on(stored, run_cli, broken_model):
+    code, out, err = run_cli("claims", "match", AID, "--json")
+    assert code == 0, err
+    assert json.loads(out)["matches"][0]["claim_id"] == stored[0]
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert str(broken_model) in warnings[0] and "words only" in warnings[0]
+
+
+def test_embed_needs_a_usable_model(stored, run_cli, broken_model):
+    code, _out, err = run_cli("claims", "embed")
+    assert code == 1
+    assert str(broken_model) in err
+
+
+def test_embed_without_a_model_says_what_to_set(stored, run_cli):
+    code, _out, err = run_cli("claims", "embed", "--json")
+    assert code == 1
+    assert "WORKBENCH_EMBEDDING_MODEL" in err

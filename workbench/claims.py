@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, delete, select
 
-from workbench import audit, search, summary
+from workbench import audit, embeddings, search, summary
 from workbench.drafts import MAX_STATEMENT, ClaimDraft, ClaimEdit
 from workbench.errors import InvalidInput, NotFound, StaleEdit, WorkflowError
 from workbench.models import (
@@ -165,6 +165,7 @@ def create_claim(session: Session, actor: User, draft: ClaimDraft) -> Claim:
     claim_id = stored_id(claim)
     _set_tags(session, claim_id, tags)
     search.index_claim(session, claim_id)
+    embeddings.index_claim(session, claim_id, claim.statement, new=True)
     summary.touch_new(session, claim_id)
     audit.record(
         session,
@@ -276,6 +277,8 @@ def apply_changes(
         _set_tags(session, claim_id, tags)
     if tags is not None or {"statement", "context", "quote", "claimant"} & changes.keys():
         search.index_claim(session, claim_id)
+    if "statement" in changes:
+        embeddings.index_claim(session, claim_id, claim.statement)
     audit.record(
         session,
         actor,

@@ -1,4 +1,6 @@
-"""``workbench claims match``: "was this checked before?" from the command line.
+"""``workbench claims match``: "was this checked before?" from the command line, and
+``workbench claims embed``, which stores the sentence vectors its optional semantic
+re-rank compares (``workbench.embeddings``).
 
 The same look-up as the Annotate page's "Seen before?" (:func:`workbench.matching.seen_before`),
 so what the command says is what a reviewer sees (``shown``). One text, or a whole file of
@@ -15,15 +17,16 @@ from typing import Any
 import click
 from sqlmodel import Session
 
-from workbench import db, matching
+from workbench import db, embeddings, matching
 from workbench.cli_command import Checked, command
-from workbench.cli_output import emit, json_option
-from workbench.errors import InvalidInput
+from workbench.cli_output import emit, json_option, progress
+from workbench.errors import InvalidInput, WorkflowError
 
 
 def match_json(match: matching.Match) -> dict[str, Any]:
     """One match in the command's JSON contract; ``rated`` and ``review_url`` are set for
-    another fact-checker's review (a ClaimReview import), empty for the desk's claims."""
+    another fact-checker's review (a ClaimReview import), empty for the desk's claims;
+    ``semantic`` is there only when the semantic re-rank is on."""
     return {
         "claim_id": match.claim_id,
         "statement": match.statement,
@@ -34,6 +37,8 @@ def match_json(match: matching.Match) -> dict[str, Any]:
         "rating": match.rating_label,
         "rated": match.rated(),
         "review_url": match.review_url,
+        # With the semantic re-rank on: the cosine of the sentence vectors.
+        **({} if match.semantic is None else {"semantic": match.semantic}),
     }
 
 
@@ -114,6 +119,9 @@ def match(text: str | None, queries: str | None, limit: int) -> None:
     "same claim" or "possibly checked before"."""
     if (text is None) == (queries is None):
         raise InvalidInput("Give a text to match, or --queries FILE.tsv, not both.")
+    notice = embeddings.problem()
+    if notice:
+        click.echo(f"warning: {notice}", err=True)
     with db.read_session() as session:
         if queries is not None:
             _match_file(session, Path(queries), limit)
@@ -125,3 +133,34 @@ def match(text: str | None, queries: str | None, limit: int) -> None:
             {"query": text, "matches": [match_json(m) for m in found]},
             human + ("\n(* = shown on the Annotate page)" if found else ""),
         )
+
+
+@command("embed", epilog="Example: workbench claims embed --json")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Encode every claim again, not only those without a vector of the configured model.",
+)
+@json_option
+def embed(everything: bool) -> None:
+    """Store sentence vectors of claims that have none, for the semantic re-rank of "seen
+    before?" (needs WORKBENCH_EMBEDDING_MODEL). Claims saved while no model was configured
+    get theirs here; new and edited claims get one when they are saved.
+
+    \f
+    Encoding runs outside any transaction; each batch is written in a short one
+    (``embeddings.backfill``)."""
+    model = embeddings.encoder()
+    if model is None:
+        raise WorkflowError(
+            embeddings.problem()
+            or "Set WORKBENCH_EMBEDDING_MODEL to a model directory first (README: "
+            "Semantic re-rank)."
+        )
+    with progress("Encoding claims", unit="claims") as step:
+        stored = embeddings.backfill(model, everything=everything, on_progress=step)
+    emit(
+        {"stored": stored, "model": model.name},
+        f"Stored {stored:,} claim vectors ({model.name}).",
+    )

@@ -7,7 +7,9 @@ that relevance (as a share of the best one's) plus the number-aware :func:`simil
 below. Each match falls in one of two tiers: ``same`` (similarity at or above
 :data:`MATCH_THRESHOLD`: the same claim, reworded) or ``possible`` (a checked claim the
 query probably repeats or contains); a ``possible`` match is *shown* only when its
-relevance reaches :data:`SHOWN_RELEVANCE`, calibrated on the CLEF-2020 train split.
+relevance reaches :data:`SHOWN_RELEVANCE`, calibrated on the CLEF-2020 train split. With a
+sentence model configured (``WORKBENCH_EMBEDDING_MODEL``, :mod:`workbench.embeddings`), the
+cosine of the statements' vectors joins the ranking (:data:`SEMANTIC_WEIGHT`; decision 0015).
 
 Why not plain rapidfuzz: "$6.2 billion" and "6.2bn dollars" share no token, while
 "$6.2 billion" and "$62 billion" differ by one character. So amounts are first replaced
@@ -36,6 +38,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, utils
 from sqlmodel import Session, col, select
 
+from workbench import embeddings
 from workbench.errors import InvalidInput
 from workbench.models import Article, Claim, ExternalReview, Rating, Verdict, VerdictStatus
 from workbench.search import amount_spans, candidate_claim_ids, terms
@@ -66,6 +69,13 @@ SIMILARITY_WEIGHT = 1.0
 #: fact-checks' titles as context (docs/decisions/0013-bm25-claim-matching.md and 0014
 #: give the figures; without context it was 18.0 and 0.156).
 SHOWN_RELEVANCE = {"sqlite": 20.5, "postgresql": 0.212}
+#: Weight of the cosine (-1 to 1) of the statements' sentence vectors in the ranking, when a
+#: model is configured (``WORKBENCH_EMBEDDING_MODEL``; docs/decisions/0015-semantic-rerank.md).
+#: CLEF-2020 *train* MAP@5: 0.821 at 0.5, 0.832 at 1, 0.847 at 2, 0.850 at 4 and at 6
+#: (``benchmarks/matching_eval.py --split train --semantic DIR --calibrate``). Which
+#: matches are *shown* stays :data:`SHOWN_RELEVANCE`'s decision: no cosine of the first
+#: match reached 90% first-shown precision on train.
+SEMANTIC_WEIGHT = 4.0
 #: Queries with fewer words than this are "too short to match": one word would rank
 #: every claim that mentions it.
 MIN_QUERY_TERMS = 2
@@ -104,6 +114,8 @@ class Match:
     review_url: str = ""
     publisher: str = ""
     review_rating: str = ""
+    #: The cosine of the sentence vectors (None without a model).
+    semantic: float | None = None
 
     def rated(self) -> str:
         """What "seen before?" says of another fact-checker's review: "PolitiFact rated
@@ -224,7 +236,9 @@ def seen_before(
             .where(col(Claim.id).in_(found))
         )
     }
-    ranked = rank(text, found, {cid: row[1] for cid, row in rows.items()}, language)[:limit]
+    statements = {cid: row[1] for cid, row in rows.items()}
+    cosines = semantic_scores(session, text, statements)
+    ranked = rank(text, found, statements, language, cosines)[:limit]
     verdicts = published_verdicts(session, [cid for cid, *_rest in ranked])
     shown_at = SHOWN_RELEVANCE[session.get_bind().dialect.name]
     matches = []
@@ -237,6 +251,7 @@ def seen_before(
             checked_on = approved_at.date() if approved_at else claim_date or created_at.date()
         else:
             checked_on = published
+        cosine = cosines.get(cid)
         matches.append(
             Match(
                 cid,
@@ -254,24 +269,50 @@ def seen_before(
                 review_url=review_url or "",
                 publisher=publisher or "",
                 review_rating=conclusion if review_url else "",
+                semantic=None if cosine is None else round(cosine, 3),
             )
         )
     return matches
 
 
+def semantic_scores(session: Session, text: str, statements: dict[int, str]) -> dict[int, float]:
+    """The cosine of ``text`` and each candidate's statement by the configured sentence
+    model; {} without one. Candidates without a stored vector of this model (saved before
+    it was configured) are encoded here."""
+    model = embeddings.encoder()
+    if model is None or not statements:
+        return {}
+    ids = list(statements)
+    stored = embeddings.stored_vectors(session, model.name, ids)
+    missing = [cid for cid in ids if cid not in stored]
+    if missing:
+        texts = [statements[cid] for cid in missing]
+        stored.update(zip(missing, embeddings.pack(model.encode(texts)), strict=True))
+    query = model.encode([text])[0]
+    cosines = embeddings.unpack([stored[cid] for cid in ids]) @ query
+    return dict(zip(ids, cosines.tolist(), strict=True))
+
+
 def rank(
-    text: str, relevance: dict[int, float], statements: dict[int, str], language: str = "en"
+    text: str,
+    relevance: dict[int, float],
+    statements: dict[int, str],
+    language: str = "en",
+    cosines: dict[int, float] | None = None,
 ) -> list[tuple[int, float, bool]]:
     """``(claim id, similarity, amounts conflict)`` of the candidates, best first by
     relevance (a share of the best candidate's) plus :data:`SIMILARITY_WEIGHT` ×
-    similarity. A claim stating another amount of the same kind is never shown."""
+    similarity, plus :data:`SEMANTIC_WEIGHT` × the sentence vectors' cosine when
+    ``cosines`` are given. A claim stating another amount of the same kind is never shown."""
     query = prepare(text, language)
     best = max(relevance.values(), default=0.0) or 1.0
+    cosines = cosines or {}
     scored = []
     for cid, statement in statements.items():
         other = prepare(statement, language)
         score = score_prepared(query, other)
         mix = relevance[cid] / best + SIMILARITY_WEIGHT * score / 100
+        mix += SEMANTIC_WEIGHT * cosines.get(cid, 0.0)
         scored.append((mix, cid, score, amounts_conflict(query, other)))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [(cid, score, conflict) for _mix, cid, score, conflict in scored]

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    LargeBinary,
     Text,
     UniqueConstraint,
     text,
@@ -259,6 +260,19 @@ class ExternalReview(SQLModel, table=True):
     publisher: str = Field(default="", max_length=300)
     #: The day the review was published (None when the file does not say).
     published: date | None = None
+
+
+class ClaimVector(SQLModel, table=True):
+    """A claim's sentence vector for the optional semantic re-rank of "seen before?"
+    (``workbench.embeddings``, docs/decisions/0015-semantic-rerank.md): int8 components
+    (scale 127) of the model named in ``model``, of the claim's statement: written with it,
+    and dropped when it changes while no model is configured."""
+
+    __tablename__: ClassVar[str] = "claim_vector"
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True, ondelete="CASCADE")
+    #: The model's directory name and file digest: vectors of another model are not compared.
+    model: str = Field(max_length=200)
+    vector: bytes = Field(sa_type=LargeBinary)
 
 
 class ClaimTag(SQLModel, table=True):

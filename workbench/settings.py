@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     #: needs tens of seconds).
     archive_timeout_seconds: PositiveFloat = 60.0
 
+    #: A directory holding ``model.onnx`` and ``tokenizer.json`` of a sentence-embedding
+    #: model (all-MiniLM-L6-v2 class): "seen before?" then re-ranks its candidates by
+    #: meaning (``workbench.embeddings``; needs the ``semantic`` extra). Read from disk only,
+    #: never downloaded; unusable, it is left out with one warning.
+    embedding_model: Path | None = None
+
     @field_validator("environment")
     @classmethod
     def _normalise_environment(cls, value: str) -> str:

@@ -264,6 +264,8 @@ def _who(person: Person, people: dict[str, int]) -> int | None:
 
 
 Table = tuple[str, Sequence[str], list[tuple[Any, ...]]]
+#: The model's name and one packed vector per planned claim (``workbench.embeddings``).
+Vectors = tuple[str, list[bytes]]
 
 
 @dataclass
@@ -346,9 +348,11 @@ def insert_claims(
     restore: bool,
     source_name: str,
     prepared: Prepared | None = None,
+    vectors: Vectors | None = None,
 ) -> None:
     """Insert checked ``plans`` with their articles, people, tags, evidence, verdicts,
-    audit events and search documents, in the caller's write transaction.
+    audit events, search documents and sentence vectors (``vectors``, encoded before the
+    lock, one per plan), in the caller's write transaction.
 
     ``prepared`` rows (from :func:`prepare_import`) are used when their ids are still
     free; otherwise the rows are built here. Claims the file names by id keep it
@@ -373,10 +377,20 @@ def insert_claims(
             rows.insert(table, columns, data)
         _point_into_current_versions(session, prepared.claim_ids)
         search.index_claims(session, prepared.docs)
+        if vectors is not None:
+            model, blobs = vectors
+            insert_vectors(rows, model, zip(prepared.claim_ids, blobs, strict=True))
         if prepared.facts is not None and _outlets(rows, prepared.outlets) == prepared.outlets:
             summary.add_facts(session, prepared.facts)  # dashboard counts, counted apart
         else:
             summary.add_claims(session, prepared.claim_ids)  # counted here, in SQL
+
+
+def insert_vectors(rows: Rows, model: str, vectors: Iterable[tuple[int, bytes]]) -> None:
+    """New claims' sentence vectors (claim id, packed vector) made by ``model``."""
+    rows.insert(
+        "claim_vector", ("claim_id", "model", "vector"), [(cid, model, v) for cid, v in vectors]
+    )
 
 
 def _point_into_current_versions(session: Session, claim_ids: list[int]) -> None:

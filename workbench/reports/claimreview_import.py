@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
-from workbench import db, search, summary
+from workbench import db, embeddings, search, summary
 from workbench.drafts import MAX_CLAIMANT, ClaimDraft, DraftRefused, RecordedVerdict
 from workbench.errors import InvalidInput
 from workbench.models import (
@@ -63,7 +63,13 @@ from workbench.models import (
 )
 from workbench.permissions import EDITORS, require
 from workbench.ratings import default_scale, ratings_of
-from workbench.reports.bulk import AUDIT_COLUMNS, CLAIM_COLUMNS, VERDICT_COLUMNS, Rows
+from workbench.reports.bulk import (
+    AUDIT_COLUMNS,
+    CLAIM_COLUMNS,
+    VERDICT_COLUMNS,
+    Rows,
+    insert_vectors,
+)
 from workbench.reports.csv_read import Source, decode, open_binary
 from workbench.reports.rating_map import RatingMap, load_rating_map, normalise
 from workbench.validation import clean_url, one_line, shorten
@@ -77,6 +83,8 @@ BUILTIN_MAPS = ("politifact", "xfact_master")
 MAX_PUBLISHER, MAX_RATING_WORDS = 300, 300
 _CONTAINERS = ("@graph", "dataFeedElement", "item")
 _URL_CHUNK = 500
+#: The model's name and packed sentence vectors by statement (``workbench.embeddings``).
+TextVectors = tuple[str, dict[str, bytes]]
 
 
 @dataclass(frozen=True)
@@ -383,10 +391,13 @@ def import_reviews(
     rating_map: RatingMap | None = None,
     source_name: str = "",
     dry_run: bool = False,
+    vectors: TextVectors | None = None,
 ) -> ClaimReviewImport:
     """Store ``reviews`` (from :func:`read_claimreview`) as read-only claims of other
     fact-checkers in the caller's transaction; see the module docstring for the rules.
-    Editors and admins only (PermissionDenied). A dry run checks and counts, writing nothing."""
+    ``vectors`` (from :func:`encode_reviews`) are stored with the claims whose text they
+    encode. Editors and admins only (PermissionDenied). A dry run checks and counts,
+    writing nothing."""
     require(actor, EDITORS, "import other fact-checkers' reviews")
     if not dry_run and session.get_bind().dialect.name == "postgresql":
         # One import at a time, so two cannot both find a review new (SQLite's BEGIN
@@ -411,7 +422,9 @@ def import_reviews(
     report.imported = len(fresh)
     report.unrated = sum(plan.verdict.rating_id is None for plan in fresh.values())
     if not dry_run and fresh:
-        report.claim_ids = _write(session, actor, list(fresh.values()), source_name or "file")
+        report.claim_ids = _write(
+            session, actor, list(fresh.values()), source_name or "file", vectors
+        )
         _LOG.info(
             "imported reviews from %s",
             source_name or "a file",
@@ -425,10 +438,16 @@ def import_reviews(
     return report
 
 
-def _write(session: Session, actor: User, plans: list[_Planned], where: str) -> list[int]:
-    """Insert the claims, verdicts, review rows, audit events and search documents in bulk
-    (``bulk.Rows``: one statement per table, as the CSV import writes), and count the
-    claims into the dashboard summary."""
+def _write(
+    session: Session,
+    actor: User,
+    plans: list[_Planned],
+    where: str,
+    vectors: TextVectors | None = None,
+) -> list[int]:
+    """Insert the claims, verdicts, review rows, audit events, search documents and
+    sentence vectors in bulk (``bulk.Rows``: one statement per table, as the CSV import
+    writes), and count the claims into the dashboard summary."""
     rows = Rows(session)
     claim_ids = rows.reserve("claim", len(plans))
     verdict_ids = rows.reserve("verdict", len(plans))
@@ -473,8 +492,27 @@ def _write(session: Session, actor: User, plans: list[_Planned], where: str) -> 
             for cid, p in pairs
         ),
     )
+    if vectors is not None:
+        model, known = vectors
+        texts = ((cid, p.claim.statement) for cid, p in pairs)
+        insert_vectors(rows, model, ((cid, known[text]) for cid, text in texts if text in known))
     summary.add_claims(session, claim_ids)
     return claim_ids
+
+
+def encode_reviews(
+    session: Session, reviews: list[Review], rating_map: RatingMap | None = None
+) -> TextVectors | None:
+    """The sentence vectors of the claims ``reviews`` would become, by statement, when a
+    model is configured: encoded in a read session, before the import's write transaction,
+    so the write lock is not held while the model runs (about 5 ms a review)."""
+    model = embeddings.encoder()
+    if model is None:
+        return None
+    scale = _Scale.load(session, rating_map)
+    plans = (_plan(review, scale) for review in reviews)
+    texts = sorted({plan.claim.statement for plan in plans if isinstance(plan, _Planned)})
+    return model.name, dict(zip(texts, embeddings.encode_claims(model, texts), strict=True))
 
 
 def _claim_row(rows: Rows, claim_id: int, plan: _Planned, actor: User, at: Any) -> tuple[Any, ...]:
@@ -553,6 +591,10 @@ def run_claimreview_import(
     it in one write transaction (a read one for a dry run). What ``workbench import
     claimreview`` calls."""
     reviews = read_claimreview(source, source_name or "the file")
+    vectors = None
+    if not dry_run and embeddings.encoder() is not None:
+        with db.read_session(engine) as session:
+            vectors = encode_reviews(session, reviews, rating_map)
     opened = db.read_session(engine) if dry_run else db.write_session(engine)
     with opened as session:
         return import_reviews(
@@ -562,4 +604,5 @@ def run_claimreview_import(
             rating_map=rating_map,
             source_name=source_name,
             dry_run=dry_run,
+            vectors=vectors,
         )

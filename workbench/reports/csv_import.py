@@ -49,13 +49,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
-from workbench import db
+from workbench import db, embeddings
 from workbench.claims import update_claim
 from workbench.errors import InvalidInput, WorkbenchError
 from workbench.models import Article, Claim, User, stored_id, utcnow
 from workbench.permissions import ADMINS, REVIEW_DESK, require
 from workbench.ratings import default_scale, ratings_of
-from workbench.reports.bulk import Prepared, insert_claims, prepare_import
+from workbench.reports.bulk import Prepared, Vectors, insert_claims, prepare_import
 from workbench.reports.csv_read import ReadOptions, RecordReader, RowError, Source
 from workbench.reports.import_rows import (
     Context,
@@ -142,6 +142,8 @@ class ImportPlan:
     started: float = 0.0
     #: The rows to insert, built before the write (SQLite; see ``bulk.prepare_import``).
     prepared: Prepared | None = None
+    #: The new claims' sentence vectors, encoded before the write (``workbench.embeddings``).
+    vectors: Vectors | None = None
 
 
 def _context(
@@ -333,6 +335,7 @@ def write_import(session: Session, actor: User, plan: ImportPlan) -> ImportRepor
             restore=plan.restore,
             source_name=plan.source_name,
             prepared=plan.prepared,
+            vectors=plan.vectors,
         )
         session.flush()
     except InvalidInput as error:  # a restored person's name that is not a valid account
@@ -369,6 +372,21 @@ def _check_ids_free(session: Session, creates: list[NewClaim]) -> None:
                     ]
                 )
             )
+
+
+def _encode(creates: list[NewClaim], on_progress: Progress | None) -> Vectors | None:
+    """The new claims' vectors when a model is configured, encoded before the write lock
+    (about 5 ms a claim on one core); progress from 50% to 95% of the import."""
+    model = embeddings.encoder()
+    if model is None or not creates:
+        return None
+
+    def step(done: int, total: int) -> None:
+        if on_progress:
+            on_progress(500 + 450 * done // total, 1000)
+
+    texts = [plan.statement for plan in creates]
+    return model.name, embeddings.encode_claims(model, texts, step)
 
 
 def run_import(
@@ -410,6 +428,7 @@ def run_import(
             restore=restore,
             source_name=source_name,
         )
+    plan.vectors = _encode(plan.creates, on_progress)
     locked = time.perf_counter()
     try:
         with db.write_session(engine) as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench import claims, loaders
+from workbench import claims, embeddings, loaders
 from workbench.errors import InvalidInput
 from workbench.matching import Match, Tier
 from workbench.models import ClaimType
@@ -50,6 +50,9 @@ def _seen_before_panel(text: str) -> None:
     """Earlier claims in two tiers, and the choice of the one this claim repeats (read from
     the state by "Create claim")."""
     st.markdown("**Seen before?**")
+    notice = embeddings.problem()
+    if notice:
+        st.warning(md(notice))
     try:
         matches = loaders.seen_before(text)
     except InvalidInput as error:
