@@ -132,3 +132,33 @@ def test_a_signed_in_person_lands_on_my_work_with_counts_in_the_sidebar(returned
     )
     at.switch_page(routes.START.path).run()  # the start page is still there
     assert [t.value for t in at.title] == ["Claim workbench"]
+
+
+def sidebar_line(at) -> str:  # type: ignore[no-untyped-def]
+    [link] = [
+        link for link in at.sidebar.get("page_link") if link.proto.label.startswith("My work ·")
+    ]
+    return link.proto.label
+
+
+def test_the_sidebar_counts_are_read_again_after_a_while_not_on_every_page(
+    app_db, engine, reviewer, editor, article, monkeypatch
+):
+    """A colleague's assignment shows in the sidebar once the counts are older than
+    FRESH_SECONDS (the My work page itself shows it at once); until then page runs reuse
+    them instead of reading them again."""
+    from workbench import assignments
+    from workbench.ui.components import work_counts
+
+    claim = new_claim(engine, editor, article)
+    at = open_page(user=reviewer)
+    assert sidebar_line(at).startswith("My work · 0 assigned")
+    with db.write_session(engine) as session:
+        assignments.assign_claim(
+            session, editor, claim.id, claims.get_claim(session, claim.id).version, reviewer.id
+        )
+    at.switch_page(routes.START.path).run()
+    assert sidebar_line(at).startswith("My work · 0 assigned")  # read 0 s ago: kept
+    monkeypatch.setattr(work_counts, "FRESH_SECONDS", 0.0)
+    at.run()
+    assert sidebar_line(at).startswith("My work · 1 assigned")

@@ -157,11 +157,14 @@ def perform(
     :func:`show_refusal` instead.
     """
     try:
-        return actions.perform(credentials(), service, *args, **kwargs)
+        saved = actions.perform(credentials(), service, *args, **kwargs)
     except reraise:
         raise
     except WorkbenchError as error:
         _refuse(md(str(error)), where)
     except DatabaseRefused as refused:
         _refuse(str(refused), where, icon="⏳")
+    else:
+        st.session_state.pop(routes.MY_WORK_COUNTS, None)  # a change of mine: count again
+        return saved
     return None

@@ -216,6 +216,8 @@ LANDING = "nav_landing"
 #: A sign-in session token: what the cookie carries, set directly by tests (AppTest
 #: cannot send cookies) and checked exactly like the cookie's.
 SESSION_TOKEN = "wb_session_token"
+#: The sidebar's My work counts as last read: (user id, when, counts); see work_counts.py.
+MY_WORK_COUNTS = "wb_my_work_counts"
 #: Set when a selection became a claim: the article view clears it before drawing.
 CLEAR_SELECTION = "annotate_clear_selection"
 #: (article id, message): the confirmation of the last write, shown until the next one.

@@ -35,6 +35,7 @@ def live_counts(shown: WorkCounts) -> None:
     below were read with the counts ``shown``)."""
     now = my_work_counts(credentials())
     if now != shown:
+        st.session_state.pop(routes.MY_WORK_COUNTS, None)  # the sidebar's line too
         st.rerun(scope="app")
     with st.container(key="my_work_live"):
         st.caption(f"{now.summary} · checked {datetime.now(UTC):%H:%M:%S} UTC")
