@@ -174,6 +174,18 @@ def article(engine: Engine, reviewer: User):
         return load_sample(session, reviewer)
 
 
+def new_article(engine: Engine, user: User | None, body: str, title: str = "Article", **fields):
+    """An article stored through the service, by ``user`` (None: the built-in single-user
+    account the browser acts as while nobody signs in)."""
+    from workbench import articles
+
+    with db.write_session(engine) as session:
+        author = user or users.builtin_user(session, users.LOCAL_USER)
+        return articles.add_article(
+            session, author, articles.ArticleDraft(title=title, body=body, **fields)
+        )
+
+
 def new_claim(
     engine: Engine, user: User, article, text: str = "valued at least at $6.2 billion", **extra
 ):

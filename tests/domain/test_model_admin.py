@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from tests.conftest import make_user
+from tests.conftest import make_user, new_article
 from tests.text.conftest import write_training_files
-from workbench import articles, db, model_admin, model_registry, users
+from workbench import db, model_admin, model_registry, users
 from workbench.errors import InvalidInput, PermissionDenied
 from workbench.models import AuditEvent, Role
 from workbench.text.checkworthiness import default_ranker
@@ -38,12 +38,7 @@ def training_data(tmp_path: Path) -> Path:
 def decisions(engine, reviewer, article) -> None:
     """An accepted and a dismissed suggestion on each of two articles (so one article can
     be held back)."""
-    with db.write_session(engine) as session:
-        second = articles.add_article(
-            session,
-            reviewer,
-            articles.ArticleDraft(title="Second", body=SECOND_BODY, outlet="X", language="en"),
-        ).id
+    second = new_article(engine, reviewer, SECOND_BODY, title="Second", outlet="X").id
     for article_id in (article.id, second):
         with db.read_session(engine) as session:
             first, other = load_workspace(session, article_id).suggestions[:2]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench import articles, claims, db
+from tests.conftest import new_article
+from workbench import claims, db
 from workbench.workspace import accept_suggestion, dismiss_suggestion, load_workspace
 
 
@@ -38,12 +39,7 @@ def test_a_transcripts_speaker_is_the_claimant_and_a_dismissal_names_nobody(engi
         "JONES: That is wrong. Unemployment rose by 2% in 2019 and wages fell by $300.\n"
         "SMITH: We created six million jobs in 2018."
     )
-    with db.write_session(engine) as session:
-        article_id = articles.add_article(
-            session,
-            reviewer,
-            articles.ArticleDraft(title="Debate", body=body, outlet="TV", language="en"),
-        ).id
+    article_id = new_article(engine, reviewer, body, title="Debate", outlet="TV").id
     accepted = suggestion_with(engine, article_id, "Unemployment rose by 2%")
     dismissed = suggestion_with(engine, article_id, "six million jobs")
     with db.write_session(engine) as session:

@@ -69,7 +69,8 @@ def write_training_files(data: Path) -> Path:
             if header is None:
                 writer = csv.writer(handle)
                 writer.writerow(["sentence_id", "screening", "label", "text"])
-                writer.writerows([n, 0, label, text] for n, (text, label, _) in enumerate(rows))
+                held_out = rows[len(rows) * 3 // 4 :]  # never in a training file
+                writer.writerows([n, 0, label, text] for n, (text, label, _) in enumerate(held_out))
             else:
                 writer = csv.writer(handle, delimiter="\t")
                 writer.writerow(header)

@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import new_claim
+from tests.conftest import new_article, new_claim
 from tests.ui.conftest import open_page
 from workbench import claims, db
 from workbench.models import Claim
@@ -179,18 +179,11 @@ def test_the_claim_editor_shows_and_saves_the_context(sample, engine, editor):
 
 
 def test_hostile_article_text_is_never_markup(app_db, engine):
-    from workbench import articles, users
-
     body = (
         "<script>alert('x')</script> [click](javascript:alert(1)) ![img](http://e/x.png) "
         "The budget rose 12% in 2024, officials said."
     )
-    with db.write_session(engine) as session:
-        article = articles.add_article(
-            session,
-            users.builtin_user(session, users.LOCAL_USER),
-            articles.ArticleDraft(title="<b>Bold</b> [x](http://e)", body=body),
-        )
+    article = new_article(engine, None, body, title="<b>Bold</b> [x](http://e)")
     at = open_page(PAGE, {"article": str(article.id)})
     assert not at.exception
     rendered = " ".join(m.value for m in at.markdown)

@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import new_article
 from tests.ui.conftest import component_data, open_page, send_trigger
 from workbench import article_versions, db, users
 from workbench.models import Claim, ClaimState
@@ -131,18 +132,11 @@ def test_an_older_version_marks_no_suggestions(sample, engine):
 
 
 def test_hostile_article_text_reaches_the_marks_only_as_data(app_db, engine):
-    from workbench import articles
-
     body = (
         '<img src=x onerror="alert(1)"> The <b>budget</b> rose by $5 billion in 2024, '
         "officials said. [x](javascript:alert(1)) Unemployment fell to 3% in 2023."
     )
-    with db.write_session(engine) as session:
-        article = articles.add_article(
-            session,
-            users.builtin_user(session, users.LOCAL_USER),
-            articles.ArticleDraft(title="Hostile", body=body),
-        )
+    article = new_article(engine, None, body, title="Hostile")
     at = open_page(PAGE, {"article": str(article.id)})
     assert not at.exception
     [component] = at.get("bidi_component")
