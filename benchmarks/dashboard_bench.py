@@ -137,17 +137,7 @@ class Desk:
 
     def direct_dashboard(self, filters: ClaimFilters) -> Callable[[], object]:
         """Baseline: the same figures by the direct GROUP BY over claims and verdicts."""
-        every = (
-            dash.verdict_distribution,
-            dash.claims_by_state,
-            dash.throughput_weekly,
-            dash.throughput_by_reviewer,
-            dash.time_to_verdict,
-            dash.top_outlets,
-            dash.top_claimants,
-            dash.top_tags,
-            dash.most_repeated,
-        )
+        every = dash.DIRECT_FIGURES
         return self._run(
             lambda s, _editor: figures(dash.Dashboard(*[figure(s, filters) for figure in every]))
         )

@@ -49,7 +49,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 
 from tests.conftest import PASSWORD, make_user  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_app  # noqa: E402
+from tests.e2e.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    server_flags,
+    wait_for_app,
+)
 from workbench import articles, claims, db  # noqa: E402
 from workbench.models import Article, Claim, Role  # noqa: E402
 from workbench.text.checkworthiness import suggest_claims  # noqa: E402
@@ -238,16 +244,7 @@ def seed_desks(url: str, copies: int = 1) -> list[Desk]:
 def serve(command: list[str], database_url: str, log: Path) -> Iterator[tuple[str, int]]:
     """Run a Streamlit server until it is healthy; yield (base URL, process id)."""
     port = free_port()
-    flags = [
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    flags = server_flags(port)
     env = {**os.environ, "WORKBENCH_DATABASE_URL": database_url}
     with log.open("w") as errors:
         process = subprocess.Popen(

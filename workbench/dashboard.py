@@ -679,3 +679,19 @@ def claims_for_selection(
     )
     query = apply_filters(query, filters, dates=not verdict_based)
     return [ClaimRef(*row) for row in session.exec(query)]
+
+
+#: Every figure counted directly (one GROUP BY over claims and verdicts each), in the order
+#: of :class:`Dashboard`'s fields: the reference the summary rows are checked against
+#: (tests) and measured beside (benchmarks/dashboard_bench.py).
+DIRECT_FIGURES = (
+    verdict_distribution,
+    claims_by_state,
+    throughput_weekly,
+    throughput_by_reviewer,
+    time_to_verdict,
+    top_outlets,
+    top_claimants,
+    top_tags,
+    most_repeated,
+)

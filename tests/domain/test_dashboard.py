@@ -17,17 +17,7 @@ from workbench.filters import ClaimFilters
 from workbench.models import Claim, User
 
 ALL = ClaimFilters()
-FIGURES = (
-    dash.verdict_distribution,
-    dash.claims_by_state,
-    dash.throughput_weekly,
-    dash.throughput_by_reviewer,
-    dash.time_to_verdict,
-    dash.top_outlets,
-    dash.top_claimants,
-    dash.top_tags,
-    dash.most_repeated,
-)
+FIGURES = dash.DIRECT_FIGURES
 
 
 def figures(engine, editor, filters: ClaimFilters = ALL) -> dash.Dashboard:

@@ -62,6 +62,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def server_flags(port: int) -> list[str]:
+    """The Streamlit options every test and benchmark server runs with: headless on
+    ``port``, no file watcher, no usage statistics."""
+    return [
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
 @dataclass
 class Server:
     url: str
@@ -93,16 +108,7 @@ def start_server(
     Streamlit looks for ``.streamlit/secrets.toml`` (single sign-on tests use a temp dir)."""
     port = port or free_port()
     env = {**os.environ, "WORKBENCH_DATABASE_URL": database_url, **(extra_env or {})}
-    flags = [
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    flags = server_flags(port)
     if Path(script).resolve() == ROOT / "app.py":
         command = [sys.executable, "-m", "workbench.ui.web", *flags]
     else:
