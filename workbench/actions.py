@@ -19,7 +19,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
-from workbench import auth, db, search, users
+from workbench import auth, db, embeddings, nearest_claims, search, users
 from workbench.identity import Credentials, Person, acting_user, person
 from workbench.models import User
 
@@ -117,9 +117,12 @@ def prepare_database() -> None:
 
 
 def warm_search() -> None:
-    """Start loading the claim search's vocabulary in the background (the server's start
-    calls this), so no one's first search after a restart waits for it."""
+    """Start loading the claim search's vocabulary and, with a sentence model configured,
+    the claims' vectors in the background (the server's start calls this), so no one's
+    first search or "seen before?" after a restart waits for them."""
     search.warm_vocabulary(db.get_engine())
+    if embeddings.encoder() is not None:
+        nearest_claims.warm(db.get_engine())
 
 
 def register_external(credentials: Credentials) -> Person | None:

@@ -40,7 +40,7 @@ import numpy as np
 from sqlalchemy import Engine, delete
 from sqlmodel import Session, col, select
 
-from workbench import db
+from workbench import db, nearest_claims
 from workbench.models import Claim, ClaimVector
 from workbench.settings import get_settings
 
@@ -210,12 +210,14 @@ def encode_claims(
 
 def store(session: Session, model_name: str, vectors: Iterable[tuple[int, bytes]]) -> None:
     """Write (or replace) the vectors of these claims."""
-    rows = [ClaimVector(claim_id=cid, model=model_name, vector=blob) for cid, blob in vectors]
+    pairs = list(vectors)
+    rows = [ClaimVector(claim_id=cid, model=model_name, vector=blob) for cid, blob in pairs]
     ids = [row.claim_id for row in rows]
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
         session.exec(delete(ClaimVector).where(col(ClaimVector.claim_id).in_(chunk)))
     session.add_all(rows)
+    nearest_claims.remember(session.get_bind().engine, model_name, pairs)
 
 
 def index_claim(session: Session, claim_id: int, statement: str, *, new: bool = False) -> None:

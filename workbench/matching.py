@@ -35,10 +35,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz, utils
 from sqlmodel import Session, col, select
 
-from workbench import embeddings
+from workbench import embeddings, nearest_claims
 from workbench.errors import InvalidInput
 from workbench.models import Article, Claim, ExternalReview, Rating, Verdict, VerdictStatus
 from workbench.search import amount_spans, candidate_claim_ids, terms
@@ -213,6 +214,11 @@ def seen_before(
     found = dict(
         candidate_claim_ids(session, text, limit=RERANKED, exclude_ids=exclude, language=language)
     )
+    model = embeddings.encoder()
+    semantic = None if model is None else (model, model.encode([text])[0])
+    if semantic is not None:
+        for cid in nearest_claims.nearest(session, semantic[0].name, semantic[1], exclude=exclude):
+            found.setdefault(cid, 0.0)  # found by meaning alone: no word relevance
     if not found:
         return []
     rows = {
@@ -237,7 +243,7 @@ def seen_before(
         )
     }
     statements = {cid: row[1] for cid, row in rows.items()}
-    cosines = semantic_scores(session, text, statements)
+    cosines = {} if semantic is None else semantic_scores(session, *semantic, statements)
     ranked = rank(text, found, statements, language, cosines)[:limit]
     verdicts = published_verdicts(session, [cid for cid, *_rest in ranked])
     shown_at = SHOWN_RELEVANCE[session.get_bind().dialect.name]
@@ -275,20 +281,18 @@ def seen_before(
     return matches
 
 
-def semantic_scores(session: Session, text: str, statements: dict[int, str]) -> dict[int, float]:
-    """The cosine of ``text`` and each candidate's statement by the configured sentence
-    model; {} without one. Candidates without a stored vector of this model (saved before
-    it was configured) are encoded here."""
-    model = embeddings.encoder()
-    if model is None or not statements:
-        return {}
+def semantic_scores(
+    session: Session, model: embeddings.Encoder, query: np.ndarray, statements: dict[int, str]
+) -> dict[int, float]:
+    """The cosine of the ``query`` vector and each candidate's statement by ``model``.
+    Candidates without a stored vector of this model (saved before it was configured) are
+    encoded here."""
     ids = list(statements)
     stored = embeddings.stored_vectors(session, model.name, ids)
     missing = [cid for cid in ids if cid not in stored]
     if missing:
         texts = [statements[cid] for cid in missing]
         stored.update(zip(missing, embeddings.pack(model.encode(texts)), strict=True))
-    query = model.encode([text])[0]
     cosines = embeddings.unpack([stored[cid] for cid in ids]) @ query
     return dict(zip(ids, cosines.tolist(), strict=True))
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import cast
@@ -23,7 +22,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, bindparam, text
 from sqlmodel import Session, col, select
 
-from workbench import db
+from workbench.db_cache import DatabaseCache
 from workbench.models import Article, Claim, ClaimTag
 from workbench.sql import select_columns
 from workbench.text.amounts import amount_tokens, scan
@@ -231,15 +230,10 @@ def rebuild_index(session: Session, *, batch: int = 20_000) -> int:
     it) and loads again on the next search."""
     docs = _documents(session)
     index_claims(session, ((cast(int, d["id"]), cast(str, d["doc"])) for d in docs), batch=batch)
-    _VOCAB.pop(str(session.get_bind().engine.url), None)
+    _VOCAB.forget(session.get_bind().engine)
     return len(docs)
 
 
-#: Per database: (loaded at, {term: document count}). Reading every term's count walks
-#: every posting list, so it happens once per ``_VOCAB_TTL_S``; :func:`index_claim` and
-#: :func:`index_claims` add their terms. Other processes' new terms arrive late (SQLite
-#: counts stay live, though).
-_VOCAB: dict[str, tuple[float, dict[str, int]]] = {}
 _VOCAB_SQL = {
     "sqlite": "SELECT term, doc FROM claim_fts_vocab",
     "postgresql": "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM claim_search_doc')",
@@ -250,35 +244,9 @@ _VOCAB_SQL = {
 INLINE_LOAD_DOCS = 20_000
 
 
-#: Background loads of the vocabulary, per database (see :func:`_vocabulary`).
-_RELOADS: dict[str, threading.Thread] = {}
-_RELOADS_LOCK = threading.Lock()
-
-
-def _load_vocabulary(session: Session, key: str) -> dict[str, int]:
+def _read_vocabulary(session: Session) -> dict[str, int]:
     sql = _VOCAB_SQL[session.get_bind().dialect.name]
-    counts = {term: count for term, count in session.execute(text(sql))}
-    _VOCAB[key] = (time.monotonic(), counts)
-    return counts
-
-
-def _vocabulary(session: Session) -> dict[str, int]:
-    """Every term's document count, never loaded inside a click at scale: the first use
-    loads it inline only for a small archive (:data:`INLINE_LOAD_DOCS`); a larger one
-    gets it from a background thread and searches without typo expansion until it is
-    there (exact words and prefixes still match; PostgreSQL also falls back to trigram
-    similarity). Once outdated, it is reloaded in the background while searches go on
-    with the old counts."""
-    key = str(session.get_bind().engine.url)
-    cached = _VOCAB.get(key)
-    if cached is None:
-        if _small_archive(session):
-            return _load_vocabulary(session, key)
-        _load_in_background(session.get_bind().engine)
-        return {}
-    if time.monotonic() - cached[0] > _VOCAB_TTL_S:
-        _load_in_background(session.get_bind().engine)
-    return cached[1]
+    return {term: count for term, count in session.execute(text(sql))}
 
 
 def _small_archive(session: Session) -> bool:
@@ -291,37 +259,35 @@ def _small_archive(session: Session) -> bool:
     return stored <= INLINE_LOAD_DOCS
 
 
+#: Every term's document count per database. Reading them walks every posting list, so it
+#: happens once per ``_VOCAB_TTL_S`` and, at scale, never inside a search: until it is
+#: there, searches go without typo expansion (exact words and prefixes still match;
+#: PostgreSQL also falls back to trigram similarity). :func:`index_claim` and
+#: :func:`index_claims` add their terms; other processes' new terms arrive with the next
+#: read (SQLite counts stay live, though).
+_VOCAB = DatabaseCache("vocabulary", _read_vocabulary, ttl_s=_VOCAB_TTL_S, small=_small_archive)
+
+
+def _vocabulary(session: Session) -> dict[str, int]:
+    """Every term's document count, or {} while it is read in the background."""
+    return _VOCAB.get(session) or {}
+
+
 def warm_vocabulary(engine: Engine) -> threading.Thread | None:
     """Load the vocabulary in the background now (the server's start calls this, so the
     first search after a restart has its typo expansion); the loading thread, or None when
     one is already running."""
-    return _load_in_background(engine)
-
-
-def _load_in_background(engine: Engine) -> threading.Thread | None:
-    key = str(engine.url)
-    url = engine.url.render_as_string(hide_password=False)
-    with _RELOADS_LOCK:
-        if key in _RELOADS and _RELOADS[key].is_alive():
-            return None
-
-        def reload() -> None:
-            with db.read_session(db.get_engine(url)) as own:
-                _load_vocabulary(own, key)
-
-        _RELOADS[key] = thread = threading.Thread(target=reload, name="vocabulary", daemon=True)
-        thread.start()
-        return thread
+    return _VOCAB.warm(engine)
 
 
 def _add_terms(session: Session, docs: Iterable[str]) -> None:
     """Count new documents' terms into this process's cached vocabulary, if loaded."""
-    cached = _VOCAB.get(str(session.get_bind().engine.url))
+    cached = _VOCAB.peek(session.get_bind().engine)
     if cached is None:
         return
     for doc in docs:
         for term in set(terms(doc)):
-            cached[1][term] = cached[1].get(term, 0) + 1
+            cached[term] = cached.get(term, 0) + 1
 
 
 def close_terms(session: Session, term: str, *, limit: int = 3) -> list[str]:

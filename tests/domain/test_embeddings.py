@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from tests.factories import cli_admin_user, import_as_cli
-from workbench import claims, db, embeddings, matching
+from workbench import claims, db, embeddings, matching, nearest_claims, search
 from workbench.drafts import ClaimDraft
 from workbench.models import ClaimVector
 from workbench.reports.claimreview_import import run_claimreview_import
@@ -199,3 +200,83 @@ def test_an_unusable_model_directory_turns_the_rerank_off_with_one_warning(
     assert len([r for r in caplog.records if r.name == "workbench.embeddings"]) == 1
     _use(monkeypatch, None)
     assert embeddings.problem() is None
+
+
+#: Says what the stored claim says in other words: no word of it but "the" in common.
+PARAPHRASE = ("Jabs give kids developmental disorders", "Vaccines cause autism in young children")
+
+
+def test_seen_before_finds_a_claim_by_meaning_alone(semantic, engine, reviewer) -> None:
+    """A claim no query word finds (BM25 has no candidate) is found by its vector."""
+    query, statement = PARAPHRASE
+    meant = _add(engine, reviewer, statement)
+    _add(engine, reviewer, "The bridge cost twice its budget")
+    with db.read_session(engine) as session:
+        assert search.candidate_claim_ids(session, query) == []
+        found = matching.seen_before(session, query)
+    assert found[0].claim_id == meant
+    assert found[0].relevance == 0 and found[0].semantic is not None and found[0].semantic > 0.4
+
+
+def test_nearest_claims_rank_by_vector_and_leave_out_the_excluded(semantic, engine, reviewer):
+    ids = [_add(engine, reviewer, text) for text in (PARAPHRASE[1], "Taxes rose 5% this year")]
+    query = semantic.encode([PARAPHRASE[0]])[0]
+    with db.read_session(engine) as session:
+        assert nearest_claims.nearest(session, semantic.name, query) == ids
+        assert nearest_claims.nearest(session, semantic.name, query, limit=1) == ids[:1]
+        assert nearest_claims.nearest(session, semantic.name, query, exclude=ids[:1]) == ids[1:]
+        assert nearest_claims.nearest(session, "another model", query) == []
+
+
+def test_a_claim_saved_after_the_vectors_were_read_is_found_at_once(
+    semantic, engine, reviewer
+) -> None:
+    """This process's own writes join the cached vectors; no re-read is needed."""
+    _add(engine, reviewer, "Taxes rose 5% this year")
+    query = semantic.encode([PARAPHRASE[0]])[0]
+    with db.read_session(engine) as session:
+        assert len(nearest_claims.nearest(session, semantic.name, query)) == 1  # read now
+    new = _add(engine, reviewer, PARAPHRASE[1])
+    with db.read_session(engine) as session:
+        assert nearest_claims.nearest(session, semantic.name, query)[0] == new
+
+
+def test_a_large_archive_reads_the_vectors_in_the_background(
+    semantic, engine, reviewer, monkeypatch
+) -> None:
+    """Above the inline size the first look-up does not wait for the read: it has BM25's
+    candidates only, and the vectors' candidates once the thread is done."""
+    query, statement = PARAPHRASE
+    meant = _add(engine, reviewer, statement)
+    monkeypatch.setattr(nearest_claims, "INLINE_LOAD_VECTORS", 0)
+    gate = threading.Event()
+    read = nearest_claims._VECTORS.load
+
+    def gated(session):
+        assert gate.wait(timeout=60), "the test never let the vectors load"
+        return read(session)
+
+    monkeypatch.setattr(nearest_claims._VECTORS, "load", gated)
+    nearest_claims._VECTORS.forget(engine)
+    with db.read_session(engine) as session:
+        assert matching.seen_before(session, query) == []  # would hang if it waited
+    gate.set()
+    nearest_claims._VECTORS.threads[str(engine.url)].join(timeout=60)
+    with db.read_session(engine) as session:
+        assert [m.claim_id for m in matching.seen_before(session, query)] == [meant]
+
+
+def test_too_many_vectors_turn_the_scan_off_with_a_warning(
+    semantic, engine, reviewer, monkeypatch, caplog
+) -> None:
+    """Above MAX_VECTORS (memory per server process) only BM25's candidates are used."""
+    for text in (PARAPHRASE[1], "Taxes rose 5% this year"):
+        _add(engine, reviewer, text)
+    monkeypatch.setattr(nearest_claims, "MAX_VECTORS", 1)
+    nearest_claims._VECTORS.forget(engine)
+    with (
+        caplog.at_level(logging.WARNING, logger="workbench.nearest_claims"),
+        db.read_session(engine) as session,
+    ):
+        assert nearest_claims.nearest(session, semantic.name, semantic.encode(["x y"])[0]) == []
+    assert "BM25 candidates only" in caplog.text

@@ -174,9 +174,9 @@ def test_candidates_never_read_the_vocabulary_on_sqlite(engine, stored, database
     docs/decisions/0013-bm25-claim-matching.md.)"""
     if not database_url.startswith("sqlite"):
         pytest.skip("PostgreSQL ranks with the cached term counts by design")
-    search._VOCAB.clear()
+    search._VOCAB.values.clear()
     assert candidates(engine, "Hungary rejected the Ukraine draft")
-    assert search._VOCAB == {}
+    assert search._VOCAB.values == {}
 
 
 def test_match_terms_drop_stop_words_and_spell_amounts_once():
@@ -203,7 +203,7 @@ def test_migration_backfills_existing_claims(database_url, engine, reviewer):
     config = db.alembic_config(database_url)
     command.downgrade(config, "0002")
     command.upgrade(config, "head")
-    search._VOCAB.clear()  # a new index: this process's vocabulary cache is stale
+    search._VOCAB.values.clear()  # a new index: this process's vocabulary cache is stale
     assert len(found(engine, "tarifs steel")) == 1
     assert len(found(engine, "trade")) == 1
     with db.write_session(engine) as session:
@@ -217,12 +217,12 @@ def test_an_outdated_vocabulary_is_reloaded_in_the_background(engine, reviewer, 
     add_claim(engine, reviewer, "Tariffs on steel doubled last year")
     assert len(found(engine, "tarifs steel")) == 1  # loads the vocabulary
     key = str(engine.url)
-    loaded_at, counts = search._VOCAB[key]
-    search._VOCAB[key] = (loaded_at - search._VOCAB_TTL_S - 1, {**counts, "stale-marker": 1})
+    loaded_at, counts = search._VOCAB.values[key]
+    search._VOCAB.values[key] = (loaded_at - search._VOCAB_TTL_S - 1, {**counts, "stale": 1})
     assert len(found(engine, "tarifs steel")) == 1  # served from the old counts
-    search._RELOADS[key].join(timeout=30)
-    assert "stale-marker" not in search._VOCAB[key][1]
-    assert search._VOCAB[key][1].get("tariffs") == 1
+    search._VOCAB.threads[key].join(timeout=30)
+    assert "stale" not in search._VOCAB.values[key][1]
+    assert search._VOCAB.values[key][1].get("tariffs") == 1
 
 
 @pytest.fixture
@@ -233,13 +233,13 @@ def large_archive(monkeypatch):
 
     monkeypatch.setattr(search, "INLINE_LOAD_DOCS", 0)
     gate = threading.Event()
-    load = search._load_vocabulary
+    load = search._VOCAB.load
 
-    def gated(session, key):
+    def gated(session):
         assert gate.wait(timeout=60), "the test never let the vocabulary load"
-        return load(session, key)
+        return load(session)
 
-    monkeypatch.setattr(search, "_load_vocabulary", gated)
+    monkeypatch.setattr(search._VOCAB, "load", gated)
     return gate
 
 
@@ -248,22 +248,22 @@ def test_a_large_archive_never_loads_the_vocabulary_inside_a_search(engine, stor
     goes on without typo expansion while a thread loads it, and has it afterwards."""
     first, _second, _third = stored
     key = str(engine.url)
-    search._VOCAB.pop(key, None)
+    search._VOCAB.forget(engine)
     assert found(engine, "Hungary rejected")[:1] == [first]  # would hang if it waited
-    assert key not in search._VOCAB
+    assert key not in search._VOCAB.values
     large_archive.set()
-    search._RELOADS[key].join(timeout=60)
-    assert search._VOCAB[key][1].get("hungary") == 1
+    search._VOCAB.threads[key].join(timeout=60)
+    assert search._VOCAB.values[key][1].get("hungary") == 1
     assert found(engine, "Hungray rejectd")[:1] == [first]
 
 
 def test_the_server_start_warms_the_vocabulary(engine, stored):
     key = str(engine.url)
-    search._VOCAB.pop(key, None)
+    search._VOCAB.forget(engine)
     thread = search.warm_vocabulary(engine)
     assert thread is not None
     thread.join(timeout=60)
-    assert search._VOCAB[key][1].get("pennsylvania") == 1
+    assert search._VOCAB.values[key][1].get("pennsylvania") == 1
 
 
 def test_an_import_counts_its_terms_into_the_cached_vocabulary(
@@ -273,11 +273,11 @@ def test_an_import_counts_its_terms_into_the_cached_vocabulary(
     is found at once, with no reload of every term."""
     large_archive.set()
     key = str(engine.url)
-    search._VOCAB.pop(key, None)
+    search._VOCAB.forget(engine)
     search.warm_vocabulary(engine).join(timeout=60)
     new = add_claim(engine, reviewer, "placeholder")
     with db.write_session(engine) as session:
         search.index_claims(session, [(new, "zanzibar clove exports tripled")])
-    assert search._VOCAB[key][1].get("zanzibar") == 1
+    assert search._VOCAB.values[key][1].get("zanzibar") == 1
     large_archive.clear()  # a reload now would hang the search below
     assert found(engine, "zanzibr cloves")[:1] == [new]

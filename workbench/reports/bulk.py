@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import Connection, text, update
 from sqlmodel import Session, col, select
 
-from workbench import search, summary, users
+from workbench import nearest_claims, search, summary, users
 from workbench.models import (
     AnchorStatus,
     Article,
@@ -388,9 +388,9 @@ def insert_claims(
 
 def insert_vectors(rows: Rows, model: str, vectors: Iterable[tuple[int, bytes]]) -> None:
     """New claims' sentence vectors (claim id, packed vector) made by ``model``."""
-    rows.insert(
-        "claim_vector", ("claim_id", "model", "vector"), [(cid, model, v) for cid, v in vectors]
-    )
+    pairs = list(vectors)
+    rows.insert("claim_vector", ("claim_id", "model", "vector"), [(c, model, v) for c, v in pairs])
+    nearest_claims.remember(rows.connection.engine, model, pairs)
 
 
 def _point_into_current_versions(session: Session, claim_ids: list[int]) -> None:
