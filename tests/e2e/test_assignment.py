@@ -1,7 +1,7 @@
 """Assignment in two real browsers: the editor gives an article to a reviewer on the
 Articles page, the reviewer finds its claim under the Claims filter "Assigned to me", and
-the Dashboard's drill-down opens in a dialog over the charts with the bar in the URL (a
-reload reopens it)."""
+the Dashboard's drill-down from a chart in its second tab opens in a dialog over the
+charts with the bar and the tab in the URL (a reload reopens both)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,11 @@ def test_assign_an_article_then_find_it_and_drill_down(desk: Server, browser: Br
 
     eddie.goto(f"{desk.url}/dashboard")
     wait_for_app(eddie)
-    bar = eddie.locator(".st-key-dash_chart_state .point path").first
+    tab = eddie.locator(".st-key-dash_tab").get_by_role("tab", name="Outlets and claimants")
+    tab.click()
+    bar = eddie.locator(".st-key-dash_chart_outlet .point path").first
+    expect(bar).to_be_attached(timeout=TIMEOUT)  # drawn by the rerun the tab started
+    wait_for_app(eddie)
     bar.evaluate("element => element.scrollIntoView({block: 'center'})")
     box = bar.bounding_box()
     assert box is not None
@@ -70,11 +74,14 @@ def test_assign_an_article_then_find_it_and_drill_down(desk: Server, browser: Br
     eddie.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_for_app(eddie)
     dialog = eddie.get_by_role("dialog")
-    expect(dialog.get_by_text("Claims: state = new")).to_be_visible(timeout=TIMEOUT)
-    assert "dash_drill=state%3Anew" in eddie.url or "dash_drill=state:new" in eddie.url
+    expect(dialog.get_by_text("Claims: outlet = TROIB News")).to_be_visible(timeout=TIMEOUT)
+    assert "dash_drill=outlet" in eddie.url and "dash_tab=Outlets" in eddie.url
     eddie.goto(eddie.url)  # a reload (or the link sent to a colleague) reopens it
     wait_for_app(eddie)
-    expect(eddie.get_by_role("dialog").get_by_text("Claims: state = new")).to_be_visible(
+    expect(eddie.get_by_role("dialog").get_by_text("Claims: outlet = TROIB News")).to_be_visible(
         timeout=TIMEOUT
     )
+    expect(tab).to_have_attribute("aria-selected", "true")
+    expect(eddie.locator(".st-key-dash_chart_outlet")).to_be_attached()
+    expect(eddie.locator(".st-key-dash_chart_state")).to_have_count(0)  # the first tab's
     expect(eddie.get_by_text("Open claims per reviewer")).to_be_attached()

@@ -1,6 +1,7 @@
-"""AppTest for the dashboard: friendly empty state, charts on a filled database,
-filters read from the URL, the claim list behind a clicked bar, and figures that follow
-a change without the page counting them in its own run."""
+"""AppTest for the dashboard: friendly empty state, only the open tab's charts on a
+filled database, filters and the open tab read from the URL, the claim list behind a
+clicked bar (from any tab), and figures that follow a change without the page counting
+them in its own run."""
 
 from __future__ import annotations
 
@@ -19,14 +20,71 @@ def test_empty_database_shows_empty_state(app_db, tmp_path):
     assert any("No claims yet" in info.value for info in at.info)
 
 
-def test_filled_database_draws_charts(desk, tmp_path, editor):
+#: The charts each tab draws (their keys' dimensions); the first tab opens by default.
+TAB_CHARTS = {
+    "Verdicts": ["rating", "week", "state", "time"],
+    "Outlets and claimants": ["outlet", "repeated", "claimant", "tag"],
+    "Reviewers": ["reviewer"],
+}
+
+
+def charts_drawn(at) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Each tab's drawn charts, by dimension."""
+    return {
+        tab.label: [chart.key.removeprefix("dash_chart_") for chart in tab.get("plotly_chart")]
+        for tab in at.tabs
+    }
+
+
+def only_open(tab: str) -> dict[str, list[str]]:
+    return {label: charts if label == tab else [] for label, charts in TAB_CHARTS.items()}
+
+
+def test_filled_database_draws_the_first_tabs_charts_only(desk, tmp_path, editor):
     at = open_ui(PAGE, tmp_path, user=editor)
     assert not at.exception, at.exception
     assert claims_shown(at) == "4"
-    charts = at.get("plotly_chart")
-    assert len(charts) == 9
-    verdicts = charts[0].proto.spec
+    assert charts_drawn(at) == only_open("Verdicts")
+    assert len(at.get("plotly_chart")) == 4  # none outside the tabs either
+    verdicts = at.get("plotly_chart")[0].proto.spec
     assert '"#1b7f3b"' in verdicts and '"#cc0000"' in verdicts  # the scale's colours
+    assert at.get("download_button") and at.dataframe[-1].value["open claims"].sum() > 0
+
+
+def test_switching_tabs_draws_that_tabs_charts(desk, tmp_path, editor):
+    at = open_ui(PAGE, tmp_path, user=editor)
+    for tab in ("Outlets and claimants", "Reviewers", "Verdicts"):
+        at.session_state["dash_tab"] = tab
+        at.run()
+        assert not at.exception, at.exception
+        assert charts_drawn(at) == only_open(tab)
+        assert claims_shown(at) == "4"  # the metrics stay above every tab
+    at = open_ui(PAGE, tmp_path, {"dash_tab": "Reviewers"}, user=editor)
+    assert charts_drawn(at) == only_open("Reviewers")  # a link opens its tab
+
+
+def test_drill_down_from_a_chart_in_another_tab(desk, tmp_path, editor):
+    """A bar clicked in a tab that is not the first: its claims over that tab, which a
+    reload (the URL with both parameters) opens again, and which stays open afterwards."""
+    at = open_ui(PAGE, tmp_path, user=editor)
+    at.session_state["dash_tab"] = "Outlets and claimants"
+    at.session_state["dash_drill"] = ("tag", "eu", "eu")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.query_params["dash_drill"] == "tag:eu"
+    reloaded = open_ui(
+        PAGE, tmp_path, {"dash_tab": "Outlets and claimants", "dash_drill": "tag:eu"}, user=editor
+    )
+    for page in (at, reloaded):
+        assert any(s.value == "Claims: tag = eu" for s in page.subheader)
+        assert sorted(page.dataframe[-1].value["id"]) == sorted(
+            desk.claim_ids[i] for i in (0, 1, 3)
+        )
+        assert charts_drawn(page) == only_open("Outlets and claimants")
+    reloaded.button(key="dash_clear").click().run()
+    assert not reloaded.exception, reloaded.exception
+    assert not any(s.value.startswith("Claims:") for s in reloaded.subheader)
+    assert charts_drawn(reloaded) == only_open("Outlets and claimants")
 
 
 def test_filters_come_from_the_url(desk, tmp_path, editor):

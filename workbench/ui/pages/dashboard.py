@@ -7,13 +7,17 @@ database shared by every session: current figures at once, outdated ones at once
 while a background worker recounts them (the page then polls and reruns when they are
 in), so no click waits for a recount. Clicking a bar lists the claims behind it in a
 dialog over the charts, each opening in Annotate; the bar is kept in the URL
-(``dash_drill=dimension:value``), so a reload or a shared link reopens it. Below the
-charts, each reviewer's open claims, oldest first. The CSV report of the same claims
-downloads from here too.
+(``dash_drill=dimension:value``), so a reload or a shared link reopens it. The charts sit
+in tabs and only the open tab's are drawn, because plotly.js redrawing every chart was most
+of a filter click in the browser; the open tab is in the URL too (``dash_tab``), so a
+drill-down from a chart in another tab reopens over its own tab. Below the charts, each
+reviewer's open claims (the whole desk, in every tab), oldest first. The CSV report of the
+same claims downloads from here too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 
@@ -267,6 +271,81 @@ def _age(now: datetime, then: datetime | None) -> str:
     return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''}"
 
 
+def _verdict_charts(data: dash.Dashboard) -> None:
+    left, right = st.columns(2)
+    with left:
+        _bars(
+            "Published verdicts",
+            "rating",
+            data.verdicts,
+            "no published verdicts yet.",
+            coloured=True,
+        )
+        _weekly(data.weeks)
+    with right:
+        _bars("Claims by state", "state", data.states, "none.")
+        _bars(
+            "Days from claim to approved verdict",
+            "time",
+            data.time_to_verdict,
+            "no approved verdicts yet.",
+        )
+
+
+def _source_charts(data: dash.Dashboard) -> None:
+    left, right = st.columns(2)
+    with left:
+        _bars(
+            "Claims per outlet", "outlet", data.outlets, "no claims from articles.", horizontal=True
+        )
+        _bars(
+            "Most-repeated claims",
+            "repeated",
+            data.repeated,
+            "no claim marked as a repeat.",
+            horizontal=True,
+        )
+    with right:
+        _bars(
+            "Claims per claimant",
+            "claimant",
+            data.claimants,
+            "no claimants recorded.",
+            horizontal=True,
+        )
+        _bars("Claims per tag", "tag", data.tags, "no tags yet.", horizontal=True)
+
+
+def _reviewer_charts(data: dash.Dashboard) -> None:
+    _bars(
+        "Approved verdicts per reviewer",
+        "reviewer",
+        data.reviewers,
+        "no approved verdicts yet.",
+        horizontal=True,
+    )
+
+
+#: The charts' tabs in order (the first opens by default) and what each draws.
+TABS: dict[str, Callable[[dash.Dashboard], None]] = {
+    "Verdicts": _verdict_charts,
+    "Outlets and claimants": _source_charts,
+    "Reviewers": _reviewer_charts,
+}
+TAB_KEY = "dash_tab"  # the open tab's label, in the state and in the URL
+
+
+def _charts(data: dash.Dashboard) -> None:
+    """Only the open tab's charts: the others' are not built at all, so the browser redraws
+    a few charts per click instead of nine. Bound to the URL, so a reload (or a drill-down's
+    shared link) opens the same tab; switching tabs reruns the page."""
+    tabs = st.tabs(list(TABS), key=TAB_KEY, bind="query-params")
+    for tab, draw in zip(tabs, TABS.values(), strict=True):
+        if tab.open:
+            with tab:
+                draw(data)
+
+
 st.title("Dashboard")
 try:
     desk = loaders.filter_page(credentials(), EDITORS, "see the dashboard")
@@ -301,39 +380,7 @@ published_metric.metric("Published verdicts", f"{data.in_state('approved'):,}")
 review_metric.metric("Waiting for review", f"{data.in_state('in_review'):,}")
 with st.expander("CSV report of these claims"):
     csv_download(filters, key="dash")
-left, right = st.columns(2)
-with left:
-    _bars(
-        "Published verdicts", "rating", data.verdicts, "no published verdicts yet.", coloured=True
-    )
-    _weekly(data.weeks)
-    _bars(
-        "Days from claim to approved verdict",
-        "time",
-        data.time_to_verdict,
-        "no approved verdicts yet.",
-    )
-    _bars("Claims per outlet", "outlet", data.outlets, "no claims from articles.", horizontal=True)
-    _bars(
-        "Most-repeated claims",
-        "repeated",
-        data.repeated,
-        "no claim marked as a repeat.",
-        horizontal=True,
-    )
-with right:
-    _bars("Claims by state", "state", data.states, "none.")
-    _bars(
-        "Approved verdicts per reviewer",
-        "reviewer",
-        data.reviewers,
-        "no approved verdicts yet.",
-        horizontal=True,
-    )
-    _bars(
-        "Claims per claimant", "claimant", data.claimants, "no claimants recorded.", horizontal=True
-    )
-    _bars("Claims per tag", "tag", data.tags, "no tags yet.", horizontal=True)
+_charts(data)
 _workload()
 chosen_bar = _chosen_bar(data)
 if chosen_bar is None:
