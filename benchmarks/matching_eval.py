@@ -7,7 +7,8 @@ its statement and, as its context, the fact-check's title (``--without-context``
 statement alone); each tweet is then looked up with ``matching.seen_before``, the function
 the Annotate page and ``workbench claims match`` call. Prints recall@1, recall@5, MAP@5,
 and, for what the page shows, the shown recall (a right claim among the shown matches)
-and the precision of the first shown match; the baseline in the same run is a full scan
+and the precision of the first shown match (``--calibrate`` chooses the shown rule,
+``matching.SHOWN``, on train); the baseline in the same run is a full scan
 ranked by plain ``token_set_ratio``. Targets on dev: MAP@5 >= 0.85, shown recall >= 0.5
 with first-shown precision >= 0.85 (see docs/decisions/0013-bm25-claim-matching.md).
 
@@ -210,32 +211,49 @@ def evaluate(engine: Engine, tweets: dict[str, str], qrels: dict[str, set[int]])
     }
 
 
+def shown_figures(
+    results: list[tuple[list[matching.Match], set[int]]], rule: matching.ShownRule
+) -> tuple[float, float]:
+    """(shown recall, first-shown precision) if ``rule`` decided what is shown."""
+    right = showing = first_right = 0
+    for matches, gold in results:
+        shown = [m.claim_id for i, m in enumerate(matches) if rule.shows(m, first=i == 0)]
+        right += bool(gold & set(shown))
+        showing += bool(shown)
+        first_right += bool(shown and shown[0] in gold)
+    return right / len(results), first_right / max(showing, 1)
+
+
 def calibrate(
-    engine: Engine, tweets: dict[str, str], qrels: dict[str, set[int]], precision: float = 0.9
-) -> float:
-    """The lowest relevance at which the first match is right for at least ``precision``
-    of the tweets it shows (run on train only: ``matching.SHOWN_RELEVANCE``). With a model,
-    the first match's cosine instead (inf: no cosine reaches ``precision``)."""
-    firsts = []
+    engine: Engine,
+    tweets: dict[str, str],
+    qrels: dict[str, set[int]],
+    *,
+    semantic: bool,
+    precision: float = 0.9,
+) -> matching.ShownRule:
+    """The shown rule (run on train only: ``matching.SHOWN``) with the highest shown
+    recall whose first *shown* match is right for at least ``precision`` of the tweets
+    showing one: a relevance threshold (from the first matches' relevances) and, with a
+    model, a lead of the first match. Prints the best few."""
+    results = []
     with db.read_session(engine) as session:
         for tweet_id, gold in qrels.items():
-            found = matching.seen_before(session, tweets[tweet_id], limit=1)
-            if found:
-                first = found[0]
-                score = first.relevance if first.semantic is None else first.semantic
-                firsts.append((score, first.claim_id - 1 in gold))
-    firsts.sort(reverse=True)
-    best, right = float("inf"), 0
-    for shown, (relevance, is_right) in enumerate(firsts, start=1):
-        right += is_right
-        if shown % 40 == 0:
-            print(
-                f"  score >= {relevance:8.3f}: shown recall {right / len(qrels):.3f}, "
-                f"precision {right / shown:.3f}"
-            )
-        if right / shown >= precision:
-            best = relevance
-    return best
+            matches = matching.seen_before(session, tweets[tweet_id], limit=5)
+            results.append((matches, {cid + 1 for cid in gold}))
+    firsts = sorted(m[0].relevance for m, _gold in results if m)
+    levels = sorted({firsts[len(firsts) * share // 40] for share in range(10, 40)})
+    leads = (0.1, 0.2, 0.3, 0.4, 0.6, float("inf")) if semantic else (float("inf"),)
+    tried = []
+    for relevance in levels:
+        for lead in leads:
+            rule = matching.ShownRule(relevance, lead=lead)
+            recall, right = shown_figures(results, rule)
+            tried.append((right >= precision, recall, right, rule))
+    tried.sort(key=lambda row: (not row[0], -row[1]))
+    for _ok, recall, right, rule in tried[:5]:
+        print(f"  {rule}: shown recall {recall:.3f}, first-shown precision {right:.3f}")
+    return tried[0][3]
 
 
 def sweep_semantic_weight(
@@ -290,7 +308,7 @@ def main() -> None:
     parser.add_argument(
         "--calibrate",
         action="store_true",
-        help="print the relevance threshold for 90%% first-shown precision",
+        help="choose the shown rule for 90%% first-shown precision (train only)",
     )
     parser.add_argument(
         "--semantic",
@@ -314,7 +332,9 @@ def main() -> None:
     if args.calibrate and args.semantic:
         print(f"  best semantic weight: {sweep_semantic_weight(engine, tweets, qrels):.1f}")
     if args.calibrate:
-        print(f"  calibrated relevance: {calibrate(engine, tweets, qrels):.3f}")
+        rule = calibrate(engine, tweets, qrels, semantic=bool(args.semantic))
+        matching.SHOWN[engine.dialect.name, bool(args.semantic)] = rule
+        print(f"  calibrated: {rule}")
     for name, value in evaluate(engine, tweets, qrels).items():
         print(f"  {name:32} {value:.3f}" if isinstance(value, float) else f"  {name:32} {value}")
     if not args.no_baseline:

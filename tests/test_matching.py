@@ -174,7 +174,8 @@ def test_a_long_post_containing_a_checked_claim_ranks_it_first(engine, reviewer)
         found = seen_before(session, post)
     assert found[0].claim_id == claim and found[0].tier is Tier.possible
     assert found[0].score < MATCH_THRESHOLD
-    assert found[0].shown is (found[0].relevance >= matching.SHOWN_RELEVANCE[engine.dialect.name])
+    rule = matching.SHOWN[engine.dialect.name, False]
+    assert found[0].shown is (found[0].relevance >= rule.relevance)
 
 
 @pytest.mark.parametrize("query", ["", "   ", "vaccine", "?!", "the"])
@@ -188,3 +189,19 @@ def test_only_stop_words_match_nothing(engine, reviewer):
     add(engine, reviewer, "The EU aid package for Ukraine is worth $6.2 billion")
     with db.read_session(engine) as session:
         assert seen_before(session, "it is what it is") == []
+
+
+def _match(**fields) -> Match:
+    return Match(1, 50.0, "A claim", None, "new", None, **fields)
+
+
+def test_the_shown_rule_shows_a_relevant_match_a_same_claim_and_a_clear_first():
+    rule = matching.ShownRule(20.0, lead=0.5)
+    assert rule.shows(_match(relevance=20.0), first=False)
+    assert not rule.shows(_match(relevance=19.9), first=False)
+    assert rule.shows(_match(tier=Tier.same, relevance=1.0), first=False)
+    assert rule.shows(_match(relevance=1.0, lead=0.5), first=True)
+    assert not rule.shows(_match(relevance=1.0, lead=0.5), first=False)  # only the first leads
+    assert not rule.shows(_match(relevance=1.0, lead=0.4), first=True)
+    assert not rule.shows(_match(tier=Tier.same, relevance=99.0, conflict=True), first=True)
+    assert not matching.ShownRule(20.0).shows(_match(relevance=1.0, lead=9.0), first=True)

@@ -6,10 +6,11 @@ the archive by BM25 over every word of the query that is not a stop word
 that relevance (as a share of the best one's) plus the number-aware :func:`similarity`
 below. Each match falls in one of two tiers: ``same`` (similarity at or above
 :data:`MATCH_THRESHOLD`: the same claim, reworded) or ``possible`` (a checked claim the
-query probably repeats or contains); a ``possible`` match is *shown* only when its
-relevance reaches :data:`SHOWN_RELEVANCE`, calibrated on the CLEF-2020 train split. With a
-sentence model configured (``WORKBENCH_EMBEDDING_MODEL``, :mod:`workbench.embeddings`), the
-cosine of the statements' vectors joins the ranking (:data:`SEMANTIC_WEIGHT`; decision 0015).
+query probably repeats or contains); a ``possible`` match is *shown* by the rule in
+:data:`SHOWN`, calibrated on the CLEF-2020 train split. With a sentence model configured
+(``WORKBENCH_EMBEDDING_MODEL``, :mod:`workbench.embeddings`), the claims nearest by sentence
+vector join the candidates (:mod:`workbench.nearest_claims`) and the cosine joins the
+ranking (:data:`SEMANTIC_WEIGHT`; decision 0015).
 
 Why not plain rapidfuzz: "$6.2 billion" and "6.2bn dollars" share no token, while
 "$6.2 billion" and "$62 billion" differ by one character. So amounts are first replaced
@@ -30,7 +31,7 @@ LIAR duplicates vs their nearest unrelated LIAR statements.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -64,19 +65,46 @@ RERANKED = 30
 #: candidate's) in the ranking. CLEF-2020 *train* MAP@5: BM25 alone 0.818; with the
 #: similarity at 0.5 0.823, at 1.0 0.824 (``benchmarks/matching_eval.py --split train``).
 SIMILARITY_WEIGHT = 1.0
-#: A ``possible`` match is shown when its relevance (BM25 on SQLite, ts_rank_cd on
-#: PostgreSQL: their scales differ) reaches this. Chosen on the CLEF-2020 *train* split as
-#: the lowest value whose first shown match was right for at least 90% of tweets, with the
-#: fact-checks' titles as context (docs/decisions/0013-bm25-claim-matching.md and 0014
-#: give the figures; without context it was 18.0 and 0.156).
-SHOWN_RELEVANCE = {"sqlite": 20.5, "postgresql": 0.212}
+
+
+@dataclass(frozen=True)
+class ShownRule:
+    """When a ``possible`` match is shown: any match whose relevance (BM25 on SQLite,
+    ts_rank_cd on PostgreSQL: their scales differ) reaches ``relevance``, and the first
+    match when its ranking score leads the second's by ``lead`` (a clear winner)."""
+
+    relevance: float
+    lead: float = float("inf")
+
+    def shows(self, match: Match, *, first: bool) -> bool:
+        """Whether the Annotate page shows ``match`` (``first``: the best-ranked one)."""
+        if match.conflict:
+            return False
+        leads = first and match.lead >= self.lead
+        return match.tier is Tier.same or match.relevance >= self.relevance or leads
+
+
+#: The shown rules per database, without and with a sentence model, each chosen on the
+#: CLEF-2020 *train* split only (``benchmarks/matching_eval.py --split train --calibrate``,
+#: titles as context) as the rule with the highest shown recall whose first *shown* match
+#: was right for at least 90% of the tweets showing one. Words alone, a relevance
+#: threshold (train: shown recall 0.630 at 0.906 on SQLite, 0.430 at 0.902 on PostgreSQL).
+#: With a model the re-ranked first match is less often the words' best, and no relevance
+#: alone reached 90% (at most 0.895): a clear lead of the first match did (train: 0.700 at
+#: 0.900 on SQLite, 0.691 at 0.903 on PostgreSQL). Figures in
+#: docs/decisions/0015-semantic-rerank.md.
+SHOWN: dict[tuple[str, bool], ShownRule] = {
+    ("sqlite", False): ShownRule(22.965),
+    ("sqlite", True): ShownRule(28.962, lead=0.6),
+    ("postgresql", False): ShownRule(0.225),
+    ("postgresql", True): ShownRule(0.260, lead=0.3),
+}
 #: Weight of the cosine (-1 to 1) of the statements' sentence vectors in the ranking, when a
 #: model is configured (``WORKBENCH_EMBEDDING_MODEL``; docs/decisions/0015-semantic-rerank.md).
-#: CLEF-2020 *train* MAP@5: 0.821 at 0.5, 0.832 at 1, 0.847 at 2, 0.850 at 4 and at 6
-#: (``benchmarks/matching_eval.py --split train --semantic DIR --calibrate``). Which
-#: matches are *shown* stays :data:`SHOWN_RELEVANCE`'s decision: no cosine of the first
-#: match reached 90% first-shown precision on train.
-SEMANTIC_WEIGHT = 4.0
+#: CLEF-2020 *train* MAP@5 with the nearest claims among the candidates: 0.821 at 0.5,
+#: 0.832 at 1, 0.850 at 2, 0.858 at 3, 0.863 at 4, 0.872 at 6, 0.871 at 8
+#: (``benchmarks/matching_eval.py --split train --semantic DIR --calibrate``).
+SEMANTIC_WEIGHT = 6.0
 #: Queries with fewer words than this are "too short to match": one word would rank
 #: every claim that mentions it.
 MIN_QUERY_TERMS = 2
@@ -117,6 +145,10 @@ class Match:
     review_rating: str = ""
     #: The cosine of the sentence vectors (None without a model).
     semantic: float | None = None
+    #: For the first match: how far its ranking score leads the second's (see :class:`ShownRule`).
+    lead: float = 0.0
+    #: It states another amount of the same kind ("$62 billion" for "$6.2 billion"): never shown.
+    conflict: bool = False
 
     def rated(self) -> str:
         """What "seen before?" says of another fact-checker's review: "PolitiFact rated
@@ -244,11 +276,13 @@ def seen_before(
     }
     statements = {cid: row[1] for cid, row in rows.items()}
     cosines = {} if semantic is None else semantic_scores(session, *semantic, statements)
-    ranked = rank(text, found, statements, language, cosines)[:limit]
+    ranked = rank(text, found, statements, language, cosines)
+    lead = ranked[0][3] - (ranked[1][3] if len(ranked) > 1 else 0.0) if ranked else 0.0
+    ranked = ranked[:limit]
     verdicts = published_verdicts(session, [cid for cid, *_rest in ranked])
-    shown_at = SHOWN_RELEVANCE[session.get_bind().dialect.name]
+    rule = SHOWN[session.get_bind().dialect.name, semantic is not None]
     matches = []
-    for cid, score, conflict in ranked:
+    for position, (cid, score, conflict, _mix) in enumerate(ranked):
         _id, statement, article_id, state, claim_date, created_at, url, context, *review = rows[cid]
         review_url, publisher, published = review
         label, conclusion, approved_at = verdicts.get(cid, (None, "", None))
@@ -258,26 +292,26 @@ def seen_before(
         else:
             checked_on = published
         cosine = cosines.get(cid)
-        matches.append(
-            Match(
-                cid,
-                round(score, 1),
-                statement,
-                article_id,
-                state,
-                label,
-                tier,
-                shown=not conflict and (tier is Tier.same or found[cid] >= shown_at),
-                relevance=round(found[cid], 3),
-                url=url or "",
-                checked_on=checked_on,
-                context=context,
-                review_url=review_url or "",
-                publisher=publisher or "",
-                review_rating=conclusion if review_url else "",
-                semantic=None if cosine is None else round(cosine, 3),
-            )
+        match = Match(
+            cid,
+            round(score, 1),
+            statement,
+            article_id,
+            state,
+            label,
+            tier,
+            relevance=round(found[cid], 3),
+            url=url or "",
+            checked_on=checked_on,
+            context=context,
+            review_url=review_url or "",
+            publisher=publisher or "",
+            review_rating=conclusion if review_url else "",
+            semantic=None if cosine is None else round(cosine, 3),
+            lead=round(lead, 3) if position == 0 else 0.0,
+            conflict=conflict,
         )
+        matches.append(replace(match, shown=rule.shows(match, first=position == 0)))
     return matches
 
 
@@ -303,8 +337,8 @@ def rank(
     statements: dict[int, str],
     language: str = "en",
     cosines: dict[int, float] | None = None,
-) -> list[tuple[int, float, bool]]:
-    """``(claim id, similarity, amounts conflict)`` of the candidates, best first by
+) -> list[tuple[int, float, bool, float]]:
+    """``(claim id, similarity, amounts conflict, ranking score)`` of the candidates, best first by
     relevance (a share of the best candidate's) plus :data:`SIMILARITY_WEIGHT` ×
     similarity, plus :data:`SEMANTIC_WEIGHT` × the sentence vectors' cosine when
     ``cosines`` are given. A claim stating another amount of the same kind is never shown."""
@@ -319,7 +353,7 @@ def rank(
         mix += SEMANTIC_WEIGHT * cosines.get(cid, 0.0)
         scored.append((mix, cid, score, amounts_conflict(query, other)))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    return [(cid, score, conflict) for _mix, cid, score, conflict in scored]
+    return [(cid, score, conflict, mix) for mix, cid, score, conflict in scored]
 
 
 def published_verdicts(
