@@ -281,3 +281,15 @@ def test_an_import_counts_its_terms_into_the_cached_vocabulary(
     assert search._VOCAB.values[key][1].get("zanzibar") == 1
     large_archive.clear()  # a reload now would hang the search below
     assert found(engine, "zanzibr cloves")[:1] == [new]
+
+
+def test_seen_before_candidates_do_not_wait_for_the_vocabulary(engine, stored, large_archive):
+    """A process's first look-ups at scale (and every ``workbench claims match`` run) come
+    before the term counts are read: PostgreSQL, which chooses its terms from them, counts
+    the query's terms live meanwhile instead of finding nothing."""
+    first, _second, _third = stored
+    search._VOCAB.forget(engine)
+    assert candidates(engine, "Hungary rejected the Ukraine draft")[:1] == [first]
+    assert str(engine.url) not in search._VOCAB.values  # still loading
+    large_archive.set()
+    search._VOCAB.threads[str(engine.url)].join(timeout=60)
