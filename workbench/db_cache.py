@@ -94,6 +94,13 @@ class DatabaseCache(Generic[T]):
             thread.start()
             return thread
 
+    def wait(self, engine: Engine, timeout: float | None = None) -> None:
+        """Block until this database's background read, if one is running, is done (for
+        benchmarks and tests; requests never wait)."""
+        thread = self.threads.get(_key(engine))
+        if thread is not None:
+            thread.join(timeout)
+
     def _read(self, session: Session, key: str) -> T:
         value = self.load(session)
         self.values[key] = (time.monotonic(), value)

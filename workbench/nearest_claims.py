@@ -143,3 +143,8 @@ def remember(engine: Engine, model: str, vectors: Iterable[tuple[int, bytes]]) -
 def warm(engine: Engine) -> None:
     """Read the vectors in the background now (the server's start)."""
     _VECTORS.warm(engine)
+
+
+def wait(engine: Engine, timeout: float | None = None) -> None:
+    """Until a background read of the vectors is done (benchmarks and tests)."""
+    _VECTORS.wait(engine, timeout)

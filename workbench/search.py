@@ -280,6 +280,11 @@ def warm_vocabulary(engine: Engine) -> threading.Thread | None:
     return _VOCAB.warm(engine)
 
 
+def wait_vocabulary(engine: Engine, timeout: float | None = None) -> None:
+    """Until a background read of the term counts is done (benchmarks and tests)."""
+    _VOCAB.wait(engine, timeout)
+
+
 def _add_terms(session: Session, docs: Iterable[str]) -> None:
     """Count new documents' terms into this process's cached vocabulary, if loaded."""
     cached = _VOCAB.peek(session.get_bind().engine)

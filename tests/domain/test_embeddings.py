@@ -261,7 +261,7 @@ def test_a_large_archive_reads_the_vectors_in_the_background(
     with db.read_session(engine) as session:
         assert matching.seen_before(session, query) == []  # would hang if it waited
     gate.set()
-    nearest_claims._VECTORS.threads[str(engine.url)].join(timeout=60)
+    nearest_claims.wait(engine, timeout=60)
     with db.read_session(engine) as session:
         assert [m.claim_id for m in matching.seen_before(session, query)] == [meant]
 

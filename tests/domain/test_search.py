@@ -220,7 +220,7 @@ def test_an_outdated_vocabulary_is_reloaded_in_the_background(engine, reviewer, 
     loaded_at, counts = search._VOCAB.values[key]
     search._VOCAB.values[key] = (loaded_at - search._VOCAB_TTL_S - 1, {**counts, "stale": 1})
     assert len(found(engine, "tarifs steel")) == 1  # served from the old counts
-    search._VOCAB.threads[key].join(timeout=30)
+    search.wait_vocabulary(engine, timeout=30)
     assert "stale" not in search._VOCAB.values[key][1]
     assert search._VOCAB.values[key][1].get("tariffs") == 1
 
@@ -252,7 +252,7 @@ def test_a_large_archive_never_loads_the_vocabulary_inside_a_search(engine, stor
     assert found(engine, "Hungary rejected")[:1] == [first]  # would hang if it waited
     assert key not in search._VOCAB.values
     large_archive.set()
-    search._VOCAB.threads[key].join(timeout=60)
+    search.wait_vocabulary(engine, timeout=60)
     assert search._VOCAB.values[key][1].get("hungary") == 1
     assert found(engine, "Hungray rejectd")[:1] == [first]
 
@@ -292,6 +292,4 @@ def test_seen_before_candidates_do_not_wait_for_the_vocabulary(engine, stored, l
     assert candidates(engine, "Hungary rejected the Ukraine draft")[:1] == [first]
     assert str(engine.url) not in search._VOCAB.values  # still loading
     large_archive.set()
-    loading = search._VOCAB.threads.get(str(engine.url))  # none on SQLite: it counts live
-    if loading is not None:
-        loading.join(timeout=60)
+    search.wait_vocabulary(engine, timeout=60)  # PostgreSQL's read (SQLite counts live)
