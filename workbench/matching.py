@@ -70,7 +70,7 @@ SIMILARITY_WEIGHT = 1.0
 @dataclass(frozen=True)
 class ShownRule:
     """When a ``possible`` match is shown: any match whose relevance (BM25 on SQLite,
-    ts_rank_cd on PostgreSQL: their scales differ) reaches ``relevance``, and the first
+    ts_rank on PostgreSQL: their scales differ) reaches ``relevance``, and the first
     match when its ranking score leads the second's by ``lead`` (a clear winner)."""
 
     relevance: float
@@ -88,16 +88,16 @@ class ShownRule:
 #: CLEF-2020 *train* split only (``benchmarks/matching_eval.py --split train --calibrate``,
 #: titles as context) as the rule with the highest shown recall whose first *shown* match
 #: was right for at least 90% of the tweets showing one. Words alone, a relevance
-#: threshold (train: shown recall 0.630 at 0.906 on SQLite, 0.430 at 0.902 on PostgreSQL).
+#: threshold (train: shown recall 0.630 at 0.906 on SQLite, 0.456 at 0.904 on PostgreSQL).
 #: With a model the re-ranked first match is less often the words' best, and no relevance
-#: alone reached 90% (at most 0.895): a clear lead of the first match did (train: 0.700 at
-#: 0.900 on SQLite, 0.691 at 0.903 on PostgreSQL). Figures in
-#: docs/decisions/0015-semantic-rerank.md.
+#: alone reached 90% (at most 0.895 on SQLite): a clear lead of the first match did (train:
+#: 0.700 at 0.900 on SQLite, 0.661 at 0.900 on PostgreSQL). Figures in
+#: docs/decisions/0016-candidates-by-meaning-and-what-is-shown.md.
 SHOWN: dict[tuple[str, bool], ShownRule] = {
     ("sqlite", False): ShownRule(22.965),
     ("sqlite", True): ShownRule(28.962, lead=0.6),
-    ("postgresql", False): ShownRule(0.225),
-    ("postgresql", True): ShownRule(0.260, lead=0.3),
+    ("postgresql", False): ShownRule(0.00408),
+    ("postgresql", True): ShownRule(0.004743, lead=0.4),
 }
 #: Weight of the cosine (-1 to 1) of the statements' sentence vectors in the ranking, when a
 #: model is configured (``WORKBENCH_EMBEDDING_MODEL``; docs/decisions/0015-semantic-rerank.md).
@@ -300,7 +300,7 @@ def seen_before(
             state,
             label,
             tier,
-            relevance=round(found[cid], 3),
+            relevance=round(found[cid], 6),
             url=url or "",
             checked_on=checked_on,
             context=context,

@@ -458,7 +458,10 @@ def match_terms(value: str, language: str = "en") -> list[str]:
 #: ("says", "obama" in 13% and 9% of 100,000 claims) cost the most and weigh the least
 #: (BM25's idf). Terms are taken rarest first until their documents add up to this, but
 #: at least :data:`MIN_MATCH_TERMS` of them: this bounds a look-up's cost at any archive size.
-POSTINGS_BUDGET = 10_000
+#: PostgreSQL ranks each document by reading its stored tsvector, so it gets a smaller
+#: budget: at 100,000 claims 10,000 postings cost 32 / 132 ms (median / p95) for the ranking
+#: query, 3,000 cost 14 / 24 ms (docs/decisions/0016).
+POSTINGS_BUDGET = {"sqlite": 10_000, "postgresql": 3_000}
 MIN_MATCH_TERMS = 3
 
 
@@ -466,10 +469,11 @@ def _affordable_terms(session: Session, chosen: list[str], sqlite: bool) -> list
     """The rarest of ``chosen`` within :data:`POSTINGS_BUDGET`, counted live for these
     terms only (no vocabulary is loaded). Terms no document holds are dropped."""
     counts = _term_counts(session, chosen, sqlite)
+    budget = POSTINGS_BUDGET["sqlite" if sqlite else "postgresql"]
     kept: list[str] = []
     postings = 0
     for term in sorted(counts, key=counts.__getitem__):
-        if len(kept) >= MIN_MATCH_TERMS and postings + counts[term] > POSTINGS_BUDGET:
+        if len(kept) >= MIN_MATCH_TERMS and postings + counts[term] > budget:
             break
         kept.append(term)
         postings += counts[term]
@@ -509,9 +513,10 @@ def _live_counts(session: Session, terms: list[str]) -> dict[str, int]:
     index, capped just past :data:`POSTINGS_BUDGET` (a term that common is left out anyway).
     Slower than the cached counts, but a look-up never comes back empty for want of them."""
     counts = {}
+    cap = POSTINGS_BUDGET["postgresql"] + 1
     for term in terms:
         found = session.execute(
-            text(_LIVE_COUNT_SQL), {"q": _quote(term, sqlite=False), "cap": POSTINGS_BUDGET + 1}
+            text(_LIVE_COUNT_SQL), {"q": _quote(term, sqlite=False), "cap": cap}
         ).scalar_one()
         if found:
             counts[term] = int(found)
@@ -522,9 +527,10 @@ _RANKED_SQL = {
     # bm25() is lower for better matches; negated so that higher is better everywhere.
     "sqlite": "SELECT rowid, -bm25(claim_fts) FROM claim_fts WHERE claim_fts MATCH :q "
     "ORDER BY rank LIMIT :n",
-    # tsv: the stored to_tsvector('simple', doc) (migration 0009); ts_rank_cd with
-    # normalisation 1 divides by 1 + log(document length), as BM25 does by length.
-    "postgresql": "SELECT claim_id, ts_rank_cd(tsv, query, 1) AS score "
+    # tsv: the stored to_tsvector('simple', doc) (migration 0009); ts_rank with
+    # normalisation 1 divides by 1 + log(document length), as BM25 does by length. (It
+    # ranked CLEF-2020 better than ts_rank_cd, at a quarter of the cost: decision 0016.)
+    "postgresql": "SELECT claim_id, ts_rank(tsv, query, 1) AS score "
     "FROM claim_search_doc, to_tsquery('simple', :q) AS query "
     "WHERE tsv @@ query ORDER BY score DESC, claim_id LIMIT :n",
 }
@@ -539,7 +545,7 @@ def candidate_claim_ids(
     language: str = "en",
 ) -> list[tuple[int, float]]:
     """Pre-selection for "seen before?": ``(claim id, relevance)`` of the claims sharing
-    any of the query's :func:`match_terms`, best first: BM25 on SQLite (FTS5), ``ts_rank_cd``
+    any of the query's :func:`match_terms`, best first: BM25 on SQLite (FTS5), ``ts_rank``
     on PostgreSQL. Relevance is higher for better matches and comparable only within one
     query. Only the query's own terms are looked up (no vocabulary is read), so the first
     look-up after a start costs what any other does (see
