@@ -7,6 +7,7 @@ import json
 import os
 import sqlite3
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -21,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from tests.factories import Desk, build_desk
 from workbench import db, users
+from workbench.db_cache import DatabaseCache
 from workbench.models import Role, User
 from workbench.settings import get_settings
 
@@ -233,3 +235,17 @@ def eval_data() -> Path:
             f"{EVAL_DATA} is not present (third-party evaluation data lives outside the repository)"
         )
     return EVAL_DATA
+
+
+def gate_reads(monkeypatch: pytest.MonkeyPatch, cache: DatabaseCache[Any]) -> threading.Event:
+    """Hold ``cache``'s reads until the returned event is set, so a test can show that no
+    request waits for a background read (and what it does meanwhile)."""
+    gate = threading.Event()
+    read = cache.load
+
+    def gated(session: Any) -> Any:
+        assert gate.wait(timeout=60), f"the test never let the {cache.name} be read"
+        return read(session)
+
+    monkeypatch.setattr(cache, "load", gated)
+    return gate

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from tests.conftest import gate_reads
 from tests.factories import cli_admin_user, import_as_cli
 from workbench import claims, db, embeddings, matching, nearest_claims, search
 from workbench.drafts import ClaimDraft
@@ -249,14 +249,7 @@ def test_a_large_archive_reads_the_vectors_in_the_background(
     query, statement = PARAPHRASE
     meant = _add(engine, reviewer, statement)
     monkeypatch.setattr(nearest_claims, "INLINE_LOAD_VECTORS", 0)
-    gate = threading.Event()
-    read = nearest_claims._VECTORS.load
-
-    def gated(session):
-        assert gate.wait(timeout=60), "the test never let the vectors load"
-        return read(session)
-
-    monkeypatch.setattr(nearest_claims._VECTORS, "load", gated)
+    gate = gate_reads(monkeypatch, nearest_claims._VECTORS)
     nearest_claims._VECTORS.forget(engine)
     with db.read_session(engine) as session:
         assert matching.seen_before(session, query) == []  # would hang if it waited

@@ -4,6 +4,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
+from tests.conftest import gate_reads
 from workbench import claims, db, search
 from workbench.sample import load_sample
 
@@ -228,19 +229,9 @@ def test_an_outdated_vocabulary_is_reloaded_in_the_background(engine, reviewer, 
 @pytest.fixture
 def large_archive(monkeypatch):
     """An archive above the inline-load size (every archive is, with the limit at 0), whose
-    vocabulary loads only when a test lets it: ``release()`` then ``wait()``."""
-    import threading
-
+    vocabulary loads only when a test sets the returned event."""
     monkeypatch.setattr(search, "INLINE_LOAD_DOCS", 0)
-    gate = threading.Event()
-    load = search._VOCAB.load
-
-    def gated(session):
-        assert gate.wait(timeout=60), "the test never let the vocabulary load"
-        return load(session)
-
-    monkeypatch.setattr(search._VOCAB, "load", gated)
-    return gate
+    return gate_reads(monkeypatch, search._VOCAB)
 
 
 def test_a_large_archive_never_loads_the_vocabulary_inside_a_search(engine, stored, large_archive):
