@@ -252,9 +252,12 @@ def test_claimreview_feed_serves_published_claims(server: Server, client: httpx.
 
 
 def test_start_up_freezes_the_loaded_libraries_so_post_run_collections_skip_them() -> None:
-    """Streamlit collects garbage after every run; what start-up loaded is frozen first."""
+    """Streamlit collects garbage after every run; what start-up loaded is frozen first,
+    the shipped check-worthiness model included (its terms are ~62,000 small lists)."""
+    from workbench.text.checkworthiness_model import shipped_ranker
     from workbench.ui import web
 
+    shipped_ranker.cache_clear()  # start-up must load it, not an earlier test
     try:
         web.warm_and_freeze()
         frozen = gc.get_freeze_count()
@@ -264,7 +267,12 @@ def test_start_up_freezes_the_loaded_libraries_so_post_run_collections_skip_them
             "workbench.summary",
         } <= set(sys.modules)
         assert frozen > 50_000  # the libraries' objects (190,000 here with Streamlit's)
-        assert len(gc.get_objects()) < frozen  # what a collection still walks
+        walked = gc.get_objects()  # what a collection still walks
+        assert len(walked) < frozen
+        model = shipped_ranker()
+        assert model is not None
+        terms = model.artefact["terms"]
+        assert not any(o is terms or o is model for o in walked)
     finally:
         gc.unfreeze()
 

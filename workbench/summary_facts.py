@@ -195,7 +195,12 @@ def fact_query(dialect: str, scope: Scope | None) -> Any:
         *[(seconds < days * 86400, literal(i)) for i, days in enumerate(BUCKET_DAYS)],
         else_=literal(len(BUCKET_DAYS)),
     )
-    published_verdicts = [v.c.status.in_(PUBLISHED), v.c.reviewed_at.is_not(None)]
+    published_verdicts: list[ColumnElement[bool]] = [
+        v.c.status.in_(PUBLISHED),
+        v.c.reviewed_at.is_not(None),
+    ]
+    if scope:  # else SQLite reads every published verdict to join the few scoped claims
+        published_verdicts.append(scope(v.c.claim_id))
     verdicts = v.join(claims, claims.c.id == v.c.claim_id)
     return union_all(
         *kinds("claim", claims.c.day, none, no_bucket, claims, [], counted),

@@ -156,7 +156,7 @@ def test_hostile_fields_render_inert_on_every_page(
         show(page, marker(text), problems)
     inert(page, "review", problems)
 
-    visit(page, f"{server.url}/dashboard?dash_tab=Outlets+and+claimants")  # the claimants' tab
+    visit(page, f"{server.url}/dashboard?dash_tab=Claimants+and+tags")  # the claimants' tab
     chart = page.locator(".st-key-dash_chart_claimant")
     show(chart, f"{ATTACKER}/claimant", problems)
     click_first_bar(page, chart, problems)

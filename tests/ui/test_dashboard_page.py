@@ -22,8 +22,10 @@ def test_empty_database_shows_empty_state(app_db, tmp_path):
 
 #: The charts each tab draws (their keys' dimensions); the first tab opens by default.
 TAB_CHARTS = {
-    "Verdicts": ["rating", "week", "state", "time"],
-    "Outlets and claimants": ["outlet", "repeated", "claimant", "tag"],
+    "Verdicts": ["rating", "state"],
+    "Over time": ["week", "time"],
+    "Outlets": ["outlet", "repeated"],
+    "Claimants and tags": ["claimant", "tag"],
     "Reviewers": ["reviewer"],
 }
 
@@ -45,7 +47,7 @@ def test_filled_database_draws_the_first_tabs_charts_only(desk, tmp_path, editor
     assert not at.exception, at.exception
     assert claims_shown(at) == "4"
     assert charts_drawn(at) == only_open("Verdicts")
-    assert len(at.get("plotly_chart")) == 4  # none outside the tabs either
+    assert len(at.get("plotly_chart")) == 2  # none outside the tabs either
     verdicts = at.get("plotly_chart")[0].proto.spec
     assert '"#1b7f3b"' in verdicts and '"#cc0000"' in verdicts  # the scale's colours
     assert at.get("download_button") and at.dataframe[-1].value["open claims"].sum() > 0
@@ -53,11 +55,12 @@ def test_filled_database_draws_the_first_tabs_charts_only(desk, tmp_path, editor
 
 def test_switching_tabs_draws_that_tabs_charts(desk, tmp_path, editor):
     at = open_ui(PAGE, tmp_path, user=editor)
-    for tab in ("Outlets and claimants", "Reviewers", "Verdicts"):
+    for tab in ("Over time", "Outlets", "Claimants and tags", "Reviewers", "Verdicts"):
         at.session_state["dash_tab"] = tab
         at.run()
         assert not at.exception, at.exception
         assert charts_drawn(at) == only_open(tab)
+        assert len(at.get("plotly_chart")) <= 2  # a filter click redraws two charts at most
         assert claims_shown(at) == "4"  # the metrics stay above every tab
     at = open_ui(PAGE, tmp_path, {"dash_tab": "Reviewers"}, user=editor)
     assert charts_drawn(at) == only_open("Reviewers")  # a link opens its tab
@@ -67,24 +70,24 @@ def test_drill_down_from_a_chart_in_another_tab(desk, tmp_path, editor):
     """A bar clicked in a tab that is not the first: its claims over that tab, which a
     reload (the URL with both parameters) opens again, and which stays open afterwards."""
     at = open_ui(PAGE, tmp_path, user=editor)
-    at.session_state["dash_tab"] = "Outlets and claimants"
+    at.session_state["dash_tab"] = "Claimants and tags"
     at.session_state["dash_drill"] = ("tag", "eu", "eu")
     at.run()
     assert not at.exception, at.exception
     assert at.query_params["dash_drill"] == "tag:eu"
     reloaded = open_ui(
-        PAGE, tmp_path, {"dash_tab": "Outlets and claimants", "dash_drill": "tag:eu"}, user=editor
+        PAGE, tmp_path, {"dash_tab": "Claimants and tags", "dash_drill": "tag:eu"}, user=editor
     )
     for page in (at, reloaded):
         assert any(s.value == "Claims: tag = eu" for s in page.subheader)
         assert sorted(page.dataframe[-1].value["id"]) == sorted(
             desk.claim_ids[i] for i in (0, 1, 3)
         )
-        assert charts_drawn(page) == only_open("Outlets and claimants")
+        assert charts_drawn(page) == only_open("Claimants and tags")
     reloaded.button(key="dash_clear").click().run()
     assert not reloaded.exception, reloaded.exception
     assert not any(s.value.startswith("Claims:") for s in reloaded.subheader)
-    assert charts_drawn(reloaded) == only_open("Outlets and claimants")
+    assert charts_drawn(reloaded) == only_open("Claimants and tags")
 
 
 def test_filters_come_from_the_url(desk, tmp_path, editor):

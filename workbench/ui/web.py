@@ -43,6 +43,7 @@ from starlette.routing import Route
 from workbench import actions, auth, logs
 from workbench.reports.claimreview import public_claimreview_feed
 from workbench.settings import get_settings
+from workbench.text.checkworthiness import default_ranker
 from workbench.ui import routes
 
 #: The entry page, inside the package so that an installed wheel has it, in a folder with no
@@ -162,17 +163,22 @@ ROUTES = [
 
 
 def warm_and_freeze() -> None:
-    """Import what the pages use, then move every object alive now out of the collector's
-    sight (``gc.freeze``).
+    """Import what the pages use and load the shipped check-worthiness model, then move
+    every object alive now out of the collector's sight (``gc.freeze``).
 
     Streamlit runs a full ``gc.collect()`` after every script and fragment run. With the
     libraries loaded that walked about 190,000 objects, 0.3–0.7 s per click on 2 cores,
     during which the next run cannot start. Modules, classes and functions live for the
     whole process anyway; frozen, they are not walked again, and everything the runs
-    allocate is still collected as before.
+    allocate is still collected as before. The shipped model is kept for the process's
+    life too (``shipped_ranker`` is cached), and the JSON it was parsed from holds about
+    62,000 small lists: loaded after the freeze, they were three quarters of what every
+    collection still walked (two per Annotate click, each blocking the thread that sends
+    the click's messages).
     """
     for name in ("pandas", "plotly.graph_objects", *_ui_modules()):
         importlib.import_module(name)
+    default_ranker()
     gc.collect()
     gc.freeze()
 

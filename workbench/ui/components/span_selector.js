@@ -487,8 +487,12 @@ function showSelectedClaim(st, claimId) {
     mark.classList.toggle("wb-selected", on);
     if (on && !first) first = mark;
   }
-  // Scroll only when the selected claim changes, never on unrelated reruns.
-  if (first && st.selectedId !== id) first.scrollIntoView({ block: "nearest" });
+  // Scroll only when the selected claim changes, never on unrelated reruns; and in the
+  // next frame: scrolling now would lay the page out in the middle of the run's updates
+  // (a new claim's panel is still being built), and again when they are done.
+  if (first && st.selectedId !== id) {
+    requestAnimationFrame(() => first.scrollIntoView({ block: "nearest" }));
+  }
   st.selectedId = id;
 }
 

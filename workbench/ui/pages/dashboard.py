@@ -8,11 +8,11 @@ while a background worker recounts them (the page then polls and reruns when the
 in), so no click waits for a recount. Clicking a bar lists the claims behind it in a
 dialog over the charts, each opening in Annotate; the bar is kept in the URL
 (``dash_drill=dimension:value``), so a reload or a shared link reopens it. The charts sit
-in tabs and only the open tab's are drawn, because plotly.js redrawing every chart was most
-of a filter click in the browser; the open tab is in the URL too (``dash_tab``), so a
-drill-down from a chart in another tab reopens over its own tab. Below the charts, each
-reviewer's open claims (the whole desk, in every tab), oldest first. The CSV report of the
-same claims downloads from here too.
+in tabs of at most two and only the open tab's are drawn, because plotly.js redrawing every
+chart was most of a filter click in the browser; the open tab is in the URL too
+(``dash_tab``), so a drill-down from a chart in another tab reopens over its own tab. Below
+the charts, each reviewer's open claims (the whole desk, in every tab), oldest first. The
+CSV report of the same claims downloads from here too.
 """
 
 from __future__ import annotations
@@ -165,7 +165,8 @@ def _bars(
     )
 
 
-def _weekly(weeks: list[dash.Week]) -> None:
+def _weekly(data: dash.Dashboard) -> None:
+    weeks = data.weeks
     if not weeks:
         st.caption("Approvals per week: none yet.")
         return
@@ -271,52 +272,50 @@ def _age(now: datetime, then: datetime | None) -> str:
     return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''}"
 
 
-def _verdict_charts(data: dash.Dashboard) -> None:
-    left, right = st.columns(2)
-    with left:
-        _bars(
-            "Published verdicts",
-            "rating",
-            data.verdicts,
-            "no published verdicts yet.",
-            coloured=True,
-        )
-        _weekly(data.weeks)
-    with right:
-        _bars("Claims by state", "state", data.states, "none.")
-        _bars(
-            "Days from claim to approved verdict",
-            "time",
-            data.time_to_verdict,
-            "no approved verdicts yet.",
-        )
+def _published(data: dash.Dashboard) -> None:
+    _bars(
+        "Published verdicts", "rating", data.verdicts, "no published verdicts yet.", coloured=True
+    )
 
 
-def _source_charts(data: dash.Dashboard) -> None:
-    left, right = st.columns(2)
-    with left:
-        _bars(
-            "Claims per outlet", "outlet", data.outlets, "no claims from articles.", horizontal=True
-        )
-        _bars(
-            "Most-repeated claims",
-            "repeated",
-            data.repeated,
-            "no claim marked as a repeat.",
-            horizontal=True,
-        )
-    with right:
-        _bars(
-            "Claims per claimant",
-            "claimant",
-            data.claimants,
-            "no claimants recorded.",
-            horizontal=True,
-        )
-        _bars("Claims per tag", "tag", data.tags, "no tags yet.", horizontal=True)
+def _by_state(data: dash.Dashboard) -> None:
+    _bars("Claims by state", "state", data.states, "none.")
 
 
-def _reviewer_charts(data: dash.Dashboard) -> None:
+def _time_to_verdict(data: dash.Dashboard) -> None:
+    _bars(
+        "Days from claim to approved verdict",
+        "time",
+        data.time_to_verdict,
+        "no approved verdicts yet.",
+    )
+
+
+def _per_outlet(data: dash.Dashboard) -> None:
+    _bars("Claims per outlet", "outlet", data.outlets, "no claims from articles.", horizontal=True)
+
+
+def _repeated(data: dash.Dashboard) -> None:
+    _bars(
+        "Most-repeated claims",
+        "repeated",
+        data.repeated,
+        "no claim marked as a repeat.",
+        horizontal=True,
+    )
+
+
+def _per_claimant(data: dash.Dashboard) -> None:
+    _bars(
+        "Claims per claimant", "claimant", data.claimants, "no claimants recorded.", horizontal=True
+    )
+
+
+def _per_tag(data: dash.Dashboard) -> None:
+    _bars("Claims per tag", "tag", data.tags, "no tags yet.", horizontal=True)
+
+
+def _per_reviewer(data: dash.Dashboard) -> None:
     _bars(
         "Approved verdicts per reviewer",
         "reviewer",
@@ -326,24 +325,30 @@ def _reviewer_charts(data: dash.Dashboard) -> None:
     )
 
 
-#: The charts' tabs in order (the first opens by default) and what each draws.
-TABS: dict[str, Callable[[dash.Dashboard], None]] = {
-    "Verdicts": _verdict_charts,
-    "Outlets and claimants": _source_charts,
-    "Reviewers": _reviewer_charts,
+#: The charts' tabs in the order an editor reads them (the first opens by default) and the
+#: charts each draws side by side. At most two a tab: every plotly chart on the page costs
+#: the browser a redraw on each filter click.
+TABS: dict[str, tuple[Callable[[dash.Dashboard], None], ...]] = {
+    "Verdicts": (_published, _by_state),
+    "Over time": (_weekly, _time_to_verdict),
+    "Outlets": (_per_outlet, _repeated),
+    "Claimants and tags": (_per_claimant, _per_tag),
+    "Reviewers": (_per_reviewer,),
 }
 TAB_KEY = "dash_tab"  # the open tab's label, in the state and in the URL
 
 
 def _charts(data: dash.Dashboard) -> None:
     """Only the open tab's charts: the others' are not built at all, so the browser redraws
-    a few charts per click instead of nine. Bound to the URL, so a reload (or a drill-down's
-    shared link) opens the same tab; switching tabs reruns the page."""
+    at most two charts per click instead of nine. Bound to the URL, so a reload (or a
+    drill-down's shared link) opens the same tab; switching tabs reruns the page."""
     tabs = st.tabs(list(TABS), key=TAB_KEY, bind="query-params")
-    for tab, draw in zip(tabs, TABS.values(), strict=True):
+    for tab, charts in zip(tabs, TABS.values(), strict=True):
         if tab.open:
             with tab:
-                draw(data)
+                for column, draw in zip(st.columns(len(charts)), charts, strict=True):
+                    with column:
+                        draw(data)
 
 
 st.title("Dashboard")
