@@ -185,14 +185,11 @@ def _assignment(panel: ClaimPanel) -> None:
         if name
         else f"Assigned to user #{holder} (inactive)"
     )
-    # One horizontal container rather than columns (three blocks), here and in the rows
-    # below: opening another claim (a click, an accepted suggestion) mounts the whole form
-    # anew in the browser, and every block is one more to build.
-    row = st.container(horizontal=True, vertical_alignment="bottom")
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
     if not who.may_assign:
-        row.markdown(text, width="stretch")
+        left.markdown(text)
         if holder is None:
-            row.button(
+            right.button(
                 "Take",
                 key=f"annotate_take_{panel.claim_id}",
                 on_click=_take,
@@ -203,15 +200,14 @@ def _assignment(panel: ClaimPanel) -> None:
     people = {p.id: p.display_name or p.name for p in who.people}
     options = [0, *people]
     key = f"annotate_assignee_{panel.claim_id}_v{panel.version}"
-    row.selectbox(
+    left.selectbox(
         text,
         options,
         key=key,
         index=options.index(holder) if holder in people else 0,
         format_func=lambda user_id: people.get(user_id, "Nobody"),
-        width="stretch",
     )
-    row.button(
+    right.button(
         "Assign" if holder is None else "Reassign",
         key=f"annotate_assign_{panel.claim_id}",
         on_click=_assign,
@@ -247,21 +243,14 @@ def claim_editor(panel: ClaimPanel, selection: SpanSelection | None) -> None:
             "“Seen before?” searches it with the claim.",
         )
         st.text_input("Claimant", value=base["claimant"], key=f"{key}_claimant", max_chars=300)
-        when_and_type = st.container(horizontal=True)
-        when_and_type.date_input(
+        left, right = st.columns(2)
+        left.date_input(
             "Claim date",
             value=_day(base["claim_date"]) if base["claim_date"] else None,
             key=f"{key}_date",
-            width="stretch",
         )
         types = list(ClaimType)
-        when_and_type.selectbox(
-            "Type",
-            types,
-            index=types.index(base["claim_type"]),
-            key=f"{key}_type",
-            width="stretch",
-        )
+        right.selectbox("Type", types, index=types.index(base["claim_type"]), key=f"{key}_type")
         st.multiselect(
             "Tags",
             options=base["tags"],
@@ -307,14 +296,13 @@ def _workflow_buttons(panel: ClaimPanel) -> None:
         ClaimState.new: "Reopen",
     }
     allowed = claims.MANUAL_MOVES.get(ClaimState(panel.state), set())
-    if not allowed:
-        return
-    row = st.container(horizontal=True)
-    for state, label in moves.items():
-        if state in allowed:
-            row.button(
-                label,
-                key=f"annotate_move_{panel.claim_id}_{state}",
-                on_click=_move,
-                args=(panel.claim_id, panel.version, state),
-            )
+    columns = st.columns(max(len(allowed), 1))
+    for column, (state, label) in zip(
+        columns, [(s, moves[s]) for s in moves if s in allowed], strict=False
+    ):
+        column.button(
+            label,
+            key=f"annotate_move_{panel.claim_id}_{state}",
+            on_click=_move,
+            args=(panel.claim_id, panel.version, state),
+        )

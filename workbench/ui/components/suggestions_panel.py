@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from workbench.text.checkworthiness import Suggestion, readable_reason
 from workbench.ui import routes
@@ -87,13 +86,6 @@ def _why(suggestion: Suggestion) -> str:
     return f"Score {suggestion.score:.2f}" + (f" · why: {md(reasons)}" if reasons else "")
 
 
-def _button_row() -> DeltaGenerator:
-    """Two buttons side by side in one horizontal container, not ``st.columns(2)``: the
-    columns are three blocks for the browser to re-render, and an accept or a dismissal
-    moves every card up a place, so each card's blocks change on every such click."""
-    return st.container(horizontal=True)
-
-
 def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> None:
     if not suggestions:
         st.caption(NONE_LEFT)
@@ -102,27 +94,27 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
     marked = min(st.session_state.get(_marked_key(article_id), 0), len(listed) - 1)
     st.caption(count_line(len(suggestions)))
     if len(listed) > 1:
-        with _button_row():
-            st.button(
-                "Previous",
-                key="annotate_suggestion_previous",
-                icon=":material/arrow_upward:",
-                shortcut=keys.PREVIOUS.key,
-                disabled=marked == 0,
-                on_click=_step,
-                args=(article_id, -1, len(listed)),
-                width="stretch",
-            )
-            st.button(
-                "Next",
-                key="annotate_suggestion_next",
-                icon=":material/arrow_downward:",
-                shortcut=keys.NEXT.key,
-                disabled=marked == len(listed) - 1,
-                on_click=_step,
-                args=(article_id, 1, len(listed)),
-                width="stretch",
-            )
+        back, forward = st.columns(2)
+        back.button(
+            "Previous",
+            key="annotate_suggestion_previous",
+            icon=":material/arrow_upward:",
+            shortcut=keys.PREVIOUS.key,
+            disabled=marked == 0,
+            on_click=_step,
+            args=(article_id, -1, len(listed)),
+            use_container_width=True,
+        )
+        forward.button(
+            "Next",
+            key="annotate_suggestion_next",
+            icon=":material/arrow_downward:",
+            shortcut=keys.NEXT.key,
+            disabled=marked == len(listed) - 1,
+            on_click=_step,
+            args=(article_id, 1, len(listed)),
+            use_container_width=True,
+        )
     for rank, suggestion in enumerate(listed):
         on_keys = rank == marked
         with st.container(border=True, key=f"annotate_suggestion_{rank}"):
@@ -130,21 +122,21 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
                 st.caption(f":material/keyboard: Marked {rank + 1} of {len(listed)}")
             st.text(suggestion.quote)
             st.caption(_why(suggestion))
-            with _button_row():
-                st.button(
-                    "Accept",
-                    key=f"annotate_accept_{suggestion.start}",
-                    type="primary",
-                    on_click=act,
-                    args=(article_id, suggestion, True),
-                    shortcut=keys.ACCEPT.key if on_keys else None,
-                    width="stretch",
-                )
-                st.button(
-                    "Not check-worthy",
-                    key=f"annotate_dismiss_{suggestion.start}",
-                    on_click=act,
-                    args=(article_id, suggestion, False),
-                    shortcut=keys.DISMISS.key if on_keys else None,
-                    width="stretch",
-                )
+            accept, dismiss = st.columns(2)
+            accept.button(
+                "Accept",
+                key=f"annotate_accept_{suggestion.start}",
+                type="primary",
+                on_click=act,
+                args=(article_id, suggestion, True),
+                shortcut=keys.ACCEPT.key if on_keys else None,
+                use_container_width=True,
+            )
+            dismiss.button(
+                "Not check-worthy",
+                key=f"annotate_dismiss_{suggestion.start}",
+                on_click=act,
+                args=(article_id, suggestion, False),
+                shortcut=keys.DISMISS.key if on_keys else None,
+                use_container_width=True,
+            )
