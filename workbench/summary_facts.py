@@ -199,7 +199,9 @@ def fact_query(dialect: str, scope: Scope | None) -> Any:
         v.c.status.in_(PUBLISHED),
         v.c.reviewed_at.is_not(None),
     ]
-    if scope:  # else SQLite reads every published verdict to join the few scoped claims
+    if scope and dialect == "sqlite":
+        # Else SQLite reads every published verdict to join the few scoped claims; on
+        # PostgreSQL the same filter doubled a 10,000-claim import (24 -> 46 s).
         published_verdicts.append(scope(v.c.claim_id))
     verdicts = v.join(claims, claims.c.id == v.c.claim_id)
     return union_all(
