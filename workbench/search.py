@@ -502,25 +502,27 @@ def _term_counts(session: Session, terms: list[str], sqlite: bool) -> dict[str, 
 
 
 _LIVE_COUNT_SQL = (
-    "SELECT count(*) FROM (SELECT 1 FROM claim_search_doc "
-    "WHERE tsv @@ to_tsquery('simple', :q) LIMIT :cap) AS hits"
+    "SELECT term, (SELECT count(*) FROM (SELECT 1 FROM claim_search_doc "
+    "WHERE tsv @@ to_tsquery('simple', query) LIMIT :cap) AS hits) "
+    "FROM unnest(CAST(:terms AS text[]), CAST(:queries AS text[])) AS asked(term, query)"
 )
 
 
 def _live_counts(session: Session, terms: list[str]) -> dict[str, int]:
     """PostgreSQL while its term counts are still being read (a process's first look-ups at
     scale; every ``workbench claims match`` run): each term's documents counted on the GIN
-    index, capped just past :data:`POSTINGS_BUDGET` (a term that common is left out anyway).
-    Slower than the cached counts, but a look-up never comes back empty for want of them."""
-    counts = {}
-    cap = POSTINGS_BUDGET["postgresql"] + 1
-    for term in terms:
-        found = session.execute(
-            text(_LIVE_COUNT_SQL), {"q": _quote(term, sqlite=False), "cap": cap}
-        ).scalar_one()
-        if found:
-            counts[term] = int(found)
-    return counts
+    index in one statement, capped just past the postings budget (a term that common is
+    left out anyway). Slower than the cached counts, but a look-up never comes back empty
+    for want of them."""
+    rows = session.execute(
+        text(_LIVE_COUNT_SQL),
+        {
+            "terms": terms,
+            "queries": [_quote(term, sqlite=False) for term in terms],
+            "cap": POSTINGS_BUDGET["postgresql"] + 1,
+        },
+    )
+    return {term: int(count) for term, count in rows if count}
 
 
 _RANKED_SQL = {

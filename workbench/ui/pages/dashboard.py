@@ -18,6 +18,7 @@ CSV report of the same claims downloads from here too.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
@@ -272,68 +273,86 @@ def _age(now: datetime, then: datetime | None) -> str:
     return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''}"
 
 
-def _published(data: dash.Dashboard) -> None:
-    _bars(
-        "Published verdicts", "rating", data.verdicts, "no published verdicts yet.", coloured=True
-    )
+@dataclass(frozen=True)
+class BarChart:
+    """One bar chart of the page: its title, the drill-down dimension, the figure it draws
+    (read from the :class:`dash.Dashboard`) and the words shown when it is empty."""
+
+    title: str
+    dimension: str
+    figure: Callable[[dash.Dashboard], list[dash.Bar]]
+    empty: str
+    horizontal: bool = False
+    coloured: bool = False
+
+    def __call__(self, data: dash.Dashboard) -> None:
+        _bars(
+            self.title,
+            self.dimension,
+            self.figure(data),
+            self.empty,
+            coloured=self.coloured,
+            horizontal=self.horizontal,
+        )
 
 
-def _by_state(data: dash.Dashboard) -> None:
-    _bars("Claims by state", "state", data.states, "none.")
-
-
-def _time_to_verdict(data: dash.Dashboard) -> None:
-    _bars(
-        "Days from claim to approved verdict",
-        "time",
-        data.time_to_verdict,
-        "no approved verdicts yet.",
-    )
-
-
-def _per_outlet(data: dash.Dashboard) -> None:
-    _bars("Claims per outlet", "outlet", data.outlets, "no claims from articles.", horizontal=True)
-
-
-def _repeated(data: dash.Dashboard) -> None:
-    _bars(
-        "Most-repeated claims",
-        "repeated",
-        data.repeated,
-        "no claim marked as a repeat.",
-        horizontal=True,
-    )
-
-
-def _per_claimant(data: dash.Dashboard) -> None:
-    _bars(
-        "Claims per claimant", "claimant", data.claimants, "no claimants recorded.", horizontal=True
-    )
-
-
-def _per_tag(data: dash.Dashboard) -> None:
-    _bars("Claims per tag", "tag", data.tags, "no tags yet.", horizontal=True)
-
-
-def _per_reviewer(data: dash.Dashboard) -> None:
-    _bars(
-        "Approved verdicts per reviewer",
-        "reviewer",
-        data.reviewers,
-        "no approved verdicts yet.",
-        horizontal=True,
-    )
-
+NO_APPROVALS = "no approved verdicts yet."
 
 #: The charts' tabs in the order an editor reads them (the first opens by default) and the
 #: charts each draws side by side. At most two a tab: every plotly chart on the page costs
 #: the browser a redraw on each filter click.
 TABS: dict[str, tuple[Callable[[dash.Dashboard], None], ...]] = {
-    "Verdicts": (_published, _by_state),
-    "Over time": (_weekly, _time_to_verdict),
-    "Outlets": (_per_outlet, _repeated),
-    "Claimants and tags": (_per_claimant, _per_tag),
-    "Reviewers": (_per_reviewer,),
+    "Verdicts": (
+        BarChart(
+            "Published verdicts",
+            "rating",
+            lambda d: d.verdicts,
+            "no published verdicts yet.",
+            coloured=True,
+        ),
+        BarChart("Claims by state", "state", lambda d: d.states, "none."),
+    ),
+    "Over time": (
+        _weekly,
+        BarChart(
+            "Days from claim to approved verdict", "time", lambda d: d.time_to_verdict, NO_APPROVALS
+        ),
+    ),
+    "Outlets": (
+        BarChart(
+            "Claims per outlet",
+            "outlet",
+            lambda d: d.outlets,
+            "no claims from articles.",
+            horizontal=True,
+        ),
+        BarChart(
+            "Most-repeated claims",
+            "repeated",
+            lambda d: d.repeated,
+            "no claim marked as a repeat.",
+            horizontal=True,
+        ),
+    ),
+    "Claimants and tags": (
+        BarChart(
+            "Claims per claimant",
+            "claimant",
+            lambda d: d.claimants,
+            "no claimants recorded.",
+            horizontal=True,
+        ),
+        BarChart("Claims per tag", "tag", lambda d: d.tags, "no tags yet.", horizontal=True),
+    ),
+    "Reviewers": (
+        BarChart(
+            "Approved verdicts per reviewer",
+            "reviewer",
+            lambda d: d.reviewers,
+            NO_APPROVALS,
+            horizontal=True,
+        ),
+    ),
 }
 TAB_KEY = "dash_tab"  # the open tab's label, in the state and in the URL
 
