@@ -1,6 +1,7 @@
 """Click latency in Chromium: the workbench against a one-button Streamlit app, same run.
 
     python benchmarks/ui_latency.py [--claims 100000] [--database built.sqlite3] [--reps 20]
+        [--only CLICK ...]
 
 Builds a desk with ``generate.py`` (``--claims`` claims; or copies ``--database``, a file
 generate.py made), adds a ~7,000-word article with 60 claims and an editor account, serves
@@ -439,25 +440,46 @@ def baseline(browser: Browser, base: str, reps: int, timeout: float) -> list[flo
     return result
 
 
-def workbench_clicks(clicker: Clicker, reps: int, timings: Timings) -> None:
-    """Every click type ``reps`` times (after WARMUP untimed ones), in the order a desk works."""
+Click = Callable[[], float | list[float | None] | None]
+#: The click types in the order a desk works.
+CLICK_NAMES = (
+    "select a claim",
+    "save a claim",
+    "accept a suggestion",
+    "switch pages",
+    "approve in review queue",
+    "apply a dashboard filter",
+)
 
-    def repeat(name: str, click: Callable[[], float | list[float | None] | None]) -> None:
+
+def click_types(clicker: Clicker) -> dict[str, tuple[Callable[[], None] | None, Click]]:
+    """Each click type: the page it starts on (None: where the previous one left off, the
+    Annotate page when timed alone) and the click."""
+    steps: list[tuple[Callable[[], None] | None, Click]] = [
+        (clicker.open_annotate, clicker.select_claim),
+        (None, clicker.save_claim),
+        (None, clicker.accept_suggestion),
+        (None, clicker.switch_page),
+        (clicker.open_review, clicker.approve),
+        (clicker.open_dashboard, clicker.filter_dashboard),
+    ]
+    return dict(zip(CLICK_NAMES, steps, strict=True))
+
+
+def workbench_clicks(
+    clicker: Clicker, reps: int, timings: Timings, only: list[str] | None = None
+) -> None:
+    """Each click type (or ``only`` these) ``reps`` times, after WARMUP untimed ones."""
+    for name, (start, click) in click_types(clicker).items():
+        if only and name not in only:
+            continue
+        if start is not None or only:
+            (start or clicker.open_annotate)()
         for n in range(reps + WARMUP):
             took = click()
             if n >= WARMUP:
                 for one in took if isinstance(took, list) else [took]:
                     timings.add(name, one)
-
-    clicker.open_annotate()
-    repeat("select a claim", clicker.select_claim)
-    repeat("save a claim", clicker.save_claim)
-    repeat("accept a suggestion", clicker.accept_suggestion)
-    repeat("switch pages", clicker.switch_page)
-    clicker.open_review()
-    repeat("approve in review queue", clicker.approve)
-    clicker.open_dashboard()
-    repeat("apply a dashboard filter", clicker.filter_dashboard)
 
 
 def report(timings: Timings, base: list[float]) -> None:
@@ -515,6 +537,12 @@ def arguments(description: str) -> argparse.ArgumentParser:
 def main() -> int:
     parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=list(CLICK_NAMES),
+        help="time only this click type (repeatable); the default times all of them",
+    )
     args = parser.parse_args()
     if not ARTICLE.is_file():
         print(f"article not found: {ARTICLE} (set WORKBENCH_EVAL_DATA)", file=sys.stderr)
@@ -534,7 +562,7 @@ def main() -> int:
             sign_in(page, workbench)
             clicker = Clicker(page, workbench, desk, args.timeout)
             try:
-                workbench_clicks(clicker, args.reps, timings)
+                workbench_clicks(clicker, args.reps, timings, args.only)
             except Exception:  # report what was measured, then the failure
                 traceback.print_exc()
             page.context.close()
