@@ -83,5 +83,5 @@ def test_assign_an_article_then_find_it_and_drill_down(desk: Server, browser: Br
     )
     expect(tab).to_have_attribute("aria-selected", "true")
     expect(eddie.locator(".st-key-dash_chart_outlet")).to_be_attached()
-    expect(eddie.locator(".st-key-dash_chart_state")).to_have_count(0)  # the first tab's
+    expect(eddie.locator(".st-key-dash_chart_rating")).to_have_count(0)  # the first tab's
     expect(eddie.get_by_text("Open claims per reviewer")).to_be_attached()

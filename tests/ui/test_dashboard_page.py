@@ -22,7 +22,8 @@ def test_empty_database_shows_empty_state(app_db, tmp_path):
 
 #: The charts each tab draws (their keys' dimensions); the first tab opens by default.
 TAB_CHARTS = {
-    "Verdicts": ["rating", "state"],
+    "Verdicts": ["rating"],
+    "States": ["state"],
     "Over time": ["week", "time"],
     "Outlets": ["outlet", "repeated"],
     "Claimants and tags": ["claimant", "tag"],
@@ -47,7 +48,7 @@ def test_filled_database_draws_the_first_tabs_charts_only(desk, tmp_path, editor
     assert not at.exception, at.exception
     assert claims_shown(at) == "4"
     assert charts_drawn(at) == only_open("Verdicts")
-    assert len(at.get("plotly_chart")) == 2  # none outside the tabs either
+    assert len(at.get("plotly_chart")) == 1  # none outside the tabs either
     verdicts = at.get("plotly_chart")[0].proto.spec
     assert '"#1b7f3b"' in verdicts and '"#cc0000"' in verdicts  # the scale's colours
     assert at.get("download_button") and at.dataframe[-1].value["open claims"].sum() > 0
@@ -55,7 +56,7 @@ def test_filled_database_draws_the_first_tabs_charts_only(desk, tmp_path, editor
 
 def test_switching_tabs_draws_that_tabs_charts(desk, tmp_path, editor):
     at = open_ui(PAGE, tmp_path, user=editor)
-    for tab in ("Over time", "Outlets", "Claimants and tags", "Reviewers", "Verdicts"):
+    for tab in ("States", "Over time", "Outlets", "Claimants and tags", "Reviewers", "Verdicts"):
         at.session_state["dash_tab"] = tab
         at.run()
         assert not at.exception, at.exception
