@@ -459,10 +459,13 @@ def match_terms(value: str, language: str = "en") -> list[str]:
 #: ("says", "obama" in 13% and 9% of 100,000 claims) cost the most and weigh the least
 #: (BM25's idf). Terms are taken rarest first until their documents add up to this, but
 #: at least :data:`MIN_MATCH_TERMS` of them: this bounds a look-up's cost at any archive size.
-#: PostgreSQL ranks each document by reading its stored tsvector, so it gets a smaller
-#: budget: at 100,000 claims 10,000 postings cost 32 / 132 ms (median / p95) for the ranking
-#: query, 3,000 cost 14 / 24 ms (docs/decisions/0016).
-POSTINGS_BUDGET = {"sqlite": 10_000, "postgresql": 3_000}
+#: On SQLite at 1,000,000 claims the ranking query was most of a look-up: 10,000 postings
+#: gave a median look-up of 22 ms, 6,000 17 ms, 4,000 13.5 ms, the original among the shown
+#: matches of 200 perturbed claims 0.980 / 0.975 / 0.970 (CLEF-2020 train unchanged at
+#: 6,000). PostgreSQL ranks each document by reading its stored tsvector, so it gets a
+#: smaller budget: at 100,000 claims 10,000 postings cost 32 / 132 ms (median / p95) for the
+#: ranking query, 3,000 cost 14 / 24 ms (docs/decisions/0016).
+POSTINGS_BUDGET = {"sqlite": 6_000, "postgresql": 3_000}
 MIN_MATCH_TERMS = 3
 #: PostgreSQL scores BM25 (idf per term) over this many documents, the best by plain
 #: ``ts_rank``: over all of them it cost 24.5 / 50 ms (median / p95, 100,000 claims) against
@@ -488,12 +491,13 @@ def _affordable_terms(session: Session, chosen: list[str], sqlite: bool) -> dict
 
 
 def _term_counts(session: Session, terms: list[str], sqlite: bool) -> dict[str, int]:
-    """Documents holding each term: FTS5's vocabulary table on SQLite (about 2 ms at
-    100,000 claims, no list loaded); on PostgreSQL the cached term counts of
-    :func:`doc_frequencies`. Ranking every document that shares any query word took 1.3 s
-    (p95) at 100,000 claims on PostgreSQL, and a capped live count per word still ~290 ms
-    (median, load 10), so PostgreSQL keeps its one load of the term list per process and
-    counts live only until it is there (:func:`_live_counts`)."""
+    """Documents holding each term: from the term counts read once per process
+    (:func:`doc_frequencies`) once they are there, else counted live. Both live counts walk
+    the term's postings: FTS5's vocabulary table took 2-3 ms a common term at 1,000,000
+    claims (about 20 ms a look-up, most of its time); on PostgreSQL a capped count per
+    term (:func:`_live_counts`) still ~290 ms a look-up at 100,000 (median, load 10)."""
+    if _VOCAB.get(session) is not None:
+        return {term: count for term, count in doc_frequencies(session, terms).items() if count}
     if sqlite:
         return dict(
             session.execute(
@@ -503,9 +507,7 @@ def _term_counts(session: Session, terms: list[str], sqlite: bool) -> dict[str, 
                 {"terms": terms},
             ).all()
         )
-    if _VOCAB.get(session) is None:  # being read in the background
-        return _live_counts(session, terms)
-    return {term: count for term, count in doc_frequencies(session, terms).items() if count}
+    return _live_counts(session, terms)
 
 
 _LIVE_COUNT_SQL = (
