@@ -475,9 +475,8 @@ BM25_POOL = 100
 
 
 def _affordable_terms(session: Session, chosen: list[str], sqlite: bool) -> dict[str, int]:
-    """The rarest of ``chosen`` within :data:`POSTINGS_BUDGET` with their document counts,
-    counted live for these terms only (no vocabulary is loaded). Terms no document holds
-    are dropped."""
+    """The rarest of ``chosen`` within :data:`POSTINGS_BUDGET` with their document counts
+    (:func:`_term_counts`). Terms no document holds are dropped."""
     counts = _term_counts(session, chosen, sqlite)
     budget = POSTINGS_BUDGET["sqlite" if sqlite else "postgresql"]
     kept: dict[str, int] = {}
@@ -561,9 +560,9 @@ def candidate_claim_ids(
     """Pre-selection for "seen before?": ``(claim id, relevance)`` of the claims sharing
     any of the query's :func:`match_terms`, best first by BM25 (SQLite: FTS5's; PostgreSQL:
     idf x ``ts_rank`` per term, :data:`BM25_POOL`). Relevance is higher for better matches
-    and comparable only within one query. Only the query's own terms are looked up (no
-    vocabulary is read), so the first look-up after a start costs what any other does (see
-    docs/decisions/0013-bm25-claim-matching.md)."""
+    and comparable only within one query. The query's terms are counted from the term
+    counts read once per process, or live while those are read in the background, so no
+    look-up waits for that read (docs/decisions/0013-bm25-claim-matching.md, 0017)."""
     exclude = set(exclude_ids)
     chosen = match_terms(value, language)
     dialect = session.get_bind().dialect.name
