@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import new_claim
 from tests.e2e.conftest import Server, sample_desk, signed_in_page, wait_for_app
@@ -27,6 +27,25 @@ def desk(tmp_path: Path) -> Iterator[tuple[Server, Article, User]]:
         yield found
 
 
+def press_until_marked(page: Page, key: str, rank: int) -> None:
+    """Press ``key`` until the suggestion at ``rank`` is marked. Under load, a J pressed
+    just after the page loaded was twice lost in CI (the mark stayed on the first
+    suggestion for 20 s; the cause is not known); the mark says so, and the key is pressed
+    again, at most three times and only while the mark has not moved at all, so a press
+    that was merely slow can never count twice."""
+    marked = page.locator(f".st-key-annotate_suggestion_{rank}")
+    unmoved = page.locator(f".st-key-annotate_suggestion_{rank - 1}")
+    for _ in range(3):
+        page.keyboard.press(key)
+        try:
+            expect(marked).to_contain_text(f"Marked {rank + 1} of", timeout=10_000)
+            return
+        except AssertionError:
+            wait_for_app(page)
+            expect(unmoved).to_contain_text(f"Marked {rank} of")
+    expect(marked).to_contain_text(f"Marked {rank + 1} of", timeout=TIMEOUT)
+
+
 def test_next_then_accept_creates_a_claim_from_the_second_suggestion(
     desk: tuple[Server, Article, User], browser: Browser
 ) -> None:
@@ -39,10 +58,7 @@ def test_next_then_accept_creates_a_claim_from_the_second_suggestion(
     wait_for_app(page)
     expect(page.locator(".st-key-annotate_suggestion_0")).to_contain_text("Marked 1 of")
 
-    page.keyboard.press("j")
-    expect(page.locator(".st-key-annotate_suggestion_1")).to_contain_text(
-        "Marked 2 of", timeout=TIMEOUT
-    )
+    press_until_marked(page, "j", 1)
     wait_for_app(page)
     page.keyboard.press("a")
     expect(page.get_by_text(re.compile("created from the suggestion"))).to_be_visible(
