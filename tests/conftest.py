@@ -12,12 +12,12 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from tests.factories import Desk, build_desk
@@ -25,6 +25,8 @@ from workbench import db, users
 from workbench.db_cache import DatabaseCache
 from workbench.models import Role, User
 from workbench.settings import get_settings
+
+T = TypeVar("T")
 
 POSTGRES_URL = os.environ.get("WORKBENCH_TEST_POSTGRES_URL", "")
 #: The password of every account the fixtures make.
@@ -249,3 +251,17 @@ def gate_reads(monkeypatch: pytest.MonkeyPatch, cache: DatabaseCache[Any]) -> th
 
     monkeypatch.setattr(cache, "load", gated)
     return gate
+
+
+def statements_run(engine: Engine, action: Callable[[], T]) -> tuple[list[str], T]:
+    """The SQL statements ``action()`` sends through ``engine``, and what it returned."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        return sent, action()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -7,9 +7,9 @@ from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
-from tests.conftest import make_user
+from tests.conftest import make_user, statements_run
 from tests.factories import claim_on
 from workbench import auth, claims, comments, db, my_work, ratings, users, verdicts
 from workbench.errors import PermissionDenied
@@ -136,16 +136,7 @@ def test_the_editor_sees_only_their_own_work(engine, editor, work):
 
 def test_counts_are_one_statement(engine, reviewer, work):
     credentials = signed_in(engine, reviewer)
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(db.get_engine(), "before_cursor_execute", count)
-    try:
-        found = my_work.my_work_counts(credentials)
-    finally:
-        event.remove(db.get_engine(), "before_cursor_execute", count)
+    statements, found = statements_run(db.get_engine(), lambda: my_work.my_work_counts(credentials))
     assert found == my_work.WorkCounts(assigned=3, returned=1, waiting=1, mentions=1)
     # Identifying the person (the sign-in session and its account), then the counts.
     counting = [s for s in statements if "count(" in s.lower()]

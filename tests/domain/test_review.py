@@ -3,10 +3,13 @@ on the ``desk`` fixture's small known dataset (``tests.factories.build_desk``)."
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from tests.conftest import statements_run
 from tests.factories import QUOTES, RATIONALE, add_evidence, claim_on
 from workbench import articles, claims, db, ratings, verdicts
 from workbench.models import User, Verdict
@@ -76,25 +79,19 @@ def test_queue_is_oldest_first_and_pages(engine, desk, reviewer, editor):
 
 def test_queue_uses_fixed_number_of_queries(engine, desk, reviewer, editor):
     """No N+1: the statement count does not grow with the page size."""
-    from sqlalchemy import event
 
     from workbench import review
 
     _pending(engine, reviewer, desk, 4)
     counts = []
-    seen: list[str] = []
 
-    def listener(*args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(args[2])
+    def queue(limit: int) -> int:
+        with db.read_session(engine) as session:
+            return len(review.review_queue(session, editor, limit=limit))
 
     for limit in (1, 5):
-        seen.clear()
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            with db.read_session(engine) as session:
-                assert len(review.review_queue(session, editor, limit=limit)) == limit
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
+        seen, listed = statements_run(engine, partial(queue, limit))
+        assert listed == limit
         counts.append(len([s for s in seen if s.lstrip().upper().startswith("SELECT")]))
     assert counts[0] == counts[1] == 4  # page ids, their rows, article bodies, evidence
 

@@ -2,9 +2,9 @@
 
 import pytest
 from alembic import command
-from sqlalchemy import event, text
+from sqlalchemy import text
 
-from tests.conftest import gate_reads
+from tests.conftest import gate_reads, statements_run
 from workbench import claims, db, search
 from workbench.sample import load_sample
 
@@ -167,20 +167,6 @@ def test_candidates_share_terms_or_amounts_best_first(engine, stored):
     with db.read_session(engine) as session:
         ranked = search.candidate_claim_ids(session, "Hungary rejected the EU Ukraine draft")
     assert ranked[0][0] == first and ranked == sorted(ranked, key=lambda r: -r[1])
-
-
-def statements_run(engine, action):  # type: ignore[no-untyped-def]
-    """The SQL statements ``action()`` sends through ``engine``, and its result."""
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement, *_rest):  # type: ignore[no-untyped-def]
-        sent.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        return sent, action()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_candidates_take_term_counts_from_memory_once_read(engine, stored):
