@@ -30,6 +30,7 @@ from typing import Protocol
 
 from workbench.text.amounts import scan
 from workbench.text.checkworthiness_model import GENRES, LearnedRanker, shipped_ranker
+from workbench.text.lexicon import Lexicon, Words
 from workbench.text.segment import split_sentences
 
 REASONS = {
@@ -74,108 +75,112 @@ SPEAKER_TURN = re.compile(r"^[ \t]*(?P<speaker>[A-Z][A-Z.'’ -]{0,30}):", re.M)
 _LINE_START = re.compile(r"^[ \t]*\S", re.M)
 
 
-# Arabic writes "and"/"so" (و/ف) joined to the next word: "وقال" is "and he said".
-_CLITICS = {"ar": "[وف]?"}
-
-
-def _lexicon(words: dict[str, str]) -> dict[str, re.Pattern[str]]:
-    """Compile per-language cue alternations, word-bounded, for lower-cased text (``re.I``
-    over forty alternatives made the cues twice as slow)."""
+def _lexicons(words: dict[str, str]) -> dict[str, Lexicon]:
+    """One ``Lexicon`` per language, for lower-cased text (``re.I`` over forty alternatives
+    made the cues twice as slow). Arabic writes "and"/"so" (و/ف) joined to the next word."""
     return {
-        lang: re.compile(rf"(?<!\w){_CLITICS.get(lang, '')}(?:{alts})(?!\w)")
-        for lang, alts in words.items()
+        lang: Lexicon.of(entries, clitics="وف" if lang == "ar" else "")
+        for lang, entries in words.items()
     }
 
 
-_COMPARISON = _lexicon(
+_COMPARISON = _lexicons(
     {
-        "en": r"more than|less than|fewer than|(?:larg|bigg|high|low|great|small|fast|wors|b)est"
-        r"|most|least|record|doubled|tripled|twice|half|increased?|decreased?|rose|risen|fell"
-        r"|grew|dropped|declined|cut|since|compared|higher|lower|larger|bigger|only|every"
-        r"|never|first|last",
-        "de": r"mehr als|weniger als|höchste[nmrs]?|größte[nmrs]?|niedrigste[nmrs]?|rekord\w*"
-        r"|verdoppelt|gestiegen|gesunken|seit|erstmals|doppelt|hälfte|nur|mehr|weniger",
-        "uk": r"більше|менше|найбільш\w*|найвищ\w*|найнижч\w*|рекорд\w*|вдвічі|зріс|зросла"
-        r"|зросли|впав|впала|з часів|відколи|вперше|лише",
-        "ar": r"أكثر من|أقل من|أكبر|أعلى|أدنى|أول|رقم قياسي|ضعف|منذ|ارتفع\w*|انخفض\w*|فقط",
+        "en": "more than|less than|fewer than|largest|biggest|highest|lowest|greatest|smallest"
+        "|fastest|worsest|best|most|least|record|doubled|tripled|twice|half|increased|increase"
+        "|decreased|decrease|rose|risen|fell|grew|dropped|declined|cut|since|compared|higher"
+        "|lower|larger|bigger|only|every|never|first|last",
+        "de": "mehr als|weniger als|höchste|höchsten|höchstem|höchster|höchstes|größte|größten"
+        "|größtem|größter|größtes|niedrigste|niedrigsten|niedrigstem|niedrigster|niedrigstes"
+        "|rekord*|verdoppelt|gestiegen|gesunken|seit|erstmals|doppelt|hälfte|nur|mehr|weniger",
+        "uk": "більше|менше|найбільш*|найвищ*|найнижч*|рекорд*|вдвічі|зріс|зросла|зросли|впав"
+        "|впала|з часів|відколи|вперше|лише",
+        "ar": "أكثر من|أقل من|أكبر|أعلى|أدنى|أول|رقم قياسي|ضعف|منذ|ارتفع*|انخفض*|فقط",
     }
 )
-_ATTRIBUTION = _lexicon(
+_ATTRIBUTION = _lexicons(
     {
-        "en": r"said|says|according to|claimed|claims|stated|told|reported|announced|revealed"
-        r"|acknowledged|warned|insisted|argued|confirmed|denied",
-        "de": r"sagte|sagt|laut|erklärte|berichtet\w*|betonte|kündigte|teilte|zufolge|meinte",
-        "uk": r"заявив|заявила|заявили|за словами|сказав|сказала|повідомив|повідомила"
-        r"|повідомили|наголосив|за даними",
-        "ar": r"قال|قالت|وفقا|وفقاً|بحسب|حسب|أعلن\w*|صرح|أكد\w*|ذكر\w*",
+        "en": "said|says|according to|claimed|claims|stated|told|reported|announced|revealed"
+        "|acknowledged|warned|insisted|argued|confirmed|denied",
+        "de": "sagte|sagt|laut|erklärte|berichtet*|betonte|kündigte|teilte|zufolge|meinte",
+        "uk": "заявив|заявила|заявили|за словами|сказав|сказала|повідомив|повідомила"
+        "|повідомили|наголосив|за даними",
+        "ar": "قال|قالت|وفقا|وفقاً|بحسب|حسب|أعلن*|صرح|أكد*|ذكر*",
     }
 )
-_PAST = _lexicon(
+_PAST = _lexicons(
     {
-        "en": r"(?:in|since|by|during|until) (?:19|20)\d\d|invasion|invaded|war|founded|elected"
-        r"|voted|signed|passed|supported|opposed|approved|established|attacked|killed"
-        r"|was|were|had|did|lost|created|built|raised|spent|took|gave|became",
-        "de": r"(?:im jahr|seit|bis) (?:19|20)\d\d|invasion|krieg\w*|gegründet|gewählt|war|waren"
-        r"|hatte|hatten|wurde|wurden|stimmte|unterzeichnet",
-        "uk": r"(?:в|у|з) (?:19|20)\d\d|вторгнення|війн\w*|засновано|обрано|був|була|були|було",
-        "ar": r"(?:في|عام|منذ) (?:19|20)\d\d|غزو|حرب|الحرب|تأسس\w*|كان|كانت",
+        "en": "in 19##|in 20##|since 19##|since 20##|by 19##|by 20##|during 19##|during 20##"
+        "|until 19##|until 20##|invasion|invaded|war|founded|elected|voted|signed|passed"
+        "|supported|opposed|approved|established|attacked|killed|was|were|had|did|lost"
+        "|created|built|raised|spent|took|gave|became",
+        "de": "im jahr 19##|im jahr 20##|seit 19##|seit 20##|bis 19##|bis 20##|invasion|krieg*"
+        "|gegründet|gewählt|war|waren|hatte|hatten|wurde|wurden|stimmte|unterzeichnet",
+        "uk": "в 19##|в 20##|у 19##|у 20##|з 19##|з 20##|вторгнення|війн*|засновано|обрано|був"
+        "|була|були|було",
+        "ar": "في 19##|في 20##|عام 19##|عام 20##|منذ 19##|منذ 20##|غزو|حرب|الحرب|تأسس*|كان|كانت",
     }
 )
-_OPINION = _lexicon(
+_OPINION = _lexicons(
     {
-        "en": r"i think|i believe|i feel|i want|i hope|i'm going to|i am going to|i will|we will"
-        r"|we'll|we're going to|we need|we must|we should|let me|let's|thank you|thanks"
-        r"|i'd like|i would|you know|of course|my friend",
-        "de": r"ich glaube|ich denke|ich finde|ich hoffe|ich will|wir werden|wir müssen|danke",
-        "uk": r"я думаю|я вважаю|я вірю|я хочу|ми будемо|ми повинні|ми маємо|дякую",
-        "ar": r"أعتقد|أظن|أتمنى|سوف|شكرا|شكراً",
+        "en": "i think|i believe|i feel|i want|i hope|i'm going to|i am going to|i will|we will"
+        "|we'll|we're going to|we need|we must|we should|let me|let's|thank you|thanks"
+        "|i'd like|i would|you know|of course|my friend",
+        "de": "ich glaube|ich denke|ich finde|ich hoffe|ich will|wir werden|wir müssen|danke",
+        "uk": "я думаю|я вважаю|я вірю|я хочу|ми будемо|ми повинні|ми маємо|дякую",
+        "ar": "أعتقد|أظن|أتمنى|سوف|شكرا|شكراً",
     }
 )
-_NUMBER_WORD = _lexicon(
+_NUMBER_WORD = _lexicons(
     {
-        "en": r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
-        r"|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?"
-        r"|trillions?|dozens?",
-        "de": r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|hundert\w*|tausend\w*"
-        r"|million\w*|milliarde\w*|hälfte|dutzend\w*",
-        "uk": r"два|дві|три|чотири|п'ять|шість|сім|вісім|дев'ять|десять|сот\w*|тисяч\w*"
-        r"|мільйон\w*|мільярд\w*|половин\w*",
-        "ar": r"اثنان|ثلاث\w*|أربع\w*|خمس\w*|عشر\w*|مائة|مئات|ألف|آلاف|مليون|ملايين|مليار\w*|نصف",
+        "en": "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
+        "|fifty|sixty|seventy|eighty|ninety|hundreds|hundred|thousands|thousand|millions"
+        "|million|billions|billion|trillions|trillion|dozens|dozen",
+        "de": "zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|hundert*|tausend*|million*"
+        "|milliarde*|hälfte|dutzend*",
+        "uk": "два|дві|три|чотири|п'ять|шість|сім|вісім|дев'ять|десять|сот*|тисяч*|мільйон*"
+        "|мільярд*|половин*",
+        "ar": "اثنان|ثلاث*|أربع*|خمس*|عشر*|مائة|مئات|ألف|آلاف|مليون|ملايين|مليار*|نصف",
     }
 )
-_STATISTIC = _lexicon(
+_STATISTIC = _lexicons(
     {
-        "en": r"jobs?|tax(?:es)?|deficit|debt|budget|unemployment|rates?|wages|income|costs?"
-        r"|prices?|spending|gdp|growth|inflation|crime|deaths|population|votes|polls?|law"
-        r"|bill|troops|economy",
-        "de": r"steuer\w*|defizit|schulden|haushalt|arbeitslos\w*|kosten|preis\w*|wachstum"
-        r"|inflation|gesetz|stimmen|umfrage\w*|wirtschaft",
-        "uk": r"податк\w*|дефіцит\w*|борг\w*|бюджет\w*|безробітт\w*|цін\w*|економік\w*"
-        r"|закон\w*|військ\w*|втрат\w*",
-        "ar": r"ضرائب|عجز|ديون|ميزانية|البطالة|أسعار|اقتصاد\w*|قانون|خسار\w*|أرباح",
+        "en": "jobs|job|taxes|tax|deficit|debt|budget|unemployment|rates|rate|wages|income"
+        "|costs|cost|prices|price|spending|gdp|growth|inflation|crime|deaths|population|votes"
+        "|polls|poll|law|bill|troops|economy",
+        "de": "steuer*|defizit|schulden|haushalt|arbeitslos*|kosten|preis*|wachstum|inflation"
+        "|gesetz|stimmen|umfrage*|wirtschaft",
+        "uk": "податк*|дефіцит*|борг*|бюджет*|безробітт*|цін*|економік*|закон*|військ*|втрат*",
+        "ar": "ضرائب|عجز|ديون|ميزانية|البطالة|أسعار|اقتصاد*|قانون|خسار*|أرباح",
     }
 )
-_THIRD_PERSON = re.compile(r"\b(?:he|she|they|you|it)(?: \w+)? (?:\w+ed|has|had|was|were|did)\b")
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'll|me|my)\b")
-_MODAL = re.compile(r"\b(?:will|would|should|could|can|might|must|going to|gonna)\b")
+_THIRD_PERSON = Lexicon.of("he|she|they|you|it", then=r"(?: \w+)? (?:\w+ed|has|had|was|were|did)\b")
+#: Matched against the sentence as written: "I", never "i"; "my", not "My".
+_FIRST_PERSON = Lexicon.of("I|I'm|I've|I'll|me|my", as_written=True)
+_MODAL = Lexicon.of("will|would|should|could|can|might|must|going to|gonna")
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][a-z]+|\b[A-Z]{2,}\b")
-_PAST_SUFFIX = re.compile(r"\b\w{3,}ed\b")
-_WORD = re.compile(r"\w+")
 # English cues that only the learned model weighs (the cue rules predate them), for the
 # broad "factual claim" sense of news prose: each raised the development debates'
-# precision at an article's share of claims (docs/decisions/0012).
+# precision at an article's share of claims (docs/decisions/0012). Each is a word list and
+# a symbol that counts wherever it stands ("%", "$"); "digits" is any digit.
+_DIGIT = re.compile(r"\d")
 _MODEL_ONLY = {
-    "digits": re.compile(r"\d"),
-    "change": re.compile(
-        r"\b(?:more|less|fewer|higher|lower|than|increase\w*|decrease\w*|doubl\w*|cut"
-        r"|raise\w*|rais\w*|grow\w*|grew)\b"
+    "change": (
+        Lexicon.of(
+            "more|less|fewer|higher|lower|than|increase*|decrease*|doubl*|cut|raise*|rais*"
+            "|grow*|grew"
+        ),
+        "",
     ),
-    "absolute": re.compile(
-        r"\b(?:first|most|largest|biggest|highest|lowest|worst|best|only|record|never|every"
-        r"|all|none|nobody|always)\b"
+    "absolute": (
+        Lexicon.of(
+            "first|most|largest|biggest|highest|lowest|worst|best|only|record|never|every|all"
+            "|none|nobody|always"
+        ),
+        "",
     ),
-    "percent_mention": re.compile(r"%|\bper ?cent"),
-    "amount_mention": re.compile(r"\$|\b(?:dollars?\b|billion|million|trillion)"),
+    "percent_mention": (Lexicon.of("percent*|per cent*"), "%"),
+    "amount_mention": (Lexicon.of("dollar|dollars|billion*|million*|trillion*"), "$"),
 }
 
 # Logistic-regression weights of the cue rules (see module docstring) over 0/1 flags.
@@ -201,7 +206,7 @@ _WEIGHTS = {
 }
 _BIAS = -1.4
 #: The names of the cue flags, in the order the learned model's training uses them.
-CUES = tuple(sorted({*_WEIGHTS, *_MODEL_ONLY}))
+CUES = tuple(sorted({*_WEIGHTS, *_MODEL_ONLY, "digits"}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,39 +366,41 @@ def cue_flags(text: str, language: str = "en") -> tuple[dict[str, float], tuple[
     for kind, item in scan(text, language):
         matched.setdefault(kind, []).append(item.text)
         covered.append((item.start, item.end))
-    lowered = _lower(text)
-    for name, lexicon in (
+    words = Words.of(text)
+    for name, table in (
         ("comparison", _COMPARISON),
         ("attribution", _ATTRIBUTION),
         ("past", _PAST),
     ):
-        hits = [text[m.start() : m.end()] for m in lexicon[lang].finditer(lowered)]
+        hits = [text[m.start() : m.end()] for m in table[lang].finditer(words)]
         if hits:
             matched[name] = hits
     for name in matched:
         features[name] = 1.0
-    words = len(_WORD.findall(text))
     features["question"] = float(text.rstrip().endswith(("?", "؟")))
-    features["short"] = float(words < 6)
-    features["long"] = float(words > 25)
-    features["opinion"] = float(bool(_OPINION[lang].search(lowered)))
-    features["statistic"] = float(bool(_STATISTIC[lang].search(lowered)))
+    features["short"] = float(words.count < 6)
+    features["long"] = float(words.count > 25)
+    features["opinion"] = float(_OPINION[lang].search(words))
+    features["statistic"] = float(_STATISTIC[lang].search(words))
     number_words = [
         text[m.start() : m.end()]
-        for m in _NUMBER_WORD[lang].finditer(lowered)
+        for m in _NUMBER_WORD[lang].finditer(words)
         if not any(start <= m.start() < end for start, end in covered)
     ]
     if number_words:
         features["number_word"] = 1.0
         matched.setdefault("num", []).extend(number_words)
     if lang == "en":
-        features["past_suffix"] = float(bool(_PAST_SUFFIX.search(lowered)))
+        # A word of five or more letters ending in -ed ("elected", not "red").
+        features["past_suffix"] = float(any(len(w) > 4 and w.endswith("ed") for w in words.found))
         features["name"] = float(bool(_NAME.search(text)))
-        features["third_person"] = float(bool(_THIRD_PERSON.search(lowered)))
-        features["first_person"] = float(bool(_FIRST_PERSON.search(text)))
-        features["modal"] = float(bool(_MODAL.search(lowered)))
-        for name, pattern in _MODEL_ONLY.items():
-            features[name] = float(bool(pattern.search(lowered)))
+        features["third_person"] = float(_THIRD_PERSON.search(words))
+        features["first_person"] = float(_FIRST_PERSON.search(words))
+        features["modal"] = float(_MODAL.search(words))
+        features["digits"] = float(bool(_DIGIT.search(words.lowered)))
+        for name, (lexicon, symbol) in _MODEL_ONLY.items():
+            present = bool(symbol) and symbol in words.lowered
+            features[name] = float(present or lexicon.search(words))
     reasons = tuple(
         f"{REASONS[name]}: {', '.join(dict.fromkeys(matched[name]))}"
         for name in REASONS
@@ -412,12 +419,3 @@ def readable_reason(reason: str) -> str:
     phrase, quoted = _READABLE[kind]
     shown = ", ".join(f"“{word}”" for word in words.split(", ")) if quoted else words
     return f"{phrase} ({shown})"
-
-
-def _lower(text: str) -> str:
-    """``text`` in lower case with its offsets intact, so a match maps back to the original
-    words ("İ" lowers to two code points and is kept as it is)."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(low if len(low := char.lower()) == 1 else char for char in text)
