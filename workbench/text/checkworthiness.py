@@ -87,7 +87,7 @@ def _lexicons(words: dict[str, str]) -> dict[str, Lexicon]:
 _COMPARISON = _lexicons(
     {
         "en": "more than|less than|fewer than|largest|biggest|highest|lowest|greatest|smallest"
-        "|fastest|worsest|best|most|least|record|doubled|tripled|twice|half|increased|increase"
+        "|fastest|worst|best|most|least|record|doubled|tripled|twice|half|increased|increase"
         "|decreased|decrease|rose|risen|fell|grew|dropped|declined|cut|since|compared|higher"
         "|lower|larger|bigger|only|every|never|first|last",
         "de": "mehr als|weniger als|höchste|höchsten|höchstem|höchster|höchstes|größte|größten"
