@@ -1,11 +1,14 @@
 """What one claim save costs on the server, beside a bare write transaction in the same run.
 
-    .venv/bin/python benchmarks/save_cost.py [--saves 200]
+    .venv/bin/python benchmarks/save_cost.py [--saves 200] [--claims N | --database FILE]
 
 A save (``claims.update_claim`` in ``db.write_session``) validates, checks the version,
 writes an audit event and keeps the dashboard summary in step (its claim's facts counted
 before and after). The baseline is an UPDATE of the same claim in a write transaction
-with nothing else. Printed: median ms of each and the ratio; SQLite in a temporary file.
+with nothing else. Printed: median ms of each and the ratio; SQLite in a temporary file,
+empty but for the saved claim, or a desk of ``--claims`` claims built by ``generate.py``
+(or a copy of ``--database``, a file it made): counting a claim's facts must not grow with
+the archive.
 """
 
 from __future__ import annotations
@@ -21,16 +24,24 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ui_latency import build_database  # noqa: E402
+
 from workbench import claims, db, users  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=200)
+    parser.add_argument("--claims", type=int, default=0, help="claims in the desk (0: none)")
+    parser.add_argument("--database", type=Path, help="a SQLite file generate.py made, copied")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/saves.sqlite3"
-        db.upgrade(url)
+        target = Path(folder) / "saves.sqlite3"
+        if args.claims or args.database:
+            url = build_database(target, args.claims, args.database)
+        else:
+            url = f"sqlite:///{target}"
+            db.upgrade(url)
         engine = db.get_engine(url)
         with db.write_session(engine) as session:
             actor = users.builtin_user(session, users.CLI_USER)
