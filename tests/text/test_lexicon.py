@@ -26,6 +26,7 @@ ALL = [
         for lexicon in table.values()
     ),
     checkworthiness._THIRD_PERSON,
+    checkworthiness._FIRST_PERSON,
     checkworthiness._MODAL,
     *(lexicon for lexicon, _ in checkworthiness._MODEL_ONLY.values()),
 ]
@@ -57,11 +58,17 @@ def test_notation(entries: str, text: str, expected: list[str]) -> None:
 def test_clitics_join_the_front_of_a_word() -> None:
     said = Lexicon.of("قال|أكد*", clitics="وف")
     assert hits(said, "وقال الوزير وأكدت فقال") == ["وقال", "وأكدت", "فقال"]
+    assert hits(Lexicon.of("قال", clitics="وف"), "وقال") == ["وقال"]
     assert hits(Lexicon.of("قال"), "وقال") == []
 
 
 def test_a_list_as_written_tells_case_apart() -> None:
     assert hits(Lexicon.of("I|me", as_written=True), "i Me I me") == ["I", "me"]
+    # Lower-cased, "İ" and a final "Σ" read differently in a word and in a sentence.
+    assert hits(Lexicon.of("İstanbul|ΟΔΟΣ", as_written=True), "ΟΔΟΣ İstanbul") == [
+        "ΟΔΟΣ",
+        "İstanbul",
+    ]
 
 
 def test_then_continues_a_match() -> None:
@@ -92,7 +99,9 @@ _PIECES = sorted(
     st.lists(
         st.one_of(
             st.sampled_from(_PIECES),
-            st.sampled_from([" ", "  ", "'", "-", ",", "19", "2003", "ed", "و", "ف", "X"]),
+            st.sampled_from(
+                [" ", "  ", "'", "-", ",", "19", "2003", "ed", "و", "ف", "X", "I", "İ"]
+            ),
         ),
         max_size=12,
     )
@@ -100,5 +109,6 @@ _PIECES = sorted(
 def test_skipping_never_hides_a_match(pieces: list[str]) -> None:
     words = Words.of("".join(pieces))
     for lexicon in ALL:
-        expected = [m.span() for m in lexicon.pattern.finditer(words.lowered)]
+        text = words.text if lexicon.as_written else words.lowered
+        expected = [m.span() for m in lexicon.pattern.finditer(text)]
         assert [m.span() for m in lexicon.finditer(words)] == expected

@@ -78,10 +78,12 @@ class Lexicon:
             if not entry or head is None or head.start() != 0:
                 raise ValueError(f"a lexicon entry must start with a word: {entry!r}")
             whole_word = head.end() < len(entry) and entry[head.end()] not in "*#"
-            if head.end() == len(entry) or whole_word:
-                first_words.add(head.group().lower())
+            if as_written:  # looked for in the text as written (``could_match``)
+                first_prefixes.append(head.group())
+            elif head.end() == len(entry) or whole_word:
+                first_words.add(head.group())
             else:
-                first_prefixes.append(head.group().lower())
+                first_prefixes.append(head.group())
             alternatives.append(
                 "".join(
                     r"\w*" if char == "*" else r"\d" if char == "#" else re.escape(char)
@@ -93,7 +95,12 @@ class Lexicon:
         return cls(pattern, frozenset(first_words), tuple(first_prefixes), clitics, as_written)
 
     def could_match(self, words: Words) -> bool:
-        """False only when no match can begin in the sentence."""
+        """False only when no match can begin in the sentence. A list matched as written
+        looks for its first words in the text itself: lower-casing the sentence and the
+        entries can disagree ("İ", a final "Σ"), so the set of lower-cased words could miss
+        a match."""
+        if self.as_written:
+            return any(head in words.text for head in self.first_prefixes)
         if not self.first_words.isdisjoint(words.found):
             return True
         if self.first_prefixes and any(prefix in words.lowered for prefix in self.first_prefixes):
