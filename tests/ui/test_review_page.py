@@ -149,3 +149,12 @@ def test_correction_of_published_verdict(desk, tmp_path):
             "The Council revised its figure."
         )
         assert ratings.get_rating(session, pending.rating_id).label == "Mostly false"
+
+
+def test_evidence_is_listed_as_text_with_its_links(desk, tmp_path):
+    at = open_ui(PAGE, tmp_path, user=desk.editor)
+    assert not at.exception, at.exception
+    assert not at.dataframe  # twenty cards of tables made the page slow to open
+    assert "refutes · independent · a.example/5" in [t.value for t in at.text]
+    links = [(link.proto.label, link.proto.page) for link in at.get("page_link")]
+    assert ("Source", "https://a.example/5") in links
