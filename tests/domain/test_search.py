@@ -304,3 +304,16 @@ def test_seen_before_candidates_do_not_wait_for_the_vocabulary(engine, stored, l
     assert str(engine.url) not in search._VOCAB.values  # still loading
     large_archive.set()
     search.wait_vocabulary(engine, timeout=60)  # PostgreSQL's read (SQLite counts live)
+
+
+def test_postgresql_ranks_the_newest_matches_of_a_broad_search(engine, reviewer, monkeypatch):
+    """Ranking reads every ranked document on PostgreSQL, so a search matching a large
+    part of the archive ranks only the newest ``RANK_POOL`` matches; SQLite ranks all."""
+    strong = add_claim(engine, reviewer, "Pension pension pension costs rose")
+    newer = [add_claim(engine, reviewer, f"Pension costs item {n}") for n in range(3)]
+    monkeypatch.setattr(search, "RANK_POOL", 3)
+    best = found(engine, "pension", limit=3)
+    if engine.dialect.name == "sqlite":
+        assert best[0] == strong
+    else:
+        assert sorted(best) == sorted(newer)
