@@ -41,10 +41,12 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    text,
     true,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlalchemy.schema import CreateTable, DropTable
 from sqlmodel import Session, col, select
@@ -211,6 +213,8 @@ class Narrowed(Scope):
             # WHERE: SQLite would read ON CONFLICT after a bare FROM as a join's ON
             inserting = sqlite_insert if connection.dialect.name == "sqlite" else pg_insert
             connection.execute(inserting(table).from_select(["id"], ids).on_conflict_do_nothing())
+            if connection.dialect.name == "postgresql":
+                _plan_lookups_by_id(connection, table)
             self.made.append(table)
         return table
 
@@ -231,6 +235,20 @@ class Narrowed(Scope):
         for table in self.made:
             self.session.connection().execute(DropTable(table))
         self.made.clear()
+
+
+def _plan_lookups_by_id(connection: Connection, table: Table) -> None:
+    """Let PostgreSQL look the listed claims up by id rather than read every claim.
+
+    Autovacuum never analyses a temporary table, so the planner does not know how few ids
+    it holds; and with the default ``random_page_cost`` (4, priced for spinning disks) it
+    judged 14,785 primary-key look-ups dearer than reading all 1,000,000 claims: the top
+    claimants of the most used tag with a rating took 580 ms, 112 ms with the table
+    analysed and the cost at 1.1 (the usual value for SSDs). ``SET LOCAL`` ends with the
+    dashboard's transaction."""
+    name = connection.dialect.identifier_preparer.quote(table.name)
+    connection.execute(text(f"ANALYZE {name}"))
+    connection.execute(text("SET LOCAL random_page_cost = 1.1"))
 
 
 @contextmanager
@@ -308,7 +326,14 @@ def _narrowing(filters: ClaimFilters, *, approved: bool = False) -> Select:
             )
         )
     rest = claim_conditions(_without(filters, "tag", "rating", answered), dates=not approved)
-    return select(Claim.id).where(col(Claim.id).in_(ids), *rest) if rest else ids
+    if not rest:
+        return ids
+    if column is Claim.id:
+        # Driven by the claim table itself: one scan. PostgreSQL did not merge the
+        # ``claim.id IN (SELECT claim.id …)`` form and read every claim (outlet + 90 days
+        # at 1M claims: 518 ms for this statement, 108 ms so).
+        return ids.where(*rest)
+    return select(Claim.id).where(col(Claim.id).in_(ids), *rest)
 
 
 Filtered = ClaimFilters | Scope

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
 
+from tests.conftest import statements_run
 from workbench import dashboard as dash
 from workbench import db, summary, users
 from workbench.errors import PermissionDenied
@@ -312,6 +313,30 @@ def test_the_narrowing_starts_from_an_index_and_tests_the_tag_on_its_index(engin
         "SELECT claim.id FROM claim WHERE claim.article_id IN (SELECT article.id"
     )
     assert "EXISTS (SELECT *" in compiled and "claim_tag_1.claim_id = claim.id" in compiled
+
+
+def test_a_narrowing_driven_by_the_claim_table_reads_it_once(engine, desk):
+    """PostgreSQL did not merge ``claim.id IN (SELECT claim.id …)`` and read every claim
+    for an outlet with a date range (518 ms at 1M claims, 108 ms as one scan)."""
+    with db.read_session(engine) as session:
+        narrowing = dash._narrowing(
+            ClaimFilters(outlet="TROIB News", start=date(2026, 1, 1), end=date(2026, 1, 31))
+        )
+        compiled = " ".join(str(narrowing.compile(session.get_bind())).split())
+    assert compiled.startswith("SELECT claim.id FROM claim WHERE claim.article_id IN")
+    assert "claim.id IN (SELECT claim.id" not in compiled and "claim.created_at >=" in compiled
+
+
+def test_postgresql_plans_the_listed_claims_as_look_ups(engine, desk, editor):
+    """Autovacuum never analyses a temporary table, and the default random_page_cost made
+    PostgreSQL read every claim rather than look the listed few up by id."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL planner setting; SQLite plans these by id already")
+    filters = ClaimFilters(tag="eu", rating="True")
+    with db.read_session(engine) as session:
+        sent, _ = statements_run(engine, lambda: dash.dashboard(session, editor, filters))
+    assert any(s.startswith("ANALYZE") for s in sent)
+    assert "SET LOCAL random_page_cost = 1.1" in sent
 
 
 def test_listed_claims_are_dropped_and_listed_again(engine, desk, editor):
