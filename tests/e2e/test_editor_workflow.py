@@ -102,6 +102,10 @@ def test_return_then_approve_then_dashboard_and_csv(desk, browser: Browser) -> N
     wait_for_app(editor)
     published = editor.locator("[data-testid='stMetric']").filter(has_text="Published verdicts")
     expect(published).to_contain_text("1", timeout=TIMEOUT)
+    # While a recount is under way the page polls and then reruns in full, which renews the
+    # download button: a click on the old one starts no download (seen once under load).
+    expect(editor.get_by_text("Updating the figures…")).to_have_count(0, timeout=TIMEOUT)
+    wait_for_app(editor)
 
     editor.get_by_text("CSV report of these claims").click()
     with editor.expect_download() as download:
