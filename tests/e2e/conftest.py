@@ -224,6 +224,23 @@ def open_dropdown(page: Page, key: str) -> None:
     expect(options.first).to_be_visible()
 
 
+def open_expander(page: Page, title: str, key: str) -> None:
+    """Open the expander ``title`` until the element ``key`` inside it shows. A click on
+    the summary that lands while a rerun redraws the page is lost (seen under load), and
+    clicking an open expander would close it, so each click waits for ``key`` first."""
+    inside = page.locator(f".st-key-{key}")
+    for _ in range(3):
+        if inside.is_visible():
+            return
+        page.get_by_text(title, exact=True).click()
+        try:
+            expect(inside).to_be_visible(timeout=5_000)
+            return
+        except AssertionError:
+            wait_for_app(page)
+    expect(inside).to_be_visible()
+
+
 def signed_in_page(browser: Browser, server: Server, name: str) -> Page:
     """A separate browser context (its own cookies) signed in as ``name``."""
     page = browser.new_context(

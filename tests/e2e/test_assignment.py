@@ -12,7 +12,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import new_claim
-from tests.e2e.conftest import Server, open_dropdown, sample_desk, signed_in_page, wait_for_app
+from tests.e2e.conftest import (
+    Server,
+    open_dropdown,
+    open_expander,
+    sample_desk,
+    signed_in_page,
+    wait_for_app,
+)
 from workbench import assignments, db
 from workbench.models import Role
 
@@ -46,7 +53,7 @@ def test_assign_an_article_then_find_it_and_drill_down(desk: Server, browser: Br
     eddie = signed_in_page(browser, desk, "eddie")
     eddie.goto(f"{desk.url}/articles")
     wait_for_app(eddie)
-    eddie.get_by_text("Assign an article to a reviewer").click()
+    open_expander(eddie, "Assign an article to a reviewer", "articles_assign_to")
     choose(eddie, "articles_assign_to", "rita")
     eddie.locator(".st-key-articles_assign").get_by_role("button").click()
     wait_for_app(eddie)
