@@ -17,12 +17,10 @@ from sqlmodel import Session, col, func, select
 
 from workbench.article_versions import version_body
 from workbench.articles import get_article
-from workbench.models import AnchorStatus, Article, Claim
+from workbench.models import AnchorStatus, Article, Claim, unsettled_claim
 from workbench.sql import id_col
 from workbench.text.diff import VersionDiff, sentence_diff
 from workbench.workspace import ArticleView
-
-UNSETTLED = (AnchorStatus.needs_review, AnchorStatus.unplaced)
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ def unsettled_articles(session: Session, limit: int = 20) -> list[UnsettledArtic
     rows = session.exec(
         select(id_col(Claim.article_id), Article.title, count)
         .join(Article, col(Article.id) == Claim.article_id)
-        .where(col(Claim.anchor_status).in_(UNSETTLED))
+        .where(unsettled_claim())
         .group_by(col(Claim.article_id), col(Article.title))
         .order_by(count.desc(), col(Claim.article_id))
         .limit(limit)

@@ -22,7 +22,15 @@ from workbench import audit
 from workbench.articles import get_article
 from workbench.claims import apply_changes, get_claim
 from workbench.errors import InvalidInput, NotFound, StaleEdit
-from workbench.models import AnchorStatus, Article, ArticleVersion, Claim, User, stored_id
+from workbench.models import (
+    AnchorStatus,
+    Article,
+    ArticleVersion,
+    Claim,
+    User,
+    stored_id,
+    unsettled_claim,
+)
 from workbench.permissions import REVIEW_DESK, require
 from workbench.sql import select_columns
 from workbench.text.anchor import ClaimSpan, Placement, Selector, make_selector, reanchor
@@ -244,11 +252,7 @@ def version_body(session: Session, article_id: int, number: int) -> str:
 
 def unsettled_count(session: Session, article_id: int | None = None) -> int:
     """Claims a new version left for a person: needing review or unplaced."""
-    query = (
-        select(func.count())
-        .select_from(Claim)
-        .where(col(Claim.anchor_status).in_((AnchorStatus.needs_review, AnchorStatus.unplaced)))
-    )
+    query = select(func.count()).select_from(Claim).where(unsettled_claim())
     if article_id is not None:
         query = query.where(Claim.article_id == article_id)
     return session.exec(query).one()
