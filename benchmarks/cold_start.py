@@ -31,6 +31,7 @@ from ui_latency import (
     CHROMIUM,
     CHROMIUM_ARGS,
     EDITOR,
+    ROOT,
     build_database,
     one_button_command,
     serve,
@@ -68,10 +69,11 @@ def one_run(
     path: str,
     shown: str,
     cookie: str | None = None,
+    cwd: Path = ROOT,
 ) -> tuple[float, float]:
     """(spawn → healthy, healthy → ``shown`` is true in the page) in seconds."""
     started = time.perf_counter()
-    with serve(command, database_url, log) as (base, _pid):
+    with serve(command, database_url, log, cwd) as (base, _pid):
         healthy = time.perf_counter() - started
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         if cookie is not None:
@@ -109,6 +111,7 @@ def main() -> None:
                     folder / "one.log",
                     "/",
                     "() => document.querySelector('.st-key-one button') !== null",
+                    cwd=folder,
                 )
             )
             fresh = folder / "fresh.sqlite3"

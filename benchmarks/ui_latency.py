@@ -242,14 +242,21 @@ def seed_desks(url: str, copies: int = 1) -> list[Desk]:
 
 
 @contextmanager
-def serve(command: list[str], database_url: str, log: Path) -> Iterator[tuple[str, int]]:
-    """Run a Streamlit server until it is healthy; yield (base URL, process id)."""
+def serve(
+    command: list[str], database_url: str, log: Path, cwd: Path = ROOT
+) -> Iterator[tuple[str, int]]:
+    """Run a Streamlit server from ``cwd`` until it is healthy; yield (base URL, process id).
+
+    Streamlit reads ``.streamlit/config.toml`` beside the script and in the folder it runs
+    from: the workbench gets its own settings; the one-button app, served from its own
+    folder, Streamlit's defaults (it is the plain Streamlit app the workbench is compared
+    with)."""
     port = free_port()
     flags = server_flags(port)
     env = {**os.environ, "WORKBENCH_DATABASE_URL": database_url}
     with log.open("w") as errors:
         process = subprocess.Popen(
-            [*command, *flags], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors
+            [*command, *flags], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors
         )
         try:
             url = f"http://127.0.0.1:{port}"
@@ -551,7 +558,7 @@ def main() -> int:
     with prepared(args) as ([desk], folder), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         with (
-            serve(one_button_command(folder), desk.url, folder / "one_button.log") as (
+            serve(one_button_command(folder), desk.url, folder / "one_button.log", folder) as (
                 one_button,
                 _,
             ),

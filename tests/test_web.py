@@ -3,7 +3,9 @@ the cookie's attributes, revocation on sign-out, and refusal of cross-site POSTs
 
 import gc
 import sys
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -251,16 +253,21 @@ def test_claimreview_feed_serves_published_claims(server: Server, client: httpx.
     assert reviews[0]["reviewRating"]["alternateName"] == "True"
 
 
-def test_start_up_freezes_the_loaded_libraries_so_post_run_collections_skip_them() -> None:
-    """Streamlit collects garbage after every run; what start-up loaded is frozen first,
-    the shipped check-worthiness model included (its terms are ~62,000 small lists)."""
+def test_start_up_freezes_the_loaded_libraries_so_collections_skip_them() -> None:
+    """What start-up loaded is frozen, the shipped check-worthiness model included (its
+    terms are ~62,000 small lists); Streamlit's collection after every run is off, and
+    Python's own collector stays on to free what the runs leave."""
     from workbench.text.checkworthiness_model import shipped_ranker
     from workbench.ui import web
+
+    served = tomllib.loads((Path(web.__file__).parent / ".streamlit/config.toml").read_text())
+    assert served["runner"]["postScriptGC"] is False
 
     shipped_ranker.cache_clear()  # start-up must load it, not an earlier test
     try:
         web.warm_and_freeze()
         frozen = gc.get_freeze_count()
+        assert gc.isenabled()
         assert {
             "plotly.graph_objects",
             "workbench.ui.components.span_selector",

@@ -166,15 +166,15 @@ def warm_and_freeze() -> None:
     """Import what the pages use and load the shipped check-worthiness model, then move
     every object alive now out of the collector's sight (``gc.freeze``).
 
-    Streamlit runs a full ``gc.collect()`` after every script and fragment run. With the
-    libraries loaded that walked about 190,000 objects, 0.3–0.7 s per click on 2 cores,
-    during which the next run cannot start. Modules, classes and functions live for the
-    whole process anyway; frozen, they are not walked again, and everything the runs
-    allocate is still collected as before. The shipped model is kept for the process's
-    life too (``shipped_ranker`` is cached), and the JSON it was parsed from holds about
-    62,000 small lists: loaded after the freeze, they were three quarters of what every
-    collection still walked (two per Annotate click, each blocking the thread that sends
-    the click's messages).
+    A full collection walks every tracked object: with the libraries loaded that was about
+    190,000, 0.3–0.7 s on 2 cores, during which no other run can start. Streamlit's own
+    collection after every run is switched off (``postScriptGC`` in ``.streamlit/
+    config.toml``); Python's collector still runs full collections now and then, and
+    frozen, the modules, classes and functions that live for the whole process are not
+    walked again, while everything the runs allocate is still collected as before. The
+    shipped model is kept for the process's life too (``shipped_ranker`` is cached), and
+    the JSON it was parsed from holds about 62,000 small lists: loaded after the freeze,
+    they were three quarters of what every collection still walked.
     """
     for name in ("pandas", "plotly.graph_objects", *_ui_modules()):
         importlib.import_module(name)
