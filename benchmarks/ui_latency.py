@@ -54,6 +54,7 @@ from tests.e2e.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,
+    listed_claim,
     server_flags,
     wait_for_app,
 )
@@ -347,7 +348,7 @@ class Clicker:
     def select_claim(self) -> float | None:
         self.turn += 1
         claim_id = self.desk.claim_ids[self.turn % len(self.desk.claim_ids)]
-        button = self.page.locator(f".st-key-annotate_open_{claim_id} button")
+        button = self.page.locator(listed_claim(claim_id))
         return self._time(button.click, CLAIM_OPEN, claim_id)
 
     def _open_claim(self) -> int:

@@ -38,6 +38,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+#: The Annotate page's claim list (``claim_buttons.js``): each claim a button.
+LISTED_CLAIMS = ".wb-claims button.wb-claim"
+
+
+def listed_claim(claim_id: int) -> str:
+    """The claim list's button of ``claim_id`` (CSS selectors pierce the shadow root)."""
+    return f"{LISTED_CLAIMS}[data-claim-id='{claim_id}']"
+
+
 pytestmark = pytest.mark.e2e
 
 

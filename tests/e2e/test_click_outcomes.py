@@ -8,7 +8,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.conftest import new_claim
-from tests.e2e.conftest import Server, wait_for_app
+from tests.e2e.conftest import Server, listed_claim, wait_for_app
 from workbench import claims, db, users
 from workbench.sample import load_sample
 
@@ -35,7 +35,7 @@ def test_save_then_quick_claim_click_is_stored_and_confirmed(
     panel = page.locator(".st-key-annotate_claim_panel")
     panel.get_by_role("textbox", name="Claimant", exact=True).fill("Council spokesperson")
     panel.get_by_role("button", name="Save claim").click()
-    page.locator(f".st-key-annotate_open_{second} button").click()  # no wait in between
+    page.locator(listed_claim(second)).click()  # no wait in between
     expect(panel).to_contain_text(f"Claim #{second} ", timeout=TIMEOUT)
     expect(page.get_by_text(f"Claim #{first} saved (version 2)")).to_be_visible(timeout=TIMEOUT)
     wait_for_app(page)

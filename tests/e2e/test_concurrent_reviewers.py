@@ -12,7 +12,14 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
 from tests.conftest import new_claim
-from tests.e2e.conftest import Server, sample_desk, signed_in_page, wait_for_app
+from tests.e2e.conftest import (
+    LISTED_CLAIMS,
+    Server,
+    listed_claim,
+    sample_desk,
+    signed_in_page,
+    wait_for_app,
+)
 from workbench import claims, db, users
 from workbench.models import Article, Claim, Role
 
@@ -38,7 +45,7 @@ def _open(page: Page, server: Server, article_id: int, claim_id: int | None = No
 
 def _click_claim(page: Page, claim_id: int) -> None:
     """Open the claim from the list and wait for its own form (the app's state), not idle."""
-    page.locator(f".st-key-annotate_open_{claim_id} button").click()
+    page.locator(listed_claim(claim_id)).click()
     expect(page.locator(".st-key-annotate_claim_panel")).to_contain_text(
         f"Claim #{claim_id} ", timeout=TIMEOUT
     )
@@ -93,7 +100,7 @@ def test_a_second_accept_from_an_old_page_opens_the_first_claim(
         _open(page, server, article_id)
     card = "[class*='st-key-annotate_suggestion_']"
     a.locator(card).filter(has_text="$6.2 billion").get_by_role("button", name="Accept").click()
-    expect(a.locator("[class*='st-key-annotate_open_']")).to_have_count(1, timeout=TIMEOUT)
+    expect(a.locator(LISTED_CLAIMS)).to_have_count(1, timeout=TIMEOUT)
     [made] = _claims(server)
 
     # Ben's page still offers the sentence; his Accept opens anna's claim.

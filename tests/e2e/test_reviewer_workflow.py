@@ -11,7 +11,13 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, drag_select, open_claim_tab, wait_for_app
+from tests.e2e.conftest import (
+    LISTED_CLAIMS,
+    Server,
+    drag_select,
+    open_claim_tab,
+    wait_for_app,
+)
 
 TIMEOUT = 20_000
 
@@ -22,15 +28,15 @@ def _accept(page: Page, text: str, claims: int) -> None:
     card.get_by_role("button", name="Accept").click()
     # The claim list grown first, then idle: right after the click the script may not have
     # started yet, and a drag made while it then redraws the article is lost.
-    expect(page.locator("[class*='st-key-annotate_open_']")).to_have_count(claims, timeout=TIMEOUT)
+    expect(page.locator(LISTED_CLAIMS)).to_have_count(claims, timeout=TIMEOUT)
     wait_for_app(page)
 
 
 def _open_claim(page: Page, text: str) -> int:
     """Open the listed claim holding ``text``; its id once the panel shows it."""
-    listed = page.locator("[class*='st-key-annotate_open_']").filter(has_text=text).first
-    claim_id = int(re.search(r"st-key-annotate_open_(\d+)", listed.get_attribute("class"))[1])
-    listed.locator("button").click()
+    listed = page.locator(LISTED_CLAIMS).filter(has_text=text).first
+    claim_id = int(listed.get_attribute("data-claim-id"))
+    listed.click()
     # The app's own state, not only idle: right after the click the script may not have
     # started yet (still "notRunning"), and while it runs the previous claim's panel stays
     # on the page next to the new one.
@@ -83,7 +89,7 @@ def test_seed_scenario(app_server: Server, page: Page) -> None:
     )
     new.get_by_label("Claimant (who said it)").fill("TROIB News")
     new.get_by_role("button", name="Create claim").click()
-    expect(page.locator("[class*='st-key-annotate_open_']")).to_have_count(3, timeout=TIMEOUT)
+    expect(page.locator(LISTED_CLAIMS)).to_have_count(3, timeout=TIMEOUT)
     expect(page.locator(".st-key-annotate_claim_panel")).to_contain_text(
         "Iraq in 2003", timeout=TIMEOUT
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -96,18 +97,39 @@ def open_ui(
     return at.run()
 
 
-def component_data(at: AppTest) -> dict:
-    """What the last run sent to the page's one custom component (the span selector)."""
-    [component] = at.get("bidi_component")
-    return json.loads(component.proto.json)
+SPAN_SELECTOR, CLAIM_BUTTONS = "wb_span_selector", "wb_claim_buttons"
 
 
-def send_trigger(at: AppTest, event: str, value: object) -> None:
+def page_component(at: AppTest, name: str = SPAN_SELECTOR) -> Any:
+    """The last run's custom component ``name`` (AppTest's generic element)."""
+    [component] = [c for c in at.get("bidi_component") if c.proto.component_name == name]
+    return component
+
+
+def component_data(at: AppTest, name: str = SPAN_SELECTOR) -> dict:
+    """What the last run sent to the page's custom component ``name`` (the article's span
+    selector unless said)."""
+    return json.loads(page_component(at, name).proto.json)
+
+
+def listed_claims(at: AppTest) -> dict[int, str]:
+    """The Annotate page's claim list as the last run sent it: id -> "label — statement"."""
+    return {
+        i: f"{label} — {text}" for i, label, text in component_data(at, CLAIM_BUTTONS)["claims"]
+    }
+
+
+def open_listed_claim(at: AppTest, claim_id: int) -> None:
+    """Rerun as if the claim's button in the claim list had been clicked."""
+    send_trigger(at, "opened", claim_id, CLAIM_BUTTONS)
+
+
+def send_trigger(at: AppTest, event: str, value: object, name: str = SPAN_SELECTOR) -> None:
     """Rerun as if the browser had called the component's ``setTriggerValue(event, value)``.
 
     AppTest has no public way to fire a component trigger; this builds the same
     WidgetState the frontend sends (private ``_run``, Streamlit 1.67)."""
-    [component] = at.get("bidi_component")
+    component = page_component(at, name)
     states = at._tree.get_widget_states()
     payload = json.dumps({"event": event, "value": value})
     states.widgets.append(

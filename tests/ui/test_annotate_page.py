@@ -15,7 +15,13 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import new_article, new_claim
-from tests.ui.conftest import open_page
+from tests.ui.conftest import (
+    CLAIM_BUTTONS,
+    SPAN_SELECTOR,
+    listed_claims,
+    open_listed_claim,
+    open_page,
+)
 from workbench import claims, db
 from workbench.models import Claim
 from workbench.sample import load_sample
@@ -132,14 +138,14 @@ def test_a_reopened_claim_shows_the_stored_version(sample, engine, editor, secon
     at = open_page(PAGE, {"article": str(sample.id), "claim": str(three.id)}, user=editor)
     assert _claimant(at) == "Old claimant"
     assert any("kept only while this claim stays open" in c.value for c in at.caption)
-    at.button(key=f"annotate_open_{two.id}").click().run()  # reruns the panel, not the list
+    open_listed_claim(at, two.id)  # reruns the panel, not the list
     assert _claimant(at) == ""
     with db.write_session(engine) as session:  # a colleague saves claim 3 meanwhile
         claims.update_claim(
             session, second_editor, three.id, three.version, claimant="New claimant"
         )
     at.run()  # a full run draws the claim list again
-    at.button(key=f"annotate_open_{three.id}").click().run()
+    open_listed_claim(at, three.id)
     assert not at.exception
     assert _claimant(at) == "New claimant"
     # ...and a save from the reopened form is based on the stored version, so it is taken.
@@ -195,29 +201,34 @@ def _keys(at: AppTest) -> set[str]:
     return {w.key for kind in ("button", "text_area", "text_input") for w in at.get(kind) if w.key}
 
 
+def _drawn(at: AppTest, name: str) -> dict | None:
+    """What this run sent to the custom component ``name``, or None when its fragment did
+    not run."""
+    drawn = [c for c in at.get("bidi_component") if c.proto.component_name == name]
+    return json.loads(drawn[0].proto.json) if drawn else None
+
+
 def _article_data(at: AppTest) -> dict | None:
-    """What this run sent to the article component, or None when the article did not run."""
-    components = at.get("bidi_component")
-    return json.loads(components[0].proto.json) if components else None
+    return _drawn(at, SPAN_SELECTOR)
 
 
 def test_selecting_a_claim_redraws_the_article_and_panel_not_the_lists(sample, engine, editor):
     first = new_claim(engine, editor, sample)
     second = new_claim(engine, editor, sample, text="coalition of the willing")
     at = open_page(PAGE, {"article": str(sample.id), "claim": str(first.id)}, user=editor)
-    assert {f"annotate_open_{first.id}", f"annotate_open_{second.id}"} <= _keys(at)
+    assert {first.id, second.id} <= set(listed_claims(at))
     assert _article_data(at)["body"] == sample.body  # the first run sends the body
 
-    at.button(key=f"annotate_open_{second.id}").click().run()
+    open_listed_claim(at, second.id)
     assert not at.exception
     assert at.query_params["claim"] == str(second.id)
     assert any(f"**Claim #{second.id}**" in m.value for m in at.markdown)
     data = _article_data(at)
     assert data["selected_claim_id"] == second.id
     assert data["body"] is None and data["digest"] == body_digest(sample.body)
-    assert not any(
-        key.startswith(("annotate_open_", "annotate_accept_")) for key in _keys(at)
-    )  # the suggestions and the claim list stayed
+    # the claim list and the suggestions stayed
+    assert _drawn(at, CLAIM_BUTTONS) is None
+    assert not any(key.startswith("annotate_accept_") for key in _keys(at))
 
 
 def test_a_new_wording_redraws_the_panel_and_the_claim_list(sample, engine, editor):
@@ -230,8 +241,7 @@ def test_a_new_wording_redraws_the_panel_and_the_claim_list(sample, engine, edit
     next(b for b in at.button if b.key and "Save claim" in b.key).click().run()
     assert not at.exception
     assert any(f"Claim #{claim.id} saved (version 2)" in s.value for s in at.success)
-    listed = at.button(key=f"annotate_open_{claim.id}")
-    assert md("The package is worth $6.2 billion") in listed.label
+    assert "The package is worth $6.2 billion" in listed_claims(at)[claim.id]
     assert _article_data(at) is None
 
 
@@ -241,7 +251,7 @@ def test_accepting_a_suggestion_redraws_all_three_fragments(sample, engine, edit
     accept.click().run()
     assert not at.exception
     [claim] = stored_claims(engine)
-    assert f"annotate_open_{claim.id}" in _keys(at)
+    assert claim.id in listed_claims(at)
     assert accept.key not in _keys(at)
     data = _article_data(at)
     assert [h["claim_id"] for h in data["highlights"]] == [claim.id]

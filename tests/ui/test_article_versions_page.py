@@ -5,7 +5,6 @@ archiving a source against a local web site; hostile text in all of it shown as 
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.hostile_data import payload
-from tests.ui.conftest import open_page
+from tests.ui.conftest import component_data, open_page
 from tests.web.conftest import article_html
 from workbench import article_versions, articles, claims, db, sources
 from workbench.models import AnchorStatus, Article, Claim
@@ -80,8 +79,7 @@ def new_version(engine, user, story: Story, text: str = NEW, reason: str = "") -
 
 
 def article_data(at: AppTest) -> dict:
-    [component] = at.get("bidi_component")
-    return json.loads(component.proto.json)
+    return component_data(at)
 
 
 def shown_text(at: AppTest) -> list[str]:

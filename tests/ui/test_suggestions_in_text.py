@@ -15,7 +15,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import new_article
-from tests.ui.conftest import component_data, open_page, send_trigger
+from tests.ui.conftest import component_data, open_page, page_component, send_trigger
 from workbench import article_versions, db, users
 from workbench.models import Claim, ClaimState
 from workbench.sample import load_sample
@@ -139,7 +139,7 @@ def test_hostile_article_text_reaches_the_marks_only_as_data(app_db, engine):
     article = new_article(engine, None, body, title="Hostile")
     at = open_page(PAGE, {"article": str(article.id)})
     assert not at.exception
-    [component] = at.get("bidi_component")
+    component = page_component(at)
     marked = json.loads(component.proto.json)["suggestions"]
     assert any("a sum of money ($5 billion)" in reason for s in marked for reason in s["reasons"])
     for static in (component.proto.html_content, component.proto.js_content):

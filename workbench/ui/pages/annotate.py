@@ -50,6 +50,7 @@ from workbench.ui.components.annotate_fragments import (
     rerun_annotate,
     rerun_selection,
 )
+from workbench.ui.components.claim_buttons import ListedClaim, claim_buttons
 from workbench.ui.components.claim_editor import claim_editor, reset_claim_form
 from workbench.ui.components.comments_panel import comments_panel
 from workbench.ui.components.corrections_panel import corrections_panel
@@ -307,14 +308,11 @@ def claim_list(article_id: int) -> None:
     st.subheader("Claims in this article" + (f" ({count})" if count else ""), anchor=False)
     if not count:
         st.caption(NO_CLAIMS)
-    for mark in workspace.marks:
-        st.button(
-            f"{md(mark.label)} — {md(mark.claim.statement[:120])}",
-            type="tertiary",
-            key=f"annotate_open_{mark.claim.id}",
-            on_click=_select_claim,
-            args=(mark.claim.id,),
-        )
+    claim_buttons(
+        [ListedClaim(m.claim.id, m.label, m.claim.statement[:120]) for m in workspace.marks],
+        key="annotate_claims",
+        on_open=_select_claim,
+    )
 
 
 article_param = query_id(routes.ARTICLE)
