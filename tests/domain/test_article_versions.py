@@ -229,9 +229,7 @@ def test_a_claim_imported_into_a_revised_article_points_into_its_current_version
     )
 
 
-def test_the_desks_unsettled_claims_are_read_through_their_partial_index(
-    engine, reviewer, article
-):
+def test_the_desks_unsettled_claims_are_read_through_their_partial_index(engine, reviewer, article):
     """The Dashboard counts them on every run. SQLite uses a partial index only when it can
     see the query's condition implies the index's; with the statuses bound as parameters
     it read every claim instead (28 ms at 100,000 claims)."""
