@@ -419,7 +419,7 @@ def article_desk(
         )
 
 
-def open_claims_per_reviewer(credentials: Credentials) -> list[assignments.Workload]:
+def open_claims_per_reviewer(credentials: Credentials) -> tuple[assignments.Workload, ...]:
     """The Dashboard's open claims per reviewer (editors only)."""
     with db.read_session() as session:
         return assignments.open_claims_per_reviewer(session, acting_user(session, credentials))

@@ -221,3 +221,23 @@ def test_open_claims_per_reviewer_oldest_first(engine, reviewer, editor, sam, ar
             assignments.open_claims_per_reviewer(session, reviewer)
     assert [(r.name, r.open_claims) for r in rows] == [("sam", 1), ("rita", 1), (None, 1)]
     assert rows[0].oldest_created_at.replace(tzinfo=UTC) == datetime(2026, 1, 2, tzinfo=UTC)
+
+
+def test_open_claims_per_reviewer_are_counted_again_after_every_write(
+    engine, reviewer, editor, sam, article
+):
+    """Kept between Dashboard runs, but never past a write: any audited change recounts."""
+    claim = new_claim(engine, reviewer, article)
+
+    def workload():  # type: ignore[no-untyped-def]
+        with db.read_session(engine) as session:
+            return assignments.open_claims_per_reviewer(session, editor)
+
+    first = workload()
+    assert workload() is first  # nothing written: not counted again
+    assign_claim(engine, editor, claim, sam)
+    moved = workload()
+    assert [(r.name, r.open_claims) for r in moved] == [("sam", 1)]
+    with db.write_session(engine) as session:
+        claims.move_claim(session, editor, claim.id, claim.version + 1, ClaimState.dismissed)
+    assert workload() == ()
