@@ -122,8 +122,8 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
                 st.caption(f":material/keyboard: Marked {rank + 1} of {len(listed)}")
             st.text(suggestion.quote)
             st.caption(_why(suggestion))
-            accept, dismiss = st.columns(2)
-            accept.button(
+            buttons = st.container(horizontal=True)
+            buttons.button(
                 "Accept",
                 key=f"annotate_accept_{suggestion.start}",
                 type="primary",
@@ -132,7 +132,7 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
                 shortcut=keys.ACCEPT.key if on_keys else None,
                 use_container_width=True,
             )
-            dismiss.button(
+            buttons.button(
                 "Not check-worthy",
                 key=f"annotate_dismiss_{suggestion.start}",
                 on_click=act,
