@@ -43,6 +43,7 @@ from typing import Any
 from baseline_app import ONE_BUTTON_APP
 from eval_data import EVAL_DATA
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -53,6 +54,7 @@ from tests.conftest import PASSWORD, make_user  # noqa: E402
 from tests.e2e.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
+    SUGGESTION_CARDS,
     free_port,
     listed_claim,
     server_flags,
@@ -113,7 +115,10 @@ CLAIM_OPEN = """const panel = document.querySelector(".st-key-annotate_claim_pan
 return panel !== null && panel.innerText.includes(`Claim #${arg} `);"""
 ACCEPTED = """const panel = document.querySelector(".st-key-annotate_claim_panel");
 const shown = panel && /Claim #(\\d+) /.exec(panel.innerText);
-return !document.querySelector(`.st-key-annotate_accept_${arg.start}`)
+const cards = document.querySelector(".st-key-annotate_suggestion_cards");
+const host = cards && [...cards.querySelectorAll("*")].find((e) => e.shadowRoot);
+return host !== undefined && host !== null
+  && !host.shadowRoot.querySelector(`li[data-start="${arg.start}"]`)
   && shown !== null && Number(shown[1]) > arg.maxId;"""
 SAVED = """const key = `.st-key-annotate_${arg.claim}_g${arg.gen}_claimant`;
 const input = document.querySelector(`${key} input`);
@@ -371,19 +376,16 @@ class Clicker:
         )
 
     def accept_suggestion(self) -> float | None:
-        card = self.page.locator(".st-key-annotate_suggestion_0")
-        if card.count() == 0:
+        """Accept on the first suggestion card (drawn by the component's JS after the run)."""
+        card = self.page.locator(SUGGESTION_CARDS).first
+        try:
+            card.wait_for(timeout=self.timeout * 1000)
+        except PlaywrightTimeout:  # no suggestion left
             return None
-        accept = card.locator("[class*='st-key-annotate_accept_']")
-        key = next(
-            c
-            for c in accept.get_attribute("class").split()
-            if c.startswith("st-key-annotate_accept_")
-        )
-        start = int(key.rsplit("_", 1)[1])
+        start = int(card.get_attribute("data-start"))
         max_id = max(self.desk.claim_ids + [self._open_claim()])
         took = self._time(
-            accept.locator("button").click, ACCEPTED, {"start": start, "maxId": max_id}
+            card.locator("button.wb-accept").click, ACCEPTED, {"start": start, "maxId": max_id}
         )
         if took is not None:
             self.desk.claim_ids.append(self._open_claim())

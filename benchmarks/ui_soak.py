@@ -26,6 +26,7 @@ from playwright.sync_api import sync_playwright
 from ui_latency import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    SUGGESTION_CARDS,
     Clicker,
     Desk,
     Timings,
@@ -89,7 +90,7 @@ class Session(threading.Thread):
         for _ in range(3):
             self._record("select a claim", clicker.select_claim())
         self._record("save a claim", clicker.save_claim())
-        if clicker.page.locator(".st-key-annotate_suggestion_0").count():
+        if clicker.page.locator(SUGGESTION_CARDS).count():
             self._record("accept a suggestion", clicker.accept_suggestion())
         for _ in range(3):
             self._record("switch pages", clicker.switch_page())

@@ -42,6 +42,11 @@ CHROMIUM_ARGS = [
 LISTED_CLAIMS = ".wb-claims button.wb-claim"
 
 
+#: The Annotate page's suggestion cards (``suggestion_cards.js``); the marked one.
+SUGGESTION_CARDS = ".wb-suggestions li.wb-suggestion"
+MARKED_CARD = ".wb-suggestions li.wb-marked"
+
+
 def listed_claim(claim_id: int) -> str:
     """The claim list's button of ``claim_id`` (CSS selectors pierce the shadow root)."""
     return f"{LISTED_CLAIMS}[data-claim-id='{claim_id}']"

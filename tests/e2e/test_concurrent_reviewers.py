@@ -14,6 +14,7 @@ from sqlmodel import select
 from tests.conftest import new_claim
 from tests.e2e.conftest import (
     LISTED_CLAIMS,
+    SUGGESTION_CARDS,
     Server,
     listed_claim,
     sample_desk,
@@ -98,7 +99,7 @@ def test_a_second_accept_from_an_old_page_opens_the_first_claim(
     a, b = signed_in_page(browser, server, "anna"), signed_in_page(browser, server, "ben")
     for page in (a, b):
         _open(page, server, article_id)
-    card = "[class*='st-key-annotate_suggestion_']"
+    card = SUGGESTION_CARDS
     a.locator(card).filter(has_text="$6.2 billion").get_by_role("button", name="Accept").click()
     expect(a.locator(LISTED_CLAIMS)).to_have_count(1, timeout=TIMEOUT)
     [made] = _claims(server)

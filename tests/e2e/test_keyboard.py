@@ -12,7 +12,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import new_claim
-from tests.e2e.conftest import Server, sample_desk, signed_in_page, wait_for_app
+from tests.e2e.conftest import (
+    MARKED_CARD,
+    SUGGESTION_CARDS,
+    Server,
+    sample_desk,
+    signed_in_page,
+    wait_for_app,
+)
 from workbench import claims, db
 from workbench.models import Article, Role, User
 from workbench.workspace import load_workspace
@@ -33,8 +40,7 @@ def press_until_marked(page: Page, key: str, rank: int) -> None:
     suggestion for 20 s; the cause is not known); the mark says so, and the key is pressed
     again, at most three times and only while the mark has not moved at all, so a press
     that was merely slow can never count twice."""
-    marked = page.locator(f".st-key-annotate_suggestion_{rank}")
-    unmoved = page.locator(f".st-key-annotate_suggestion_{rank - 1}")
+    marked = page.locator(MARKED_CARD)
     for _ in range(3):
         page.keyboard.press(key)
         try:
@@ -42,7 +48,7 @@ def press_until_marked(page: Page, key: str, rank: int) -> None:
             return
         except AssertionError:
             wait_for_app(page)
-            expect(unmoved).to_contain_text(f"Marked {rank} of")
+            expect(marked).to_contain_text(f"Marked {rank} of")
     expect(marked).to_contain_text(f"Marked {rank + 1} of", timeout=TIMEOUT)
 
 
@@ -56,7 +62,7 @@ def test_next_then_accept_creates_a_claim_from_the_second_suggestion(
     page = signed_in_page(browser, server, "rita")
     page.goto(f"{server.url}/annotate?article={article.id}")
     wait_for_app(page)
-    expect(page.locator(".st-key-annotate_suggestion_0")).to_contain_text("Marked 1 of")
+    expect(page.locator(SUGGESTION_CARDS).first).to_contain_text("Marked 1 of")
 
     press_until_marked(page, "j", 1)
     wait_for_app(page)

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
     LISTED_CLAIMS,
+    SUGGESTION_CARDS,
     Server,
     drag_select,
     open_claim_tab,
@@ -24,7 +25,7 @@ TIMEOUT = 20_000
 
 def _accept(page: Page, text: str, claims: int) -> None:
     """Accept the suggestion holding ``text``; the article then has ``claims`` claims."""
-    card = page.locator("[class*='st-key-annotate_suggestion_']").filter(has_text=text)
+    card = page.locator(SUGGESTION_CARDS).filter(has_text=text)
     card.get_by_role("button", name="Accept").click()
     # The claim list grown first, then idle: right after the click the script may not have
     # started yet, and a drag made while it then redraws the article is lost.

@@ -98,6 +98,7 @@ def open_ui(
 
 
 SPAN_SELECTOR, CLAIM_BUTTONS = "wb_span_selector", "wb_claim_buttons"
+SUGGESTION_CARDS = "wb_suggestion_cards"
 
 
 def page_component(at: AppTest, name: str = SPAN_SELECTOR) -> Any:
@@ -117,6 +118,17 @@ def listed_claims(at: AppTest) -> dict[int, str]:
     return {
         i: f"{label} — {text}" for i, label, text in component_data(at, CLAIM_BUTTONS)["claims"]
     }
+
+
+def suggestion_cards(at: AppTest) -> list[list]:
+    """The Annotate page's suggestion cards as the last run sent them: [start, end, quote,
+    why] each."""
+    return component_data(at, SUGGESTION_CARDS)["cards"]
+
+
+def choose_card(at: AppTest, start: int, end: int, *, accept: bool) -> None:
+    """Rerun as if a card's Accept (or Not check-worthy) had been clicked."""
+    send_trigger(at, "chosen", {"start": start, "end": end, "accept": accept}, SUGGESTION_CARDS)
 
 
 def open_listed_claim(at: AppTest, claim_id: int) -> None:

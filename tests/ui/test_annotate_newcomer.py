@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import new_claim
-from tests.ui.conftest import open_page
+from tests.ui.conftest import open_page, suggestion_cards
 from workbench import articles, db, users
 from workbench.drafts import ArticleDraft
 from workbench.models import Article, User
@@ -94,12 +94,13 @@ def test_more_suggestions_than_shown_say_how_many_are_shown(sample, reviewer):
         c.startswith("Showing the 10 most check-worthy of ") and c.endswith(" sentences.")
         for c in _captions(at)
     )
-    assert sum(1 for b in at.button if b.key and b.key.startswith("annotate_accept_")) == 10
+    assert len(suggestion_cards(at)) == 10
 
 
 def test_reasons_are_worded_for_people(sample, reviewer):
     at = open_page(PAGE, {"article": str(sample.id)}, user=reviewer)
-    whys = [c for c in _captions(at) if c.startswith("Score ")]
+    whys = [why for _start, _end, _quote, why in suggestion_cards(at)]
+    assert all(why.startswith("Score ") for why in whys)
     assert len(whys) == 10 and any(" · why: a sum of money " in c for c in whys)
     assert not any(kind in c for c in whys for kind in ("attribution", "money amount"))
 

@@ -1,6 +1,7 @@
-"""Suggested claims marked in the article (Annotate): sent to the span selector as data,
-accepted or dismissed from the text through the same services as the list, checked
-against what the page drew; the article's body still travels once per session.
+"""Suggested claims marked in the article (Annotate) and listed as cards beside it: sent
+to the span selector and to the cards as data, accepted or dismissed from either through
+the same services, checked against what the page drew; the article's body still travels
+once per session.
 
 The browser half (underline, hover title, the inline choice) is tested in
 tests/e2e/test_suggestions_in_text.py.
@@ -15,7 +16,16 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import new_article
-from tests.ui.conftest import component_data, open_page, page_component, send_trigger
+from tests.ui.conftest import (
+    SPAN_SELECTOR,
+    SUGGESTION_CARDS,
+    choose_card,
+    component_data,
+    open_page,
+    page_component,
+    send_trigger,
+    suggestion_cards,
+)
 from workbench import article_versions, db, users
 from workbench.models import Claim, ClaimState
 from workbench.sample import load_sample
@@ -63,8 +73,9 @@ def test_the_listed_suggestions_are_marked_in_the_text_as_data(sample, engine):
         }
         for s in expected
     ]
-    listed = [b.key for b in at.button if b.key and b.key.startswith("annotate_accept_")]
-    assert listed == [f"annotate_accept_{s.start}" for s in expected]
+    assert [(start, end) for start, end, _, _ in suggestion_cards(at)] == [
+        (s.start, s.end) for s in expected
+    ]
 
 
 def test_accepting_in_the_text_makes_the_claim_with_its_claimant(sample, engine):
@@ -106,11 +117,13 @@ def test_dismissing_in_the_text_records_it_and_unmarks_it(sample, engine):
     ],
     ids=["offsets of no suggestion", "not a yes or no", "a sentence not marked", "not a choice"],
 )
-def test_a_forged_choice_writes_nothing(sample, engine, forge):
+@pytest.mark.parametrize("where", [SPAN_SELECTOR, SUGGESTION_CARDS], ids=["text", "cards"])
+def test_a_forged_choice_writes_nothing(sample, engine, forge, where):
     at = open_page(PAGE, {"article": str(sample.id)})
     ranked = suggestions(engine, sample.id)
     assert len(ranked) > SHOWN  # the one after the shown ones is a real, unmarked suggestion
-    choose_in_text(at, forge(ranked[0], ranked[SHOWN]))
+    event = "suggestion" if where == SPAN_SELECTOR else "chosen"
+    send_trigger(at, event, forge(ranked[0], ranked[SHOWN]), where)
     assert not at.exception
     assert stored_claims(engine) == []
 
@@ -143,4 +156,37 @@ def test_hostile_article_text_reaches_the_marks_only_as_data(app_db, engine):
     marked = json.loads(component.proto.json)["suggestions"]
     assert any("a sum of money ($5 billion)" in reason for s in marked for reason in s["reasons"])
     for static in (component.proto.html_content, component.proto.js_content):
+        assert "onerror" not in static and "$5 billion" not in static
+
+
+def test_a_card_accepts_its_own_suggestion_not_the_marked_one(sample, engine):
+    at = open_page(PAGE, {"article": str(sample.id)})
+    third = suggestions(engine, sample.id)[2]
+    choose_card(at, third.start, third.end, accept=True)
+    assert not at.exception
+    [claim] = stored_claims(engine)
+    assert (claim.start, claim.end, claim.state) == (third.start, third.end, ClaimState.new)
+    assert at.query_params[routes.CLAIM] == str(claim.id)  # the new claim is opened
+    assert third.start not in [start for start, *_ in suggestion_cards(at)]
+    assert third.start in [h["start"] for h in component_data(at)["highlights"]]
+
+
+def test_a_card_dismisses_its_suggestion(sample, engine):
+    at = open_page(PAGE, {"article": str(sample.id)})
+    second = suggestions(engine, sample.id)[1]
+    choose_card(at, second.start, second.end, accept=False)
+    [claim] = stored_claims(engine)
+    assert (claim.start, claim.state) == (second.start, ClaimState.dismissed)
+    assert second.start not in [start for start, *_ in suggestion_cards(at)]
+
+
+def test_hostile_article_text_reaches_the_cards_only_as_data(app_db, engine):
+    body = '<img src=x onerror="alert(1)"> The budget rose by $5 billion in 2024, officials said.'
+    article = new_article(engine, None, body, title="Hostile")
+    at = open_page(PAGE, {"article": str(article.id)})
+    assert not at.exception
+    [(_start, _end, quote, _why)] = suggestion_cards(at)
+    assert quote.startswith('<img src=x onerror="alert(1)">')
+    cards = page_component(at, SUGGESTION_CARDS).proto
+    for static in (cards.html_content, cards.css_content, cards.js_content):
         assert "onerror" not in static and "$5 billion" not in static

@@ -4,15 +4,17 @@ The same suggestions (:func:`shown`) are marked in the article, where a click on
 accepts or dismisses it through :func:`act` as well (``span_selector``'s
 ``on_suggestion``).
 
-One suggestion is *marked*: its Accept and "Not check-worthy" buttons carry the A and D
-shortcuts, and J / K mark the next or previous one (``annotate_shortcuts``). The mark is
-a position in the shown list, so after an accept or a dismissal the next suggestion moves
-up into it and A accepts that one.
+The cards are one component (``suggestion_cards``), each with its own Accept and Not
+check-worthy. One suggestion is *marked* (outlined): "Accept marked" and "Dismiss marked"
+above the cards act on it with the A and D shortcuts, and J / K mark the next or previous
+one (``annotate_shortcuts``). The mark is a position in the shown list, so after an accept
+or a dismissal the next suggestion moves up into it and A accepts that one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import streamlit as st
 
@@ -20,8 +22,8 @@ from workbench.text.checkworthiness import Suggestion, readable_reason
 from workbench.ui import routes
 from workbench.ui.components import annotate_shortcuts as keys
 from workbench.ui.components.annotate_fragments import flash, rerun_annotate
+from workbench.ui.components.suggestion_cards import suggestion_cards
 from workbench.ui.context import perform
-from workbench.ui.safe import md
 from workbench.ui.wording import counted
 from workbench.workspace import SuggestionTaken, accept_suggestion, dismiss_suggestion
 
@@ -82,8 +84,9 @@ def count_line(total: int) -> str:
 
 
 def _why(suggestion: Suggestion) -> str:
+    """The score and the reasons, as plain text (the cards write it with textContent)."""
     reasons = "; ".join(readable_reason(reason) for reason in suggestion.reasons)
-    return f"Score {suggestion.score:.2f}" + (f" · why: {md(reasons)}" if reasons else "")
+    return f"Score {suggestion.score:.2f}" + (f" · why: {reasons}" if reasons else "")
 
 
 def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> None:
@@ -94,8 +97,8 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
     marked = min(st.session_state.get(_marked_key(article_id), 0), len(listed) - 1)
     st.caption(count_line(len(suggestions)))
     if len(listed) > 1:
-        back, forward = st.columns(2)
-        back.button(
+        steps = st.container(horizontal=True)
+        steps.button(
             "Previous",
             key="annotate_suggestion_previous",
             icon=":material/arrow_upward:",
@@ -105,7 +108,7 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
             args=(article_id, -1, len(listed)),
             use_container_width=True,
         )
-        forward.button(
+        steps.button(
             "Next",
             key="annotate_suggestion_next",
             icon=":material/arrow_downward:",
@@ -115,28 +118,31 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
             args=(article_id, 1, len(listed)),
             use_container_width=True,
         )
-    for rank, suggestion in enumerate(listed):
-        on_keys = rank == marked
-        with st.container(border=True, key=f"annotate_suggestion_{rank}"):
-            if on_keys and len(listed) > 1:
-                st.caption(f":material/keyboard: Marked {rank + 1} of {len(listed)}")
-            st.text(suggestion.quote)
-            st.caption(_why(suggestion))
-            buttons = st.container(horizontal=True)
-            buttons.button(
-                "Accept",
-                key=f"annotate_accept_{suggestion.start}",
-                type="primary",
-                on_click=act,
-                args=(article_id, suggestion, True),
-                shortcut=keys.ACCEPT.key if on_keys else None,
-                use_container_width=True,
-            )
-            buttons.button(
-                "Not check-worthy",
-                key=f"annotate_dismiss_{suggestion.start}",
-                on_click=act,
-                args=(article_id, suggestion, False),
-                shortcut=keys.DISMISS.key if on_keys else None,
-                use_container_width=True,
-            )
+    chosen = listed[marked]
+    on_keys = st.container(horizontal=True, key="annotate_marked_actions")
+    # Keyed by the sentence: a press on a page that marked another one is dropped.
+    on_keys.button(
+        "Accept marked",
+        key=f"annotate_accept_{chosen.start}",
+        type="primary",
+        on_click=act,
+        args=(article_id, chosen, True),
+        shortcut=keys.ACCEPT.key,
+        use_container_width=True,
+    )
+    on_keys.button(
+        "Dismiss marked",
+        key=f"annotate_dismiss_{chosen.start}",
+        help="Mark the marked suggestion as not check-worthy.",
+        on_click=act,
+        args=(article_id, chosen, False),
+        shortcut=keys.DISMISS.key,
+        use_container_width=True,
+    )
+    suggestion_cards(
+        listed,
+        _why,
+        marked=marked,
+        key="annotate_suggestion_cards",
+        on_choose=partial(act, article_id),
+    )
