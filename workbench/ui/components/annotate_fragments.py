@@ -4,8 +4,7 @@ A click inside a fragment reruns only that fragment (not ``app.py``, the sign-in
 the navigation and the rest of the page). A callback whose write changes what other
 fragments show (a new claim's highlight, a state colour, a line in the claim list) calls
 :func:`rerun_annotate`; a click that only changes what is selected calls
-:func:`rerun_selection`, which leaves the suggestions and the claim list (about 130 of
-the page's 200 elements, each one a message the browser must apply) as they are. All
+:func:`rerun_selection`, which leaves the suggestions and the claim list as they are. All
 three are rendered on every full run of the page, so their ids stay registered and a
 click in them is never dropped as "fragment does not exist anymore" (see docs/reruns.md).
 """

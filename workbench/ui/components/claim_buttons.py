@@ -17,21 +17,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 import streamlit as st
 
+from workbench.ui.components.page_component import register
+
 __all__ = ["ListedClaim", "claim_buttons"]
 
-_HERE = Path(__file__).resolve().parent
 # Static markup only: the claims are filled in by the JS from ``data``.
 _HTML = '<ol class="wb-claims" data-testid="wb-claims"></ol>'
-_COMPONENT = st.components.v2.component(
-    "wb_claim_buttons",
-    html=_HTML,
-    css=(_HERE / "claim_buttons.css").read_text(encoding="utf-8"),
-    js=(_HERE / "claim_buttons.js").read_text(encoding="utf-8"),
-)
+_COMPONENT = register("wb_claim_buttons", "claim_buttons", _HTML)
 
 
 @dataclass(frozen=True)

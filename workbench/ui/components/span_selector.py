@@ -1,9 +1,7 @@
 """Article viewer with claim highlights and mouse/keyboard span selection.
 
 The browser half lives in ``span_selector.js`` / ``span_selector.css`` next to
-this file. They are read once at import and registered as a single
-``st.components.v2`` component: registering on every script run would log
-"registered multiple times" warnings and re-send the JS on each rerun.
+this file, registered once as an ``st.components.v2`` component (``page_component``).
 
 Trust boundary: the article text travels as ``data`` (JSON) and the JS only
 writes it with text nodes, so an article containing ``<script>`` or
@@ -39,13 +37,13 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any, TypeGuard
 
 import streamlit as st
 
 from workbench.text.anchor import snap_to_words
 from workbench.text.checkworthiness import Suggestion, readable_reason
+from workbench.ui.components.page_component import register
 
 __all__ = [
     "AdjustedSpan",
@@ -61,7 +59,6 @@ __all__ = [
 ]
 
 _LOG = logging.getLogger(__name__)
-_HERE = Path(__file__).resolve().parent
 _COLOUR_RE = re.compile(r"#[0-9a-fA-F]{6}")
 
 # Static markup only: user data never goes here (see module docstring). The
@@ -79,10 +76,8 @@ _HTML = (
     '<button type="button" class="wb-close" aria-label="Close">✕</button>'
     "</div></div></div>"
 )
-_CSS = (_HERE / "span_selector.css").read_text(encoding="utf-8")
-_JS = (_HERE / "span_selector.js").read_text(encoding="utf-8")
 
-_COMPONENT = st.components.v2.component("wb_span_selector", html=_HTML, css=_CSS, js=_JS)
+_COMPONENT = register("wb_span_selector", "span_selector", _HTML)
 #: Session state: selector key -> digest of the body this browser session was sent.
 _SENT = "_wb_span_selector_bodies"
 

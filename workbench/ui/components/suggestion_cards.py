@@ -17,24 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from pathlib import Path
 
 import streamlit as st
 
 from workbench.text.checkworthiness import Suggestion
+from workbench.ui.components.page_component import register
 from workbench.ui.components.span_selector import parse_suggestion_choice
 
 __all__ = ["suggestion_cards"]
 
-_HERE = Path(__file__).resolve().parent
 # Static markup only: the cards are filled in by the JS from ``data``.
 _HTML = '<ol class="wb-suggestions" data-testid="wb-suggestions"></ol>'
-_COMPONENT = st.components.v2.component(
-    "wb_suggestion_cards",
-    html=_HTML,
-    css=(_HERE / "suggestion_cards.css").read_text(encoding="utf-8"),
-    js=(_HERE / "suggestion_cards.js").read_text(encoding="utf-8"),
-)
+_COMPONENT = register("wb_suggestion_cards", "suggestion_cards", _HTML)
 
 
 def _chosen(

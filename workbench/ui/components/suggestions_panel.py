@@ -121,24 +121,20 @@ def suggestions_panel(article_id: int, suggestions: Sequence[Suggestion]) -> Non
     chosen = listed[marked]
     on_keys = st.container(horizontal=True, key="annotate_marked_actions")
     # Keyed by the sentence: a press on a page that marked another one is dropped.
-    on_keys.button(
-        "Accept marked",
-        key=f"annotate_accept_{chosen.start}",
-        type="primary",
-        on_click=act,
-        args=(article_id, chosen, True),
-        shortcut=keys.ACCEPT.key,
-        use_container_width=True,
-    )
-    on_keys.button(
-        "Dismiss marked",
-        key=f"annotate_dismiss_{chosen.start}",
-        help="Mark the marked suggestion as not check-worthy.",
-        on_click=act,
-        args=(article_id, chosen, False),
-        shortcut=keys.DISMISS.key,
-        use_container_width=True,
-    )
+    for label, name, accept, shortcut, tip in (
+        ("Accept marked", "accept", True, keys.ACCEPT, "Make the marked suggestion a claim."),
+        ("Dismiss marked", "dismiss", False, keys.DISMISS, "Mark it as not check-worthy."),
+    ):
+        on_keys.button(
+            label,
+            key=f"annotate_{name}_{chosen.start}",
+            type="primary" if accept else "secondary",
+            help=tip,
+            on_click=act,
+            args=(article_id, chosen, accept),
+            shortcut=shortcut.key,
+            use_container_width=True,
+        )
     suggestion_cards(
         listed,
         _why,
