@@ -169,14 +169,67 @@ function segmentNode(text, covering, suggested, index) {
   return node;
 }
 
+function segments(lineStart, lineEnd, sortedCuts, highlights, suggestions) {
+  // The stretches of one line between cuts, with the highlights covering each and the
+  // index of the suggestion under it (-1: none).
+  const points = [lineStart, ...sortedCuts.filter((c) => c > lineStart && c < lineEnd), lineEnd];
+  const found = [];
+  for (let i = 0; i + 1 < points.length; i += 1) {
+    const [from, to] = [points[i], points[i + 1]];
+    if (from === to) continue;
+    const covering = highlights.filter((h) => h.start <= from && h.end >= to);
+    const index = suggestions.findIndex((x) => x.start <= from && x.end >= to);
+    found.push({ from, to, covering, index });
+  }
+  return found;
+}
+
+function lineSignature(parts, suggestions) {
+  // Everything a line's nodes are drawn from: equal signatures, identical nodes.
+  return JSON.stringify(
+    parts.map(({ from, to, covering, index }) => [
+      from,
+      to,
+      covering.map((h) => [h.start, h.end, h.colour, h.label, h.claimId, h.proposed]),
+      index,
+      index < 0 ? null : suggestionText(suggestions[index]),
+    ]),
+  );
+}
+
+function drawLine(st, body, lineStart, lineEnd, parts, suggestions) {
+  // One block per line so dir="auto" picks LTR/RTL per paragraph (Arabic, Hebrew).
+  const para = document.createElement("div");
+  para.className = "wb-p";
+  para.setAttribute("dir", "auto");
+  st.starts.set(para, lineStart);
+  st.ends.set(para, lineEnd);
+  for (const { from, to, covering, index } of parts) {
+    const node = segmentNode(body.slice(from, to), covering, suggestions[index], index);
+    st.starts.set(node, from);
+    st.ends.set(node, to);
+    if (node.firstChild) {
+      st.starts.set(node.firstChild, from);
+      st.ends.set(node.firstChild, to);
+    }
+    para.appendChild(node);
+  }
+  return para;
+}
+
 function render(st, body, rawHighlights) {
-  const { cpToUnit, unitToCp } = unitTables(body);
+  // Draw the body with its highlights and suggestions. Over the same body only the lines
+  // whose highlights or suggestions changed are drawn again: a new claim changes one or
+  // two lines, and redrawing all of a 7,000-word article made the browser lay it out anew.
+  const sameBody = st.body === body && st.lines !== undefined;
+  const { cpToUnit, unitToCp } = sameBody ? st : unitTables(body);
   const highlights = toUnitHighlights(rawHighlights, cpToUnit);
   const suggestions = toUnitSuggestions(st.rawSuggestions, cpToUnit);
-  // Every DOM node we create records the UTF-16 range it covers, so a selection
-  // boundary (node, offset) maps to a body index without walking the tree.
-  const starts = new WeakMap();
-  const ends = new WeakMap();
+  if (!sameBody) {
+    // Every DOM node we create records the UTF-16 range it covers, so a selection
+    // boundary (node, offset) maps to a body index without walking the tree.
+    Object.assign(st, { starts: new WeakMap(), ends: new WeakMap(), lines: new Map() });
+  }
   const cuts = new Set([0, body.length]);
   for (const h of [...highlights, ...suggestions]) {
     cuts.add(h.start);
@@ -189,36 +242,22 @@ function render(st, body, rawHighlights) {
   while (lineStart <= body.length) {
     const newline = body.indexOf("\n", lineStart);
     const lineEnd = newline === -1 ? body.length : newline;
-    // One block per line so dir="auto" picks LTR/RTL per paragraph (Arabic, Hebrew).
-    const para = document.createElement("div");
-    para.className = "wb-p";
-    para.setAttribute("dir", "auto");
-    starts.set(para, lineStart);
-    ends.set(para, lineEnd);
-    const points = [lineStart, ...sortedCuts.filter((c) => c > lineStart && c < lineEnd), lineEnd];
-    for (let i = 0; i + 1 < points.length; i += 1) {
-      const [from, to] = [points[i], points[i + 1]];
-      if (from === to) continue;
-      const text = body.slice(from, to);
-      const covering = highlights.filter((h) => h.start <= from && h.end >= to);
-      const index = suggestions.findIndex((x) => x.start <= from && x.end >= to);
-      const node = segmentNode(text, covering, suggestions[index], index);
-      starts.set(node, from);
-      ends.set(node, to);
-      if (node.firstChild) {
-        starts.set(node.firstChild, from);
-        ends.set(node.firstChild, to);
-      }
-      para.appendChild(node);
+    const parts = segments(lineStart, lineEnd, sortedCuts, highlights, suggestions);
+    const signature = lineSignature(parts, suggestions);
+    const drawn = st.lines.get(lineStart);
+    if (!drawn || drawn.signature !== signature) {
+      const para = drawLine(st, body, lineStart, lineEnd, parts, suggestions);
+      if (drawn) drawn.para.replaceWith(para);
+      else fragment.appendChild(para);
+      st.lines.set(lineStart, { signature, para });
     }
-    fragment.appendChild(para);
     if (newline === -1) break;
     lineStart = newline + 1;
   }
-  st.container.replaceChildren(fragment);
-  starts.set(st.container, 0);
-  ends.set(st.container, body.length);
-  Object.assign(st, { body, cpToUnit, unitToCp, starts, ends, suggestions,
+  if (!sameBody) st.container.replaceChildren(fragment);
+  st.starts.set(st.container, 0);
+  st.ends.set(st.container, body.length);
+  Object.assign(st, { body, cpToUnit, unitToCp, suggestions,
                       selectedId: undefined, cps: Array.from(body) });
   closeChoice(st);
 }
@@ -511,7 +550,7 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
     // Not sent, not kept: ask for it (the trigger's rerun brings it) and show
     // nothing stale meanwhile.
     st.container.replaceChildren();
-    st.contentSig = null;
+    Object.assign(st, { contentSig: null, body: undefined, lines: undefined });
     setTriggerValue("missing", digest);
     return st.cleanup;
   }
