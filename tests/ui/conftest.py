@@ -113,6 +113,13 @@ def component_data(at: AppTest, name: str = SPAN_SELECTOR) -> dict:
     return json.loads(page_component(at, name).proto.json)
 
 
+def drawn_data(at: AppTest, name: str) -> dict | None:
+    """Like :func:`component_data`, or None when the last run did not draw ``name`` (a
+    fragment run that left it as it was)."""
+    drawn = [c for c in at.get("bidi_component") if c.proto.component_name == name]
+    return json.loads(drawn[0].proto.json) if drawn else None
+
+
 def listed_claims(at: AppTest) -> dict[int, str]:
     """The Annotate page's claim list as the last run sent it: id -> "label — statement"."""
     return {

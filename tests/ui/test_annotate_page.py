@@ -8,8 +8,6 @@ tree holds only the fragments that ran: that is how these tests see what a click
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
@@ -18,6 +16,7 @@ from tests.conftest import new_article, new_claim
 from tests.ui.conftest import (
     CLAIM_BUTTONS,
     SPAN_SELECTOR,
+    drawn_data,
     listed_claims,
     open_listed_claim,
     open_page,
@@ -201,15 +200,8 @@ def _keys(at: AppTest) -> set[str]:
     return {w.key for kind in ("button", "text_area", "text_input") for w in at.get(kind) if w.key}
 
 
-def _drawn(at: AppTest, name: str) -> dict | None:
-    """What this run sent to the custom component ``name``, or None when its fragment did
-    not run."""
-    drawn = [c for c in at.get("bidi_component") if c.proto.component_name == name]
-    return json.loads(drawn[0].proto.json) if drawn else None
-
-
 def _article_data(at: AppTest) -> dict | None:
-    return _drawn(at, SPAN_SELECTOR)
+    return drawn_data(at, SPAN_SELECTOR)
 
 
 def test_selecting_a_claim_redraws_the_article_and_panel_not_the_lists(sample, engine, editor):
@@ -227,7 +219,7 @@ def test_selecting_a_claim_redraws_the_article_and_panel_not_the_lists(sample, e
     assert data["selected_claim_id"] == second.id
     assert data["body"] is None and data["digest"] == body_digest(sample.body)
     # the claim list and the suggestions stayed
-    assert _drawn(at, CLAIM_BUTTONS) is None
+    assert drawn_data(at, CLAIM_BUTTONS) is None
     assert not any(key.startswith("annotate_accept_") for key in _keys(at))
 
 
@@ -259,7 +251,7 @@ def test_accepting_a_suggestion_redraws_all_three_fragments(sample, engine, edit
     assert any(key.endswith("_statement") for key in _keys(at))  # the new claim's form
 
 
-def test_only_the_open_tab_of_a_claim_is_drawn(sample, engine, editor):
+def test_only_the_open_tab_of_a_claim_isdrawn_data(sample, engine, editor):
     claim = new_claim(engine, editor, sample)
     at = open_page(PAGE, {"article": str(sample.id), "claim": str(claim.id)}, user=editor)
     assert [t.label for t in at.tabs] == [
